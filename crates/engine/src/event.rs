@@ -1,0 +1,243 @@
+//! What happened, as typed events with stable ids. The app animates from them, the CLI writes
+//! them as JSON lines, tests assert on them.
+
+use crate::time::SimTime;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// The most events kept undrained. A caller that never drains loses the oldest ones (counted in
+/// `EventLog::dropped`) instead of growing memory without bound.
+pub const EVENT_LOG_MAX: usize = 200_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Event {
+    /// Position in the run, from 0, never reused.
+    pub id: u64,
+    /// Virtual time, ms.
+    pub t: SimTime,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// Why a message became receivable again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum VisibleReason {
+    /// Its delay (queue DelaySeconds or message timer) ended.
+    DelayEnded,
+    /// It was received and not deleted before its visibility timeout ran out.
+    VisibilityTimeoutExpired,
+    /// ChangeMessageVisibility set its timeout to 0.
+    VisibilityTerminated,
+    /// A delete reached only some of the copies (standard queues are at-least-once): a copy
+    /// comes back although the consumer deleted it.
+    UndeletedCopy,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type")]
+pub enum EventKind {
+    QueueCreated {
+        queue: String,
+        fifo: bool,
+    },
+    QueueDeleted {
+        queue: String,
+    },
+    QueueAttributesChanged {
+        queue: String,
+        attributes: Vec<String>,
+    },
+    MessageSent {
+        queue: String,
+        message_id: String,
+        bytes: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        group_id: Option<String>,
+        /// When the message becomes receivable, if it is delayed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        delayed_until: Option<SimTime>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        actor: Option<String>,
+    },
+    /// A FIFO send whose deduplication ID was seen within the interval: accepted, not enqueued.
+    MessageDeduplicated {
+        queue: String,
+        message_id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        actor: Option<String>,
+    },
+    MessageVisible {
+        queue: String,
+        message_id: String,
+        reason: VisibleReason,
+    },
+    MessageReceived {
+        queue: String,
+        message_id: String,
+        receive_count: u32,
+        receipt_handle: String,
+        /// When the message becomes visible again unless deleted or changed.
+        visible_at: SimTime,
+        /// True when this delivery repeats one the consumer already deleted.
+        duplicate: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        group_id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        actor: Option<String>,
+    },
+    MessageDeleted {
+        queue: String,
+        message_id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        actor: Option<String>,
+    },
+    VisibilityChanged {
+        queue: String,
+        message_id: String,
+        visible_at: SimTime,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        actor: Option<String>,
+    },
+    MessageMovedToDeadLetterQueue {
+        queue: String,
+        dead_letter_queue: String,
+        message_id: String,
+        receive_count: u32,
+    },
+    MessageExpired {
+        queue: String,
+        message_id: String,
+    },
+    QueuePurged {
+        queue: String,
+        messages: usize,
+    },
+    /// A message move task (DLQ redrive) moved one message.
+    MessageRedriven {
+        source: String,
+        destination: String,
+        message_id: String,
+        new_message_id: String,
+    },
+    MessageMoveTaskEnded {
+        source: String,
+        status: String,
+        moved: u64,
+    },
+    EmptyReceive {
+        queue: String,
+        long_poll: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        actor: Option<String>,
+    },
+    /// An API call was refused for going over a rate limit.
+    Throttled {
+        queue: String,
+        operation: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        actor: Option<String>,
+    },
+    /// An API call made by a simulated actor or the caller. `error` is the AWS code on failure.
+    ApiCall {
+        operation: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        queue: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        actor: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+    },
+    /// A consumer finished its work on a message; `ok` false means its processing failed and
+    /// it will not delete the message.
+    MessageProcessed {
+        queue: String,
+        message_id: String,
+        actor: String,
+        ok: bool,
+    },
+    ConsumerCrashed {
+        actor: String,
+        abandoned: usize,
+    },
+    ConsumerRestarted {
+        actor: String,
+    },
+}
+
+/// The capped log of undrained events.
+#[derive(Clone, Debug, Default)]
+pub struct EventLog {
+    buf: VecDeque<Event>,
+    next_id: u64,
+    /// Events lost because nobody drained them before the cap.
+    pub dropped: u64,
+    /// When false, events are counted but not stored (benchmarks of the bare engine).
+    pub disabled: bool,
+}
+
+impl EventLog {
+    pub fn push(&mut self, t: SimTime, kind: EventKind) {
+        let id = self.next_id;
+        self.next_id += 1;
+        if self.disabled {
+            return;
+        }
+        if self.buf.len() >= EVENT_LOG_MAX {
+            self.buf.pop_front();
+            self.dropped += 1;
+        }
+        self.buf.push_back(Event { id, t, kind });
+    }
+
+    pub fn drain(&mut self) -> Vec<Event> {
+        self.buf.drain(..).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// Number of events recorded since the run began (drained or not).
+    pub fn total(&self) -> u64 {
+        self.next_id
+    }
+}
+
+/// FNV-1a over the JSON form of each event: a fingerprint of a run that is the same natively
+/// and in wasm (serde_json output does not depend on the platform). Feed it the events in
+/// chunks as they are drained.
+#[derive(Clone, Copy, Debug)]
+pub struct EventHasher(u64);
+
+impl Default for EventHasher {
+    fn default() -> Self {
+        EventHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl EventHasher {
+    pub fn update(&mut self, events: &[Event]) {
+        for e in events {
+            let line = serde_json::to_string(e).unwrap_or_default();
+            for b in line.bytes().chain(std::iter::once(b'\n')) {
+                self.0 ^= b as u64;
+                self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+    }
+
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The fingerprint of one slice of events.
+pub fn events_hash(events: &[Event]) -> u64 {
+    let mut h = EventHasher::default();
+    h.update(events);
+    h.finish()
+}

@@ -1,0 +1,54 @@
+//! # mqlab-engine
+//!
+//! A deterministic, sans-I/O simulation of AWS messaging services. It knows nothing of
+//! browsers, files or clocks: the caller passes virtual time in and drains what happened.
+//!
+//! ## Layout
+//!
+//! - [`time`] — virtual time (`SimTime`, ms) and the fixed epoch it maps to.
+//! - [`rng`] — the one seeded PRNG; every random choice in a run comes from it.
+//! - [`sched`] — the one scheduler: timers ordered by (time, sequence).
+//! - [`event`] — typed events with stable ids, in a capped log.
+//! - [`error`] — `AwsError`: an AWS error code and message, as a value.
+//! - [`sqs`] — Amazon SQS: queues, messages, visibility, FIFO, DLQs, metrics, cost, and the
+//!   AWS-shaped operations (typed, plus a JSON layer with AWS member names).
+//! - [`actors`] — simulated producers and consumers; they act only through SQS operations.
+//! - [`scenario`] — the serde unit that declares queues, actors, parameters and seed.
+//! - [`world`] — ties them together.
+//!
+//! ## The run loop
+//!
+//! ```
+//! use mqlab_engine::{Scenario, World};
+//! let scenario = Scenario::from_json(r#"{
+//!   "seed": 7,
+//!   "queues": [{"QueueName": "orders"}],
+//!   "producers": [{"name": "web", "queue": "orders", "rate_per_s": 5}],
+//!   "consumers": [{"name": "worker", "queue": "orders", "count": 2, "wait_time_s": 20}]
+//! }"#).unwrap();
+//! let mut world = World::from_scenario(&scenario).unwrap();
+//! world.advance_to(60_000); // one virtual minute: every due timer runs, in order
+//! let events = world.drain_events(); // what happened, to animate or assert on
+//! assert!(!events.is_empty());
+//! ```
+//!
+//! `World::advance_to(t)` pops timers due up to `t` from the scheduler and lets their owner
+//! (a queue, an actor, the metrics clock) act; services record `Event`s; long polls that
+//! finish are routed back to whoever asked. Nothing reads a clock and nothing iterates a hash
+//! map, so the same scenario and seed give the same events, natively and in wasm.
+
+pub mod actors;
+pub mod error;
+pub mod event;
+pub mod rng;
+pub mod scenario;
+pub mod sched;
+pub mod sqs;
+pub mod time;
+pub mod world;
+
+pub use error::AwsError;
+pub use event::{events_hash, Event, EventHasher, EventKind};
+pub use scenario::{Scenario, ScenarioError};
+pub use time::SimTime;
+pub use world::{CallId, Completion, World, WorldConfig};

@@ -1,0 +1,1 @@
+//! Scenarios: the serde unit that declares queues, actors, parameters and seed.

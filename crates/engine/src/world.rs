@@ -1,0 +1,239 @@
+//! The world: virtual clock, the one RNG, the one scheduler, the services and the actors.
+
+use crate::actors::{ActorTimer, Actors};
+use crate::error::AwsError;
+use crate::event::{Event, EventLog};
+use crate::rng::Rng;
+use crate::sched::Scheduler;
+use crate::sqs::{Sqs, SqsConfig, SqsTimer};
+use crate::time::{SimTime, MS_PER_MIN};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Identifies one API call made through [`World::call`].
+pub type CallId = u64;
+
+/// Who is waiting for the answer of an asynchronous call (a long poll).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Caller {
+    External(CallId),
+    Actor(usize),
+}
+
+/// Every timer in the world, whatever service or actor owns it.
+#[derive(Clone, Debug)]
+pub enum Timer {
+    Sqs(SqsTimer),
+    Actor(ActorTimer),
+    /// CloudWatch publishes at 1-minute resolution: close the current minute.
+    MetricsTick,
+}
+
+/// Everything a service needs from the world to act at the current instant.
+pub struct Ctx<'a> {
+    pub now: SimTime,
+    pub rng: &'a mut Rng,
+    pub timers: &'a mut Scheduler<Timer>,
+    pub events: &'a mut EventLog,
+}
+
+/// The answer to a call made with [`World::call`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Completion {
+    pub call: CallId,
+    /// When the call finished (later than the call for a long poll).
+    pub at: SimTime,
+    pub result: Result<Value, AwsError>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WorldConfig {
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default)]
+    pub sqs: SqsConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct World {
+    now: SimTime,
+    rng: Rng,
+    timers: Scheduler<Timer>,
+    events: EventLog,
+    pub(crate) sqs: Sqs,
+    pub(crate) actors: Actors,
+    completions: Vec<Completion>,
+    next_call: CallId,
+    seed: u64,
+}
+
+impl World {
+    pub fn new(config: WorldConfig) -> World {
+        let mut timers = Scheduler::default();
+        timers.schedule(MS_PER_MIN, Timer::MetricsTick);
+        World {
+            now: 0,
+            rng: Rng::new(config.seed),
+            timers,
+            events: EventLog::default(),
+            sqs: Sqs::new(config.sqs),
+            actors: Actors::default(),
+            completions: Vec::new(),
+            next_call: 0,
+            seed: config.seed,
+        }
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Time of the next scheduled timer, if any (a "step to next event" control uses it).
+    pub fn next_timer_at(&self) -> Option<SimTime> {
+        self.timers.next_at()
+    }
+
+    /// Read access to the SQS service (queues, messages, metrics, cost).
+    pub fn sqs(&self) -> &Sqs {
+        &self.sqs
+    }
+
+    pub fn sqs_config_mut(&mut self) -> &mut SqsConfig {
+        self.sqs.config_mut()
+    }
+
+    pub fn actors(&self) -> &Actors {
+        &self.actors
+    }
+
+    pub fn actors_mut(&mut self) -> &mut Actors {
+        &mut self.actors
+    }
+
+    /// Stop storing events (they are still counted). For benchmarks of the bare engine.
+    pub fn set_event_recording(&mut self, on: bool) {
+        self.events.disabled = !on;
+    }
+
+    /// Events lost because the caller did not drain them before the log's cap.
+    pub fn events_dropped(&self) -> u64 {
+        self.events.dropped
+    }
+
+    pub fn drain_events(&mut self) -> Vec<Event> {
+        self.events.drain()
+    }
+
+    /// Answers of calls that have finished, in the order they finished.
+    pub fn take_completions(&mut self) -> Vec<Completion> {
+        std::mem::take(&mut self.completions)
+    }
+
+    fn ctx(&mut self) -> (Ctx<'_>, &mut Sqs, &mut Actors) {
+        (
+            Ctx {
+                now: self.now,
+                rng: &mut self.rng,
+                timers: &mut self.timers,
+                events: &mut self.events,
+            },
+            &mut self.sqs,
+            &mut self.actors,
+        )
+    }
+
+    /// Makes an AWS API call now, with the AWS JSON request members as `params`. The answer
+    /// arrives through [`World::take_completions`]: at once for most operations, later for a
+    /// long poll (ReceiveMessage with a wait time) that finds nothing yet.
+    pub fn call(&mut self, svc: &str, op: &str, params: &Value) -> CallId {
+        let id = self.next_call;
+        self.next_call += 1;
+        let now = self.now;
+        let result = match svc {
+            "sqs" => {
+                let (mut ctx, sqs, _) = self.ctx();
+                sqs.call_json(&mut ctx, op, params, Caller::External(id))
+            }
+            other => Some(Err(AwsError::new(
+                "UnknownService",
+                format!("The service {other:?} is not simulated (known: \"sqs\")."),
+            ))),
+        };
+        if let Some(result) = result {
+            self.completions.push(Completion {
+                call: id,
+                at: now,
+                result,
+            });
+        }
+        self.route_replies();
+        id
+    }
+
+    /// Runs every timer due up to and including `t`, in (time, sequence) order, then sets the
+    /// clock to `t`. Time never goes backwards: a `t` in the past only runs what is due now.
+    pub fn advance_to(&mut self, t: SimTime) {
+        let t = t.max(self.now);
+        while let Some((at, timer)) = self.timers.pop_due(t) {
+            self.now = at;
+            self.fire(timer);
+            self.route_replies();
+        }
+        self.now = t;
+    }
+
+    /// Runs only the timers of the next instant that has any (a "step" control). Returns the
+    /// new time, or None if nothing is scheduled.
+    pub fn step(&mut self) -> Option<SimTime> {
+        let at = self.timers.next_at()?;
+        self.advance_to(at);
+        Some(at)
+    }
+
+    fn fire(&mut self, timer: Timer) {
+        match timer {
+            Timer::Sqs(t) => {
+                let (mut ctx, sqs, _) = self.ctx();
+                sqs.on_timer(&mut ctx, t);
+            }
+            Timer::Actor(t) => {
+                let (mut ctx, sqs, actors) = self.ctx();
+                actors.on_timer(&mut ctx, sqs, t);
+            }
+            Timer::MetricsTick => {
+                let now = self.now;
+                self.sqs.close_metrics_minute(now);
+                self.timers.schedule(now + MS_PER_MIN, Timer::MetricsTick);
+            }
+        }
+    }
+
+    /// Long polls that finished go to whoever asked: the external caller's completions, or
+    /// the actor that made them.
+    fn route_replies(&mut self) {
+        loop {
+            let replies = self.sqs.take_replies();
+            if replies.is_empty() {
+                return;
+            }
+            for (caller, result) in replies {
+                match caller {
+                    Caller::External(call) => self.completions.push(Completion {
+                        call,
+                        at: self.now,
+                        result: result.map(|r| serde_json::to_value(r).unwrap_or(Value::Null)),
+                    }),
+                    Caller::Actor(actor) => {
+                        let (mut ctx, sqs, actors) = self.ctx();
+                        actors.on_receive_reply(&mut ctx, sqs, actor, result);
+                    }
+                }
+            }
+        }
+    }
+}
