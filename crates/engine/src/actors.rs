@@ -1,1 +1,735 @@
-//! Simulated producers and consumers.
+//! Simulated producers and consumers. They act only through SQS operations, so what the
+//! animation shows is what the API does.
+//!
+//! A consumer instance runs the loop every SQS worker runs: ReceiveMessage (short or long
+//! poll) → process each message → DeleteMessage (unless processing failed) → poll again.
+//! It can crash mid-batch (its messages stay in flight until their visibility timeout ends)
+//! and restart later, and it can send heartbeats (ChangeMessageVisibility) while it works.
+
+use crate::error::AwsError;
+use crate::event::EventKind;
+use crate::rng::Rng;
+use crate::sqs::api::{
+    ChangeMessageVisibilityInput, DeleteMessageInput, ReceiveMessageInput, ReceiveMessageOutput,
+    ReceivedMessage, SendMessageBatchEntry, SendMessageBatchInput, SendMessageInput,
+};
+use crate::sqs::{queue_url, Sqs};
+use crate::time::{SimTime, MS_PER_S};
+use crate::world::{Caller, Ctx, Timer};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+/// Round trip of one API call from an actor to SQS and back. In-region SQS calls take tens of
+/// milliseconds; AWS publishes no figure: UNCONFIRMED, a plausible modelling constant. It also
+/// keeps a short-polling loop from spinning at one instant.
+pub const API_RTT_MS: SimTime = 20;
+/// Wait before retrying a call that failed (throttled, queue missing, …).
+pub const RETRY_BACKOFF_MS: SimTime = 1_000;
+/// Most consumer instances one consumer group may run.
+pub const CONSUMER_INSTANCES_MAX: u32 = 1_000;
+/// Most messages one burst may send.
+pub const BURST_MAX: u32 = 1_000_000;
+/// Producers send at most this many messages per second (each is an event to animate).
+pub const PRODUCER_RATE_MAX: f64 = 10_000.0;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrival {
+    /// Evenly spaced sends.
+    #[default]
+    Constant,
+    /// Exponential gaps with the same mean: the arrivals of many independent clients.
+    Poisson,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Burst {
+    /// When the burst starts, virtual seconds.
+    pub at_s: f64,
+    /// Messages sent at once (in batches of `batch_size`).
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+fn default_body_bytes() -> usize {
+    256
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProducerSpec {
+    pub name: String,
+    /// QueueName of the target queue.
+    pub queue: String,
+    /// Messages per second (0 = only bursts).
+    #[serde(default)]
+    pub rate_per_s: f64,
+    #[serde(default)]
+    pub arrival: Arrival,
+    #[serde(default)]
+    pub bursts: Vec<Burst>,
+    /// 1 = SendMessage; 2–10 = SendMessageBatch.
+    #[serde(default = "one")]
+    pub batch_size: u32,
+    /// Number of MessageGroupIds to rotate through (FIFO groups, or fair-queue tenants on a
+    /// standard queue). 0 = none (a FIFO queue then uses one group).
+    #[serde(default)]
+    pub message_groups: u32,
+    #[serde(default = "default_body_bytes")]
+    pub body_bytes: usize,
+    /// Per-message timer (DelaySeconds on SendMessage); standard queues only.
+    #[serde(default)]
+    pub delay_seconds: Option<u32>,
+    #[serde(default)]
+    pub start_s: f64,
+    #[serde(default)]
+    pub stop_s: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Processing {
+    Fixed { ms: u64 },
+    Uniform { min_ms: u64, max_ms: u64 },
+    Exponential { mean_ms: u64 },
+    Normal { mean_ms: u64, stddev_ms: u64 },
+}
+
+impl Default for Processing {
+    fn default() -> Self {
+        Processing::Fixed { ms: 100 }
+    }
+}
+
+impl Processing {
+    pub fn sample(&self, rng: &mut Rng) -> SimTime {
+        match *self {
+            Processing::Fixed { ms } => ms,
+            Processing::Uniform { min_ms, max_ms } => {
+                min_ms + rng.below(max_ms.saturating_sub(min_ms) + 1)
+            }
+            Processing::Exponential { mean_ms } => rng.exponential(mean_ms as f64).round() as u64,
+            Processing::Normal { mean_ms, stddev_ms } => (mean_ms as f64
+                + stddev_ms as f64 * rng.normal())
+            .max(0.0)
+            .round() as u64,
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        match *self {
+            Processing::Uniform { min_ms, max_ms } if min_ms > max_ms => {
+                Err("min_ms must not exceed max_ms".into())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+fn restart_default() -> f64 {
+    30.0
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerSpec {
+    pub name: String,
+    pub queue: String,
+    /// Instances polling in parallel.
+    #[serde(default = "one")]
+    pub count: u32,
+    /// WaitTimeSeconds of each ReceiveMessage: 0 = short polling, 1–20 = long polling.
+    /// None = use the queue's ReceiveMessageWaitTimeSeconds.
+    #[serde(default)]
+    pub wait_time_s: Option<u32>,
+    /// MaxNumberOfMessages, 1–10.
+    #[serde(default = "one")]
+    pub max_messages: u32,
+    /// VisibilityTimeout on each ReceiveMessage; None = the queue's.
+    #[serde(default)]
+    pub visibility_timeout_s: Option<u32>,
+    #[serde(default)]
+    pub processing: Processing,
+    /// Chance that processing a message fails: the consumer does not delete it.
+    #[serde(default)]
+    pub failure_probability: f64,
+    /// Chance, per message, that the instance crashes while processing it, abandoning its batch.
+    #[serde(default)]
+    pub crash_probability: f64,
+    /// How long a crashed instance stays down.
+    #[serde(default = "restart_default")]
+    pub restart_after_s: f64,
+    /// Extend the visibility timeout while processing (ChangeMessageVisibility every half
+    /// timeout), the heartbeat pattern of facts §1.3.
+    #[serde(default)]
+    pub heartbeat: bool,
+    /// Pause after an empty receive before polling again, ms.
+    #[serde(default)]
+    pub empty_poll_pause_ms: u64,
+    #[serde(default)]
+    pub start_s: f64,
+}
+
+impl ProducerSpec {
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.rate_per_s.is_finite() && (0.0..=PRODUCER_RATE_MAX).contains(&self.rate_per_s)) {
+            return Err(format!(
+                "rate_per_s: must be between 0 and {PRODUCER_RATE_MAX}"
+            ));
+        }
+        if !(1..=10).contains(&self.batch_size) {
+            return Err("batch_size: must be between 1 and 10".into());
+        }
+        if self.body_bytes == 0 || self.body_bytes > 1_048_576 {
+            return Err("body_bytes: must be between 1 and 1048576".into());
+        }
+        if self.delay_seconds.is_some_and(|d| d > 900) {
+            return Err("delay_seconds: must be between 0 and 900".into());
+        }
+        if !(self.start_s.is_finite() && self.start_s >= 0.0) {
+            return Err("start_s: must be a non-negative number".into());
+        }
+        if self.stop_s.is_some_and(|s| !(s.is_finite() && s >= 0.0)) {
+            return Err("stop_s: must be a non-negative number".into());
+        }
+        for (i, b) in self.bursts.iter().enumerate() {
+            if !(b.at_s.is_finite() && b.at_s >= 0.0) || b.count > BURST_MAX {
+                return Err(format!(
+                    "bursts[{i}]: at_s must be ≥ 0 and count ≤ {BURST_MAX}"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ConsumerSpec {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.count > CONSUMER_INSTANCES_MAX {
+            return Err(format!(
+                "count: must be between 0 and {CONSUMER_INSTANCES_MAX}"
+            ));
+        }
+        if self.wait_time_s.is_some_and(|w| w > 20) {
+            return Err("wait_time_s: must be between 0 and 20".into());
+        }
+        if !(1..=10).contains(&self.max_messages) {
+            return Err("max_messages: must be between 1 and 10".into());
+        }
+        if self.visibility_timeout_s.is_some_and(|v| v > 43_200) {
+            return Err("visibility_timeout_s: must be between 0 and 43200".into());
+        }
+        for (name, p) in [
+            ("failure_probability", self.failure_probability),
+            ("crash_probability", self.crash_probability),
+        ] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(format!("{name}: must be between 0 and 1"));
+            }
+        }
+        if !(self.restart_after_s.is_finite() && self.restart_after_s >= 0.0) {
+            return Err("restart_after_s: must be a non-negative number".into());
+        }
+        if !(self.start_s.is_finite() && self.start_s >= 0.0) {
+            return Err("start_s: must be a non-negative number".into());
+        }
+        self.processing
+            .validate()
+            .map_err(|e| format!("processing: {e}"))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum ActorTimer {
+    Produce {
+        producer: usize,
+    },
+    Burst {
+        producer: usize,
+        burst: usize,
+    },
+    Poll {
+        consumer: usize,
+        gen: u32,
+    },
+    ProcessDone {
+        consumer: usize,
+        gen: u32,
+    },
+    Heartbeat {
+        consumer: usize,
+        gen: u32,
+        message: u64,
+    },
+    Restart {
+        consumer: usize,
+        gen: u32,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Producer {
+    pub spec: ProducerSpec,
+    pub sent: u64,
+    next_group: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConsumerState {
+    /// A ReceiveMessage is on its way or waiting (long poll).
+    Polling,
+    /// Working through a batch.
+    Processing,
+    /// Crashed; restarts later.
+    Down,
+    /// Removed by a lower instance count.
+    Stopped,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConsumerInstance {
+    /// Index into `Actors::consumer_specs`.
+    pub spec: usize,
+    pub name: String,
+    pub state: ConsumerState,
+    /// Bumped on crash/stop so timers of an earlier life are ignored.
+    gen: u32,
+    batch: VecDeque<ReceivedMessage>,
+    /// Counts messages started, so a heartbeat knows if it is still for the current one.
+    message_no: u64,
+    pub processed: u64,
+    pub failed: u64,
+    pub crashes: u64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Actors {
+    pub producers: Vec<Producer>,
+    pub consumer_specs: Vec<ConsumerSpec>,
+    pub consumers: Vec<ConsumerInstance>,
+}
+
+fn s_to_ms(s: f64) -> SimTime {
+    (s * 1000.0).round().max(0.0) as SimTime
+}
+
+impl Actors {
+    pub fn add_producer(&mut self, ctx: &mut Ctx, spec: ProducerSpec) {
+        let idx = self.producers.len();
+        let start = s_to_ms(spec.start_s).max(ctx.now);
+        for (i, b) in spec.bursts.iter().enumerate() {
+            let at = s_to_ms(b.at_s);
+            if at >= ctx.now {
+                ctx.timers.schedule(
+                    at,
+                    Timer::Actor(ActorTimer::Burst {
+                        producer: idx,
+                        burst: i,
+                    }),
+                );
+            }
+        }
+        if spec.rate_per_s > 0.0 {
+            ctx.timers
+                .schedule(start, Timer::Actor(ActorTimer::Produce { producer: idx }));
+        }
+        self.producers.push(Producer {
+            spec,
+            sent: 0,
+            next_group: 0,
+        });
+    }
+
+    pub fn add_consumer(&mut self, ctx: &mut Ctx, spec: ConsumerSpec) {
+        let idx = self.consumer_specs.len();
+        let count = spec.count;
+        self.consumer_specs.push(spec);
+        for _ in 0..count {
+            self.spawn_instance(ctx, idx);
+        }
+    }
+
+    fn spawn_instance(&mut self, ctx: &mut Ctx, spec: usize) {
+        let s = &self.consumer_specs[spec];
+        let n = self.consumers.iter().filter(|c| c.spec == spec).count() + 1;
+        let ci = self.consumers.len();
+        // Stagger first polls a little so instances do not move in lockstep.
+        let start = s_to_ms(s.start_s).max(ctx.now) + ctx.rng.below(API_RTT_MS * 5);
+        self.consumers.push(ConsumerInstance {
+            spec,
+            name: format!("{}#{n}", s.name),
+            state: ConsumerState::Polling,
+            gen: 0,
+            batch: VecDeque::new(),
+            message_no: 0,
+            processed: 0,
+            failed: 0,
+            crashes: 0,
+        });
+        ctx.timers.schedule(
+            start,
+            Timer::Actor(ActorTimer::Poll {
+                consumer: ci,
+                gen: 0,
+            }),
+        );
+    }
+
+    /// Changes how many instances of a consumer group run (started at once / stopped after
+    /// their current batch is abandoned).
+    pub fn set_consumer_count(&mut self, ctx: &mut Ctx, spec: usize, count: u32) {
+        let Some(s) = self.consumer_specs.get_mut(spec) else {
+            return;
+        };
+        s.count = count.min(CONSUMER_INSTANCES_MAX);
+        let running: Vec<usize> = (0..self.consumers.len())
+            .filter(|&i| {
+                self.consumers[i].spec == spec && self.consumers[i].state != ConsumerState::Stopped
+            })
+            .collect();
+        let want = s.count as usize;
+        if running.len() > want {
+            for &i in &running[want..] {
+                let c = &mut self.consumers[i];
+                c.state = ConsumerState::Stopped;
+                c.gen += 1;
+                c.batch.clear();
+            }
+        } else {
+            for _ in running.len()..want {
+                self.spawn_instance(ctx, spec);
+            }
+        }
+    }
+
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, t: ActorTimer) {
+        match t {
+            ActorTimer::Produce { producer } => self.produce(ctx, sqs, producer),
+            ActorTimer::Burst { producer, burst } => {
+                let Some(p) = self.producers.get(producer) else {
+                    return;
+                };
+                let count = p.spec.bursts.get(burst).map(|b| b.count).unwrap_or(0);
+                let batch = p.spec.batch_size.max(1);
+                let mut left = count;
+                while left > 0 {
+                    let n = left.min(batch);
+                    self.send(ctx, sqs, producer, n);
+                    left -= n;
+                }
+            }
+            ActorTimer::Poll { consumer, gen } => {
+                if self
+                    .consumers
+                    .get(consumer)
+                    .is_some_and(|c| c.gen == gen && c.state == ConsumerState::Polling)
+                {
+                    self.poll(ctx, sqs, consumer);
+                }
+            }
+            ActorTimer::ProcessDone { consumer, gen } => {
+                if self
+                    .consumers
+                    .get(consumer)
+                    .is_some_and(|c| c.gen == gen && c.state == ConsumerState::Processing)
+                {
+                    self.finish_message(ctx, sqs, consumer);
+                }
+            }
+            ActorTimer::Heartbeat {
+                consumer,
+                gen,
+                message,
+            } => self.heartbeat(ctx, sqs, consumer, gen, message),
+            ActorTimer::Restart { consumer, gen } => {
+                let Some(c) = self.consumers.get_mut(consumer) else {
+                    return;
+                };
+                if c.gen == gen && c.state == ConsumerState::Down {
+                    c.state = ConsumerState::Polling;
+                    ctx.events.push(
+                        ctx.now,
+                        EventKind::ConsumerRestarted {
+                            actor: c.name.clone(),
+                        },
+                    );
+                    self.poll(ctx, sqs, consumer);
+                }
+            }
+        }
+    }
+
+    fn produce(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, producer: usize) {
+        let p = &self.producers[producer];
+        if p.spec.stop_s.is_some_and(|s| ctx.now >= s_to_ms(s)) || p.spec.rate_per_s <= 0.0 {
+            return;
+        }
+        let batch = p.spec.batch_size.max(1);
+        // One call carries `batch` messages, so calls come `batch` times less often.
+        let mean_gap_ms = 1000.0 * batch as f64 / p.spec.rate_per_s;
+        let gap = match p.spec.arrival {
+            Arrival::Constant => mean_gap_ms,
+            Arrival::Poisson => ctx.rng.exponential(mean_gap_ms),
+        };
+        self.send(ctx, sqs, producer, batch);
+        ctx.timers.schedule(
+            ctx.now + (gap.round() as SimTime).max(1),
+            Timer::Actor(ActorTimer::Produce { producer }),
+        );
+    }
+
+    fn send(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, producer: usize, n: u32) {
+        let p = &mut self.producers[producer];
+        let url = queue_url(&p.spec.queue);
+        let fifo = p.spec.queue.ends_with(".fifo");
+        let groups = if fifo {
+            p.spec.message_groups.max(1)
+        } else {
+            p.spec.message_groups
+        };
+        let actor = p.spec.name.clone();
+        let mut entries = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            p.sent += 1;
+            let group = (groups > 0).then(|| {
+                let g = format!("group-{}", p.next_group % groups + 1);
+                p.next_group += 1;
+                g
+            });
+            let mut body = format!("{{\"producer\":\"{}\",\"n\":{}}}", p.spec.name, p.sent);
+            if body.len() < p.spec.body_bytes {
+                body.push_str(&" ".repeat(p.spec.body_bytes - body.len()));
+            }
+            entries.push(SendMessageBatchEntry {
+                id: Some(format!("m{}", entries.len())),
+                message_body: Some(body),
+                delay_seconds: (!fifo)
+                    .then_some(p.spec.delay_seconds.map(|d| d as i64))
+                    .flatten(),
+                message_deduplication_id: fifo.then(|| format!("{}-{}", p.spec.name, p.sent)),
+                message_group_id: group,
+                ..Default::default()
+            });
+        }
+        let result = if n == 1 {
+            let e = entries.pop().expect("one entry");
+            let input = SendMessageInput {
+                queue_url: Some(url),
+                message_body: e.message_body,
+                delay_seconds: e.delay_seconds,
+                message_deduplication_id: e.message_deduplication_id,
+                message_group_id: e.message_group_id,
+                ..Default::default()
+            };
+            sqs.send_message(ctx, &input, Some(&actor)).map(|_| ())
+        } else {
+            let input = SendMessageBatchInput {
+                queue_url: Some(url),
+                entries,
+            };
+            sqs.send_message_batch(ctx, &input, Some(&actor))
+                .map(|_| ())
+        };
+        let op = if n == 1 {
+            "SendMessage"
+        } else {
+            "SendMessageBatch"
+        };
+        api_event(
+            ctx,
+            op,
+            &self.producers[producer].spec.queue,
+            &actor,
+            result.err(),
+        );
+    }
+
+    fn poll(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, consumer: usize) {
+        let c = &self.consumers[consumer];
+        let s = &self.consumer_specs[c.spec];
+        let input = ReceiveMessageInput {
+            queue_url: Some(queue_url(&s.queue)),
+            max_number_of_messages: Some(s.max_messages as i64),
+            wait_time_seconds: s.wait_time_s.map(|w| w as i64),
+            visibility_timeout: s.visibility_timeout_s.map(|v| v as i64),
+            message_system_attribute_names: vec!["All".into()],
+            ..Default::default()
+        };
+        let actor = c.name.clone();
+        let queue = s.queue.clone();
+        let reply = sqs.receive_message(ctx, &input, Caller::Actor(consumer), Some(&actor));
+        if let Some(Err(e)) = &reply {
+            api_event(ctx, "ReceiveMessage", &queue, &actor, Some(e.clone()));
+        } else {
+            api_event(ctx, "ReceiveMessage", &queue, &actor, None);
+        }
+        if let Some(r) = reply {
+            self.on_receive_reply(ctx, sqs, consumer, r);
+        }
+    }
+
+    /// The answer to a ReceiveMessage (at once, or when a long poll ends).
+    pub(crate) fn on_receive_reply(
+        &mut self,
+        ctx: &mut Ctx,
+        sqs: &mut Sqs,
+        consumer: usize,
+        result: Result<ReceiveMessageOutput, AwsError>,
+    ) {
+        let _ = sqs;
+        let Some(c) = self.consumers.get_mut(consumer) else {
+            return;
+        };
+        if c.state != ConsumerState::Polling {
+            return; // crashed or stopped while its poll was waiting
+        }
+        let gen = c.gen;
+        let pause = self.consumer_specs[c.spec].empty_poll_pause_ms;
+        match result {
+            Ok(out) if !out.messages.is_empty() => {
+                c.batch = out.messages.into();
+                c.state = ConsumerState::Processing;
+                self.start_message(ctx, consumer, API_RTT_MS);
+            }
+            Ok(_) => ctx.timers.schedule(
+                ctx.now + API_RTT_MS + pause,
+                Timer::Actor(ActorTimer::Poll { consumer, gen }),
+            ),
+            Err(_) => ctx.timers.schedule(
+                ctx.now + RETRY_BACKOFF_MS,
+                Timer::Actor(ActorTimer::Poll { consumer, gen }),
+            ),
+        }
+    }
+
+    fn start_message(&mut self, ctx: &mut Ctx, consumer: usize, lead_ms: SimTime) {
+        let c = &mut self.consumers[consumer];
+        let s = &self.consumer_specs[c.spec];
+        c.message_no += 1;
+        let work = s.processing.sample(ctx.rng);
+        let gen = c.gen;
+        let done = ctx.now + lead_ms + work;
+        ctx.timers.schedule(
+            done,
+            Timer::Actor(ActorTimer::ProcessDone { consumer, gen }),
+        );
+        if s.heartbeat {
+            let vis = s.visibility_timeout_s.unwrap_or(30).max(2) as SimTime * MS_PER_S;
+            ctx.timers.schedule(
+                ctx.now + vis / 2,
+                Timer::Actor(ActorTimer::Heartbeat {
+                    consumer,
+                    gen,
+                    message: c.message_no,
+                }),
+            );
+        }
+    }
+
+    fn heartbeat(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, consumer: usize, gen: u32, message: u64) {
+        let Some(c) = self.consumers.get(consumer) else {
+            return;
+        };
+        if c.gen != gen || c.state != ConsumerState::Processing || c.message_no != message {
+            return;
+        }
+        let Some(m) = c.batch.front() else {
+            return;
+        };
+        let s = &self.consumer_specs[c.spec];
+        let vis_s = s.visibility_timeout_s.unwrap_or(30).max(2);
+        let input = ChangeMessageVisibilityInput {
+            queue_url: Some(queue_url(&s.queue)),
+            receipt_handle: Some(m.receipt_handle.clone()),
+            visibility_timeout: Some(vis_s as i64),
+        };
+        let r = sqs.change_message_visibility(ctx, &input, Some(&c.name));
+        api_event(ctx, "ChangeMessageVisibility", &s.queue, &c.name, r.err());
+        ctx.timers.schedule(
+            ctx.now + vis_s as SimTime * MS_PER_S / 2,
+            Timer::Actor(ActorTimer::Heartbeat {
+                consumer,
+                gen,
+                message,
+            }),
+        );
+    }
+
+    fn finish_message(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, consumer: usize) {
+        let c = &mut self.consumers[consumer];
+        let s = &self.consumer_specs[c.spec];
+        let Some(m) = c.batch.pop_front() else {
+            return;
+        };
+        if ctx.rng.chance(s.crash_probability) {
+            // The whole batch is abandoned: its messages come back after their timeouts.
+            let abandoned = c.batch.len() + 1;
+            c.batch.clear();
+            c.state = ConsumerState::Down;
+            c.gen += 1;
+            c.crashes += 1;
+            ctx.events.push(
+                ctx.now,
+                EventKind::ConsumerCrashed {
+                    actor: c.name.clone(),
+                    abandoned,
+                },
+            );
+            let at = ctx.now + s_to_ms(s.restart_after_s);
+            ctx.timers.schedule(
+                at,
+                Timer::Actor(ActorTimer::Restart {
+                    consumer,
+                    gen: c.gen,
+                }),
+            );
+            return;
+        }
+        let ok = !ctx.rng.chance(s.failure_probability);
+        ctx.events.push(
+            ctx.now,
+            EventKind::MessageProcessed {
+                queue: s.queue.clone(),
+                message_id: m.message_id.clone(),
+                actor: c.name.clone(),
+                ok,
+            },
+        );
+        if ok {
+            c.processed += 1;
+            let input = DeleteMessageInput {
+                queue_url: Some(queue_url(&s.queue)),
+                receipt_handle: Some(m.receipt_handle),
+            };
+            let r = sqs.delete_message(ctx, &input, Some(&c.name));
+            api_event(ctx, "DeleteMessage", &s.queue, &c.name, r.err());
+        } else {
+            c.failed += 1;
+        }
+        if c.batch.is_empty() {
+            c.state = ConsumerState::Polling;
+            let gen = c.gen;
+            ctx.timers.schedule(
+                ctx.now + API_RTT_MS,
+                Timer::Actor(ActorTimer::Poll { consumer, gen }),
+            );
+        } else {
+            self.start_message(ctx, consumer, if ok { API_RTT_MS } else { 0 });
+        }
+    }
+}
+
+fn api_event(ctx: &mut Ctx, op: &str, queue: &str, actor: &str, err: Option<AwsError>) {
+    ctx.events.push(
+        ctx.now,
+        EventKind::ApiCall {
+            operation: op.to_string(),
+            queue: Some(queue.to_string()),
+            actor: Some(actor.to_string()),
+            error: err.map(|e| e.code),
+        },
+    );
+}

@@ -147,6 +147,21 @@ impl World {
         )
     }
 
+    /// Runs `f` on the SQS service at the current instant, with typed operations (faster than
+    /// [`World::call`]: no JSON). Long-poll answers are routed as usual afterwards.
+    pub fn with_sqs<R>(&mut self, f: impl FnOnce(&mut Sqs, &mut Ctx) -> R) -> R {
+        let (mut ctx, sqs, _) = self.ctx();
+        let r = f(sqs, &mut ctx);
+        self.route_replies();
+        r
+    }
+
+    /// Runs `f` on the actors at the current instant (add or change producers and consumers).
+    pub fn with_actors<R>(&mut self, f: impl FnOnce(&mut Actors, &mut Ctx) -> R) -> R {
+        let (mut ctx, _, actors) = self.ctx();
+        f(actors, &mut ctx)
+    }
+
     /// Makes an AWS API call now, with the AWS JSON request members as `params`. The answer
     /// arrives through [`World::take_completions`]: at once for most operations, later for a
     /// long poll (ReceiveMessage with a wait time) that finds nothing yet.

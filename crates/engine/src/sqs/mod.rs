@@ -1,1 +1,478 @@
-//! Amazon SQS.
+//! Amazon SQS: standard and FIFO queues, visibility, delays, dead-letter queues and redrive,
+//! fair queues, purge, throughput limits, CloudWatch metrics and the cost meter.
+//!
+//! - [`api`] — request/response types with the AWS JSON member names.
+//! - [`attributes`] — queue attributes, ranges and defaults.
+//! - [`message_attributes`] — message attribute rules and the MD5 digests AWS computes.
+//! - [`queue`] — one queue's messages and indexes; receive candidate selection.
+//! - [`metrics`], [`cost`] — CloudWatch-style series and the request meter.
+//! - `ops` — the operations themselves; `move_task` — StartMessageMoveTask and friends.
+
+pub mod api;
+pub mod attributes;
+pub mod cost;
+pub mod message_attributes;
+pub mod metrics;
+mod move_task;
+mod ops;
+pub mod queue;
+pub mod validate;
+
+use crate::error::AwsError;
+use crate::event::{EventKind, VisibleReason};
+use crate::time::{epoch_s, SimTime};
+use crate::world::{Caller, Ctx};
+use api::ReceiveMessageOutput;
+use cost::{CostMeter, Prices};
+use metrics::MetricRow;
+use queue::Queue;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub use move_task::MoveTask;
+
+/// The region and account every simulated resource lives in (the account id AWS's own
+/// documentation uses in examples).
+pub const REGION: &str = "us-east-1";
+pub const ACCOUNT_ID: &str = "123456789012";
+/// SenderId reported for every message (an IAM user id as AWS shows them).
+pub const SENDER_ID: &str = "AIDAIT2UOQQY3AUEKVGXU";
+/// A deleted queue's name cannot be reused for 60 s (facts §1.2).
+pub const QUEUE_NAME_REUSE_MS: SimTime = 60_000;
+/// A second purge within 60 s is refused (facts §1.12).
+pub const PURGE_INTERVAL_MS: SimTime = 60_000;
+/// Standard queues: about 120,000 messages in flight (facts §1.7).
+pub const STANDARD_IN_FLIGHT_MAX: usize = 120_000;
+/// FIFO queues: 120,000 in flight, no error at the limit (facts §0.1, §1.7).
+pub const FIFO_IN_FLIGHT_MAX: usize = 120_000;
+/// FIFO without high throughput: 300 API calls per second per action (facts §1.10).
+pub const FIFO_TPS_MAX: usize = 300;
+/// High-throughput FIFO: 300 calls per second per message group (facts §1.10)…
+pub const FIFO_HT_GROUP_TPS_MAX: usize = 300;
+/// …and, per queue, the us-east-1 quota of 70,000 non-batched calls per second.
+pub const FIFO_HT_QUEUE_TPS_MAX: usize = 70_000;
+/// ListQueues returns at most 1,000 URLs per call (facts §1.2).
+pub const LIST_QUEUES_MAX: usize = 1_000;
+
+/// Knobs of the simulation that AWS does not expose as API parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SqsConfig {
+    /// Probability that a short poll reaches each of a queue's servers (facts §1.1: a short
+    /// poll samples a weighted random subset, so it can miss messages). 1.0 = never misses.
+    pub short_poll_sample_ratio: f64,
+    /// Probability that a DeleteMessage on a standard queue misses a copy of the message, so
+    /// the message is delivered again later (at-least-once delivery, facts §1.1). AWS gives no
+    /// figure: UNCONFIRMED, a small plausible default.
+    pub duplicate_delivery_probability: f64,
+    pub prices: Prices,
+}
+
+impl Default for SqsConfig {
+    fn default() -> Self {
+        SqsConfig {
+            short_poll_sample_ratio: 0.75,
+            duplicate_delivery_probability: 0.000_5,
+            prices: Prices::default(),
+        }
+    }
+}
+
+impl SqsConfig {
+    /// For API scripts checked line by line against AWS's documented answers: short polls see
+    /// every server and deletes always reach every copy, so a script's results depend only
+    /// on its calls and the seed.
+    pub fn for_api_scripts() -> Self {
+        SqsConfig {
+            short_poll_sample_ratio: 1.0,
+            duplicate_delivery_probability: 0.0,
+            prices: Prices::default(),
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        if !(0.0..=1.0).contains(&self.short_poll_sample_ratio) {
+            return Err("sqs.short_poll_sample_ratio: must be between 0 and 1".into());
+        }
+        if !(0.0..=1.0).contains(&self.duplicate_delivery_probability) {
+            return Err("sqs.duplicate_delivery_probability: must be between 0 and 1".into());
+        }
+        if !(self.prices.standard_per_million_usd >= 0.0 && self.prices.fifo_per_million_usd >= 0.0)
+        {
+            return Err("sqs.prices: must not be negative".into());
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum SqsTimer {
+    DelayEnd {
+        queue: u32,
+        seq: u64,
+        until: SimTime,
+    },
+    VisibilityEnd {
+        queue: u32,
+        seq: u64,
+        until: SimTime,
+    },
+    RetentionSweep {
+        queue: u32,
+        at: SimTime,
+    },
+    LongPollEnd {
+        queue: u32,
+        waiter: u64,
+    },
+    MoveTask {
+        task: u64,
+    },
+}
+
+/// What a receive asks for, once validated.
+#[derive(Clone, Debug)]
+pub struct ReceiveSpec {
+    pub max: usize,
+    pub visibility_ms: SimTime,
+    pub system_attribute_names: Vec<String>,
+    pub message_attribute_names: Vec<String>,
+    pub attempt_id: Option<String>,
+    pub actor: Option<String>,
+}
+
+/// What the app shows per queue.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QueueSummary {
+    pub name: String,
+    pub fifo: bool,
+    pub visible: usize,
+    pub in_flight: usize,
+    pub delayed: usize,
+    pub sent: u64,
+    pub received: u64,
+    pub deleted: u64,
+    pub moved_to_dlq: u64,
+    pub expired: u64,
+    pub empty_receives: u64,
+    pub duplicates_delivered: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Sqs {
+    config: SqsConfig,
+    queues: BTreeMap<u32, Queue>,
+    by_name: BTreeMap<String, u32>,
+    deleted_at: BTreeMap<String, SimTime>,
+    next_queue_id: u32,
+    next_waiter: u64,
+    replies: Vec<(Caller, Result<ReceiveMessageOutput, AwsError>)>,
+    cost: CostMeter,
+    move_tasks: Vec<MoveTask>,
+}
+
+pub fn queue_url(name: &str) -> String {
+    format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/{name}")
+}
+
+pub fn queue_arn(name: &str) -> String {
+    format!("arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}")
+}
+
+/// The queue name an ARN names, if it is an SQS ARN of this region and account.
+pub fn name_from_arn(arn: &str) -> Option<&str> {
+    let rest = arn.strip_prefix("arn:aws:sqs:")?;
+    let mut parts = rest.splitn(3, ':');
+    let (region, account, name) = (parts.next()?, parts.next()?, parts.next()?);
+    (region == REGION && account == ACCOUNT_ID && !name.is_empty()).then_some(name)
+}
+
+impl Sqs {
+    pub fn new(config: SqsConfig) -> Self {
+        let cost = CostMeter {
+            prices: config.prices.clone(),
+            ..Default::default()
+        };
+        Sqs {
+            config,
+            queues: BTreeMap::new(),
+            by_name: BTreeMap::new(),
+            deleted_at: BTreeMap::new(),
+            next_queue_id: 1,
+            next_waiter: 1,
+            replies: Vec::new(),
+            cost,
+            move_tasks: Vec::new(),
+        }
+    }
+
+    pub fn config(&self) -> &SqsConfig {
+        &self.config
+    }
+
+    pub fn config_mut(&mut self) -> &mut SqsConfig {
+        &mut self.config
+    }
+
+    pub fn cost(&self) -> &CostMeter {
+        &self.cost
+    }
+
+    pub fn queues(&self) -> impl Iterator<Item = &Queue> {
+        self.queues.values()
+    }
+
+    pub fn queue_by_name(&self, name: &str) -> Option<&Queue> {
+        self.by_name.get(name).and_then(|id| self.queues.get(id))
+    }
+
+    pub(crate) fn take_replies(&mut self) -> Vec<(Caller, Result<ReceiveMessageOutput, AwsError>)> {
+        std::mem::take(&mut self.replies)
+    }
+
+    pub fn queue_summaries(&self) -> Vec<QueueSummary> {
+        self.queues
+            .values()
+            .map(|q| QueueSummary {
+                name: q.name.clone(),
+                fifo: q.fifo(),
+                visible: q.visible_count(),
+                in_flight: q.in_flight_count(),
+                delayed: q.delayed_count(),
+                sent: q.totals.sent,
+                received: q.totals.received,
+                deleted: q.totals.deleted,
+                moved_to_dlq: q.totals.moved_to_dlq,
+                expired: q.totals.expired,
+                empty_receives: q.totals.empty_receives,
+                duplicates_delivered: q.totals.duplicates_delivered,
+            })
+            .collect()
+    }
+
+    /// Every closed minute of every queue, as CloudWatch would list them.
+    pub fn metric_rows(&self) -> Vec<MetricRow> {
+        let mut rows = Vec::new();
+        for q in self.queues.values() {
+            for s in &q.metrics.history {
+                for (metric, value) in s.values() {
+                    rows.push(MetricRow {
+                        timestamp: epoch_s(s.start),
+                        queue: q.name.clone(),
+                        metric: metric.to_string(),
+                        value,
+                    });
+                }
+            }
+        }
+        rows
+    }
+
+    pub(crate) fn close_metrics_minute(&mut self, now: SimTime) {
+        for q in self.queues.values_mut() {
+            q.close_metrics_minute(now);
+        }
+    }
+
+    /// Checks every queue's indexes against its messages. For tests.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        for q in self.queues.values() {
+            q.check_invariants()
+                .map_err(|e| format!("{}: {e}", q.name))?;
+        }
+        Ok(())
+    }
+
+    /// Resolves a QueueUrl (its last path segment names the queue).
+    fn resolve(&self, url: Option<&String>) -> Result<u32, AwsError> {
+        let url = match url {
+            Some(u) if !u.is_empty() => u,
+            _ => return Err(AwsError::missing_parameter("QueueUrl")),
+        };
+        let name = url.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        self.by_name
+            .get(name)
+            .copied()
+            .ok_or_else(queue_does_not_exist)
+    }
+
+    fn resolve_arn(&self, arn: &str) -> Option<u32> {
+        name_from_arn(arn).and_then(|n| self.by_name.get(n).copied())
+    }
+
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, timer: SqsTimer) {
+        match timer {
+            SqsTimer::DelayEnd { queue, seq, until } => {
+                let Some(q) = self.queues.get_mut(&queue) else {
+                    return;
+                };
+                let due = q
+                    .message(seq)
+                    .is_some_and(|m| m.state == queue::MessageState::Delayed { until });
+                if due {
+                    q.make_visible(ctx, seq, VisibleReason::DelayEnded);
+                    self.serve_waiters(ctx, queue);
+                }
+            }
+            SqsTimer::VisibilityEnd { queue, seq, until } => {
+                let Some(q) = self.queues.get_mut(&queue) else {
+                    return;
+                };
+                let due = q
+                    .message(seq)
+                    .is_some_and(|m| m.state == queue::MessageState::InFlight { until });
+                if due {
+                    q.make_visible(ctx, seq, VisibleReason::VisibilityTimeoutExpired);
+                    self.serve_waiters(ctx, queue);
+                }
+            }
+            SqsTimer::RetentionSweep { queue, at } => {
+                let Some(q) = self.queues.get_mut(&queue) else {
+                    return;
+                };
+                if !q.retention_timer_is_current(at) {
+                    return;
+                }
+                let expired = q.sweep_retention(ctx);
+                let name = q.name.clone();
+                q.totals.expired += expired.len() as u64;
+                for m in expired {
+                    ctx.events.push(
+                        ctx.now,
+                        EventKind::MessageExpired {
+                            queue: name.clone(),
+                            message_id: m.id,
+                        },
+                    );
+                }
+                // An expired head of a FIFO group can unlock the rest of the group.
+                self.serve_waiters(ctx, queue);
+            }
+            SqsTimer::LongPollEnd { queue, waiter } => self.end_long_poll(ctx, queue, waiter),
+            SqsTimer::MoveTask { task } => self.run_move_task(ctx, task),
+        }
+    }
+
+    /// The JSON face of the operations: AWS request members in, AWS response members out.
+    /// None means the call is pending (a long poll) and its answer will come as a reply.
+    pub fn call_json(
+        &mut self,
+        ctx: &mut Ctx,
+        op: &str,
+        params: &Value,
+        caller: Caller,
+    ) -> Option<Result<Value, AwsError>> {
+        use api::{parse, to_json};
+        let r = match op {
+            "CreateQueue" => parse(params)
+                .and_then(|i| self.create_queue(ctx, &i))
+                .map(to_json),
+            "GetQueueUrl" => parse(params)
+                .and_then(|i| self.get_queue_url(&i))
+                .map(to_json),
+            "ListQueues" => parse(params).and_then(|i| self.list_queues(&i)),
+            "DeleteQueue" => parse(params).and_then(|i| self.delete_queue(ctx, &i)),
+            "GetQueueAttributes" => parse(params).and_then(|i| self.get_queue_attributes(ctx, &i)),
+            "SetQueueAttributes" => parse(params).and_then(|i| self.set_queue_attributes(ctx, &i)),
+            "SendMessage" => parse(params)
+                .and_then(|i| self.send_message(ctx, &i, None))
+                .map(to_json),
+            "SendMessageBatch" => parse(params)
+                .and_then(|i| self.send_message_batch(ctx, &i, None))
+                .map(to_json),
+            "ReceiveMessage" => {
+                return match parse(params) {
+                    Ok(i) => self
+                        .receive_message(ctx, &i, caller, None)
+                        .map(|r| r.map(to_json)),
+                    Err(e) => Some(Err(e)),
+                }
+            }
+            "DeleteMessage" => parse(params)
+                .and_then(|i| self.delete_message(ctx, &i, None))
+                .map(|_| Value::Object(Default::default())),
+            "DeleteMessageBatch" => parse(params)
+                .and_then(|i| self.delete_message_batch(ctx, &i, None))
+                .map(to_json),
+            "ChangeMessageVisibility" => parse(params)
+                .and_then(|i| self.change_message_visibility(ctx, &i, None))
+                .map(|_| Value::Object(Default::default())),
+            "ChangeMessageVisibilityBatch" => parse(params)
+                .and_then(|i| self.change_message_visibility_batch(ctx, &i, None))
+                .map(to_json),
+            "PurgeQueue" => parse(params).and_then(|i| self.purge_queue(ctx, &i)),
+            "ListDeadLetterSourceQueues" => {
+                parse(params).and_then(|i| self.list_dead_letter_source_queues(&i))
+            }
+            "StartMessageMoveTask" => {
+                parse(params).and_then(|i| self.start_message_move_task(ctx, &i))
+            }
+            "CancelMessageMoveTask" => {
+                parse(params).and_then(|i| self.cancel_message_move_task(ctx, &i))
+            }
+            "ListMessageMoveTasks" => parse(params).and_then(|i| self.list_message_move_tasks(&i)),
+            "TagQueue" => parse(params).and_then(|i| self.tag_queue(&i)),
+            "UntagQueue" => parse(params).and_then(|i| self.untag_queue(&i)),
+            "ListQueueTags" => parse(params).and_then(|i| self.list_queue_tags(&i)),
+            "AddPermission" | "RemovePermission" => Err(AwsError::new(
+                "UnsupportedOperation",
+                format!("{op} is not simulated: mqlab has no IAM principals."),
+            )),
+            other => Err(AwsError::new(
+                "UnknownOperationException",
+                format!("The operation {other} is not an SQS operation."),
+            )),
+        };
+        Some(r)
+    }
+
+    fn end_long_poll(&mut self, ctx: &mut Ctx, queue: u32, waiter: u64) {
+        let Some(q) = self.queues.get_mut(&queue) else {
+            return;
+        };
+        let Some(pos) = q.waiters.iter().position(|w| w.id == waiter) else {
+            return;
+        };
+        let w = q.waiters.remove(pos).expect("position is in range");
+        q.metrics.current.number_of_empty_receives += 1;
+        q.totals.empty_receives += 1;
+        ctx.events.push(
+            ctx.now,
+            EventKind::EmptyReceive {
+                queue: q.name.clone(),
+                long_poll: true,
+                actor: w.spec.actor.clone(),
+            },
+        );
+        self.replies
+            .push((w.caller, Ok(ReceiveMessageOutput::default())));
+    }
+
+    /// Hands newly available messages to waiting long polls, oldest waiter first.
+    pub(crate) fn serve_waiters(&mut self, ctx: &mut Ctx, queue: u32) {
+        loop {
+            let Some(q) = self.queues.get(&queue) else {
+                return;
+            };
+            let Some(w) = q.waiters.front().cloned() else {
+                return;
+            };
+            if q.visible_count() == 0 {
+                return;
+            }
+            let msgs = self.deliver(ctx, queue, &w.spec, true, w.requested_at);
+            if msgs.is_empty() {
+                return; // e.g. every FIFO group with visible messages is locked
+            }
+            let q = self.queues.get_mut(&queue).expect("checked above");
+            q.waiters.pop_front();
+            self.replies
+                .push((w.caller, Ok(ReceiveMessageOutput { messages: msgs })));
+        }
+    }
+}
+
+pub fn queue_does_not_exist() -> AwsError {
+    AwsError::new("QueueDoesNotExist", "The specified queue does not exist.")
+}

@@ -1,0 +1,1417 @@
+//! The SQS operations, AWS-shaped: names, parameters, defaults, ranges and error codes.
+
+use super::api::*;
+use super::attributes::{self, QueueAttributes, RedrivePermission, ALL_ATTRIBUTE_NAMES};
+use super::message_attributes::{self as mattrs, md5_hex, md5_of_attributes};
+use super::queue::{AttemptRecord, Message, MessageState, Queue, Waiter, SERVERS_PER_QUEUE};
+use super::validate::*;
+use super::*;
+use crate::time::{epoch_ms, MS_PER_S};
+use base64::Engine as _;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+const HANDLE_PREFIX: &str = "AQEB";
+const HANDLE_HEADER_BYTES: usize = 16;
+const HANDLE_RANDOM_BYTES: usize = 32;
+
+fn b64() -> base64::engine::GeneralPurpose {
+    base64::engine::general_purpose::STANDARD
+}
+
+/// A receipt handle names the queue, the message and which receive issued it; the rest is
+/// random, as AWS's handles look.
+fn encode_handle(ctx: &mut Ctx, queue: u32, seq: u64, gen: u32) -> String {
+    let mut bytes = Vec::with_capacity(HANDLE_HEADER_BYTES + HANDLE_RANDOM_BYTES);
+    bytes.extend_from_slice(&queue.to_be_bytes());
+    bytes.extend_from_slice(&seq.to_be_bytes());
+    bytes.extend_from_slice(&gen.to_be_bytes());
+    for _ in 0..HANDLE_RANDOM_BYTES / 8 {
+        bytes.extend_from_slice(&ctx.rng.next_u64().to_be_bytes());
+    }
+    format!("{HANDLE_PREFIX}{}", b64().encode(bytes))
+}
+
+fn decode_handle(h: &str) -> Option<(u32, u64, u32)> {
+    if h.len() > RECEIPT_HANDLE_MAX {
+        return None;
+    }
+    let bytes = b64().decode(h.strip_prefix(HANDLE_PREFIX)?).ok()?;
+    if bytes.len() != HANDLE_HEADER_BYTES + HANDLE_RANDOM_BYTES {
+        return None;
+    }
+    let queue = u32::from_be_bytes(bytes[0..4].try_into().ok()?);
+    let seq = u64::from_be_bytes(bytes[4..12].try_into().ok()?);
+    let gen = u32::from_be_bytes(bytes[12..16].try_into().ok()?);
+    Some((queue, seq, gen))
+}
+
+fn invalid_handle(h: &str) -> AwsError {
+    AwsError::new(
+        "ReceiptHandleIsInvalid",
+        format!("The input receipt handle \"{h}\" is not a valid receipt handle."),
+    )
+}
+
+fn handle_expired(h: &str) -> AwsError {
+    AwsError::invalid_parameter_value(format!(
+        "Value {h} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired."
+    ))
+}
+
+fn not_available_for_change(h: &str) -> AwsError {
+    AwsError::invalid_parameter_value(format!(
+        "Value {h} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change."
+    ))
+}
+
+fn not_valid_for_queue_type(param: &str) -> AwsError {
+    AwsError::invalid_parameter_value(format!(
+        "The request include parameter {param} that is not valid for this queue type."
+    ))
+}
+
+fn bounded(
+    param: &str,
+    v: Option<i64>,
+    min: i64,
+    max: i64,
+    rule: &str,
+) -> Result<Option<i64>, AwsError> {
+    match v {
+        Some(x) if x < min || x > max => Err(range_error(param, x, rule)),
+        other => Ok(other),
+    }
+}
+
+impl Sqs {
+    fn queue(&self, id: u32) -> &Queue {
+        &self.queues[&id]
+    }
+
+    fn queue_mut(&mut self, id: u32) -> &mut Queue {
+        self.queues.get_mut(&id).expect("resolved queue ids exist")
+    }
+
+    // ----------------------------------------------------------------- queue lifecycle
+
+    pub fn create_queue(
+        &mut self,
+        ctx: &mut Ctx,
+        input: &CreateQueueInput,
+    ) -> Result<Value, AwsError> {
+        let name = required(&input.queue_name, "QueueName")?;
+        let fifo_attr = input
+            .attributes
+            .get("FifoQueue")
+            .map(|v| v.eq_ignore_ascii_case("true"));
+        let fifo = fifo_attr.unwrap_or(false);
+        if name.ends_with(".fifo") && !fifo {
+            return Err(attributes::fifo_name_error());
+        }
+        check_queue_name(name, fifo)?;
+        let mut attrs = QueueAttributes::defaults(fifo);
+        for (k, v) in attributes::attribute_pairs(&input.attributes) {
+            attrs.apply(k, v, true)?;
+        }
+        attrs.check_combination()?;
+        self.check_redrive_target(&attrs, &queue_arn(name))?;
+
+        if let Some(&id) = self.by_name.get(name) {
+            // Same name: fine if every attribute given equals the existing value (facts §1.2).
+            let q = self.queue(id);
+            let same = input
+                .attributes
+                .iter()
+                .all(|(k, _)| q.attrs.render(k) == attrs.render(k));
+            if !same {
+                return Err(AwsError::new(
+                    "QueueNameExists",
+                    format!("A queue already exists with the same name and a different value for attribute(s) {}", differing(&q.attrs, &attrs, &input.attributes)),
+                ));
+            }
+            return Ok(json!({ "QueueUrl": q.url }));
+        }
+        if let Some(&at) = self.deleted_at.get(name) {
+            if ctx.now < at + QUEUE_NAME_REUSE_MS {
+                return Err(AwsError::new(
+                    "QueueDeletedRecently",
+                    "You must wait 60 seconds after deleting a queue before you can create another with the same name.",
+                ));
+            }
+            self.deleted_at.remove(name);
+        }
+        let id = self.next_queue_id;
+        self.next_queue_id += 1;
+        let mut q = Queue::new(id, name, queue_url(name), queue_arn(name), attrs, ctx.now);
+        q.tags = input.tags.clone();
+        let url = q.url.clone();
+        self.queues.insert(id, q);
+        self.by_name.insert(name.to_string(), id);
+        ctx.events.push(
+            ctx.now,
+            EventKind::QueueCreated {
+                queue: name.to_string(),
+                fifo,
+            },
+        );
+        Ok(json!({ "QueueUrl": url }))
+    }
+
+    /// A RedrivePolicy must name an existing queue of the same type whose RedriveAllowPolicy
+    /// lets this queue use it (facts §1.2, §1.8).
+    fn check_redrive_target(
+        &self,
+        attrs: &QueueAttributes,
+        source_arn: &str,
+    ) -> Result<(), AwsError> {
+        let Some(p) = &attrs.redrive_policy else {
+            return Ok(());
+        };
+        let bad = |reason: &str| {
+            AwsError::invalid_parameter_value(format!(
+                "Value {{\"deadLetterTargetArn\":\"{}\",\"maxReceiveCount\":{}}} for parameter RedrivePolicy is invalid. Reason: {reason}",
+                p.dead_letter_target_arn, p.max_receive_count
+            ))
+        };
+        let dlq = self
+            .resolve_arn(&p.dead_letter_target_arn)
+            .map(|id| self.queue(id))
+            .ok_or_else(|| bad("Dead letter target does not exist."))?;
+        if dlq.fifo() != attrs.fifo_queue {
+            return Err(bad(
+                "Dead-letter queue must be same type of queue as the source.",
+            ));
+        }
+        match &dlq.attrs.redrive_allow_policy {
+            Some(RedrivePermission::DenyAll) => Err(bad(
+                "Dead-letter queue does not allow this queue as a source (RedriveAllowPolicy).",
+            )),
+            Some(RedrivePermission::ByQueue(arns)) if !arns.iter().any(|a| a == source_arn) => {
+                Err(bad(
+                    "Dead-letter queue does not allow this queue as a source (RedriveAllowPolicy).",
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn get_queue_url(&self, input: &GetQueueUrlInput) -> Result<Value, AwsError> {
+        let name = required(&input.queue_name, "QueueName")?;
+        if let Some(owner) = &input.queue_owner_aws_account_id {
+            if owner != ACCOUNT_ID {
+                return Err(queue_does_not_exist());
+            }
+        }
+        let id = self.by_name.get(name).ok_or_else(queue_does_not_exist)?;
+        Ok(json!({ "QueueUrl": self.queue(*id).url }))
+    }
+
+    pub fn list_queues(&self, input: &ListQueuesInput) -> Result<Value, AwsError> {
+        let max = bounded(
+            "MaxResults",
+            input.max_results,
+            1,
+            LIST_QUEUES_MAX as i64,
+            "MaxResults must be an integer between 1 and 1000.",
+        )?;
+        let prefix = input.queue_name_prefix.as_deref().unwrap_or("");
+        let start = match &input.next_token {
+            Some(t) => Some(
+                String::from_utf8(b64().decode(t).map_err(|_| bad_token())?)
+                    .map_err(|_| bad_token())?,
+            ),
+            None => None,
+        };
+        let names: Vec<&String> = self
+            .by_name
+            .keys()
+            .filter(|n| n.starts_with(prefix))
+            .filter(|n| start.as_ref().is_none_or(|s| n.as_str() > s.as_str()))
+            .collect();
+        let limit = max.map(|m| m as usize).unwrap_or(LIST_QUEUES_MAX);
+        let page: Vec<String> = names.iter().take(limit).map(|n| queue_url(n)).collect();
+        let mut out = serde_json::Map::new();
+        if !page.is_empty() {
+            out.insert("QueueUrls".into(), json!(page));
+        }
+        // Pagination tokens are returned only when MaxResults was given (as AWS does).
+        if max.is_some() && names.len() > limit {
+            out.insert(
+                "NextToken".into(),
+                json!(b64().encode(names[limit - 1].as_bytes())),
+            );
+        }
+        Ok(Value::Object(out))
+    }
+
+    pub fn delete_queue(
+        &mut self,
+        ctx: &mut Ctx,
+        input: &QueueUrlInput,
+    ) -> Result<Value, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let q = self.queues.remove(&id).expect("resolved");
+        self.by_name.remove(&q.name);
+        self.deleted_at.insert(q.name.clone(), ctx.now);
+        for w in q.waiters {
+            self.replies.push((w.caller, Err(queue_does_not_exist())));
+        }
+        ctx.events
+            .push(ctx.now, EventKind::QueueDeleted { queue: q.name });
+        Ok(json!({}))
+    }
+
+    pub fn get_queue_attributes(
+        &self,
+        ctx: &mut Ctx,
+        input: &GetQueueAttributesInput,
+    ) -> Result<Value, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let q = self.queue(id);
+        let mut names: Vec<&str> = Vec::new();
+        for n in &input.attribute_names {
+            if n == "All" {
+                names.extend_from_slice(ALL_ATTRIBUTE_NAMES);
+            } else if ALL_ATTRIBUTE_NAMES.contains(&n.as_str())
+                || n == "ApproximateNumberOfGroupsWithInflightMessages"
+            {
+                names.push(n);
+            } else {
+                return Err(attributes::unknown_attribute(n));
+            }
+        }
+        let mut out = BTreeMap::new();
+        for n in names {
+            let v = match n {
+                "ApproximateNumberOfMessages" => Some(q.visible_count().to_string()),
+                "ApproximateNumberOfMessagesDelayed" => Some(q.delayed_count().to_string()),
+                "ApproximateNumberOfMessagesNotVisible" => Some(q.in_flight_count().to_string()),
+                "ApproximateNumberOfGroupsWithInflightMessages" => {
+                    q.fifo().then(|| q.groups_with_in_flight().to_string())
+                }
+                "CreatedTimestamp" => Some(epoch_s(q.created_at).to_string()),
+                "LastModifiedTimestamp" => Some(epoch_s(q.last_modified_at).to_string()),
+                "QueueArn" => Some(q.arn.clone()),
+                other => q.attrs.render(other),
+            };
+            if let Some(v) = v {
+                out.insert(n.to_string(), v);
+            }
+        }
+        let _ = ctx;
+        if out.is_empty() {
+            return Ok(json!({}));
+        }
+        Ok(json!({ "Attributes": out }))
+    }
+
+    pub fn set_queue_attributes(
+        &mut self,
+        ctx: &mut Ctx,
+        input: &SetQueueAttributesInput,
+    ) -> Result<Value, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let q = self.queue(id);
+        let old = q.attrs.clone();
+        let mut attrs = old.clone();
+        for (k, v) in attributes::attribute_pairs(&input.attributes) {
+            attrs.apply(k, v, false)?;
+        }
+        attrs.check_combination()?;
+        self.check_redrive_target(&attrs, &q.arn.clone())?;
+        let q = self.queue_mut(id);
+        q.attrs = attrs;
+        q.last_modified_at = ctx.now;
+        let name = q.name.clone();
+        // FIFO: a new DelaySeconds is retroactive for messages still delayed (facts §1.2).
+        if q.fifo() && q.attrs.delay_seconds != old.delay_seconds {
+            let delay = q.attrs.delay_seconds as SimTime * MS_PER_S;
+            let delayed: Vec<(u64, SimTime)> = q
+                .messages()
+                .filter(|m| matches!(m.state, MessageState::Delayed { .. }))
+                .map(|m| (m.seq, m.enqueued_at + delay))
+                .collect();
+            for (seq, until) in delayed {
+                if until <= ctx.now {
+                    q.make_visible(ctx, seq, VisibleReason::DelayEnded);
+                } else if let Some(m) = q.messages.get_mut(&seq) {
+                    m.state = MessageState::Delayed { until };
+                    ctx.timers.schedule(
+                        until,
+                        crate::world::Timer::Sqs(SqsTimer::DelayEnd {
+                            queue: id,
+                            seq,
+                            until,
+                        }),
+                    );
+                }
+            }
+        }
+        // A shorter retention can expire older messages at once (facts §1.2).
+        if q.attrs.message_retention_period != old.message_retention_period {
+            let expired = q.sweep_retention(ctx);
+            q.totals.expired += expired.len() as u64;
+            for m in expired {
+                ctx.events.push(
+                    ctx.now,
+                    EventKind::MessageExpired {
+                        queue: name.clone(),
+                        message_id: m.id,
+                    },
+                );
+            }
+        }
+        ctx.events.push(
+            ctx.now,
+            EventKind::QueueAttributesChanged {
+                queue: name,
+                attributes: input.attributes.keys().cloned().collect(),
+            },
+        );
+        self.serve_waiters(ctx, id);
+        Ok(json!({}))
+    }
+
+    pub fn purge_queue(&mut self, ctx: &mut Ctx, input: &QueueUrlInput) -> Result<Value, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let q = self.queue_mut(id);
+        if q.purge_until.is_some_and(|t| ctx.now < t) {
+            return Err(AwsError::new(
+                "PurgeQueueInProgress",
+                format!(
+                    "Only one PurgeQueue operation on {} is allowed every 60 seconds.",
+                    q.name
+                ),
+            ));
+        }
+        q.purge_until = Some(ctx.now + PURGE_INTERVAL_MS);
+        // Deletes every message, in flight too, and forgets FIFO deduplication ids (facts §1.12,
+        // §1.16). AWS may take up to 60 s; here it is immediate.
+        let seqs: Vec<u64> = q.messages().map(|m| m.seq).collect();
+        for seq in &seqs {
+            q.remove(*seq);
+        }
+        q.groups.clear();
+        q.dedup_clear();
+        let name = q.name.clone();
+        let fifo = q.fifo();
+        ctx.events.push(
+            ctx.now,
+            EventKind::QueuePurged {
+                queue: name,
+                messages: seqs.len(),
+            },
+        );
+        self.cost.charge(fifo, 0);
+        Ok(json!({}))
+    }
+
+    pub fn list_dead_letter_source_queues(
+        &self,
+        input: &ListDeadLetterSourceQueuesInput,
+    ) -> Result<Value, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let max = bounded(
+            "MaxResults",
+            input.max_results,
+            1,
+            1000,
+            "MaxResults must be an integer between 1 and 1000.",
+        )?;
+        let arn = &self.queue(id).arn;
+        let urls: Vec<&str> = self
+            .queues
+            .values()
+            .filter(|q| {
+                q.attrs
+                    .redrive_policy
+                    .as_ref()
+                    .is_some_and(|p| &p.dead_letter_target_arn == arn)
+            })
+            .map(|q| q.url.as_str())
+            .take(max.unwrap_or(1000) as usize)
+            .collect();
+        // The JSON protocol spells this member in lower camel case.
+        Ok(json!({ "queueUrls": urls }))
+    }
+
+    pub fn tag_queue(&mut self, input: &TagQueueInput) -> Result<Value, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let q = self.queue_mut(id);
+        q.tags.extend(input.tags.clone());
+        if q.tags.len() > 50 {
+            return Err(AwsError::invalid_parameter_value(
+                "Too many tags added for queue. A queue can have at most 50 tags.",
+            ));
+        }
+        Ok(json!({}))
+    }
+
+    pub fn untag_queue(&mut self, input: &UntagQueueInput) -> Result<Value, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let q = self.queue_mut(id);
+        for k in &input.tag_keys {
+            q.tags.remove(k);
+        }
+        Ok(json!({}))
+    }
+
+    pub fn list_queue_tags(&self, input: &QueueUrlInput) -> Result<Value, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let q = self.queue(id);
+        if q.tags.is_empty() {
+            return Ok(json!({}));
+        }
+        Ok(json!({ "Tags": q.tags }))
+    }
+
+    // ----------------------------------------------------------------- throughput
+
+    /// FIFO request rate limits (facts §1.10); standard queues are "nearly unlimited".
+    fn check_throughput(
+        &mut self,
+        ctx: &mut Ctx,
+        id: u32,
+        op: &str,
+        group: Option<&str>,
+        actor: Option<&str>,
+    ) -> Result<(), AwsError> {
+        let q = self.queue_mut(id);
+        if !q.fifo() {
+            return Ok(());
+        }
+        let now = ctx.now;
+        let mut keys = Vec::new();
+        if q.attrs.high_throughput() {
+            keys.push((op.to_string(), FIFO_HT_QUEUE_TPS_MAX));
+            if let Some(g) = group {
+                keys.push((format!("{op}\u{0}{g}"), FIFO_HT_GROUP_TPS_MAX));
+            }
+        } else {
+            keys.push((op.to_string(), FIFO_TPS_MAX));
+        }
+        for (key, limit) in &keys {
+            let w = q.rate_windows.entry(key.clone()).or_default();
+            while w.front().is_some_and(|&t| t + MS_PER_S <= now) {
+                w.pop_front();
+            }
+            if w.len() >= *limit {
+                let name = q.name.clone();
+                ctx.events.push(
+                    now,
+                    EventKind::Throttled {
+                        queue: name,
+                        operation: op.to_string(),
+                        actor: actor.map(String::from),
+                    },
+                );
+                return Err(AwsError::new("RequestThrottled", "Request is throttled."));
+            }
+        }
+        for (key, _) in keys {
+            q.rate_windows.entry(key).or_default().push_back(now);
+        }
+        // Forget idle windows so a run with many groups stays bounded.
+        if q.rate_windows.len() > 10_000 {
+            q.rate_windows
+                .retain(|_, w| w.back().is_some_and(|&t| t + MS_PER_S > now));
+        }
+        Ok(())
+    }
+
+    // ----------------------------------------------------------------- sending
+
+    pub fn send_message(
+        &mut self,
+        ctx: &mut Ctx,
+        input: &SendMessageInput,
+        actor: Option<&str>,
+    ) -> Result<SendMessageOutput, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let entry = SendMessageBatchEntry {
+            id: None,
+            message_body: input.message_body.clone(),
+            delay_seconds: input.delay_seconds,
+            message_attributes: input.message_attributes.clone(),
+            message_system_attributes: input.message_system_attributes.clone(),
+            message_deduplication_id: input.message_deduplication_id.clone(),
+            message_group_id: input.message_group_id.clone(),
+        };
+        let prepared = self.prepare(id, &entry)?;
+        self.check_throughput(
+            ctx,
+            id,
+            "SendMessage",
+            entry.message_group_id.as_deref(),
+            actor,
+        )?;
+        let size = prepared.size;
+        let out = self.enqueue(ctx, id, prepared, actor);
+        let fifo = self.queue(id).fifo();
+        self.cost.charge(fifo, size);
+        self.serve_waiters(ctx, id);
+        Ok(out)
+    }
+
+    pub fn send_message_batch(
+        &mut self,
+        ctx: &mut Ctx,
+        input: &SendMessageBatchInput,
+        actor: Option<&str>,
+    ) -> Result<BatchOutput<SendMessageBatchResultEntry>, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        check_batch_ids(input.entries.iter().map(|e| e.id.as_deref().unwrap_or("")))?;
+        let total: usize = input
+            .entries
+            .iter()
+            .map(|e| {
+                e.message_body.as_deref().map(str::len).unwrap_or(0)
+                    + e.message_attributes
+                        .iter()
+                        .map(|(k, v)| v.size(k))
+                        .sum::<usize>()
+            })
+            .sum();
+        if total > attributes::MAXIMUM_MESSAGE_SIZE_MAX as usize {
+            return Err(AwsError::new(
+                "BatchRequestTooLong",
+                format!(
+                    "Batch requests cannot be longer than {} bytes. You have sent {total} bytes.",
+                    attributes::MAXIMUM_MESSAGE_SIZE_MAX
+                ),
+            ));
+        }
+        if self.queue(id).fifo()
+            && input
+                .entries
+                .iter()
+                .any(|e| e.message_group_id.as_deref().is_none_or(str::is_empty))
+        {
+            // facts §1.16: on a FIFO queue a batch entry without MessageGroupId fails the whole request.
+            return Err(AwsError::invalid_parameter_value(
+                "The request must contain the parameter MessageGroupId.",
+            ));
+        }
+        let group = input
+            .entries
+            .first()
+            .and_then(|e| e.message_group_id.as_deref());
+        self.check_throughput(ctx, id, "SendMessage", group, actor)?;
+        let mut out = BatchOutput::default();
+        for e in &input.entries {
+            let entry_id = e.id.clone().unwrap_or_default();
+            match self.prepare(id, e) {
+                Ok(p) => {
+                    let r = self.enqueue(ctx, id, p, actor);
+                    out.successful.push(SendMessageBatchResultEntry {
+                        id: entry_id,
+                        result: r,
+                    });
+                }
+                Err(err) => out.failed.push(BatchResultErrorEntry::new(&entry_id, err)),
+            }
+        }
+        let fifo = self.queue(id).fifo();
+        self.cost.charge(fifo, total);
+        self.serve_waiters(ctx, id);
+        Ok(out)
+    }
+
+    /// Validates one message to send (facts §1.5, §1.6, §1.9).
+    fn prepare(&self, id: u32, e: &SendMessageBatchEntry) -> Result<Prepared, AwsError> {
+        let q = self.queue(id);
+        let body = required(&e.message_body, "MessageBody")?;
+        check_characters(body).map_err(|_| invalid_body_characters())?;
+        mattrs::validate(&e.message_attributes)?;
+        for (name, v) in &e.message_system_attributes {
+            if name != "AWSTraceHeader"
+                || v.data_type != "String"
+                || v.string_value.as_deref().is_none_or(str::is_empty)
+            {
+                return Err(AwsError::invalid_parameter_value(format!(
+                    "Message system attribute name '{name}' is invalid. The only supported message system attribute is AWSTraceHeader, of type String."
+                )));
+            }
+        }
+        let size = body.len()
+            + e.message_attributes
+                .iter()
+                .map(|(k, v)| v.size(k))
+                .sum::<usize>();
+        let max = q.attrs.maximum_message_size as usize;
+        if size > max {
+            return Err(AwsError::invalid_parameter_value(format!(
+                "One or more parameters are invalid. Reason: Message must be shorter than {max} bytes."
+            )));
+        }
+        let fifo = q.fifo();
+        let delay_s = match e.delay_seconds {
+            Some(d) if fifo && d != 0 => return Err(not_valid_for_queue_type("DelaySeconds")),
+            Some(d) if !(0..=attributes::DELAY_SECONDS_MAX as i64).contains(&d) => {
+                return Err(range_error(
+                    "DelaySeconds",
+                    d,
+                    "DelaySeconds must be >= 0 and <= 900",
+                ))
+            }
+            Some(d) if !fifo => d as u32,
+            _ => q.attrs.delay_seconds,
+        };
+        let group = e.message_group_id.as_deref().filter(|g| !g.is_empty());
+        if let Some(g) = group {
+            check_fifo_id("MessageGroupId", g)?;
+        }
+        let mut dedup = None;
+        if fifo {
+            let Some(_) = group else {
+                return Err(AwsError::missing_parameter("MessageGroupId"));
+            };
+            dedup = match e.message_deduplication_id.as_deref().filter(|d| !d.is_empty()) {
+                Some(d) => {
+                    check_fifo_id("MessageDeduplicationId", d)?;
+                    Some(d.to_string())
+                }
+                None if q.attrs.content_based_deduplication => {
+                    // SHA-256 of the body only (facts §1.9).
+                    let digest = Sha256::digest(body.as_bytes());
+                    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+                }
+                None => {
+                    return Err(AwsError::invalid_parameter_value(
+                        "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
+                    ))
+                }
+            };
+        } else if e.message_deduplication_id.is_some() {
+            return Err(not_valid_for_queue_type("MessageDeduplicationId"));
+        }
+        Ok(Prepared {
+            body: body.to_string(),
+            attributes: e.message_attributes.clone(),
+            system_attributes: e.message_system_attributes.clone(),
+            delay_ms: delay_s as SimTime * MS_PER_S,
+            group: group.map(String::from),
+            dedup,
+            size,
+        })
+    }
+
+    fn enqueue(
+        &mut self,
+        ctx: &mut Ctx,
+        id: u32,
+        p: Prepared,
+        actor: Option<&str>,
+    ) -> SendMessageOutput {
+        let md5_of_message_body = md5_hex(&p.body);
+        let md5_of_message_attributes = md5_of_attributes(&p.attributes);
+        let md5_of_message_system_attributes = md5_of_attributes(&p.system_attributes);
+        let q = self.queue_mut(id);
+        if let (Some(g), Some(d)) = (&p.group, &p.dedup) {
+            let key = q.dedup_key(g, d);
+            if let Some((message_id, sequence_number)) = q.dedup_lookup(ctx.now, &key) {
+                // Accepted, not enqueued: the original MessageId comes back (facts §1.9, §1.16).
+                ctx.events.push(
+                    ctx.now,
+                    EventKind::MessageDeduplicated {
+                        queue: q.name.clone(),
+                        message_id: message_id.clone(),
+                        actor: actor.map(String::from),
+                    },
+                );
+                return SendMessageOutput {
+                    md5_of_message_body,
+                    md5_of_message_attributes,
+                    md5_of_message_system_attributes,
+                    message_id,
+                    sequence_number,
+                };
+            }
+        }
+        let message_id = ctx.rng.uuid();
+        let server = ctx.rng.below(SERVERS_PER_QUEUE);
+        let sequence_number = if q.fifo() {
+            // Increasing, large and not consecutive (facts §1.9).
+            q.fifo_sequence += 1 + ctx.rng.below(1 << 20) as u128;
+            Some(format!("{:020}", q.fifo_sequence))
+        } else {
+            None
+        };
+        if let (Some(g), Some(d)) = (&p.group, &p.dedup) {
+            let key = q.dedup_key(g, d);
+            q.dedup_record(ctx.now, key, message_id.clone(), sequence_number.clone());
+        }
+        let state = if p.delay_ms > 0 {
+            MessageState::Delayed {
+                until: ctx.now + p.delay_ms,
+            }
+        } else {
+            MessageState::Visible
+        };
+        let seq = q.next_seq;
+        q.next_seq += 1;
+        let m = Message {
+            seq,
+            id: message_id.clone(),
+            body: p.body,
+            md5_of_body: md5_of_message_body.clone(),
+            attributes: p.attributes,
+            md5_of_attributes: md5_of_message_attributes.clone(),
+            system_attributes: p.system_attributes,
+            size: p.size,
+            sent_at: ctx.now,
+            enqueued_at: ctx.now,
+            first_receive_at: None,
+            receive_count: 0,
+            state,
+            group_id: p.group.clone(),
+            dedup_id: p.dedup,
+            sequence_number: sequence_number.clone(),
+            server,
+            receive_gen: 0,
+            receive_requested_at: 0,
+            modified_since_receive: false,
+            undeleted_copy: false,
+            dead_letter_source_arn: None,
+        };
+        q.insert(ctx, m);
+        q.metrics.current.number_of_messages_sent += 1;
+        q.metrics.current.sent_bytes += p.size as u64;
+        q.totals.sent += 1;
+        ctx.events.push(
+            ctx.now,
+            EventKind::MessageSent {
+                queue: q.name.clone(),
+                message_id: message_id.clone(),
+                bytes: p.size,
+                group_id: p.group,
+                delayed_until: (p.delay_ms > 0).then_some(ctx.now + p.delay_ms),
+                actor: actor.map(String::from),
+            },
+        );
+        SendMessageOutput {
+            md5_of_message_body,
+            md5_of_message_attributes,
+            md5_of_message_system_attributes,
+            message_id,
+            sequence_number,
+        }
+    }
+
+    // ----------------------------------------------------------------- receiving
+
+    /// ReceiveMessage. None: a long poll is now waiting; its answer comes as a reply.
+    pub fn receive_message(
+        &mut self,
+        ctx: &mut Ctx,
+        input: &ReceiveMessageInput,
+        caller: Caller,
+        actor: Option<&str>,
+    ) -> Option<Result<ReceiveMessageOutput, AwsError>> {
+        match self.receive_inner(ctx, input, caller, actor) {
+            Ok(Some(out)) => Some(Ok(out)),
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    fn receive_inner(
+        &mut self,
+        ctx: &mut Ctx,
+        input: &ReceiveMessageInput,
+        caller: Caller,
+        actor: Option<&str>,
+    ) -> Result<Option<ReceiveMessageOutput>, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let max = bounded(
+            "MaxNumberOfMessages",
+            input.max_number_of_messages,
+            1,
+            10,
+            "Must be between 1 and 10, if provided.",
+        )?
+        .unwrap_or(1) as usize;
+        let vis = bounded(
+            "VisibilityTimeout",
+            input.visibility_timeout,
+            0,
+            attributes::VISIBILITY_TIMEOUT_MAX_S as i64,
+            "Must be >= 0 and <= 43200, if provided.",
+        )?;
+        let wait = bounded(
+            "WaitTimeSeconds",
+            input.wait_time_seconds,
+            0,
+            attributes::WAIT_TIME_MAX_S as i64,
+            "Must be >= 0 and <= 20, if provided.",
+        )?;
+        let q = self.queue(id);
+        let fifo = q.fifo();
+        if let Some(a) = &input.receive_request_attempt_id {
+            if !fifo {
+                return Err(not_valid_for_queue_type("ReceiveRequestAttemptId"));
+            }
+            check_fifo_id("ReceiveRequestAttemptId", a)?;
+        }
+        let visibility_ms =
+            vis.map(|v| v as u32).unwrap_or(q.attrs.visibility_timeout) as SimTime * MS_PER_S;
+        // The call's WaitTimeSeconds overrides the queue's ReceiveMessageWaitTimeSeconds (facts §1.1).
+        let wait_s = wait
+            .map(|w| w as u32)
+            .unwrap_or(q.attrs.receive_message_wait_time_seconds);
+        let mut names = input.message_system_attribute_names.clone();
+        names.extend(input.attribute_names.iter().cloned());
+        let spec = ReceiveSpec {
+            max,
+            visibility_ms,
+            system_attribute_names: names,
+            message_attribute_names: input.message_attribute_names.clone(),
+            attempt_id: input.receive_request_attempt_id.clone(),
+            actor: actor.map(String::from),
+        };
+        self.check_throughput(ctx, id, "ReceiveMessage", None, actor)?;
+        self.cost.charge(fifo, 0);
+
+        if let Some(out) = self.replay_attempt(ctx, id, &spec) {
+            return Ok(Some(out));
+        }
+        let q = self.queue(id);
+        if !fifo && q.in_flight_count() >= STANDARD_IN_FLIGHT_MAX && wait_s == 0 {
+            // facts §1.7: short polls get OverLimit; long polls just find nothing.
+            return Err(AwsError::new("OverLimit", "Too many messages in flight: the queue has reached its in-flight limit of 120,000 messages."));
+        }
+        let msgs = self.deliver(ctx, id, &spec, wait_s > 0, ctx.now);
+        if !msgs.is_empty() || wait_s == 0 {
+            if msgs.is_empty() {
+                let q = self.queue_mut(id);
+                q.metrics.current.number_of_empty_receives += 1;
+                q.totals.empty_receives += 1;
+                ctx.events.push(
+                    ctx.now,
+                    EventKind::EmptyReceive {
+                        queue: q.name.clone(),
+                        long_poll: false,
+                        actor: actor.map(String::from),
+                    },
+                );
+            }
+            return Ok(Some(ReceiveMessageOutput { messages: msgs }));
+        }
+        let waiter = self.next_waiter;
+        self.next_waiter += 1;
+        let deadline = ctx.now + wait_s as SimTime * MS_PER_S;
+        self.queue_mut(id).waiters.push_back(Waiter {
+            id: waiter,
+            caller,
+            spec,
+            requested_at: ctx.now,
+            deadline,
+        });
+        ctx.timers.schedule(
+            deadline,
+            crate::world::Timer::Sqs(SqsTimer::LongPollEnd { queue: id, waiter }),
+        );
+        Ok(None)
+    }
+
+    /// FIFO ReceiveRequestAttemptId: a retry within 5 minutes gets the same messages and
+    /// handles if none was modified, and their visibility timeout restarts (facts §1.4).
+    fn replay_attempt(
+        &mut self,
+        ctx: &mut Ctx,
+        id: u32,
+        spec: &ReceiveSpec,
+    ) -> Option<ReceiveMessageOutput> {
+        let attempt = spec.attempt_id.as_ref()?;
+        let q = self.queue(id);
+        let rec = q.attempts.get(attempt)?;
+        if rec.at + super::queue::ATTEMPT_ID_TTL_MS <= ctx.now {
+            return None;
+        }
+        let intact = rec.delivered.iter().all(|(seq, gen)| {
+            q.message(*seq).is_some_and(|m| {
+                m.receive_gen == *gen
+                    && !m.modified_since_receive
+                    && matches!(m.state, MessageState::InFlight { .. })
+            })
+        });
+        if !intact {
+            return None;
+        }
+        let rec = rec.clone();
+        let until = ctx.now + spec.visibility_ms;
+        let mut out = Vec::new();
+        for ((seq, _), handle) in rec.delivered.iter().zip(&rec.handles) {
+            let q = self.queue_mut(id);
+            q.take_in_flight(ctx, *seq, until, ctx.now);
+            let m = q.message(*seq).expect("checked intact");
+            out.push(render_message(m, handle.clone(), spec, q.fifo()));
+        }
+        Some(ReceiveMessageOutput { messages: out })
+    }
+
+    /// Picks and delivers up to `spec.max` messages, moving those past maxReceiveCount to the
+    /// dead-letter queue instead (facts §1.8).
+    pub(crate) fn deliver(
+        &mut self,
+        ctx: &mut Ctx,
+        id: u32,
+        spec: &ReceiveSpec,
+        long_poll: bool,
+        requested_at: SimTime,
+    ) -> Vec<ReceivedMessage> {
+        let fifo = self.queue(id).fifo();
+        let sampled: Vec<bool> = if long_poll || fifo {
+            vec![true; SERVERS_PER_QUEUE as usize]
+        } else {
+            let ratio = self.config.short_poll_sample_ratio;
+            (0..SERVERS_PER_QUEUE)
+                .map(|_| ctx.rng.chance(ratio))
+                .collect()
+        };
+        let mut out = Vec::new();
+        let mut delivered = Vec::new();
+        // Each round either delivers or dead-letters at least one candidate; bounded anyway.
+        for _ in 0..64 {
+            let q = self.queue(id);
+            if fifo && q.in_flight_count() >= FIFO_IN_FLIGHT_MAX {
+                break;
+            }
+            let want = spec.max - out.len();
+            let cands = q.candidates(want, &sampled);
+            if cands.is_empty() {
+                break;
+            }
+            let mut moved_any = false;
+            for seq in cands {
+                if self.dead_letter_if_due(ctx, id, seq) {
+                    moved_any = true;
+                    continue;
+                }
+                let until = ctx.now + spec.visibility_ms;
+                let q = self.queue_mut(id);
+                let Some(gen) = q.take_in_flight(ctx, seq, until, requested_at) else {
+                    continue;
+                };
+                let handle = encode_handle(ctx, id, seq, gen);
+                let q = self.queue_mut(id);
+                let m = q.messages.get_mut(&seq).expect("just taken");
+                let duplicate = std::mem::take(&mut m.undeleted_copy);
+                let m = q.message(seq).expect("just taken");
+                out.push(render_message(m, handle.clone(), spec, fifo));
+                delivered.push((seq, gen, handle.clone()));
+                ctx.events.push(
+                    ctx.now,
+                    EventKind::MessageReceived {
+                        queue: q.name.clone(),
+                        message_id: m.id.clone(),
+                        receive_count: m.receive_count,
+                        receipt_handle: handle,
+                        visible_at: until,
+                        duplicate,
+                        group_id: m.group_id.clone(),
+                        actor: spec.actor.clone(),
+                    },
+                );
+                let q = self.queue_mut(id);
+                q.metrics.current.number_of_messages_received += 1;
+                q.totals.received += 1;
+                if duplicate {
+                    q.totals.duplicates_delivered += 1;
+                }
+            }
+            if out.len() >= spec.max || !moved_any {
+                break;
+            }
+        }
+        if let (Some(a), false) = (&spec.attempt_id, delivered.is_empty()) {
+            let rec = AttemptRecord {
+                at: ctx.now,
+                delivered: delivered.iter().map(|(s, g, _)| (*s, *g)).collect(),
+                handles: delivered.into_iter().map(|(_, _, h)| h).collect(),
+            };
+            self.queue_mut(id).remember_attempt(a.clone(), rec);
+        }
+        if !out.is_empty() {
+            let bytes: usize = out.iter().map(|m| m.body.len()).sum();
+            // The first request unit was charged when the call arrived; big payloads add more.
+            let extra = cost::billable_requests(bytes) - 1;
+            for _ in 0..extra {
+                self.cost.charge(fifo, 0);
+            }
+        }
+        out
+    }
+
+    /// Moves a message to its queue's DLQ if this receive would exceed maxReceiveCount.
+    fn dead_letter_if_due(&mut self, ctx: &mut Ctx, id: u32, seq: u64) -> bool {
+        let q = self.queue(id);
+        let Some(policy) = &q.attrs.redrive_policy else {
+            return false;
+        };
+        let Some(m) = q.message(seq) else {
+            return false;
+        };
+        if m.receive_count < policy.max_receive_count {
+            return false;
+        }
+        let Some(dlq_id) = self.resolve_arn(&policy.dead_letter_target_arn) else {
+            return false; // the DLQ was deleted: AWS keeps delivering
+        };
+        let source_arn = q.arn.clone();
+        let source_name = q.name.clone();
+        let q = self.queue_mut(id);
+        let Some(mut m) = q.remove(seq) else {
+            return false;
+        };
+        q.totals.moved_to_dlq += 1;
+        let dlq = self.queue_mut(dlq_id);
+        // Same MessageId and receive count; retention keeps counting from the original send
+        // (facts §1.8, §1.16). FIFO: the dedup id becomes the message id.
+        m.seq = dlq.next_seq;
+        dlq.next_seq += 1;
+        m.state = MessageState::Visible;
+        m.enqueued_at = ctx.now;
+        m.dead_letter_source_arn = Some(source_arn);
+        if dlq.fifo() {
+            m.dedup_id = Some(m.id.clone());
+        }
+        let (message_id, receive_count) = (m.id.clone(), m.receive_count);
+        let dlq_name = dlq.name.clone();
+        dlq.insert(ctx, m);
+        ctx.events.push(
+            ctx.now,
+            EventKind::MessageMovedToDeadLetterQueue {
+                queue: source_name,
+                dead_letter_queue: dlq_name,
+                message_id,
+                receive_count,
+            },
+        );
+        self.serve_waiters(ctx, dlq_id);
+        true
+    }
+
+    // ----------------------------------------------------------------- deleting
+
+    pub fn delete_message(
+        &mut self,
+        ctx: &mut Ctx,
+        input: &DeleteMessageInput,
+        actor: Option<&str>,
+    ) -> Result<(), AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let handle = required(&input.receipt_handle, "ReceiptHandle")?;
+        self.check_throughput(ctx, id, "DeleteMessage", None, actor)?;
+        self.delete_one(ctx, id, handle, actor)?;
+        let fifo = self.queue(id).fifo();
+        self.cost.charge(fifo, 0);
+        Ok(())
+    }
+
+    pub fn delete_message_batch(
+        &mut self,
+        ctx: &mut Ctx,
+        input: &DeleteMessageBatchInput,
+        actor: Option<&str>,
+    ) -> Result<BatchOutput<IdEntry>, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        check_batch_ids(input.entries.iter().map(|e| e.id.as_deref().unwrap_or("")))
+            .map_err(|e| batch_error_for(e, "DeleteMessageBatchRequestEntry"))?;
+        self.check_throughput(ctx, id, "DeleteMessage", None, actor)?;
+        let mut out = BatchOutput::default();
+        for e in &input.entries {
+            let entry_id = e.id.clone().unwrap_or_default();
+            let r = required(&e.receipt_handle, "ReceiptHandle")
+                .and_then(|h| self.delete_one(ctx, id, h, actor));
+            match r {
+                Ok(()) => out.successful.push(IdEntry { id: entry_id }),
+                Err(err) => out.failed.push(BatchResultErrorEntry::new(&entry_id, err)),
+            }
+        }
+        let fifo = self.queue(id).fifo();
+        self.cost.charge(fifo, 0);
+        Ok(out)
+    }
+
+    fn delete_one(
+        &mut self,
+        ctx: &mut Ctx,
+        id: u32,
+        handle: &str,
+        actor: Option<&str>,
+    ) -> Result<(), AwsError> {
+        let (hq, seq, gen) = decode_handle(handle).ok_or_else(|| invalid_handle(handle))?;
+        let dup_p = self.config.duplicate_delivery_probability;
+        let q = self.queue_mut(id);
+        if hq != id || gen == 0 || seq >= q.next_seq {
+            return Err(invalid_handle(handle));
+        }
+        let fifo = q.fifo();
+        let Some(m) = q.message(seq) else {
+            // Already deleted (or expired): the call succeeds (facts §9, moto).
+            q.metrics.current.number_of_messages_deleted += 1;
+            return Ok(());
+        };
+        if gen > m.receive_gen {
+            return Err(invalid_handle(handle));
+        }
+        let in_flight = matches!(m.state, MessageState::InFlight { .. });
+        if gen < m.receive_gen || (fifo && !in_flight) {
+            if fifo {
+                // FIFO: a delete outside the visibility window fails (facts §1.3).
+                return Err(handle_expired(handle));
+            }
+            // Standard: an old handle "succeeds" but the message is not deleted (facts §1.3).
+            q.metrics.current.number_of_messages_deleted += 1;
+            return Ok(());
+        }
+        let message_id = m.id.clone();
+        q.metrics.current.number_of_messages_deleted += 1;
+        q.totals.deleted += 1;
+        let name = q.name.clone();
+        ctx.events.push(
+            ctx.now,
+            EventKind::MessageDeleted {
+                queue: name,
+                message_id,
+                actor: actor.map(String::from),
+            },
+        );
+        if !fifo && in_flight && ctx.rng.chance(dup_p) {
+            // At-least-once: a server holding a copy missed the delete; the copy comes back
+            // when the visibility timeout ends (facts §1.1).
+            let m = q.messages.get_mut(&seq).expect("present");
+            m.undeleted_copy = true;
+            m.modified_since_receive = true;
+            return Ok(());
+        }
+        q.remove(seq);
+        if fifo {
+            // The group may be unlocked now.
+            self.serve_waiters(ctx, id);
+        }
+        Ok(())
+    }
+
+    // ----------------------------------------------------------------- visibility
+
+    pub fn change_message_visibility(
+        &mut self,
+        ctx: &mut Ctx,
+        input: &ChangeMessageVisibilityInput,
+        actor: Option<&str>,
+    ) -> Result<(), AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let handle = required(&input.receipt_handle, "ReceiptHandle")?;
+        let v = input
+            .visibility_timeout
+            .ok_or_else(|| AwsError::missing_parameter("VisibilityTimeout"))?;
+        self.change_one(ctx, id, handle, v, actor)?;
+        let fifo = self.queue(id).fifo();
+        self.cost.charge(fifo, 0);
+        Ok(())
+    }
+
+    pub fn change_message_visibility_batch(
+        &mut self,
+        ctx: &mut Ctx,
+        input: &ChangeMessageVisibilityBatchInput,
+        actor: Option<&str>,
+    ) -> Result<BatchOutput<IdEntry>, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        check_batch_ids(input.entries.iter().map(|e| e.id.as_deref().unwrap_or("")))
+            .map_err(|e| batch_error_for(e, "ChangeMessageVisibilityBatchRequestEntry"))?;
+        let mut out = BatchOutput::default();
+        for e in &input.entries {
+            let entry_id = e.id.clone().unwrap_or_default();
+            let r = required(&e.receipt_handle, "ReceiptHandle").and_then(|h| {
+                let v = e
+                    .visibility_timeout
+                    .ok_or_else(|| AwsError::missing_parameter("VisibilityTimeout"))?;
+                self.change_one(ctx, id, h, v, actor)
+            });
+            match r {
+                Ok(()) => out.successful.push(IdEntry { id: entry_id }),
+                Err(err) => out.failed.push(BatchResultErrorEntry::new(&entry_id, err)),
+            }
+        }
+        let fifo = self.queue(id).fifo();
+        self.cost.charge(fifo, 0);
+        Ok(out)
+    }
+
+    fn change_one(
+        &mut self,
+        ctx: &mut Ctx,
+        id: u32,
+        handle: &str,
+        timeout_s: i64,
+        actor: Option<&str>,
+    ) -> Result<(), AwsError> {
+        let max = attributes::VISIBILITY_TIMEOUT_MAX_S as i64;
+        if !(0..=max).contains(&timeout_s) {
+            return Err(range_error(
+                "VisibilityTimeout",
+                timeout_s,
+                "Must be >= 0 and <= 43200, if provided.",
+            ));
+        }
+        let (hq, seq, gen) = decode_handle(handle).ok_or_else(|| invalid_handle(handle))?;
+        let q = self.queue_mut(id);
+        if hq != id || gen == 0 || seq >= q.next_seq {
+            return Err(invalid_handle(handle));
+        }
+        let m = q
+            .message(seq)
+            .ok_or_else(|| not_available_for_change(handle))?;
+        if gen > m.receive_gen {
+            return Err(invalid_handle(handle));
+        }
+        match m.state {
+            MessageState::Delayed { .. } => {
+                return Err(AwsError::new(
+                    "MessageNotInflight",
+                    "The message referred to isn't in flight.",
+                ))
+            }
+            MessageState::Visible if gen < m.receive_gen => {
+                return Err(AwsError::new(
+                    "MessageNotInflight",
+                    "The message referred to isn't in flight.",
+                ))
+            }
+            MessageState::InFlight { .. } if gen < m.receive_gen => {
+                return Err(not_available_for_change(handle))
+            }
+            _ => {}
+        }
+        // The total cannot pass 12 hours from the receive request; no clamping (facts §1.3).
+        let ceiling = m.receive_requested_at + max as SimTime * MS_PER_S;
+        let until = ctx.now + timeout_s as SimTime * MS_PER_S;
+        if until > ceiling {
+            return Err(range_error(
+                "VisibilityTimeout",
+                timeout_s,
+                "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]",
+            ));
+        }
+        let message_id = m.id.clone();
+        let name = q.name.clone();
+        q.set_visibility(ctx, seq, until);
+        ctx.events.push(
+            ctx.now,
+            EventKind::VisibilityChanged {
+                queue: name,
+                message_id,
+                visible_at: until,
+                actor: actor.map(String::from),
+            },
+        );
+        self.serve_waiters(ctx, id);
+        Ok(())
+    }
+}
+
+fn bad_token() -> AwsError {
+    AwsError::invalid_parameter_value("Invalid NextToken value.")
+}
+
+fn batch_error_for(mut e: AwsError, entry: &str) -> AwsError {
+    if e.code == "EmptyBatchRequest" {
+        e.message = format!("There should be at least one {entry} in the request.");
+    }
+    e
+}
+
+fn differing(
+    old: &QueueAttributes,
+    new: &QueueAttributes,
+    given: &BTreeMap<String, String>,
+) -> String {
+    given
+        .keys()
+        .filter(|k| old.render(k) != new.render(k))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+struct Prepared {
+    body: String,
+    attributes: mattrs::MessageAttributes,
+    system_attributes: mattrs::MessageAttributes,
+    delay_ms: SimTime,
+    group: Option<String>,
+    dedup: Option<String>,
+    size: usize,
+}
+
+/// The message as ReceiveMessage returns it, with the system and user attributes asked for.
+fn render_message(
+    m: &Message,
+    receipt_handle: String,
+    spec: &ReceiveSpec,
+    fifo: bool,
+) -> ReceivedMessage {
+    let all = spec.system_attribute_names.iter().any(|n| n == "All");
+    let want = |n: &str| all || spec.system_attribute_names.iter().any(|x| x == n);
+    let mut attributes = BTreeMap::new();
+    let mut put = |n: &str, v: Option<String>| {
+        if let (true, Some(v)) = (want(n), v) {
+            attributes.insert(n.to_string(), v);
+        }
+    };
+    put("SenderId", Some(SENDER_ID.to_string()));
+    put("SentTimestamp", Some(epoch_ms(m.sent_at).to_string()));
+    put("ApproximateReceiveCount", Some(m.receive_count.to_string()));
+    put(
+        "ApproximateFirstReceiveTimestamp",
+        m.first_receive_at.map(|t| epoch_ms(t).to_string()),
+    );
+    put(
+        "AWSTraceHeader",
+        m.system_attributes
+            .get("AWSTraceHeader")
+            .and_then(|v| v.string_value.clone()),
+    );
+    put("DeadLetterQueueSourceArn", m.dead_letter_source_arn.clone());
+    if fifo {
+        put("MessageGroupId", m.group_id.clone());
+        put("MessageDeduplicationId", m.dedup_id.clone());
+        put("SequenceNumber", m.sequence_number.clone());
+    } else {
+        // Fair queues: a standard queue reports the tenant's MessageGroupId too.
+        put("MessageGroupId", m.group_id.clone());
+    }
+    let message_attributes: mattrs::MessageAttributes = m
+        .attributes
+        .iter()
+        .filter(|(name, _)| {
+            spec.message_attribute_names.iter().any(|pat| {
+                pat == "All"
+                    || pat == ".*"
+                    || pat == *name
+                    || pat
+                        .strip_suffix(".*")
+                        .is_some_and(|p| name.starts_with(&format!("{p}.")))
+            })
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let md5_of_message_attributes = if message_attributes.is_empty() {
+        None
+    } else {
+        m.md5_of_attributes.clone()
+    };
+    ReceivedMessage {
+        message_id: m.id.clone(),
+        receipt_handle,
+        md5_of_body: m.md5_of_body.clone(),
+        body: m.body.clone(),
+        attributes,
+        md5_of_message_attributes,
+        message_attributes,
+    }
+}

@@ -1,0 +1,686 @@
+//! One queue: its messages, their states, and the indexes that make receives cheap.
+//!
+//! A message is in exactly one state (delayed, visible, in flight); deleted, expired and
+//! dead-lettered messages leave the queue. The indexes (`visible`, `by_sent`, FIFO `groups`,
+//! fair-queue `tenants`) are kept in step by the few methods here that change a state.
+
+use super::attributes::QueueAttributes;
+use super::message_attributes::MessageAttributes;
+use super::metrics::{MinuteSample, QueueMetrics};
+use super::SqsTimer;
+use crate::event::{EventKind, VisibleReason};
+use crate::time::{SimTime, MS_PER_S};
+use crate::world::{Caller, Ctx, Timer};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// Servers a standard queue's messages are spread over. Short polling samples a subset of
+/// them (facts §1.1). AWS does not publish the number: UNCONFIRMED, a plausible small value.
+pub const SERVERS_PER_QUEUE: u64 = 5;
+/// FIFO deduplication interval (facts §1.9).
+pub const DEDUP_INTERVAL_MS: SimTime = 5 * 60 * MS_PER_S;
+/// ReceiveRequestAttemptId is usable for 5 minutes (facts §1.4).
+pub const ATTEMPT_ID_TTL_MS: SimTime = 5 * 60 * MS_PER_S;
+/// FIFO looks for available groups among the first 120,000 messages (facts §1.7).
+pub const FIFO_SCAN_MAX: usize = 120_000;
+/// Most candidates a standard receive looks at (it needs at most 10; sampling and fair-queue
+/// reordering may skip some).
+pub const STANDARD_SCAN_MAX: usize = 2_000;
+/// Fair queues: a tenant is noisy when it holds more than this share of the queue's in-flight
+/// messages… (facts §1.11; approximate in AWS)
+pub const FAIR_NOISY_SHARE: f64 = 0.10;
+/// …and at least this many of its own.
+pub const FAIR_NOISY_MIN_IN_FLIGHT: u32 = 30;
+/// ApproximateAgeOfOldestMessage skips standard-queue messages received this many times
+/// without deletion (facts §1.13, poison pills).
+pub const POISON_PILL_RECEIVES: u32 = 3;
+/// Most entries the age metric inspects while skipping poison pills.
+const AGE_SCAN_MAX: usize = 10_000;
+/// Most ReceiveRequestAttemptIds remembered per queue.
+const ATTEMPT_IDS_MAX: usize = 10_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageState {
+    Delayed { until: SimTime },
+    Visible,
+    InFlight { until: SimTime },
+}
+
+#[derive(Clone, Debug)]
+pub struct Message {
+    /// Order of arrival in this queue.
+    pub seq: u64,
+    pub id: String,
+    pub body: String,
+    pub md5_of_body: String,
+    pub attributes: MessageAttributes,
+    pub md5_of_attributes: Option<String>,
+    pub system_attributes: MessageAttributes,
+    /// Body + attributes, bytes.
+    pub size: usize,
+    /// The original enqueue time: retention and SentTimestamp count from it, even after a
+    /// move to a dead-letter queue (facts §1.8).
+    pub sent_at: SimTime,
+    /// When it entered this queue (the age metric of a DLQ counts from the move).
+    pub enqueued_at: SimTime,
+    pub first_receive_at: Option<SimTime>,
+    pub receive_count: u32,
+    pub state: MessageState,
+    pub group_id: Option<String>,
+    pub dedup_id: Option<String>,
+    pub sequence_number: Option<String>,
+    pub server: u64,
+    /// Incremented on every receive; a receipt handle carries the value it was issued with.
+    pub receive_gen: u32,
+    /// When SQS got the ReceiveMessage request that delivered it: the 12-hour visibility
+    /// ceiling counts from here (facts §1.3).
+    pub receive_requested_at: SimTime,
+    /// Set by a ChangeMessageVisibility or a delete since the last receive.
+    pub modified_since_receive: bool,
+    /// A delete reached only some copies: the message will be delivered again.
+    pub undeleted_copy: bool,
+    pub dead_letter_source_arn: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct GroupState {
+    /// Messages of the group still in the queue, in order.
+    pub pending: BTreeSet<u64>,
+    pub in_flight: u32,
+}
+
+/// A long poll waiting for messages.
+#[derive(Clone, Debug)]
+pub struct Waiter {
+    pub id: u64,
+    pub caller: Caller,
+    pub spec: super::ReceiveSpec,
+    pub requested_at: SimTime,
+    pub deadline: SimTime,
+}
+
+#[derive(Clone, Debug)]
+pub struct AttemptRecord {
+    pub at: SimTime,
+    pub delivered: Vec<(u64, u32)>,
+    pub handles: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Totals {
+    pub sent: u64,
+    pub received: u64,
+    pub deleted: u64,
+    pub moved_to_dlq: u64,
+    pub expired: u64,
+    pub duplicates_delivered: u64,
+    pub empty_receives: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Queue {
+    pub id: u32,
+    pub name: String,
+    pub url: String,
+    pub arn: String,
+    pub attrs: QueueAttributes,
+    pub created_at: SimTime,
+    pub last_modified_at: SimTime,
+    pub tags: BTreeMap<String, String>,
+    pub(crate) messages: BTreeMap<u64, Message>,
+    pub(crate) visible: BTreeSet<u64>,
+    by_sent: BTreeSet<(SimTime, u64)>,
+    delayed: usize,
+    in_flight: usize,
+    pub(crate) groups: BTreeMap<String, GroupState>,
+    /// Fair queues: in-flight count per tenant (MessageGroupId on a standard queue).
+    tenants: BTreeMap<String, u32>,
+    pub(crate) dedup: BTreeMap<String, (SimTime, String, Option<String>)>,
+    dedup_order: VecDeque<(SimTime, String)>,
+    pub(crate) waiters: VecDeque<Waiter>,
+    pub(crate) attempts: BTreeMap<String, AttemptRecord>,
+    pub(crate) rate_windows: BTreeMap<String, VecDeque<SimTime>>,
+    pub(crate) next_seq: u64,
+    pub(crate) fifo_sequence: u128,
+    pub(crate) purge_until: Option<SimTime>,
+    retention_timer_at: Option<SimTime>,
+    pub metrics: QueueMetrics,
+    pub totals: Totals,
+}
+
+impl Queue {
+    pub fn new(
+        id: u32,
+        name: &str,
+        url: String,
+        arn: String,
+        attrs: QueueAttributes,
+        now: SimTime,
+    ) -> Self {
+        let mut metrics = QueueMetrics::default();
+        metrics.current.start = now - now % crate::time::MS_PER_MIN;
+        Queue {
+            id,
+            name: name.to_string(),
+            url,
+            arn,
+            attrs,
+            created_at: now,
+            last_modified_at: now,
+            tags: BTreeMap::new(),
+            messages: BTreeMap::new(),
+            visible: BTreeSet::new(),
+            by_sent: BTreeSet::new(),
+            delayed: 0,
+            in_flight: 0,
+            groups: BTreeMap::new(),
+            tenants: BTreeMap::new(),
+            dedup: BTreeMap::new(),
+            dedup_order: VecDeque::new(),
+            waiters: VecDeque::new(),
+            attempts: BTreeMap::new(),
+            rate_windows: BTreeMap::new(),
+            next_seq: 0,
+            // FIFO sequence numbers are large, 128-bit and non-consecutive (facts §1.9).
+            fifo_sequence: 18_000_000_000_000_000_000u128 + id as u128 * 1_000_000_000_000,
+            purge_until: None,
+            retention_timer_at: None,
+            metrics,
+            totals: Totals::default(),
+        }
+    }
+
+    pub fn fifo(&self) -> bool {
+        self.attrs.fifo_queue
+    }
+
+    pub fn visible_count(&self) -> usize {
+        self.visible.len()
+    }
+    pub fn in_flight_count(&self) -> usize {
+        self.in_flight
+    }
+    pub fn delayed_count(&self) -> usize {
+        self.delayed
+    }
+    pub fn len(&self) -> usize {
+        self.messages.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+    }
+    pub fn message(&self, seq: u64) -> Option<&Message> {
+        self.messages.get(&seq)
+    }
+    /// All messages in arrival order (for inspectors and invariant checks).
+    pub fn messages(&self) -> impl Iterator<Item = &Message> {
+        self.messages.values()
+    }
+    pub fn groups_with_in_flight(&self) -> usize {
+        self.groups.values().filter(|g| g.in_flight > 0).count()
+    }
+
+    fn retention_ms(&self) -> SimTime {
+        self.attrs.message_retention_period as SimTime * MS_PER_S
+    }
+
+    /// Adds a message in the state it carries; schedules its delay end and retention.
+    pub fn insert(&mut self, ctx: &mut Ctx, m: Message) {
+        let seq = m.seq;
+        self.by_sent.insert((m.sent_at, seq));
+        match m.state {
+            MessageState::Delayed { until } => {
+                self.delayed += 1;
+                ctx.timers.schedule(
+                    until,
+                    Timer::Sqs(SqsTimer::DelayEnd {
+                        queue: self.id,
+                        seq,
+                        until,
+                    }),
+                );
+            }
+            MessageState::Visible => {
+                self.visible.insert(seq);
+            }
+            MessageState::InFlight { .. } => unreachable_state(),
+        }
+        if let Some(g) = &m.group_id {
+            if self.fifo() {
+                self.groups
+                    .entry(g.clone())
+                    .or_default()
+                    .pending
+                    .insert(seq);
+            }
+        }
+        let expiry = m.sent_at + self.retention_ms();
+        self.messages.insert(seq, m);
+        self.schedule_retention(ctx, expiry);
+    }
+
+    fn schedule_retention(&mut self, ctx: &mut Ctx, at: SimTime) {
+        if self.retention_timer_at.is_none_or(|t| at < t) {
+            self.retention_timer_at = Some(at);
+            ctx.timers.schedule(
+                at,
+                Timer::Sqs(SqsTimer::RetentionSweep { queue: self.id, at }),
+            );
+        }
+    }
+
+    /// Removes a message from every index, whatever its state.
+    pub fn remove(&mut self, seq: u64) -> Option<Message> {
+        let m = self.messages.remove(&seq)?;
+        self.by_sent.remove(&(m.sent_at, seq));
+        match m.state {
+            MessageState::Delayed { .. } => self.delayed -= 1,
+            MessageState::Visible => {
+                self.visible.remove(&seq);
+            }
+            MessageState::InFlight { .. } => self.leave_flight(&m),
+        }
+        if let (Some(g), true) = (&m.group_id, self.fifo()) {
+            if let Some(gs) = self.groups.get_mut(g) {
+                gs.pending.remove(&seq);
+                if gs.pending.is_empty() && gs.in_flight == 0 {
+                    self.groups.remove(g);
+                }
+            }
+        }
+        Some(m)
+    }
+
+    fn leave_flight(&mut self, m: &Message) {
+        self.in_flight -= 1;
+        if let Some(g) = &m.group_id {
+            let counts = if self.attrs.fifo_queue {
+                self.groups.get_mut(g).map(|gs| &mut gs.in_flight)
+            } else {
+                self.tenants.get_mut(g)
+            };
+            if let Some(c) = counts {
+                *c = c.saturating_sub(1);
+            }
+            if !self.attrs.fifo_queue && self.tenants.get(g) == Some(&0) {
+                self.tenants.remove(g);
+            }
+        }
+    }
+
+    /// Makes a delayed or in-flight message visible again.
+    pub fn make_visible(&mut self, ctx: &mut Ctx, seq: u64, reason: VisibleReason) {
+        let Some(m) = self.messages.get(&seq) else {
+            return;
+        };
+        let state = m.state;
+        match state {
+            MessageState::Visible => return,
+            MessageState::Delayed { .. } => self.delayed -= 1,
+            MessageState::InFlight { .. } => {
+                let m = m.clone();
+                self.leave_flight(&m);
+            }
+        }
+        let m = self.messages.get_mut(&seq).expect("checked above");
+        m.state = MessageState::Visible;
+        let reason = if reason == VisibleReason::VisibilityTimeoutExpired && m.undeleted_copy {
+            VisibleReason::UndeletedCopy
+        } else {
+            reason
+        };
+        self.visible.insert(seq);
+        ctx.events.push(
+            ctx.now,
+            EventKind::MessageVisible {
+                queue: self.name.clone(),
+                message_id: m.id.clone(),
+                reason,
+            },
+        );
+    }
+
+    /// Puts a message in flight until `until` and returns its new receive generation.
+    pub fn take_in_flight(
+        &mut self,
+        ctx: &mut Ctx,
+        seq: u64,
+        until: SimTime,
+        requested_at: SimTime,
+    ) -> Option<u32> {
+        let fifo = self.fifo();
+        let m = self.messages.get_mut(&seq)?;
+        match m.state {
+            MessageState::Visible => {
+                self.visible.remove(&seq);
+            }
+            MessageState::InFlight { .. } => {
+                // Re-delivery of an attempt (ReceiveRequestAttemptId): stays in flight.
+                m.state = MessageState::InFlight { until };
+                m.modified_since_receive = false;
+                ctx.timers.schedule(
+                    until,
+                    Timer::Sqs(SqsTimer::VisibilityEnd {
+                        queue: self.id,
+                        seq,
+                        until,
+                    }),
+                );
+                return Some(m.receive_gen);
+            }
+            MessageState::Delayed { .. } => return None,
+        }
+        m.state = MessageState::InFlight { until };
+        m.receive_count += 1;
+        m.receive_gen += 1;
+        m.first_receive_at.get_or_insert(ctx.now);
+        m.receive_requested_at = requested_at;
+        m.modified_since_receive = false;
+        let gen = m.receive_gen;
+        let group = m.group_id.clone();
+        self.in_flight += 1;
+        if let Some(g) = group {
+            if fifo {
+                self.groups.entry(g).or_default().in_flight += 1;
+            } else {
+                *self.tenants.entry(g).or_default() += 1;
+            }
+        }
+        ctx.timers.schedule(
+            until,
+            Timer::Sqs(SqsTimer::VisibilityEnd {
+                queue: self.id,
+                seq,
+                until,
+            }),
+        );
+        Some(gen)
+    }
+
+    /// Changes when an in-flight message becomes visible (or puts an expired-but-undeleted
+    /// message back in flight). `until == now` makes it visible at once.
+    pub fn set_visibility(&mut self, ctx: &mut Ctx, seq: u64, until: SimTime) {
+        let Some(m) = self.messages.get_mut(&seq) else {
+            return;
+        };
+        m.modified_since_receive = true;
+        match m.state {
+            MessageState::InFlight { .. } => {
+                m.state = MessageState::InFlight { until };
+            }
+            MessageState::Visible if until > ctx.now => {
+                m.state = MessageState::InFlight { until };
+                self.visible.remove(&seq);
+                self.in_flight += 1;
+                if let Some(g) = m.group_id.clone() {
+                    if self.attrs.fifo_queue {
+                        self.groups.entry(g).or_default().in_flight += 1;
+                    } else {
+                        *self.tenants.entry(g).or_default() += 1;
+                    }
+                }
+            }
+            _ => return,
+        }
+        if until <= ctx.now {
+            self.make_visible(ctx, seq, VisibleReason::VisibilityTerminated);
+        } else {
+            ctx.timers.schedule(
+                until,
+                Timer::Sqs(SqsTimer::VisibilityEnd {
+                    queue: self.id,
+                    seq,
+                    until,
+                }),
+            );
+        }
+    }
+
+    /// Candidates for a receive, in the order they would be delivered.
+    /// `sampled` says which servers a short poll reached (all for long polls).
+    pub fn candidates(&self, max: usize, sampled: &[bool]) -> Vec<u64> {
+        if self.fifo() {
+            self.fifo_candidates(max)
+        } else {
+            self.standard_candidates(max, sampled)
+        }
+    }
+
+    fn standard_candidates(&self, max: usize, sampled: &[bool]) -> Vec<u64> {
+        let on_sampled = |seq: &&u64| {
+            let server = self.messages[*seq].server as usize;
+            sampled.get(server).copied().unwrap_or(true)
+        };
+        let noisy = self.noisy_tenants();
+        if noisy.is_empty() {
+            return self
+                .visible
+                .iter()
+                .filter(on_sampled)
+                .take(max)
+                .copied()
+                .collect();
+        }
+        // Fair queue: quiet tenants first, then noisy ones, the one with the fewest messages in
+        // flight first (facts §1.11). Noisy tenants are delayed, never dropped.
+        let mut quiet = Vec::new();
+        let mut loud: Vec<(u32, usize, u64)> = Vec::new();
+        for (i, &seq) in self
+            .visible
+            .iter()
+            .filter(on_sampled)
+            .take(STANDARD_SCAN_MAX)
+            .enumerate()
+        {
+            let tenant = self.messages[&seq].group_id.as_deref();
+            match tenant.and_then(|t| noisy.get(t)) {
+                Some(&n) => loud.push((n, i, seq)),
+                None => {
+                    quiet.push(seq);
+                    if quiet.len() >= max {
+                        break;
+                    }
+                }
+            }
+        }
+        loud.sort();
+        quiet
+            .into_iter()
+            .chain(loud.into_iter().map(|(_, _, s)| s))
+            .take(max)
+            .collect()
+    }
+
+    /// Tenants flagged noisy now, with their in-flight counts.
+    pub fn noisy_tenants(&self) -> BTreeMap<&str, u32> {
+        let total = self.in_flight as f64;
+        self.tenants
+            .iter()
+            .filter(|(_, &n)| n >= FAIR_NOISY_MIN_IN_FLIGHT && n as f64 > FAIR_NOISY_SHARE * total)
+            .map(|(t, &n)| (t.as_str(), n))
+            .collect()
+    }
+
+    /// FIFO: the oldest available group first, as many of its messages as possible in order,
+    /// then other groups; a group with a message in flight is locked (facts §1.9).
+    fn fifo_candidates(&self, max: usize) -> Vec<u64> {
+        let mut out = Vec::new();
+        let mut seen_groups = BTreeSet::new();
+        for &seq in self.visible.iter().take(FIFO_SCAN_MAX) {
+            let Some(g) = self.messages[&seq].group_id.as_deref() else {
+                continue;
+            };
+            if !seen_groups.insert(g) {
+                continue;
+            }
+            let Some(gs) = self.groups.get(g) else {
+                continue;
+            };
+            if gs.in_flight > 0 {
+                continue;
+            }
+            for &s in &gs.pending {
+                if self.messages[&s].state != MessageState::Visible || out.len() >= max {
+                    break;
+                }
+                out.push(s);
+            }
+            if out.len() >= max {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Removes messages whose retention ran out (in flight too, facts §1.16) and schedules
+    /// the next sweep.
+    pub fn sweep_retention(&mut self, ctx: &mut Ctx) -> Vec<Message> {
+        let retention = self.retention_ms();
+        let mut expired = Vec::new();
+        while let Some(&(sent, seq)) = self.by_sent.first() {
+            if sent + retention > ctx.now {
+                break;
+            }
+            if let Some(m) = self.remove(seq) {
+                expired.push(m);
+            }
+        }
+        self.retention_timer_at = None;
+        if let Some(&(sent, _)) = self.by_sent.first() {
+            self.schedule_retention(ctx, sent + retention);
+        }
+        expired
+    }
+
+    /// Called when a retention sweep timer fires: only the latest scheduled one counts.
+    pub fn retention_timer_is_current(&self, at: SimTime) -> bool {
+        self.retention_timer_at == Some(at)
+    }
+
+    /// FIFO deduplication: the key a send is deduplicated under.
+    pub fn dedup_key(&self, group: &str, dedup_id: &str) -> String {
+        match self.attrs.deduplication_scope {
+            super::attributes::DeduplicationScope::Queue => dedup_id.to_string(),
+            super::attributes::DeduplicationScope::MessageGroup => {
+                format!("{group}\u{0}{dedup_id}")
+            }
+        }
+    }
+
+    /// The message id (and sequence number) of a send already seen within the interval.
+    pub fn dedup_lookup(&mut self, now: SimTime, key: &str) -> Option<(String, Option<String>)> {
+        while let Some((at, k)) = self.dedup_order.front() {
+            if at + DEDUP_INTERVAL_MS > now {
+                break;
+            }
+            if self.dedup.get(k).is_some_and(|(t, _, _)| t == at) {
+                self.dedup.remove(k);
+            }
+            self.dedup_order.pop_front();
+        }
+        self.dedup
+            .get(key)
+            .map(|(_, id, sn)| (id.clone(), sn.clone()))
+    }
+
+    pub fn dedup_record(
+        &mut self,
+        now: SimTime,
+        key: String,
+        id: String,
+        seq_number: Option<String>,
+    ) {
+        self.dedup_order.push_back((now, key.clone()));
+        self.dedup.insert(key, (now, id, seq_number));
+    }
+
+    pub fn dedup_clear(&mut self) {
+        self.dedup.clear();
+        self.dedup_order.clear();
+    }
+
+    pub fn remember_attempt(&mut self, id: String, rec: AttemptRecord) {
+        let now = rec.at;
+        self.attempts.retain(|_, r| r.at + ATTEMPT_ID_TTL_MS > now);
+        if self.attempts.len() < ATTEMPT_IDS_MAX {
+            self.attempts.insert(id, rec);
+        }
+    }
+
+    /// Age in seconds of the oldest message, skipping standard-queue poison pills.
+    pub fn age_of_oldest_s(&self, now: SimTime) -> u64 {
+        let fifo = self.fifo();
+        self.by_sent
+            .iter()
+            .take(AGE_SCAN_MAX)
+            .map(|(_, s)| &self.messages[s])
+            .find(|m| fifo || m.receive_count < POISON_PILL_RECEIVES)
+            .map(|m| now.saturating_sub(m.enqueued_at) / MS_PER_S)
+            .unwrap_or(0)
+    }
+
+    pub fn close_metrics_minute(&mut self, now: SimTime) {
+        let gauges = MinuteSample {
+            approximate_number_of_messages_visible: self.visible.len() as u64,
+            approximate_number_of_messages_not_visible: self.in_flight as u64,
+            approximate_number_of_messages_delayed: self.delayed as u64,
+            approximate_age_of_oldest_message: self.age_of_oldest_s(now),
+            approximate_number_of_groups_with_inflight_messages: self
+                .fifo()
+                .then(|| self.groups_with_in_flight() as u64),
+            ..Default::default()
+        };
+        self.metrics.close_minute(gauges, now);
+    }
+
+    /// Checks that every index agrees with the messages' states. For tests.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let (mut vis, mut del, mut fl) = (0, 0, 0);
+        for (seq, m) in &self.messages {
+            match m.state {
+                MessageState::Visible => {
+                    vis += 1;
+                    if !self.visible.contains(seq) {
+                        return Err(format!("{seq} visible but not indexed"));
+                    }
+                }
+                MessageState::Delayed { .. } => del += 1,
+                MessageState::InFlight { .. } => fl += 1,
+            }
+            if !self.by_sent.contains(&(m.sent_at, *seq)) {
+                return Err(format!("{seq} missing from retention index"));
+            }
+        }
+        if vis != self.visible.len() || del != self.delayed || fl != self.in_flight {
+            return Err(format!(
+                "counts differ: visible {vis}/{}, delayed {del}/{}, in flight {fl}/{}",
+                self.visible.len(),
+                self.delayed,
+                self.in_flight
+            ));
+        }
+        if self.by_sent.len() != self.messages.len() {
+            return Err("retention index has stale entries".into());
+        }
+        if self.fifo() {
+            for (g, gs) in &self.groups {
+                let n = gs
+                    .pending
+                    .iter()
+                    .filter(|s| matches!(self.messages[s].state, MessageState::InFlight { .. }))
+                    .count() as u32;
+                if n != gs.in_flight {
+                    return Err(format!(
+                        "group {g}: in flight {n} but counted {}",
+                        gs.in_flight
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unreachable_state() {
+    // A message is never inserted in flight; receiving is the only way in.
+    debug_assert!(false, "message inserted in flight");
+}
