@@ -350,12 +350,14 @@ fn parse_redrive_policy(value: &str) -> Result<Option<RedrivePolicy>, AwsError> 
     };
     let count = match count {
         Some(c) if (1..=MAX_RECEIVE_COUNT_MAX as u64).contains(&c) => c as u32,
-        _ => return Err(redrive_error(
-            value,
-            &format!(
+        _ => {
+            return Err(redrive_error(
+                value,
+                &format!(
                 "Invalid value for maxReceiveCount: must be between 1 and {MAX_RECEIVE_COUNT_MAX}."
             ),
-        )),
+            ))
+        }
     };
     Ok(Some(RedrivePolicy {
         dead_letter_target_arn: arn.to_string(),

@@ -1025,6 +1025,13 @@ impl Sqs {
                 break;
             }
         }
+        if spec.visibility_ms == 0 {
+            // A zero visibility timeout leaves the messages receivable at once.
+            let q = self.queue_mut(id);
+            for (seq, _, _) in &delivered {
+                q.make_visible(ctx, *seq, VisibleReason::VisibilityTimeoutExpired);
+            }
+        }
         if let (Some(a), false) = (&spec.attempt_id, delivered.is_empty()) {
             let rec = AttemptRecord {
                 at: ctx.now,
