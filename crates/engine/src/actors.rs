@@ -450,12 +450,9 @@ impl Actors {
                 };
                 if c.gen == gen && c.state == ConsumerState::Down {
                     c.state = ConsumerState::Polling;
-                    ctx.events.push(
-                        ctx.now,
-                        EventKind::ConsumerRestarted {
-                            actor: c.name.clone(),
-                        },
-                    );
+                    ctx.events.push(ctx.now, || EventKind::ConsumerRestarted {
+                        actor: c.name.clone(),
+                    });
                     self.poll(ctx, sqs, consumer);
                 }
             }
@@ -555,7 +552,8 @@ impl Actors {
             max_number_of_messages: Some(s.max_messages as i64),
             wait_time_seconds: s.wait_time_s.map(|w| w as i64),
             visibility_timeout: s.visibility_timeout_s.map(|v| v as i64),
-            message_system_attribute_names: vec!["All".into()],
+            // What a worker needs to spot a poison message, without the cost of "All".
+            message_system_attribute_names: vec!["ApproximateReceiveCount".into()],
             ..Default::default()
         };
         let actor = c.name.clone();
@@ -671,13 +669,10 @@ impl Actors {
             c.state = ConsumerState::Down;
             c.gen += 1;
             c.crashes += 1;
-            ctx.events.push(
-                ctx.now,
-                EventKind::ConsumerCrashed {
-                    actor: c.name.clone(),
-                    abandoned,
-                },
-            );
+            ctx.events.push(ctx.now, || EventKind::ConsumerCrashed {
+                actor: c.name.clone(),
+                abandoned,
+            });
             let at = ctx.now + s_to_ms(s.restart_after_s);
             ctx.timers.schedule(
                 at,
@@ -689,15 +684,12 @@ impl Actors {
             return;
         }
         let ok = !ctx.rng.chance(s.failure_probability);
-        ctx.events.push(
-            ctx.now,
-            EventKind::MessageProcessed {
-                queue: s.queue.clone(),
-                message_id: m.message_id.clone(),
-                actor: c.name.clone(),
-                ok,
-            },
-        );
+        ctx.events.push(ctx.now, || EventKind::MessageProcessed {
+            queue: s.queue.clone(),
+            message_id: m.message_id.clone(),
+            actor: c.name.clone(),
+            ok,
+        });
         if ok {
             c.processed += 1;
             let input = DeleteMessageInput {
@@ -723,13 +715,10 @@ impl Actors {
 }
 
 fn api_event(ctx: &mut Ctx, op: &str, queue: &str, actor: &str, err: Option<AwsError>) {
-    ctx.events.push(
-        ctx.now,
-        EventKind::ApiCall {
-            operation: op.to_string(),
-            queue: Some(queue.to_string()),
-            actor: Some(actor.to_string()),
-            error: err.map(|e| e.code),
-        },
-    );
+    ctx.events.push(ctx.now, || EventKind::ApiCall {
+        operation: op.to_string(),
+        queue: Some(queue.to_string()),
+        actor: Some(actor.to_string()),
+        error: err.map(|e| e.code),
+    });
 }

@@ -176,12 +176,15 @@ pub struct EventLog {
 }
 
 impl EventLog {
-    pub fn push(&mut self, t: SimTime, kind: EventKind) {
+    /// Records what `kind` builds. Takes a closure so that a run with recording off (a
+    /// benchmark, a fast-forward) does not pay for building events nobody reads.
+    pub fn push(&mut self, t: SimTime, kind: impl FnOnce() -> EventKind) {
         let id = self.next_id;
         self.next_id += 1;
         if self.disabled {
             return;
         }
+        let kind = kind();
         if self.buf.len() >= EVENT_LOG_MAX {
             self.buf.pop_front();
             self.dropped += 1;

@@ -26,7 +26,7 @@ pub fn epoch_s(t: SimTime) -> u64 {
 /// Seconds (possibly fractional, as API scripts write them) to milliseconds, rounded.
 /// Returns `None` for negative, non-finite or absurdly large values.
 pub fn secs_to_ms(s: f64) -> Option<SimTime> {
-    if !s.is_finite() || s < 0.0 || s > 1.0e12 {
+    if !s.is_finite() || !(0.0..=1.0e12).contains(&s) {
         return None;
     }
     Some((s * 1000.0).round() as SimTime)

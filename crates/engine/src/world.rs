@@ -135,6 +135,7 @@ impl World {
     }
 
     fn ctx(&mut self) -> (Ctx<'_>, &mut Sqs, &mut Actors) {
+        self.sqs.now = self.now;
         (
             Ctx {
                 now: self.now,

@@ -297,7 +297,7 @@ fn dead_letters(sim: &mut Sim, n: usize) -> (String, String, Vec<String>) {
     let in_dlq = |sim: &Sim| {
         let sums = sim.w.sqs().queue_summaries();
         let d = sums.iter().find(|q| q.name == "dlq").unwrap();
-        d.visible as usize + d.in_flight as usize + d.delayed as usize
+        d.visible + d.in_flight + d.delayed
     };
     while in_dlq(sim) < n {
         sim.receive_n(&src, 10);
@@ -460,22 +460,32 @@ fn only_one_message_move_task_may_run_per_queue() {
 #[test]
 fn cancel_message_move_task_stops_it_and_keeps_the_messages_already_moved() {
     let mut sim = Sim::new();
-    let (src, dlq, _) = dead_letters(&mut sim, 10);
+    let (src, dlq, _) = dead_letters(&mut sim, 100);
     let t0 = sim.now_ms() as f64 / 1000.0;
     let h = start_task(
         &mut sim,
-        json!({"SourceArn": arn("dlq"), "MaxNumberOfMessagesPerSecond": 1}),
+        json!({"SourceArn": arn("dlq"), "MaxNumberOfMessagesPerSecond": 10}),
     )
     .unwrap();
     sim.at(t0 + 3.5);
     let v = sim.ok("CancelMessageMoveTask", json!({"TaskHandle": h}));
     let moved = v["ApproximateNumberOfMessagesMoved"].as_u64().unwrap() as usize;
-    assert!((1..10).contains(&moved), "moved {moved}");
+    assert!((1..100).contains(&moved), "moved {moved}");
     sim.at(t0 + 60.0);
-    let in_src = sim.receive_n(&src, 10).len();
-    let in_dlq = sim.receive_n(&dlq, 10).len();
+    let drain = |sim: &mut Sim, q: &str| {
+        let mut n = 0;
+        loop {
+            let got = sim.receive_n(q, 10).len();
+            if got == 0 {
+                return n;
+            }
+            n += got;
+        }
+    };
+    let in_src = drain(&mut sim, &src);
+    let in_dlq = drain(&mut sim, &dlq);
     assert_eq!(in_src, moved, "already moved messages stay moved");
-    assert_eq!(in_dlq, 10 - moved);
+    assert_eq!(in_dlq, 100 - moved);
     let t = tasks(&mut sim, "dlq");
     assert_eq!(s(&t[0], "Status"), "CANCELLED");
     // Cancel works only while RUNNING.
@@ -485,24 +495,40 @@ fn cancel_message_move_task_stops_it_and_keeps_the_messages_already_moved() {
 }
 
 #[test]
+fn message_move_task_at_one_message_per_second_moves_one_per_second() {
+    let mut sim = Sim::new();
+    dead_letters(&mut sim, 10);
+    let t0 = sim.now_ms() as f64 / 1000.0;
+    start_task(
+        &mut sim,
+        json!({"SourceArn": arn("dlq"), "MaxNumberOfMessagesPerSecond": 1}),
+    )
+    .unwrap();
+    sim.at(t0 + 3.5);
+    let t = tasks(&mut sim, "dlq");
+    let moved = t[0]["ApproximateNumberOfMessagesMoved"].as_u64().unwrap();
+    assert!(moved <= 4, "{moved} moved in 3.5 s at 1 message per second");
+    assert_eq!(s(&t[0], "Status"), "RUNNING");
+}
+
+#[test]
 fn list_message_move_tasks_returns_at_most_the_10_most_recent() {
     let mut sim = Sim::new();
     let (_src, dlq, _) = dead_letters(&mut sim, 1);
     sim.create("sink", json!({}));
-    let mut handles = Vec::new();
+    let mut starts = Vec::new();
     let mut t = sim.now_ms() as f64 / 1000.0;
     for i in 0..12 {
         if i > 0 {
             // Something for the next task to move.
             sim.send(&dlq, "again");
         }
-        handles.push(
-            start_task(
-                &mut sim,
-                json!({"SourceArn": arn("dlq"), "DestinationArn": arn("sink")}),
-            )
-            .unwrap(),
-        );
+        start_task(
+            &mut sim,
+            json!({"SourceArn": arn("dlq"), "DestinationArn": arn("sink")}),
+        )
+        .unwrap();
+        starts.push(EPOCH_S * 1000 + sim.now_ms());
         t += 30.0;
         sim.at(t);
     }
@@ -519,12 +545,14 @@ fn list_message_move_tasks_returns_at_most_the_10_most_recent() {
     ) {
         assert!(list(&v, "Results").len() <= 10);
     }
-    assert_eq!(s(&r[0], "TaskHandle"), handles[11], "most recent first");
-    let listed: Vec<&str> = r.iter().map(|x| s(x, "TaskHandle")).collect();
-    assert!(
-        !listed.contains(&handles[0].as_str()),
-        "the oldest tasks drop off"
-    );
+    // TaskHandle is listed only for RUNNING tasks; identify tasks by StartedTimestamp.
+    let started: Vec<u64> = r
+        .iter()
+        .map(|x| x["StartedTimestamp"].as_u64().expect("StartedTimestamp"))
+        .collect();
+    assert_eq!(started[0], starts[11], "most recent first");
+    assert!(started.windows(2).all(|w| w[0] > w[1]), "{started:?}");
+    assert!(!started.contains(&starts[0]), "the oldest tasks drop off");
 }
 
 #[test]
@@ -602,4 +630,26 @@ fn message_move_tasks_are_billed_as_api_calls() {
     sim.at(t0 + 60.0);
     // More than the one StartMessageMoveTask request: the sends, receives and deletes.
     assert!(sim.w.sqs().cost().requests() > before + 1);
+}
+
+#[test]
+fn message_move_task_returns_each_message_to_its_own_source_queue() {
+    let mut sim = Sim::new();
+    let dlq = sim.create("dlq", json!({}));
+    let attrs = json!({"VisibilityTimeout": "5", "RedrivePolicy": redrive_policy("dlq", 1)});
+    let s1 = sim.create("src1", attrs.clone());
+    let s2 = sim.create("src2", attrs);
+    sim.send(&s1, "one");
+    sim.send(&s2, "two");
+    sim.receive_one(&s1).unwrap();
+    sim.receive_one(&s2).unwrap();
+    sim.at(6.0);
+    assert!(sim.receive_one(&s1).is_none());
+    assert!(sim.receive_one(&s2).is_none());
+    sim.at(7.0);
+    start_task(&mut sim, json!({"SourceArn": arn("dlq")})).unwrap();
+    sim.at(60.0);
+    assert!(sim.receive_one(&dlq).is_none());
+    assert_eq!(bodies(&sim.receive_n(&s1, 10)), vec!["one".to_string()]);
+    assert_eq!(bodies(&sim.receive_n(&s2, 10)), vec!["two".to_string()]);
 }

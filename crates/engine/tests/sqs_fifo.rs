@@ -648,3 +648,75 @@ fn fifo_in_flight_limit_of_120000_returns_no_error() {
     // No OverLimit (the ok() calls above would have panicked); processing stops at the limit.
     assert_eq!(inflight, 120_000);
 }
+
+#[test]
+fn fifo_receive_and_delete_over_300_calls_per_second_are_throttled() {
+    let mut sim = Sim::new();
+    let q = fifo(&mut sim);
+    for i in 0..400 {
+        sim.at_ms(i * 5);
+        sim.send_fifo(&q, "x", &format!("g{i}"), &format!("d{i}"));
+    }
+    let mut handles = Vec::new();
+    for t in [3.0, 4.0] {
+        sim.at(t);
+        for _ in 0..200 {
+            let v = sim.ok(
+                "ReceiveMessage",
+                json!({"QueueUrl": q, "WaitTimeSeconds": 0}),
+            );
+            handles.extend(messages(&v).iter().map(handle));
+        }
+    }
+    assert_eq!(handles.len(), 400);
+    sim.at(6.0);
+    let mut throttled = 0;
+    for h in &handles {
+        if let Err(e) = sim.delete(&q, h) {
+            assert!(is_throttle(&e), "{e}");
+            throttled += 1;
+        }
+    }
+    assert!(throttled >= 100, "{throttled} deletes throttled");
+    sim.at(10.0);
+    let mut recv_throttled = 0;
+    for _ in 0..400 {
+        if let Err(e) = sim.call(
+            "ReceiveMessage",
+            json!({"QueueUrl": q, "WaitTimeSeconds": 0}),
+        ) {
+            assert!(is_throttle(&e), "{e}");
+            recv_throttled += 1;
+        }
+    }
+    assert!(recv_throttled >= 100, "{recv_throttled} receives throttled");
+}
+
+#[test]
+fn fifo_backlog_of_120000_in_one_group_hides_later_groups() {
+    let mut sim = Sim::new();
+    let q = sim.create_fifo("hot.fifo", json!({"VisibilityTimeout": "43200"}));
+    let mut t_ms = 0u64;
+    for c in 0..12_000u32 {
+        let entries: Vec<Value> = (0..10)
+            .map(|i| {
+                json!({"Id": format!("e{i}"), "MessageBody": "hot", "MessageGroupId": "hot",
+                       "MessageDeduplicationId": format!("d{}", c * 10 + i)})
+            })
+            .collect();
+        sim.ok(
+            "SendMessageBatch",
+            json!({"QueueUrl": q, "Entries": entries}),
+        );
+        t_ms += 4;
+        sim.at_ms(t_ms);
+    }
+    sim.send_fifo(&q, "cold", "cold", "cold-1");
+    // The hot group's head goes in flight and locks the group.
+    let first = sim.receive_n(&q, 10);
+    assert!(first.iter().all(|m| body(m) == "hot"));
+    // The scan of the first 120,000 messages finds no available group: "cold" is not reached.
+    sim.at_ms(t_ms + 1_000);
+    let next = sim.receive_n(&q, 10);
+    assert!(next.is_empty(), "got {:?}", bodies(&next));
+}

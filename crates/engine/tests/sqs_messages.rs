@@ -1270,3 +1270,65 @@ fn standard_queue_does_not_lock_message_groups() {
     let b = sim.receive_n(&q, 10);
     assert_eq!(a.len() + b.len(), 3);
 }
+
+#[test]
+fn short_poll_with_few_messages_often_returns_fewer_than_requested() {
+    let mut sim = Sim::with(11, SqsConfig::default());
+    let q = sim.create("few", json!({}));
+    for i in 0..20 {
+        sim.send(&q, &format!("m{i}"));
+    }
+    let mut short = 0;
+    for i in 0..50 {
+        sim.at(1.0 + i as f64);
+        let got = sim.receive(
+            &q,
+            json!({"MaxNumberOfMessages": 10, "VisibilityTimeout": 0}),
+        );
+        if got.len() < 10 {
+            short += 1;
+        }
+    }
+    assert!(
+        short > 0,
+        "with < 1,000 messages a short poll gets fewer than asked"
+    );
+}
+
+#[test]
+fn fair_queue_serves_the_noisy_tenant_with_fewest_in_flight_first() {
+    let mut sim = Sim::new();
+    let q = sim.create("fair", json!({"VisibilityTimeout": "3600"}));
+    for i in 0..60 {
+        send_tenant(&mut sim, &q, "a", &format!("a{i}"));
+    }
+    for i in 0..40 {
+        send_tenant(&mut sim, &q, "b", &format!("b{i}"));
+    }
+    let (mut a, mut b) = (0, 0);
+    for _ in 0..10 {
+        for m in sim.receive_n(&q, 10) {
+            if body(&m).starts_with('a') {
+                a += 1;
+            } else {
+                b += 1;
+            }
+        }
+    }
+    assert_eq!(a + b, 100);
+    assert!(a >= 30 && b >= 30, "both tenants noisy: a {a}, b {b}");
+    assert_ne!(a, b);
+    sim.at(1.0);
+    for i in 0..50 {
+        send_tenant(&mut sim, &q, "a", &format!("a-more{i}"));
+        send_tenant(&mut sim, &q, "b", &format!("b-more{i}"));
+    }
+    sim.at(2.0);
+    let fewest = if a < b { 'a' } else { 'b' };
+    let next = sim.receive_n(&q, 5);
+    assert!(
+        next.iter().all(|m| body(m).starts_with(fewest)),
+        "expected tenant {fewest} (a {a} / b {b} in flight), got {:?}",
+        bodies(&next)
+    );
+}

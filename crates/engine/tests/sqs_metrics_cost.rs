@@ -317,3 +317,84 @@ fn fifo_requests_are_priced_above_standard_requests() {
     assert!((us / rs as f64 - 0.40e-6).abs() < 1e-12, "standard {us}");
     assert!((uf / rf as f64 - 0.50e-6).abs() < 1e-12, "fifo {uf}");
 }
+
+#[test]
+fn age_of_oldest_message_excludes_a_standard_message_received_three_times() {
+    let mut sim = Sim::new();
+    let q = sim.create("m", json!({"VisibilityTimeout": "1"}));
+    sim.send(&q, "poison");
+    for t in [1.0, 3.0, 5.0] {
+        sim.at(t);
+        assert_eq!(bodies(&sim.receive_n(&q, 10)), vec!["poison".to_string()]);
+    }
+    sim.at(100.0);
+    sim.send(&q, "fresh");
+    sim.at(300.0);
+    let (_, age) = *rows(&sim, "m", "ApproximateAgeOfOldestMessage")
+        .last()
+        .unwrap();
+    // The poison pill (300 s old) is excluded; "fresh" is 200 s old.
+    assert!((140.0..=260.0).contains(&age), "age {age}");
+}
+
+#[test]
+fn age_of_oldest_message_on_a_fifo_queue_keeps_a_message_received_three_times() {
+    let mut sim = Sim::new();
+    let q = sim.create_fifo("g.fifo", json!({"VisibilityTimeout": "1"}));
+    sim.send_fifo(&q, "poison", "g", "1");
+    for t in [1.0, 3.0, 5.0] {
+        sim.at(t);
+        assert_eq!(bodies(&sim.receive_n(&q, 10)), vec!["poison".to_string()]);
+    }
+    sim.at(100.0);
+    sim.send_fifo(&q, "fresh", "h", "2");
+    sim.at(300.0);
+    let (_, age) = *rows(&sim, "g.fifo", "ApproximateAgeOfOldestMessage")
+        .last()
+        .unwrap();
+    // FIFO does not reorder: the 300 s old message still counts.
+    assert!(age > 260.0, "age {age}");
+}
+
+#[test]
+fn age_of_oldest_message_on_a_dlq_counts_from_the_move() {
+    let mut sim = Sim::new();
+    let dlq = sim.create("dlq", json!({}));
+    let src = sim.create(
+        "src",
+        json!({"VisibilityTimeout": "5", "RedrivePolicy": redrive_policy("dlq", 1)}),
+    );
+    sim.send(&src, "x");
+    sim.receive_one(&src).unwrap();
+    sim.at(150.0);
+    assert!(sim.receive_one(&src).is_none(), "moved at 150 s");
+    sim.at(300.0);
+    let (_, age) = *rows(&sim, "dlq", "ApproximateAgeOfOldestMessage")
+        .last()
+        .unwrap();
+    // 150 s since the move, not 300 s since the send.
+    assert!((90.0..=210.0).contains(&age), "age {age}");
+    assert!(sim.receive_one(&dlq).is_some());
+}
+
+#[test]
+fn an_inactive_queue_stops_publishing_metrics_after_6_hours() {
+    let mut sim = Sim::new();
+    let q = sim.create("idle", json!({}));
+    let h = 3_600.0;
+    sim.at(8.0 * h);
+    let r = rows(&sim, "idle", "ApproximateNumberOfMessagesVisible");
+    assert!(
+        r.iter().any(|(t, _)| *t < EPOCH_S + 3_600),
+        "an active queue publishes"
+    );
+    assert!(
+        r.iter().all(|(t, _)| *t <= EPOCH_S + 6 * 3_600 + 120),
+        "no datapoints once inactive for 6 hours"
+    );
+    // Active again: datapoints resume within 15 minutes.
+    sim.send(&q, "wake");
+    sim.at(8.0 * h + 16.0 * 60.0);
+    let r = rows(&sim, "idle", "ApproximateNumberOfMessagesVisible");
+    assert!(r.iter().any(|(t, _)| *t >= EPOCH_S + 8 * 3_600));
+}

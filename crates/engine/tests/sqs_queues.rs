@@ -313,12 +313,18 @@ fn unknown_attribute_name_fails_with_invalid_attribute_name() {
 /// Asserts `name` accepts `lo` and `hi` and rejects `lo - 1` (when ≥ 0) and `hi + 1` with
 /// InvalidAttributeValue, both in CreateQueue and SetQueueAttributes.
 fn check_range(name: &str, lo: i64, hi: i64) {
+    check_range_with(name, lo, hi, true)
+}
+
+fn check_range_with(name: &str, lo: i64, hi: i64, read_back: bool) {
     let mut sim = Sim::new();
     let q = sim.create("range", json!({}));
     for v in [lo, hi] {
         sim.set_attrs(&q, json!({ name: v.to_string() }))
             .unwrap_or_else(|e| panic!("{name}={v} must be accepted: {e}"));
-        assert_eq!(sim.attr(&q, name), v.to_string());
+        if read_back {
+            assert_eq!(sim.attr(&q, name), v.to_string());
+        }
     }
     let mut bad = vec![hi + 1, -1];
     if lo > 0 {
@@ -379,7 +385,8 @@ fn receive_message_wait_time_seconds_ranges_from_0_to_20() {
 
 #[test]
 fn kms_data_key_reuse_period_ranges_from_60_to_86400_seconds() {
-    check_range("KmsDataKeyReusePeriodSeconds", 60, 86_400);
+    // Only returned by GetQueueAttributes for a queue using SSE-KMS: not read back here.
+    check_range_with("KmsDataKeyReusePeriodSeconds", 60, 86_400, false);
 }
 
 #[test]

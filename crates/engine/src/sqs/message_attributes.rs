@@ -175,8 +175,9 @@ fn is_valid_number(s: &str) -> bool {
     significant <= NUMBER_DIGITS_MAX && (a == 0.0 || (1e-128..=1e126).contains(&a))
 }
 
-/// MD5 over the attributes sorted by name: for each, 4-byte big-endian length + name, length
-/// + data type, one transport byte (1 String/Number, 2 Binary), length + value (facts §1.16).
+/// MD5 over the attributes sorted by name: for each, the 4-byte big-endian length and bytes
+/// of the name, then of the data type, one transport byte (1 String/Number, 2 Binary), then
+/// the length and bytes of the value (facts §1.16).
 /// None when there are no attributes (AWS then omits the member).
 pub fn md5_of_attributes(attrs: &MessageAttributes) -> Option<String> {
     if attrs.is_empty() {

@@ -170,6 +170,8 @@ pub struct Sqs {
     replies: Vec<(Caller, Result<ReceiveMessageOutput, AwsError>)>,
     cost: CostMeter,
     move_tasks: Vec<MoveTask>,
+    /// The world's clock as of the current call (set by the world before every dispatch).
+    pub(crate) now: SimTime,
 }
 
 pub fn queue_url(name: &str) -> String {
@@ -204,6 +206,7 @@ impl Sqs {
             replies: Vec::new(),
             cost,
             move_tasks: Vec::new(),
+            now: 0,
         }
     }
 
@@ -338,13 +341,10 @@ impl Sqs {
                 let name = q.name.clone();
                 q.totals.expired += expired.len() as u64;
                 for m in expired {
-                    ctx.events.push(
-                        ctx.now,
-                        EventKind::MessageExpired {
-                            queue: name.clone(),
-                            message_id: m.id,
-                        },
-                    );
+                    ctx.events.push(ctx.now, || EventKind::MessageExpired {
+                        queue: name.clone(),
+                        message_id: m.id,
+                    });
                 }
                 // An expired head of a FIFO group can unlock the rest of the group.
                 self.serve_waiters(ctx, queue);
@@ -437,14 +437,11 @@ impl Sqs {
         let w = q.waiters.remove(pos).expect("position is in range");
         q.metrics.current.number_of_empty_receives += 1;
         q.totals.empty_receives += 1;
-        ctx.events.push(
-            ctx.now,
-            EventKind::EmptyReceive {
-                queue: q.name.clone(),
-                long_poll: true,
-                actor: w.spec.actor.clone(),
-            },
-        );
+        ctx.events.push(ctx.now, || EventKind::EmptyReceive {
+            queue: q.name.clone(),
+            long_poll: true,
+            actor: w.spec.actor.clone(),
+        });
         self.replies
             .push((w.caller, Ok(ReceiveMessageOutput::default())));
     }

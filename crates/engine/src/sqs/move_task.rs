@@ -137,14 +137,12 @@ impl Sqs {
         // Messages already moved stay where they are (facts §1.8).
         t.status = "CANCELLED";
         let (source, moved) = (t.source_arn.clone(), t.moved);
-        ctx.events.push(
-            ctx.now,
-            EventKind::MessageMoveTaskEnded {
+        ctx.events
+            .push(ctx.now, || EventKind::MessageMoveTaskEnded {
                 source,
                 status: "CANCELLED".into(),
                 moved,
-            },
-        );
+            });
         Ok(json!({ "ApproximateNumberOfMessagesMoved": moved }))
     }
 
@@ -211,8 +209,10 @@ impl Sqs {
             return;
         };
         let t = self.move_tasks[ti].clone();
-        let per_tick =
-            ((t.rate.unwrap_or(MOVE_RATE_DEFAULT) as u64 * MOVE_TICK_MS) / MS_PER_S).max(1);
+        // At least one message per tick; slow rates tick less often (1/s ticks every second).
+        let rate = t.rate.unwrap_or(MOVE_RATE_DEFAULT).max(1) as u64;
+        let per_tick = (rate * MOVE_TICK_MS / MS_PER_S).max(1);
+        let tick_ms = per_tick * MS_PER_S / rate;
         let Some(source) = self.resolve_arn(&t.source_arn) else {
             return self.end_task(
                 ctx,
@@ -263,15 +263,12 @@ impl Sqs {
             n.state = MessageState::Visible;
             let dest_name = dq.name.clone();
             dq.insert(ctx, n);
-            ctx.events.push(
-                ctx.now,
-                EventKind::MessageRedriven {
-                    source: source_name,
-                    destination: dest_name,
-                    message_id: m.id,
-                    new_message_id: new_id,
-                },
-            );
+            ctx.events.push(ctx.now, || EventKind::MessageRedriven {
+                source: source_name,
+                destination: dest_name,
+                message_id: m.id,
+                new_message_id: new_id,
+            });
             self.cost.charge(dq_fifo(&self.queues, dest), m.size);
             self.serve_waiters(ctx, dest);
             moved += 1;
@@ -282,10 +279,8 @@ impl Sqs {
         if t.moved >= t.to_move || (moved == 0 && source_empty) {
             self.end_task(ctx, ti, "COMPLETED", None);
         } else {
-            ctx.timers.schedule(
-                ctx.now + MOVE_TICK_MS,
-                Timer::Sqs(SqsTimer::MoveTask { task }),
-            );
+            ctx.timers
+                .schedule(ctx.now + tick_ms, Timer::Sqs(SqsTimer::MoveTask { task }));
         }
     }
 
@@ -293,14 +288,12 @@ impl Sqs {
         let t = &mut self.move_tasks[ti];
         t.status = status;
         t.failure_reason = reason.map(String::from);
-        ctx.events.push(
-            ctx.now,
-            EventKind::MessageMoveTaskEnded {
+        ctx.events
+            .push(ctx.now, || EventKind::MessageMoveTaskEnded {
                 source: t.source_arn.clone(),
                 status: status.into(),
                 moved: t.moved,
-            },
-        );
+            });
     }
 }
 

@@ -148,13 +148,10 @@ impl Sqs {
         let url = q.url.clone();
         self.queues.insert(id, q);
         self.by_name.insert(name.to_string(), id);
-        ctx.events.push(
-            ctx.now,
-            EventKind::QueueCreated {
-                queue: name.to_string(),
-                fifo,
-            },
-        );
+        ctx.events.push(ctx.now, || EventKind::QueueCreated {
+            queue: name.to_string(),
+            fifo,
+        });
         Ok(json!({ "QueueUrl": url }))
     }
 
@@ -258,7 +255,7 @@ impl Sqs {
             self.replies.push((w.caller, Err(queue_does_not_exist())));
         }
         ctx.events
-            .push(ctx.now, EventKind::QueueDeleted { queue: q.name });
+            .push(ctx.now, || EventKind::QueueDeleted { queue: q.name });
         Ok(json!({}))
     }
 
@@ -353,22 +350,17 @@ impl Sqs {
             let expired = q.sweep_retention(ctx);
             q.totals.expired += expired.len() as u64;
             for m in expired {
-                ctx.events.push(
-                    ctx.now,
-                    EventKind::MessageExpired {
-                        queue: name.clone(),
-                        message_id: m.id,
-                    },
-                );
+                ctx.events.push(ctx.now, || EventKind::MessageExpired {
+                    queue: name.clone(),
+                    message_id: m.id,
+                });
             }
         }
-        ctx.events.push(
-            ctx.now,
-            EventKind::QueueAttributesChanged {
+        ctx.events
+            .push(ctx.now, || EventKind::QueueAttributesChanged {
                 queue: name,
                 attributes: input.attributes.keys().cloned().collect(),
-            },
-        );
+            });
         self.serve_waiters(ctx, id);
         Ok(json!({}))
     }
@@ -396,13 +388,10 @@ impl Sqs {
         q.dedup_clear();
         let name = q.name.clone();
         let fifo = q.fifo();
-        ctx.events.push(
-            ctx.now,
-            EventKind::QueuePurged {
-                queue: name,
-                messages: seqs.len(),
-            },
-        );
+        ctx.events.push(ctx.now, || EventKind::QueuePurged {
+            queue: name,
+            messages: seqs.len(),
+        });
         self.cost.charge(fifo, 0);
         Ok(json!({}))
     }
@@ -498,14 +487,11 @@ impl Sqs {
             }
             if w.len() >= *limit {
                 let name = q.name.clone();
-                ctx.events.push(
-                    now,
-                    EventKind::Throttled {
-                        queue: name,
-                        operation: op.to_string(),
-                        actor: actor.map(String::from),
-                    },
-                );
+                ctx.events.push(now, || EventKind::Throttled {
+                    queue: name,
+                    operation: op.to_string(),
+                    actor: actor.map(String::from),
+                });
                 return Err(AwsError::new("RequestThrottled", "Request is throttled."));
             }
         }
@@ -712,14 +698,11 @@ impl Sqs {
             let key = q.dedup_key(g, d);
             if let Some((message_id, sequence_number)) = q.dedup_lookup(ctx.now, &key) {
                 // Accepted, not enqueued: the original MessageId comes back (facts §1.9, §1.16).
-                ctx.events.push(
-                    ctx.now,
-                    EventKind::MessageDeduplicated {
-                        queue: q.name.clone(),
-                        message_id: message_id.clone(),
-                        actor: actor.map(String::from),
-                    },
-                );
+                ctx.events.push(ctx.now, || EventKind::MessageDeduplicated {
+                    queue: q.name.clone(),
+                    message_id: message_id.clone(),
+                    actor: actor.map(String::from),
+                });
                 return SendMessageOutput {
                     md5_of_message_body,
                     md5_of_message_attributes,
@@ -779,17 +762,14 @@ impl Sqs {
         q.metrics.current.number_of_messages_sent += 1;
         q.metrics.current.sent_bytes += p.size as u64;
         q.totals.sent += 1;
-        ctx.events.push(
-            ctx.now,
-            EventKind::MessageSent {
-                queue: q.name.clone(),
-                message_id: message_id.clone(),
-                bytes: p.size,
-                group_id: p.group,
-                delayed_until: (p.delay_ms > 0).then_some(ctx.now + p.delay_ms),
-                actor: actor.map(String::from),
-            },
-        );
+        ctx.events.push(ctx.now, || EventKind::MessageSent {
+            queue: q.name.clone(),
+            message_id: message_id.clone(),
+            bytes: p.size,
+            group_id: p.group,
+            delayed_until: (p.delay_ms > 0).then_some(ctx.now + p.delay_ms),
+            actor: actor.map(String::from),
+        });
         SendMessageOutput {
             md5_of_message_body,
             md5_of_message_attributes,
@@ -887,14 +867,11 @@ impl Sqs {
                 let q = self.queue_mut(id);
                 q.metrics.current.number_of_empty_receives += 1;
                 q.totals.empty_receives += 1;
-                ctx.events.push(
-                    ctx.now,
-                    EventKind::EmptyReceive {
-                        queue: q.name.clone(),
-                        long_poll: false,
-                        actor: actor.map(String::from),
-                    },
-                );
+                ctx.events.push(ctx.now, || EventKind::EmptyReceive {
+                    queue: q.name.clone(),
+                    long_poll: false,
+                    actor: actor.map(String::from),
+                });
             }
             return Ok(Some(ReceiveMessageOutput { messages: msgs }));
         }
@@ -1001,19 +978,16 @@ impl Sqs {
                 let m = q.message(seq).expect("just taken");
                 out.push(render_message(m, handle.clone(), spec, fifo));
                 delivered.push((seq, gen, handle.clone()));
-                ctx.events.push(
-                    ctx.now,
-                    EventKind::MessageReceived {
-                        queue: q.name.clone(),
-                        message_id: m.id.clone(),
-                        receive_count: m.receive_count,
-                        receipt_handle: handle,
-                        visible_at: until,
-                        duplicate,
-                        group_id: m.group_id.clone(),
-                        actor: spec.actor.clone(),
-                    },
-                );
+                ctx.events.push(ctx.now, || EventKind::MessageReceived {
+                    queue: q.name.clone(),
+                    message_id: m.id.clone(),
+                    receive_count: m.receive_count,
+                    receipt_handle: handle,
+                    visible_at: until,
+                    duplicate,
+                    group_id: m.group_id.clone(),
+                    actor: spec.actor.clone(),
+                });
                 let q = self.queue_mut(id);
                 q.metrics.current.number_of_messages_received += 1;
                 q.totals.received += 1;
@@ -1087,15 +1061,13 @@ impl Sqs {
         let (message_id, receive_count) = (m.id.clone(), m.receive_count);
         let dlq_name = dlq.name.clone();
         dlq.insert(ctx, m);
-        ctx.events.push(
-            ctx.now,
-            EventKind::MessageMovedToDeadLetterQueue {
+        ctx.events
+            .push(ctx.now, || EventKind::MessageMovedToDeadLetterQueue {
                 queue: source_name,
                 dead_letter_queue: dlq_name,
                 message_id,
                 receive_count,
-            },
-        );
+            });
         self.serve_waiters(ctx, dlq_id);
         true
     }
@@ -1178,14 +1150,11 @@ impl Sqs {
         q.metrics.current.number_of_messages_deleted += 1;
         q.totals.deleted += 1;
         let name = q.name.clone();
-        ctx.events.push(
-            ctx.now,
-            EventKind::MessageDeleted {
-                queue: name,
-                message_id,
-                actor: actor.map(String::from),
-            },
-        );
+        ctx.events.push(ctx.now, || EventKind::MessageDeleted {
+            queue: name,
+            message_id,
+            actor: actor.map(String::from),
+        });
         if !fifo && in_flight && ctx.rng.chance(dup_p) {
             // At-least-once: a server holding a copy missed the delete; the copy comes back
             // when the visibility timeout ends (facts §1.1).
@@ -1307,15 +1276,12 @@ impl Sqs {
         let message_id = m.id.clone();
         let name = q.name.clone();
         q.set_visibility(ctx, seq, until);
-        ctx.events.push(
-            ctx.now,
-            EventKind::VisibilityChanged {
-                queue: name,
-                message_id,
-                visible_at: until,
-                actor: actor.map(String::from),
-            },
-        );
+        ctx.events.push(ctx.now, || EventKind::VisibilityChanged {
+            queue: name,
+            message_id,
+            visible_at: until,
+            actor: actor.map(String::from),
+        });
         self.serve_waiters(ctx, id);
         Ok(())
     }

@@ -33,6 +33,9 @@ pub const FAIR_NOISY_MIN_IN_FLIGHT: u32 = 30;
 /// ApproximateAgeOfOldestMessage skips standard-queue messages received this many times
 /// without deletion (facts §1.13, poison pills).
 pub const POISON_PILL_RECEIVES: u32 = 3;
+/// A queue without messages is "active" for CloudWatch while an action named it within this
+/// window (facts §1.13).
+pub const ACTIVE_QUEUE_WINDOW_MS: SimTime = 6 * crate::time::MS_PER_H;
 /// Most entries the age metric inspects while skipping poison pills.
 const AGE_SCAN_MAX: usize = 10_000;
 /// Most ReceiveRequestAttemptIds remembered per queue.
@@ -143,6 +146,8 @@ pub struct Queue {
     pub(crate) fifo_sequence: u128,
     pub(crate) purge_until: Option<SimTime>,
     retention_timer_at: Option<SimTime>,
+    /// Last time an API action named this queue (CloudWatch only publishes for active queues).
+    pub(crate) last_accessed: std::cell::Cell<SimTime>,
     pub metrics: QueueMetrics,
     pub totals: Totals,
 }
@@ -184,6 +189,7 @@ impl Queue {
             fifo_sequence: 18_000_000_000_000_000_000u128 + id as u128 * 1_000_000_000_000,
             purge_until: None,
             retention_timer_at: None,
+            last_accessed: std::cell::Cell::new(now),
             metrics,
             totals: Totals::default(),
         }
@@ -329,14 +335,11 @@ impl Queue {
             reason
         };
         self.visible.insert(seq);
-        ctx.events.push(
-            ctx.now,
-            EventKind::MessageVisible {
-                queue: self.name.clone(),
-                message_id: m.id.clone(),
-                reason,
-            },
-        );
+        ctx.events.push(ctx.now, || EventKind::MessageVisible {
+            queue: self.name.clone(),
+            message_id: m.id.clone(),
+            reason,
+        });
     }
 
     /// Puts a message in flight until `until` and returns its new receive generation.
@@ -505,7 +508,13 @@ impl Queue {
     fn fifo_candidates(&self, max: usize) -> Vec<u64> {
         let mut out = Vec::new();
         let mut seen_groups = BTreeSet::new();
-        for &seq in self.visible.iter().take(FIFO_SCAN_MAX) {
+        // The scan covers the first 120,000 messages whatever their state, so a huge backlog
+        // in one locked group hides the groups behind it (facts §1.7).
+        let cutoff = self.scan_cutoff();
+        for &seq in &self.visible {
+            if cutoff.is_some_and(|c| seq >= c) {
+                break;
+            }
             let Some(g) = self.messages[&seq].group_id.as_deref() else {
                 continue;
             };
@@ -529,6 +538,21 @@ impl Queue {
             }
         }
         out
+    }
+
+    /// The seq of the first message beyond the FIFO scan window, if the queue holds more than
+    /// the window. Walks from whichever end of the queue is nearer.
+    fn scan_cutoff(&self) -> Option<u64> {
+        let n = self.messages.len();
+        if n <= FIFO_SCAN_MAX {
+            return None;
+        }
+        let from_back = n - FIFO_SCAN_MAX - 1;
+        if from_back < FIFO_SCAN_MAX {
+            self.messages.keys().rev().nth(from_back).copied()
+        } else {
+            self.messages.keys().nth(FIFO_SCAN_MAX).copied()
+        }
     }
 
     /// Removes messages whose retention ran out (in flight too, facts §1.16) and schedules
@@ -619,6 +643,17 @@ impl Queue {
     }
 
     pub fn close_metrics_minute(&mut self, now: SimTime) {
+        // Metrics are pushed only for active queues: holding messages, or named by an action
+        // in the last 6 hours (facts §1.13).
+        let active =
+            !self.messages.is_empty() || now < self.last_accessed.get() + ACTIVE_QUEUE_WINDOW_MS;
+        if !active {
+            self.metrics.current = MinuteSample {
+                start: now,
+                ..Default::default()
+            };
+            return;
+        }
         let gauges = MinuteSample {
             approximate_number_of_messages_visible: self.visible.len() as u64,
             approximate_number_of_messages_not_visible: self.in_flight as u64,

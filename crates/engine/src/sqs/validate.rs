@@ -12,6 +12,12 @@ pub const RECEIPT_HANDLE_MAX: usize = 1_024;
 /// Allowed: #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF.
 /// (Rust strings cannot hold surrogates, so #xD800–#xDFFF cannot occur.)
 pub fn check_characters(s: &str) -> Result<(), char> {
+    // Fast path: printable ASCII plus tab / LF / CR, the common case.
+    if s.bytes()
+        .all(|b| (0x20..0x7F).contains(&b) || b == b'\t' || b == b'\n' || b == b'\r')
+    {
+        return Ok(());
+    }
     for c in s.chars() {
         let ok = matches!(c, '\u{9}' | '\u{A}' | '\u{D}')
             || ('\u{20}'..='\u{D7FF}').contains(&c)
