@@ -273,6 +273,7 @@ pub enum ActorTimer {
 #[derive(Clone, Debug)]
 pub struct Producer {
     pub spec: ProducerSpec,
+    url: String,
     pub sent: u64,
     next_group: u32,
 }
@@ -337,6 +338,7 @@ impl Actors {
                 .schedule(start, Timer::Actor(ActorTimer::Produce { producer: idx }));
         }
         self.producers.push(Producer {
+            url: queue_url(&spec.queue),
             spec,
             sent: 0,
             next_group: 0,
@@ -480,7 +482,7 @@ impl Actors {
 
     fn send(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, producer: usize, n: u32) {
         let p = &mut self.producers[producer];
-        let url = queue_url(&p.spec.queue);
+        let url = p.url.clone();
         let fifo = p.spec.queue.ends_with(".fifo");
         let groups = if fifo {
             p.spec.message_groups.max(1)

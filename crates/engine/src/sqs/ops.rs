@@ -661,7 +661,7 @@ impl Sqs {
                 None if q.attrs.content_based_deduplication => {
                     // SHA-256 of the body only (facts §1.9).
                     let digest = Sha256::digest(body.as_bytes());
-                    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+                    Some(mattrs::hex(&digest))
                 }
                 None => {
                     return Err(AwsError::invalid_parameter_value(
