@@ -1099,16 +1099,14 @@ impl Sqs {
         check_batch_ids(input.entries.iter().map(|e| e.id.as_deref().unwrap_or("")))
             .map_err(|e| batch_error_for(e, "DeleteMessageBatchRequestEntry"))?;
         self.check_throughput(ctx, id, "DeleteMessage", None, actor)?;
-        let mut out = BatchOutput::default();
-        for e in &input.entries {
-            let entry_id = e.id.clone().unwrap_or_default();
-            let r = required(&e.receipt_handle, "ReceiptHandle")
-                .and_then(|h| self.delete_one(ctx, id, h, actor));
-            match r {
-                Ok(()) => out.successful.push(IdEntry { id: entry_id }),
-                Err(err) => out.failed.push(BatchResultErrorEntry::new(&entry_id, err)),
-            }
-        }
+        let out = per_entry(
+            &input.entries,
+            |e| &e.id,
+            |e| {
+                let h = required(&e.receipt_handle, "ReceiptHandle")?;
+                self.delete_one(ctx, id, h, actor)
+            },
+        );
         let fifo = self.queue(id).fifo();
         self.cost.charge(fifo, 0);
         Ok(out)
@@ -1199,20 +1197,17 @@ impl Sqs {
         let id = self.resolve(input.queue_url.as_ref())?;
         check_batch_ids(input.entries.iter().map(|e| e.id.as_deref().unwrap_or("")))
             .map_err(|e| batch_error_for(e, "ChangeMessageVisibilityBatchRequestEntry"))?;
-        let mut out = BatchOutput::default();
-        for e in &input.entries {
-            let entry_id = e.id.clone().unwrap_or_default();
-            let r = required(&e.receipt_handle, "ReceiptHandle").and_then(|h| {
+        let out = per_entry(
+            &input.entries,
+            |e| &e.id,
+            |e| {
+                let h = required(&e.receipt_handle, "ReceiptHandle")?;
                 let v = e
                     .visibility_timeout
                     .ok_or_else(|| AwsError::missing_parameter("VisibilityTimeout"))?;
                 self.change_one(ctx, id, h, v, actor)
-            });
-            match r {
-                Ok(()) => out.successful.push(IdEntry { id: entry_id }),
-                Err(err) => out.failed.push(BatchResultErrorEntry::new(&entry_id, err)),
-            }
-        }
+            },
+        );
         let fifo = self.queue(id).fifo();
         self.cost.charge(fifo, 0);
         Ok(out)
@@ -1285,6 +1280,23 @@ impl Sqs {
         self.serve_waiters(ctx, id);
         Ok(())
     }
+}
+
+/// Runs `f` on each entry of a batch: successes list their Id, failures their Id and error.
+fn per_entry<E>(
+    entries: &[E],
+    id: impl Fn(&E) -> &Option<String>,
+    mut f: impl FnMut(&E) -> Result<(), AwsError>,
+) -> BatchOutput<IdEntry> {
+    let mut out = BatchOutput::default();
+    for e in entries {
+        let entry_id = id(e).clone().unwrap_or_default();
+        match f(e) {
+            Ok(()) => out.successful.push(IdEntry { id: entry_id }),
+            Err(err) => out.failed.push(BatchResultErrorEntry::new(&entry_id, err)),
+        }
+    }
+    out
 }
 
 fn bad_token() -> AwsError {

@@ -350,7 +350,6 @@ impl Queue {
         until: SimTime,
         requested_at: SimTime,
     ) -> Option<u32> {
-        let fifo = self.fifo();
         let m = self.messages.get_mut(&seq)?;
         match m.state {
             MessageState::Visible => {
@@ -360,15 +359,9 @@ impl Queue {
                 // Re-delivery of an attempt (ReceiveRequestAttemptId): stays in flight.
                 m.state = MessageState::InFlight { until };
                 m.modified_since_receive = false;
-                ctx.timers.schedule(
-                    until,
-                    Timer::Sqs(SqsTimer::VisibilityEnd {
-                        queue: self.id,
-                        seq,
-                        until,
-                    }),
-                );
-                return Some(m.receive_gen);
+                let gen = m.receive_gen;
+                self.schedule_visibility_end(ctx, seq, until);
+                return Some(gen);
             }
             MessageState::Delayed { .. } => return None,
         }
@@ -380,23 +373,29 @@ impl Queue {
         m.modified_since_receive = false;
         let gen = m.receive_gen;
         let group = m.group_id.clone();
+        self.enter_flight(group);
+        self.schedule_visibility_end(ctx, seq, until);
+        Some(gen)
+    }
+
+    /// Counts a message that went in flight (the inverse of `leave_flight`).
+    fn enter_flight(&mut self, group: Option<String>) {
         self.in_flight += 1;
         if let Some(g) = group {
-            if fifo {
+            if self.attrs.fifo_queue {
                 self.groups.entry(g).or_default().in_flight += 1;
             } else {
                 *self.tenants.entry(g).or_default() += 1;
             }
         }
+    }
+
+    fn schedule_visibility_end(&mut self, ctx: &mut Ctx, seq: u64, until: SimTime) {
+        let queue = self.id;
         ctx.timers.schedule(
             until,
-            Timer::Sqs(SqsTimer::VisibilityEnd {
-                queue: self.id,
-                seq,
-                until,
-            }),
+            Timer::Sqs(SqsTimer::VisibilityEnd { queue, seq, until }),
         );
-        Some(gen)
     }
 
     /// Changes when an in-flight message becomes visible (or puts an expired-but-undeleted
@@ -412,29 +411,16 @@ impl Queue {
             }
             MessageState::Visible if until > ctx.now => {
                 m.state = MessageState::InFlight { until };
+                let group = m.group_id.clone();
                 self.visible.remove(&seq);
-                self.in_flight += 1;
-                if let Some(g) = m.group_id.clone() {
-                    if self.attrs.fifo_queue {
-                        self.groups.entry(g).or_default().in_flight += 1;
-                    } else {
-                        *self.tenants.entry(g).or_default() += 1;
-                    }
-                }
+                self.enter_flight(group);
             }
             _ => return,
         }
         if until <= ctx.now {
             self.make_visible(ctx, seq, VisibleReason::VisibilityTerminated);
         } else {
-            ctx.timers.schedule(
-                until,
-                Timer::Sqs(SqsTimer::VisibilityEnd {
-                    queue: self.id,
-                    seq,
-                    until,
-                }),
-            );
+            self.schedule_visibility_end(ctx, seq, until);
         }
     }
 
