@@ -1,0 +1,75 @@
+//! One simulation run as the page drives it: the engine world, advanced in steps of virtual
+//! time, with every drained event folded into a running hash (the same fingerprint the CLI
+//! computes natively, so the two can be compared).
+
+use mqlab_engine::{EventHasher, Scenario, World};
+
+/// The longest real time one frame may account for. A tab in the background gets no animation
+/// frames; when it comes back, the run resumes where it was instead of leaping ahead by the
+/// whole time it was hidden.
+pub const FRAME_REAL_MS_MAX: f64 = 250.0;
+
+#[derive(Clone, Debug)]
+pub struct Sim {
+    world: World,
+    name: String,
+    hasher: EventHasher,
+    events_seen: u64,
+    /// Virtual time the run has been asked to reach, ms; fractional so that slow speeds and
+    /// short frames still add up.
+    target_ms: f64,
+}
+
+impl Sim {
+    /// Build a run from scenario JSON. The error is a message for the user, naming the field.
+    pub fn from_json(json: &str) -> Result<Sim, String> {
+        let scenario = Scenario::from_json(json).map_err(|e| e.to_string())?;
+        let world = World::from_scenario(&scenario).map_err(|e| e.to_string())?;
+        // The engine's Scenario owns the schema; the page only wants a title, if there is one.
+        let name = serde_json::from_str::<serde_json::Value>(json)
+            .ok()
+            .and_then(|v| v.get("name")?.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "untitled".to_owned());
+        Ok(Sim {
+            world,
+            name,
+            hasher: EventHasher::default(),
+            events_seen: 0,
+            target_ms: 0.0,
+        })
+    }
+
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Run every event due up to `t_ms` (virtual), then drain and hash what happened.
+    pub fn advance_to(&mut self, t_ms: u64) {
+        self.world.advance_to(t_ms);
+        let events = self.world.drain_events();
+        self.hasher.update(&events);
+        self.events_seen += events.len() as u64;
+        self.target_ms = self.target_ms.max(t_ms as f64);
+    }
+
+    /// Advance by `real_elapsed_ms` of wall-clock time at `speed` virtual ms per real ms.
+    pub fn advance_real(&mut self, real_elapsed_ms: f64, speed: f64) {
+        let real_ms = real_elapsed_ms.clamp(0.0, FRAME_REAL_MS_MAX);
+        self.target_ms += real_ms * speed.max(0.0);
+        // Truncation is the point: the world advances in whole virtual milliseconds.
+        self.advance_to(self.target_ms as u64);
+    }
+
+    /// FNV-1a fingerprint of every event drained so far (see `mqlab_engine::EventHasher`).
+    pub fn events_hash(&self) -> u64 {
+        self.hasher.finish()
+    }
+
+    pub fn events_seen(&self) -> u64 {
+        self.events_seen
+    }
+}

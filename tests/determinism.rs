@@ -1,0 +1,65 @@
+//! The same scenario and seed give the same run in wasm as natively, event for event.
+//!
+//! The native half is the CLI: scripts/test.sh runs
+//! `mqlab hash scenarios/smoke.json --for 10m` and passes the printed hash to this test at
+//! compile time as `MQLAB_EXPECTED_HASH` (a wasm test cannot read files). Without it the test
+//! fails, naming the command to run, rather than passing unchecked.
+
+use mqlab::sim::Sim;
+use mqlab::SMOKE_SCENARIO;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const RUN_MS: u64 = 10 * 60 * 1000;
+
+/// Advance the way the page does: one 60 fps frame at 10x real time per step.
+fn run_frame_by_frame(step_ms: u64) -> Sim {
+    let mut sim = Sim::from_json(SMOKE_SCENARIO).unwrap();
+    let mut t = 0;
+    while t < RUN_MS {
+        t = (t + step_ms).min(RUN_MS);
+        sim.advance_to(t);
+    }
+    sim
+}
+
+/// The CLI may print the hash in hex (padded or not, with or without 0x) or in decimal.
+fn same_hash(got: u64, printed: &str) -> bool {
+    let printed = printed.trim().to_ascii_lowercase();
+    let hex = printed.strip_prefix("0x").unwrap_or(&printed);
+    hex == format!("{got:016x}") || hex == format!("{got:x}") || printed == got.to_string()
+}
+
+#[wasm_bindgen_test]
+fn smoke_scenario_in_wasm_hashes_like_the_native_cli() {
+    let sim = run_frame_by_frame(167);
+    assert_eq!(sim.world().now(), RUN_MS);
+    assert!(
+        sim.events_seen() > 1000,
+        "only {} events",
+        sim.events_seen()
+    );
+    let got = sim.events_hash();
+    let Some(expected) = option_env!("MQLAB_EXPECTED_HASH") else {
+        panic!(
+            "MQLAB_EXPECTED_HASH is not set, so the wasm run ({got:016x}) cannot be compared with \
+             the native one: run scripts/test.sh, or set it to the output of \
+             `cargo run -p mqlab-cli --release -- hash scenarios/smoke.json --for 10m`"
+        );
+    };
+    assert!(
+        same_hash(got, expected),
+        "wasm and native runs of scenarios/smoke.json differ: wasm {got:016x} ({got}), \
+         native {expected}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn advancing_frame_by_frame_gives_the_same_run_as_one_jump() {
+    let mut jump = Sim::from_json(SMOKE_SCENARIO).unwrap();
+    jump.advance_to(RUN_MS);
+    let frames = run_frame_by_frame(167);
+    assert_eq!(jump.events_seen(), frames.events_seen());
+    assert_eq!(jump.events_hash(), frames.events_hash());
+}
