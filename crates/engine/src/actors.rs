@@ -246,6 +246,7 @@ impl ConsumerSpec {
 pub enum ActorTimer {
     Produce {
         producer: usize,
+        gen: u32,
     },
     Burst {
         producer: usize,
@@ -274,6 +275,8 @@ pub enum ActorTimer {
 pub struct Producer {
     pub spec: ProducerSpec,
     url: String,
+    /// Bumped when the spec changes, so the old chain of send timers stops.
+    gen: u32,
     pub sent: u64,
     next_group: u32,
 }
@@ -334,15 +337,66 @@ impl Actors {
             }
         }
         if spec.rate_per_s > 0.0 {
-            ctx.timers
-                .schedule(start, Timer::Actor(ActorTimer::Produce { producer: idx }));
+            ctx.timers.schedule(
+                start,
+                Timer::Actor(ActorTimer::Produce {
+                    producer: idx,
+                    gen: 0,
+                }),
+            );
         }
         self.producers.push(Producer {
+            gen: 0,
             url: queue_url(&spec.queue),
             spec,
             sent: 0,
             next_group: 0,
         });
+    }
+
+    /// Replaces a producer's settings while the run goes on: the new rate, batch size and
+    /// groups apply from now (bursts already scheduled keep their times). Refused if invalid.
+    pub fn set_producer(
+        &mut self,
+        ctx: &mut Ctx,
+        idx: usize,
+        spec: ProducerSpec,
+    ) -> Result<(), String> {
+        spec.validate()?;
+        let Some(p) = self.producers.get_mut(idx) else {
+            return Err(format!("no producer {idx}"));
+        };
+        p.gen += 1;
+        p.url = queue_url(&spec.queue);
+        let start = s_to_ms(spec.start_s).max(ctx.now);
+        let ticking = spec.rate_per_s > 0.0;
+        p.spec = spec;
+        if ticking {
+            let gen = p.gen;
+            ctx.timers.schedule(
+                start,
+                Timer::Actor(ActorTimer::Produce { producer: idx, gen }),
+            );
+        }
+        Ok(())
+    }
+
+    /// Replaces a consumer group's settings; they apply from each instance's next poll or
+    /// message. The instance count follows `spec.count`.
+    pub fn set_consumer(
+        &mut self,
+        ctx: &mut Ctx,
+        idx: usize,
+        spec: ConsumerSpec,
+    ) -> Result<(), String> {
+        spec.validate()?;
+        let Some(s) = self.consumer_specs.get_mut(idx) else {
+            return Err(format!("no consumer group {idx}"));
+        };
+        let count = spec.count;
+        *s = spec;
+        self.set_consumer_count(ctx, idx, count);
+        Ok(())
     }
 
     pub fn add_consumer(&mut self, ctx: &mut Ctx, spec: ConsumerSpec) {
@@ -409,7 +463,11 @@ impl Actors {
 
     pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, t: ActorTimer) {
         match t {
-            ActorTimer::Produce { producer } => self.produce(ctx, sqs, producer),
+            ActorTimer::Produce { producer, gen } => {
+                if self.producers.get(producer).is_some_and(|p| p.gen == gen) {
+                    self.produce(ctx, sqs, producer)
+                }
+            }
             ActorTimer::Burst { producer, burst } => {
                 let Some(p) = self.producers.get(producer) else {
                     return;
@@ -474,9 +532,10 @@ impl Actors {
             Arrival::Poisson => ctx.rng.exponential(mean_gap_ms),
         };
         self.send(ctx, sqs, producer, batch);
+        let gen = self.producers[producer].gen;
         ctx.timers.schedule(
             ctx.now + (gap.round() as SimTime).max(1),
-            Timer::Actor(ActorTimer::Produce { producer }),
+            Timer::Actor(ActorTimer::Produce { producer, gen }),
         );
     }
 

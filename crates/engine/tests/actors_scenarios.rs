@@ -347,3 +347,28 @@ fn changing_the_consumer_count_starts_and_stops_instances() {
     assert_eq!(running(&w), 1);
     w.advance_to(MIN);
 }
+
+#[test]
+fn changing_a_producer_rate_applies_from_now() {
+    let mut w = world(
+        r#"{"queues":[{"QueueName":"q"}],"producers":[{"name":"p","queue":"q","rate_per_s":0}]}"#,
+    );
+    w.advance_to(10_000);
+    assert_eq!(w.sqs().queue_summaries()[0].sent, 0);
+    let mut spec = w.actors().producers[0].spec.clone();
+    spec.rate_per_s = 10.0;
+    w.with_actors(|a, ctx| a.set_producer(ctx, 0, spec.clone()))
+        .unwrap();
+    w.advance_to(20_000);
+    assert_eq!(w.sqs().queue_summaries()[0].sent, 101);
+    spec.rate_per_s = 1.0;
+    w.with_actors(|a, ctx| a.set_producer(ctx, 0, spec.clone()))
+        .unwrap();
+    w.advance_to(30_000);
+    // One chain of sends only: the old 10/s chain stopped.
+    assert_eq!(w.sqs().queue_summaries()[0].sent, 101 + 11);
+    spec.batch_size = 11;
+    assert!(w
+        .with_actors(|a, ctx| a.set_producer(ctx, 0, spec.clone()))
+        .is_err());
+}
