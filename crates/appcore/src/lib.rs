@@ -1,0 +1,18 @@
+//! # mqlab-appcore
+//!
+//! Everything the web app decides that does not need a browser, so that it is tested natively
+//! (the Yew components in `src/` only render this and forward user input):
+//!
+//! - [`view`] — folds the engine's events into the view model the canvas and panels draw.
+//! - [`presets`] — the preset scenarios with their explanations.
+//! - [`i18n`] — every UI string in English and Korean.
+//! - [`share`] — the URL fragment (scenario, seed, time), import/export and autosave codec.
+//! - [`cli`] — the AWS CLI command equivalent to an API call, for the call log.
+//! - [`params`] — the editable parameters with AWS's names and ranges.
+
+pub mod cli;
+pub mod i18n;
+pub mod params;
+pub mod presets;
+pub mod share;
+pub mod view;
