@@ -1,0 +1,10 @@
+//! `mqlab`: see `mqlab --help`. Everything lives in the library so that tests and the fuzzer
+//! can reach it.
+
+fn main() {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    std::process::exit(mqlab_cli::main_with_args(&args));
+}

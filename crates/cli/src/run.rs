@@ -1,0 +1,317 @@
+//! `mqlab run` and `mqlab hash`: a scenario simulated headlessly, as fast as it goes.
+
+use crate::args::{HashArgs, MetricsFormat, RunArgs, Sink};
+use crate::duration::format_duration;
+use mqlab_engine::time::{epoch_s, MS_PER_DAY, MS_PER_MIN, MS_PER_S};
+use mqlab_engine::{Event, EventHasher, Scenario, World};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::time::Instant;
+
+/// Events are drained every virtual second. The engine keeps at most 200,000 undrained events
+/// and drops the oldest past that; a second of even a very busy scenario stays far below it,
+/// and draining more often costs next to nothing.
+pub const EVENT_CHUNK_MS: u64 = MS_PER_S;
+
+/// With events off there is nothing to drain, so time advances a metrics minute at a time.
+pub const QUIET_CHUNK_MS: u64 = MS_PER_MIN;
+
+/// Metrics are copied out of the engine's ring buffers once a virtual day: the buffers hold 14
+/// days of minutes, so none wraps between two copies, and each copy (which walks the whole
+/// buffer) is rare enough that a long run does not spend its time re-reading old minutes.
+pub const METRICS_COPY_EVERY_MS: u64 = MS_PER_DAY;
+
+/// Reads a scenario file and builds its world, `seed` overriding the scenario's.
+/// Errors read `PATH: what is wrong`.
+pub fn load_world(path: &str, seed: Option<u64>) -> Result<World, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    world_from_json(&text, seed).map_err(|e| format!("{path}: {e}"))
+}
+
+/// Builds the world of a scenario given as JSON text, `seed` overriding the scenario's.
+pub fn world_from_json(text: &str, seed: Option<u64>) -> Result<World, String> {
+    let mut scenario = Scenario::from_json(text).map_err(|e| e.to_string())?;
+    if let Some(seed) = seed {
+        scenario.seed = seed;
+    }
+    World::from_scenario(&scenario).map_err(|e| e.to_string())
+}
+
+/// Advances `world` to `end_ms` in steps of `chunk_ms`, calling `each` after every step (to
+/// drain events, copy metrics). Chunking does not change the run: timers fire in the same
+/// order whatever the steps.
+pub fn drive(
+    world: &mut World,
+    end_ms: u64,
+    chunk_ms: u64,
+    mut each: impl FnMut(&mut World) -> io::Result<()>,
+) -> io::Result<()> {
+    let chunk_ms = chunk_ms.max(1);
+    loop {
+        let now = world.now();
+        if now >= end_ms {
+            return Ok(());
+        }
+        // Step to chunk boundaries so chunk ends line up with metrics minutes.
+        let next = (now / chunk_ms + 1).saturating_mul(chunk_ms).min(end_ms);
+        world.advance_to(next);
+        each(world)?;
+    }
+}
+
+/// The determinism fingerprint of a scenario run for `duration_ms`.
+pub fn fingerprint(world: &mut World, duration_ms: u64) -> u64 {
+    let mut hasher = EventHasher::default();
+    let end = world.now().saturating_add(duration_ms);
+    let _ = drive(world, end, EVENT_CHUNK_MS, |w| {
+        hasher.update(&w.drain_events());
+        Ok(())
+    });
+    hasher.finish()
+}
+
+/// Writes the engine's 1-minute metric rows, each once, in time order.
+pub struct MetricsWriter<W: Write> {
+    out: W,
+    format: MetricsFormat,
+    /// Rows of minutes starting before this (epoch seconds) have been written.
+    written_before_s: u64,
+    pub rows: u64,
+}
+
+impl<W: Write> MetricsWriter<W> {
+    pub fn new(mut out: W, format: MetricsFormat) -> io::Result<Self> {
+        match format {
+            MetricsFormat::Csv => out.write_all(b"timestamp,queue,metric,value\n")?,
+            MetricsFormat::Json => out.write_all(b"[")?,
+        }
+        Ok(MetricsWriter {
+            out,
+            format,
+            written_before_s: 0,
+            rows: 0,
+        })
+    }
+
+    /// Copies the rows of minutes that have closed by now (all of them when `last`).
+    pub fn copy(&mut self, world: &World, last: bool) -> io::Result<()> {
+        let before_s = if last { u64::MAX } else { epoch_s(world.now()) };
+        let mut rows: Vec<_> = world
+            .sqs()
+            .metric_rows()
+            .into_iter()
+            .filter(|r| r.timestamp >= self.written_before_s && r.timestamp < before_s)
+            .collect();
+        rows.sort_by_key(|r| r.timestamp);
+        for row in &rows {
+            match self.format {
+                MetricsFormat::Csv => writeln!(
+                    self.out,
+                    "{},{},{},{}",
+                    row.timestamp,
+                    csv_field(&row.queue),
+                    csv_field(&row.metric),
+                    row.value
+                )?,
+                MetricsFormat::Json => {
+                    self.out
+                        .write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
+                    serde_json::to_writer(&mut self.out, row)?;
+                }
+            }
+            self.rows += 1;
+        }
+        self.written_before_s = before_s;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> io::Result<()> {
+        if self.format == MetricsFormat::Json {
+            self.out.write_all(b"\n]\n")?;
+        }
+        self.out.flush()
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn open(sink: &Sink) -> io::Result<Box<dyn Write>> {
+    Ok(match sink {
+        Sink::Stdout => Box::new(BufWriter::new(io::stdout().lock())),
+        Sink::File(path) => {
+            Box::new(BufWriter::new(File::create(path).map_err(|e| {
+                io::Error::new(e.kind(), format!("cannot create {path}: {e}"))
+            })?))
+        }
+        Sink::Discard => Box::new(io::sink()),
+    })
+}
+
+fn sink_name(sink: &Sink) -> String {
+    match sink {
+        Sink::Stdout => "standard output".into(),
+        Sink::File(path) => path.clone(),
+        Sink::Discard => "nowhere".into(),
+    }
+}
+
+fn write_events(out: &mut dyn Write, events: &[Event]) -> io::Result<()> {
+    for event in events {
+        serde_json::to_writer(&mut *out, event)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+fn report_io(e: &io::Error) -> i32 {
+    if e.kind() != io::ErrorKind::BrokenPipe {
+        eprintln!("mqlab: {e}");
+    }
+    1
+}
+
+/// `mqlab run`: returns the exit status.
+pub fn run_command(args: &RunArgs) -> i32 {
+    let mut world = match load_world(&args.scenario, args.seed) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    let recording = args.events != Sink::Discard;
+    world.set_event_recording(recording);
+    let mut events_out = match open(&args.events) {
+        Ok(o) => o,
+        Err(e) => return report_io(&e),
+    };
+    let mut metrics = match &args.metrics {
+        None => None,
+        Some((sink, format)) => match open(sink).and_then(|o| MetricsWriter::new(o, *format)) {
+            Ok(m) => Some(m),
+            Err(e) => return report_io(&e),
+        },
+    };
+
+    let started = Instant::now();
+    let mut events_written: u64 = 0;
+    let mut next_metrics_copy = METRICS_COPY_EVERY_MS;
+    let chunk = if recording {
+        EVENT_CHUNK_MS
+    } else {
+        QUIET_CHUNK_MS
+    };
+    let driven = drive(&mut world, args.duration_ms, chunk, |w| {
+        if recording {
+            let events = w.drain_events();
+            events_written += events.len() as u64;
+            write_events(&mut events_out, &events)?;
+        }
+        if let Some(m) = metrics.as_mut() {
+            if w.now() >= next_metrics_copy {
+                m.copy(w, false)?;
+                next_metrics_copy = w.now() + METRICS_COPY_EVERY_MS;
+            }
+        }
+        Ok(())
+    })
+    .and_then(|()| events_out.flush());
+    if let Err(e) = driven {
+        return report_io(&e);
+    }
+    let metric_rows = match metrics {
+        None => None,
+        Some(mut m) => {
+            let copied = m.copy(&world, true).map(|()| m.rows);
+            match copied.and_then(|rows| m.finish().map(|()| rows)) {
+                Ok(rows) => Some(rows),
+                Err(e) => return report_io(&e),
+            }
+        }
+    };
+    let wall = started.elapsed().as_secs_f64();
+
+    // The summary goes to standard error so that standard output stays pure JSON lines.
+    let mut s = String::new();
+    let virtual_s = args.duration_ms as f64 / MS_PER_S as f64;
+    s.push_str(&format!(
+        "mqlab run: {} of virtual time in {:.3} s ({:.0}x real time), seed {}\n",
+        format_duration(args.duration_ms),
+        wall,
+        if wall > 0.0 { virtual_s / wall } else { 0.0 },
+        world.seed()
+    ));
+    if recording {
+        s.push_str(&format!(
+            "events: {events_written} written to {}\n",
+            sink_name(&args.events)
+        ));
+        if world.events_dropped() > 0 {
+            s.push_str(&format!(
+                "warning: {} events were dropped before they could be written\n",
+                world.events_dropped()
+            ));
+        }
+    } else {
+        s.push_str("events: not recorded (--no-events)\n");
+    }
+    if let (Some(rows), Some((sink, format))) = (metric_rows, &args.metrics) {
+        s.push_str(&format!(
+            "metrics: {rows} rows ({}) written to {}\n",
+            match format {
+                MetricsFormat::Csv => "csv",
+                MetricsFormat::Json => "json",
+            },
+            sink_name(sink)
+        ));
+    }
+    s.push_str(&format!(
+        "{:<32} {:>5} {:>10} {:>10} {:>10} {:>8} {:>9} {:>9} {:>8}\n",
+        "queue", "fifo", "sent", "received", "deleted", "to DLQ", "visible", "in flight", "delayed"
+    ));
+    for q in world.sqs().queue_summaries() {
+        s.push_str(&format!(
+            "{:<32} {:>5} {:>10} {:>10} {:>10} {:>8} {:>9} {:>9} {:>8}\n",
+            q.name,
+            if q.fifo { "yes" } else { "no" },
+            q.sent,
+            q.received,
+            q.deleted,
+            q.moved_to_dlq,
+            q.visible,
+            q.in_flight,
+            q.delayed
+        ));
+    }
+    let cost = world.sqs().cost();
+    s.push_str(&format!(
+        "cost: ${:.6} for {} requests\n",
+        cost.usd(),
+        cost.requests()
+    ));
+    eprint!("{s}");
+    0
+}
+
+/// `mqlab hash`: prints the fingerprint alone; returns the exit status.
+pub fn hash_command(args: &HashArgs) -> i32 {
+    let mut world = match load_world(&args.scenario, args.seed) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    let hash = fingerprint(&mut world, args.duration_ms);
+    let mut out = io::stdout().lock();
+    match writeln!(out, "{hash}").and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) => report_io(&e),
+    }
+}

@@ -1,0 +1,210 @@
+//! `mqlab run`, `mqlab hash`, help and bad command lines, through the binary.
+
+mod common;
+
+use common::{mqlab, temp_path, text, write_temp, SMOKE_SCENARIO};
+use serde_json::Value;
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[test]
+fn run_writes_events_as_json_lines_and_metrics_as_csv() {
+    let scenario = write_temp("smoke.json", SMOKE_SCENARIO);
+    let events = temp_path("events.jsonl");
+    let metrics = temp_path("metrics.csv");
+    let out = mqlab(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--for",
+            "10m",
+            "--events",
+            events.to_str().unwrap(),
+            "--metrics",
+            metrics.to_str().unwrap(),
+        ],
+        "",
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(out.stdout.is_empty(), "events went to the file");
+
+    let events_text = std::fs::read_to_string(&events).unwrap();
+    let events: Vec<Value> = events_text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        events.len() > 1000,
+        "5 msg/s for 10 min: {} events",
+        events.len()
+    );
+    let mut last_t = 0;
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(
+            e["id"].as_u64(),
+            Some(i as u64),
+            "ids count from 0 without gaps"
+        );
+        let t = e["t"].as_u64().unwrap();
+        assert!(
+            t >= last_t && t <= 600_000,
+            "time goes forward within the run"
+        );
+        last_t = t;
+        assert!(e["type"].is_string());
+    }
+    for kind in [
+        "QueueCreated",
+        "MessageSent",
+        "MessageReceived",
+        "MessageDeleted",
+    ] {
+        assert!(events.iter().any(|e| e["type"] == kind), "no {kind} event");
+    }
+
+    let csv = std::fs::read_to_string(&metrics).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("timestamp,queue,metric,value"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(!rows.is_empty());
+    let mut last_ts = 0;
+    for r in &rows {
+        assert_eq!(r.len(), 4, "{r:?}");
+        let ts: u64 = r[0].parse().unwrap();
+        assert_eq!(ts % 60, 0, "minute starts");
+        assert!(ts >= last_ts, "rows in time order");
+        last_ts = ts;
+        assert_eq!(r[1], "orders");
+        r[3].parse::<f64>().unwrap();
+    }
+    let minutes: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0]).collect();
+    assert!(
+        minutes.len() >= 9,
+        "about ten closed minutes: {}",
+        minutes.len()
+    );
+    let sent: f64 = rows
+        .iter()
+        .filter(|r| r[2] == "NumberOfMessagesSent")
+        .map(|r| r[3].parse::<f64>().unwrap())
+        .sum();
+    assert!(sent > 2000.0, "5 msg/s for 10 minutes, got {sent}");
+
+    assert!(stderr.contains("orders"), "{stderr}");
+    assert!(stderr.contains("cost: $"), "{stderr}");
+}
+
+#[test]
+fn run_writes_events_to_standard_output_by_default_and_metrics_as_json() {
+    let scenario = write_temp("smoke.json", SMOKE_SCENARIO);
+    let metrics = temp_path("metrics.json");
+    let out = mqlab(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--for",
+            "2m",
+            "--metrics",
+            metrics.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.lines().count() > 100);
+    for l in stdout.lines() {
+        serde_json::from_str::<Value>(l).unwrap();
+    }
+    let rows: Value = serde_json::from_str(&std::fs::read_to_string(&metrics).unwrap()).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert!(!rows.is_empty());
+    for r in rows {
+        assert!(r["timestamp"].is_u64() && r["queue"].is_string() && r["metric"].is_string());
+        assert!(r["value"].is_number());
+    }
+}
+
+#[test]
+fn hash_is_the_fingerprint_of_the_events_run_writes() {
+    let scenario = write_temp("smoke.json", SMOKE_SCENARIO);
+    let path = scenario.to_str().unwrap();
+    let a = mqlab(&["hash", path, "--for", "3m"], "");
+    assert_eq!(a.status.code(), Some(0), "{}", text(&a.stderr));
+    let a = text(&a.stdout);
+    let hash: u64 = a.trim_end().parse().expect("a decimal u64");
+    assert_eq!(a, format!("{hash}\n"), "the number alone on stdout");
+
+    let b = mqlab(&["hash", path, "--for", "180s"], "");
+    assert_eq!(text(&b.stdout), a, "same scenario, same seed, same hash");
+
+    let run = mqlab(&["run", path, "--for", "3m"], "");
+    assert_eq!(
+        fnv1a(&run.stdout),
+        hash,
+        "hash = FNV-1a of the JSON lines `run` writes"
+    );
+
+    let other = mqlab(&["hash", path, "--for", "3m", "--seed", "8"], "");
+    assert_ne!(text(&other.stdout), a, "another seed, another run");
+}
+
+#[test]
+fn a_bad_scenario_is_named_and_exits_2() {
+    let scenario = write_temp("bad.json", r#"{"queues": [{"QueueName": 5}]}"#);
+    let out = mqlab(&["run", scenario.to_str().unwrap(), "--for", "1m"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with(&format!("{}: ", scenario.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let out = mqlab(&["hash", "/nonexistent.json", "--for", "1m"], "");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_and_bad_command_lines() {
+    for args in [
+        &["--help"][..],
+        &["help"],
+        &[],
+        &["help", "api"],
+        &["run", "--help"],
+    ] {
+        let out = mqlab(args, "");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(text(&out.stdout).contains("Usage"), "{args:?}");
+    }
+    let cases: &[(&[&str], &str)] = &[
+        (&["frob"], "unknown command"),
+        (&["--frob"], "unknown option"),
+        (&["api", "x.jsonl", "--fast"], "unknown option --fast"),
+        (&["run", "s.json"], "--for"),
+        (&["run", "s.json", "--for", "ten minutes"], "--for"),
+        (&["hash", "s.json", "--for", "1m", "--seed", "-1"], "--seed"),
+        (&["api"], "missing SCRIPT"),
+    ];
+    for (args, needle) in cases {
+        let out = mqlab(args, "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert!(stderr.contains("for usage"), "{args:?}: {stderr}");
+    }
+    // The benchmark itself is slow; its help is enough to see that the command is wired.
+    for args in [&["bench", "--help"][..], &["help", "bench"]] {
+        let out = mqlab(args, "");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(text(&out.stdout).contains("bench"), "{args:?}");
+    }
+}

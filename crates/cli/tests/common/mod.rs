@@ -1,0 +1,43 @@
+//! Helpers shared by the CLI's integration tests.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A fresh path in the temp dir, unique to this test process and call.
+pub fn temp_path(name: &str) -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("mqlab-cli-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(format!("{n}-{name}"))
+}
+
+pub fn write_temp(name: &str, text: &str) -> PathBuf {
+    let p = temp_path(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Runs the `mqlab` binary with `args`, feeding `stdin`.
+pub fn mqlab(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mqlab"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the mqlab binary runs");
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub const SMOKE_SCENARIO: &str = r#"{"name":"smoke","seed":7,"queues":[{"QueueName":"orders","Attributes":{"VisibilityTimeout":"30"}}],"producers":[{"name":"web","queue":"orders","rate_per_s":5}],"consumers":[{"name":"worker","queue":"orders","count":2,"wait_time_s":20,"max_messages":10,"processing":{"dist":"uniform","min_ms":100,"max_ms":400}}]}"#;
