@@ -1906,6 +1906,64 @@ fn create_queue_is_idempotent_only_with_identical_attributes() {
     assert_eq!(ok(&out[5]), &json!({"QueueUrl": url("MyQueue")}));
 }
 
+/// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+/// MaximumMessageSize: "The limit of how many bytes a message can contain before Amazon SQS
+/// rejects it. Valid values: An integer from 1,024 bytes (1 KiB) up to 1,048,576 bytes
+/// (1 MiB)." API_SendMessage MessageBody: "The minimum size is one character."
+#[test]
+fn maximum_message_size_rejects_a_longer_body() {
+    let out = run(&[
+        create_with(0.0, "small", json!({"MaximumMessageSize": "1024"}), "q"),
+        call(
+            1.0,
+            "SendMessage",
+            json!({"QueueUrl": "${q}", "MessageBody": "x".repeat(1024)}),
+        ),
+        call(
+            2.0,
+            "SendMessage",
+            json!({"QueueUrl": "${q}", "MessageBody": "x".repeat(1025)}),
+        ),
+        call(
+            3.0,
+            "CreateQueue",
+            json!({"QueueName": "tiny", "Attributes": {"MaximumMessageSize": "1023"}}),
+        ),
+    ]);
+    assert_message_id(&ok(&out[1])["MessageId"]);
+    assert_eq!(err(&out[2]), "InvalidParameterValue");
+    assert_eq!(err(&out[3]), "InvalidAttributeValue");
+}
+
+/// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+/// FIFO attributes and their defaults: FifoQueue "true", ContentBasedDeduplication (default
+/// false), DeduplicationScope (messageGroup | queue, default queue), FifoThroughputLimit
+/// (perQueue | perMessageGroupId, default perQueue). API_CreateQueue: "You can't change the
+/// queue type after you create it".
+#[test]
+fn fifo_queue_attributes_have_the_documented_defaults() {
+    let out = run(&[
+        create_with(0.0, "f.fifo", json!({"FifoQueue": "true"}), "q"),
+        call(
+            1.0,
+            "GetQueueAttributes",
+            json!({"QueueUrl": "${q}", "AttributeNames": ["All"]}),
+        ),
+        call(
+            2.0,
+            "SetQueueAttributes",
+            json!({"QueueUrl": "${q}", "Attributes": {"FifoQueue": "false"}}),
+        ),
+    ]);
+    let a = &ok(&out[1])["Attributes"];
+    assert_eq!(a["FifoQueue"], "true");
+    assert_eq!(a["ContentBasedDeduplication"], "false");
+    assert_eq!(a["DeduplicationScope"], "queue");
+    assert_eq!(a["FifoThroughputLimit"], "perQueue");
+    assert_eq!(a["QueueArn"], arn("f.fifo").as_str());
+    assert!(out[2].get("error").is_some(), "{}", out[2]);
+}
+
 /// Error codes from each operation's "Errors" section in the API Reference
 /// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_<Operation>.html)
 /// and the Developer Guide's error example
@@ -2017,7 +2075,10 @@ fn every_example_script_runs_cleanly() {
         .expect("examples/api exists")
         .filter_map(|e| {
             let p = e.ok()?.path();
-            (p.extension()? == "jsonl").then(|| p.file_stem()?.to_str().map(str::to_string))?
+            if p.extension()? != "jsonl" {
+                return None;
+            }
+            Some(p.file_stem()?.to_str()?.to_string())
         })
         .collect();
     names.sort();

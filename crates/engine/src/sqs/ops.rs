@@ -1385,10 +1385,11 @@ fn render_message(
         })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let md5_of_message_attributes = if message_attributes.is_empty() {
-        None
-    } else {
+    // The digest covers the attributes returned, not all the message has.
+    let md5_of_message_attributes = if message_attributes.len() == m.attributes.len() {
         m.md5_of_attributes.clone()
+    } else {
+        md5_of_attributes(&message_attributes)
     };
     ReceivedMessage {
         message_id: m.id.clone(),
