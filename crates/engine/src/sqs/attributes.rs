@@ -189,11 +189,24 @@ impl QueueAttributes {
                         .map(Some)?
                 }
             }
-            "FifoQueue" if creating => {
-                let v = boolean(name, value)?;
-                if v != self.fifo_queue {
-                    return Err(fifo_name_error());
+            // A standard queue has no FifoQueue attribute at all, not even "false"; a FIFO
+            // queue's type cannot change (recorded AWS answers).
+            "FifoQueue" if !self.fifo_queue => return Err(unknown_attribute(name)),
+            "FifoQueue" => {
+                if !boolean(name, value)? && !creating {
+                    return Err(AwsError::new(
+                        "InvalidAttributeValue",
+                        "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.",
+                    ));
                 }
+            }
+            "ContentBasedDeduplication" | "DeduplicationScope" | "FifoThroughputLimit"
+                if !self.fifo_queue =>
+            {
+                return Err(AwsError::new(
+                    "InvalidAttributeName",
+                    format!("You can specify the {name} only when FifoQueue is set to true."),
+                ));
             }
             "ContentBasedDeduplication" if self.fifo_queue => {
                 self.content_based_deduplication = boolean(name, value)?
@@ -229,7 +242,7 @@ impl QueueAttributes {
                 if v && self.kms_master_key_id.is_some() {
                     // One server-side encryption option per queue (facts §1.2).
                     return Err(AwsError::new(
-                        "InvalidAttributeValue",
+                        "InvalidAttributeName",
                         "You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.",
                     ));
                 }

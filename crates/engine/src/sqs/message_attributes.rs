@@ -80,7 +80,7 @@ fn validate_name(name: &str) -> Result<(), AwsError> {
     let lower = name.to_ascii_lowercase();
     let ok_chars = name
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if name.is_empty()
         || name.len() > ATTRIBUTE_NAME_MAX
         || !ok_chars
@@ -144,10 +144,9 @@ fn validate_value(name: &str, v: &MessageAttributeValue) -> Result<(), AwsError>
                 return Err(empty("String"));
             }
             super::validate::check_characters(s).map_err(|_| {
-                AwsError::new(
-                    "InvalidMessageContents",
-                    format!("Message (user) attribute '{name}' contains invalid characters."),
-                )
+                attr_error(format!(
+                    "Message (user) attribute '{name}' must contain a valid string value: it contains characters outside the allowed set."
+                ))
             })?;
         }
     }

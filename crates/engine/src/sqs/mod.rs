@@ -172,6 +172,9 @@ pub struct Sqs {
     move_tasks: Vec<MoveTask>,
     /// The world's clock as of the current call (set by the world before every dispatch).
     pub(crate) now: SimTime,
+    /// Queues whose long polls wait to be served, and whether a serve is running.
+    to_serve: Vec<u32>,
+    serving: bool,
 }
 
 pub fn queue_url(name: &str) -> String {
@@ -207,6 +210,8 @@ impl Sqs {
             cost,
             move_tasks: Vec::new(),
             now: 0,
+            to_serve: Vec::new(),
+            serving: false,
         }
     }
 
@@ -287,17 +292,27 @@ impl Sqs {
         Ok(())
     }
 
-    /// Resolves a QueueUrl (its last path segment names the queue).
+    /// Resolves a QueueUrl: `https://sqs.REGION.amazonaws.com/ACCOUNT/NAME` (a bare queue name
+    /// is accepted too, as AWS does). Another account's queue does not exist here.
     fn resolve(&self, url: Option<&String>) -> Result<u32, AwsError> {
         let url = match url {
             Some(u) if !u.is_empty() => u,
             _ => return Err(AwsError::missing_parameter("QueueUrl")),
         };
-        let name = url.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-        self.by_name
+        let mut parts = url.trim_end_matches('/').rsplit('/');
+        let name = parts.next().unwrap_or("");
+        if let Some(account) = parts.next() {
+            if url.contains("://") && account != ACCOUNT_ID {
+                return Err(queue_does_not_exist());
+            }
+        }
+        let id = self
+            .by_name
             .get(name)
             .copied()
-            .ok_or_else(queue_does_not_exist)
+            .ok_or_else(queue_does_not_exist)?;
+        self.queues[&id].last_accessed.set(self.now);
+        Ok(id)
     }
 
     fn resolve_arn(&self, arn: &str) -> Option<u32> {
@@ -447,7 +462,24 @@ impl Sqs {
     }
 
     /// Hands newly available messages to waiting long polls, oldest waiter first.
+    ///
+    /// Serving one queue can move messages into another (a DLQ) whose waiters then need
+    /// serving too: those queues are queued and served by the outermost call, never by a
+    /// nested one, so a redrive cycle (A → B → A, or a queue that is its own DLQ) cannot
+    /// recurse.
     pub(crate) fn serve_waiters(&mut self, ctx: &mut Ctx, queue: u32) {
+        self.to_serve.push(queue);
+        if self.serving {
+            return;
+        }
+        self.serving = true;
+        while let Some(queue) = self.to_serve.pop() {
+            self.serve_queue(ctx, queue);
+        }
+        self.serving = false;
+    }
+
+    fn serve_queue(&mut self, ctx: &mut Ctx, queue: u32) {
         loop {
             let Some(q) = self.queues.get(&queue) else {
                 return;
@@ -463,7 +495,9 @@ impl Sqs {
                 return; // e.g. every FIFO group with visible messages is locked
             }
             let q = self.queues.get_mut(&queue).expect("checked above");
-            q.waiters.pop_front();
+            if let Some(pos) = q.waiters.iter().position(|x| x.id == w.id) {
+                q.waiters.remove(pos);
+            }
             self.replies
                 .push((w.caller, Ok(ReceiveMessageOutput { messages: msgs })));
         }

@@ -85,7 +85,7 @@ impl Sqs {
             .any(|t| t.source_arn == source_arn && t.status == "RUNNING")
         {
             return Err(AwsError::new(
-                "UnsupportedOperation",
+                "InvalidParameterValue",
                 "There is already a task running. Only one active task is allowed for a source queue arn at a given time.",
             ));
         }
@@ -124,16 +124,34 @@ impl Sqs {
         input: &CancelMessageMoveTaskInput,
     ) -> Result<Value, AwsError> {
         let handle = required(&input.task_handle, "TaskHandle")?;
+        // A handle is base64 JSON naming the task and its source queue; each part that does
+        // not hold gets its own answer (recorded AWS answers).
+        let decoded: Option<Value> =
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, handle)
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok());
+        let source = match decoded
+            .as_ref()
+            .map(|v| (v.get("taskId"), v.get("sourceArn")))
+        {
+            Some((Some(Value::String(_)), Some(Value::String(s)))) => s.clone(),
+            _ => {
+                return Err(AwsError::invalid_parameter_value(
+                    "Value for parameter TaskHandle is invalid.",
+                ))
+            }
+        };
+        if self.resolve_arn(&source).is_none() {
+            return Err(AwsError::new(
+                "ResourceNotFoundException",
+                "The resource that you specified for the SourceArn parameter doesn't exist.",
+            ));
+        }
         let t = self
             .move_tasks
             .iter_mut()
             .find(|t| t.handle == handle && t.status == "RUNNING")
-            .ok_or_else(|| {
-                AwsError::new(
-                    "ResourceNotFoundException",
-                    "Task does not exist or is not running.",
-                )
-            })?;
+            .ok_or_else(|| AwsError::new("ResourceNotFoundException", "Task does not exist."))?;
         // Messages already moved stay where they are (facts §1.8).
         t.status = "CANCELLED";
         let (source, moved) = (t.source_arn.clone(), t.moved);

@@ -12,6 +12,8 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 const HANDLE_PREFIX: &str = "AQEB";
+/// A queue carries at most 50 tags.
+const QUEUE_TAGS_MAX: usize = 50;
 const HANDLE_HEADER_BYTES: usize = 16;
 const HANDLE_RANDOM_BYTES: usize = 32;
 
@@ -65,10 +67,12 @@ fn not_available_for_change(h: &str) -> AwsError {
     ))
 }
 
-fn not_valid_for_queue_type(param: &str) -> AwsError {
-    AwsError::invalid_parameter_value(format!(
-        "The request include parameter {param} that is not valid for this queue type."
-    ))
+fn not_valid_for_queue_type(param: &str, value: impl std::fmt::Display) -> AwsError {
+    range_error(
+        param,
+        value,
+        "The request include parameter that is not valid for this queue type.",
+    )
 }
 
 fn bounded(
@@ -106,9 +110,6 @@ impl Sqs {
             .get("FifoQueue")
             .map(|v| v.eq_ignore_ascii_case("true"));
         let fifo = fifo_attr.unwrap_or(false);
-        if name.ends_with(".fifo") && !fifo {
-            return Err(attributes::fifo_name_error());
-        }
         check_queue_name(name, fifo)?;
         let mut attrs = QueueAttributes::defaults(fifo);
         for (k, v) in attributes::attribute_pairs(&input.attributes) {
@@ -127,7 +128,7 @@ impl Sqs {
             if !same {
                 return Err(AwsError::new(
                     "QueueNameExists",
-                    format!("A queue already exists with the same name and a different value for attribute(s) {}", differing(&q.attrs, &attrs, &input.attributes)),
+                    format!("A queue already exists with the same name and a different value for attribute {}", differing(&q.attrs, &attrs, &input.attributes)),
                 ));
             }
             return Ok(json!({ "QueueUrl": q.url }));
@@ -270,9 +271,7 @@ impl Sqs {
         for n in &input.attribute_names {
             if n == "All" {
                 names.extend_from_slice(ALL_ATTRIBUTE_NAMES);
-            } else if ALL_ATTRIBUTE_NAMES.contains(&n.as_str())
-                || n == "ApproximateNumberOfGroupsWithInflightMessages"
-            {
+            } else if ALL_ATTRIBUTE_NAMES.contains(&n.as_str()) {
                 names.push(n);
             } else {
                 return Err(attributes::unknown_attribute(n));
@@ -284,9 +283,6 @@ impl Sqs {
                 "ApproximateNumberOfMessages" => Some(q.visible_count().to_string()),
                 "ApproximateNumberOfMessagesDelayed" => Some(q.delayed_count().to_string()),
                 "ApproximateNumberOfMessagesNotVisible" => Some(q.in_flight_count().to_string()),
-                "ApproximateNumberOfGroupsWithInflightMessages" => {
-                    q.fifo().then(|| q.groups_with_in_flight().to_string())
-                }
                 "CreatedTimestamp" => Some(epoch_s(q.created_at).to_string()),
                 "LastModifiedTimestamp" => Some(epoch_s(q.last_modified_at).to_string()),
                 "QueueArn" => Some(q.arn.clone()),
@@ -427,18 +423,30 @@ impl Sqs {
 
     pub fn tag_queue(&mut self, input: &TagQueueInput) -> Result<Value, AwsError> {
         let id = self.resolve(input.queue_url.as_ref())?;
+        if input.tags.is_empty() {
+            return Err(AwsError::missing_parameter("Tags"));
+        }
         let q = self.queue_mut(id);
-        q.tags.extend(input.tags.clone());
-        if q.tags.len() > 50 {
+        let new_keys = input
+            .tags
+            .keys()
+            .filter(|k| !q.tags.contains_key(*k))
+            .count();
+        // Checked before anything changes: a refused call leaves the tags as they were.
+        if q.tags.len() + new_keys > QUEUE_TAGS_MAX {
             return Err(AwsError::invalid_parameter_value(
                 "Too many tags added for queue. A queue can have at most 50 tags.",
             ));
         }
+        q.tags.extend(input.tags.clone());
         Ok(json!({}))
     }
 
     pub fn untag_queue(&mut self, input: &UntagQueueInput) -> Result<Value, AwsError> {
         let id = self.resolve(input.queue_url.as_ref())?;
+        if input.tag_keys.is_empty() {
+            return Err(AwsError::missing_parameter("TagKeys"));
+        }
         let q = self.queue_mut(id);
         for k in &input.tag_keys {
             q.tags.remove(k);
@@ -524,7 +532,7 @@ impl Sqs {
             message_deduplication_id: input.message_deduplication_id.clone(),
             message_group_id: input.message_group_id.clone(),
         };
-        let prepared = self.prepare(id, &entry)?;
+        let prepared = self.prepare(id, &entry, false)?;
         self.check_throughput(
             ctx,
             id,
@@ -568,16 +576,24 @@ impl Sqs {
                 ),
             ));
         }
-        if self.queue(id).fifo()
-            && input
-                .entries
-                .iter()
-                .any(|e| e.message_group_id.as_deref().is_none_or(str::is_empty))
-        {
-            // facts §1.16: on a FIFO queue a batch entry without MessageGroupId fails the whole request.
-            return Err(AwsError::invalid_parameter_value(
-                "The request must contain the parameter MessageGroupId.",
-            ));
+        let q = self.queue(id);
+        if q.fifo() {
+            // facts §1.16: on a FIFO queue a batch entry without MessageGroupId fails the whole
+            // request; so does one without a deduplication id when content-based
+            // deduplication is off (recorded AWS answers).
+            if input.entries.iter().any(|e| e.message_group_id.is_none()) {
+                return Err(AwsError::invalid_parameter_value(
+                    "The request must contain the parameter MessageGroupId.",
+                ));
+            }
+            if !q.attrs.content_based_deduplication
+                && input
+                    .entries
+                    .iter()
+                    .any(|e| e.message_deduplication_id.is_none())
+            {
+                return Err(no_dedup_id());
+            }
         }
         let group = input
             .entries
@@ -587,7 +603,7 @@ impl Sqs {
         let mut out = BatchOutput::default();
         for e in &input.entries {
             let entry_id = e.id.clone().unwrap_or_default();
-            match self.prepare(id, e) {
+            match self.prepare(id, e, true) {
                 Ok(p) => {
                     let r = self.enqueue(ctx, id, p, actor);
                     out.successful.push(SendMessageBatchResultEntry {
@@ -605,7 +621,12 @@ impl Sqs {
     }
 
     /// Validates one message to send (facts §1.5, §1.6, §1.9).
-    fn prepare(&self, id: u32, e: &SendMessageBatchEntry) -> Result<Prepared, AwsError> {
+    fn prepare(
+        &self,
+        id: u32,
+        e: &SendMessageBatchEntry,
+        batch: bool,
+    ) -> Result<Prepared, AwsError> {
         let q = self.queue(id);
         let body = required(&e.message_body, "MessageBody")?;
         check_characters(body).map_err(|_| invalid_body_characters())?;
@@ -627,24 +648,31 @@ impl Sqs {
                 .sum::<usize>();
         let max = q.attrs.maximum_message_size as usize;
         if size > max {
+            // AWS words it differently for a batch entry (recorded answers).
+            let verb = if batch {
+                "cannot be validated"
+            } else {
+                "are invalid"
+            };
             return Err(AwsError::invalid_parameter_value(format!(
-                "One or more parameters are invalid. Reason: Message must be shorter than {max} bytes."
+                "One or more parameters {verb}. Reason: Message must be shorter than {max} bytes."
             )));
         }
         let fifo = q.fifo();
         let delay_s = match e.delay_seconds {
-            Some(d) if fifo && d != 0 => return Err(not_valid_for_queue_type("DelaySeconds")),
+            Some(d) if fifo && d != 0 => return Err(not_valid_for_queue_type("DelaySeconds", d)),
             Some(d) if !(0..=attributes::DELAY_SECONDS_MAX as i64).contains(&d) => {
                 return Err(range_error(
                     "DelaySeconds",
                     d,
-                    "DelaySeconds must be >= 0 and <= 900",
+                    "DelaySeconds must be >= 0 and <= 900.",
                 ))
             }
             Some(d) if !fifo => d as u32,
             _ => q.attrs.delay_seconds,
         };
-        let group = e.message_group_id.as_deref().filter(|g| !g.is_empty());
+        // An empty id is malformed, not absent (recorded AWS answers).
+        let group = e.message_group_id.as_deref();
         if let Some(g) = group {
             check_fifo_id("MessageGroupId", g)?;
         }
@@ -653,7 +681,7 @@ impl Sqs {
             let Some(_) = group else {
                 return Err(AwsError::missing_parameter("MessageGroupId"));
             };
-            dedup = match e.message_deduplication_id.as_deref().filter(|d| !d.is_empty()) {
+            dedup = match e.message_deduplication_id.as_deref() {
                 Some(d) => {
                     check_fifo_id("MessageDeduplicationId", d)?;
                     Some(d.to_string())
@@ -663,14 +691,10 @@ impl Sqs {
                     let digest = Sha256::digest(body.as_bytes());
                     Some(mattrs::hex(&digest))
                 }
-                None => {
-                    return Err(AwsError::invalid_parameter_value(
-                        "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
-                    ))
-                }
+                None => return Err(no_dedup_id()),
             };
-        } else if e.message_deduplication_id.is_some() {
-            return Err(not_valid_for_queue_type("MessageDeduplicationId"));
+        } else if let Some(d) = &e.message_deduplication_id {
+            return Err(not_valid_for_queue_type("MessageDeduplicationId", d));
         }
         Ok(Prepared {
             body: body.to_string(),
@@ -830,7 +854,7 @@ impl Sqs {
         let fifo = q.fifo();
         if let Some(a) = &input.receive_request_attempt_id {
             if !fifo {
-                return Err(not_valid_for_queue_type("ReceiveRequestAttemptId"));
+                return Err(not_valid_for_queue_type("ReceiveRequestAttemptId", a));
             }
             check_fifo_id("ReceiveRequestAttemptId", a)?;
         }
@@ -1040,6 +1064,9 @@ impl Sqs {
         let Some(dlq_id) = self.resolve_arn(&policy.dead_letter_target_arn) else {
             return false; // the DLQ was deleted: AWS keeps delivering
         };
+        if dlq_id == id {
+            return false; // a queue may name itself as its DLQ: nothing moves
+        }
         let source_arn = q.arn.clone();
         let source_name = q.name.clone();
         let q = self.queue_mut(id);
@@ -1299,6 +1326,12 @@ fn per_entry<E>(
     out
 }
 
+fn no_dedup_id() -> AwsError {
+    AwsError::invalid_parameter_value(
+        "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
+    )
+}
+
 fn bad_token() -> AwsError {
     AwsError::invalid_parameter_value("Invalid NextToken value.")
 }
@@ -1310,6 +1343,7 @@ fn batch_error_for(mut e: AwsError, entry: &str) -> AwsError {
     e
 }
 
+/// The first attribute whose given value differs from the existing queue's (AWS names one).
 fn differing(
     old: &QueueAttributes,
     new: &QueueAttributes,
@@ -1317,10 +1351,9 @@ fn differing(
 ) -> String {
     given
         .keys()
-        .filter(|k| old.render(k) != new.render(k))
+        .find(|k| old.render(k) != new.render(k))
         .cloned()
-        .collect::<Vec<_>>()
-        .join(", ")
+        .unwrap_or_default()
 }
 
 struct Prepared {
@@ -1375,12 +1408,13 @@ fn render_message(
         .iter()
         .filter(|(name, _)| {
             spec.message_attribute_names.iter().any(|pat| {
+                // "All", ".*", "*", an exact name, or a prefix: "Hel.*" matches "Hello"
+                // and "Help.Me" (recorded AWS behaviour).
                 pat == "All"
                     || pat == ".*"
+                    || pat == "*"
                     || pat == *name
-                    || pat
-                        .strip_suffix(".*")
-                        .is_some_and(|p| name.starts_with(&format!("{p}.")))
+                    || pat.strip_suffix(".*").is_some_and(|p| name.starts_with(p))
             })
         })
         .map(|(k, v)| (k.clone(), v.clone()))

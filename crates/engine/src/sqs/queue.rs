@@ -510,9 +510,9 @@ impl Queue {
             let Some(gs) = self.groups.get(g) else {
                 continue;
             };
-            if gs.in_flight > 0 {
-                continue;
-            }
+            // Walk the group in order and stop at the first message that is not visible: a
+            // message in flight locks everything after it, but an earlier one whose visibility
+            // ended (or was changed to 0) is receivable again (recorded AWS behaviour).
             for &s in &gs.pending {
                 if self.messages[&s].state != MessageState::Visible || out.len() >= max {
                     break;
