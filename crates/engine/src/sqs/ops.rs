@@ -1061,6 +1061,11 @@ impl Sqs {
         if m.receive_count < policy.max_receive_count {
             return false;
         }
+        if m.dead_letter_source_arn.is_some() && m.enqueued_at == ctx.now {
+            // Just moved here: in a redrive cycle (A → B → A) it would otherwise bounce
+            // between the queues forever within one instant; it is delivered instead.
+            return false;
+        }
         let Some(dlq_id) = self.resolve_arn(&policy.dead_letter_target_arn) else {
             return false; // the DLQ was deleted: AWS keeps delivering
         };
