@@ -117,13 +117,14 @@ mqlab_setup() {
     done_steps+=("wasm-opt $binaryen_version")
 
     if [[ "$mode" == test ]]; then
-        # 5. Chromium and its driver from Debian (the browser tests and the end-to-end tests).
-        if ! dpkg-query -W -f='${Status}\n' chromium chromium-driver 2>/dev/null | grep -c '^install ok installed$' | grep -qx 2; then
-            echo "[setup] installing Debian chromium + chromium-driver (about 30 seconds, once)..."
+        # 5. Chromium and its driver from Debian (the browser tests and the end-to-end tests), and
+        #    a Korean font so the Korean screenshots show Hangul rather than empty boxes.
+        if ! dpkg-query -W -f='${Status}\n' chromium chromium-driver fonts-nanum 2>/dev/null | grep -c '^install ok installed$' | grep -qx 3; then
+            echo "[setup] installing Debian chromium + chromium-driver + fonts-nanum (about 30 seconds, once)..."
             local sudo=()
             [[ $(id -u) -eq 0 ]] || sudo=(sudo -n)
             "${sudo[@]}" apt-get update -qq || { _setup_fail "apt-get update failed"; return 1; }
-            "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium chromium-driver ||
+            "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-nanum ||
                 { _setup_fail "apt-get install chromium chromium-driver failed"; return 1; }
         fi
         local chromium_major driver_major

@@ -1,54 +1,218 @@
-//! The app's state and its reducer. The simulation is advanced only here, by `Frame` actions.
+//! The app's state and its reducer. Runs are advanced only here: by `Frame` actions while
+//! playing, by `Step` and `Seek`, and changed by `Edit`.
 
-use crate::sim::Sim;
-use crate::view_model::{view_model, ViewModel};
+use crate::canvas::diagram::Hit;
+use crate::lab::{Edit, Lab};
+use mqlab_appcore::i18n::Lang;
+use mqlab_appcore::presets;
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
 
-/// Virtual milliseconds per real millisecond: ten times real time.
-pub const SPEED_DEFAULT: f64 = 10.0;
+/// Virtual ms per real ms the speed control steps through.
+pub const SPEEDS: [f64; 13] = [
+    0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0,
+];
+/// 10× real time: a queue visibly at work without waiting.
+pub const SPEED_DEFAULT_INDEX: usize = 6;
+/// The DOM panels (tables, log, inspector) refresh at most this often, real ms; the canvas
+/// draws every frame.
+pub const PANEL_REFRESH_MS: f64 = 100.0;
+/// Fast-forward runs the engine for about this long per frame, real ms, leaving the rest of
+/// the frame for drawing.
+pub const FAST_FORWARD_BUDGET_MS: f64 = 12.0;
+/// How long a transient (a fade, a flash, an empty receive) stays on screen, real ms.
+pub const TRANSIENT_REAL_MS: f64 = 1_500.0;
+/// The preset the page opens with when there is no link and no autosave.
+pub const PRESET_DEFAULT: &str = "decoupling";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn code(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// A message for the user: what went wrong (an i18n key) and the details (the field at
+/// fault, AWS's message), kept until dismissed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Banner {
+    pub title_key: &'static str,
+    pub detail: String,
+}
+
+/// Which diagram (0 = the main run, 1 = the run compared with it) and what in it.
+pub type Selection = (usize, Hit);
 
 pub enum Action {
     Play,
     Pause,
-    /// One animation frame, `real_elapsed_ms` after the previous one.
+    TogglePlay,
+    /// One animation frame, `real_ms` after the previous one.
     Frame {
-        real_elapsed_ms: f64,
+        real_ms: f64,
     },
+    Step,
+    Faster,
+    Slower,
+    SetSpeed(usize),
+    ToggleFastForward,
+    Seek(u64),
+    Restart {
+        new_seed: bool,
+    },
+    LoadPreset(String),
+    /// A run built elsewhere (a link, a file, the autosave), with a notice to show.
+    Load {
+        lab: Box<Lab>,
+        notice: Option<&'static str>,
+    },
+    ShowError(Banner),
+    DismissBanner,
+    DismissNotice,
+    Notice(&'static str),
+    SetLang(Lang),
+    SetTheme(Theme),
+    ToggleHelp,
+    CloseHelp,
+    Select(Option<Selection>),
+    /// A change to the run; `field` names the form field that shows a refusal.
+    Edit {
+        side: usize,
+        field: String,
+        edit: Edit,
+    },
+    /// A value refused before it reached the engine (out of the panel's range).
+    FieldError {
+        field: String,
+        message: Option<String>,
+    },
+    ToggleCompare,
 }
 
 #[derive(Clone)]
 pub struct AppState {
-    /// Shared, not cloned per frame: a world is large and only the reducer mutates it.
-    pub sim: Option<Rc<RefCell<Sim>>>,
-    /// Why the scenario could not be loaded.
-    pub error: Option<String>,
+    /// Shared, not cloned per frame: a run is large and only the reducer mutates it.
+    pub lab: Rc<RefCell<Lab>>,
+    /// A second run on the same clock, shown beside the first.
+    pub compare: Option<Rc<RefCell<Lab>>>,
     pub playing: bool,
-    pub speed: f64,
-    pub view: Option<ViewModel>,
+    pub fast_forward: bool,
+    pub speed_index: usize,
+    pub lang: Lang,
+    pub theme: Theme,
+    pub help: bool,
+    /// Bumped every frame: the canvas redraws.
+    pub frame: u64,
+    /// Bumped at most every [`PANEL_REFRESH_MS`]: the DOM panels re-render.
+    pub panels: u64,
+    panel_ms: f64,
+    pub selected: Option<Selection>,
+    pub banner: Option<Banner>,
+    pub notice: Option<&'static str>,
+    /// Refusals shown next to their form fields, by field id.
+    pub field_errors: BTreeMap<String, String>,
+    /// Virtual ms per fast-forward chunk, tuned as it runs.
+    fast_forward_chunk_ms: Rc<std::cell::Cell<u64>>,
 }
 
 impl AppState {
-    /// A paused run of `scenario_json` at virtual time zero, or the reason it cannot run.
-    pub fn load(scenario_json: &str) -> AppState {
-        match Sim::from_json(scenario_json) {
-            Ok(sim) => AppState {
-                view: Some(view_model(&sim)),
-                sim: Some(Rc::new(RefCell::new(sim))),
-                error: None,
-                playing: false,
-                speed: SPEED_DEFAULT,
-            },
-            Err(error) => AppState {
-                sim: None,
-                error: Some(error),
-                playing: false,
-                speed: SPEED_DEFAULT,
-                view: None,
-            },
+    pub fn new(lab: Lab, lang: Lang) -> AppState {
+        AppState {
+            lab: Rc::new(RefCell::new(lab)),
+            compare: None,
+            playing: false,
+            fast_forward: false,
+            speed_index: SPEED_DEFAULT_INDEX,
+            lang,
+            theme: Theme::System,
+            help: false,
+            frame: 0,
+            panels: 0,
+            panel_ms: 0.0,
+            selected: None,
+            banner: None,
+            notice: None,
+            field_errors: BTreeMap::new(),
+            fast_forward_chunk_ms: Rc::new(std::cell::Cell::new(1_000)),
         }
     }
+
+    /// The default preset, paused at time zero.
+    pub fn default_lab() -> Lab {
+        let p = presets::by_id(PRESET_DEFAULT)
+            .or_else(|| presets::all().first())
+            .expect("at least one preset");
+        Lab::from_json(p.scenario_json, Some(p.id.to_string())).expect("presets are valid")
+    }
+
+    pub fn speed(&self) -> f64 {
+        SPEEDS[self.speed_index]
+    }
+
+    /// The runs on screen, main first.
+    pub fn labs(&self) -> Vec<Rc<RefCell<Lab>>> {
+        std::iter::once(self.lab.clone())
+            .chain(self.compare.clone())
+            .collect()
+    }
+
+    fn changed(&self) -> AppState {
+        let mut s = self.clone();
+        s.frame += 1;
+        s.panels += 1;
+        s.panel_ms = 0.0;
+        s
+    }
+
+    fn set_transients(&self) {
+        let speed = if self.fast_forward {
+            SPEEDS[SPEEDS.len() - 1] * 10.0
+        } else {
+            self.speed()
+        };
+        let ms = (TRANSIENT_REAL_MS * speed).max(200.0) as u64;
+        for lab in self.labs() {
+            lab.borrow_mut().vm.set_transient_ms(ms);
+        }
+    }
+
+    /// Runs the compared run to the main run's clock.
+    fn align_compare(&self) {
+        if let Some(c) = &self.compare {
+            let t = self.lab.borrow().now();
+            c.borrow_mut().seek(t);
+        }
+    }
+
+    fn load(&self, lab: Lab) -> AppState {
+        let mut s = self.changed();
+        s.compare = None;
+        s.lab = Rc::new(RefCell::new(lab));
+        s.playing = false;
+        s.fast_forward = false;
+        s.selected = None;
+        s.field_errors.clear();
+        s.set_transients();
+        s
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 impl Reducible for AppState {
@@ -56,27 +220,233 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
-            Action::Play if !self.playing && self.sim.is_some() => Rc::new(AppState {
-                playing: true,
-                ..(*self).clone()
-            }),
-            Action::Pause if self.playing => Rc::new(AppState {
-                playing: false,
-                ..(*self).clone()
-            }),
-            Action::Frame { real_elapsed_ms } if self.playing => {
-                let Some(sim) = &self.sim else {
+            Action::Play if !self.playing => {
+                let mut s = self.changed();
+                s.playing = true;
+                Rc::new(s)
+            }
+            Action::Pause if self.playing => {
+                let mut s = self.changed();
+                s.playing = false;
+                s.fast_forward = false;
+                s.set_transients();
+                Rc::new(s)
+            }
+            Action::TogglePlay => {
+                let next = if self.playing {
+                    Action::Pause
+                } else {
+                    Action::Play
+                };
+                self.reduce(next)
+            }
+            Action::Frame { real_ms } if self.playing => {
+                if self.fast_forward {
+                    // As fast as this machine goes: chunks of virtual time sized so one
+                    // takes a fraction of the frame's budget.
+                    let start = now_ms();
+                    let mut chunk = self.fast_forward_chunk_ms.get();
+                    while now_ms() - start < FAST_FORWARD_BUDGET_MS {
+                        let before = now_ms();
+                        let t = self.lab.borrow().now() + chunk;
+                        self.lab.borrow_mut().run_to(t);
+                        self.align_compare();
+                        chunk = if now_ms() - before > FAST_FORWARD_BUDGET_MS / 3.0 {
+                            (chunk / 2).max(100)
+                        } else {
+                            (chunk * 2).min(3_600_000)
+                        };
+                    }
+                    self.fast_forward_chunk_ms.set(chunk);
+                } else {
+                    self.lab.borrow_mut().frame(real_ms, self.speed());
+                    self.align_compare();
+                }
+                let mut s = (*self).clone();
+                s.frame += 1;
+                s.panel_ms += real_ms;
+                if s.panel_ms >= PANEL_REFRESH_MS {
+                    s.panels += 1;
+                    s.panel_ms = 0.0;
+                }
+                Rc::new(s)
+            }
+            Action::Step => {
+                self.lab.borrow_mut().step();
+                self.align_compare();
+                let mut s = self.changed();
+                s.playing = false;
+                Rc::new(s)
+            }
+            Action::Faster | Action::Slower | Action::SetSpeed(_) => {
+                let i = match action {
+                    Action::Faster => (self.speed_index + 1).min(SPEEDS.len() - 1),
+                    Action::Slower => self.speed_index.saturating_sub(1),
+                    Action::SetSpeed(i) => i.min(SPEEDS.len() - 1),
+                    _ => unreachable!(),
+                };
+                let mut s = self.changed();
+                s.speed_index = i;
+                s.fast_forward = false;
+                s.set_transients();
+                Rc::new(s)
+            }
+            Action::ToggleFastForward => {
+                let mut s = self.changed();
+                s.fast_forward = !s.fast_forward;
+                if s.fast_forward {
+                    s.playing = true;
+                }
+                s.set_transients();
+                Rc::new(s)
+            }
+            Action::Seek(t) => {
+                self.lab.borrow_mut().seek(t);
+                self.align_compare();
+                Rc::new(self.changed())
+            }
+            Action::Restart { new_seed } => {
+                let seed = new_seed.then(|| {
+                    // A new seed from the old one, so "new seed" twice gives a third run.
+                    let old = self.lab.borrow().scenario.seed;
+                    old.wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407)
+                        >> 16
+                });
+                let restarted = self.lab.borrow().restart(seed);
+                let compare = self.compare.as_ref().map(|c| c.borrow().restart(seed));
+                match restarted {
+                    Ok(lab) => {
+                        let mut s = self.load(lab);
+                        if let Some(Ok(c)) = compare {
+                            s.compare = Some(Rc::new(RefCell::new(c)));
+                        }
+                        s.set_transients();
+                        Rc::new(s)
+                    }
+                    Err(e) => self.reduce(Action::ShowError(Banner {
+                        title_key: "error.engine",
+                        detail: e,
+                    })),
+                }
+            }
+            Action::LoadPreset(id) => {
+                let Some(p) = presets::by_id(&id) else {
                     return self;
                 };
-                let view = {
-                    let mut sim = sim.borrow_mut();
-                    sim.advance_real(real_elapsed_ms, self.speed);
-                    view_model(&sim)
+                match Lab::from_json(p.scenario_json, Some(p.id.to_string())) {
+                    Ok(lab) => Rc::new(self.load(lab)),
+                    Err(e) => self.reduce(Action::ShowError(Banner {
+                        title_key: "error.engine",
+                        detail: e,
+                    })),
+                }
+            }
+            Action::Load { lab, notice } => {
+                let mut s = self.load(*lab);
+                s.notice = notice;
+                Rc::new(s)
+            }
+            Action::ShowError(b) => {
+                let mut s = self.changed();
+                s.banner = Some(b);
+                Rc::new(s)
+            }
+            Action::DismissBanner => {
+                let mut s = self.changed();
+                s.banner = None;
+                Rc::new(s)
+            }
+            Action::DismissNotice => {
+                let mut s = self.changed();
+                s.notice = None;
+                Rc::new(s)
+            }
+            Action::Notice(key) => {
+                let mut s = self.changed();
+                s.notice = Some(key);
+                Rc::new(s)
+            }
+            Action::SetLang(lang) => {
+                let mut s = self.changed();
+                s.lang = lang;
+                Rc::new(s)
+            }
+            Action::SetTheme(theme) => {
+                let mut s = self.changed();
+                s.theme = theme;
+                Rc::new(s)
+            }
+            Action::ToggleHelp => {
+                let mut s = self.changed();
+                s.help = !s.help;
+                Rc::new(s)
+            }
+            Action::CloseHelp if self.help => {
+                let mut s = self.changed();
+                s.help = false;
+                Rc::new(s)
+            }
+            Action::Select(sel) => {
+                let mut s = self.changed();
+                s.selected = sel;
+                Rc::new(s)
+            }
+            Action::Edit { side, field, edit } => {
+                let lab = if side == 1 {
+                    self.compare.clone().unwrap_or_else(|| self.lab.clone())
+                } else {
+                    self.lab.clone()
                 };
-                Rc::new(AppState {
-                    view: Some(view),
-                    ..(*self).clone()
-                })
+                let result = lab.borrow_mut().edit(edit);
+                let mut s = self.changed();
+                match result {
+                    Ok(()) => s.field_errors.remove(&field),
+                    Err(e) => s.field_errors.insert(field, e),
+                };
+                Rc::new(s)
+            }
+            Action::FieldError { field, message } => {
+                let mut s = self.changed();
+                match message {
+                    Some(m) => s.field_errors.insert(field, m),
+                    None => s.field_errors.remove(&field),
+                };
+                Rc::new(s)
+            }
+            Action::ToggleCompare => {
+                let mut s = self.changed();
+                if s.compare.is_some() {
+                    s.compare = None;
+                    return Rc::new(s);
+                }
+                let other = self
+                    .lab
+                    .borrow()
+                    .preset
+                    .as_deref()
+                    .and_then(presets::compare_with)
+                    .and_then(presets::by_id);
+                let lab = match other {
+                    Some(p) => Lab::from_json(p.scenario_json, Some(p.id.to_string())),
+                    // No natural partner: the same scenario with another seed.
+                    None => self
+                        .lab
+                        .borrow()
+                        .restart(Some(self.lab.borrow().scenario.seed + 1)),
+                };
+                match lab {
+                    Ok(lab) => {
+                        s.compare = Some(Rc::new(RefCell::new(lab)));
+                        s.align_compare();
+                        s.set_transients();
+                        Rc::new(s)
+                    }
+                    Err(e) => self.reduce(Action::ShowError(Banner {
+                        title_key: "error.engine",
+                        detail: e,
+                    })),
+                }
             }
             // Nothing changed: returning the same Rc means no re-render.
             _ => self,

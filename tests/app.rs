@@ -3,9 +3,8 @@
 //!   cargo test -p mqlab --target wasm32-unknown-unknown    (scripts/test.sh does this)
 
 use gloo_timers::future::sleep;
-use mqlab::sim::Sim;
-use mqlab::view_model::{format_clock, format_usd, view_model};
-use mqlab::{App, SMOKE_SCENARIO};
+use mqlab::format::{format_clock, format_speed, format_usd};
+use mqlab::App;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -14,7 +13,15 @@ use web_sys::{Element, HtmlElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn mount_app() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
+    let window = web_sys::window().unwrap();
+    // Each test starts from the default preset: no link, no autosave.
+    let _ = window.local_storage().unwrap().unwrap().clear();
+    let _ = window.history().unwrap().replace_state_with_url(
+        &wasm_bindgen::JsValue::NULL,
+        "",
+        Some(&window.location().pathname().unwrap()),
+    );
+    let document = window.document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<App>::with_root(root.clone()).render();
@@ -28,6 +35,36 @@ fn find(root: &Element, testid: &str) -> Option<Element> {
 
 fn number(root: &Element, testid: &str) -> Option<u64> {
     find(root, testid)?.text_content()?.trim().parse().ok()
+}
+
+fn click(root: &Element, testid: &str) {
+    find(root, testid)
+        .unwrap_or_else(|| panic!("no {testid}"))
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+}
+
+fn clock_ms(root: &Element) -> u64 {
+    find(root, "clock")
+        .unwrap()
+        .get_attribute("data-ms")
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn key(k: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(k);
+    init.set_bubbles(true);
+    let e = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .dispatch_event(&e)
+        .unwrap();
 }
 
 /// Poll until `ready` holds (the app renders and animates asynchronously) or time runs out.
@@ -45,23 +82,23 @@ async fn wait_until(what: &str, timeout: Duration, ready: impl Fn() -> bool) {
 }
 
 #[wasm_bindgen_test]
-async fn app_shows_the_smoke_queue_paused_at_time_zero() {
+async fn app_opens_the_default_preset_paused_at_time_zero() {
     let root = mount_app();
     wait_until("the queue table renders", Duration::from_secs(5), || {
         find(&root, "visible-orders").is_some()
     })
     .await;
-    assert_eq!(
-        find(&root, "clock")
-            .unwrap()
-            .get_attribute("data-ms")
-            .as_deref(),
-        Some("0")
-    );
-    assert_eq!(
-        find(&root, "scenario").unwrap().text_content().as_deref(),
-        Some("smoke")
-    );
+    assert_eq!(clock_ms(&root), 0);
+    let preset = find(&root, "preset")
+        .unwrap()
+        .dyn_into::<web_sys::HtmlSelectElement>()
+        .unwrap();
+    assert_eq!(preset.value(), "decoupling");
+    assert!(!find(&root, "explanation")
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .is_empty());
     for counter in [
         "visible",
         "in-flight",
@@ -75,7 +112,8 @@ async fn app_shows_the_smoke_queue_paused_at_time_zero() {
             "{counter}-orders shows a number"
         );
     }
-    assert!(find(&root, "error").is_none());
+    assert!(find(&root, "diagram").is_some());
+    assert!(find(&root, "error-banner").is_none());
 }
 
 #[wasm_bindgen_test]
@@ -85,14 +123,10 @@ async fn pressing_play_runs_the_simulation_and_pause_stops_it() {
         find(&root, "play").is_some()
     })
     .await;
-    find(&root, "play")
-        .unwrap()
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
+    click(&root, "play");
     wait_until(
         "messages are sent, received and deleted",
-        Duration::from_secs(10),
+        Duration::from_secs(15),
         || {
             number(&root, "sent-orders").unwrap_or(0) > 0
                 && number(&root, "received-orders").unwrap_or(0) > 0
@@ -100,40 +134,66 @@ async fn pressing_play_runs_the_simulation_and_pause_stops_it() {
         },
     )
     .await;
-
-    find(&root, "pause")
-        .unwrap()
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
+    assert!(
+        find(&root, "diagram").unwrap().has_attribute("data-marks"),
+        "the canvas draws"
+    );
+    click(&root, "pause");
     sleep(Duration::from_millis(50)).await;
-    let clock = |root: &Element| find(root, "clock").unwrap().get_attribute("data-ms");
-    let paused_at = clock(&root);
+    let paused_at = clock_ms(&root);
     sleep(Duration::from_millis(200)).await;
     assert_eq!(
-        clock(&root),
+        clock_ms(&root),
         paused_at,
         "virtual time stands still while paused"
     );
 }
 
 #[wasm_bindgen_test]
-fn view_model_reports_the_run() {
-    let mut sim = Sim::from_json(SMOKE_SCENARIO).unwrap();
-    sim.advance_to(60_000);
-    let view = view_model(&sim);
-    assert_eq!(view.scenario, "smoke");
-    assert_eq!(view.now_ms, 60_000);
-    assert_eq!(view.clock, "0:01:00.0");
-    let orders = view.queues.iter().find(|q| q.name == "orders").unwrap();
-    assert!(!orders.fifo);
-    // 5 messages a second for a minute, two consumers long-polling and deleting.
-    assert!(orders.sent > 250, "sent {}", orders.sent);
-    assert!(orders.received > 0 && orders.deleted > 0);
-    assert!(orders.deleted <= orders.received);
-    assert!(view.requests > 0);
-    assert_eq!(view.events, sim.events_seen());
-    assert_eq!(view.events_hash, format!("{:016x}", sim.events_hash()));
+async fn keyboard_steps_changes_speed_and_opens_help() {
+    let root = mount_app();
+    wait_until("the toolbar renders", Duration::from_secs(5), || {
+        find(&root, "speed").is_some()
+    })
+    .await;
+    let speed = |root: &Element| find(root, "speed").unwrap().text_content().unwrap();
+    assert_eq!(speed(&root), "10×");
+    key("+");
+    sleep(Duration::from_millis(30)).await;
+    assert_eq!(speed(&root), "25×");
+    key("-");
+    key("-");
+    sleep(Duration::from_millis(30)).await;
+    assert_eq!(speed(&root), "5×");
+    key("ArrowRight");
+    sleep(Duration::from_millis(150)).await;
+    assert!(clock_ms(&root) > 0, "→ steps to the next event");
+    assert!(find(&root, "help").is_none());
+    key("?");
+    sleep(Duration::from_millis(30)).await;
+    assert!(find(&root, "help").is_some(), "? opens the help");
+    key("Escape");
+    sleep(Duration::from_millis(30)).await;
+    assert!(find(&root, "help").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn switching_the_language_translates_the_page() {
+    let root = mount_app();
+    wait_until("the toolbar renders", Duration::from_secs(5), || {
+        find(&root, "play").is_some()
+    })
+    .await;
+    let lang = find(&root, "lang")
+        .unwrap()
+        .dyn_into::<web_sys::HtmlSelectElement>()
+        .unwrap();
+    lang.set_value("ko");
+    lang.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    sleep(Duration::from_millis(50)).await;
+    let text = find(&root, "play").unwrap().text_content().unwrap();
+    assert!(text.contains("재생"), "{text}");
 }
 
 #[wasm_bindgen_test]
@@ -144,18 +204,79 @@ fn clock_shows_hours_minutes_seconds_and_tenths() {
 }
 
 #[wasm_bindgen_test]
-fn cost_shows_a_single_request() {
+fn cost_shows_a_single_request_and_speeds_print_short() {
     assert_eq!(format_usd(0.0000004), "$0.0000004");
     assert_eq!(format_usd(0.0), "$0.0000000");
+    assert_eq!(format_speed(0.1), "0.1×");
+    assert_eq!(format_speed(1000.0), "1000×");
 }
 
 #[wasm_bindgen_test]
-fn a_frame_after_a_long_pause_is_capped() {
-    let mut sim = Sim::from_json(SMOKE_SCENARIO).unwrap();
-    // A tab hidden for a minute comes back: one frame, capped, at 10x.
-    sim.advance_real(60_000.0, 10.0);
-    assert_eq!(
-        sim.world().now(),
-        (mqlab::sim::FRAME_REAL_MS_MAX * 10.0) as u64
-    );
+async fn a_refused_queue_attribute_shows_the_aws_message_next_to_its_field() {
+    let root = mount_app();
+    wait_until(
+        "the parameter panel renders",
+        Duration::from_secs(5),
+        || find(&root, "param-VisibilityTimeout").is_some(),
+    )
+    .await;
+    let input = find(&root, "param-VisibilityTimeout")
+        .unwrap()
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .unwrap();
+    input.set_value("99999");
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    wait_until("the refusal shows", Duration::from_secs(2), || {
+        find(&root, "error-VisibilityTimeout")
+            .and_then(|e| e.text_content())
+            .is_some_and(|t| t.contains("VisibilityTimeout"))
+    })
+    .await;
+    input.set_value("45");
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    wait_until(
+        "the accepted value clears it",
+        Duration::from_secs(2),
+        || {
+            find(&root, "error-VisibilityTimeout")
+                .and_then(|e| e.text_content())
+                .is_some_and(|t| t.is_empty())
+        },
+    )
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_banner_shows_user_text_as_text() {
+    use mqlab::components::banner::{Banners, BannersProps};
+    use mqlab::state::Banner;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = BannersProps {
+        lang: mqlab_appcore::i18n::Lang::Ko,
+        banner: Some(Banner {
+            title_key: "error.bad_file",
+            detail: "queues[0].QueueName: <img src=x onerror=alert(1)>".into(),
+        }),
+        notice: None,
+        dispatch: yew::Callback::noop(),
+    };
+    yew::Renderer::<Banners>::with_root_and_props(root.clone(), props).render();
+    wait_until("the banner renders", Duration::from_secs(2), || {
+        find(&root, "error-banner").is_some()
+    })
+    .await;
+    assert!(root.query_selector("img").unwrap().is_none());
+    let text = find(&root, "error-detail").unwrap().text_content().unwrap();
+    assert!(text.contains("<img"), "{text}");
+    assert!(find(&root, "error-banner")
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .contains("가져올 수 없습니다"));
 }

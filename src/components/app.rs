@@ -1,71 +1,293 @@
-//! The page: loads the built-in scenario, owns the reducer and the frame loop.
+//! The page: opens a link, the autosave or the default preset; owns the reducer, the frame
+//! loop and the keyboard shortcuts; saves the work as it goes.
 
-use super::controls::Controls;
-use super::queue_table::QueueTable;
-use super::run_stats::RunStats;
+use super::banner::Banners;
+use super::header::Header;
+use super::help::HelpOverlay;
+use super::inspector::Inspector;
+use super::log::ApiLog;
+use super::params::ParamPanel;
+use super::presets::PresetPanel;
+use super::run_view::RunView;
+use super::toolbar::Toolbar;
+use crate::browser;
 use crate::frame_loop::FrameLoop;
-use crate::state::{Action, AppState};
-use crate::SMOKE_SCENARIO;
+use crate::lab::Lab;
+use crate::state::{Action, AppState, Banner, Theme};
+use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::share::{self, Shared, AUTOSAVE_KEY};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// Autosave about once a second of play (every this many panel refreshes), and on every
+/// change while paused.
+const AUTOSAVE_EVERY_PANELS: u64 = 10;
+
+/// Builds a run from shared state, replaying it to the shared time.
+fn open_shared(shared: Shared) -> Result<(Lab, Option<Lang>), String> {
+    let mut lab = Lab::new(shared.scenario, shared.preset)?;
+    lab.run_to(shared.t_ms);
+    Ok((lab, shared.lang))
+}
+
+/// What the page opens with: a link if there is one, else the autosave, else the default
+/// preset. A bad link does not lose the autosaved work: it opens, with the reason shown.
+pub fn initial_state() -> AppState {
+    let browser_lang = browser::browser_language()
+        .and_then(|l| Lang::from_code(&l))
+        .unwrap_or_default();
+    let mut banner = None;
+    let hash = browser::location_hash();
+    if hash.len() > 1 {
+        match share::from_fragment(&hash)
+            .map_err(|e| e.to_string())
+            .and_then(open_shared)
+        {
+            Ok((lab, lang)) => return AppState::new(lab, lang.unwrap_or(browser_lang)),
+            Err(e) => {
+                banner = Some(Banner {
+                    title_key: "error.bad_link",
+                    detail: e,
+                })
+            }
+        }
+    }
+    let restored = browser::storage_get(AUTOSAVE_KEY)
+        .and_then(|text| share::from_autosave(&text).ok())
+        .and_then(|shared| open_shared(shared).ok());
+    let mut state = match restored {
+        Some((lab, lang)) => {
+            let mut s = AppState::new(lab, lang.unwrap_or(browser_lang));
+            s.notice = Some("autosave.restored");
+            s
+        }
+        None => AppState::new(AppState::default_lab(), browser_lang),
+    };
+    state.banner = banner;
+    state
+}
+
+/// The run as a link, a file or the autosave carry it.
+pub fn shared_of(state: &AppState) -> Shared {
+    let lab = state.lab.borrow();
+    Shared {
+        scenario: lab.scenario.clone(),
+        t_ms: lab.now(),
+        preset: lab.preset.clone(),
+        lang: Some(state.lang),
+    }
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| AppState::load(SMOKE_SCENARIO));
+    let state = use_reducer(initial_state);
+    let lang = state.lang;
+    let system_dark = use_state(browser::prefers_dark);
+    let reduced_motion = use_state(browser::prefers_reduced_motion);
 
     // The frame loop runs only while playing; dropping it (on pause or unmount) stops it.
     {
         let dispatcher = state.dispatcher();
         use_effect_with(state.playing, move |&playing| {
             let frame_loop = playing.then(|| {
-                FrameLoop::start(move |real_elapsed_ms| {
-                    dispatcher.dispatch(Action::Frame { real_elapsed_ms })
-                })
+                FrameLoop::start(move |real_ms| dispatcher.dispatch(Action::Frame { real_ms }))
             });
             move || drop(frame_loop)
         });
     }
 
-    let on_play = {
+    // Keyboard: space play/pause, → step, + / − speed, ? help, Esc closes it.
+    {
         let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::Play))
+        use_effect_with((), move |_| {
+            let listener = browser::KeyListener::new(move |e: web_sys::KeyboardEvent| {
+                if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                let typing = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                    });
+                if typing {
+                    return;
+                }
+                let action = match e.key().as_str() {
+                    " " | "Spacebar" => Some(Action::TogglePlay),
+                    "ArrowRight" => Some(Action::Step),
+                    "+" | "=" => Some(Action::Faster),
+                    "-" | "_" | "−" => Some(Action::Slower),
+                    "?" => Some(Action::ToggleHelp),
+                    "Escape" => Some(Action::CloseHelp),
+                    _ => None,
+                };
+                if let Some(a) = action {
+                    e.prevent_default();
+                    dispatcher.dispatch(a);
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    // Theme and language on <html>, so CSS and screen readers follow.
+    use_effect_with((state.theme, lang), |(theme, lang)| {
+        browser::set_root_attribute(
+            "data-theme",
+            (*theme != Theme::System).then_some(theme.code()),
+        );
+        browser::set_root_attribute("lang", Some(lang.code()));
+    });
+
+    // Autosave, and keep the link in the address bar current while paused.
+    {
+        let s = (*state).clone();
+        // While playing, about once a second; while paused, every change.
+        let key = (
+            if state.playing {
+                state.panels / AUTOSAVE_EVERY_PANELS
+            } else {
+                state.panels
+            },
+            state.playing,
+            state.lab.as_ptr() as usize,
+            state.lang,
+        );
+        use_effect_with(key, move |(_, playing, _, _)| {
+            let shared = shared_of(&s);
+            browser::storage_set(AUTOSAVE_KEY, &share::to_autosave(&shared));
+            if !playing {
+                browser::replace_hash(&share::to_fragment(&shared));
+            }
+        });
+    }
+
+    let dark = match state.theme {
+        Theme::Dark => true,
+        Theme::Light => false,
+        Theme::System => *system_dark,
     };
-    let on_pause = {
+    let dispatch = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::Pause))
+        Callback::from(move |a: Action| dispatcher.dispatch(a))
+    };
+    let on_share = {
+        let s = (*state).clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |()| {
+            let fragment = share::to_fragment(&shared_of(&s));
+            browser::replace_hash(&fragment);
+            browser::copy_to_clipboard(&browser::url_with_hash(&fragment));
+            dispatch.emit(Action::Notice("share.copied"));
+        })
+    };
+    let on_export = {
+        let s = (*state).clone();
+        Callback::from(move |()| {
+            let lab = s.lab.borrow();
+            let name = lab.preset.clone().unwrap_or_else(|| "scenario".into());
+            browser::download(
+                &format!("mqlab-{name}.json"),
+                &share::export_json(&lab.scenario),
+                "application/json",
+            );
+        })
     };
 
-    let body = match (&state.view, &state.error) {
-        (Some(view), _) => html! {
-            <>
-                <header>
-                    <h1>{ "mq" }<span>{ "lab" }</span></h1>
-                    <span class="scenario">{ "scenario: " }<strong data-testid="scenario">{ &view.scenario }</strong></span>
-                </header>
-                <Controls
+    let main_title = state.lab.borrow().preset.clone();
+    let compare_title = state
+        .compare
+        .as_ref()
+        .and_then(|c| c.borrow().preset.clone());
+    let runs = html! {
+        <div class={classes!("runs", state.compare.is_some().then_some("compare"))}>
+            <RunView
+                side={0}
+                lab={state.lab.clone()}
+                frame={state.frame}
+                panels={state.panels}
+                {lang}
+                {dark}
+                reduced_motion={*reduced_motion}
+                playing={state.playing}
+                title={main_title}
+                selected={state.selected}
+                dispatch={dispatch.clone()}
+            />
+            if let Some(c) = &state.compare {
+                <RunView
+                    side={1}
+                    lab={c.clone()}
+                    frame={state.frame}
+                    panels={state.panels}
+                    {lang}
+                    {dark}
+                    reduced_motion={*reduced_motion}
                     playing={state.playing}
-                    speed={state.speed}
-                    clock={view.clock.clone()}
-                    now_ms={view.now_ms}
-                    {on_play}
-                    {on_pause}
+                    title={compare_title}
+                    selected={state.selected}
+                    dispatch={dispatch.clone()}
                 />
-                <QueueTable rows={view.queues.clone()} />
-                <RunStats
-                    requests={view.requests}
-                    cost={view.cost.clone()}
-                    events={view.events}
-                    events_hash={view.events_hash.clone()}
-                />
-            </>
-        },
-        (None, error) => html! {
-            <>
-                <header><h1>{ "mq" }<span>{ "lab" }</span></h1></header>
-                <p class="error" role="alert" data-testid="error">
-                    { "The scenario could not be loaded: " }{ error.clone().unwrap_or_default() }
-                </p>
-            </>
-        },
+            }
+        </div>
     };
-    html! { <main>{ body }</main> }
+
+    html! {
+        <main class="app" data-playing={state.playing.to_string()}>
+            <Header
+                {lang}
+                theme={state.theme}
+                dispatch={dispatch.clone()}
+                {on_share}
+                {on_export}
+            />
+            <Banners
+                {lang}
+                banner={state.banner.clone()}
+                notice={state.notice}
+                dispatch={dispatch.clone()}
+            />
+            <Toolbar
+                {lang}
+                lab={state.lab.clone()}
+                panels={state.panels}
+                frame={state.frame}
+                playing={state.playing}
+                fast_forward={state.fast_forward}
+                speed_index={state.speed_index}
+                comparing={state.compare.is_some()}
+                dispatch={dispatch.clone()}
+            />
+            <div class="workspace">
+                <section class="stage" aria-label={t(lang, "panel.diagram")}>{ runs }</section>
+                <aside class="side">
+                    <PresetPanel
+                        {lang}
+                        preset={state.lab.borrow().preset.clone()}
+                        comparing={state.compare.is_some()}
+                        dispatch={dispatch.clone()}
+                    />
+                    <Inspector
+                        {lang}
+                        labs={state.labs()}
+                        selected={state.selected}
+                        panels={state.panels}
+                        dispatch={dispatch.clone()}
+                    />
+                    <ParamPanel
+                        {lang}
+                        lab={state.lab.clone()}
+                        panels={state.panels}
+                        errors={state.field_errors.clone()}
+                        dispatch={dispatch.clone()}
+                    />
+                    <ApiLog {lang} lab={state.lab.clone()} panels={state.panels} />
+                </aside>
+            </div>
+            if state.help {
+                <HelpOverlay {lang} dispatch={dispatch.clone()} />
+            }
+        </main>
+    }
 }

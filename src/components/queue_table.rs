@@ -1,59 +1,67 @@
-//! One row per queue with its live counters. Each cell carries `data-testid="<counter>-<queue>"`
-//! so tests can read it.
+//! One row per queue with its live counters. Each cell carries
+//! `data-testid="<prefix><counter>-<queue>"` so tests can read it.
 
-use crate::view_model::QueueRow;
+use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::view::QueueView;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct QueueTableProps {
-    pub rows: Vec<QueueRow>,
+    pub lang: Lang,
+    pub rows: Vec<QueueView>,
+    /// Prefix of the test ids ("" for the main run, "cmp-" for the compared one).
+    pub prefix: AttrValue,
+    pub on_select: Callback<u16>,
 }
 
 #[function_component(QueueTable)]
 pub fn queue_table(props: &QueueTableProps) -> Html {
+    let lang = props.lang;
+    let head = |key: &str, aws: &str| html! { <th scope="col" title={aws.to_string()}>{ t(lang, key) }</th> };
     html! {
         <div class="table-wrap">
-            <table data-testid="queues">
-                <caption class="sr-only">{ "SQS queues" }</caption>
+            <table data-testid={format!("{}queues", props.prefix)}>
                 <thead>
                     <tr>
-                        <th scope="col">{ "Queue" }</th>
-                        <th scope="col" title="ApproximateNumberOfMessagesVisible">{ "Visible" }</th>
-                        <th scope="col" title="ApproximateNumberOfMessagesNotVisible">{ "In flight" }</th>
-                        <th scope="col" title="ApproximateNumberOfMessagesDelayed">{ "Delayed" }</th>
-                        <th scope="col" title="NumberOfMessagesSent">{ "Sent" }</th>
-                        <th scope="col" title="NumberOfMessagesReceived">{ "Received" }</th>
-                        <th scope="col" title="NumberOfMessagesDeleted">{ "Deleted" }</th>
+                        <th scope="col">{ "QueueName" }</th>
+                        { head("queue.visible", "ApproximateNumberOfMessagesVisible") }
+                        { head("queue.in_flight", "ApproximateNumberOfMessagesNotVisible") }
+                        { head("queue.delayed", "ApproximateNumberOfMessagesDelayed") }
+                        { head("queue.sent", "NumberOfMessagesSent") }
+                        { head("queue.received", "NumberOfMessagesReceived") }
+                        { head("queue.deleted", "NumberOfMessagesDeleted") }
+                        { head("queue.empty_receives", "NumberOfEmptyReceives") }
+                        { head("queue.dlq", "") }
                     </tr>
                 </thead>
                 <tbody>
-                    { for props.rows.iter().map(|row| html! { <QueueRowView key={row.name.clone()} row={row.clone()} /> }) }
+                    { for props.rows.iter().enumerate().filter(|(_, q)| !q.deleted).map(|(i, row)| {
+                        let name = &row.name;
+                        let p = &props.prefix;
+                        let cell = |counter: &str, value: String| html! {
+                            <td data-testid={format!("{p}{counter}-{name}")}>{ value }</td>
+                        };
+                        let select = props.on_select.reform(move |_: MouseEvent| i as u16);
+                        html! {
+                            <tr key={name.clone()}>
+                                <th scope="row">
+                                    <button type="button" class="link" onclick={select}>{ name }</button>
+                                    { if row.fifo { " (FIFO)" } else { "" } }
+                                    { if row.is_dead_letter_queue { " (DLQ)" } else { "" } }
+                                </th>
+                                { cell("visible", row.visible.to_string()) }
+                                { cell("in-flight", row.in_flight.to_string()) }
+                                { cell("delayed", row.delayed.to_string()) }
+                                { cell("sent", row.sent.to_string()) }
+                                { cell("received", row.received.to_string()) }
+                                { cell("deleted", row.deleted_messages.to_string()) }
+                                { cell("empty", row.empty_receives.to_string()) }
+                                { cell("moved", row.moved_to_dlq.to_string()) }
+                            </tr>
+                        }
+                    }) }
                 </tbody>
             </table>
         </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct QueueRowProps {
-    pub row: QueueRow,
-}
-
-#[function_component(QueueRowView)]
-fn queue_row_view(props: &QueueRowProps) -> Html {
-    let row = &props.row;
-    let cell = |counter: &str, value: String| {
-        html! { <td data-testid={format!("{counter}-{}", row.name)}>{ value }</td> }
-    };
-    html! {
-        <tr>
-            <th scope="row">{ &row.name }{ if row.fifo { " (FIFO)" } else { "" } }</th>
-            { cell("visible", row.visible.to_string()) }
-            { cell("in-flight", row.in_flight.to_string()) }
-            { cell("delayed", row.delayed.to_string()) }
-            { cell("sent", row.sent.to_string()) }
-            { cell("received", row.received.to_string()) }
-            { cell("deleted", row.deleted.to_string()) }
-        </tr>
     }
 }

@@ -1,25 +1,54 @@
-//! The cost meter and the run's fingerprint.
+//! The run's totals: duplicates and redeliveries, empty receives, the cost meter, and the
+//! run's fingerprint (the same hash the CLI prints for the same scenario and time).
 
+use crate::format::format_usd;
+use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::view::Totals;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct RunStatsProps {
-    pub requests: u64,
-    pub cost: AttrValue,
+    pub lang: Lang,
+    pub totals: Totals,
     pub events: u64,
     pub events_hash: AttrValue,
+    pub prefix: AttrValue,
 }
 
 #[function_component(RunStats)]
 pub fn run_stats(props: &RunStatsProps) -> Html {
+    let lang = props.lang;
+    let tt = &props.totals;
+    let p = &props.prefix;
+    let stat = |id: &str, key: &str, value: String| {
+        html! {
+            <div class="stat">
+                <dt>{ t(lang, key) }</dt>
+                <dd data-testid={format!("{p}{id}")}>{ value }</dd>
+            </div>
+        }
+    };
     html! {
-        <footer>
-            <span class="cost">
-                { "SQS requests " }<span data-testid="requests">{ props.requests }</span>
-                { " · cost " }<span data-testid="cost">{ &props.cost }</span>
-            </span>
-            { " · events " }<span data-testid="events">{ props.events }</span>
-            { " · run hash " }<code data-testid="events-hash">{ &props.events_hash }</code>
-        </footer>
+        <dl class="stats">
+            { stat("duplicates", "queue.duplicates", tt.duplicates.to_string()) }
+            <div class="stat">
+                <dt title="receive count > 1">{ t(lang, "msg.receive_count").replace("{n}", "2+") }</dt>
+                <dd data-testid={format!("{p}redeliveries")}>{ tt.redeliveries }</dd>
+            </div>
+            { stat("empty-receives", "queue.empty_receives", tt.empty_receives.to_string()) }
+            { stat("requests", "cost.requests", tt.requests.to_string()) }
+            <div class="stat" title={t(lang, "cost.note")}>
+                <dt>{ t(lang, "cost.total") }</dt>
+                <dd data-testid={format!("{p}cost")}>{ format_usd(tt.cost_usd) }</dd>
+            </div>
+            <div class="stat muted">
+                <dt>{ "events" }</dt>
+                <dd data-testid={format!("{p}events")}>{ props.events }</dd>
+            </div>
+            <div class="stat muted">
+                <dt>{ "run hash" }</dt>
+                <dd><code data-testid={format!("{p}events-hash")}>{ &props.events_hash }</code></dd>
+            </div>
+        </dl>
     }
 }

@@ -1,1 +1,266 @@
-//! (being written)
+//! Every UI string in English and Korean. Korean is a first-class language here: written in the
+//! register of a learner's study notes (가시성 타임아웃, 롱 폴링, 데드레터 큐 …), not translated
+//! word for word. AWS names (VisibilityTimeout, ReceiveMessage, MessageGroupId …) stay as they
+//! are in both languages, so a word learned here is the word met in the AWS console and docs.
+//!
+//! Texts with `{name}` placeholders are filled with [`tf`].
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Ko,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ko];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ko => "ko",
+        }
+    }
+
+    /// Reads "en"/"ko", also a browser's tag such as "ko-KR" or "en_US" (any case).
+    pub fn from_code(s: &str) -> Option<Lang> {
+        let primary = s.trim().split(['-', '_']).next().unwrap_or("");
+        match primary.to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "ko" => Some(Lang::Ko),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($key:literal => $en:literal, $ko:literal;)*) => {
+        /// Every key, in the order of the table below.
+        pub const KEYS: &[&str] = &[$($key),*];
+
+        fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
+            match key {
+                $($key => Some(($en, $ko)),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+/// Keys whose Korean text is rightly the same as the English: proper names and language names
+/// (each language is named in itself).
+pub const SAME_IN_BOTH: &[&str] = &["app.title", "lang.en", "lang.ko"];
+
+/// The text of `key` in `lang`. An unknown key comes back as itself, so a missing text shows
+/// up on screen instead of breaking the page.
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    match lookup(key) {
+        Some((en, ko)) => match lang {
+            Lang::En => en,
+            Lang::Ko => ko,
+        },
+        None => unknown_key(key),
+    }
+}
+
+/// Distinct unknown keys kept (each is a programming error; the cap bounds memory anyway).
+const UNKNOWN_KEYS_MAX: usize = 256;
+
+/// A `'static` copy of an unknown key: each distinct key is allocated once and kept, so a key
+/// missing from the table costs one small allocation, not one per frame.
+fn unknown_key(key: &str) -> &'static str {
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+    thread_local! {
+        static UNKNOWN: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
+    }
+    UNKNOWN.with(|cell| {
+        let mut set = cell.borrow_mut();
+        if let Some(k) = set.get(key) {
+            return *k;
+        }
+        if set.len() >= UNKNOWN_KEYS_MAX {
+            return "?";
+        }
+        let k: &'static str = Box::leak(key.to_string().into_boxed_str());
+        set.insert(k);
+        k
+    })
+}
+
+/// Whether `key` has a text.
+pub fn has(key: &str) -> bool {
+    lookup(key).is_some()
+}
+
+/// [`t`] with `{name}` placeholders replaced: `tf(Lang::En, "param.out_of_range",
+/// &[("name", "VisibilityTimeout"), ("min", "0"), ("max", "43200")])`.
+pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    let mut s = t(lang, key).to_string();
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), value);
+    }
+    s
+}
+
+texts! {
+    "app.title" => "mqlab", "mqlab";
+    "app.tagline" =>
+        "Watch Amazon SQS at work: a simulation you can pause, steer, replay and share",
+        "Amazon SQS가 움직이는 모습을 눈으로 보는 실습실: 멈추고, 바꾸고, 다시 돌려 보고, 공유하세요";
+
+    "controls.play" => "Play", "재생";
+    "controls.pause" => "Pause", "일시정지";
+    "controls.step" => "Step", "한 단계씩";
+    "controls.restart" => "Restart", "처음부터";
+    "controls.new_seed" => "New seed", "새 시드로";
+    "controls.speed" => "Speed", "속도";
+    "controls.fast_forward" => "Fast-forward", "빨리 감기";
+    "controls.seek" => "Timeline", "타임라인";
+    "controls.help" => "Help", "도움말";
+    "controls.language" => "Language", "언어";
+    "controls.theme" => "Theme", "테마";
+    "controls.share" => "Copy share link", "공유 링크 복사";
+    "controls.export" => "Export JSON", "JSON 내보내기";
+    "controls.import" => "Import JSON", "JSON 가져오기";
+    "controls.compare" => "Compare side by side", "나란히 비교";
+    "controls.compare_off" => "Back to one run", "하나만 보기";
+
+    "theme.light" => "Light", "라이트";
+    "theme.dark" => "Dark", "다크";
+    "theme.system" => "System", "시스템 설정";
+    "lang.en" => "English", "English";
+    "lang.ko" => "한국어", "한국어";
+
+    "panel.presets" => "Presets", "프리셋";
+    "panel.explanation" => "What to watch", "관전 포인트";
+    "panel.parameters" => "Parameters", "파라미터";
+    "panel.charts" => "Charts", "차트";
+    "panel.inspector" => "Inspector", "상세 보기";
+    "panel.log" => "API calls", "API 호출 로그";
+    "panel.compare" => "Compare", "비교";
+    "panel.diagram" => "Diagram", "다이어그램";
+
+    "time.virtual" => "Virtual time", "가상 시간";
+    "time.seed" => "Seed", "시드";
+
+    "queue.standard" => "Standard queue", "표준 큐";
+    "queue.fifo" => "FIFO queue", "FIFO 큐";
+    "queue.visible" => "Visible", "가시 상태";
+    "queue.in_flight" => "In flight", "처리 중";
+    "queue.delayed" => "Delayed", "지연 중";
+    "queue.sent" => "Sent", "전송";
+    "queue.received" => "Received", "수신";
+    "queue.deleted" => "Deleted", "삭제";
+    "queue.dlq" => "Moved to DLQ", "DLQ로 이동";
+    "queue.expired" => "Expired", "보존 기간 만료";
+    "queue.empty_receives" => "Empty receives", "빈 응답";
+    "queue.duplicates" => "Duplicate deliveries", "중복 전달";
+    "queue.backlog" => "Backlog", "백로그";
+
+    "cost.total" => "Cost so far", "지금까지 비용";
+    "cost.requests" => "Requests", "요청 수";
+    "cost.note" =>
+        "Every API call is a billed request, empty receives included (us-east-1 list price, no free tier)",
+        "빈 응답을 포함해 모든 API 호출이 과금 요청입니다 (us-east-1 정가 기준, 프리 티어 제외)";
+
+    "msg.state.delayed" => "Delayed (DelaySeconds)", "지연 중 (DelaySeconds)";
+    "msg.state.visible" => "Visible: waiting to be received", "가시 상태: 수신 대기 중";
+    "msg.state.in_flight" =>
+        "In flight: hidden by the visibility timeout",
+        "처리 중: 가시성 타임아웃 동안 다른 소비자에게 보이지 않음";
+    "msg.state.deleted" => "Deleted", "삭제됨";
+    "msg.state.dlq" => "In the dead-letter queue", "데드레터 큐(DLQ)로 이동됨";
+    "msg.state.expired" => "Expired (retention period ended)", "만료됨 (보존 기간 종료)";
+    "msg.duplicate" => "Duplicate delivery", "중복 전달";
+    "msg.empty_receive" => "Empty receive", "빈 응답";
+    "msg.receive_count" => "Received {n} times", "{n}번 수신됨";
+    "msg.visible_in" => "Visible again in {s} s", "{s}초 후 다시 보임";
+
+    "group.locked" =>
+        "Group locked: one of its messages is in flight",
+        "그룹 잠김: 이 그룹의 메시지가 처리 중입니다";
+    "group.label" => "Message group {g}", "메시지 그룹 {g}";
+
+    "help.title" => "Keyboard shortcuts", "키보드 단축키";
+    "help.space" => "Space: play / pause", "Space: 재생 / 일시정지";
+    "help.step" => "→: step to the next event", "→: 다음 이벤트로 한 단계 이동";
+    "help.faster" => "+: faster", "+: 더 빠르게";
+    "help.slower" => "−: slower", "−: 더 느리게";
+    "help.help" => "?: show or hide this help", "?: 이 도움말 열기 / 닫기";
+    "help.close" => "Close", "닫기";
+
+    "error.bad_link" => "This link could not be opened", "이 링크를 열 수 없습니다";
+    "error.bad_file" => "This file could not be imported", "이 파일을 가져올 수 없습니다";
+    "error.engine" => "The simulation refused this change", "시뮬레이션이 이 변경을 받아들이지 않았습니다";
+    "error.panic" =>
+        "Something went wrong inside the page",
+        "페이지 안에서 예상하지 못한 오류가 났습니다";
+    "error.keep_work" => "Your current work is kept.", "작업하던 내용은 그대로 남아 있습니다.";
+    "error.recover" => "Reload the last saved state", "마지막으로 저장된 상태 다시 불러오기";
+    "error.dismiss" => "Dismiss", "닫기";
+
+    "share.copied" => "Link copied", "링크를 복사했습니다";
+    "share.too_long" =>
+        "This scenario is too large for a link; export it as a file instead",
+        "링크에 담기에는 시나리오가 너무 큽니다. 대신 파일로 내보내세요";
+    "autosave.restored" => "Your last session was restored", "지난 작업을 복원했습니다";
+
+    "param.out_of_range" =>
+        "{name}: must be between {min} and {max}",
+        "{name}: {min}에서 {max} 사이여야 합니다";
+    "param.apply" => "Apply", "적용";
+    "param.reset" => "Reset to default", "기본값으로";
+    "param.default" => "Default: {value}", "기본값: {value}";
+    "param.redrive_policy" => "RedrivePolicy (dead-letter queue)", "RedrivePolicy (데드레터 큐 설정)";
+    "param.max_receive_count" => "maxReceiveCount", "maxReceiveCount (DLQ로 옮기기 전 최대 수신 횟수)";
+
+    "consumer.title" => "Consumers", "소비자";
+    "consumer.count" => "Number of consumers", "소비자 수";
+    "consumer.wait_time" =>
+        "WaitTimeSeconds (0 = short polling)",
+        "WaitTimeSeconds (0이면 쇼트 폴링)";
+    "consumer.max_messages" =>
+        "MaxNumberOfMessages per receive",
+        "MaxNumberOfMessages (한 번에 받을 최대 개수)";
+    "consumer.processing_ms" => "Processing time (ms)", "처리 시간 (ms)";
+    "consumer.failure_probability" => "Failure probability", "처리 실패 확률";
+    "consumer.crash_probability" => "Crash probability", "비정상 종료 확률";
+    "consumer.heartbeat" =>
+        "Heartbeat: extend with ChangeMessageVisibility",
+        "하트비트: ChangeMessageVisibility로 타임아웃 연장";
+    "consumer.visibility_timeout" =>
+        "VisibilityTimeout per receive (empty = the queue's)",
+        "수신할 때 쓸 VisibilityTimeout (비우면 큐 설정값)";
+
+    "producer.title" => "Producers", "생산자";
+    "producer.rate" => "Rate (messages per second)", "전송 속도 (초당 메시지 수)";
+    "producer.batch_size" => "Batch size (SendMessageBatch)", "배치 크기 (SendMessageBatch)";
+    "producer.burst" => "Burst: send many at once", "버스트: 한꺼번에 보내기";
+    "producer.groups" => "Message groups (MessageGroupId)", "메시지 그룹 수 (MessageGroupId)";
+    "producer.delay" =>
+        "Message timer (DelaySeconds per message)",
+        "메시지 타이머 (메시지별 DelaySeconds)";
+
+    "compare.left" => "Left", "왼쪽";
+    "compare.right" => "Right", "오른쪽";
+    "compare.same_clock" => "Both runs share one clock", "두 실행은 같은 시계로 움직입니다";
+
+    "inspector.queue_attributes" =>
+        "Queue attributes (GetQueueAttributes)",
+        "큐 속성 (GetQueueAttributes)";
+    "inspector.message_life" => "Life of this message", "이 메시지가 거쳐 온 과정";
+    "inspector.none" =>
+        "Click a queue or a message to see its details",
+        "큐나 메시지를 클릭하면 자세한 내용을 볼 수 있습니다";
+    "inspector.receipt_handle" => "Receipt handle", "수신 핸들 (ReceiptHandle)";
+    "inspector.visible_at" => "Visibility deadline", "가시성 타임아웃 만료 시각";
+
+    "action.redrive" =>
+        "Redrive the DLQ (StartMessageMoveTask)",
+        "DLQ 메시지 되돌리기 (StartMessageMoveTask)";
+    "action.purge" => "Purge the queue (PurgeQueue)", "큐 비우기 (PurgeQueue)";
+
+    "log.cli" => "AWS CLI equivalent", "같은 동작의 AWS CLI 명령";
+    "log.empty" => "No API calls yet", "아직 API 호출이 없습니다";
+}

@@ -1,1 +1,369 @@
-//! (being written)
+//! What the parameter panel shows: the queue attributes a user can change, with AWS's names,
+//! ranges and defaults (the engine's own constants, so the panel and the simulation cannot
+//! disagree), the actor settings with theirs, and a one-sentence help for each in EN and KO.
+
+use crate::i18n::Lang;
+use mqlab_engine::actors::{CONSUMER_INSTANCES_MAX, PRODUCER_RATE_MAX};
+use mqlab_engine::sqs::attributes::{
+    QueueAttributes, DELAY_SECONDS_MAX, MAXIMUM_MESSAGE_SIZE_MAX, MAXIMUM_MESSAGE_SIZE_MIN,
+    MAX_RECEIVE_COUNT_MAX, RETENTION_DEFAULT_S, RETENTION_MAX_S, RETENTION_MIN_S,
+    VISIBILITY_TIMEOUT_DEFAULT_S, VISIBILITY_TIMEOUT_MAX_S, WAIT_TIME_MAX_S,
+};
+use mqlab_engine::sqs::validate::BATCH_ENTRIES_MAX;
+use mqlab_engine::AwsError;
+
+/// A numeric queue attribute (SetQueueAttributes takes it as a decimal string).
+pub struct QueueParam {
+    /// The AWS attribute name.
+    pub attribute: &'static str,
+    pub min: u64,
+    pub max: u64,
+    pub default: u64,
+    /// "s" | "bytes" | ""
+    pub unit: &'static str,
+    pub fifo_only: bool,
+}
+
+static QUEUE_PARAMS: [QueueParam; 5] = [
+    QueueParam {
+        attribute: "DelaySeconds",
+        min: 0,
+        max: DELAY_SECONDS_MAX as u64,
+        default: 0,
+        unit: "s",
+        fifo_only: false,
+    },
+    QueueParam {
+        attribute: "MaximumMessageSize",
+        min: MAXIMUM_MESSAGE_SIZE_MIN as u64,
+        max: MAXIMUM_MESSAGE_SIZE_MAX as u64,
+        // The default is now the maximum, 1 MiB (facts §0.1).
+        default: MAXIMUM_MESSAGE_SIZE_MAX as u64,
+        unit: "bytes",
+        fifo_only: false,
+    },
+    QueueParam {
+        attribute: "MessageRetentionPeriod",
+        min: RETENTION_MIN_S as u64,
+        max: RETENTION_MAX_S as u64,
+        default: RETENTION_DEFAULT_S as u64,
+        unit: "s",
+        fifo_only: false,
+    },
+    QueueParam {
+        attribute: "ReceiveMessageWaitTimeSeconds",
+        min: 0,
+        max: WAIT_TIME_MAX_S as u64,
+        default: 0,
+        unit: "s",
+        fifo_only: false,
+    },
+    QueueParam {
+        attribute: "VisibilityTimeout",
+        min: 0,
+        max: VISIBILITY_TIMEOUT_MAX_S as u64,
+        default: VISIBILITY_TIMEOUT_DEFAULT_S as u64,
+        unit: "s",
+        fifo_only: false,
+    },
+];
+
+/// The numeric queue attributes, in the alphabetical order GetQueueAttributes lists them.
+pub fn queue_params() -> &'static [QueueParam] {
+    &QUEUE_PARAMS
+}
+
+pub fn queue_param(attribute: &str) -> Option<&'static QueueParam> {
+    QUEUE_PARAMS.iter().find(|p| p.attribute == attribute)
+}
+
+/// A queue attribute with a fixed set of values.
+pub struct QueueChoice {
+    pub attribute: &'static str,
+    pub options: &'static [&'static str],
+    pub default: &'static str,
+    pub fifo_only: bool,
+}
+
+static QUEUE_CHOICES: [QueueChoice; 3] = [
+    QueueChoice {
+        attribute: "ContentBasedDeduplication",
+        options: &["false", "true"],
+        default: "false",
+        fifo_only: true,
+    },
+    QueueChoice {
+        attribute: "DeduplicationScope",
+        options: &["queue", "messageGroup"],
+        default: "queue",
+        fifo_only: true,
+    },
+    QueueChoice {
+        attribute: "FifoThroughputLimit",
+        options: &["perQueue", "perMessageGroupId"],
+        default: "perQueue",
+        fifo_only: true,
+    },
+];
+
+/// The FIFO settings, each a choice among AWS's values.
+pub fn queue_choices() -> &'static [QueueChoice] {
+    &QUEUE_CHOICES
+}
+
+/// RedrivePolicy's maxReceiveCount: 1 up to the engine's cap (facts §1.2: 1–1,000 is the most
+/// plausible range; the console suggests 10).
+pub const MAX_RECEIVE_COUNT_RANGE: (u64, u64) = (1, MAX_RECEIVE_COUNT_MAX as u64);
+pub const MAX_RECEIVE_COUNT_SUGGESTED: u64 = 10;
+
+/// Checks one attribute value as SetQueueAttributes would, with AWS's own error (e.g.
+/// `InvalidAttributeValue: Invalid value for the parameter VisibilityTimeout.`), so the panel
+/// can refuse a value next to its field before sending it.
+pub fn check_queue_attribute(attribute: &str, value: &str, fifo: bool) -> Result<(), AwsError> {
+    let mut attrs = QueueAttributes::defaults(fifo);
+    attrs.apply(attribute, value, false)?;
+    attrs.check_combination()
+}
+
+/// A setting of a simulated producer or consumer (a field of the engine's `ProducerSpec` or
+/// `ConsumerSpec`).
+pub struct ActorParam {
+    /// The i18n key of its label (also accepted by [`help`]).
+    pub key: &'static str,
+    /// The spec field it edits.
+    pub field: &'static str,
+    pub min: f64,
+    pub max: f64,
+    /// Slider step.
+    pub step: f64,
+    /// "s" | "ms" | "/s" | ""
+    pub unit: &'static str,
+}
+
+/// The longest processing time the panel offers. The engine has no cap; an hour is longer than
+/// any lesson needs and keeps the slider usable.
+pub const PROCESSING_MS_MAX: f64 = 3_600_000.0;
+
+static CONSUMER_PARAMS: [ActorParam; 6] = [
+    ActorParam {
+        key: "consumer.count",
+        field: "count",
+        min: 0.0,
+        max: CONSUMER_INSTANCES_MAX as f64,
+        step: 1.0,
+        unit: "",
+    },
+    ActorParam {
+        key: "consumer.wait_time",
+        field: "wait_time_s",
+        min: 0.0,
+        max: WAIT_TIME_MAX_S as f64,
+        step: 1.0,
+        unit: "s",
+    },
+    ActorParam {
+        key: "consumer.max_messages",
+        field: "max_messages",
+        min: 1.0,
+        // MaxNumberOfMessages is 1–10, the batch limit (facts §1.4).
+        max: BATCH_ENTRIES_MAX as f64,
+        step: 1.0,
+        unit: "",
+    },
+    ActorParam {
+        key: "consumer.processing_ms",
+        field: "processing",
+        min: 0.0,
+        max: PROCESSING_MS_MAX,
+        step: 10.0,
+        unit: "ms",
+    },
+    ActorParam {
+        key: "consumer.failure_probability",
+        field: "failure_probability",
+        min: 0.0,
+        max: 1.0,
+        step: 0.01,
+        unit: "",
+    },
+    ActorParam {
+        key: "consumer.crash_probability",
+        field: "crash_probability",
+        min: 0.0,
+        max: 1.0,
+        step: 0.01,
+        unit: "",
+    },
+];
+
+/// Most message groups the panel offers. AWS has no limit on groups (facts §1.9); past a
+/// hundred the diagram's group colours stop telling groups apart.
+pub const MESSAGE_GROUPS_MAX: f64 = 100.0;
+
+static PRODUCER_PARAMS: [ActorParam; 3] = [
+    ActorParam {
+        key: "producer.rate",
+        field: "rate_per_s",
+        min: 0.0,
+        max: PRODUCER_RATE_MAX,
+        step: 0.1,
+        unit: "/s",
+    },
+    ActorParam {
+        key: "producer.batch_size",
+        field: "batch_size",
+        min: 1.0,
+        max: BATCH_ENTRIES_MAX as f64,
+        step: 1.0,
+        unit: "",
+    },
+    ActorParam {
+        key: "producer.groups",
+        field: "message_groups",
+        min: 0.0,
+        max: MESSAGE_GROUPS_MAX,
+        step: 1.0,
+        unit: "",
+    },
+];
+
+/// Numeric consumer settings (the heartbeat is a checkbox: `consumer.heartbeat`).
+pub fn consumer_params() -> &'static [ActorParam] {
+    &CONSUMER_PARAMS
+}
+
+pub fn producer_params() -> &'static [ActorParam] {
+    &PRODUCER_PARAMS
+}
+
+/// One sentence on what the setting does; `attribute` is an AWS attribute name or an actor
+/// setting's i18n key. Unknown names give "".
+pub fn help(attribute: &str, lang: Lang) -> &'static str {
+    let (en, ko) = match attribute {
+        "DelaySeconds" => (
+            "How long each new message stays hidden after it is sent, 0–900 s; on a standard \
+             queue a change applies only to messages sent afterwards.",
+            "새 메시지가 전송된 뒤 숨겨져 있는 시간(0–900초)입니다. 표준 큐에서는 바꾼 뒤에 보낸 \
+             메시지부터 적용됩니다.",
+        ),
+        "MaximumMessageSize" => (
+            "The largest message body SQS accepts on this queue, from 1,024 bytes to 1 MiB \
+             (1,048,576 bytes, the default).",
+            "이 큐가 받아 주는 메시지 본문의 최대 크기로, 1,024바이트부터 1MiB(1,048,576바이트, \
+             기본값)까지 정할 수 있습니다.",
+        ),
+        "MessageRetentionPeriod" => (
+            "How long SQS keeps a message that nobody deletes, from 60 s to 14 days (4 days by \
+             default); after that it is gone.",
+            "아무도 삭제하지 않은 메시지를 SQS가 보관하는 기간으로, 60초부터 14일까지이며 기본값은 \
+             4일입니다. 이 기간이 지나면 메시지는 사라집니다.",
+        ),
+        "ReceiveMessageWaitTimeSeconds" => (
+            "The default wait of ReceiveMessage: 0 means short polling, 1–20 s long polling, \
+             which waits for a message instead of answering empty at once.",
+            "ReceiveMessage의 기본 대기 시간입니다. 0이면 쇼트 폴링, 1–20초면 롱 폴링으로, 바로 빈 \
+             응답을 주는 대신 메시지가 올 때까지 기다립니다.",
+        ),
+        "VisibilityTimeout" => (
+            "How long a received message stays hidden from other consumers, 0 s to 12 hours (30 s \
+             by default); if it is not deleted by then, it becomes visible and is delivered again.",
+            "받은 메시지가 다른 소비자에게 보이지 않는 시간(0초–12시간, 기본 30초)입니다. 그 안에 \
+             삭제되지 않으면 다시 가시 상태가 되어 또 전달됩니다.",
+        ),
+        "RedrivePolicy" => (
+            "Names a dead-letter queue and maxReceiveCount: a message received that many times \
+             without being deleted is moved to the DLQ.",
+            "데드레터 큐(DLQ)와 maxReceiveCount를 지정합니다. 삭제되지 않은 채 그 횟수만큼 수신된 \
+             메시지는 DLQ로 옮겨집니다.",
+        ),
+        "maxReceiveCount" => (
+            "How many times a message may be received without being deleted before it moves to \
+             the dead-letter queue.",
+            "메시지가 삭제되지 않은 채 몇 번까지 수신될 수 있는지 정합니다. 이 횟수를 넘기면 \
+             데드레터 큐로 옮겨집니다.",
+        ),
+        "ContentBasedDeduplication" => (
+            "FIFO only: use a SHA-256 hash of the body as the MessageDeduplicationId when the \
+             sender gives none.",
+            "FIFO 전용: 보내는 쪽이 MessageDeduplicationId를 주지 않으면 본문의 SHA-256 해시를 \
+             중복 제거 ID로 씁니다.",
+        ),
+        "DeduplicationScope" => (
+            "FIFO only: whether a deduplication ID is unique across the whole queue or within \
+             each message group.",
+            "FIFO 전용: 중복 제거 ID를 큐 전체에서 구분할지, 메시지 그룹 안에서만 구분할지 정합니다.",
+        ),
+        "FifoThroughputLimit" => (
+            "FIFO only: perMessageGroupId (with DeduplicationScope messageGroup) turns on high \
+             throughput mode, where the 300 requests per second limit applies per group.",
+            "FIFO 전용: perMessageGroupId로 하면(DeduplicationScope가 messageGroup일 때) 고처리량 \
+             모드가 켜져, 초당 300건 제한이 메시지 그룹마다 따로 적용됩니다.",
+        ),
+        "consumer.count" => (
+            "How many consumer instances poll the queue in parallel; more consumers raise \
+             throughput, except across a FIFO queue's locked groups.",
+            "큐를 동시에 폴링하는 소비자 인스턴스 수입니다. 늘리면 처리량이 올라가지만, FIFO 큐에서는 \
+             잠긴 그룹을 넘어서까지 병렬로 처리하지는 못합니다.",
+        ),
+        "consumer.wait_time" => (
+            "WaitTimeSeconds of each ReceiveMessage: 0 is short polling, 1–20 s long polling; it \
+             overrides the queue's ReceiveMessageWaitTimeSeconds.",
+            "ReceiveMessage마다 주는 WaitTimeSeconds입니다. 0이면 쇼트 폴링, 1–20초면 롱 폴링이며, \
+             큐의 ReceiveMessageWaitTimeSeconds보다 우선합니다.",
+        ),
+        "consumer.max_messages" => (
+            "MaxNumberOfMessages: up to 10 messages per ReceiveMessage call; SQS may return fewer.",
+            "MaxNumberOfMessages: ReceiveMessage 한 번에 최대 10개까지 받을 수 있고, 그보다 적게 \
+             올 수도 있습니다.",
+        ),
+        "consumer.processing_ms" => (
+            "How long a consumer works on one message before it calls DeleteMessage; compare it \
+             with the visibility timeout.",
+            "소비자가 메시지 하나를 처리하고 DeleteMessage를 호출하기까지 걸리는 시간입니다. 가시성 \
+             타임아웃과 비교해 보세요.",
+        ),
+        "consumer.failure_probability" => (
+            "The chance that processing a message fails; a failed message is not deleted and \
+             comes back after its visibility timeout.",
+            "메시지 처리가 실패할 확률입니다. 실패한 메시지는 삭제되지 않고 가시성 타임아웃이 지나면 \
+             다시 돌아옵니다.",
+        ),
+        "consumer.crash_probability" => (
+            "The chance, per message, that the consumer crashes; the messages it held stay \
+             hidden until their visibility timeout ends.",
+            "메시지 하나를 처리할 때마다 소비자가 죽을 확률입니다. 죽은 소비자가 쥐고 있던 메시지는 \
+             가시성 타임아웃이 끝날 때까지 숨겨진 채로 남습니다.",
+        ),
+        "consumer.heartbeat" => (
+            "While working, call ChangeMessageVisibility every half timeout to keep the message \
+             hidden as long as it takes.",
+            "처리하는 동안 타임아웃의 절반마다 ChangeMessageVisibility를 호출해, 처리가 끝날 때까지 \
+             메시지를 계속 숨겨 둡니다.",
+        ),
+        "producer.rate" => (
+            "Messages sent per second; the queue takes them all, however fast the consumers are.",
+            "초당 보내는 메시지 수입니다. 소비자가 얼마나 빠르든 큐는 모두 받아 둡니다.",
+        ),
+        "producer.batch_size" => (
+            "1 sends each message with SendMessage; 2–10 sends them together with \
+             SendMessageBatch, one billed request per batch.",
+            "1이면 메시지마다 SendMessage를, 2–10이면 SendMessageBatch로 묶어서 보냅니다. 배치 \
+             하나가 과금 요청 하나입니다.",
+        ),
+        "producer.burst" => (
+            "Sends many messages at one instant, like a flash sale or a batch job.",
+            "반짝 세일이나 배치 작업처럼 한순간에 많은 메시지를 보냅니다.",
+        ),
+        "producer.groups" => (
+            "How many MessageGroupIds the producer rotates through; on a FIFO queue each group \
+             keeps its own order and is processed one message at a time.",
+            "생산자가 돌아가며 쓰는 MessageGroupId의 개수입니다. FIFO 큐에서는 그룹마다 순서가 \
+             지켜지고, 한 그룹은 한 번에 한 메시지씩 처리됩니다.",
+        ),
+        _ => return "",
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Ko => ko,
+    }
+}

@@ -1,1 +1,273 @@
-//! (being written)
+//! The preset scenarios: each is a real scenario in the engine's format
+//! (`scenarios/presets/<id>.json`), with a title and a one-paragraph explanation in English and
+//! Korean that says what to watch and which AWS rule makes it happen. Each shows its effect
+//! within one to three virtual minutes; `tests/presets.rs` runs every one and checks it.
+
+use crate::i18n::Lang;
+
+pub struct Preset {
+    pub id: &'static str,
+    /// The scenario, as the engine reads it (`Scenario::from_json`).
+    pub scenario_json: &'static str,
+}
+
+/// A one-click AWS call a preset offers (e.g. redrive the DLQ), for the app to run with
+/// `World::call("sqs", op, params)`.
+pub struct PresetAction {
+    /// i18n key of the button label.
+    pub label_key: &'static str,
+    pub op: &'static str,
+    /// The AWS JSON request members.
+    pub params_json: &'static str,
+}
+
+macro_rules! presets {
+    ($($id:literal),* $(,)?) => {
+        static PRESETS: &[Preset] = &[$(Preset {
+            id: $id,
+            scenario_json: include_str!(concat!("../../../scenarios/presets/", $id, ".json")),
+        }),*];
+    };
+}
+
+// In the order the preset list shows them: from the reason queues exist to the finer rules.
+presets![
+    "decoupling",
+    "visibility-too-short",
+    "visibility-ok",
+    "short-polling",
+    "long-polling",
+    "fifo-groups",
+    "poison-dlq",
+    "delay-queue",
+];
+
+pub fn all() -> &'static [Preset] {
+    PRESETS
+}
+
+pub fn by_id(id: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.id == id)
+}
+
+/// The preset to show beside this one on the same clock, when the pair tells the lesson
+/// better than either alone.
+pub fn compare_with(id: &str) -> Option<&'static str> {
+    match id {
+        "visibility-too-short" => Some("visibility-ok"),
+        "visibility-ok" => Some("visibility-too-short"),
+        "short-polling" => Some("long-polling"),
+        "long-polling" => Some("short-polling"),
+        _ => None,
+    }
+}
+
+static POISON_DLQ_ACTIONS: &[PresetAction] = &[PresetAction {
+    label_key: "action.redrive",
+    op: "StartMessageMoveTask",
+    params_json: r#"{"SourceArn":"arn:aws:sqs:us-east-1:123456789012:orders-dlq"}"#,
+}];
+
+/// Calls the preset invites the user to make while it runs.
+pub fn actions(id: &str) -> &'static [PresetAction] {
+    match id {
+        "poison-dlq" => POISON_DLQ_ACTIONS,
+        _ => &[],
+    }
+}
+
+pub fn title(id: &str, lang: Lang) -> &'static str {
+    let (en, ko) = match id {
+        "decoupling" => (
+            "Decoupling: a queue absorbs a burst",
+            "디커플링: 큐가 몰려드는 요청을 흡수한다",
+        ),
+        "visibility-too-short" => (
+            "Visibility timeout too short: duplicate processing",
+            "가시성 타임아웃이 너무 짧을 때: 중복 처리",
+        ),
+        "visibility-ok" => (
+            "Visibility timeout long enough",
+            "가시성 타임아웃이 충분할 때",
+        ),
+        "short-polling" => (
+            "Short polling: empty receives cost money",
+            "쇼트 폴링: 빈 응답도 돈이 든다",
+        ),
+        "long-polling" => (
+            "Long polling: wait for messages, pay less",
+            "롱 폴링: 기다렸다 받으면 비용이 준다",
+        ),
+        "fifo-groups" => (
+            "FIFO: parallel only across message groups",
+            "FIFO: 병렬 처리는 메시지 그룹 단위로만",
+        ),
+        "poison-dlq" => (
+            "Failing messages go to the dead-letter queue",
+            "처리에 실패한 메시지는 데드레터 큐(DLQ)로",
+        ),
+        "delay-queue" => (
+            "Delay queue: messages wait before they can be received",
+            "지연 큐: 받을 수 있게 될 때까지 기다리는 메시지",
+        ),
+        _ => return "",
+    };
+    pick(lang, en, ko)
+}
+
+pub fn explanation(id: &str, lang: Lang) -> &'static str {
+    let (en, ko) = match id {
+        "decoupling" => (
+            "At 20 s the web tier sends a burst of 300 orders at once, far faster than the two \
+             workers can process them. Watch ApproximateNumberOfMessagesVisible jump, then fall \
+             back to zero as the workers catch up at their own pace. The producer was done the \
+             moment SendMessageBatch returned, and no order was refused: the queue is a buffer between \
+             the two services, so a spike, or a slow or even stopped consumer, does not push back \
+             on the producer. That is decoupling. The messages are safe only for the queue's \
+             MessageRetentionPeriod (4 days by default), so the backlog must still be drained. \
+             Lower the number of consumers to 1 and the backlog takes longer to drain; in \
+             production an Auto Scaling group adds workers when CloudWatch shows the backlog per \
+             instance growing.",
+            "20초에 웹 서버가 주문 300건을 한꺼번에 보냅니다. 워커 두 대가 처리할 수 있는 속도보다 \
+             훨씬 빠르죠. ApproximateNumberOfMessagesVisible이 치솟았다가, 워커들이 자기 속도대로 \
+             따라잡으면서 다시 0으로 내려가는 것을 지켜보세요. 생산자는 SendMessageBatch가 반환된 순간 \
+             할 일을 끝냈고, 거절된 주문은 하나도 없습니다. 큐가 두 서비스 사이의 버퍼 역할을 하므로 \
+             요청이 몰리거나 소비자가 느려도(심지어 멈춰도) 생산자는 영향을 받지 않습니다. 이것이 \
+             디커플링입니다. 다만 메시지는 큐의 보존 기간(MessageRetentionPeriod, 기본 4일) 동안만 \
+             안전하므로, 쌓인 메시지는 결국 처리해야 합니다. 소비자 수를 1로 줄이면 백로그가 빠지는 \
+             데 더 오래 걸립니다. 실제 운영에서는 인스턴스당 백로그를 CloudWatch로 감지해 Auto Scaling \
+             그룹이 워커를 늘립니다.",
+        ),
+        "visibility-too-short" => (
+            "Each worker needs about 8 s to process a message, but the queue's VisibilityTimeout \
+             is 5 s. A received message is hidden from other consumers only for the timeout; the \
+             worker has not called DeleteMessage by then, so the message becomes visible again \
+             (MessageVisible, reason VisibilityTimeoutExpired) and another worker receives and \
+             processes it a second time. The first worker's late DeleteMessage carries an old \
+             receipt handle: on a standard queue it succeeds but deletes nothing. Watch the \
+             duplicate flashes, the processed count running ahead of the sent count, and the \
+             backlog growing because capacity is wasted on repeats. The fix is a VisibilityTimeout \
+             longer than the processing time (compare with the preset next to it), or a worker \
+             that extends it with ChangeMessageVisibility (a heartbeat) while it works. Even then \
+             a standard queue delivers at least once, so consumers must be idempotent.",
+            "워커는 메시지 하나를 처리하는 데 8초쯤 걸리는데, 큐의 가시성 타임아웃(VisibilityTimeout)은 \
+             5초입니다. 받은 메시지는 타임아웃 동안만 다른 소비자에게서 숨겨집니다. 그 안에 \
+             DeleteMessage가 호출되지 않으니 메시지는 다시 가시 상태가 되고(MessageVisible, 이유 \
+             VisibilityTimeoutExpired), 다른 워커가 받아서 한 번 더 처리합니다. 첫 번째 워커가 뒤늦게 \
+             호출한 DeleteMessage는 이전 수신 핸들(receipt handle)을 쓰기 때문에, 표준 큐에서는 성공으로 \
+             응답하지만 아무것도 삭제하지 않습니다. 중복 표시가 깜빡이고, 처리 횟수가 전송 수를 앞지르고, \
+             같은 일을 반복하느라 처리 용량이 낭비되어 백로그가 쌓이는 것을 확인하세요. 해결책은 가시성 \
+             타임아웃을 처리 시간보다 길게 잡거나(옆 프리셋과 비교해 보세요), 처리 중에 \
+             ChangeMessageVisibility로 타임아웃을 연장(하트비트)하는 것입니다. 그래도 표준 큐는 최소 한 번(At Least \
+             Once) 전달하므로 소비자는 멱등하게 만들어야 합니다.",
+        ),
+        "visibility-ok" => (
+            "The same workers and the same traffic, but VisibilityTimeout is 30 s (the default), \
+             longer than the 8 s or so each message takes. A received message stays hidden until \
+             the worker deletes it, so each message is processed once and none comes back with \
+             VisibilityTimeoutExpired. Do not set it far longer than needed either: when a worker \
+             crashes, its messages stay invisible for the whole timeout before anyone can retry \
+             them. Raise the crash probability above 0 to see that wait.",
+            "워커와 트래픽은 그대로이고, 가시성 타임아웃만 30초(기본값)로 메시지 하나의 처리 시간(8초쯤)보다 \
+             깁니다. 받은 메시지는 워커가 삭제할 때까지 숨겨져 있으므로 모든 메시지가 한 번씩만 처리되고, \
+             VisibilityTimeoutExpired로 되돌아오는 메시지도 없습니다. 그렇다고 필요 이상으로 길게 잡아도 \
+             안 됩니다. 워커가 죽으면 그 워커가 받은 메시지는 타임아웃이 끝날 때까지 아무도 다시 처리할 수 \
+             없기 때문입니다. 비정상 종료 확률을 0보다 크게 올려서 그 기다림을 직접 확인해 보세요.",
+        ),
+        "short-polling" => (
+            "One message arrives each second, and two workers call ReceiveMessage without a wait \
+             time; the queue's ReceiveMessageWaitTimeSeconds is 0 (the default), so every call is \
+             a short poll. A short poll answers at once, even when there is nothing to return, and \
+             asks only a subset of SQS's servers, so it can come back empty although messages are \
+             waiting (a false empty). Watch NumberOfEmptyReceives climb by thousands a minute, and \
+             the request count and the cost with it: an empty response is a billed request like \
+             any other. Compare with long polling on the same traffic.",
+            "메시지는 1초에 하나씩 들어오고, 워커 두 대가 대기 시간 없이 ReceiveMessage를 호출합니다. 큐의 \
+             ReceiveMessageWaitTimeSeconds가 0(기본값)이라 모든 호출이 쇼트 폴링입니다. 쇼트 폴링은 \
+             돌려줄 메시지가 없어도 즉시 응답하고, SQS 서버 중 일부만 조회하기 때문에 메시지가 있는데도 \
+             빈 응답이 올 수 있습니다(false empty). NumberOfEmptyReceives가 1분에 수천 건씩 늘고, 요청 \
+             수와 비용도 함께 오르는 것을 지켜보세요. 빈 응답도 다른 요청과 똑같이 과금됩니다. 같은 \
+             트래픽의 롱 폴링과 비교해 보세요.",
+        ),
+        "long-polling" => (
+            "The same traffic and workers, but the queue's ReceiveMessageWaitTimeSeconds is 20, \
+             so every ReceiveMessage is a long poll. It asks all servers and waits up to 20 s: it \
+             returns as soon as a message arrives, and comes back empty only when the wait runs \
+             out. Empty receives almost vanish, and requests and cost fall to a few percent of short \
+             polling's, while messages are received just as soon as before. A WaitTimeSeconds given in the \
+             call overrides the queue attribute. Long polling is the right default for most \
+             consumers.",
+            "트래픽과 워커는 같지만, 큐의 ReceiveMessageWaitTimeSeconds가 20이라 모든 ReceiveMessage가 \
+             롱 폴링이 됩니다. 롱 폴링은 모든 서버를 조회하고 최대 20초까지 기다리다가, 메시지가 도착하면 \
+             즉시 반환하고 대기 시간이 다 지나야만 빈 응답을 보냅니다. 빈 응답은 거의 사라지고, 메시지는 \
+             여전히 바로바로 전달되면서 요청 수와 비용은 쇼트 폴링의 몇 퍼센트 수준으로 줄어듭니다. 호출할 때 지정한 \
+             WaitTimeSeconds가 큐 속성보다 우선합니다. 대부분의 소비자에게는 롱 폴링이 알맞은 기본값입니다.",
+        ),
+        "fifo-groups" => (
+            "A FIFO queue receives orders for three customers, each with its own MessageGroupId, \
+             and six workers poll it. Only three workers are busy at any moment: while a message \
+             of a group is in flight, SQS returns no other message of that group (the group is \
+             locked). So the messages of one group are processed one at a time, strictly in the \
+             order they were sent, the groups are processed in parallel with each other, and the \
+             other three workers wait in their long polls while a backlog builds. Adding \
+             consumers does not help; adding message groups does (one per customer or per order, \
+             say): set the producer's message groups to 6 and the backlog drains. The producer \
+             sets a MessageDeduplicationId on each message, so a send retried within 5 minutes is \
+             not enqueued twice.",
+            "FIFO 큐에 고객 세 명의 주문이 들어옵니다. 고객마다 자기 MessageGroupId가 있고, 워커 여섯 대가 \
+             큐를 폴링합니다. 그런데 어느 순간에 보아도 일하는 워커는 세 대뿐입니다. 어떤 그룹의 메시지가 \
+             처리 중(in flight)이면 SQS는 같은 그룹의 다른 메시지를 내주지 않기 때문입니다(그룹 잠김). \
+             그래서 한 그룹의 메시지는 보낸 순서 그대로 하나씩 처리되고, 서로 다른 그룹끼리만 병렬로 \
+             처리됩니다. 나머지 세 워커가 롱 폴링으로 기다리는 동안 백로그는 계속 쌓입니다. 소비자를 \
+             늘려도 소용이 없고, 메시지 그룹을 늘려야 빨라집니다(예: 고객별 또는 주문별 그룹). 생산자의 \
+             메시지 그룹 수를 6으로 바꾸면 백로그가 빠지는 것을 볼 수 있습니다. 생산자가 메시지마다 \
+             MessageDeduplicationId를 붙이므로, 5분 안에 같은 메시지를 다시 보내도 큐에는 한 번만 \
+             들어갑니다.",
+        ),
+        "poison-dlq" => (
+            "The worker fails on about half of its attempts (a malformed message, a bug, a \
+             dependency that is down) and does not delete what it failed on, so the message comes \
+             back after the 5 s VisibilityTimeout and is tried again. The queue's RedrivePolicy \
+             names a dead-letter queue with maxReceiveCount 3: a message received 3 times without \
+             being deleted is moved to orders-dlq instead of being delivered again. Watch the DLQ \
+             collect the messages that failed every time while the rest flow on: one bad message \
+             cannot block the queue or loop forever. Once the cause is fixed, a redrive \
+             (StartMessageMoveTask) moves the messages from the DLQ back to the source queue, each \
+             with a new MessageId: set the failure probability to 0, then press Redrive.",
+            "워커는 처리 시도의 절반쯤에서 실패하고(형식이 잘못된 메시지, 버그, 의존 서비스 장애 등), \
+             실패한 메시지는 삭제하지 않습니다. 그래서 메시지는 5초의 가시성 타임아웃이 지나면 돌아와 \
+             다시 시도됩니다. 큐의 RedrivePolicy는 maxReceiveCount 3으로 데드레터 큐(DLQ)를 지정하고 \
+             있습니다. 삭제되지 않은 채 3번 수신된 메시지는 다시 전달되지 않고 orders-dlq로 옮겨집니다. \
+             매번 실패한 메시지만 DLQ에 모이고 나머지는 계속 흘러가는 것을 확인하세요. 나쁜 메시지 하나가 \
+             큐를 막거나 끝없이 반복되지 않습니다. 원인을 고친 뒤에는 리드라이브(StartMessageMoveTask)로 \
+             DLQ의 메시지를 원래 큐로 되돌릴 수 있고, 이때 메시지마다 새 MessageId가 붙습니다. 실패 \
+             확률을 0으로 바꾼 다음 리드라이브 버튼을 눌러 보세요.",
+        ),
+        "delay-queue" => (
+            "The queue's DelaySeconds is 20: every message sent to it stays hidden for 20 s from \
+             the moment it is enqueued (MessageSent shows when it will become visible), then \
+             becomes visible (MessageVisible, reason DelayEnded) and the worker receives it. Watch \
+             ApproximateNumberOfMessagesDelayed hold at about 20 while visible messages stay near \
+             zero. A delay starts when a message is sent; a visibility timeout starts when it is \
+             received. The range is 0 to 900 s (15 minutes). On a standard queue a per-message \
+             timer (DelaySeconds in SendMessage) overrides the queue's delay; a FIFO queue has only \
+             the queue-level delay.",
+            "큐의 DelaySeconds가 20이라서, 큐에 들어온 메시지는 들어온 순간부터 20초 동안 \
+             숨겨집니다(MessageSent에 언제 보이게 되는지 나옵니다). 그 뒤 가시 상태가 되면(MessageVisible, 이유 \
+             DelayEnded) 워커가 받아 갑니다. ApproximateNumberOfMessagesDelayed는 20 근처를 유지하고 \
+             가시 상태 메시지는 거의 0인 것을 확인하세요. 지연은 메시지를 보낸 순간부터, 가시성 타임아웃은 \
+             메시지를 받은 순간부터 시작합니다. 범위는 0–900초(15분)입니다. 표준 큐에서는 메시지별 \
+             타이머(SendMessage의 DelaySeconds)가 큐의 지연보다 우선하고, FIFO 큐에는 큐 단위 지연만 \
+             있습니다.",
+        ),
+        _ => return "",
+    };
+    pick(lang, en, ko)
+}
+
+fn pick(lang: Lang, en: &'static str, ko: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Ko => ko,
+    }
+}

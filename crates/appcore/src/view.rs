@@ -1,1 +1,1339 @@
-//! (being written)
+//! # The view model: what the page draws, folded from the engine's events
+//!
+//! The driver (the app's frame loop, or a test) runs the engine and hands this module what
+//! happened, in this order:
+//!
+//! ```
+//! # use mqlab_engine::{Scenario, World};
+//! # use mqlab_appcore::view::ViewModel;
+//! # let scenario = Scenario::from_json(r#"{"queues":[{"QueueName":"q"}],
+//! #   "producers":[{"name":"p","queue":"q","rate_per_s":5}]}"#).unwrap();
+//! let mut world = World::from_scenario(&scenario).unwrap();
+//! let mut vm = ViewModel::new(&world);
+//! let target = 10_000;
+//! // Samples for the charts fall on a grid of virtual time, so a run gives the same charts
+//! // however the frames cut it.
+//! while vm.next_sample_at() <= target {
+//!     world.advance_to(vm.next_sample_at());
+//!     vm.apply(&world.drain_events());
+//!     vm.sample(&world);
+//! }
+//! world.advance_to(target);
+//! vm.apply(&world.drain_events());
+//! vm.sync(&world);
+//! assert!(vm.totals.sent > 0);
+//! ```
+//!
+//! - [`ViewModel::apply`] is a pure fold over events: one [`Mark`] per message the canvas
+//!   draws (where it is, where it came from, since when, its life for the inspector), the
+//!   marks that just left (deleted, expired, dead-lettered: they fade), duplicate deliveries
+//!   and redeliveries (they flash), polls that came back empty, the API call log, totals.
+//! - [`ViewModel::sync`] copies what the engine counts itself (queue depths, which FIFO groups
+//!   are locked, consumer states, cost) and forgets transients that have faded.
+//! - [`ViewModel::sample`] records one point of the charts.
+//!
+//! Every buffer has a named cap, so an hour at 1,000× cannot grow memory without bound: past
+//! [`MARKS_MAX`] messages are counted, not drawn one by one.
+
+use mqlab_engine::actors::ConsumerState;
+use mqlab_engine::event::VisibleReason;
+use mqlab_engine::sqs::name_from_arn;
+use mqlab_engine::sqs::queue::MessageState;
+use mqlab_engine::{Event, EventKind, SimTime, World};
+use std::collections::{BTreeMap, VecDeque};
+
+/// Messages tracked one by one (each a mark on the canvas). Beyond this a queue's depth is
+/// still exact (it comes from the engine), the rest is drawn as "+N more".
+pub const MARKS_MAX: usize = 10_000;
+/// Steps of one message's life kept for the inspector (the first, and the latest ones).
+pub const LIFE_STEPS_MAX: usize = 12;
+/// Marks that just left a queue, kept while they fade.
+pub const GONE_MAX: usize = 1_000;
+/// Duplicate deliveries and redeliveries kept while they flash.
+pub const FLASHES_MAX: usize = 256;
+/// Empty receives kept while they are shown.
+pub const EMPTY_RECEIVES_MAX: usize = 256;
+/// Lines of the API call log.
+pub const API_LOG_MAX: usize = 200;
+/// FIFO message groups (or fair-queue tenants) given their own colour per queue; later groups
+/// share a neutral one.
+pub const GROUPS_MAX: usize = 64;
+/// Points per chart series. When full, every other point goes and the grid doubles, so the
+/// charts always cover the whole run at the finest resolution that fits.
+pub const SAMPLES_MAX: usize = 600;
+/// The charts' first grid step: one point per virtual second.
+pub const SAMPLE_EVERY_MS_FIRST: SimTime = 1_000;
+/// Default virtual time a transient (a fade, a flash, an empty receive) stays on screen; the
+/// app scales it with the speed so a fade lasts about the same real time at 1× and 1,000×.
+pub const TRANSIENT_MS_DEFAULT: SimTime = 5_000;
+/// Engine messages inspected per FIFO queue per sync to find locked groups (in-flight
+/// messages are usually the oldest, so the scan stops early; this bounds the worst case).
+pub const GROUP_SCAN_MAX: usize = 50_000;
+
+/// Where a mark is, or comes from, on the diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Producer(u16),
+    Queue(u16),
+    Consumer(u16),
+    /// Sent by a call from outside the simulation (the user, a script).
+    Outside,
+}
+
+/// How a message came to be receivable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arrival {
+    /// Sent (or already there when the view began).
+    Sent,
+    /// Its delay ended.
+    DelayEnded,
+    /// Received and not deleted before its visibility timeout ran out: it is back.
+    TimedOut,
+    /// ChangeMessageVisibility to 0.
+    Released,
+    /// A delete missed a copy (standard queues are at-least-once): it is back.
+    UndeletedCopy,
+    /// Moved here from its source queue after maxReceiveCount receives.
+    DeadLettered,
+    /// Moved back from a dead-letter queue by a redrive.
+    Redriven,
+}
+
+/// A message's state in its queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkState {
+    Visible {
+        arrival: Arrival,
+    },
+    /// Not receivable until `until_ms` (DelaySeconds or a message timer).
+    Delayed {
+        until_ms: SimTime,
+    },
+    /// Received: hidden until `visible_at_ms` unless deleted first.
+    InFlight {
+        /// The consumer instance that holds it (None: a call from outside, or unknown).
+        consumer: Option<u16>,
+        received_ms: SimTime,
+        visible_at_ms: SimTime,
+    },
+}
+
+/// Why a mark left its queue for good.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GoneReason {
+    Deleted,
+    Expired,
+    Purged,
+}
+
+/// One step of a message's life, for the inspector.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LifeKind {
+    Sent {
+        by: Option<String>,
+        delayed_until_ms: Option<SimTime>,
+    },
+    Visible(Arrival),
+    Received {
+        by: Option<String>,
+        receive_count: u32,
+        receipt_handle: String,
+        visible_at_ms: SimTime,
+        duplicate: bool,
+    },
+    VisibilityChanged {
+        visible_at_ms: SimTime,
+    },
+    Processed {
+        by: String,
+        ok: bool,
+    },
+    Deleted {
+        by: Option<String>,
+    },
+    MovedToDeadLetterQueue {
+        dead_letter_queue: String,
+        receive_count: u32,
+    },
+    Redriven {
+        destination: String,
+        new_message_id: String,
+    },
+    Expired,
+    Purged,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LifeStep {
+    pub at_ms: SimTime,
+    pub kind: LifeKind,
+}
+
+/// One message on the canvas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    /// Order in which the view first saw the message: stable across moves (a DLQ, a redrive),
+    /// so the canvas can ease a mark from where it was drawn.
+    pub serial: u64,
+    pub queue: u16,
+    pub message_id: String,
+    /// Colour index of its message group within its queue (None: no group, or past
+    /// [`GROUPS_MAX`]).
+    pub group: Option<u16>,
+    pub state: MarkState,
+    /// Where it was before its latest change (a new mark travels from here).
+    pub from: Place,
+    /// When it entered `state`.
+    pub since_ms: SimTime,
+    pub receive_count: u32,
+    /// Its latest delivery repeated one the consumer had deleted.
+    pub duplicate: bool,
+    pub life: Vec<LifeStep>,
+    /// Steps dropped from the middle of `life` by [`LIFE_STEPS_MAX`].
+    pub life_dropped: u32,
+}
+
+/// What a mark looks like at one instant: the states the canvas draws.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Visual {
+    /// On its way from a producer (or from outside) into the queue.
+    Travelling {
+        from: Place,
+        progress: f32,
+    },
+    /// Visible, waiting in the queue.
+    Waiting,
+    /// Back to visible after its visibility timeout ran out (or a missed delete).
+    Returned {
+        progress: f32,
+    },
+    /// Just moved into a dead-letter queue.
+    MovedToDlq {
+        progress: f32,
+    },
+    Delayed {
+        until_ms: SimTime,
+    },
+    /// In flight; `remaining` goes from 1 (just received) to 0 (visible again).
+    InFlight {
+        consumer: Option<u16>,
+        remaining: f32,
+    },
+}
+
+impl Mark {
+    /// The visual state at `now_ms`, with arrivals animated over `transit_ms`.
+    pub fn visual(&self, now_ms: SimTime, transit_ms: SimTime) -> Visual {
+        let progress = fraction(now_ms.saturating_sub(self.since_ms), transit_ms);
+        match self.state {
+            MarkState::Delayed { until_ms } => Visual::Delayed { until_ms },
+            MarkState::InFlight {
+                consumer,
+                received_ms,
+                visible_at_ms,
+            } => {
+                let total = visible_at_ms.saturating_sub(received_ms);
+                let left = visible_at_ms.saturating_sub(now_ms);
+                Visual::InFlight {
+                    consumer,
+                    remaining: if total == 0 {
+                        0.0
+                    } else {
+                        fraction(left, total)
+                    },
+                }
+            }
+            MarkState::Visible { arrival } if progress < 1.0 => match arrival {
+                Arrival::Sent | Arrival::Redriven => match self.from {
+                    Place::Queue(_) if arrival == Arrival::Sent => Visual::Waiting,
+                    from => Visual::Travelling { from, progress },
+                },
+                Arrival::TimedOut | Arrival::UndeletedCopy | Arrival::Released => {
+                    Visual::Returned { progress }
+                }
+                Arrival::DeadLettered => Visual::MovedToDlq { progress },
+                Arrival::DelayEnded => Visual::Waiting,
+            },
+            MarkState::Visible { .. } => Visual::Waiting,
+        }
+    }
+
+    fn push_life(&mut self, at_ms: SimTime, kind: LifeKind) {
+        if self.life.len() >= LIFE_STEPS_MAX {
+            // Keep the first step (how it was sent) and the latest ones.
+            self.life.remove(1);
+            self.life_dropped += 1;
+        }
+        self.life.push(LifeStep { at_ms, kind });
+    }
+}
+
+fn fraction(part: SimTime, whole: SimTime) -> f32 {
+    if whole == 0 {
+        1.0
+    } else {
+        (part as f64 / whole as f64).clamp(0.0, 1.0) as f32
+    }
+}
+
+/// A mark that left its queue, fading.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gone {
+    pub mark: Mark,
+    pub reason: GoneReason,
+    pub at_ms: SimTime,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlashKind {
+    /// A standard queue delivered a message again although the consumer deleted it.
+    Duplicate,
+    /// A message is received again after its visibility timeout ran out (processed twice).
+    Redelivery,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flash {
+    pub at_ms: SimTime,
+    pub kind: FlashKind,
+    pub queue: u16,
+    pub consumer: Option<u16>,
+    pub serial: Option<u64>,
+}
+
+/// A ReceiveMessage that came back with no message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EmptyReceive {
+    pub at_ms: SimTime,
+    pub queue: u16,
+    pub consumer: Option<u16>,
+    pub long_poll: bool,
+}
+
+/// One line of the API call log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiLogEntry {
+    pub at_ms: SimTime,
+    pub operation: String,
+    pub queue: Option<String>,
+    pub actor: Option<String>,
+    /// The AWS error code, if the call failed.
+    pub error: Option<String>,
+    /// The request members, when the caller knows them (calls made from the page).
+    pub params: Option<serde_json::Value>,
+}
+
+/// A FIFO message group (or a fair-queue tenant) in one queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupView {
+    pub id: String,
+    /// Colour index.
+    pub color: u16,
+    /// A message of the group is in flight: no other message of it can be received.
+    pub locked: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueView {
+    pub name: String,
+    pub fifo: bool,
+    /// Deleted since the view began (kept so indices stay valid).
+    pub deleted: bool,
+    /// The queue its RedrivePolicy names, if any.
+    pub dead_letter_queue: Option<u16>,
+    /// Some queue names this one as its dead-letter queue.
+    pub is_dead_letter_queue: bool,
+    pub visibility_timeout_s: u32,
+    pub receive_wait_time_s: u32,
+    pub max_receive_count: Option<u32>,
+    /// ApproximateNumberOfMessagesVisible
+    pub visible: usize,
+    /// ApproximateNumberOfMessagesNotVisible
+    pub in_flight: usize,
+    /// ApproximateNumberOfMessagesDelayed
+    pub delayed: usize,
+    pub sent: u64,
+    pub received: u64,
+    pub deleted_messages: u64,
+    pub moved_to_dlq: u64,
+    pub expired: u64,
+    pub empty_receives: u64,
+    pub duplicates: u64,
+    /// Receives of a message that had been received before (its timeout ran out).
+    pub redeliveries: u64,
+    pub groups: Vec<GroupView>,
+    /// Group id → colour index, in order of first sight.
+    group_colors: BTreeMap<String, u16>,
+}
+
+impl QueueView {
+    fn new(name: &str) -> QueueView {
+        QueueView {
+            name: name.to_string(),
+            fifo: name.ends_with(".fifo"),
+            deleted: false,
+            dead_letter_queue: None,
+            is_dead_letter_queue: false,
+            visibility_timeout_s: 0,
+            receive_wait_time_s: 0,
+            max_receive_count: None,
+            visible: 0,
+            in_flight: 0,
+            delayed: 0,
+            sent: 0,
+            received: 0,
+            deleted_messages: 0,
+            moved_to_dlq: 0,
+            expired: 0,
+            empty_receives: 0,
+            duplicates: 0,
+            redeliveries: 0,
+            groups: Vec::new(),
+            group_colors: BTreeMap::new(),
+        }
+    }
+
+    /// Messages in the queue (visible, in flight or delayed), as the engine counts them.
+    pub fn depth(&self) -> usize {
+        self.visible + self.in_flight + self.delayed
+    }
+
+    fn group_color(&mut self, group: &str) -> Option<u16> {
+        if let Some(&c) = self.group_colors.get(group) {
+            return Some(c);
+        }
+        if self.group_colors.len() >= GROUPS_MAX {
+            return None;
+        }
+        let c = self.group_colors.len() as u16;
+        self.group_colors.insert(group.to_string(), c);
+        self.groups.push(GroupView {
+            id: group.to_string(),
+            color: c,
+            locked: false,
+        });
+        Some(c)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsumerStatus {
+    /// A ReceiveMessage is on its way or waiting (a long poll).
+    Polling,
+    Processing,
+    /// Crashed; it restarts later.
+    Down,
+    /// Removed by a lower instance count.
+    Stopped,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsumerView {
+    /// The instance's name, e.g. `worker#2`.
+    pub name: String,
+    /// Index of its consumer group (the scenario's `consumers[i]`).
+    pub group: usize,
+    pub queue: Option<u16>,
+    pub status: ConsumerStatus,
+    pub long_poll: bool,
+    pub processed: u64,
+    pub failed: u64,
+    pub crashes: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProducerView {
+    pub name: String,
+    pub queue: Option<u16>,
+    pub rate_per_s: f64,
+    pub sent: u64,
+}
+
+/// Counters over the whole run, from the events.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Totals {
+    pub events: u64,
+    pub sent: u64,
+    pub deduplicated: u64,
+    pub received: u64,
+    pub deleted: u64,
+    pub redeliveries: u64,
+    pub duplicates: u64,
+    pub empty_receives: u64,
+    pub moved_to_dlq: u64,
+    pub redriven: u64,
+    pub expired: u64,
+    pub throttled: u64,
+    pub api_calls: u64,
+    pub api_errors: u64,
+    pub processing_failures: u64,
+    pub crashes: u64,
+    /// Messages sent while [`MARKS_MAX`] marks were tracked (counted, not drawn).
+    pub untracked: u64,
+    /// Billable requests and their cost so far (from the engine's meter, at sync).
+    pub requests: u64,
+    pub cost_usd: f64,
+}
+
+/// One point of the charts: per queue, CloudWatch's gauges and the running counters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sample {
+    pub t_ms: SimTime,
+    pub queues: Vec<QueueSample>,
+    pub requests: u64,
+    pub cost_usd: f64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QueueSample {
+    /// ApproximateNumberOfMessagesVisible
+    pub visible: u64,
+    /// ApproximateNumberOfMessagesNotVisible
+    pub not_visible: u64,
+    /// ApproximateNumberOfMessagesDelayed
+    pub delayed: u64,
+    /// ApproximateAgeOfOldestMessage, seconds
+    pub age_of_oldest_s: u64,
+    /// Running NumberOfMessagesSent / Received / Deleted and NumberOfEmptyReceives: a chart
+    /// shows their differences between points as a rate.
+    pub sent: u64,
+    pub received: u64,
+    pub deleted: u64,
+    pub empty_receives: u64,
+}
+
+/// The charts' points on a grid of virtual time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Samples {
+    pub every_ms: SimTime,
+    pub next_at_ms: SimTime,
+    pub points: VecDeque<Sample>,
+}
+
+impl Default for Samples {
+    fn default() -> Self {
+        Samples {
+            every_ms: SAMPLE_EVERY_MS_FIRST,
+            next_at_ms: 0,
+            points: VecDeque::new(),
+        }
+    }
+}
+
+impl Samples {
+    /// Drops every other point and doubles the grid step (keeping points on the new grid).
+    fn thin(&mut self) {
+        let every = self.every_ms * 2;
+        self.points.retain(|p| p.t_ms % every == 0);
+        self.every_ms = every;
+        let last = self.points.back().map_or(0, |p| p.t_ms);
+        self.next_at_ms = last + every;
+    }
+
+    /// Per-minute rate of a running counter between consecutive points: (t_ms, per minute).
+    pub fn rate_per_minute(&self, value: impl Fn(&Sample) -> u64) -> Vec<(SimTime, f64)> {
+        let mut out = Vec::with_capacity(self.points.len());
+        let mut prev: Option<(SimTime, u64)> = None;
+        for p in &self.points {
+            let v = value(p);
+            if let Some((t0, v0)) = prev {
+                let dt = p.t_ms.saturating_sub(t0);
+                if dt > 0 {
+                    out.push((p.t_ms, v.saturating_sub(v0) as f64 * 60_000.0 / dt as f64));
+                }
+            }
+            prev = Some((p.t_ms, v));
+        }
+        out
+    }
+}
+
+/// Everything the canvas and the panels draw.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewModel {
+    /// Virtual time of the latest sync, ms.
+    pub now_ms: SimTime,
+    /// How long transients stay on screen and arrivals take, virtual ms.
+    pub transient_ms: SimTime,
+    pub queues: Vec<QueueView>,
+    pub producers: Vec<ProducerView>,
+    pub consumers: Vec<ConsumerView>,
+    /// Marks by serial: iteration order is the order they were first seen.
+    pub marks: BTreeMap<u64, Mark>,
+    pub gone: VecDeque<Gone>,
+    pub flashes: VecDeque<Flash>,
+    pub empty_receives: VecDeque<EmptyReceive>,
+    pub api_log: VecDeque<ApiLogEntry>,
+    pub totals: Totals,
+    pub samples: Samples,
+    /// (queue, message id) → serial.
+    index: BTreeMap<(u16, String), u64>,
+    queue_index: BTreeMap<String, u16>,
+    producer_index: BTreeMap<String, u16>,
+    consumer_index: BTreeMap<String, u16>,
+    next_serial: u64,
+}
+
+impl ViewModel {
+    /// The view of `world` as it is: its queues, actors and the messages already in it.
+    pub fn new(world: &World) -> ViewModel {
+        let mut vm = ViewModel {
+            now_ms: world.now(),
+            transient_ms: TRANSIENT_MS_DEFAULT,
+            queues: Vec::new(),
+            producers: Vec::new(),
+            consumers: Vec::new(),
+            marks: BTreeMap::new(),
+            gone: VecDeque::new(),
+            flashes: VecDeque::new(),
+            empty_receives: VecDeque::new(),
+            api_log: VecDeque::new(),
+            totals: Totals::default(),
+            samples: Samples {
+                next_at_ms: world.now().div_ceil(SAMPLE_EVERY_MS_FIRST) * SAMPLE_EVERY_MS_FIRST,
+                ..Samples::default()
+            },
+            index: BTreeMap::new(),
+            queue_index: BTreeMap::new(),
+            producer_index: BTreeMap::new(),
+            consumer_index: BTreeMap::new(),
+            next_serial: 0,
+        };
+        vm.sync(world);
+        // Messages already in the queues (a scenario may start with some, or the view may
+        // start mid-run): no travel, no known consumer.
+        let now = world.now();
+        for q in world.sqs().queues() {
+            let qi = vm.queue_idx(&q.name);
+            for m in q.messages() {
+                if vm.marks.len() >= MARKS_MAX {
+                    break;
+                }
+                let state = match m.state {
+                    MessageState::Visible => MarkState::Visible {
+                        arrival: Arrival::Sent,
+                    },
+                    MessageState::Delayed { until } => MarkState::Delayed { until_ms: until },
+                    MessageState::InFlight { until } => MarkState::InFlight {
+                        consumer: None,
+                        received_ms: now,
+                        visible_at_ms: until,
+                    },
+                };
+                let group = m
+                    .group_id
+                    .as_deref()
+                    .and_then(|g| vm.queues[qi as usize].group_color(g));
+                let serial = vm.new_mark(qi, m.id.clone(), group, state, Place::Queue(qi), now);
+                if let Some(mark) = vm.marks.get_mut(&serial) {
+                    mark.receive_count = m.receive_count;
+                }
+            }
+        }
+        vm
+    }
+
+    /// Sets how long transients stay on screen, virtual ms (the app: about one real second
+    /// times the speed).
+    pub fn set_transient_ms(&mut self, ms: SimTime) {
+        self.transient_ms = ms.max(1);
+    }
+
+    pub fn queue_by_name(&self, name: &str) -> Option<(u16, &QueueView)> {
+        let &i = self.queue_index.get(name)?;
+        Some((i, &self.queues[i as usize]))
+    }
+
+    /// The mark with this serial, still in a queue or fading.
+    pub fn mark(&self, serial: u64) -> Option<&Mark> {
+        self.marks.get(&serial).or_else(|| {
+            self.gone
+                .iter()
+                .rev()
+                .find(|g| g.mark.serial == serial)
+                .map(|g| &g.mark)
+        })
+    }
+
+    /// The mark of a message id in a queue, if tracked.
+    pub fn mark_of(&self, queue: &str, message_id: &str) -> Option<&Mark> {
+        let &qi = self.queue_index.get(queue)?;
+        let serial = self.index.get(&(qi, message_id.to_string()))?;
+        self.marks.get(serial)
+    }
+
+    /// The next instant the charts want a point at.
+    pub fn next_sample_at(&self) -> SimTime {
+        self.samples.next_at_ms
+    }
+
+    /// Log a call made from outside the simulation (the page's own SetQueueAttributes, a
+    /// redrive button), with its request members for the AWS CLI equivalent.
+    pub fn log_call(
+        &mut self,
+        at_ms: SimTime,
+        operation: &str,
+        queue: Option<&str>,
+        params: serde_json::Value,
+        error: Option<String>,
+    ) {
+        self.totals.api_calls += 1;
+        if error.is_some() {
+            self.totals.api_errors += 1;
+        }
+        push_capped(
+            &mut self.api_log,
+            API_LOG_MAX,
+            ApiLogEntry {
+                at_ms,
+                operation: operation.to_string(),
+                queue: queue.map(str::to_string),
+                actor: None,
+                error,
+                params: Some(params),
+            },
+        );
+    }
+
+    // ─────────────────────────────────────────────────────────────────── the fold
+
+    /// Folds events, in order, into the view.
+    pub fn apply(&mut self, events: &[Event]) {
+        for e in events {
+            self.apply_one(e);
+        }
+    }
+
+    fn apply_one(&mut self, e: &Event) {
+        self.totals.events += 1;
+        let t = e.t;
+        match &e.kind {
+            EventKind::QueueCreated { queue, fifo } => {
+                let qi = self.queue_idx(queue);
+                let q = &mut self.queues[qi as usize];
+                q.fifo = *fifo;
+                q.deleted = false;
+            }
+            EventKind::QueueDeleted { queue } => {
+                let qi = self.queue_idx(queue);
+                self.queues[qi as usize].deleted = true;
+                let serials: Vec<u64> = self
+                    .marks
+                    .values()
+                    .filter(|m| m.queue == qi)
+                    .map(|m| m.serial)
+                    .collect();
+                for s in serials {
+                    self.remove_mark(s, GoneReason::Purged, t);
+                }
+            }
+            EventKind::QueueAttributesChanged { .. } => {}
+            EventKind::MessageSent {
+                queue,
+                message_id,
+                group_id,
+                delayed_until,
+                actor,
+                ..
+            } => {
+                self.totals.sent += 1;
+                let qi = self.queue_idx(queue);
+                let group = group_id
+                    .as_deref()
+                    .and_then(|g| self.queues[qi as usize].group_color(g));
+                if self.marks.len() >= MARKS_MAX {
+                    self.totals.untracked += 1;
+                    return;
+                }
+                let from = actor
+                    .as_deref()
+                    .map_or(Place::Outside, |a| Place::Producer(self.producer_idx(a)));
+                let state = match delayed_until {
+                    Some(until) if *until > t => MarkState::Delayed { until_ms: *until },
+                    _ => MarkState::Visible {
+                        arrival: Arrival::Sent,
+                    },
+                };
+                let serial = self.new_mark(qi, message_id.clone(), group, state, from, t);
+                if let Some(m) = self.marks.get_mut(&serial) {
+                    m.push_life(
+                        t,
+                        LifeKind::Sent {
+                            by: actor.clone(),
+                            delayed_until_ms: *delayed_until,
+                        },
+                    );
+                }
+            }
+            EventKind::MessageDeduplicated { .. } => self.totals.deduplicated += 1,
+            EventKind::MessageVisible {
+                queue,
+                message_id,
+                reason,
+            } => {
+                let arrival = match reason {
+                    VisibleReason::DelayEnded => Arrival::DelayEnded,
+                    VisibleReason::VisibilityTimeoutExpired => Arrival::TimedOut,
+                    VisibleReason::VisibilityTerminated => Arrival::Released,
+                    VisibleReason::UndeletedCopy => Arrival::UndeletedCopy,
+                };
+                let Some(serial) = self.find_or_track(queue, message_id, t) else {
+                    return;
+                };
+                let m = self.marks.get_mut(&serial).expect("tracked");
+                let from = match m.state {
+                    MarkState::InFlight {
+                        consumer: Some(c), ..
+                    } => Place::Consumer(c),
+                    _ => Place::Queue(m.queue),
+                };
+                m.from = from;
+                m.state = MarkState::Visible { arrival };
+                m.since_ms = t;
+                m.push_life(t, LifeKind::Visible(arrival));
+            }
+            EventKind::MessageReceived {
+                queue,
+                message_id,
+                receive_count,
+                receipt_handle,
+                visible_at,
+                duplicate,
+                group_id,
+                actor,
+            } => {
+                self.totals.received += 1;
+                let qi = self.queue_idx(queue);
+                let consumer = actor.as_deref().map(|a| self.consumer_idx(a));
+                let redelivery = *receive_count > 1 && !duplicate;
+                if *duplicate {
+                    self.totals.duplicates += 1;
+                    self.queues[qi as usize].duplicates += 1;
+                }
+                if redelivery {
+                    self.totals.redeliveries += 1;
+                    self.queues[qi as usize].redeliveries += 1;
+                }
+                let serial = self.find_or_track(queue, message_id, t);
+                if let Some(serial) = serial {
+                    let group = group_id
+                        .as_deref()
+                        .and_then(|g| self.queues[qi as usize].group_color(g));
+                    let m = self.marks.get_mut(&serial).expect("tracked");
+                    if m.group.is_none() {
+                        m.group = group;
+                    }
+                    m.from = Place::Queue(qi);
+                    m.state = MarkState::InFlight {
+                        consumer,
+                        received_ms: t,
+                        visible_at_ms: *visible_at,
+                    };
+                    m.since_ms = t;
+                    m.receive_count = *receive_count;
+                    m.duplicate = *duplicate;
+                    m.push_life(
+                        t,
+                        LifeKind::Received {
+                            by: actor.clone(),
+                            receive_count: *receive_count,
+                            receipt_handle: receipt_handle.clone(),
+                            visible_at_ms: *visible_at,
+                            duplicate: *duplicate,
+                        },
+                    );
+                }
+                if *duplicate || redelivery {
+                    let kind = if *duplicate {
+                        FlashKind::Duplicate
+                    } else {
+                        FlashKind::Redelivery
+                    };
+                    push_capped(
+                        &mut self.flashes,
+                        FLASHES_MAX,
+                        Flash {
+                            at_ms: t,
+                            kind,
+                            queue: qi,
+                            consumer,
+                            serial,
+                        },
+                    );
+                }
+            }
+            EventKind::MessageDeleted {
+                queue,
+                message_id,
+                actor,
+            } => {
+                self.totals.deleted += 1;
+                if let Some(serial) = self.find(queue, message_id) {
+                    if let Some(m) = self.marks.get_mut(&serial) {
+                        m.push_life(t, LifeKind::Deleted { by: actor.clone() });
+                    }
+                    self.remove_mark(serial, GoneReason::Deleted, t);
+                }
+            }
+            EventKind::VisibilityChanged {
+                queue,
+                message_id,
+                visible_at,
+                ..
+            } => {
+                if let Some(serial) = self.find(queue, message_id) {
+                    let m = self.marks.get_mut(&serial).expect("indexed");
+                    if let MarkState::InFlight { consumer, .. } = m.state {
+                        // The ring restarts: a heartbeat gives the consumer a fresh timeout.
+                        m.state = MarkState::InFlight {
+                            consumer,
+                            received_ms: t,
+                            visible_at_ms: *visible_at,
+                        };
+                    }
+                    m.push_life(
+                        t,
+                        LifeKind::VisibilityChanged {
+                            visible_at_ms: *visible_at,
+                        },
+                    );
+                }
+            }
+            EventKind::MessageMovedToDeadLetterQueue {
+                queue,
+                dead_letter_queue,
+                message_id,
+                receive_count,
+            } => {
+                self.totals.moved_to_dlq += 1;
+                let src = self.queue_idx(queue);
+                let dlq = self.queue_idx(dead_letter_queue);
+                if let Some(serial) = self.find(queue, message_id) {
+                    self.index.remove(&(src, message_id.clone()));
+                    self.index.insert((dlq, message_id.clone()), serial);
+                    let m = self.marks.get_mut(&serial).expect("indexed");
+                    m.queue = dlq;
+                    m.from = Place::Queue(src);
+                    m.state = MarkState::Visible {
+                        arrival: Arrival::DeadLettered,
+                    };
+                    m.since_ms = t;
+                    m.receive_count = *receive_count;
+                    // Colours are per queue: the DLQ gives the group its own.
+                    m.group = None;
+                    m.push_life(
+                        t,
+                        LifeKind::MovedToDeadLetterQueue {
+                            dead_letter_queue: dead_letter_queue.clone(),
+                            receive_count: *receive_count,
+                        },
+                    );
+                }
+            }
+            EventKind::MessageExpired { queue, message_id } => {
+                self.totals.expired += 1;
+                if let Some(serial) = self.find(queue, message_id) {
+                    if let Some(m) = self.marks.get_mut(&serial) {
+                        m.push_life(t, LifeKind::Expired);
+                    }
+                    self.remove_mark(serial, GoneReason::Expired, t);
+                }
+            }
+            EventKind::QueuePurged { queue, .. } => {
+                let Some(&qi) = self.queue_index.get(queue) else {
+                    return;
+                };
+                let serials: Vec<u64> = self
+                    .marks
+                    .values()
+                    .filter(|m| m.queue == qi)
+                    .map(|m| m.serial)
+                    .collect();
+                for s in serials {
+                    if let Some(m) = self.marks.get_mut(&s) {
+                        m.push_life(t, LifeKind::Purged);
+                    }
+                    self.remove_mark(s, GoneReason::Purged, t);
+                }
+            }
+            EventKind::MessageRedriven {
+                source,
+                destination,
+                message_id,
+                new_message_id,
+            } => {
+                self.totals.redriven += 1;
+                let src = self.queue_idx(source);
+                let dst = self.queue_idx(destination);
+                if let Some(serial) = self.find(source, message_id) {
+                    self.index.remove(&(src, message_id.clone()));
+                    self.index.insert((dst, new_message_id.clone()), serial);
+                    let m = self.marks.get_mut(&serial).expect("indexed");
+                    m.push_life(
+                        t,
+                        LifeKind::Redriven {
+                            destination: destination.clone(),
+                            new_message_id: new_message_id.clone(),
+                        },
+                    );
+                    m.queue = dst;
+                    m.message_id = new_message_id.clone();
+                    m.from = Place::Queue(src);
+                    m.state = MarkState::Visible {
+                        arrival: Arrival::Redriven,
+                    };
+                    m.since_ms = t;
+                    m.receive_count = 0;
+                    m.duplicate = false;
+                    m.group = None;
+                }
+            }
+            EventKind::MessageMoveTaskEnded { .. } => {}
+            EventKind::EmptyReceive {
+                queue,
+                long_poll,
+                actor,
+            } => {
+                self.totals.empty_receives += 1;
+                let qi = self.queue_idx(queue);
+                let consumer = actor.as_deref().map(|a| self.consumer_idx(a));
+                push_capped(
+                    &mut self.empty_receives,
+                    EMPTY_RECEIVES_MAX,
+                    EmptyReceive {
+                        at_ms: t,
+                        queue: qi,
+                        consumer,
+                        long_poll: *long_poll,
+                    },
+                );
+            }
+            EventKind::Throttled { .. } => self.totals.throttled += 1,
+            EventKind::ApiCall {
+                operation,
+                queue,
+                actor,
+                error,
+            } => {
+                self.totals.api_calls += 1;
+                if error.is_some() {
+                    self.totals.api_errors += 1;
+                }
+                push_capped(
+                    &mut self.api_log,
+                    API_LOG_MAX,
+                    ApiLogEntry {
+                        at_ms: t,
+                        operation: operation.clone(),
+                        queue: queue.clone(),
+                        actor: actor.clone(),
+                        error: error.clone(),
+                        params: None,
+                    },
+                );
+            }
+            EventKind::MessageProcessed {
+                queue,
+                message_id,
+                actor,
+                ok,
+            } => {
+                if !ok {
+                    self.totals.processing_failures += 1;
+                }
+                if let Some(serial) = self.find(queue, message_id) {
+                    let m = self.marks.get_mut(&serial).expect("indexed");
+                    m.push_life(
+                        t,
+                        LifeKind::Processed {
+                            by: actor.clone(),
+                            ok: *ok,
+                        },
+                    );
+                }
+            }
+            EventKind::ConsumerCrashed { actor, .. } => {
+                self.totals.crashes += 1;
+                let c = self.consumer_idx(actor);
+                self.consumers[c as usize].status = ConsumerStatus::Down;
+            }
+            EventKind::ConsumerRestarted { actor } => {
+                let c = self.consumer_idx(actor);
+                self.consumers[c as usize].status = ConsumerStatus::Polling;
+            }
+        }
+    }
+
+    fn queue_idx(&mut self, name: &str) -> u16 {
+        if let Some(&i) = self.queue_index.get(name) {
+            return i;
+        }
+        let i = self.queues.len() as u16;
+        self.queues.push(QueueView::new(name));
+        self.queue_index.insert(name.to_string(), i);
+        i
+    }
+
+    fn consumer_idx(&mut self, name: &str) -> u16 {
+        if let Some(&i) = self.consumer_index.get(name) {
+            return i;
+        }
+        let i = self.consumers.len() as u16;
+        self.consumers.push(ConsumerView {
+            name: name.to_string(),
+            group: 0,
+            queue: None,
+            status: ConsumerStatus::Polling,
+            long_poll: false,
+            processed: 0,
+            failed: 0,
+            crashes: 0,
+        });
+        self.consumer_index.insert(name.to_string(), i);
+        i
+    }
+
+    fn producer_idx(&mut self, name: &str) -> u16 {
+        if let Some(&i) = self.producer_index.get(name) {
+            return i;
+        }
+        let i = self.producers.len() as u16;
+        self.producers.push(ProducerView {
+            name: name.to_string(),
+            queue: None,
+            rate_per_s: 0.0,
+            sent: 0,
+        });
+        self.producer_index.insert(name.to_string(), i);
+        i
+    }
+
+    fn find(&self, queue: &str, message_id: &str) -> Option<u64> {
+        let &qi = self.queue_index.get(queue)?;
+        self.index.get(&(qi, message_id.to_string())).copied()
+    }
+
+    /// The mark of a message, or a new one if there is room (a message sent while the view
+    /// was full, seen again later).
+    fn find_or_track(&mut self, queue: &str, message_id: &str, t: SimTime) -> Option<u64> {
+        if let Some(s) = self.find(queue, message_id) {
+            return Some(s);
+        }
+        if self.marks.len() >= MARKS_MAX {
+            return None;
+        }
+        let qi = self.queue_idx(queue);
+        let state = MarkState::Visible {
+            arrival: Arrival::Sent,
+        };
+        Some(self.new_mark(qi, message_id.to_string(), None, state, Place::Queue(qi), t))
+    }
+
+    fn new_mark(
+        &mut self,
+        queue: u16,
+        message_id: String,
+        group: Option<u16>,
+        state: MarkState,
+        from: Place,
+        t: SimTime,
+    ) -> u64 {
+        let serial = self.next_serial;
+        self.next_serial += 1;
+        self.index.insert((queue, message_id.clone()), serial);
+        self.marks.insert(
+            serial,
+            Mark {
+                serial,
+                queue,
+                message_id,
+                group,
+                state,
+                from,
+                since_ms: t,
+                receive_count: 0,
+                duplicate: false,
+                life: Vec::new(),
+                life_dropped: 0,
+            },
+        );
+        serial
+    }
+
+    fn remove_mark(&mut self, serial: u64, reason: GoneReason, t: SimTime) {
+        let Some(mark) = self.marks.remove(&serial) else {
+            return;
+        };
+        self.index.remove(&(mark.queue, mark.message_id.clone()));
+        push_capped(
+            &mut self.gone,
+            GONE_MAX,
+            Gone {
+                mark,
+                reason,
+                at_ms: t,
+            },
+        );
+    }
+
+    // ─────────────────────────────────────────────────────────────── from the engine
+
+    /// Copies what the engine counts itself (queue depths and totals, locked groups, actors,
+    /// cost) and forgets transients older than [`ViewModel::transient_ms`].
+    pub fn sync(&mut self, world: &World) {
+        let now = world.now();
+        self.now_ms = now;
+        let sqs = world.sqs();
+        for q in sqs.queues() {
+            let qi = self.queue_idx(&q.name) as usize;
+            let dlq = q
+                .attrs
+                .redrive_policy
+                .as_ref()
+                .and_then(|p| name_from_arn(&p.dead_letter_target_arn))
+                .map(str::to_string);
+            let dlq = dlq.map(|name| self.queue_idx(&name));
+            let v = &mut self.queues[qi];
+            v.fifo = q.fifo();
+            v.deleted = false;
+            v.dead_letter_queue = dlq;
+            v.visibility_timeout_s = q.attrs.visibility_timeout;
+            v.receive_wait_time_s = q.attrs.receive_message_wait_time_seconds;
+            v.max_receive_count = q.attrs.redrive_policy.as_ref().map(|p| p.max_receive_count);
+            v.visible = q.visible_count();
+            v.in_flight = q.in_flight_count();
+            v.delayed = q.delayed_count();
+            v.sent = q.totals.sent;
+            v.received = q.totals.received;
+            v.deleted_messages = q.totals.deleted;
+            v.moved_to_dlq = q.totals.moved_to_dlq;
+            v.expired = q.totals.expired;
+            v.empty_receives = q.totals.empty_receives;
+            v.duplicates = q.totals.duplicates_delivered;
+            // Locked groups: a group with a message in flight (FIFO). The scan stops once it
+            // has seen every in-flight message.
+            for g in &mut v.groups {
+                g.locked = false;
+            }
+            if v.fifo && v.in_flight > 0 {
+                let mut seen = 0;
+                for m in q.messages().take(GROUP_SCAN_MAX) {
+                    if let MessageState::InFlight { .. } = m.state {
+                        seen += 1;
+                        if let Some(g) = &m.group_id {
+                            if let Some(c) = v.group_color(g) {
+                                v.groups[c as usize].locked = true;
+                            }
+                        }
+                        if seen >= v.in_flight {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let dlqs: Vec<u16> = self
+            .queues
+            .iter()
+            .filter_map(|q| q.dead_letter_queue)
+            .collect();
+        for q in &mut self.queues {
+            q.is_dead_letter_queue = false;
+        }
+        for d in dlqs {
+            self.queues[d as usize].is_dead_letter_queue = true;
+        }
+        let actors = world.actors();
+        for p in &actors.producers {
+            let qi = self.queue_index.get(&p.spec.queue).copied();
+            let pi = self.producer_idx(&p.spec.name) as usize;
+            let v = &mut self.producers[pi];
+            v.queue = qi;
+            v.rate_per_s = p.spec.rate_per_s;
+            v.sent = p.sent;
+        }
+        for c in &actors.consumers {
+            let spec = &actors.consumer_specs[c.spec];
+            let qi = self.queue_index.get(&spec.queue).copied();
+            let long_poll = match spec.wait_time_s {
+                Some(w) => w > 0,
+                None => qi.is_some_and(|q| self.queues[q as usize].receive_wait_time_s > 0),
+            };
+            let ci = self.consumer_idx(&c.name) as usize;
+            let v = &mut self.consumers[ci];
+            v.group = c.spec;
+            v.queue = qi;
+            v.long_poll = long_poll;
+            v.status = match c.state {
+                ConsumerState::Polling => ConsumerStatus::Polling,
+                ConsumerState::Processing => ConsumerStatus::Processing,
+                ConsumerState::Down => ConsumerStatus::Down,
+                ConsumerState::Stopped => ConsumerStatus::Stopped,
+            };
+            v.processed = c.processed;
+            v.failed = c.failed;
+            v.crashes = c.crashes;
+        }
+        let cost = sqs.cost();
+        self.totals.requests = cost.requests();
+        self.totals.cost_usd = cost.usd();
+        self.prune(now);
+    }
+
+    /// Forgets transients that have faded by `now`.
+    fn prune(&mut self, now: SimTime) {
+        let keep = self.transient_ms;
+        let fresh = |at: SimTime| now.saturating_sub(at) <= keep;
+        while self.gone.front().is_some_and(|g| !fresh(g.at_ms)) {
+            self.gone.pop_front();
+        }
+        while self.flashes.front().is_some_and(|f| !fresh(f.at_ms)) {
+            self.flashes.pop_front();
+        }
+        while self.empty_receives.front().is_some_and(|e| !fresh(e.at_ms)) {
+            self.empty_receives.pop_front();
+        }
+    }
+
+    /// Records one point of the charts at the world's current time (the driver advances the
+    /// world to [`ViewModel::next_sample_at`] first).
+    pub fn sample(&mut self, world: &World) {
+        let now = world.now();
+        let sqs = world.sqs();
+        let mut queues = vec![QueueSample::default(); self.queues.len()];
+        for q in sqs.queues() {
+            let qi = self.queue_idx(&q.name) as usize;
+            if queues.len() <= qi {
+                queues.resize(qi + 1, QueueSample::default());
+            }
+            queues[qi] = QueueSample {
+                visible: q.visible_count() as u64,
+                not_visible: q.in_flight_count() as u64,
+                delayed: q.delayed_count() as u64,
+                age_of_oldest_s: q.age_of_oldest_s(now),
+                sent: q.totals.sent,
+                received: q.totals.received,
+                deleted: q.totals.deleted,
+                empty_receives: q.totals.empty_receives,
+            };
+        }
+        let cost = sqs.cost();
+        self.samples.points.push_back(Sample {
+            t_ms: now,
+            queues,
+            requests: cost.requests(),
+            cost_usd: cost.usd(),
+        });
+        self.samples.next_at_ms = (now / self.samples.every_ms + 1) * self.samples.every_ms;
+        if self.samples.points.len() > SAMPLES_MAX {
+            self.samples.thin();
+        }
+    }
+}
+
+fn push_capped<T>(buf: &mut VecDeque<T>, max: usize, item: T) {
+    if buf.len() >= max {
+        buf.pop_front();
+    }
+    buf.push_back(item);
+}

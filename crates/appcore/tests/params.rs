@@ -1,0 +1,131 @@
+//! The parameter panel's ranges are AWS's (and the engine's), and each has a help sentence.
+
+use mqlab_appcore::i18n::{self, Lang};
+use mqlab_appcore::params::{self, check_queue_attribute};
+use mqlab_engine::sqs::attributes::QueueAttributes;
+
+#[test]
+fn queue_params_have_the_ranges_of_the_facts_file() {
+    let expect = [
+        ("DelaySeconds", 0, 900, 0, "s"),
+        ("MaximumMessageSize", 1_024, 1_048_576, 1_048_576, "bytes"),
+        ("MessageRetentionPeriod", 60, 1_209_600, 345_600, "s"),
+        ("ReceiveMessageWaitTimeSeconds", 0, 20, 0, "s"),
+        ("VisibilityTimeout", 0, 43_200, 30, "s"),
+    ];
+    let got: Vec<_> = params::queue_params()
+        .iter()
+        .map(|p| (p.attribute, p.min, p.max, p.default, p.unit))
+        .collect();
+    assert_eq!(got, expect);
+    assert!(params::queue_params().iter().all(|p| !p.fifo_only));
+    assert!(params::queue_param("VisibilityTimeout").is_some());
+    assert!(params::queue_param("Nope").is_none());
+}
+
+#[test]
+fn defaults_agree_with_a_new_queue_in_the_engine() {
+    for fifo in [false, true] {
+        let attrs = QueueAttributes::defaults(fifo);
+        for p in params::queue_params() {
+            assert_eq!(
+                attrs.render(p.attribute),
+                Some(p.default.to_string()),
+                "{}",
+                p.attribute
+            );
+        }
+    }
+    let fifo = QueueAttributes::defaults(true);
+    for c in params::queue_choices() {
+        assert!(c.fifo_only);
+        assert_eq!(
+            fifo.render(c.attribute).as_deref(),
+            Some(c.default),
+            "{}",
+            c.attribute
+        );
+        assert!(c.options.contains(&c.default));
+    }
+}
+
+#[test]
+fn the_engine_accepts_each_range_end_and_refuses_one_past_it() {
+    for p in params::queue_params() {
+        for v in [p.min, p.max, p.default] {
+            assert!(
+                check_queue_attribute(p.attribute, &v.to_string(), false).is_ok(),
+                "{} {v}",
+                p.attribute
+            );
+        }
+        let e = check_queue_attribute(p.attribute, &(p.max + 1).to_string(), false).unwrap_err();
+        assert_eq!(e.code, "InvalidAttributeValue");
+        assert!(e.message.contains(p.attribute), "{e:?}");
+        if p.min > 0 {
+            assert!(check_queue_attribute(p.attribute, &(p.min - 1).to_string(), false).is_err());
+        }
+        assert!(check_queue_attribute(p.attribute, "abc", false).is_err());
+    }
+}
+
+#[test]
+fn fifo_choices_are_checked_as_aws_checks_them() {
+    for c in params::queue_choices() {
+        for o in c.options {
+            // perMessageGroupId alone needs DeduplicationScope=messageGroup (facts §1.2).
+            let ok = check_queue_attribute(c.attribute, o, true);
+            assert_eq!(ok.is_ok(), *o != "perMessageGroupId", "{} {o}", c.attribute);
+        }
+        assert!(check_queue_attribute(c.attribute, "maybe", true).is_err());
+    }
+}
+
+#[test]
+fn actor_params_have_labels_help_and_sane_ranges() {
+    for p in params::consumer_params()
+        .iter()
+        .chain(params::producer_params())
+    {
+        assert!(i18n::has(p.key), "{} has no label", p.key);
+        assert!(p.min < p.max && p.step > 0.0, "{}", p.key);
+        for lang in Lang::ALL {
+            assert!(!params::help(p.key, lang).is_empty(), "{} {lang:?}", p.key);
+        }
+    }
+    let max_messages = params::consumer_params()
+        .iter()
+        .find(|p| p.field == "max_messages")
+        .unwrap();
+    assert_eq!((max_messages.min, max_messages.max), (1.0, 10.0));
+    let wait = params::consumer_params()
+        .iter()
+        .find(|p| p.field == "wait_time_s")
+        .unwrap();
+    assert_eq!(wait.max, 20.0);
+}
+
+#[test]
+fn every_attribute_has_help_in_both_languages() {
+    let names = params::queue_params()
+        .iter()
+        .map(|p| p.attribute)
+        .chain(params::queue_choices().iter().map(|c| c.attribute))
+        .chain([
+            "RedrivePolicy",
+            "maxReceiveCount",
+            "consumer.heartbeat",
+            "producer.burst",
+        ]);
+    for name in names {
+        let (en, ko) = (params::help(name, Lang::En), params::help(name, Lang::Ko));
+        assert!(en.ends_with('.') && !en.is_empty(), "{name}: {en}");
+        assert!(ko.ends_with('.') && ko != en, "{name}: {ko}");
+        assert!(
+            !en.contains("  ") && !ko.contains("  "),
+            "{name}: doubled space"
+        );
+    }
+    assert_eq!(params::help("Nope", Lang::En), "");
+    assert_eq!(params::MAX_RECEIVE_COUNT_RANGE, (1, 1_000));
+}

@@ -1,0 +1,168 @@
+//! The few browser services the page uses, each behind a function that fails quietly (a
+//! private window may refuse storage; a test page may have no `location.hash`).
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+pub fn media_matches(query: &str) -> bool {
+    window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+pub fn prefers_dark() -> bool {
+    media_matches("(prefers-color-scheme: dark)")
+}
+
+pub fn prefers_reduced_motion() -> bool {
+    media_matches("(prefers-reduced-motion: reduce)")
+}
+
+/// The browser's preferred language tag, e.g. `ko-KR`.
+pub fn browser_language() -> Option<String> {
+    window()?.navigator().language()
+}
+
+pub fn storage_get(key: &str) -> Option<String> {
+    window()?.local_storage().ok()??.get_item(key).ok()?
+}
+
+pub fn storage_set(key: &str, value: &str) {
+    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// The URL fragment, with its `#`.
+pub fn location_hash() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the URL fragment without navigating or adding a history entry.
+pub fn replace_hash(fragment: &str) {
+    let Some(w) = window() else { return };
+    let Ok(history) = w.history() else { return };
+    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(fragment));
+}
+
+/// The page's own URL with `fragment`.
+pub fn url_with_hash(fragment: &str) -> String {
+    let Some(w) = window() else {
+        return fragment.to_string();
+    };
+    let loc = w.location();
+    let base = loc.href().unwrap_or_default();
+    let base = base.split('#').next().unwrap_or_default().to_string();
+    format!("{base}{fragment}")
+}
+
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(w) = window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// Saves `text` as a file named `name` (a download of a same-origin blob URL).
+pub fn download(name: &str, text: &str, mime: &str) {
+    let Some(doc) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = doc
+        .create_element("a")
+        .map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Sets an attribute on `<html>` (theme, language), or removes it when `value` is None.
+pub fn set_root_attribute(name: &str, value: Option<&str>) {
+    let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match value {
+        Some(v) => el.set_attribute(name, v),
+        None => el.remove_attribute(name),
+    };
+}
+
+/// A `keydown` listener on the document, removed when the handle is dropped.
+pub struct KeyListener {
+    closure: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
+}
+
+impl KeyListener {
+    pub fn new(f: impl FnMut(web_sys::KeyboardEvent) + 'static) -> Option<KeyListener> {
+        let doc = window()?.document()?;
+        let closure = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(f);
+        doc.add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref())
+            .ok()?;
+        Some(KeyListener { closure })
+    }
+}
+
+impl Drop for KeyListener {
+    fn drop(&mut self) {
+        if let Some(doc) = window().and_then(|w| w.document()) {
+            let _ = doc.remove_event_listener_with_callback(
+                "keydown",
+                self.closure.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
+
+/// Shows a banner when the program panics, written straight into the DOM: after a panic the
+/// app cannot render anything. Its button reloads the page, which restores the autosave.
+pub fn install_panic_hook(title: &'static str, action: &'static str) {
+    std::panic::set_hook(Box::new(move |info| {
+        web_sys::console::error_1(&JsValue::from_str(&info.to_string()));
+        let Some(doc) = window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(body) = doc.body() else { return };
+        if doc.get_element_by_id("panic-banner").is_some() {
+            return;
+        }
+        let Ok(div) = doc.create_element("div") else {
+            return;
+        };
+        div.set_id("panic-banner");
+        div.set_class_name("banner error panic");
+        let _ = div.set_attribute("role", "alert");
+        let _ = div.set_attribute("data-testid", "panic-banner");
+        let p = doc.create_element("strong").ok();
+        if let Some(p) = &p {
+            p.set_text_content(Some(title));
+            let _ = div.append_child(p);
+        }
+        if let Ok(b) = doc.create_element("button") {
+            b.set_text_content(Some(action));
+            let _ = b.set_attribute("type", "button");
+            let _ = b.set_attribute("onclick", "location.reload()");
+            let _ = div.append_child(&b);
+        }
+        let _ = body.insert_before(&div, body.first_child().as_ref());
+    }));
+}

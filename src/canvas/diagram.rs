@@ -1,0 +1,726 @@
+//! The diagram renderer. Every frame it lays the view model out, moves each mark a little
+//! towards its place (so a message visibly travels producer → queue → consumer), and draws:
+//! queues with their waiting messages, consumers with the messages they hold (each ringed by
+//! its visibility countdown), fading marks that just left, flashes for duplicate deliveries
+//! and redeliveries, and "∅" for polls that came back empty.
+//!
+//! Thousands of marks stay cheap: marks are drawn in one path per colour, at most
+//! [`MARKS_DRAWN_MAX`] of them (the rest are counted as "+N more"), and nothing is allocated
+//! per mark beyond two reused position maps.
+
+use super::layout::{layout, Layout, Rect};
+use super::palette::{palette, Palette};
+use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::view::{ConsumerStatus, FlashKind, GoneReason, MarkState, Place, ViewModel};
+use std::collections::HashMap;
+use std::f64::consts::{FRAC_PI_2, TAU};
+use web_sys::CanvasRenderingContext2d;
+
+/// Marks drawn one by one per frame; beyond this they are counted.
+pub const MARKS_DRAWN_MAX: usize = 5_000;
+/// Fading marks drawn per frame.
+pub const GONE_DRAWN_MAX: usize = 400;
+/// How quickly a mark closes the distance to its place: the time constant of the easing, real
+/// ms (about 95% of the way in three of these).
+pub const EASE_TAU_MS: f64 = 110.0;
+/// Distance between the messages a consumer holds, px (a mark and its ring).
+const HELD_STEP_PX: f64 = 12.0;
+
+/// Where the `k`-th message a consumer holds is drawn: rows from the right half of its box.
+fn held_slot(rect: &Rect, k: usize) -> (f64, f64) {
+    let per_row = ((rect.w * 0.45 / HELD_STEP_PX) as usize).max(1);
+    let rows_fit = ((rect.h - 4.0) / HELD_STEP_PX).max(1.0) as usize;
+    let (col, row) = (k % per_row, (k / per_row) % rows_fit);
+    let y0 = rect.y + rect.h / 2.0 - (rows_fit as f64 - 1.0) * HELD_STEP_PX / 2.0;
+    (
+        rect.x + rect.w - 9.0 - col as f64 * HELD_STEP_PX,
+        y0 + row as f64 * HELD_STEP_PX,
+    )
+}
+
+/// What a click hit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hit {
+    Message(u64),
+    Queue(u16),
+}
+
+pub struct DrawOptions {
+    pub dark: bool,
+    pub reduced_motion: bool,
+    /// Paused: marks go straight to their places (nothing would finish their journey).
+    pub settle: bool,
+    pub lang: Lang,
+    /// Real time since the previous draw, ms (drives the easing).
+    pub real_dt_ms: f64,
+    pub selected: Option<Hit>,
+}
+
+#[derive(Default)]
+pub struct Renderer {
+    positions: HashMap<u64, (f64, f64)>,
+    next: HashMap<u64, (f64, f64)>,
+    hits: Vec<(u64, f64, f64)>,
+    layout: Option<Layout>,
+    /// Marks drawn in the last frame (for tests and the benchmark).
+    pub drawn: usize,
+}
+
+/// One batch of marks of one colour and style.
+struct Batch {
+    color: &'static str,
+    hollow: bool,
+    points: Vec<(f64, f64, f64)>,
+}
+
+impl Renderer {
+    pub fn new() -> Renderer {
+        Renderer::default()
+    }
+
+    /// What is under (x, y), in CSS pixels of the canvas: the nearest drawn mark within a few
+    /// pixels, else a queue.
+    pub fn hit(&self, x: f64, y: f64) -> Option<Hit> {
+        let mut best: Option<(f64, u64)> = None;
+        for &(serial, mx, my) in &self.hits {
+            let d = (mx - x).powi(2) + (my - y).powi(2);
+            if d <= 64.0 && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, serial));
+            }
+        }
+        if let Some((_, serial)) = best {
+            return Some(Hit::Message(serial));
+        }
+        let layout = self.layout.as_ref()?;
+        layout
+            .queues
+            .iter()
+            .flatten()
+            .find(|q| q.rect.contains(x, y))
+            .map(|q| Hit::Queue(q.index))
+    }
+
+    /// Where the first mark was drawn in the last frame.
+    pub fn first_mark(&self) -> Option<(f64, f64)> {
+        self.hits.first().map(|&(_, x, y)| (x, y))
+    }
+
+    pub fn layout(&self) -> Option<&Layout> {
+        self.layout.as_ref()
+    }
+
+    pub fn draw(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        vm: &ViewModel,
+        width: f64,
+        height: f64,
+        opts: &DrawOptions,
+    ) {
+        let p = palette(opts.dark);
+        ctx.set_fill_style_str(p.bg);
+        ctx.fill_rect(0.0, 0.0, width, height);
+
+        let mut waiting = vec![0usize; vm.queues.len()];
+        for m in vm.marks.values() {
+            if !matches!(m.state, MarkState::InFlight { .. }) {
+                waiting[m.queue as usize] += 1;
+            }
+        }
+        let lay = layout(vm, width, height, &waiting);
+        draw_links(ctx, vm, &lay, p);
+        for (qi, qb) in lay.queues.iter().enumerate() {
+            if let Some(qb) = qb {
+                draw_queue(ctx, vm, qi, qb, p, opts.lang);
+            }
+        }
+        for (pi, r) in lay.producers.iter().enumerate() {
+            let pv = &vm.producers[pi];
+            box_with_text(
+                ctx,
+                r,
+                p.panel,
+                p.line,
+                p,
+                &pv.name,
+                Some(&format!("{}/s", trim_num(pv.rate_per_s))),
+            );
+        }
+        for (ci, r) in lay.consumers.iter().enumerate() {
+            if let Some(r) = r {
+                draw_consumer(ctx, vm, ci, r, p);
+            }
+        }
+        if lay.consumers_hidden > 0 {
+            if let Some(Some(last)) = lay.consumers.iter().rev().find(|r| r.is_some()) {
+                label(ctx, p.muted, "11px sans-serif", "left");
+                let _ = ctx.fill_text(
+                    &format!("+{}", lay.consumers_hidden),
+                    last.x,
+                    (last.y + last.h + 11.0).min(height - 2.0),
+                );
+            }
+        }
+
+        self.draw_marks(ctx, vm, &lay, p, opts);
+        self.draw_transients(ctx, vm, &lay, p);
+        self.layout = Some(lay);
+    }
+
+    fn draw_marks(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        vm: &ViewModel,
+        lay: &Layout,
+        p: &Palette,
+        opts: &DrawOptions,
+    ) {
+        let snap = opts.reduced_motion || opts.settle;
+        let ease = if snap {
+            1.0
+        } else {
+            1.0 - (-opts.real_dt_ms.max(0.0) / EASE_TAU_MS).exp()
+        };
+        let mut slot_used: Vec<Vec<usize>> = lay
+            .queues
+            .iter()
+            .map(|q| vec![0; q.as_ref().map_or(1, |q| q.lanes.len().max(1))])
+            .collect();
+        let mut held = vec![0usize; vm.consumers.len()];
+        let mut strip = vec![0usize; vm.queues.len()];
+        let mut batches: Vec<Batch> = Vec::new();
+        let mut rings: Vec<(f64, f64, f64, f32)> = Vec::new();
+        let mut shown_waiting = vec![0usize; vm.queues.len()];
+        self.next.clear();
+        self.hits.clear();
+        let mut selected_at: Option<(f64, f64, f64)> = None;
+
+        for m in vm.marks.values() {
+            if self.hits.len() >= MARKS_DRAWN_MAX {
+                break;
+            }
+            let qi = m.queue as usize;
+            let Some(Some(qb)) = lay.queues.get(qi) else {
+                continue;
+            };
+            let mark_r = (qb.cell * 0.36).max(1.4);
+            let (target, r) = match m.state {
+                MarkState::InFlight {
+                    consumer: Some(c), ..
+                } if lay.consumers.get(c as usize).is_some_and(Option::is_some) => {
+                    let rect = lay.consumers[c as usize].expect("checked");
+                    let k = held[c as usize];
+                    held[c as usize] += 1;
+                    (held_slot(&rect, k), 3.2)
+                }
+                MarkState::InFlight { .. } => {
+                    // Held by someone not drawn: along the queue's right edge.
+                    let k = strip[qi];
+                    strip[qi] += 1;
+                    let x = qb.rect.x + qb.rect.w - 4.0 - (k / 20) as f64 * 6.0;
+                    let y = qb.grid.y + (k % 20) as f64 * (qb.grid.h / 20.0);
+                    ((x, y), 2.4)
+                }
+                _ => {
+                    let lane = qb.lane_of(m.group);
+                    let li = lane.unwrap_or(0).min(slot_used[qi].len() - 1);
+                    let i = slot_used[qi][li];
+                    slot_used[qi][li] += 1;
+                    match qb.slot(lane, i) {
+                        Some(pos) => {
+                            shown_waiting[qi] += 1;
+                            (pos, mark_r)
+                        }
+                        None => continue,
+                    }
+                }
+            };
+            let start = self
+                .positions
+                .get(&m.serial)
+                .copied()
+                .unwrap_or_else(|| origin(m.from, lay, target));
+            let pos = if snap {
+                target
+            } else {
+                (
+                    start.0 + (target.0 - start.0) * ease,
+                    start.1 + (target.1 - start.1) * ease,
+                )
+            };
+            self.next.insert(m.serial, pos);
+            self.hits.push((m.serial, pos.0, pos.1));
+            let color = match m.group {
+                Some(g) => p.group(g),
+                None if vm.queues[qi].is_dead_letter_queue => p.dead,
+                None if m.receive_count >= 2 => p.retried,
+                None => p.message,
+            };
+            let hollow = matches!(m.state, MarkState::Delayed { .. });
+            push_point(&mut batches, color, hollow, (pos.0, pos.1, r));
+            if let MarkState::InFlight { .. } = m.state {
+                if let mqlab_appcore::view::Visual::InFlight { remaining, .. } =
+                    m.visual(vm.now_ms, vm.transient_ms)
+                {
+                    rings.push((pos.0, pos.1, r + 2.4, remaining));
+                }
+            }
+            if opts.selected == Some(Hit::Message(m.serial)) {
+                selected_at = Some((pos.0, pos.1, r));
+            }
+        }
+        self.drawn = self.hits.len();
+
+        for b in &batches {
+            ctx.begin_path();
+            for &(x, y, r) in &b.points {
+                ctx.move_to(x + r, y);
+                let _ = ctx.arc(x, y, r, 0.0, TAU);
+            }
+            if b.hollow {
+                ctx.set_line_width(1.2);
+                ctx.set_stroke_style_str(b.color);
+                ctx.stroke();
+            } else {
+                ctx.set_fill_style_str(b.color);
+                ctx.fill();
+            }
+        }
+        // Visibility countdown rings, coloured as time runs out.
+        ctx.set_line_width(1.6);
+        for (limit, color) in [(0.5f32, p.ok), (0.2, p.warn), (0.0, p.danger)] {
+            ctx.begin_path();
+            let mut any = false;
+            for &(x, y, r, remaining) in &rings {
+                let band = if remaining > 0.5 {
+                    0.5
+                } else if remaining > 0.2 {
+                    0.2
+                } else {
+                    0.0
+                };
+                if band != limit || remaining <= 0.0 {
+                    continue;
+                }
+                any = true;
+                let start = -FRAC_PI_2;
+                ctx.move_to(x + r * start.cos(), y + r * start.sin());
+                let _ = ctx.arc(x, y, r, start, start + TAU * remaining as f64);
+            }
+            if any {
+                ctx.set_stroke_style_str(color);
+                ctx.stroke();
+            }
+        }
+        if let Some((x, y, r)) = selected_at {
+            ctx.set_line_width(2.0);
+            ctx.set_stroke_style_str(p.fg);
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, r + 5.0, 0.0, TAU);
+            ctx.stroke();
+        }
+
+        // "+N more": waiting messages without a slot or not tracked one by one.
+        for (qi, qb) in lay.queues.iter().enumerate() {
+            let Some(qb) = qb else { continue };
+            let q = &vm.queues[qi];
+            let more = (q.visible + q.delayed).saturating_sub(shown_waiting[qi]);
+            if more > 0 {
+                let text = format!("+{more}");
+                label(ctx, p.fg, "bold 12px sans-serif", "left");
+                ctx.set_fill_style_str(p.panel);
+                let w = text.len() as f64 * 7.5 + 8.0;
+                ctx.fill_rect(qb.grid.x, qb.grid.y + qb.grid.h - 16.0, w, 16.0);
+                ctx.set_fill_style_str(p.fg);
+                let _ = ctx.fill_text(&text, qb.grid.x + 4.0, qb.grid.y + qb.grid.h - 4.0);
+            }
+        }
+        std::mem::swap(&mut self.positions, &mut self.next);
+    }
+
+    fn draw_transients(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        vm: &ViewModel,
+        lay: &Layout,
+        p: &Palette,
+    ) {
+        let life = vm.transient_ms.max(1) as f64;
+        let age = |at: u64| (vm.now_ms.saturating_sub(at) as f64 / life).clamp(0.0, 1.0);
+        // Marks that just left: a deleted message finishes its way into the consumer that
+        // deleted it; an expired or purged one fades where it was. Quieter than a flash: many
+        // messages leave every second.
+        for g in vm.gone.iter().rev().take(GONE_DRAWN_MAX) {
+            let Some(&(x, y)) = self.next.get(&g.mark.serial) else {
+                continue;
+            };
+            let a = (age(g.at_ms) * 2.0).min(1.0);
+            if a >= 1.0 {
+                continue;
+            }
+            let into = match (g.reason, g.mark.state) {
+                (
+                    GoneReason::Deleted,
+                    MarkState::InFlight {
+                        consumer: Some(c), ..
+                    },
+                ) => lay
+                    .consumers
+                    .get(c as usize)
+                    .copied()
+                    .flatten()
+                    .map(|r| r.right_mid()),
+                _ => None,
+            };
+            let (x, y) = match into {
+                Some((tx, ty)) => (x + (tx - x) * 0.25, y + (ty - y) * 0.25),
+                None => (x, y),
+            };
+            // Keep the position for the next frame so the fade continues from there.
+            self.positions.insert(g.mark.serial, (x, y));
+            let color = match g.reason {
+                GoneReason::Deleted => p.ok,
+                GoneReason::Expired | GoneReason::Purged => p.muted,
+            };
+            ctx.set_global_alpha((1.0 - a) * 0.6);
+            ctx.set_fill_style_str(color);
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, 2.6 * (1.0 - a * 0.5), 0.0, TAU);
+            ctx.fill();
+        }
+        // Duplicate deliveries and redeliveries: a ring at the consumer and "×2".
+        for f in &vm.flashes {
+            let a = age(f.at_ms);
+            if a >= 1.0 {
+                continue;
+            }
+            let at = f
+                .consumer
+                .and_then(|c| lay.consumers.get(c as usize).copied().flatten())
+                .map(|r| r.left_mid())
+                .or_else(|| {
+                    lay.queues
+                        .get(f.queue as usize)?
+                        .as_ref()
+                        .map(|q| q.rect.right_mid())
+                });
+            let Some((x, y)) = at else { continue };
+            let color = match f.kind {
+                FlashKind::Duplicate => p.danger,
+                FlashKind::Redelivery => p.warn,
+            };
+            ctx.set_global_alpha(1.0 - a);
+            ctx.set_stroke_style_str(color);
+            ctx.set_line_width(2.0);
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, 5.0 + 11.0 * a, 0.0, TAU);
+            ctx.stroke();
+            label(ctx, color, "bold 12px sans-serif", "right");
+            let _ = ctx.fill_text("×2", x - 7.0, y - 9.0);
+        }
+        // Empty receives: "∅" beside the consumer that polled.
+        for e in &vm.empty_receives {
+            let a = age(e.at_ms);
+            if a >= 1.0 {
+                continue;
+            }
+            let Some(r) = e
+                .consumer
+                .and_then(|c| lay.consumers.get(c as usize).copied().flatten())
+            else {
+                continue;
+            };
+            let (x, y) = r.left_mid();
+            ctx.set_global_alpha((1.0 - a) * 0.9);
+            label(ctx, p.muted, "bold 13px sans-serif", "right");
+            let _ = ctx.fill_text("∅", x - 4.0 - 10.0 * a, y + 4.0);
+        }
+        ctx.set_global_alpha(1.0);
+    }
+}
+
+fn push_point(batches: &mut Vec<Batch>, color: &'static str, hollow: bool, pt: (f64, f64, f64)) {
+    match batches
+        .iter_mut()
+        .find(|b| std::ptr::eq(b.color, color) && b.hollow == hollow)
+    {
+        Some(b) => b.points.push(pt),
+        None => batches.push(Batch {
+            color,
+            hollow,
+            points: vec![pt],
+        }),
+    }
+}
+
+/// Where a new mark starts its journey.
+fn origin(from: Place, lay: &Layout, target: (f64, f64)) -> (f64, f64) {
+    match from {
+        Place::Producer(i) => lay
+            .producers
+            .get(i as usize)
+            .map_or(target, Rect::right_mid),
+        Place::Queue(i) => lay
+            .queues
+            .get(i as usize)
+            .and_then(|q| q.as_ref())
+            .map_or(target, |q| q.rect.right_mid()),
+        Place::Consumer(i) => lay
+            .consumers
+            .get(i as usize)
+            .copied()
+            .flatten()
+            .map_or(target, |r| r.left_mid()),
+        Place::Outside => (0.0, target.1),
+    }
+}
+
+fn label(ctx: &CanvasRenderingContext2d, color: &str, font: &str, align: &str) {
+    ctx.set_fill_style_str(color);
+    ctx.set_font(font);
+    ctx.set_text_align(align);
+    ctx.set_text_baseline("alphabetic");
+}
+
+fn round_rect(ctx: &CanvasRenderingContext2d, r: &Rect, radius: f64) {
+    let rad = radius.min(r.w / 2.0).min(r.h / 2.0);
+    ctx.begin_path();
+    ctx.move_to(r.x + rad, r.y);
+    let _ = ctx.arc_to(r.x + r.w, r.y, r.x + r.w, r.y + r.h, rad);
+    let _ = ctx.arc_to(r.x + r.w, r.y + r.h, r.x, r.y + r.h, rad);
+    let _ = ctx.arc_to(r.x, r.y + r.h, r.x, r.y, rad);
+    let _ = ctx.arc_to(r.x, r.y, r.x + r.w, r.y, rad);
+    ctx.close_path();
+}
+
+fn box_with_text(
+    ctx: &CanvasRenderingContext2d,
+    r: &Rect,
+    fill: &str,
+    stroke: &str,
+    p: &Palette,
+    title: &str,
+    sub: Option<&str>,
+) {
+    round_rect(ctx, r, 6.0);
+    ctx.set_fill_style_str(fill);
+    ctx.fill();
+    ctx.set_stroke_style_str(stroke);
+    ctx.set_line_width(1.0);
+    ctx.stroke();
+    if r.h >= 14.0 {
+        let (cx, cy) = r.center();
+        let two = sub.is_some() && r.h >= 30.0;
+        label(ctx, p.fg, "600 12px sans-serif", "center");
+        let _ = ctx.fill_text_with_max_width(
+            title,
+            cx,
+            if two { cy - 2.0 } else { cy + 4.0 },
+            r.w - 6.0,
+        );
+        if let (true, Some(sub)) = (two, sub) {
+            label(ctx, p.muted, "11px sans-serif", "center");
+            let _ = ctx.fill_text_with_max_width(sub, cx, cy + 12.0, r.w - 6.0);
+        }
+    }
+}
+
+fn draw_links(ctx: &CanvasRenderingContext2d, vm: &ViewModel, lay: &Layout, p: &Palette) {
+    ctx.set_stroke_style_str(p.line);
+    ctx.set_line_width(1.2);
+    ctx.begin_path();
+    for (pi, r) in lay.producers.iter().enumerate() {
+        let Some(Some(q)) = vm.producers[pi].queue.map(|q| lay.queues.get(q as usize)) else {
+            continue;
+        };
+        let Some(q) = q else { continue };
+        curve(ctx, r.right_mid(), q.rect.left_mid());
+    }
+    for (ci, r) in lay.consumers.iter().enumerate() {
+        let (Some(r), Some(qi)) = (r, vm.consumers[ci].queue) else {
+            continue;
+        };
+        let Some(Some(q)) = lay.queues.get(qi as usize) else {
+            continue;
+        };
+        curve(ctx, q.rect.right_mid(), r.left_mid());
+    }
+    ctx.stroke();
+    // Source → dead-letter queue, dashed, with maxReceiveCount.
+    for (qi, q) in vm.queues.iter().enumerate() {
+        let (Some(d), Some(Some(src))) = (q.dead_letter_queue, lay.queues.get(qi)) else {
+            continue;
+        };
+        let Some(Some(dlq)) = lay.queues.get(d as usize) else {
+            continue;
+        };
+        let from = (src.rect.x + src.rect.w * 0.5, src.rect.y + src.rect.h);
+        let to = (dlq.rect.x + dlq.rect.w * 0.5, dlq.rect.y);
+        let dash = js_sys::Array::of2(&5.0.into(), &4.0.into());
+        let _ = ctx.set_line_dash(&dash);
+        ctx.set_stroke_style_str(p.dead);
+        ctx.begin_path();
+        ctx.move_to(from.0, from.1);
+        ctx.line_to(to.0, to.1);
+        ctx.stroke();
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+        if let Some(n) = q.max_receive_count {
+            label(ctx, p.dead, "11px sans-serif", "left");
+            let _ = ctx.fill_text(
+                &format!("maxReceiveCount {n}"),
+                from.0 + 6.0,
+                (from.1 + to.1) / 2.0 + 4.0,
+            );
+        }
+    }
+}
+
+fn curve(ctx: &CanvasRenderingContext2d, a: (f64, f64), b: (f64, f64)) {
+    let mx = (a.0 + b.0) / 2.0;
+    ctx.move_to(a.0, a.1);
+    ctx.bezier_curve_to(mx, a.1, mx, b.1, b.0, b.1);
+}
+
+fn draw_queue(
+    ctx: &CanvasRenderingContext2d,
+    vm: &ViewModel,
+    qi: usize,
+    qb: &super::layout::QueueBox,
+    p: &Palette,
+    lang: Lang,
+) {
+    let q = &vm.queues[qi];
+    round_rect(ctx, &qb.rect, 8.0);
+    ctx.set_fill_style_str(if q.is_dead_letter_queue {
+        p.dlq_fill
+    } else {
+        p.queue_fill
+    });
+    ctx.fill();
+    ctx.set_stroke_style_str(if q.is_dead_letter_queue {
+        p.dead
+    } else {
+        p.accent
+    });
+    ctx.set_line_width(1.5);
+    ctx.stroke();
+    let kind = if q.is_dead_letter_queue {
+        "DLQ"
+    } else if q.fifo {
+        "FIFO"
+    } else {
+        ""
+    };
+    label(ctx, p.fg, "600 13px sans-serif", "left");
+    let title = if kind.is_empty() {
+        q.name.clone()
+    } else {
+        format!("{}  · {kind}", q.name)
+    };
+    let _ =
+        ctx.fill_text_with_max_width(&title, qb.rect.x + 8.0, qb.rect.y + 15.0, qb.rect.w - 16.0);
+    label(ctx, p.muted, "11px sans-serif", "left");
+    let counts = format!(
+        "{} {} · {} {} · {} {}",
+        t(lang, "queue.visible"),
+        q.visible,
+        t(lang, "queue.in_flight"),
+        q.in_flight,
+        t(lang, "queue.delayed"),
+        q.delayed
+    );
+    let _ =
+        ctx.fill_text_with_max_width(&counts, qb.rect.x + 8.0, qb.rect.y + 29.0, qb.rect.w - 16.0);
+    // FIFO lanes: a colour strip per group, a padlock on a locked one.
+    for lane in &qb.lanes {
+        let Some(g) = q.groups.iter().find(|g| g.color == lane.color) else {
+            continue;
+        };
+        ctx.set_fill_style_str(p.group(lane.color));
+        ctx.fill_rect(
+            qb.rect.x + 1.5,
+            lane.rect.y + 1.0,
+            3.5,
+            (lane.rect.h - 2.0).max(1.0),
+        );
+        ctx.set_stroke_style_str(p.line);
+        ctx.set_line_width(0.5);
+        ctx.begin_path();
+        ctx.move_to(lane.rect.x, lane.rect.y + lane.rect.h);
+        ctx.line_to(lane.rect.x + lane.rect.w, lane.rect.y + lane.rect.h);
+        ctx.stroke();
+        if g.locked {
+            padlock(
+                ctx,
+                qb.rect.x + qb.rect.w + 4.0,
+                lane.rect.y + lane.rect.h / 2.0,
+                p.group(lane.color),
+            );
+        }
+    }
+}
+
+/// A small padlock at (x, y) (its left middle).
+fn padlock(ctx: &CanvasRenderingContext2d, x: f64, y: f64, color: &str) {
+    ctx.set_fill_style_str(color);
+    ctx.set_stroke_style_str(color);
+    ctx.fill_rect(x, y - 1.0, 9.0, 7.0);
+    ctx.set_line_width(1.6);
+    ctx.begin_path();
+    let _ = ctx.arc(x + 4.5, y - 1.0, 3.0, std::f64::consts::PI, TAU);
+    ctx.stroke();
+}
+
+fn draw_consumer(ctx: &CanvasRenderingContext2d, vm: &ViewModel, ci: usize, r: &Rect, p: &Palette) {
+    let c = &vm.consumers[ci];
+    let (fill, stroke) = match c.status {
+        ConsumerStatus::Processing => (p.queue_fill, p.accent),
+        ConsumerStatus::Polling => (p.panel, p.line),
+        ConsumerStatus::Down => (p.dlq_fill, p.danger),
+        ConsumerStatus::Stopped => (p.bg, p.line),
+    };
+    round_rect(ctx, r, 5.0);
+    ctx.set_fill_style_str(fill);
+    ctx.fill();
+    ctx.set_stroke_style_str(stroke);
+    ctx.set_line_width(1.0);
+    ctx.stroke();
+    // A long poll waiting: a dotted line towards the queue.
+    if c.status == ConsumerStatus::Polling && c.long_poll {
+        let dash = js_sys::Array::of2(&2.0.into(), &3.0.into());
+        let _ = ctx.set_line_dash(&dash);
+        ctx.set_stroke_style_str(p.muted);
+        ctx.begin_path();
+        let (x, y) = r.left_mid();
+        ctx.move_to(x, y);
+        ctx.line_to(x - 14.0, y);
+        ctx.stroke();
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+    }
+    if r.h >= 14.0 {
+        label(
+            ctx,
+            if c.status == ConsumerStatus::Down {
+                p.danger
+            } else {
+                p.fg
+            },
+            "11px sans-serif",
+            "left",
+        );
+        let name = if c.status == ConsumerStatus::Down {
+            format!("✕ {}", c.name)
+        } else {
+            c.name.clone()
+        };
+        let _ = ctx.fill_text_with_max_width(&name, r.x + 5.0, r.y + r.h / 2.0 + 4.0, r.w * 0.55);
+    }
+}
+
+fn trim_num(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}

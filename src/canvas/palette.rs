@@ -1,0 +1,84 @@
+//! Colours the canvases use, per theme. Chosen for contrast on each background and so that
+//! message-group colours stay apart for the common colour-vision deficiencies (an Okabe–Ito
+//! style set first, then more).
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Palette {
+    pub bg: &'static str,
+    pub panel: &'static str,
+    pub fg: &'static str,
+    pub muted: &'static str,
+    pub line: &'static str,
+    pub accent: &'static str,
+    /// A visible message of a standard queue.
+    pub message: &'static str,
+    /// A message received before (its timeout ran out): it may be processed twice.
+    pub retried: &'static str,
+    /// A message in a dead-letter queue.
+    pub dead: &'static str,
+    pub ok: &'static str,
+    pub warn: &'static str,
+    pub danger: &'static str,
+    pub queue_fill: &'static str,
+    pub dlq_fill: &'static str,
+    pub groups: &'static [&'static str],
+}
+
+pub const GROUP_COLORS_LIGHT: &[&str] = &[
+    "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#7b61ff", "#8c6d1f",
+    "#2a9d8f", "#b5179e", "#6a994e", "#c1121f",
+];
+pub const GROUP_COLORS_DARK: &[&str] = &[
+    "#56b4e9", "#f0b429", "#2ec4a0", "#e59ac8", "#8fd3ff", "#ff8a4c", "#a99bff", "#d6b25e",
+    "#5fd3c4", "#f06bd1", "#9ccc65", "#ff6b6b",
+];
+
+pub const LIGHT: Palette = Palette {
+    bg: "#ffffff",
+    panel: "#f3f5f8",
+    fg: "#1d232a",
+    muted: "#5b6672",
+    line: "#c9d0d8",
+    accent: "#d45b07",
+    message: "#2563eb",
+    retried: "#d97706",
+    dead: "#b91c1c",
+    ok: "#15803d",
+    warn: "#d97706",
+    danger: "#dc2626",
+    queue_fill: "#fff7ed",
+    dlq_fill: "#fef2f2",
+    groups: GROUP_COLORS_LIGHT,
+};
+
+pub const DARK: Palette = Palette {
+    bg: "#1a1f25",
+    panel: "#232a32",
+    fg: "#e6e9ed",
+    muted: "#9aa5b1",
+    line: "#3a4450",
+    accent: "#ff9b45",
+    message: "#60a5fa",
+    retried: "#fbbf24",
+    dead: "#f87171",
+    ok: "#4ade80",
+    warn: "#fbbf24",
+    danger: "#f87171",
+    queue_fill: "#2b2520",
+    dlq_fill: "#2e2022",
+    groups: GROUP_COLORS_DARK,
+};
+
+pub fn palette(dark: bool) -> &'static Palette {
+    if dark {
+        &DARK
+    } else {
+        &LIGHT
+    }
+}
+
+impl Palette {
+    pub fn group(&self, color: u16) -> &'static str {
+        self.groups[color as usize % self.groups.len()]
+    }
+}

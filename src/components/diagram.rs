@@ -1,0 +1,131 @@
+//! The diagram: one `<canvas>` drawn from the view model on every frame. A click selects the
+//! message or queue under the pointer for the inspector.
+
+use super::same_lab;
+use crate::canvas::diagram::{DrawOptions, Hit, Renderer};
+use crate::lab::Lab;
+use mqlab_appcore::i18n::{t, Lang};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use yew::prelude::*;
+
+#[derive(Properties)]
+pub struct DiagramProps {
+    pub lab: Rc<RefCell<Lab>>,
+    pub frame: u64,
+    pub lang: Lang,
+    pub dark: bool,
+    pub reduced_motion: bool,
+    pub playing: bool,
+    pub selected: Option<Hit>,
+    pub on_select: Callback<Option<Hit>>,
+}
+
+impl PartialEq for DiagramProps {
+    fn eq(&self, o: &Self) -> bool {
+        same_lab(&self.lab, &o.lab)
+            && self.frame == o.frame
+            && self.lang == o.lang
+            && self.dark == o.dark
+            && self.reduced_motion == o.reduced_motion
+            && self.playing == o.playing
+            && self.selected == o.selected
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Sizes the canvas's backing store to its CSS box × the device pixel ratio and returns its
+/// 2D context, scaled so drawing is in CSS pixels.
+fn context(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64, f64)> {
+    let dpr = web_sys::window()?.device_pixel_ratio().clamp(1.0, 3.0);
+    let (w, h) = (canvas.client_width() as f64, canvas.client_height() as f64);
+    if w < 10.0 || h < 10.0 {
+        return None;
+    }
+    let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw);
+        canvas.set_height(ph);
+    }
+    let ctx = canvas
+        .get_context("2d")
+        .ok()??
+        .dyn_into::<CanvasRenderingContext2d>()
+        .ok()?;
+    ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok()?;
+    Some((ctx, w, h))
+}
+
+#[function_component(Diagram)]
+pub fn diagram(props: &DiagramProps) -> Html {
+    let canvas = use_node_ref();
+    let renderer = use_mut_ref(Renderer::new);
+    let last_draw = use_mut_ref(|| None::<f64>);
+    {
+        let canvas = canvas.clone();
+        let renderer = renderer.clone();
+        let lab = props.lab.clone();
+        let (lang, dark, reduced_motion, selected, playing) = (
+            props.lang,
+            props.dark,
+            props.reduced_motion,
+            props.selected,
+            props.playing,
+        );
+        // Every render is a frame to draw.
+        use_effect(move || {
+            if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
+                if let Some((ctx, w, h)) = context(&el) {
+                    let now = now_ms();
+                    let dt = last_draw.borrow().map_or(0.0, |l| now - l);
+                    *last_draw.borrow_mut() = Some(now);
+                    let opts = DrawOptions {
+                        dark,
+                        reduced_motion,
+                        settle: !playing,
+                        lang,
+                        real_dt_ms: dt.min(250.0),
+                        selected,
+                    };
+                    renderer
+                        .borrow_mut()
+                        .draw(&ctx, &lab.borrow().vm, w, h, &opts);
+                    let r = renderer.borrow();
+                    el.set_attribute("data-marks", &r.drawn.to_string()).ok();
+                    // Where one message is drawn, so a test can click it.
+                    if let Some((x, y)) = r.first_mark() {
+                        el.set_attribute("data-first-mark", &format!("{x:.0},{y:.0}"))
+                            .ok();
+                    }
+                }
+            }
+        });
+    }
+    let onclick = {
+        let renderer = renderer.clone();
+        let on_select = props.on_select.clone();
+        Callback::from(move |e: MouseEvent| {
+            let hit = renderer
+                .borrow()
+                .hit(e.offset_x() as f64, e.offset_y() as f64);
+            on_select.emit(hit);
+        })
+    };
+    html! {
+        <canvas
+            ref={canvas}
+            class="diagram"
+            data-testid="diagram"
+            role="img"
+            aria-label={t(props.lang, "panel.diagram")}
+            {onclick}
+        />
+    }
+}

@@ -1,0 +1,237 @@
+//! The inspector: a clicked queue shows its GetQueueAttributes (All) view; a clicked message
+//! shows its life, step by step, with each receipt handle and visibility deadline.
+
+use crate::canvas::diagram::Hit;
+use crate::format::format_clock;
+use crate::lab::Lab;
+use crate::state::{Action, Selection};
+use mqlab_appcore::i18n::{t, tf, Lang};
+use mqlab_appcore::view::{Arrival, LifeKind, LifeStep, Mark};
+use mqlab_engine::sqs::queue_url;
+use serde_json::json;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The queue view refreshes every this many panel refreshes (it runs GetQueueAttributes on
+/// a copy of the world).
+const QUEUE_REFRESH_PANELS: u64 = 5;
+
+#[derive(Properties)]
+pub struct InspectorProps {
+    pub lang: Lang,
+    pub labs: Vec<Rc<RefCell<Lab>>>,
+    pub selected: Option<Selection>,
+    pub panels: u64,
+    pub dispatch: Callback<Action>,
+}
+
+impl PartialEq for InspectorProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.lang == o.lang
+            && self.selected == o.selected
+            && self.panels / QUEUE_REFRESH_PANELS == o.panels / QUEUE_REFRESH_PANELS
+            && self.labs.len() == o.labs.len()
+            && self.labs.iter().zip(&o.labs).all(|(a, b)| Rc::ptr_eq(a, b))
+    }
+}
+
+fn step_text(s: &LifeStep, lang: Lang) -> (String, Option<String>) {
+    let by = |b: &Option<String>| b.clone().map(|b| format!(" · {b}")).unwrap_or_default();
+    match &s.kind {
+        LifeKind::Sent {
+            by: who,
+            delayed_until_ms,
+        } => (
+            format!(
+                "SendMessage{}{}",
+                by(who),
+                delayed_until_ms
+                    .map(|d| format!(" · {} → {}", t(lang, "msg.state.delayed"), format_clock(d)))
+                    .unwrap_or_default()
+            ),
+            None,
+        ),
+        LifeKind::Visible(a) => {
+            let why = match a {
+                Arrival::TimedOut => "VisibilityTimeout ↺",
+                Arrival::DelayEnded => "DelaySeconds ✓",
+                Arrival::Released => "ChangeMessageVisibility 0",
+                Arrival::UndeletedCopy => t(lang, "msg.duplicate"),
+                _ => "",
+            };
+            (format!("{} · {why}", t(lang, "msg.state.visible")), None)
+        }
+        LifeKind::Received {
+            by: who,
+            receive_count,
+            receipt_handle,
+            visible_at_ms,
+            duplicate,
+        } => (
+            format!(
+                "ReceiveMessage{} · {}{} · {} {}",
+                by(who),
+                tf(
+                    lang,
+                    "msg.receive_count",
+                    &[("n", &receive_count.to_string())]
+                ),
+                if *duplicate {
+                    format!(" · {}", t(lang, "msg.duplicate"))
+                } else {
+                    String::new()
+                },
+                t(lang, "inspector.visible_at"),
+                format_clock(*visible_at_ms)
+            ),
+            Some(receipt_handle.clone()),
+        ),
+        LifeKind::VisibilityChanged { visible_at_ms } => (
+            format!(
+                "ChangeMessageVisibility · {} {}",
+                t(lang, "inspector.visible_at"),
+                format_clock(*visible_at_ms)
+            ),
+            None,
+        ),
+        LifeKind::Processed { by: who, ok } => {
+            (format!("{} {}", who, if *ok { "✓" } else { "✗" }), None)
+        }
+        LifeKind::Deleted { by: who } => (format!("DeleteMessage{}", by(who)), None),
+        LifeKind::MovedToDeadLetterQueue {
+            dead_letter_queue,
+            receive_count,
+        } => (
+            format!(
+                "{} → {dead_letter_queue} · {}",
+                t(lang, "msg.state.dlq"),
+                tf(
+                    lang,
+                    "msg.receive_count",
+                    &[("n", &receive_count.to_string())]
+                )
+            ),
+            None,
+        ),
+        LifeKind::Redriven {
+            destination,
+            new_message_id,
+        } => (
+            format!("StartMessageMoveTask → {destination} · {new_message_id}"),
+            None,
+        ),
+        LifeKind::Expired => (t(lang, "msg.state.expired").to_string(), None),
+        LifeKind::Purged => ("PurgeQueue".to_string(), None),
+    }
+}
+
+fn message_view(m: &Mark, queue: &str, lang: Lang) -> Html {
+    html! {
+        <div data-testid="inspector-message">
+            <p><code class="id">{ &m.message_id }</code>{ format!(" · {queue}") }</p>
+            <h3>{ t(lang, "inspector.message_life") }</h3>
+            <ol class="life" data-testid="inspector-life">
+                { for m.life.iter().enumerate().map(|(i, s)| {
+                    let (text, handle) = step_text(s, lang);
+                    html! {
+                        <>
+                            if i == 1 && m.life_dropped > 0 {
+                                <li class="muted">{ format!("… {}", m.life_dropped) }</li>
+                            }
+                            <li>
+                                <span class="time">{ format_clock(s.at_ms) }</span>{ " " }{ text }
+                                if let Some(h) = handle {
+                                    <div class="handle" title={t(lang, "inspector.receipt_handle")}>
+                                        <span class="muted">{ t(lang, "inspector.receipt_handle") }{ ": " }</span>
+                                        <code>{ h }</code>
+                                    </div>
+                                }
+                            </li>
+                        </>
+                    }
+                }) }
+            </ol>
+        </div>
+    }
+}
+
+#[function_component(Inspector)]
+pub fn inspector(props: &InspectorProps) -> Html {
+    let lang = props.lang;
+    // The last message seen, so its life stays readable after it fades from the view.
+    let kept = use_mut_ref(|| None::<(Selection, Mark, String)>);
+    let body = match props.selected {
+        None => html! { <p class="muted">{ t(lang, "inspector.none") }</p> },
+        Some(sel @ (side, hit)) => {
+            let Some(lab) = props.labs.get(side) else {
+                return html! {};
+            };
+            let lab = lab.borrow();
+            match hit {
+                Hit::Message(serial) => {
+                    if let Some(m) = lab.vm.mark(serial) {
+                        let q = lab.vm.queues[m.queue as usize].name.clone();
+                        *kept.borrow_mut() = Some((sel, m.clone(), q));
+                    }
+                    match &*kept.borrow() {
+                        Some((s, m, q)) if *s == sel => message_view(m, q, lang),
+                        _ => html! { <p class="muted">{ t(lang, "inspector.none") }</p> },
+                    }
+                }
+                Hit::Queue(qi) => {
+                    let name = lab
+                        .vm
+                        .queues
+                        .get(qi as usize)
+                        .map(|q| q.name.clone())
+                        .unwrap_or_default();
+                    let attrs = lab.peek_call(
+                        "GetQueueAttributes",
+                        &json!({"QueueUrl": queue_url(&name), "AttributeNames": ["All"]}),
+                    );
+                    let rows: Vec<(String, String)> = match attrs {
+                        Ok(v) => v
+                            .get("Attributes")
+                            .and_then(|a| a.as_object())
+                            .map(|o| {
+                                o.iter()
+                                    .map(|(k, v)| {
+                                        (
+                                            k.clone(),
+                                            v.as_str().map_or(v.to_string(), str::to_string),
+                                        )
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                        Err(e) => vec![(e.code.clone(), e.message.clone())],
+                    };
+                    html! {
+                        <div data-testid="inspector-queue">
+                            <p><code>{ queue_url(&name) }</code></p>
+                            <h3>{ t(lang, "inspector.queue_attributes") }</h3>
+                            <table class="attributes" data-testid="inspector-attributes">
+                                <tbody>
+                                    { for rows.iter().map(|(k, v)| html! {
+                                        <tr><th scope="row">{ k }</th><td data-testid={format!("attr-{k}")}>{ v }</td></tr>
+                                    }) }
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                }
+            }
+        }
+    };
+    let clear = props.dispatch.reform(|_: MouseEvent| Action::Select(None));
+    html! {
+        <section class="panel inspector" data-testid="inspector">
+            <h2>{ t(lang, "panel.inspector") }</h2>
+            { body }
+            if props.selected.is_some() {
+                <button type="button" class="link" onclick={clear}>{ t(lang, "help.close") }</button>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,72 @@
+//! The preset picker with its explanation, the calls a preset invites (a redrive), and the
+//! switch to compare it side by side with its partner.
+
+use crate::lab::Edit;
+use crate::state::Action;
+use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::presets;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PresetPanelProps {
+    pub lang: Lang,
+    pub preset: Option<String>,
+    pub comparing: bool,
+    pub dispatch: Callback<Action>,
+}
+
+#[function_component(PresetPanel)]
+pub fn preset_panel(props: &PresetPanelProps) -> Html {
+    let lang = props.lang;
+    let current = props.preset.clone().unwrap_or_default();
+    let on_change = props.dispatch.reform(|e: Event| {
+        let id = e
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            .map(|s| s.value())
+            .unwrap_or_default();
+        Action::LoadPreset(id)
+    });
+    let compare = props.dispatch.reform(|_: MouseEvent| Action::ToggleCompare);
+    let partner = presets::compare_with(&current);
+    html! {
+        <section class="panel presets">
+            <h2><label for="preset-select">{ t(lang, "panel.presets") }</label></h2>
+            <select id="preset-select" data-testid="preset" onchange={on_change}>
+                if props.preset.is_none() {
+                    <option value="" selected=true>{ "—" }</option>
+                }
+                { for presets::all().iter().map(|p| html! {
+                    <option value={p.id} selected={p.id == current}>{ presets::title(p.id, lang) }</option>
+                }) }
+            </select>
+            if props.preset.is_some() {
+                <h3>{ t(lang, "panel.explanation") }</h3>
+                <p class="explanation" data-testid="explanation">{ presets::explanation(&current, lang) }</p>
+            }
+            <div class="actions">
+                { for presets::actions(&current).iter().map(|a| {
+                    let params: serde_json::Value = serde_json::from_str(a.params_json).unwrap_or_default();
+                    let op = a.op.to_string();
+                    let click = props.dispatch.reform(move |_: MouseEvent| Action::Edit {
+                        side: 0,
+                        field: "action".into(),
+                        edit: Edit::Call { op: op.clone(), params: params.clone() },
+                    });
+                    html! { <button type="button" data-testid={format!("action-{}", a.op)} onclick={click}>{ t(lang, a.label_key) }</button> }
+                }) }
+                <button type="button" data-testid="compare" aria-pressed={props.comparing.to_string()} onclick={compare}>
+                    { if props.comparing { t(lang, "controls.compare_off") } else { t(lang, "controls.compare") } }
+                    if let (false, Some(p)) = (props.comparing, partner) {
+                        { format!(" — {}", presets::title(p, lang)) }
+                    }
+                </button>
+            </div>
+            if props.comparing {
+                <p class="muted">{ t(lang, "compare.same_clock") }</p>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,130 @@
+//! One run on screen: its diagram, counters, totals and charts. Two of these side by side on
+//! one clock make a comparison.
+
+use super::charts::Charts;
+use super::diagram::Diagram;
+use super::queue_table::QueueTable;
+use super::run_stats::RunStats;
+use super::same_lab;
+use crate::canvas::diagram::Hit;
+use crate::lab::Lab;
+use crate::state::{Action, Selection};
+use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::presets;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties)]
+pub struct RunViewProps {
+    pub side: usize,
+    pub lab: Rc<RefCell<Lab>>,
+    pub frame: u64,
+    pub panels: u64,
+    pub lang: Lang,
+    pub dark: bool,
+    pub reduced_motion: bool,
+    pub playing: bool,
+    pub title: Option<String>,
+    pub selected: Option<Selection>,
+    pub dispatch: Callback<Action>,
+}
+
+impl PartialEq for RunViewProps {
+    fn eq(&self, o: &Self) -> bool {
+        same_lab(&self.lab, &o.lab)
+            && self.side == o.side
+            && self.frame == o.frame
+            && self.panels == o.panels
+            && self.lang == o.lang
+            && self.dark == o.dark
+            && self.reduced_motion == o.reduced_motion
+            && self.playing == o.playing
+            && self.title == o.title
+            && self.selected == o.selected
+    }
+}
+
+#[function_component(RunView)]
+pub fn run_view(props: &RunViewProps) -> Html {
+    let lang = props.lang;
+    let side = props.side;
+    let prefix: AttrValue = if side == 0 { "".into() } else { "cmp-".into() };
+    let selected = props.selected.filter(|(s, _)| *s == side).map(|(_, h)| h);
+    let on_select = props
+        .dispatch
+        .reform(move |hit: Option<Hit>| Action::Select(hit.map(|h| (side, h))));
+    let on_select_queue = props
+        .dispatch
+        .reform(move |q: u16| Action::Select(Some((side, Hit::Queue(q)))));
+
+    // Panels: computed at most every refresh (the memo keys on `panels`).
+    let panel = {
+        let lab = props.lab.clone();
+        use_memo((props.panels, props.lab.as_ptr() as usize), move |_| {
+            let lab = lab.borrow();
+            (
+                lab.vm.queues.clone(),
+                lab.vm.totals,
+                lab.sim().events_seen(),
+                format!("{:016x}", lab.sim().events_hash()),
+            )
+        })
+    };
+    let (queues, totals, events, hash) = (*panel).clone();
+    let chart_queue = match selected {
+        Some(Hit::Queue(q)) => q as usize,
+        _ => queues
+            .iter()
+            .position(|q| !q.is_dead_letter_queue && !q.deleted)
+            .unwrap_or(0),
+    };
+    let title = props
+        .title
+        .as_deref()
+        .map(|id| presets::title(id, lang).to_string())
+        .unwrap_or_else(|| props.lab.borrow().scenario.name.clone());
+    let legend = [
+        ("dot visible", "msg.state.visible"),
+        ("dot in-flight", "msg.state.in_flight"),
+        ("dot delayed", "msg.state.delayed"),
+        ("dot retried", "msg.receive_count"),
+        ("dot dead", "msg.state.dlq"),
+        ("glyph", "msg.duplicate"),
+        ("glyph empty", "msg.empty_receive"),
+        ("glyph lock", "group.locked"),
+    ];
+    html! {
+        <article class="run" data-testid={format!("{prefix}run")}>
+            <h2 class="run-title">
+                { if side == 1 { format!("{} · ", t(lang, "compare.right")) } else { String::new() } }
+                <span data-testid={format!("{prefix}scenario")}>{ title }</span>
+            </h2>
+            <Diagram
+                lab={props.lab.clone()}
+                frame={props.frame}
+                {lang}
+                dark={props.dark}
+                reduced_motion={props.reduced_motion}
+                playing={props.playing}
+                {selected}
+                {on_select}
+            />
+            <ul class="legend">
+                { for legend.iter().map(|(class, key)| {
+                    let text = t(lang, key).replace("{n}", "2+");
+                    let mark = match *class {
+                        "glyph" => "×2",
+                        "glyph empty" => "∅",
+                        "glyph lock" => "",
+                        _ => "",
+                    };
+                    html! { <li><span class={*class} aria-hidden="true">{ mark }</span>{ text }</li> }
+                }) }
+            </ul>
+            <QueueTable {lang} rows={queues} prefix={prefix.clone()} on_select={on_select_queue} />
+            <RunStats {lang} {totals} {events} events_hash={hash} prefix={prefix.clone()} />
+            <Charts lab={props.lab.clone()} panels={props.panels} {lang} dark={props.dark} queue={chart_queue} {prefix} />
+        </article>
+    }
+}

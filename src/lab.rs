@@ -1,0 +1,431 @@
+//! The driver of one run: the engine world (in a [`Sim`]), the view model folded from its
+//! events, the user's edits on a timeline, and snapshots for seeking back.
+//!
+//! Everything the page does to a run goes through here, in virtual time:
+//!
+//! - [`Lab::run_to`] advances to a target, stopping on the way at each chart sample, each
+//!   recorded edit and each snapshot instant, so the result is the same however frames cut it.
+//! - [`Lab::edit`] changes a queue attribute (through SetQueueAttributes, so AWS's own checks
+//!   and messages apply), a producer or a consumer group, or makes a call (a redrive). Edits
+//!   are recorded with their time, so seeking back and playing again replays them.
+//! - [`Lab::seek`] restores the latest snapshot at or before the target and runs forward.
+
+use crate::sim::Sim;
+use mqlab_appcore::view::ViewModel;
+use mqlab_engine::actors::{ConsumerSpec, ProducerSpec};
+use mqlab_engine::sqs::queue_url;
+use mqlab_engine::{AwsError, Scenario, SimTime, World};
+use serde_json::{json, Value};
+
+/// The first snapshot interval, virtual ms. When [`SNAPSHOTS_MAX`] are kept, every other one
+/// goes and the interval doubles, so a long run keeps snapshots spread over its whole length.
+pub const SNAPSHOT_EVERY_MS_FIRST: SimTime = 15_000;
+/// Snapshots kept (each is a clone of the world and the view).
+pub const SNAPSHOTS_MAX: usize = 24;
+/// Edits recorded on the timeline; past this the oldest are forgotten (a seek before them
+/// then restarts from the snapshot that already contains them, or from an edited scenario).
+pub const EDITS_MAX: usize = 1_000;
+
+/// A change the user makes while the run goes on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// SetQueueAttributes with one attribute.
+    QueueAttribute {
+        queue: String,
+        attribute: String,
+        value: String,
+    },
+    /// Replace producer `index`'s settings.
+    Producer { index: usize, spec: ProducerSpec },
+    /// Replace consumer group `index`'s settings (its `count` sets the instances).
+    Consumer { index: usize, spec: ConsumerSpec },
+    /// Any SQS call (a preset's redrive or purge button).
+    Call { op: String, params: Value },
+}
+
+impl Edit {
+    fn operation(&self) -> &str {
+        match self {
+            Edit::QueueAttribute { .. } => "SetQueueAttributes",
+            Edit::Call { op, .. } => op,
+            _ => "",
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Snapshot {
+    t_ms: SimTime,
+    sim: Sim,
+    vm: ViewModel,
+    edits_applied: usize,
+}
+
+#[derive(Clone)]
+pub struct Lab {
+    /// The scenario with the user's edits folded in (what a link or an export carries).
+    pub scenario: Scenario,
+    pub preset: Option<String>,
+    sim: Sim,
+    pub vm: ViewModel,
+    edits: Vec<(SimTime, Edit)>,
+    edits_applied: usize,
+    snapshots: Vec<Snapshot>,
+    snapshot_every_ms: SimTime,
+    next_snapshot_ms: SimTime,
+    /// The latest virtual time this run has reached (the end of the seek bar).
+    pub horizon_ms: SimTime,
+}
+
+impl Lab {
+    pub fn new(scenario: Scenario, preset: Option<String>) -> Result<Lab, String> {
+        let sim = Sim::from_scenario(&scenario)?;
+        let vm = ViewModel::new(sim.world());
+        let mut lab = Lab {
+            scenario,
+            preset,
+            sim,
+            vm,
+            edits: Vec::new(),
+            edits_applied: 0,
+            snapshots: Vec::new(),
+            snapshot_every_ms: SNAPSHOT_EVERY_MS_FIRST,
+            next_snapshot_ms: 0,
+            horizon_ms: 0,
+        };
+        lab.run_to(0);
+        Ok(lab)
+    }
+
+    /// A run of scenario JSON (a preset, a file). Read the way an imported file is, so the
+    /// error names the field at fault (and the bundle carries one scenario reader, not two).
+    pub fn from_json(json: &str, preset: Option<String>) -> Result<Lab, String> {
+        let scenario = mqlab_appcore::share::import_json(json).map_err(|e| e.to_string())?;
+        Lab::new(scenario, preset)
+    }
+
+    /// The same scenario from the start, with its seed or another.
+    pub fn restart(&self, seed: Option<u64>) -> Result<Lab, String> {
+        let mut scenario = self.scenario.clone();
+        if let Some(seed) = seed {
+            scenario.seed = seed;
+        }
+        Lab::new(scenario, self.preset.clone())
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.sim.world().now()
+    }
+
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+
+    pub fn world(&self) -> &World {
+        self.sim.world()
+    }
+
+    /// Advances to virtual time `t` (never backwards: see [`Lab::seek`]).
+    pub fn run_to(&mut self, t: SimTime) {
+        loop {
+            let now = self.now();
+            let next_edit = self
+                .edits
+                .get(self.edits_applied)
+                .map(|&(at, _)| at)
+                .filter(|&at| at <= t);
+            let stop = [
+                Some(t),
+                next_edit,
+                Some(self.vm.next_sample_at()),
+                Some(self.next_snapshot_ms),
+            ]
+            .into_iter()
+            .flatten()
+            .filter(|&s| s >= now)
+            .min()
+            .unwrap_or(t)
+            .min(t);
+            let events = self.sim.advance_to_events(stop);
+            self.vm.apply(&events);
+            while let Some((at, edit)) = self.edits.get(self.edits_applied).cloned() {
+                if at > stop {
+                    break;
+                }
+                // A recorded edit succeeded when it was made; replayed at the same instant of
+                // the same run, it does again.
+                let _ = self.apply_edit(&edit);
+                self.edits_applied += 1;
+            }
+            if stop >= self.vm.next_sample_at() {
+                self.vm.sample(self.sim.world());
+            }
+            if stop >= self.next_snapshot_ms {
+                self.take_snapshot();
+            }
+            if stop >= t {
+                break;
+            }
+        }
+        self.vm.sync(self.sim.world());
+        self.horizon_ms = self.horizon_ms.max(self.now());
+    }
+
+    /// One animation frame: `real_ms` of wall-clock time at `speed` virtual ms per real ms.
+    pub fn frame(&mut self, real_ms: f64, speed: f64) {
+        let t = self.sim.target_after_real(real_ms, speed);
+        self.run_to(t);
+    }
+
+    /// Runs to the next instant anything is scheduled; false if nothing is.
+    pub fn step(&mut self) -> bool {
+        match self.sim.world().next_timer_at() {
+            Some(at) => {
+                self.run_to(at);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Goes to virtual time `t`: forwards by running, backwards by restoring the latest
+    /// snapshot at or before `t` and running forward again (the same run, event for event).
+    pub fn seek(&mut self, t: SimTime) {
+        let now = self.now();
+        let snap = self.snapshots.iter().rev().find(|s| s.t_ms <= t);
+        // Forwards, a snapshot between now and the target saves replaying up to it (the run
+        // replays the same way, so it is still valid).
+        if let Some(snap) = snap.filter(|s| t < now || s.t_ms > now).cloned() {
+            let (transient_ms, t_snap) = (self.vm.transient_ms, snap.t_ms);
+            self.sim = snap.sim;
+            self.vm = snap.vm;
+            self.vm.set_transient_ms(transient_ms);
+            self.edits_applied = snap.edits_applied;
+            self.next_snapshot_ms = self.next_snapshot_after(t_snap);
+        }
+        self.run_to(t.max(self.now()));
+    }
+
+    fn next_snapshot_after(&self, t: SimTime) -> SimTime {
+        (t / self.snapshot_every_ms + 1) * self.snapshot_every_ms
+    }
+
+    fn take_snapshot(&mut self) {
+        let t = self.now();
+        let snap = Snapshot {
+            t_ms: t,
+            sim: self.sim.clone(),
+            vm: self.vm.clone(),
+            edits_applied: self.edits_applied,
+        };
+        match self.snapshots.binary_search_by_key(&t, |s| s.t_ms) {
+            Ok(i) => self.snapshots[i] = snap,
+            Err(i) => self.snapshots.insert(i, snap),
+        }
+        if self.snapshots.len() > SNAPSHOTS_MAX {
+            let every = self.snapshot_every_ms * 2;
+            self.snapshots.retain(|s| s.t_ms % every == 0);
+            self.snapshot_every_ms = every;
+        }
+        self.next_snapshot_ms = self.next_snapshot_after(t);
+    }
+
+    /// Applies a change now and records it; refused changes (AWS's error, or a setting out of
+    /// range) change nothing and come back as the message to show next to the field.
+    pub fn edit(&mut self, edit: Edit) -> Result<(), String> {
+        let now = self.now();
+        let result = self.apply_edit(&edit);
+        let params = self.edit_params(&edit);
+        let op = edit.operation().to_string();
+        if !op.is_empty() {
+            let queue = match &edit {
+                Edit::QueueAttribute { queue, .. } => Some(queue.clone()),
+                _ => None,
+            };
+            let code = result.as_ref().err().map(|e| e.code.clone());
+            self.vm.log_call(now, &op, queue.as_deref(), params, code);
+        }
+        let result = result.map_err(|e| e.message);
+        if result.is_ok() {
+            // A new branch of the run: what was recorded after now no longer happens.
+            self.edits.truncate(self.edits_applied);
+            self.edits.retain(|&(at, _)| at <= now);
+            self.snapshots.retain(|s| s.t_ms <= now);
+            self.horizon_ms = now;
+            self.fold_into_scenario(&edit);
+            self.edits.push((now, edit));
+            self.edits_applied = self.edits.len();
+            if self.edits.len() > EDITS_MAX {
+                self.edits.remove(0);
+                self.edits_applied -= 1;
+                for s in &mut self.snapshots {
+                    s.edits_applied = s.edits_applied.saturating_sub(1);
+                }
+            }
+        }
+        let events = self.sim.drain();
+        self.vm.apply(&events);
+        self.vm.sync(self.sim.world());
+        result
+    }
+
+    fn edit_params(&self, edit: &Edit) -> Value {
+        match edit {
+            Edit::QueueAttribute {
+                queue,
+                attribute,
+                value,
+            } => json!({"QueueUrl": queue_url(queue), "Attributes": {attribute: value}}),
+            Edit::Call { params, .. } => params.clone(),
+            _ => Value::Null,
+        }
+    }
+
+    fn apply_edit(&mut self, edit: &Edit) -> Result<(), EditError> {
+        let params = self.edit_params(edit);
+        let world = self.sim.world_mut();
+        match edit {
+            Edit::QueueAttribute { .. } => call(world, "SetQueueAttributes", &params).map(|_| ()),
+            Edit::Call { op, .. } => call(world, op, &params).map(|_| ()),
+            Edit::Producer { index, spec } => world
+                .with_actors(|a, ctx| a.set_producer(ctx, *index, spec.clone()))
+                .map_err(EditError::setting),
+            Edit::Consumer { index, spec } => world
+                .with_actors(|a, ctx| a.set_consumer(ctx, *index, spec.clone()))
+                .map_err(EditError::setting),
+        }
+    }
+
+    fn fold_into_scenario(&mut self, edit: &Edit) {
+        match edit {
+            Edit::QueueAttribute {
+                queue,
+                attribute,
+                value,
+            } => {
+                if let Some(q) = self
+                    .scenario
+                    .queues
+                    .iter_mut()
+                    .find(|q| &q.queue_name == queue)
+                {
+                    q.attributes.insert(attribute.clone(), value.clone());
+                }
+            }
+            Edit::Producer { index, spec } => {
+                if let Some(p) = self.scenario.producers.get_mut(*index) {
+                    *p = spec.clone();
+                }
+            }
+            Edit::Consumer { index, spec } => {
+                if let Some(c) = self.scenario.consumers.get_mut(*index) {
+                    *c = spec.clone();
+                }
+            }
+            Edit::Call { .. } => {}
+        }
+    }
+
+    /// An SQS call answered at once, made on a copy of the world so that looking (the
+    /// inspector's GetQueueAttributes) neither bills a request nor changes the run.
+    pub fn peek_call(&self, op: &str, params: &Value) -> Result<Value, AwsError> {
+        let mut world = self.sim.world().clone();
+        world.set_event_recording(false);
+        sqs_call(&mut world, op, params)
+    }
+
+    /// Snapshot instants kept, for tests and the seek bar.
+    pub fn snapshot_times(&self) -> Vec<SimTime> {
+        self.snapshots.iter().map(|s| s.t_ms).collect()
+    }
+}
+
+/// Why an edit was refused: the AWS error code (or "" for an actor setting) and the message.
+#[derive(Debug)]
+struct EditError {
+    code: String,
+    message: String,
+}
+
+impl EditError {
+    fn setting(message: String) -> EditError {
+        EditError {
+            code: "InvalidParameterValue".into(),
+            message,
+        }
+    }
+}
+
+/// The SQS operations the page itself makes, through the engine's typed operations: the same
+/// checks and AWS errors as `World::call`, without linking the JSON face of every operation
+/// (and a deserializer per input) into the bundle. The page builds these requests itself, so
+/// reading their members by name is enough.
+pub fn sqs_call(world: &mut World, op: &str, params: &Value) -> Result<Value, AwsError> {
+    use mqlab_engine::sqs::api::{
+        GetQueueAttributesInput, QueueUrlInput, SetQueueAttributesInput, StartMessageMoveTaskInput,
+    };
+    let text = |name: &str| params.get(name).and_then(Value::as_str).map(str::to_string);
+    let queue_url = text("QueueUrl");
+    match op {
+        "SetQueueAttributes" => {
+            let attributes = params
+                .get("Attributes")
+                .and_then(Value::as_object)
+                .map(|o| {
+                    o.iter()
+                        .map(|(k, v)| {
+                            let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                            (k.clone(), v)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let input = SetQueueAttributesInput {
+                queue_url,
+                attributes,
+            };
+            world.with_sqs(|sqs, ctx| sqs.set_queue_attributes(ctx, &input))
+        }
+        "GetQueueAttributes" => {
+            let attribute_names = params
+                .get("AttributeNames")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let input = GetQueueAttributesInput {
+                queue_url,
+                attribute_names,
+            };
+            world.with_sqs(|sqs, ctx| sqs.get_queue_attributes(ctx, &input))
+        }
+        "StartMessageMoveTask" => {
+            let input = StartMessageMoveTaskInput {
+                source_arn: text("SourceArn"),
+                destination_arn: text("DestinationArn"),
+                max_number_of_messages_per_second: params
+                    .get("MaxNumberOfMessagesPerSecond")
+                    .and_then(Value::as_i64),
+            };
+            world.with_sqs(|sqs, ctx| sqs.start_message_move_task(ctx, &input))
+        }
+        "PurgeQueue" => {
+            let input = QueueUrlInput { queue_url };
+            world.with_sqs(|sqs, ctx| sqs.purge_queue(ctx, &input))
+        }
+        other => Err(AwsError::new(
+            "UnsupportedOperation",
+            format!("{other} is not offered by the page."),
+        )),
+    }
+}
+
+fn call(world: &mut World, op: &str, params: &Value) -> Result<Value, EditError> {
+    sqs_call(world, op, params).map_err(|e| EditError {
+        code: e.code.clone(),
+        message: e.to_string(),
+    })
+}

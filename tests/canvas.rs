@@ -1,0 +1,105 @@
+//! The diagram's layout (a pure function) and its renderer, drawn on a real canvas.
+
+use mqlab::canvas::diagram::{DrawOptions, Hit, Renderer, MARKS_DRAWN_MAX};
+use mqlab::canvas::layout::{layout, CELL_SIZES_PX};
+use mqlab::lab::Lab;
+use mqlab_appcore::i18n::Lang;
+use mqlab_appcore::presets;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn preset(id: &str, t_ms: u64) -> Lab {
+    let mut lab = Lab::from_json(presets::by_id(id).unwrap().scenario_json, None).unwrap();
+    lab.run_to(t_ms);
+    lab
+}
+
+fn canvas(w: u32, h: u32) -> (HtmlCanvasElement, CanvasRenderingContext2d) {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let c: HtmlCanvasElement = doc.create_element("canvas").unwrap().unchecked_into();
+    c.set_width(w);
+    c.set_height(h);
+    let ctx = c.get_context("2d").unwrap().unwrap().unchecked_into();
+    (c, ctx)
+}
+
+fn opts() -> DrawOptions {
+    DrawOptions {
+        dark: false,
+        reduced_motion: false,
+        settle: true,
+        lang: Lang::En,
+        real_dt_ms: 16.0,
+        selected: None,
+    }
+}
+
+#[wasm_bindgen_test]
+fn producers_left_queues_middle_consumers_right_and_the_dlq_below_its_queue() {
+    let lab = preset("poison-dlq", 30_000);
+    let vm = &lab.vm;
+    let lay = layout(vm, 1000.0, 500.0, &[0, 0]);
+    let (src, _) = vm.queue_by_name("orders").unwrap();
+    let (dlq, _) = vm.queue_by_name("orders-dlq").unwrap();
+    let src = lay.queues[src as usize].as_ref().unwrap();
+    let dlq = lay.queues[dlq as usize].as_ref().unwrap();
+    assert!(
+        dlq.rect.y >= src.rect.y + src.rect.h,
+        "the DLQ is below its source"
+    );
+    let producer = lay.producers[0];
+    assert!(producer.x + producer.w < src.rect.x);
+    for c in lay.consumers.iter().flatten() {
+        assert!(c.x > src.rect.x + src.rect.w);
+        assert!(c.x + c.w <= 1000.0);
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_head_of_a_queue_is_nearest_the_consumers_and_a_big_backlog_gets_smaller_cells() {
+    let lab = preset("decoupling", 0);
+    let small = layout(&lab.vm, 1000.0, 500.0, &[10]);
+    let q = small.queues[0].as_ref().unwrap();
+    assert_eq!(q.cell, CELL_SIZES_PX[0]);
+    let head = q.slot(None, 0).unwrap();
+    let next = q.slot(None, q.rows).unwrap();
+    assert!(head.0 > next.0, "slot 0 is in the rightmost column");
+    let big = layout(&lab.vm, 1000.0, 500.0, &[20_000]);
+    let q = big.queues[0].as_ref().unwrap();
+    assert_eq!(q.cell, CELL_SIZES_PX[CELL_SIZES_PX.len() - 1]);
+    assert!(q.slot(None, q.capacity(None)).is_none());
+}
+
+#[wasm_bindgen_test]
+fn a_fifo_queue_gets_one_lane_per_message_group() {
+    let lab = preset("fifo-groups", 20_000);
+    let lay = layout(&lab.vm, 1000.0, 500.0, &[5]);
+    let q = lay.queues[0].as_ref().unwrap();
+    assert_eq!(q.lanes.len(), lab.vm.queues[0].groups.len());
+    assert!(q.lanes.len() >= 2);
+    for w in q.lanes.windows(2) {
+        assert!(
+            w[1].rect.y >= w[0].rect.y + w[0].rect.h - 0.01,
+            "lanes do not overlap"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_renderer_draws_a_mark_per_message_and_a_click_finds_it() {
+    let lab = preset("decoupling", 25_000);
+    let (_c, ctx) = canvas(1000, 500);
+    let mut r = Renderer::new();
+    r.draw(&ctx, &lab.vm, 1000.0, 500.0, &opts());
+    let q = &lab.vm.queues[0];
+    assert!(r.drawn > 0);
+    assert!(r.drawn <= (q.depth()).min(MARKS_DRAWN_MAX));
+    let (x, y) = r.first_mark().unwrap();
+    assert!(matches!(r.hit(x, y), Some(Hit::Message(_))));
+    let qb = r.layout().unwrap().queues[0].as_ref().unwrap().rect;
+    assert_eq!(r.hit(qb.x + 3.0, qb.y + 3.0), Some(Hit::Queue(0)));
+    assert_eq!(r.hit(1.0, 1.0), None);
+}

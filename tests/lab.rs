@@ -1,0 +1,131 @@
+//! The driver of a run: seeking back replays the same run, edits are replayed at their time,
+//! a refused attribute comes back with AWS's message, frames do not change the run.
+
+use mqlab::lab::{Edit, Lab, SNAPSHOTS_MAX};
+use mqlab::sim::Sim;
+use mqlab::SMOKE_SCENARIO;
+use mqlab_appcore::presets;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn preset(id: &str) -> Lab {
+    Lab::from_json(presets::by_id(id).unwrap().scenario_json, Some(id.into())).unwrap()
+}
+
+fn fingerprint(lab: &Lab) -> (u64, u64, u64) {
+    (lab.now(), lab.sim().events_hash(), lab.vm.totals.received)
+}
+
+#[wasm_bindgen_test]
+fn seeking_back_replays_the_same_run() {
+    let mut lab = preset("visibility-too-short");
+    lab.run_to(50_000);
+    let at_50 = fingerprint(&lab);
+    let samples_50 = lab.vm.samples.clone();
+    lab.run_to(120_000);
+    assert!(lab.snapshot_times().len() > 2);
+    lab.seek(50_000);
+    assert_eq!(fingerprint(&lab), at_50);
+    assert_eq!(lab.vm.samples, samples_50);
+    // And forwards again, to the end of the timeline.
+    lab.seek(120_000);
+    let mut straight = preset("visibility-too-short");
+    straight.run_to(120_000);
+    assert_eq!(fingerprint(&lab), fingerprint(&straight));
+}
+
+#[wasm_bindgen_test]
+fn an_edit_is_replayed_at_its_time_after_a_seek() {
+    let mut lab = preset("visibility-too-short");
+    lab.run_to(30_000);
+    lab.edit(Edit::QueueAttribute {
+        queue: "orders".into(),
+        attribute: "VisibilityTimeout".into(),
+        value: "60".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        lab.scenario.queues[0].attributes["VisibilityTimeout"], "60",
+        "the scenario a link carries follows the edit"
+    );
+    lab.run_to(90_000);
+    let at_90 = fingerprint(&lab);
+    lab.seek(10_000);
+    assert_eq!(lab.now(), 10_000);
+    lab.seek(90_000);
+    assert_eq!(fingerprint(&lab), at_90);
+    let vt = lab
+        .world()
+        .sqs()
+        .queue_by_name("orders")
+        .unwrap()
+        .attrs
+        .visibility_timeout;
+    assert_eq!(vt, 60);
+}
+
+#[wasm_bindgen_test]
+fn a_refused_attribute_comes_back_with_the_aws_message() {
+    let mut lab = preset("decoupling");
+    let err = lab
+        .edit(Edit::QueueAttribute {
+            queue: "orders".into(),
+            attribute: "VisibilityTimeout".into(),
+            value: "99999".into(),
+        })
+        .unwrap_err();
+    assert!(err.contains("VisibilityTimeout"), "{err}");
+    let log = lab.vm.api_log.back().unwrap();
+    assert_eq!(log.operation, "SetQueueAttributes");
+    assert!(log.error.is_some());
+    // Nothing changed.
+    let vt = lab
+        .world()
+        .sqs()
+        .queue_by_name("orders")
+        .unwrap()
+        .attrs
+        .visibility_timeout;
+    assert_ne!(vt, 99_999);
+}
+
+#[wasm_bindgen_test]
+fn frames_of_any_length_give_the_same_run() {
+    let mut a = preset("short-polling");
+    let mut b = preset("short-polling");
+    a.run_to(40_000);
+    while b.now() < 40_000 {
+        b.frame(16.7, 25.0);
+    }
+    b.seek(40_000);
+    assert_eq!(fingerprint(&a), fingerprint(&b));
+    assert_eq!(a.vm.samples, b.vm.samples);
+}
+
+#[wasm_bindgen_test]
+fn snapshots_stay_within_their_cap_over_a_long_run() {
+    let mut lab = preset("decoupling");
+    lab.run_to(2 * 60 * 60 * 1000);
+    assert!(lab.snapshot_times().len() <= SNAPSHOTS_MAX);
+    assert_eq!(lab.snapshot_times()[0], 0);
+}
+
+#[wasm_bindgen_test]
+fn restarting_with_the_same_seed_gives_the_same_run_and_a_new_seed_another() {
+    let mut lab = preset("short-polling");
+    lab.run_to(20_000);
+    let mut again = lab.restart(None).unwrap();
+    again.run_to(20_000);
+    assert_eq!(fingerprint(&lab), fingerprint(&again));
+    let mut other = lab.restart(Some(lab.scenario.seed + 1)).unwrap();
+    other.run_to(20_000);
+    assert_ne!(lab.sim().events_hash(), other.sim().events_hash());
+}
+
+#[wasm_bindgen_test]
+fn the_smoke_scenario_still_builds_as_a_sim() {
+    let mut sim = Sim::from_json(SMOKE_SCENARIO).unwrap();
+    sim.advance_to(1_000);
+    assert!(sim.events_seen() > 0);
+}
