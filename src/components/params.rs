@@ -154,17 +154,20 @@ fn consumer_value(c: &ConsumerSpec, field: &str) -> String {
     }
 }
 
-fn set_consumer(c: &mut ConsumerSpec, field: &str, v: f64) {
-    match field {
-        "count" => c.count = v as u32,
-        "wait_time_s" => c.wait_time_s = Some(v as u32),
-        "max_messages" => c.max_messages = v as u32,
-        "processing" => c.processing = with_mean(&c.processing, v as u64),
-        "failure_probability" => c.failure_probability = v,
-        "crash_probability" => c.crash_probability = v,
-        "visibility_timeout_s" => c.visibility_timeout_s = Some(v as u32),
-        _ => {}
+/// Sets one consumer setting; `None` clears an optional one. False if nothing could be set.
+fn set_consumer(c: &mut ConsumerSpec, field: &str, v: Option<f64>) -> bool {
+    match (field, v) {
+        ("visibility_timeout_s", v) => c.visibility_timeout_s = v.map(|v| v as u32),
+        (_, None) => return false,
+        ("count", Some(v)) => c.count = v as u32,
+        ("wait_time_s", Some(v)) => c.wait_time_s = Some(v as u32),
+        ("max_messages", Some(v)) => c.max_messages = v as u32,
+        ("processing", Some(v)) => c.processing = with_mean(&c.processing, v as u64),
+        ("failure_probability", Some(v)) => c.failure_probability = v,
+        ("crash_probability", Some(v)) => c.crash_probability = v,
+        _ => return false,
     }
+    true
 }
 
 /// Settings that may be left empty (then the queue's own value applies).
@@ -195,13 +198,75 @@ fn producer_value(p: &ProducerSpec, field: &str) -> String {
     }
 }
 
-fn set_producer(p: &mut ProducerSpec, field: &str, v: f64) {
-    match field {
-        "rate_per_s" => p.rate_per_s = v,
-        "batch_size" => p.batch_size = v as u32,
-        "message_groups" => p.message_groups = v as u32,
-        "delay_seconds" => p.delay_seconds = Some(v as u32),
-        _ => {}
+/// Sets one producer setting; `None` clears an optional one. False if nothing could be set.
+fn set_producer(p: &mut ProducerSpec, field: &str, v: Option<f64>) -> bool {
+    match (field, v) {
+        ("delay_seconds", v) => p.delay_seconds = v.map(|v| v as u32),
+        (_, None) => return false,
+        ("rate_per_s", Some(v)) => p.rate_per_s = v,
+        ("batch_size", Some(v)) => p.batch_size = v as u32,
+        ("message_groups", Some(v)) => p.message_groups = v as u32,
+        _ => return false,
+    }
+    true
+}
+
+/// One actor setting as a field: empty clears an optional setting, a value in range edits the
+/// spec, anything else is refused next to the field.
+#[allow(clippy::too_many_arguments)]
+fn actor_field<S: Clone + 'static>(
+    id: String,
+    param: &'static ActorParam,
+    spec: &S,
+    value: String,
+    error: Option<String>,
+    lang: Lang,
+    dispatch: &Callback<Action>,
+    set: fn(&mut S, &str, Option<f64>) -> bool,
+    edit: impl Fn(S) -> Edit + 'static,
+) -> Html {
+    let (dispatch, spec, fid) = (dispatch.clone(), spec.clone(), id.clone());
+    let on_commit = Callback::from(move |text: String| {
+        let mut spec = spec.clone();
+        let parsed = if text.trim().is_empty() {
+            None
+        } else {
+            match parse_in_range(&text, param, lang) {
+                Ok(v) => Some(v),
+                Err(m) => {
+                    dispatch.emit(Action::FieldError {
+                        field: fid.clone(),
+                        message: Some(m),
+                    });
+                    return;
+                }
+            }
+        };
+        if set(&mut spec, param.field, parsed) {
+            dispatch.emit(Action::Edit {
+                side: 0,
+                field: fid.clone(),
+                edit: edit(spec),
+            });
+        } else if let Err(m) = parse_in_range(&text, param, lang) {
+            dispatch.emit(Action::FieldError {
+                field: fid.clone(),
+                message: Some(m),
+            });
+        }
+    });
+    html! {
+        <Field
+            id={id.clone()}
+            label={t(lang, param.key)}
+            help={help(param.key, lang)}
+            {value}
+            min={Some(param.min)}
+            max={Some(param.max)}
+            step={Some(param.step)}
+            {error}
+            {on_commit}
+        />
     }
 }
 
@@ -336,48 +401,9 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
     let producers = actors.producers.iter().enumerate().map(|(i, p)| {
         let fields = producer_params().iter().chain(&PRODUCER_OPTIONAL).map(|param| {
             let id = format!("p{i}-{}", param.field);
-            let (dispatch, spec) = (props.dispatch.clone(), p.spec.clone());
-            let fid = id.clone();
-            let on_commit = Callback::from(move |text: String| {
-                if text.trim().is_empty() && param.field == "delay_seconds" {
-                    let mut spec = spec.clone();
-                    spec.delay_seconds = None;
-                    dispatch.emit(Action::Edit {
-                        side: 0,
-                        field: fid.clone(),
-                        edit: Edit::Producer { index: i, spec },
-                    });
-                    return;
-                }
-                match parse_in_range(&text, param, lang) {
-                    Ok(v) => {
-                        let mut spec = spec.clone();
-                        set_producer(&mut spec, param.field, v);
-                        dispatch.emit(Action::Edit {
-                            side: 0,
-                            field: fid.clone(),
-                            edit: Edit::Producer { index: i, spec },
-                        });
-                    }
-                    Err(m) => dispatch.emit(Action::FieldError {
-                        field: fid.clone(),
-                        message: Some(m),
-                    }),
-                }
-            });
-            html! {
-                <Field
-                    id={id.clone()}
-                    label={t(lang, param.key)}
-                    help={help(param.key, lang)}
-                    value={producer_value(&p.spec, param.field)}
-                    min={Some(param.min)}
-                    max={Some(param.max)}
-                    step={Some(param.step)}
-                    error={err(&id)}
-                    {on_commit}
-                />
-            }
+            let error = err(&id);
+            actor_field(id, param, &p.spec, producer_value(&p.spec, param.field), error, lang,
+                &props.dispatch, set_producer, move |spec| Edit::Producer { index: i, spec })
         });
         html! {
             <fieldset>
@@ -389,48 +415,9 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
     let consumers = actors.consumer_specs.iter().enumerate().map(|(i, c)| {
         let fields = consumer_params().iter().chain(&CONSUMER_OPTIONAL).map(|param| {
             let id = format!("c{i}-{}", param.field);
-            let (dispatch, spec) = (props.dispatch.clone(), c.clone());
-            let fid = id.clone();
-            let on_commit = Callback::from(move |text: String| {
-                if text.trim().is_empty() && param.field == "visibility_timeout_s" {
-                    let mut spec = spec.clone();
-                    spec.visibility_timeout_s = None;
-                    dispatch.emit(Action::Edit {
-                        side: 0,
-                        field: fid.clone(),
-                        edit: Edit::Consumer { index: i, spec },
-                    });
-                    return;
-                }
-                match parse_in_range(&text, param, lang) {
-                    Ok(v) => {
-                        let mut spec = spec.clone();
-                        set_consumer(&mut spec, param.field, v);
-                        dispatch.emit(Action::Edit {
-                            side: 0,
-                            field: fid.clone(),
-                            edit: Edit::Consumer { index: i, spec },
-                        });
-                    }
-                    Err(m) => dispatch.emit(Action::FieldError {
-                        field: fid.clone(),
-                        message: Some(m),
-                    }),
-                }
-            });
-            html! {
-                <Field
-                    id={id.clone()}
-                    label={t(lang, param.key)}
-                    help={help(param.key, lang)}
-                    value={consumer_value(c, param.field)}
-                    min={Some(param.min)}
-                    max={Some(param.max)}
-                    step={Some(param.step)}
-                    error={err(&id)}
-                    {on_commit}
-                />
-            }
+            let error = err(&id);
+            actor_field(id, param, c, consumer_value(c, param.field), error, lang,
+                &props.dispatch, set_consumer, move |spec| Edit::Consumer { index: i, spec })
         });
         let heartbeat = {
             let (dispatch, spec) = (props.dispatch.clone(), c.clone());
