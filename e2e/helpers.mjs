@@ -60,6 +60,8 @@ export async function openPage({ viewport = { width: 1400, height: 900 }, contex
   const started = Date.now();
   await page.goto(ctx.baseUrl + hash);
   await page.locator('[data-testid="play"]').waitFor({ state: "visible", timeout: 15_000 });
+  // The keyboard shortcuts are attached just after the first render.
+  await page.locator('html[data-shortcuts="on"]').waitFor({ state: "attached", timeout: 15_000 });
   return { page, context: c, problems, firstFrameMs: Date.now() - started };
 }
 

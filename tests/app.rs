@@ -12,7 +12,30 @@ use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn mount_app() -> Element {
+/// A mounted app; dropping it unmounts the app and removes its element, so no test's app
+/// keeps running (or hears the next test's key presses) after the test.
+struct Mounted {
+    root: Element,
+    handle: Option<yew::AppHandle<App>>,
+}
+
+impl std::ops::Deref for Mounted {
+    type Target = Element;
+    fn deref(&self) -> &Element {
+        &self.root
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+fn mount_app() -> Mounted {
     let window = web_sys::window().unwrap();
     // Each test starts from the default preset: no link, no autosave.
     let _ = window.local_storage().unwrap().unwrap().clear();
@@ -24,8 +47,11 @@ fn mount_app() -> Element {
     let document = window.document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    root
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    Mounted {
+        root,
+        handle: Some(handle),
+    }
 }
 
 fn find(root: &Element, testid: &str) -> Option<Element> {
@@ -139,7 +165,11 @@ async fn pressing_play_runs_the_simulation_and_pause_stops_it() {
         "the canvas draws"
     );
     click(&root, "pause");
-    sleep(Duration::from_millis(50)).await;
+    wait_until("the pause takes effect", Duration::from_secs(3), || {
+        find(&root, "pause").is_some_and(|b| b.has_attribute("disabled"))
+    })
+    .await;
+    sleep(Duration::from_millis(100)).await;
     let paused_at = clock_ms(&root);
     sleep(Duration::from_millis(200)).await;
     assert_eq!(
@@ -156,25 +186,34 @@ async fn keyboard_steps_changes_speed_and_opens_help() {
         find(&root, "speed").is_some()
     })
     .await;
+    wait_until("the shortcuts listen", Duration::from_secs(5), || {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .is_some_and(|html| html.get_attribute("data-shortcuts").as_deref() == Some("on"))
+    })
+    .await;
     let speed = |root: &Element| find(root, "speed").unwrap().text_content().unwrap();
     assert_eq!(speed(&root), "10×");
+    let quick = Duration::from_secs(3);
     key("+");
-    sleep(Duration::from_millis(30)).await;
-    assert_eq!(speed(&root), "25×");
+    wait_until("+ raises the speed to 25×", quick, || {
+        speed(&root) == "25×"
+    })
+    .await;
     key("-");
     key("-");
-    sleep(Duration::from_millis(30)).await;
-    assert_eq!(speed(&root), "5×");
+    wait_until("− − lowers it to 5×", quick, || speed(&root) == "5×").await;
     key("ArrowRight");
-    sleep(Duration::from_millis(150)).await;
-    assert!(clock_ms(&root) > 0, "→ steps to the next event");
+    wait_until("→ steps to the next event", quick, || clock_ms(&root) > 0).await;
     assert!(find(&root, "help").is_none());
     key("?");
-    sleep(Duration::from_millis(30)).await;
-    assert!(find(&root, "help").is_some(), "? opens the help");
+    wait_until("? opens the help", quick, || find(&root, "help").is_some()).await;
     key("Escape");
-    sleep(Duration::from_millis(30)).await;
-    assert!(find(&root, "help").is_none());
+    wait_until("Escape closes the help", quick, || {
+        find(&root, "help").is_none()
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -191,9 +230,16 @@ async fn switching_the_language_translates_the_page() {
     lang.set_value("ko");
     lang.dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
-    sleep(Duration::from_millis(50)).await;
-    let text = find(&root, "play").unwrap().text_content().unwrap();
-    assert!(text.contains("재생"), "{text}");
+    wait_until(
+        "the play button reads 재생",
+        Duration::from_secs(3),
+        || {
+            find(&root, "play")
+                .and_then(|e| e.text_content())
+                .is_some_and(|t| t.contains("재생"))
+        },
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]

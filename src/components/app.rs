@@ -127,7 +127,12 @@ pub fn app() -> Html {
                     dispatcher.dispatch(a);
                 }
             });
-            move || drop(listener)
+            // Marks the page as listening, so tests and scripts know shortcuts work now.
+            browser::set_root_attribute("data-shortcuts", listener.is_some().then_some("on"));
+            move || {
+                drop(listener);
+                browser::set_root_attribute("data-shortcuts", None);
+            }
         });
     }
 
