@@ -43,6 +43,7 @@ pub mod event;
 pub mod rng;
 pub mod scenario;
 pub mod sched;
+pub mod sns;
 pub mod sqs;
 pub mod time;
 pub mod world;

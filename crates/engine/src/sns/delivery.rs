@@ -1,0 +1,1 @@
+//! SNS delivery retry policies (facts §3.6) and simulated endpoints. Interface placeholder.
