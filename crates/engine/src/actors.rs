@@ -87,7 +87,23 @@ pub struct ProducerSpec {
     pub start_s: f64,
     #[serde(default)]
     pub stop_s: Option<f64>,
+    /// Every Nth message is a poison pill (its body carries `"poison":true`): no consumer
+    /// can process it, so it is received again and again until a redrive policy moves it to
+    /// the dead-letter queue. 0 = none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub poison_every: u32,
 }
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The marker a poison message's body carries.
+pub const POISON_MARK: &str = "\"poison\":true";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
@@ -169,6 +185,10 @@ pub struct ConsumerSpec {
     /// Pause after an empty receive before polling again, ms.
     #[serde(default)]
     pub empty_poll_pause_ms: u64,
+    /// The bug behind poison messages is fixed: they are processed like any other (a redrive
+    /// from the dead-letter queue then empties it).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub handles_poison: bool,
     #[serde(default)]
     pub start_s: f64,
 }
@@ -251,6 +271,7 @@ pub enum ActorTimer {
     Burst {
         producer: usize,
         burst: usize,
+        gen: u32,
     },
     Poll {
         consumer: usize,
@@ -320,22 +341,41 @@ fn s_to_ms(s: f64) -> SimTime {
     (s * 1000.0).round().max(0.0) as SimTime
 }
 
+/// Schedules the bursts of `bursts` still to come: those later than now, and those at this
+/// very instant that `already` (the list before an edit, whose bursts due now have fired)
+/// did not have.
+fn schedule_bursts(ctx: &mut Ctx, producer: usize, gen: u32, bursts: &[Burst], already: &[Burst]) {
+    let mut fired_now: Vec<&Burst> = already
+        .iter()
+        .filter(|b| s_to_ms(b.at_s) == ctx.now)
+        .collect();
+    for (i, b) in bursts.iter().enumerate() {
+        let at = s_to_ms(b.at_s);
+        if at < ctx.now {
+            continue;
+        }
+        if at == ctx.now {
+            if let Some(k) = fired_now.iter().position(|f| *f == b) {
+                fired_now.swap_remove(k);
+                continue;
+            }
+        }
+        ctx.timers.schedule(
+            at,
+            Timer::Actor(ActorTimer::Burst {
+                producer,
+                burst: i,
+                gen,
+            }),
+        );
+    }
+}
+
 impl Actors {
     pub fn add_producer(&mut self, ctx: &mut Ctx, spec: ProducerSpec) {
         let idx = self.producers.len();
         let start = s_to_ms(spec.start_s).max(ctx.now);
-        for (i, b) in spec.bursts.iter().enumerate() {
-            let at = s_to_ms(b.at_s);
-            if at >= ctx.now {
-                ctx.timers.schedule(
-                    at,
-                    Timer::Actor(ActorTimer::Burst {
-                        producer: idx,
-                        burst: i,
-                    }),
-                );
-            }
-        }
+        schedule_bursts(ctx, idx, 0, &spec.bursts, &[]);
         if spec.rate_per_s > 0.0 {
             ctx.timers.schedule(
                 start,
@@ -355,7 +395,8 @@ impl Actors {
     }
 
     /// Replaces a producer's settings while the run goes on: the new rate, batch size and
-    /// groups apply from now (bursts already scheduled keep their times). Refused if invalid.
+    /// groups apply from now, and the burst list is the new one (a burst added at the current
+    /// instant is sent now; bursts already sent are not sent again). Refused if invalid.
     pub fn set_producer(
         &mut self,
         ctx: &mut Ctx,
@@ -370,6 +411,9 @@ impl Actors {
         p.url = queue_url(&spec.queue);
         let start = s_to_ms(spec.start_s).max(ctx.now);
         let ticking = spec.rate_per_s > 0.0;
+        // The old burst timers stop with the old generation; the new list's bursts still to
+        // come are scheduled again, with any burst added for this instant ("burst now").
+        schedule_bursts(ctx, idx, p.gen, &spec.bursts, &p.spec.bursts);
         p.spec = spec;
         if ticking {
             let gen = p.gen;
@@ -468,8 +512,12 @@ impl Actors {
                     self.produce(ctx, sqs, producer)
                 }
             }
-            ActorTimer::Burst { producer, burst } => {
-                let Some(p) = self.producers.get(producer) else {
+            ActorTimer::Burst {
+                producer,
+                burst,
+                gen,
+            } => {
+                let Some(p) = self.producers.get(producer).filter(|p| p.gen == gen) else {
                     return;
                 };
                 let count = p.spec.bursts.get(burst).map(|b| b.count).unwrap_or(0);
@@ -557,7 +605,16 @@ impl Actors {
                 p.next_group += 1;
                 g
             });
-            let mut body = format!("{{\"producer\":\"{}\",\"n\":{}}}", p.spec.name, p.sent);
+            let poison =
+                p.spec.poison_every > 0 && p.sent.is_multiple_of(p.spec.poison_every as u64);
+            let mut body = if poison {
+                format!(
+                    "{{\"producer\":\"{}\",\"n\":{},{POISON_MARK}}}",
+                    p.spec.name, p.sent
+                )
+            } else {
+                format!("{{\"producer\":\"{}\",\"n\":{}}}", p.spec.name, p.sent)
+            };
             if body.len() < p.spec.body_bytes {
                 body.push_str(&" ".repeat(p.spec.body_bytes - body.len()));
             }
@@ -744,7 +801,10 @@ impl Actors {
             );
             return;
         }
-        let ok = !ctx.rng.chance(s.failure_probability);
+        // A poison pill always fails unless the consumer was fixed (and draws nothing from the
+        // RNG, so runs without poison are unchanged).
+        let poisoned = !s.handles_poison && m.body.contains(POISON_MARK);
+        let ok = !poisoned && !ctx.rng.chance(s.failure_probability);
         ctx.events.push(ctx.now, || EventKind::MessageProcessed {
             queue: s.queue.clone(),
             message_id: m.message_id.clone(),

@@ -372,3 +372,61 @@ fn changing_a_producer_rate_applies_from_now() {
         .with_actors(|a, ctx| a.set_producer(ctx, 0, spec.clone()))
         .is_err());
 }
+
+#[test]
+fn a_burst_added_while_running_is_sent_now_and_past_bursts_are_not_sent_again() {
+    let mut w = world(
+        r#"{"queues":[{"QueueName":"q"}],"producers":[{"name":"p","queue":"q","batch_size":10,"bursts":[{"at_s":1,"count":5},{"at_s":60,"count":7}]}]}"#,
+    );
+    w.advance_to(10_000);
+    assert_eq!(w.sqs().queue_summaries()[0].sent, 5);
+    // "Burst now": the same list with one more burst at the current instant.
+    let mut spec = w.actors().producers[0].spec.clone();
+    spec.bursts.push(mqlab_engine::actors::Burst {
+        at_s: 10.0,
+        count: 20,
+    });
+    w.with_actors(|a, ctx| a.set_producer(ctx, 0, spec.clone()))
+        .unwrap();
+    w.advance_to(10_000);
+    assert_eq!(w.sqs().queue_summaries()[0].sent, 25, "sent at once");
+    // Editing again at the same instant does not send the new burst twice, and the burst
+    // still to come (60 s) is sent once, not once per edit.
+    w.with_actors(|a, ctx| a.set_producer(ctx, 0, spec.clone()))
+        .unwrap();
+    w.advance_to(2 * MIN);
+    assert_eq!(w.sqs().queue_summaries()[0].sent, 25 + 7);
+}
+
+#[test]
+fn a_poison_message_always_fails_and_ends_in_the_dead_letter_queue() {
+    let (w, ev) = run(
+        r#"{"queues":[{"QueueName":"dlq"},
+                      {"QueueName":"q","Attributes":{"VisibilityTimeout":"2","RedrivePolicy":"{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:dlq\",\"maxReceiveCount\":\"3\"}"}}],
+            "producers":[{"name":"p","queue":"q","bursts":[{"at_s":0,"count":20}],"poison_every":5}],
+            "consumers":[{"name":"c","queue":"q","wait_time_s":20}]}"#,
+        2 * MIN,
+    );
+    let by_name = |n: &str| {
+        w.sqs()
+            .queue_summaries()
+            .into_iter()
+            .find(|q| q.name == n)
+            .unwrap()
+    };
+    // Messages 5, 10, 15, 20 are poison: each fails every time, 3 receives, then the DLQ.
+    assert_eq!(by_name("q").moved_to_dlq, 4);
+    assert_eq!(by_name("dlq").visible, 4);
+    assert_eq!(
+        by_name("q").deleted,
+        16,
+        "the healthy messages are processed"
+    );
+    assert_eq!(
+        count(&ev, |k| matches!(
+            k,
+            EventKind::MessageProcessed { ok: false, .. }
+        )),
+        12
+    );
+}
