@@ -229,6 +229,9 @@ texts! {
     "consumer.heartbeat" =>
         "Heartbeat: extend with ChangeMessageVisibility",
         "하트비트: ChangeMessageVisibility로 타임아웃 연장";
+    "consumer.handles_poison" =>
+        "Handles poison messages (the bug is fixed)",
+        "독성 메시지 처리 (버그 수정됨)";
     "consumer.visibility_timeout" =>
         "VisibilityTimeout per receive (empty = the queue's)",
         "수신할 때 쓸 VisibilityTimeout (비우면 큐 설정값)";
@@ -241,6 +244,38 @@ texts! {
     "producer.delay" =>
         "Message timer (DelaySeconds per message)",
         "메시지 타이머 (메시지별 DelaySeconds)";
+
+    "producer.body_bytes" => "Message size (bytes)", "메시지 크기 (바이트)";
+    "producer.arrival" => "Arrivals", "도착 방식";
+    "producer.arrival.constant" => "constant (evenly spaced)", "일정 간격";
+    "producer.arrival.poisson" => "Poisson (random gaps)", "포아송 (무작위 간격)";
+    "producer.start" => "Starts at (s)", "시작 시각 (초)";
+    "producer.stop" => "Stops at (s, empty = never)", "멈추는 시각 (초, 비우면 계속)";
+    "producer.poison_every" =>
+        "Poison pill every Nth message (0 = none)",
+        "N번째마다 독성 메시지 (0이면 없음)";
+    "producer.burst_count" => "Messages in a burst", "버스트 메시지 수";
+    "producer.burst_now" => "Send a burst now", "지금 버스트 보내기";
+
+    "consumer.processing_dist" => "Processing time distribution", "처리 시간 분포";
+    "consumer.processing_dist.fixed" => "fixed", "고정";
+    "consumer.processing_dist.uniform" => "uniform (mean ± spread)", "균등 (평균 ± 폭)";
+    "consumer.processing_dist.exponential" => "exponential", "지수";
+    "consumer.processing_dist.normal" => "normal (spread = σ)", "정규 (폭 = 표준편차)";
+    "consumer.processing_spread" => "Processing time spread (ms)", "처리 시간 폭 (ms)";
+    "consumer.restart_after" => "Restarts after a crash (s)", "비정상 종료 뒤 재시작까지 (초)";
+    "consumer.empty_poll_pause" =>
+        "Pause after an empty receive (ms)",
+        "빈 응답 뒤 쉬는 시간 (ms)";
+    "consumer.start" => "Starts at (s)", "시작 시각 (초)";
+
+    "queue.add_dlq" => "Add a dead-letter queue", "데드레터 큐 추가";
+    "queue.remove_dlq" => "Remove the redrive policy", "재드라이브 정책 제거";
+    "params.run" => "Edit run", "편집할 실행";
+
+    "stats.events" => "events", "이벤트";
+    "stats.run_hash" => "run hash", "실행 해시";
+    "log.you" => "you", "나";
 
     "compare.left" => "Left", "왼쪽";
     "compare.right" => "Right", "오른쪽";

@@ -7,10 +7,12 @@
 //! - [`presets`] — the preset scenarios with their explanations.
 //! - [`i18n`] — every UI string in English and Korean.
 //! - [`share`] — the URL fragment (scenario, seed, time), import/export and autosave codec.
+//! - [`edits`] — the changes made while a run goes on, on its timeline.
 //! - [`cli`] — the AWS CLI command equivalent to an API call, for the call log.
 //! - [`params`] — the editable parameters with AWS's names and ranges.
 
 pub mod cli;
+pub mod edits;
 pub mod i18n;
 pub mod params;
 pub mod presets;

@@ -144,7 +144,18 @@ pub struct ActorParam {
 /// any lesson needs and keeps the slider usable.
 pub const PROCESSING_MS_MAX: f64 = 3_600_000.0;
 
-static CONSUMER_PARAMS: [ActorParam; 6] = [
+/// The latest start time the panel offers, s: a day into the run.
+pub const START_S_MAX: f64 = 86_400.0;
+/// The longest restart delay the panel offers, s.
+pub const RESTART_S_MAX: f64 = 3_600.0;
+/// The longest pause after an empty receive the panel offers, ms.
+pub const EMPTY_POLL_PAUSE_MS_MAX: f64 = 60_000.0;
+/// The largest body a producer sends: SQS's maximum message size (facts §1.6).
+pub const BODY_BYTES_MAX: f64 = MAXIMUM_MESSAGE_SIZE_MAX as f64;
+/// The sparsest poison pill the panel offers: one in this many messages.
+pub const POISON_EVERY_MAX: f64 = 10_000.0;
+
+static CONSUMER_PARAMS: [ActorParam; 10] = [
     ActorParam {
         key: "consumer.count",
         field: "count",
@@ -194,13 +205,45 @@ static CONSUMER_PARAMS: [ActorParam; 6] = [
         step: 0.01,
         unit: "",
     },
+    ActorParam {
+        key: "consumer.processing_spread",
+        field: "processing_spread",
+        min: 0.0,
+        max: PROCESSING_MS_MAX,
+        step: 10.0,
+        unit: "ms",
+    },
+    ActorParam {
+        key: "consumer.restart_after",
+        field: "restart_after_s",
+        min: 0.0,
+        max: RESTART_S_MAX,
+        step: 1.0,
+        unit: "s",
+    },
+    ActorParam {
+        key: "consumer.empty_poll_pause",
+        field: "empty_poll_pause_ms",
+        min: 0.0,
+        max: EMPTY_POLL_PAUSE_MS_MAX,
+        step: 100.0,
+        unit: "ms",
+    },
+    ActorParam {
+        key: "consumer.start",
+        field: "start_s",
+        min: 0.0,
+        max: START_S_MAX,
+        step: 1.0,
+        unit: "s",
+    },
 ];
 
 /// Most message groups the panel offers. AWS has no limit on groups (facts §1.9); past a
 /// hundred the diagram's group colours stop telling groups apart.
 pub const MESSAGE_GROUPS_MAX: f64 = 100.0;
 
-static PRODUCER_PARAMS: [ActorParam; 3] = [
+static PRODUCER_PARAMS: [ActorParam; 6] = [
     ActorParam {
         key: "producer.rate",
         field: "rate_per_s",
@@ -225,7 +268,37 @@ static PRODUCER_PARAMS: [ActorParam; 3] = [
         step: 1.0,
         unit: "",
     },
+    ActorParam {
+        key: "producer.body_bytes",
+        field: "body_bytes",
+        min: 1.0,
+        max: BODY_BYTES_MAX,
+        step: 1.0,
+        unit: "bytes",
+    },
+    ActorParam {
+        key: "producer.start",
+        field: "start_s",
+        min: 0.0,
+        max: START_S_MAX,
+        step: 1.0,
+        unit: "s",
+    },
+    ActorParam {
+        key: "producer.poison_every",
+        field: "poison_every",
+        min: 0.0,
+        max: POISON_EVERY_MAX,
+        step: 1.0,
+        unit: "",
+    },
 ];
+
+/// A burst sent with "Send a burst now": at most this many messages (the engine allows
+/// more in a scenario; past this the page spends seconds animating one instant).
+pub const BURST_NOW_MAX: f64 = 100_000.0;
+/// The burst size the panel suggests.
+pub const BURST_NOW_DEFAULT: u32 = 100;
 
 /// Numeric consumer settings (the heartbeat is a checkbox: `consumer.heartbeat`).
 pub fn consumer_params() -> &'static [ActorParam] {
@@ -353,6 +426,56 @@ pub fn help(attribute: &str, lang: Lang) -> &'static str {
         "producer.burst" => (
             "Sends many messages at one instant, like a flash sale or a batch job.",
             "반짝 세일이나 배치 작업처럼 한순간에 많은 메시지를 보냅니다.",
+        ),
+        "producer.body_bytes" => (
+            "The size of each message body; SQS bills every 64 KiB of a message as one \
+             request, and refuses bodies over the queue's MaximumMessageSize.",
+            "메시지 본문 하나의 크기입니다. SQS는 64KiB마다 요청 하나로 과금하고, 큐의 \
+             MaximumMessageSize보다 큰 본문은 거절합니다.",
+        ),
+        "producer.arrival" => (
+            "Constant sends are evenly spaced; Poisson gaps are random with the same average, \
+             like many independent users.",
+            "일정 간격은 메시지를 고르게 보내고, 포아송은 평균은 같되 간격이 무작위라서 서로 \
+             독립적인 많은 사용자처럼 보냅니다.",
+        ),
+        "producer.start" => (
+            "When the producer begins to send, in virtual seconds from the start of the run.",
+            "생산자가 보내기 시작하는 시각으로, 실행 시작부터 센 가상 시간(초)입니다.",
+        ),
+        "producer.stop" => (
+            "When the producer stops sending; leave it empty to keep sending.",
+            "생산자가 보내기를 멈추는 시각입니다. 비워 두면 계속 보냅니다.",
+        ),
+        "producer.poison_every" => (
+            "Every Nth message is a poison pill that no consumer can process: it is received \
+             again and again until the redrive policy moves it to the dead-letter queue.",
+            "N번째 메시지마다 어떤 소비자도 처리할 수 없는 독성 메시지가 됩니다. 재드라이브 정책이 \
+             데드레터 큐로 옮길 때까지 계속 다시 수신됩니다.",
+        ),
+        "consumer.processing_dist" => (
+            "How processing times vary around their mean: fixed, uniform, exponential (a long \
+             tail) or normal.",
+            "처리 시간이 평균 주위에서 어떻게 흩어지는지 정합니다: 고정, 균등, 지수(긴 꼬리), 정규.",
+        ),
+        "consumer.processing_spread" => (
+            "For uniform: how far either side of the mean a time may fall; for normal: the \
+             standard deviation.",
+            "균등 분포에서는 평균 양쪽으로 벌어질 수 있는 폭, 정규 분포에서는 표준편차입니다.",
+        ),
+        "consumer.restart_after" => (
+            "How long a crashed consumer stays down before it polls again.",
+            "비정상 종료된 소비자가 다시 폴링하기까지 멈춰 있는 시간입니다.",
+        ),
+        "consumer.empty_poll_pause" => (
+            "How long a consumer waits after an empty receive before it polls again; a pause \
+             saves requests on short polling.",
+            "빈 응답을 받은 뒤 다시 폴링하기 전에 기다리는 시간입니다. 쇼트 폴링에서 요청 수를 \
+             줄여 줍니다.",
+        ),
+        "consumer.start" => (
+            "When the consumers begin to poll, in virtual seconds from the start of the run.",
+            "소비자가 폴링을 시작하는 시각으로, 실행 시작부터 센 가상 시간(초)입니다.",
         ),
         "producer.groups" => (
             "How many MessageGroupIds the producer rotates through; on a FIFO queue each group \

@@ -103,8 +103,8 @@ pub fn title(id: &str, lang: Lang) -> &'static str {
             "FIFO: 병렬 처리는 메시지 그룹 단위로만",
         ),
         "poison-dlq" => (
-            "Failing messages go to the dead-letter queue",
-            "처리에 실패한 메시지는 데드레터 큐(DLQ)로",
+            "Poison messages go to the dead-letter queue",
+            "처리할 수 없는 독성 메시지는 데드레터 큐(DLQ)로",
         ),
         "delay-queue" => (
             "Delay queue: messages wait before they can be received",
@@ -225,23 +225,27 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              들어갑니다.",
         ),
         "poison-dlq" => (
-            "The worker fails on about half of its attempts (a malformed message, a bug, a \
-             dependency that is down) and does not delete what it failed on, so the message comes \
-             back after the 5 s VisibilityTimeout and is tried again. The queue's RedrivePolicy \
-             names a dead-letter queue with maxReceiveCount 3: a message received 3 times without \
-             being deleted is moved to orders-dlq instead of being delivered again. Watch the DLQ \
-             collect the messages that failed every time while the rest flow on: one bad message \
-             cannot block the queue or loop forever. Once the cause is fixed, a redrive \
-             (StartMessageMoveTask) moves the messages from the DLQ back to the source queue, each \
-             with a new MessageId: set the failure probability to 0, then press Redrive.",
-            "워커는 처리 시도의 절반쯤에서 실패하고(형식이 잘못된 메시지, 버그, 의존 서비스 장애 등), \
-             실패한 메시지는 삭제하지 않습니다. 그래서 메시지는 5초의 가시성 타임아웃이 지나면 돌아와 \
-             다시 시도됩니다. 큐의 RedrivePolicy는 maxReceiveCount 3으로 데드레터 큐(DLQ)를 지정하고 \
-             있습니다. 삭제되지 않은 채 3번 수신된 메시지는 다시 전달되지 않고 orders-dlq로 옮겨집니다. \
-             매번 실패한 메시지만 DLQ에 모이고 나머지는 계속 흘러가는 것을 확인하세요. 나쁜 메시지 하나가 \
-             큐를 막거나 끝없이 반복되지 않습니다. 원인을 고친 뒤에는 리드라이브(StartMessageMoveTask)로 \
-             DLQ의 메시지를 원래 큐로 되돌릴 수 있고, 이때 메시지마다 새 MessageId가 붙습니다. 실패 \
-             확률을 0으로 바꾼 다음 리드라이브 버튼을 눌러 보세요.",
+            "Every 10th order is a poison pill: a message the worker can never process (a \
+             malformed body, a bug), so it never deletes it. Each time, the message comes back \
+             after the 5 s VisibilityTimeout and fails again. Besides, one attempt in ten fails \
+             for a passing reason (a dependency that is briefly down); those messages succeed on \
+             a later try. The queue's RedrivePolicy names a dead-letter queue with \
+             maxReceiveCount 3: a message received 3 times without being deleted is moved to \
+             orders-dlq instead of being delivered again. Watch the DLQ collect the poison pills \
+             (and the rare unlucky message) while the rest flow on: one bad message cannot block \
+             the queue or loop forever. Once the bug is fixed, a redrive (StartMessageMoveTask) \
+             moves the messages from the DLQ back to the source queue, each with a new \
+             MessageId: tick \"handles poison messages\" for the worker, then press Redrive.",
+            "주문 10개마다 하나는 독성 메시지(poison pill)입니다. 본문이 잘못됐거나 버그 때문에 워커가 \
+             절대 처리하지 못하는 메시지라서, 워커는 이 메시지를 삭제하지 못합니다. 그래서 매번 5초의 \
+             가시성 타임아웃이 지나면 돌아와 다시 실패합니다. 그 밖에도 시도 10번 중 1번은 잠깐 죽은 \
+             의존 서비스 같은 일시적인 이유로 실패하는데, 이런 메시지는 다음 시도에서 성공합니다. 큐의 \
+             RedrivePolicy는 maxReceiveCount 3으로 데드레터 큐(DLQ)를 지정하고 있어서, 삭제되지 않은 \
+             채 3번 수신된 메시지는 다시 전달되지 않고 orders-dlq로 옮겨집니다. 독성 메시지(와 드물게 \
+             운 나쁜 메시지)만 DLQ에 모이고 나머지는 계속 흘러가는 것을 확인하세요. 나쁜 메시지 하나가 \
+             큐를 막거나 끝없이 반복되지 않습니다. 버그를 고친 뒤에는 리드라이브(StartMessageMoveTask)로 \
+             DLQ의 메시지를 원래 큐로 되돌릴 수 있고, 이때 메시지마다 새 MessageId가 붙습니다. 워커의 \
+             \"독성 메시지 처리\"를 체크한 다음 리드라이브 버튼을 눌러 보세요.",
         ),
         "delay-queue" => (
             "The queue's DelaySeconds is 20: every message sent to it stays hidden for 20 s from \

@@ -2,7 +2,9 @@
 //! the preset and the language, so that opening a link reproduces the exact run.
 //!
 //! - Link: `#v1=<base64url, no padding, of the compact JSON {"s": scenario, "t": ms, "p":
-//!   preset, "l": lang}>`. The version prefix lets a later format be told apart.
+//!   preset, "l": lang, "e": edits}>`. `e` (left out when empty) is the run's timeline of
+//!   changes made while it ran, `[[ms, edit], …]` (see [`crate::edits`]); `s` is then the
+//!   scenario as it was before them. The version prefix lets a later format be told apart.
 //! - File: the scenario alone, pretty JSON (what `scenarios/*.json` hold).
 //! - Autosave: the same object as a link, as plain JSON (localStorage holds text).
 //!
@@ -12,6 +14,7 @@
 //! checks the queue attributes as CreateQueue does — and every failure names the field at
 //! fault. Nothing here panics on any input.
 
+use crate::edits::{Edit, EDITS_MAX};
 use crate::i18n::Lang;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -39,7 +42,10 @@ pub const AUTOSAVE_KEY: &str = "mqlab.autosave.v1";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shared {
+    /// The scenario the run started from (before `edits`).
     pub scenario: Scenario,
+    /// Changes made while the run went on, at their virtual times (ms), in order.
+    pub edits: Vec<(u64, Edit)>,
     /// Virtual time to open the run at, ms.
     pub t_ms: u64,
     pub preset: Option<String>,
@@ -145,6 +151,12 @@ fn to_compact_json(s: &Shared) -> String {
     if let Some(l) = s.lang {
         m.insert("l".into(), Value::from(l.code()));
     }
+    if !s.edits.is_empty() {
+        m.insert(
+            "e".into(),
+            serde_json::to_value(&s.edits).unwrap_or(Value::Null),
+        );
+    }
     Value::Object(m).to_string()
 }
 
@@ -156,12 +168,12 @@ fn from_compact_json(text: &str, what: &str) -> Result<Shared, ShareError> {
     };
     if let Some(k) = m
         .keys()
-        .find(|k| !["s", "t", "p", "l"].contains(&k.as_str()))
+        .find(|k| !["s", "t", "p", "l", "e"].contains(&k.as_str()))
     {
         let shown: String = k.chars().take(32).collect();
         return Err(ShareError::new(
             what,
-            format!("unknown field {shown:?} (expected s, t, p, l)"),
+            format!("unknown field {shown:?} (expected s, t, p, l, e)"),
         ));
     }
     let t_ms = match m.get("t") {
@@ -207,12 +219,74 @@ fn from_compact_json(text: &str, what: &str) -> Result<Shared, ShareError> {
         Some(_) => return Err(ShareError::new("scenario", "must be a JSON object")),
         None => return Err(ShareError::new("scenario", "missing")),
     };
+    let edits = match m.remove("e") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => edits_from_value(v, &scenario)?,
+    };
     Ok(Shared {
         scenario,
+        edits,
         t_ms,
         preset,
         lang,
     })
+}
+
+/// Reads the edits timeline: at most [`EDITS_MAX`] `[ms, edit]` pairs in time order, each
+/// edit checked against the scenario; errors name `edits[i]…`.
+fn edits_from_value(v: Value, scenario: &Scenario) -> Result<Vec<(u64, Edit)>, ShareError> {
+    let Value::Array(items) = v else {
+        return Err(ShareError::new(
+            "edits",
+            "must be a list of [ms, edit] pairs",
+        ));
+    };
+    if items.len() > EDITS_MAX {
+        return Err(ShareError::new(
+            "edits",
+            format!("too many ({}; the limit is {EDITS_MAX})", items.len()),
+        ));
+    }
+    let mut edits = Vec::with_capacity(items.len());
+    let mut last = 0;
+    for (i, item) in items.into_iter().enumerate() {
+        let field = |member: &str| {
+            if member.is_empty() {
+                format!("edits[{i}]")
+            } else {
+                format!("edits[{i}].{member}")
+            }
+        };
+        let Value::Array(mut pair) = item else {
+            return Err(ShareError::new(field(""), "must be an [ms, edit] pair"));
+        };
+        if pair.len() != 2 {
+            return Err(ShareError::new(field(""), "must be an [ms, edit] pair"));
+        }
+        let edit_value = pair.pop().unwrap_or(Value::Null);
+        let at = match pair.pop().and_then(|t| t.as_u64()) {
+            Some(t) if t <= T_MS_MAX && t >= last => t,
+            _ => {
+                return Err(ShareError::new(
+                    field("0"),
+                    format!(
+                        "must be a whole number of milliseconds, not before the previous edit, \
+                         at most {T_MS_MAX}"
+                    ),
+                ))
+            }
+        };
+        last = at;
+        let edit: Edit = serde_path_to_error::deserialize(edit_value).map_err(|e| {
+            let path = e.path().to_string();
+            let member = if path == "." { String::new() } else { path };
+            ShareError::new(field(&member), e.into_inner().to_string())
+        })?;
+        edit.check(scenario)
+            .map_err(|(member, message)| ShareError::new(field(&member), message))?;
+        edits.push((at, edit));
+    }
+    Ok(edits)
 }
 
 // ------------------------------------------------------------------------------------ file

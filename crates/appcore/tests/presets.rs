@@ -388,9 +388,22 @@ fn poison_dlq_moves_repeatedly_failing_messages_to_the_dlq_and_redrive_brings_th
         }
         assert!(r.queue("orders").deleted > 100, "the rest flow on");
 
+        let poisoned = r
+            .world
+            .sqs()
+            .queue_by_name("orders-dlq")
+            .unwrap()
+            .messages()
+            .filter(|m| m.body.contains(mqlab_engine::actors::POISON_MARK))
+            .count();
+        assert!(
+            poisoned * 2 > moved,
+            "mostly poison pills: {poisoned} of {moved}"
+        );
         // Fix the worker, then redrive as the preset's action does.
         let mut spec = r.world.actors().consumer_specs[0].clone();
         spec.failure_probability = 0.0;
+        spec.handles_poison = true;
         r.world
             .with_actors(|a, ctx| a.set_consumer(ctx, 0, spec))
             .unwrap();

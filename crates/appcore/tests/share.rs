@@ -3,6 +3,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use mqlab_appcore::edits::Edit;
 use mqlab_appcore::i18n::Lang;
 use mqlab_appcore::presets;
 use mqlab_appcore::share::{
@@ -18,6 +19,7 @@ fn preset_scenario(id: &str) -> Scenario {
 fn shared(id: &str, t_ms: u64) -> Shared {
     Shared {
         scenario: preset_scenario(id),
+        edits: Vec::new(),
         t_ms,
         preset: Some(id.to_string()),
         lang: Some(Lang::Ko),
@@ -57,6 +59,7 @@ fn every_preset_round_trips_through_a_link_with_its_time() {
 fn a_link_without_preset_or_language_round_trips() {
     let s = Shared {
         scenario: Scenario::default(),
+        edits: Vec::new(),
         t_ms: 0,
         preset: None,
         lang: None,
@@ -386,6 +389,14 @@ proptest! {
         };
         prop_assert_eq!(share::from_fragment(&share::to_fragment(&s)).unwrap(), s);
     }
+
+    #[test]
+    fn arbitrary_edits_never_panic(v in json_value()) {
+        let scenario = serde_json::to_string(&preset_scenario("decoupling")).unwrap();
+        let text = v.to_string();
+        let _ = share::from_fragment(&link(&format!(r#"{{"s":{scenario},"e":{text}}}"#)));
+        let _ = share::from_fragment(&link(&format!(r#"{{"s":{scenario},"e":[[5,{text}]]}}"#)));
+    }
 }
 
 /// JSON values shaped a little like scenarios, so that generation reaches deep validation.
@@ -428,4 +439,85 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
+}
+
+fn edited(id: &str) -> Shared {
+    let mut s = shared(id, 50_000);
+    let mut consumer = s.scenario.consumers[0].clone();
+    consumer.count += 2;
+    let mut producer = s.scenario.producers[0].clone();
+    producer.bursts.push(mqlab_engine::actors::Burst {
+        at_s: 30.0,
+        count: 40,
+    });
+    s.edits = vec![
+        (
+            10_000,
+            Edit::QueueAttribute {
+                queue: s.scenario.queues[0].queue_name.clone(),
+                attribute: "VisibilityTimeout".into(),
+                value: "7".into(),
+            },
+        ),
+        (
+            20_000,
+            Edit::Consumer {
+                index: 0,
+                spec: consumer,
+            },
+        ),
+        (
+            30_000,
+            Edit::Producer {
+                index: 0,
+                spec: producer,
+            },
+        ),
+    ];
+    s
+}
+
+#[test]
+fn a_link_carries_the_edits_made_while_the_run_went_on() {
+    let s = edited("decoupling");
+    let back = share::from_fragment(&share::to_fragment(&s)).unwrap();
+    assert_eq!(back, s);
+    assert_eq!(back.edits.len(), 3);
+    // The autosave carries them the same way.
+    assert_eq!(share::from_autosave(&share::to_autosave(&s)).unwrap(), s);
+}
+
+#[test]
+fn edits_in_a_link_that_are_out_of_order_or_out_of_range_are_refused_with_the_field() {
+    let scenario = serde_json::to_string(&preset_scenario("decoupling")).unwrap();
+    let open = |e: &str| {
+        err(share::from_fragment(&link(&format!(
+            r#"{{"s":{scenario},"e":{e}}}"#
+        ))))
+    };
+    assert_eq!(open("{}").field, "edits");
+    assert_eq!(open("[5]").field, "edits[0]");
+    assert_eq!(
+        open(r#"[[9,{"Call":{"op":"PurgeQueue","params":{}}}],[3,{"Call":{"op":"PurgeQueue","params":{}}}]]"#).field,
+        "edits[1].0"
+    );
+    assert_eq!(
+        open(r#"[[1,{"Call":{"op":"DeleteQueue","params":{}}}]]"#).field,
+        "edits[0].op"
+    );
+    assert_eq!(
+        open(r#"[[1,{"Producer":{"index":7,"spec":{"name":"p","queue":"q"}}}]]"#).field,
+        "edits[0].index"
+    );
+    let e =
+        open(r#"[[1,{"Consumer":{"index":0,"spec":{"name":"c","queue":"q","max_messages":11}}}]]"#);
+    assert_eq!(e.field, "edits[0].spec.max_messages", "{e}");
+    let e = open(r#"[[1,{"Consumer":{"index":0,"spec":{"name":"c","queue":"q","colour":1}}}]]"#);
+    assert!(e.field.starts_with("edits[0]"), "{e}");
+    assert!(e.message.contains("colour"), "{e}");
+    let many = format!(
+        "[{}]",
+        vec![r#"[1,{"Call":{"op":"PurgeQueue","params":{}}}]"#; 1_001].join(",")
+    );
+    assert_eq!(open(&many).field, "edits");
 }

@@ -1,0 +1,170 @@
+//! The changes a user makes while a run goes on, each at its virtual instant. A run is its
+//! scenario plus this timeline: replaying the scenario and applying each edit at its time
+//! gives the same run, event for event — which is what seeking back, share links and the
+//! autosave rely on.
+
+use mqlab_engine::actors::{ConsumerSpec, ProducerSpec};
+use mqlab_engine::scenario::QueueSpec;
+use mqlab_engine::sqs::queue_url;
+use mqlab_engine::Scenario;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// Edits kept on a run's timeline (and carried by a link). A run with more forgets the
+/// oldest; see `Lab::edit` in the app.
+pub const EDITS_MAX: usize = 1_000;
+
+/// The SQS calls an [`Edit::Call`] may make: what the page's buttons do (a preset's redrive
+/// or purge, adding a dead-letter queue).
+pub const CALL_OPS: [&str; 3] = ["StartMessageMoveTask", "PurgeQueue", "CreateQueue"];
+
+/// A change to a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Edit {
+    /// SetQueueAttributes with one attribute ("" removes RedrivePolicy, as in AWS).
+    QueueAttribute {
+        queue: String,
+        attribute: String,
+        value: String,
+    },
+    /// Replace producer `index`'s settings.
+    Producer { index: usize, spec: ProducerSpec },
+    /// Replace consumer group `index`'s settings (its `count` sets the instances).
+    Consumer { index: usize, spec: ConsumerSpec },
+    /// One of the SQS calls in [`CALL_OPS`], with its AWS request members.
+    Call { op: String, params: Value },
+}
+
+impl Edit {
+    /// The SQS operation the edit makes ("" for an actor setting, which is not an API call).
+    pub fn operation(&self) -> &str {
+        match self {
+            Edit::QueueAttribute { .. } => "SetQueueAttributes",
+            Edit::Call { op, .. } => op,
+            _ => "",
+        }
+    }
+
+    /// The request the edit sends (Null for an actor setting).
+    pub fn params(&self) -> Value {
+        match self {
+            Edit::QueueAttribute {
+                queue,
+                attribute,
+                value,
+            } => json!({"QueueUrl": queue_url(queue), "Attributes": {attribute: value}}),
+            Edit::Call { params, .. } => params.clone(),
+            _ => Value::Null,
+        }
+    }
+
+    /// Folds an edit that succeeded into the scenario, so that the scenario alone (an
+    /// export) starts where the run now stands.
+    pub fn fold_into(&self, scenario: &mut Scenario) {
+        match self {
+            Edit::QueueAttribute {
+                queue,
+                attribute,
+                value,
+            } => {
+                if let Some(q) = scenario.queues.iter_mut().find(|q| &q.queue_name == queue) {
+                    if value.is_empty() {
+                        q.attributes.remove(attribute);
+                    } else {
+                        q.attributes.insert(attribute.clone(), value.clone());
+                    }
+                }
+            }
+            Edit::Producer { index, spec } => {
+                if let Some(p) = scenario.producers.get_mut(*index) {
+                    *p = spec.clone();
+                }
+            }
+            Edit::Consumer { index, spec } => {
+                if let Some(c) = scenario.consumers.get_mut(*index) {
+                    *c = spec.clone();
+                }
+            }
+            Edit::Call { op, params } if op == "CreateQueue" => {
+                let Some(name) = params.get("QueueName").and_then(Value::as_str) else {
+                    return;
+                };
+                if scenario.queues.iter().any(|q| q.queue_name == name) {
+                    return;
+                }
+                let attributes = params
+                    .get("Attributes")
+                    .and_then(Value::as_object)
+                    .map(|o| {
+                        o.iter()
+                            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                // A dead-letter queue goes before the queues that name it, as scenarios list
+                // them (the engine accepts either order).
+                scenario.queues.insert(
+                    0,
+                    QueueSpec {
+                        queue_name: name.to_string(),
+                        attributes,
+                    },
+                );
+            }
+            Edit::Call { .. } => {}
+        }
+    }
+
+    /// Checks an edit read from outside (a link, the autosave) against the scenario it will
+    /// be applied to: `Err((member, message))`, the member relative to the edit.
+    pub fn check(&self, scenario: &Scenario) -> Result<(), (String, String)> {
+        match self {
+            Edit::Producer { index, spec } => {
+                if *index >= scenario.producers.len() {
+                    return Err(("index".into(), format!("no producer {index}")));
+                }
+                spec.validate().map_err(|m| split_member("spec", &m))
+            }
+            Edit::Consumer { index, spec } => {
+                if *index >= scenario.consumers.len() {
+                    return Err(("index".into(), format!("no consumer group {index}")));
+                }
+                spec.validate().map_err(|m| split_member("spec", &m))
+            }
+            Edit::Call { op, params } => {
+                if !CALL_OPS.contains(&op.as_str()) {
+                    let shown: String = op.chars().take(40).collect();
+                    return Err((
+                        "op".into(),
+                        format!(
+                            "{shown:?} is not a call the page makes ({})",
+                            CALL_OPS.join(", ")
+                        ),
+                    ));
+                }
+                if !params.is_object() {
+                    return Err(("params".into(), "must be a JSON object".into()));
+                }
+                Ok(())
+            }
+            // SetQueueAttributes checks the value itself when the edit is replayed; a refused
+            // value changes nothing, as it would in AWS.
+            Edit::QueueAttribute { .. } => Ok(()),
+        }
+    }
+}
+
+/// `"rate_per_s: must be …"` → (`spec.rate_per_s`, `must be …`).
+fn split_member(prefix: &str, message: &str) -> (String, String) {
+    match message.split_once(": ") {
+        Some((member, rest))
+            if member
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_[]".contains(c)) =>
+        {
+            (format!("{prefix}.{member}"), rest.to_string())
+        }
+        _ => (prefix.to_string(), message.to_string()),
+    }
+}
