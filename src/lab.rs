@@ -11,48 +11,16 @@
 //! - [`Lab::seek`] restores the latest snapshot at or before the target and runs forward.
 
 use crate::sim::Sim;
+pub use mqlab_appcore::edits::{Edit, EDITS_MAX};
 use mqlab_appcore::view::ViewModel;
-use mqlab_engine::actors::{ConsumerSpec, ProducerSpec};
-use mqlab_engine::sqs::queue_url;
 use mqlab_engine::{AwsError, Scenario, SimTime, World};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The first snapshot interval, virtual ms. When [`SNAPSHOTS_MAX`] are kept, every other one
 /// goes and the interval doubles, so a long run keeps snapshots spread over its whole length.
 pub const SNAPSHOT_EVERY_MS_FIRST: SimTime = 15_000;
 /// Snapshots kept (each is a clone of the world and the view).
 pub const SNAPSHOTS_MAX: usize = 24;
-/// Edits recorded on the timeline; past this the oldest are forgotten (a seek before them
-/// then restarts from the snapshot that already contains them, or from an edited scenario).
-pub const EDITS_MAX: usize = 1_000;
-
-/// A change the user makes while the run goes on.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Edit {
-    /// SetQueueAttributes with one attribute.
-    QueueAttribute {
-        queue: String,
-        attribute: String,
-        value: String,
-    },
-    /// Replace producer `index`'s settings.
-    Producer { index: usize, spec: ProducerSpec },
-    /// Replace consumer group `index`'s settings (its `count` sets the instances).
-    Consumer { index: usize, spec: ConsumerSpec },
-    /// Any SQS call (a preset's redrive or purge button).
-    Call { op: String, params: Value },
-}
-
-impl Edit {
-    fn operation(&self) -> &str {
-        match self {
-            Edit::QueueAttribute { .. } => "SetQueueAttributes",
-            Edit::Call { op, .. } => op,
-            _ => "",
-        }
-    }
-}
-
 #[derive(Clone)]
 struct Snapshot {
     t_ms: SimTime,
@@ -63,8 +31,12 @@ struct Snapshot {
 
 #[derive(Clone)]
 pub struct Lab {
-    /// The scenario with the user's edits folded in (what a link or an export carries).
+    /// The scenario with the user's edits folded in (what an export carries).
     pub scenario: Scenario,
+    /// The scenario the run started from: with `edits`, what a link carries. When more than
+    /// [`EDITS_MAX`] edits are made, the oldest is folded into it (from then on a link
+    /// applies it from the start rather than at its time).
+    base: Scenario,
     pub preset: Option<String>,
     sim: Sim,
     pub vm: ViewModel,
@@ -82,6 +54,7 @@ impl Lab {
         let sim = Sim::from_scenario(&scenario)?;
         let vm = ViewModel::new(sim.world());
         let mut lab = Lab {
+            base: scenario.clone(),
             scenario,
             preset,
             sim,
@@ -97,6 +70,29 @@ impl Lab {
         Ok(lab)
     }
 
+    /// A run of `base` with `edits` applied at their times as it goes (a link, the
+    /// autosave). Edits are applied as the run reaches them; the scenario an export carries
+    /// has them all folded in.
+    pub fn with_edits(
+        base: Scenario,
+        edits: Vec<(SimTime, Edit)>,
+        preset: Option<String>,
+    ) -> Result<Lab, String> {
+        let mut lab = Lab::new(base, preset)?;
+        for (_, edit) in &edits {
+            edit.fold_into(&mut lab.scenario);
+        }
+        lab.edits = edits;
+        // Edits at t = 0 apply before anything else happens, as they did when made.
+        lab.run_to(0);
+        Ok(lab)
+    }
+
+    /// The run's timeline: the scenario it started from and the edits made since.
+    pub fn timeline(&self) -> (&Scenario, &[(SimTime, Edit)]) {
+        (&self.base, &self.edits)
+    }
+
     /// A run of scenario JSON (a preset, a file). Read the way an imported file is, so the
     /// error names the field at fault (and the bundle carries one scenario reader, not two).
     pub fn from_json(json: &str, preset: Option<String>) -> Result<Lab, String> {
@@ -104,7 +100,7 @@ impl Lab {
         Lab::new(scenario, preset)
     }
 
-    /// The same scenario from the start, with its seed or another.
+    /// The same scenario from the start (with the edits folded in), with its seed or another.
     pub fn restart(&self, seed: Option<u64>) -> Result<Lab, String> {
         let mut scenario = self.scenario.clone();
         if let Some(seed) = seed {
@@ -235,7 +231,7 @@ impl Lab {
     pub fn edit(&mut self, edit: Edit) -> Result<(), String> {
         let now = self.now();
         let result = self.apply_edit(&edit);
-        let params = self.edit_params(&edit);
+        let params = edit.params();
         let op = edit.operation().to_string();
         if !op.is_empty() {
             let queue = match &edit {
@@ -252,11 +248,12 @@ impl Lab {
             self.edits.retain(|&(at, _)| at <= now);
             self.snapshots.retain(|s| s.t_ms <= now);
             self.horizon_ms = now;
-            self.fold_into_scenario(&edit);
+            edit.fold_into(&mut self.scenario);
             self.edits.push((now, edit));
             self.edits_applied = self.edits.len();
             if self.edits.len() > EDITS_MAX {
-                self.edits.remove(0);
+                let (_, oldest) = self.edits.remove(0);
+                oldest.fold_into(&mut self.base);
                 self.edits_applied -= 1;
                 for s in &mut self.snapshots {
                     s.edits_applied = s.edits_applied.saturating_sub(1);
@@ -269,20 +266,8 @@ impl Lab {
         result
     }
 
-    fn edit_params(&self, edit: &Edit) -> Value {
-        match edit {
-            Edit::QueueAttribute {
-                queue,
-                attribute,
-                value,
-            } => json!({"QueueUrl": queue_url(queue), "Attributes": {attribute: value}}),
-            Edit::Call { params, .. } => params.clone(),
-            _ => Value::Null,
-        }
-    }
-
     fn apply_edit(&mut self, edit: &Edit) -> Result<(), EditError> {
-        let params = self.edit_params(edit);
+        let params = edit.params();
         let world = self.sim.world_mut();
         match edit {
             Edit::QueueAttribute { .. } => call(world, "SetQueueAttributes", &params).map(|_| ()),
@@ -293,36 +278,6 @@ impl Lab {
             Edit::Consumer { index, spec } => world
                 .with_actors(|a, ctx| a.set_consumer(ctx, *index, spec.clone()))
                 .map_err(EditError::setting),
-        }
-    }
-
-    fn fold_into_scenario(&mut self, edit: &Edit) {
-        match edit {
-            Edit::QueueAttribute {
-                queue,
-                attribute,
-                value,
-            } => {
-                if let Some(q) = self
-                    .scenario
-                    .queues
-                    .iter_mut()
-                    .find(|q| &q.queue_name == queue)
-                {
-                    q.attributes.insert(attribute.clone(), value.clone());
-                }
-            }
-            Edit::Producer { index, spec } => {
-                if let Some(p) = self.scenario.producers.get_mut(*index) {
-                    *p = spec.clone();
-                }
-            }
-            Edit::Consumer { index, spec } => {
-                if let Some(c) = self.scenario.consumers.get_mut(*index) {
-                    *c = spec.clone();
-                }
-            }
-            Edit::Call { .. } => {}
         }
     }
 
@@ -362,27 +317,16 @@ impl EditError {
 /// reading their members by name is enough.
 pub fn sqs_call(world: &mut World, op: &str, params: &Value) -> Result<Value, AwsError> {
     use mqlab_engine::sqs::api::{
-        GetQueueAttributesInput, QueueUrlInput, SetQueueAttributesInput, StartMessageMoveTaskInput,
+        CreateQueueInput, GetQueueAttributesInput, QueueUrlInput, SetQueueAttributesInput,
+        StartMessageMoveTaskInput,
     };
     let text = |name: &str| params.get(name).and_then(Value::as_str).map(str::to_string);
     let queue_url = text("QueueUrl");
     match op {
         "SetQueueAttributes" => {
-            let attributes = params
-                .get("Attributes")
-                .and_then(Value::as_object)
-                .map(|o| {
-                    o.iter()
-                        .map(|(k, v)| {
-                            let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-                            (k.clone(), v)
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
             let input = SetQueueAttributesInput {
                 queue_url,
-                attributes,
+                attributes: string_map(params.get("Attributes")),
             };
             world.with_sqs(|sqs, ctx| sqs.set_queue_attributes(ctx, &input))
         }
@@ -416,11 +360,33 @@ pub fn sqs_call(world: &mut World, op: &str, params: &Value) -> Result<Value, Aw
             let input = QueueUrlInput { queue_url };
             world.with_sqs(|sqs, ctx| sqs.purge_queue(ctx, &input))
         }
+        "CreateQueue" => {
+            let input = CreateQueueInput {
+                queue_name: text("QueueName"),
+                attributes: string_map(params.get("Attributes")),
+                ..Default::default()
+            };
+            world.with_sqs(|sqs, ctx| sqs.create_queue(ctx, &input))
+        }
         other => Err(AwsError::new(
             "UnsupportedOperation",
             format!("{other} is not offered by the page."),
         )),
     }
+}
+
+/// An `Attributes` member as SQS reads it: every value as text.
+fn string_map<M: FromIterator<(String, String)>>(v: Option<&Value>) -> M {
+    v.and_then(Value::as_object)
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| {
+                    let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                    (k.clone(), v)
+                })
+                .collect()
+        })
+        .unwrap_or_else(|| std::iter::empty().collect())
 }
 
 fn call(world: &mut World, op: &str, params: &Value) -> Result<Value, EditError> {

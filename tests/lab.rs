@@ -129,3 +129,54 @@ fn the_smoke_scenario_still_builds_as_a_sim() {
     sim.advance_to(1_000);
     assert!(sim.events_seen() > 0);
 }
+
+#[wasm_bindgen_test]
+fn a_run_reopened_from_its_timeline_is_the_same_run() {
+    let mut lab = preset("decoupling");
+    lab.run_to(10_000);
+    let mut consumer = lab.scenario.consumers[0].clone();
+    consumer.count += 1;
+    lab.edit(Edit::Consumer {
+        index: 0,
+        spec: consumer,
+    })
+    .unwrap();
+    lab.run_to(25_000);
+    // Burst now, and a dead-letter queue added mid-run.
+    let mut producer = lab.scenario.producers[0].clone();
+    producer.bursts.push(mqlab_engine::actors::Burst {
+        at_s: 25.0,
+        count: 50,
+    });
+    lab.edit(Edit::Producer {
+        index: 0,
+        spec: producer,
+    })
+    .unwrap();
+    lab.edit(Edit::Call {
+        op: "CreateQueue".into(),
+        params: serde_json::json!({"QueueName": "orders-dlq"}),
+    })
+    .unwrap();
+    lab.edit(Edit::QueueAttribute {
+        queue: "orders".into(),
+        attribute: "RedrivePolicy".into(),
+        value: r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:orders-dlq","maxReceiveCount":"2"}"#.into(),
+    })
+    .unwrap();
+    lab.run_to(90_000);
+    let (base, edits) = lab.timeline();
+    assert_eq!(edits.len(), 4);
+    assert!(base.queues.iter().all(|q| q.queue_name != "orders-dlq"));
+    assert!(
+        lab.scenario
+            .queues
+            .iter()
+            .any(|q| q.queue_name == "orders-dlq"),
+        "an export carries the added queue"
+    );
+    let mut reopened = Lab::with_edits(base.clone(), edits.to_vec(), lab.preset.clone()).unwrap();
+    reopened.run_to(90_000);
+    assert_eq!(fingerprint(&reopened), fingerprint(&lab));
+    assert!(reopened.world().sqs().queue_by_name("orders-dlq").is_some());
+}

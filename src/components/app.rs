@@ -25,7 +25,7 @@ const AUTOSAVE_EVERY_PANELS: u64 = 10;
 
 /// Builds a run from shared state, replaying it to the shared time.
 fn open_shared(shared: Shared) -> Result<(Lab, Option<Lang>), String> {
-    let mut lab = Lab::new(shared.scenario, shared.preset)?;
+    let mut lab = Lab::with_edits(shared.scenario, shared.edits, shared.preset)?;
     lab.run_to(shared.t_ms);
     Ok((lab, shared.lang))
 }
@@ -70,8 +70,10 @@ pub fn initial_state() -> AppState {
 /// The run as a link, a file or the autosave carry it.
 pub fn shared_of(state: &AppState) -> Shared {
     let lab = state.lab.borrow();
+    let (base, edits) = lab.timeline();
     Shared {
-        scenario: lab.scenario.clone(),
+        scenario: base.clone(),
+        edits: edits.to_vec(),
         t_ms: lab.now(),
         preset: lab.preset.clone(),
         lang: Some(state.lang),
@@ -283,6 +285,7 @@ pub fn app() -> Html {
                     <ParamPanel
                         {lang}
                         lab={state.lab.clone()}
+                        compare={state.compare.clone()}
                         panels={state.panels}
                         errors={state.field_errors.clone()}
                         dispatch={dispatch.clone()}

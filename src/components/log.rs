@@ -84,7 +84,7 @@ pub fn api_log(props: &ApiLogProps) -> Html {
                 <li class={classes!(e.error.is_some().then_some("failed"))}>
                     <div class="call">
                         <span class="time">{ format_clock(e.at_ms) }</span>
-                        <span class="actor">{ e.actor.clone().unwrap_or_else(|| "you".into()) }</span>
+                        <span class="actor">{ e.actor.clone().unwrap_or_else(|| t(lang, "log.you").into()) }</span>
                         <strong>{ &e.operation }</strong>
                         if let Some(q) = &e.queue { <span class="queue">{ q }</span> }
                         if let Some(err) = &e.error { <span class="error-code">{ err }</span> }

@@ -8,9 +8,11 @@ use crate::state::Action;
 use mqlab_appcore::i18n::{t, tf, Lang};
 use mqlab_appcore::params::{
     consumer_params, help, producer_params, queue_choices, queue_params, ActorParam,
-    MAX_RECEIVE_COUNT_RANGE,
+    BURST_NOW_DEFAULT, BURST_NOW_MAX, MAX_RECEIVE_COUNT_RANGE, MAX_RECEIVE_COUNT_SUGGESTED,
+    START_S_MAX,
 };
-use mqlab_engine::actors::{ConsumerSpec, Processing, ProducerSpec};
+use mqlab_engine::actors::{Arrival, Burst, ConsumerSpec, Processing, ProducerSpec};
+use mqlab_engine::sqs::queue_arn;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -22,6 +24,9 @@ use yew::prelude::*;
 pub struct ParamPanelProps {
     pub lang: Lang,
     pub lab: Rc<RefCell<Lab>>,
+    /// The run compared with it, if any: the panel can edit either.
+    #[prop_or_default]
+    pub compare: Option<Rc<RefCell<Lab>>>,
     pub panels: u64,
     pub errors: BTreeMap<String, String>,
     pub dispatch: Callback<Action>,
@@ -30,6 +35,11 @@ pub struct ParamPanelProps {
 impl PartialEq for ParamPanelProps {
     fn eq(&self, o: &Self) -> bool {
         same_lab(&self.lab, &o.lab)
+            && match (&self.compare, &o.compare) {
+                (Some(a), Some(b)) => same_lab(a, b),
+                (None, None) => true,
+                _ => false,
+            }
             && self.lang == o.lang
             && self.errors == o.errors
             // Values change only by edits (which refresh at once); follow the run slowly.
@@ -119,6 +129,59 @@ fn processing_mean_ms(p: &Processing) -> u64 {
     }
 }
 
+/// The spread a processing-time field shows: half the uniform range, or the normal's σ.
+fn processing_spread_ms(p: &Processing) -> u64 {
+    match *p {
+        Processing::Uniform { min_ms, max_ms } => (max_ms - min_ms) / 2,
+        Processing::Normal { stddev_ms, .. } => stddev_ms,
+        Processing::Fixed { .. } | Processing::Exponential { .. } => 0,
+    }
+}
+
+/// The distribution named `dist` ("fixed", "uniform", "exponential", "normal") with the
+/// mean and spread of `p`.
+fn with_dist(p: &Processing, dist: &str) -> Option<Processing> {
+    let (mean, spread) = (processing_mean_ms(p), processing_spread_ms(p));
+    Some(match dist {
+        "fixed" => Processing::Fixed { ms: mean },
+        "uniform" => Processing::Uniform {
+            min_ms: mean.saturating_sub(spread),
+            max_ms: mean + spread,
+        },
+        "exponential" => Processing::Exponential { mean_ms: mean },
+        "normal" => Processing::Normal {
+            mean_ms: mean,
+            stddev_ms: spread,
+        },
+        _ => return None,
+    })
+}
+
+fn dist_name(p: &Processing) -> &'static str {
+    match p {
+        Processing::Fixed { .. } => "fixed",
+        Processing::Uniform { .. } => "uniform",
+        Processing::Exponential { .. } => "exponential",
+        Processing::Normal { .. } => "normal",
+    }
+}
+
+/// The same distribution with a new spread (fixed and exponential have none to set).
+fn with_spread(p: &Processing, spread: u64) -> Processing {
+    let mean = processing_mean_ms(p);
+    match *p {
+        Processing::Uniform { .. } => Processing::Uniform {
+            min_ms: mean.saturating_sub(spread),
+            max_ms: mean + spread,
+        },
+        Processing::Normal { mean_ms, .. } => Processing::Normal {
+            mean_ms,
+            stddev_ms: spread,
+        },
+        ref other => other.clone(),
+    }
+}
+
 /// The same distribution moved to a new mean (a uniform range keeps its width).
 fn with_mean(p: &Processing, mean: u64) -> Processing {
     match *p {
@@ -144,8 +207,12 @@ fn consumer_value(c: &ConsumerSpec, field: &str) -> String {
         "wait_time_s" => c.wait_time_s.map(|w| w.to_string()).unwrap_or_default(),
         "max_messages" => c.max_messages.to_string(),
         "processing" => processing_mean_ms(&c.processing).to_string(),
+        "processing_spread" => processing_spread_ms(&c.processing).to_string(),
         "failure_probability" => c.failure_probability.to_string(),
         "crash_probability" => c.crash_probability.to_string(),
+        "restart_after_s" => c.restart_after_s.to_string(),
+        "empty_poll_pause_ms" => c.empty_poll_pause_ms.to_string(),
+        "start_s" => c.start_s.to_string(),
         "visibility_timeout_s" => c
             .visibility_timeout_s
             .map(|v| v.to_string())
@@ -163,22 +230,36 @@ fn set_consumer(c: &mut ConsumerSpec, field: &str, v: Option<f64>) -> bool {
         ("wait_time_s", Some(v)) => c.wait_time_s = Some(v as u32),
         ("max_messages", Some(v)) => c.max_messages = v as u32,
         ("processing", Some(v)) => c.processing = with_mean(&c.processing, v as u64),
+        ("processing_spread", Some(v)) => c.processing = with_spread(&c.processing, v as u64),
         ("failure_probability", Some(v)) => c.failure_probability = v,
         ("crash_probability", Some(v)) => c.crash_probability = v,
+        ("restart_after_s", Some(v)) => c.restart_after_s = v,
+        ("empty_poll_pause_ms", Some(v)) => c.empty_poll_pause_ms = v as u64,
+        ("start_s", Some(v)) => c.start_s = v,
         _ => return false,
     }
     true
 }
 
-/// Settings that may be left empty (then the queue's own value applies).
-static PRODUCER_OPTIONAL: [ActorParam; 1] = [ActorParam {
-    key: "producer.delay",
-    field: "delay_seconds",
-    min: 0.0,
-    max: 900.0,
-    step: 1.0,
-    unit: "s",
-}];
+/// Settings that may be left empty (then the queue's own value applies, or never).
+static PRODUCER_OPTIONAL: [ActorParam; 2] = [
+    ActorParam {
+        key: "producer.delay",
+        field: "delay_seconds",
+        min: 0.0,
+        max: 900.0,
+        step: 1.0,
+        unit: "s",
+    },
+    ActorParam {
+        key: "producer.stop",
+        field: "stop_s",
+        min: 0.0,
+        max: START_S_MAX,
+        step: 1.0,
+        unit: "s",
+    },
+];
 static CONSUMER_OPTIONAL: [ActorParam; 1] = [ActorParam {
     key: "consumer.visibility_timeout",
     field: "visibility_timeout_s",
@@ -191,9 +272,13 @@ static CONSUMER_OPTIONAL: [ActorParam; 1] = [ActorParam {
 fn producer_value(p: &ProducerSpec, field: &str) -> String {
     match field {
         "delay_seconds" => p.delay_seconds.map(|d| d.to_string()).unwrap_or_default(),
+        "stop_s" => p.stop_s.map(|d| d.to_string()).unwrap_or_default(),
         "rate_per_s" => p.rate_per_s.to_string(),
         "batch_size" => p.batch_size.to_string(),
         "message_groups" => p.message_groups.to_string(),
+        "body_bytes" => p.body_bytes.to_string(),
+        "start_s" => p.start_s.to_string(),
+        "poison_every" => p.poison_every.to_string(),
         _ => String::new(),
     }
 }
@@ -202,13 +287,40 @@ fn producer_value(p: &ProducerSpec, field: &str) -> String {
 fn set_producer(p: &mut ProducerSpec, field: &str, v: Option<f64>) -> bool {
     match (field, v) {
         ("delay_seconds", v) => p.delay_seconds = v.map(|v| v as u32),
+        ("stop_s", v) => p.stop_s = v,
         (_, None) => return false,
         ("rate_per_s", Some(v)) => p.rate_per_s = v,
         ("batch_size", Some(v)) => p.batch_size = v as u32,
         ("message_groups", Some(v)) => p.message_groups = v as u32,
+        ("body_bytes", Some(v)) => p.body_bytes = v as usize,
+        ("start_s", Some(v)) => p.start_s = v,
+        ("poison_every", Some(v)) => p.poison_every = v as u32,
         _ => return false,
     }
     true
+}
+
+/// Where an actor field sends its edits: which run, the field-id prefix, the dispatcher.
+#[derive(Clone)]
+struct Target {
+    side: usize,
+    /// "" for the main run, "r-" for the compared one (ids and test ids stay unique).
+    prefix: &'static str,
+    dispatch: Callback<Action>,
+}
+
+impl Target {
+    fn emit_edit(&self, field: String, edit: Edit) {
+        self.dispatch.emit(Action::Edit {
+            side: self.side,
+            field,
+            edit,
+        });
+    }
+
+    fn emit_error(&self, field: String, message: Option<String>) {
+        self.dispatch.emit(Action::FieldError { field, message });
+    }
 }
 
 /// One actor setting as a field: empty clears an optional setting, a value in range edits the
@@ -221,11 +333,11 @@ fn actor_field<S: Clone + 'static>(
     value: String,
     error: Option<String>,
     lang: Lang,
-    dispatch: &Callback<Action>,
+    target: &Target,
     set: fn(&mut S, &str, Option<f64>) -> bool,
     edit: impl Fn(S) -> Edit + 'static,
 ) -> Html {
-    let (dispatch, spec, fid) = (dispatch.clone(), spec.clone(), id.clone());
+    let (target, spec, fid) = (target.clone(), spec.clone(), id.clone());
     let on_commit = Callback::from(move |text: String| {
         let mut spec = spec.clone();
         let parsed = if text.trim().is_empty() {
@@ -233,26 +345,13 @@ fn actor_field<S: Clone + 'static>(
         } else {
             match parse_in_range(&text, param, lang) {
                 Ok(v) => Some(v),
-                Err(m) => {
-                    dispatch.emit(Action::FieldError {
-                        field: fid.clone(),
-                        message: Some(m),
-                    });
-                    return;
-                }
+                Err(m) => return target.emit_error(fid.clone(), Some(m)),
             }
         };
         if set(&mut spec, param.field, parsed) {
-            dispatch.emit(Action::Edit {
-                side: 0,
-                field: fid.clone(),
-                edit: edit(spec),
-            });
+            target.emit_edit(fid.clone(), edit(spec));
         } else if let Err(m) = parse_in_range(&text, param, lang) {
-            dispatch.emit(Action::FieldError {
-                field: fid.clone(),
-                message: Some(m),
-            });
+            target.emit_error(fid.clone(), Some(m));
         }
     });
     html! {
@@ -264,6 +363,40 @@ fn actor_field<S: Clone + 'static>(
             min={Some(param.min)}
             max={Some(param.max)}
             step={Some(param.step)}
+            {error}
+            {on_commit}
+        />
+    }
+}
+
+/// An actor setting chosen from a list; `options` are (value, i18n key of its label).
+#[allow(clippy::too_many_arguments)]
+fn actor_choice<S: Clone + 'static>(
+    id: String,
+    key: &'static str,
+    options: &'static [&'static str],
+    value: &'static str,
+    spec: &S,
+    error: Option<String>,
+    lang: Lang,
+    target: &Target,
+    set: impl Fn(&mut S, &str) -> bool + 'static,
+    edit: impl Fn(S) -> Edit + 'static,
+) -> Html {
+    let (target, spec, fid) = (target.clone(), spec.clone(), id.clone());
+    let on_commit = Callback::from(move |v: String| {
+        let mut spec = spec.clone();
+        if set(&mut spec, &v) {
+            target.emit_edit(fid.clone(), edit(spec));
+        }
+    });
+    html! {
+        <Field
+            id={id.clone()}
+            label={t(lang, key)}
+            help={help(key, lang)}
+            value={value}
+            options={Some(options.to_vec())}
             {error}
             {on_commit}
         />
@@ -291,12 +424,88 @@ fn parse_in_range(text: &str, param: &ActorParam, lang: Lang) -> Result<f64, Str
     Ok(v)
 }
 
+static ARRIVALS: [&str; 2] = ["constant", "poisson"];
+static DISTRIBUTIONS: [&str; 4] = ["fixed", "uniform", "exponential", "normal"];
+static BURST_COUNT: ActorParam = ActorParam {
+    key: "producer.burst_count",
+    field: "burst",
+    min: 1.0,
+    max: BURST_NOW_MAX,
+    step: 1.0,
+    unit: "",
+};
+
+/// "Send a burst now": a count and a button. The burst joins the producer's burst list at
+/// the current instant, so it is on the run's timeline like any other edit.
+fn burst_now(
+    i: usize,
+    p: &ProducerSpec,
+    now_ms: u64,
+    lang: Lang,
+    target: &Target,
+    error: Option<String>,
+) -> Html {
+    let id = format!("{}p{i}-burst", target.prefix);
+    let input_ref = NodeRef::default();
+    let onclick = {
+        let (target, spec, fid, input_ref) =
+            (target.clone(), p.clone(), id.clone(), input_ref.clone());
+        Callback::from(move |_: MouseEvent| {
+            let text = input_ref
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            match parse_in_range(&text, &BURST_COUNT, lang) {
+                Ok(n) => {
+                    let mut spec = spec.clone();
+                    spec.bursts.push(Burst {
+                        at_s: now_ms as f64 / 1000.0,
+                        count: n as u32,
+                    });
+                    target.emit_edit(fid.clone(), Edit::Producer { index: i, spec });
+                }
+                Err(m) => target.emit_error(fid.clone(), Some(m)),
+            }
+        })
+    };
+    let dom_id = format!("param-{id}");
+    html! {
+        <div class={classes!("field", "burst", error.is_some().then_some("invalid"))}>
+            <label for={dom_id.clone()}>{ t(lang, "producer.burst_count") }</label>
+            <div class="row">
+                <input id={dom_id.clone()} data-testid={dom_id} type="number" inputmode="numeric"
+                    ref={input_ref} value={BURST_NOW_DEFAULT.to_string()} min="1" max={BURST_NOW_MAX.to_string()} step="1" />
+                <button type="button" data-testid={format!("burst-{}p{i}", target.prefix)} {onclick}>{ t(lang, "producer.burst_now") }</button>
+            </div>
+            <small class="help">{ help("producer.burst", lang) }</small>
+            <span class="field-error" data-testid={format!("error-{id}")} role="alert">{ error.unwrap_or_default() }</span>
+        </div>
+    }
+}
+
 #[function_component(ParamPanel)]
 pub fn param_panel(props: &ParamPanelProps) -> Html {
     let lang = props.lang;
     let chosen = use_state(|| 0usize);
-    let lab = props.lab.borrow();
+    let side_state = use_state(|| 0usize);
+    let side = if props.compare.is_some() {
+        *side_state
+    } else {
+        0
+    };
+    let lab_rc = match (&props.compare, side) {
+        (Some(c), 1) => c.clone(),
+        _ => props.lab.clone(),
+    };
+    let target = Target {
+        side,
+        prefix: if side == 1 { "r-" } else { "" },
+        dispatch: props.dispatch.clone(),
+    };
+    let pfx = target.prefix;
+    let lab = lab_rc.borrow();
     let world = lab.world();
+    let now_ms = lab.now();
     let queues: Vec<_> = world.sqs().queues().collect();
     let qi = (*chosen).min(queues.len().saturating_sub(1));
     let err = |id: &str| props.errors.get(id).cloned();
@@ -305,30 +514,29 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
         let name = q.name.clone();
         let fifo = q.fifo();
         let edit = |attribute: &'static str| {
-            let (queue, dispatch) = (name.clone(), props.dispatch.clone());
+            let (queue, target) = (name.clone(), target.clone());
             Callback::from(move |value: String| {
-                dispatch.emit(Action::Edit {
-                    side: 0,
-                    field: format!("q:{queue}:{attribute}"),
-                    edit: Edit::QueueAttribute {
+                target.emit_edit(
+                    format!("{pfx}q:{queue}:{attribute}"),
+                    Edit::QueueAttribute {
                         queue: queue.clone(),
                         attribute: attribute.to_string(),
                         value: value.trim().to_string(),
                     },
-                })
+                )
             })
         };
         let numbers = queue_params().iter().filter(|p| fifo || !p.fifo_only).map(|p| {
             html! {
                 <Field
-                    id={p.attribute}
+                    id={format!("{pfx}{}", p.attribute)}
                     label={p.attribute}
                     help={help(p.attribute, lang)}
                     value={q.attrs.render(p.attribute).unwrap_or_default()}
                     min={Some(p.min as f64)}
                     max={Some(p.max as f64)}
                     step={Some(1.0)}
-                    error={err(&format!("q:{name}:{}", p.attribute))}
+                    error={err(&format!("{pfx}q:{name}:{}", p.attribute))}
                     on_commit={edit(p.attribute)}
                 />
             }
@@ -336,53 +544,95 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
         let choices = queue_choices().iter().filter(|c| fifo || !c.fifo_only).map(|c| {
             html! {
                 <Field
-                    id={c.attribute}
+                    id={format!("{pfx}{}", c.attribute)}
                     label={c.attribute}
                     help={help(c.attribute, lang)}
                     value={q.attrs.render(c.attribute).unwrap_or_else(|| c.default.to_string())}
                     options={Some(c.options.to_vec())}
-                    error={err(&format!("q:{name}:{}", c.attribute))}
+                    error={err(&format!("{pfx}q:{name}:{}", c.attribute))}
                     on_commit={edit(c.attribute)}
                 />
             }
         });
+        let redrive_field = format!("{pfx}q:{name}:RedrivePolicy");
         // maxReceiveCount lives inside RedrivePolicy: change it, keep the target.
-        let redrive = q.attrs.redrive_policy.as_ref().map(|rp| {
-            let (queue, dispatch, target) = (
-                name.clone(),
-                props.dispatch.clone(),
-                rp.dead_letter_target_arn.clone(),
-            );
-            let on_commit = Callback::from(move |value: String| {
-                let policy = serde_json::json!({
-                    "deadLetterTargetArn": target,
-                    "maxReceiveCount": value.trim().parse::<u64>().map_or(serde_json::Value::String(value.trim().to_string()), Into::into),
-                });
-                dispatch.emit(Action::Edit {
-                    side: 0,
-                    field: format!("q:{queue}:RedrivePolicy"),
-                    edit: Edit::QueueAttribute {
+        let redrive = match q.attrs.redrive_policy.as_ref() {
+            Some(rp) => {
+                let (queue, t2, target_arn) = (name.clone(), target.clone(), rp.dead_letter_target_arn.clone());
+                let rf = redrive_field.clone();
+                let on_commit = Callback::from(move |value: String| {
+                    let policy = serde_json::json!({
+                        "deadLetterTargetArn": target_arn,
+                        "maxReceiveCount": value.trim().parse::<u64>().map_or(serde_json::Value::String(value.trim().to_string()), Into::into),
+                    });
+                    t2.emit_edit(rf.clone(), Edit::QueueAttribute {
                         queue: queue.clone(),
                         attribute: "RedrivePolicy".into(),
                         value: policy.to_string(),
-                    },
-                })
-            });
-            html! {
-                <Field
-                    id="maxReceiveCount"
-                    label={t(lang, "param.max_receive_count")}
-                    help={help("RedrivePolicy", lang)}
-                    value={rp.max_receive_count.to_string()}
-                    min={Some(MAX_RECEIVE_COUNT_RANGE.0 as f64)}
-                    max={Some(MAX_RECEIVE_COUNT_RANGE.1 as f64)}
-                    step={Some(1.0)}
-                    error={err(&format!("q:{name}:RedrivePolicy"))}
-                    {on_commit}
-                />
+                    })
+                });
+                let remove = {
+                    let (queue, t3, rf) = (name.clone(), target.clone(), redrive_field.clone());
+                    Callback::from(move |_: MouseEvent| {
+                        t3.emit_edit(rf.clone(), Edit::QueueAttribute {
+                            queue: queue.clone(),
+                            attribute: "RedrivePolicy".into(),
+                            value: String::new(),
+                        })
+                    })
+                };
+                html! {
+                    <>
+                        <Field
+                            id={format!("{pfx}maxReceiveCount")}
+                            label={t(lang, "param.max_receive_count")}
+                            help={help("RedrivePolicy", lang)}
+                            value={rp.max_receive_count.to_string()}
+                            min={Some(MAX_RECEIVE_COUNT_RANGE.0 as f64)}
+                            max={Some(MAX_RECEIVE_COUNT_RANGE.1 as f64)}
+                            step={Some(1.0)}
+                            error={err(&redrive_field)}
+                            {on_commit}
+                        />
+                        <button type="button" class="link" data-testid={format!("{pfx}remove-dlq")} onclick={remove}>{ t(lang, "queue.remove_dlq") }</button>
+                    </>
+                }
             }
-        });
-        html! { <>{ for numbers }{ for choices }{ for redrive }</> }
+            // Not itself a DLQ of another queue: offer to add one.
+            None if !world.sqs().queues().any(|other| other.attrs.redrive_policy.as_ref().is_some_and(|rp| rp.dead_letter_target_arn.ends_with(&format!(":{name}")))) => {
+                let (queue, t2, rf) = (name.clone(), target.clone(), redrive_field.clone());
+                let names: Vec<String> = queues.iter().map(|q| q.name.clone()).collect();
+                let add = Callback::from(move |_: MouseEvent| {
+                    let (dlq, arn) = dlq_for(&queue, &names);
+                    let mut attributes = serde_json::Map::new();
+                    if queue.ends_with(".fifo") {
+                        attributes.insert("FifoQueue".into(), "true".into());
+                    }
+                    // 14 days: a DLQ keeps what it holds as long as SQS allows (facts §1.8).
+                    attributes.insert("MessageRetentionPeriod".into(), "1209600".into());
+                    t2.emit_edit(rf.clone(), Edit::Call {
+                        op: "CreateQueue".into(),
+                        params: serde_json::json!({"QueueName": dlq, "Attributes": attributes}),
+                    });
+                    t2.emit_edit(rf.clone(), Edit::QueueAttribute {
+                        queue: queue.clone(),
+                        attribute: "RedrivePolicy".into(),
+                        value: serde_json::json!({
+                            "deadLetterTargetArn": arn,
+                            "maxReceiveCount": MAX_RECEIVE_COUNT_SUGGESTED.to_string(),
+                        }).to_string(),
+                    });
+                });
+                html! {
+                    <>
+                        <button type="button" data-testid={format!("{pfx}add-dlq")} onclick={add}>{ t(lang, "queue.add_dlq") }</button>
+                        <span class="field-error" data-testid={format!("error-{pfx}RedrivePolicy")} role="alert">{ err(&redrive_field).unwrap_or_default() }</span>
+                    </>
+                }
+            }
+            None => html! {},
+        };
+        html! { <>{ for numbers }{ for choices }{ redrive }</> }
     });
 
     let on_queue = {
@@ -400,62 +650,109 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
     let actors = world.actors();
     let producers = actors.producers.iter().enumerate().map(|(i, p)| {
         let fields = producer_params().iter().chain(&PRODUCER_OPTIONAL).map(|param| {
-            let id = format!("p{i}-{}", param.field);
+            let id = format!("{pfx}p{i}-{}", param.field);
             let error = err(&id);
             actor_field(id, param, &p.spec, producer_value(&p.spec, param.field), error, lang,
-                &props.dispatch, set_producer, move |spec| Edit::Producer { index: i, spec })
+                &target, set_producer, move |spec| Edit::Producer { index: i, spec })
         });
+        let arrival_id = format!("{pfx}p{i}-arrival");
+        let arrival = actor_choice(
+            arrival_id.clone(), "producer.arrival", &ARRIVALS,
+            match p.spec.arrival { Arrival::Constant => "constant", Arrival::Poisson => "poisson" },
+            &p.spec, err(&arrival_id), lang, &target,
+            |s: &mut ProducerSpec, v| {
+                s.arrival = match v { "constant" => Arrival::Constant, "poisson" => Arrival::Poisson, _ => return false };
+                true
+            },
+            move |spec| Edit::Producer { index: i, spec },
+        );
         html! {
             <fieldset>
                 <legend>{ format!("{} · {} → {}", t(lang, "producer.title"), p.spec.name, p.spec.queue) }</legend>
+                { burst_now(i, &p.spec, now_ms, lang, &target, err(&format!("{pfx}p{i}-burst"))) }
                 { for fields }
+                { arrival }
             </fieldset>
         }
     });
     let consumers = actors.consumer_specs.iter().enumerate().map(|(i, c)| {
         let fields = consumer_params().iter().chain(&CONSUMER_OPTIONAL).map(|param| {
-            let id = format!("c{i}-{}", param.field);
+            let id = format!("{pfx}c{i}-{}", param.field);
             let error = err(&id);
             actor_field(id, param, c, consumer_value(c, param.field), error, lang,
-                &props.dispatch, set_consumer, move |spec| Edit::Consumer { index: i, spec })
+                &target, set_consumer, move |spec| Edit::Consumer { index: i, spec })
         });
-        let heartbeat = {
-            let (dispatch, spec) = (props.dispatch.clone(), c.clone());
-            props.dispatch.reform(move |e: Event| {
+        let dist_id = format!("{pfx}c{i}-processing_dist");
+        let dist = actor_choice(
+            dist_id.clone(), "consumer.processing_dist", &DISTRIBUTIONS, dist_name(&c.processing),
+            c, err(&dist_id), lang, &target,
+            |s: &mut ConsumerSpec, v| match with_dist(&s.processing, v) {
+                Some(p) => { s.processing = p; true }
+                None => false,
+            },
+            move |spec| Edit::Consumer { index: i, spec },
+        );
+        let check = |name: &'static str, set: fn(&mut ConsumerSpec, bool)| {
+            let (target, spec) = (target.clone(), c.clone());
+            Callback::from(move |e: Event| {
                 let on = e
                     .target()
                     .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
                     .is_some_and(|i| i.checked());
-                let _ = &dispatch;
                 let mut spec = spec.clone();
-                spec.heartbeat = on;
-                Action::Edit {
-                    side: 0,
-                    field: format!("c{i}-heartbeat"),
-                    edit: Edit::Consumer { index: i, spec },
-                }
+                set(&mut spec, on);
+                target.emit_edit(format!("{}c{i}-{name}", target.prefix), Edit::Consumer { index: i, spec });
             })
         };
+        let heartbeat = check("heartbeat", |s, on| s.heartbeat = on);
+        let handles_poison = check("handles_poison", |s, on| s.handles_poison = on);
         html! {
             <fieldset>
                 <legend>{ format!("{} · {} ← {}", t(lang, "consumer.title"), c.name, c.queue) }</legend>
                 { for fields }
+                { dist }
                 <label class="check">
-                    <input type="checkbox" data-testid={format!("param-c{i}-heartbeat")} checked={c.heartbeat} onchange={heartbeat} />
+                    <input type="checkbox" data-testid={format!("param-{pfx}c{i}-heartbeat")} checked={c.heartbeat} onchange={heartbeat} />
                     { t(lang, "consumer.heartbeat") }
                 </label>
+                <label class="check">
+                    <input type="checkbox" data-testid={format!("param-{pfx}c{i}-handles_poison")} checked={c.handles_poison} onchange={handles_poison} />
+                    { t(lang, "consumer.handles_poison") }
+                </label>
             </fieldset>
+        }
+    });
+
+    let side_picker = props.compare.as_ref().map(|_| {
+        let side_state = side_state.clone();
+        let on_side = Callback::from(move |e: Event| {
+            let v = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                .and_then(|s| s.value().parse().ok())
+                .unwrap_or(0);
+            side_state.set(v);
+        });
+        html! {
+            <label class="side-picker">
+                { t(lang, "params.run") }{ " " }
+                <select data-testid="param-side" onchange={on_side}>
+                    <option value="0" selected={side == 0}>{ t(lang, "compare.left") }</option>
+                    <option value="1" selected={side == 1}>{ t(lang, "compare.right") }</option>
+                </select>
+            </label>
         }
     });
 
     html! {
         <section class="panel params" data-testid="params">
             <h2>{ t(lang, "panel.parameters") }</h2>
+            { for side_picker }
             <fieldset>
                 <legend>
                     { "SetQueueAttributes · " }
                     if queues.len() > 1 {
-                        <select data-testid="param-queue" onchange={on_queue} aria-label="QueueName">
+                        <select data-testid={format!("{pfx}param-queue")} onchange={on_queue} aria-label="QueueName">
                             { for queues.iter().enumerate().map(|(i, q)| html! {
                                 <option value={i.to_string()} selected={i == qi}>{ &q.name }</option>
                             }) }
@@ -470,4 +767,20 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
             { for consumers }
         </section>
     }
+}
+
+/// A name for `queue`'s new dead-letter queue that no queue has yet, and its ARN.
+fn dlq_for(queue: &str, taken: &[String]) -> (String, String) {
+    let (stem, suffix) = match queue.strip_suffix(".fifo") {
+        Some(stem) => (stem, ".fifo"),
+        None => (queue, ""),
+    };
+    let mut name = format!("{stem}-dlq{suffix}");
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{stem}-dlq{n}{suffix}");
+        n += 1;
+    }
+    let arn = queue_arn(&name);
+    (name, arn)
 }

@@ -42,11 +42,11 @@ pub fn run_stats(props: &RunStatsProps) -> Html {
                 <dd data-testid={format!("{p}cost")}>{ format_usd(tt.cost_usd) }</dd>
             </div>
             <div class="stat muted">
-                <dt>{ "events" }</dt>
+                <dt>{ t(lang, "stats.events") }</dt>
                 <dd data-testid={format!("{p}events")}>{ props.events }</dd>
             </div>
             <div class="stat muted">
-                <dt>{ "run hash" }</dt>
+                <dt>{ t(lang, "stats.run_hash") }</dt>
                 <dd><code data-testid={format!("{p}events-hash")}>{ &props.events_hash }</code></dd>
             </div>
         </dl>
