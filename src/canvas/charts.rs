@@ -59,12 +59,13 @@ fn gauge(
         .collect()
 }
 
-fn rate(
+/// A counter as CloudWatch charts it: its Sum over each virtual minute.
+fn per_minute(
     s: &Samples,
     qi: usize,
     f: impl Fn(&mqlab_appcore::view::QueueSample) -> u64,
 ) -> Vec<(f64, f64)> {
-    s.rate_per_minute(|p| p.queues.get(qi).map_or(0, &f))
+    s.per_minute(|p| p.queues.get(qi).map_or(0, &f))
         .into_iter()
         .map(|(t, v)| (minutes(t), v))
         .collect()
@@ -107,32 +108,32 @@ pub fn charts_for(vm: &ViewModel, qi: usize, cost_title: &str) -> Vec<ChartData>
         },
         ChartData {
             id: "throughput",
-            title: "NumberOfMessages… / min".into(),
+            title: "NumberOfMessages… (Sum, 1 min)".into(),
             lines: vec![
                 Line {
                     name: "Sent",
                     color: BLUE,
-                    points: rate(s, qi, |q| q.sent),
+                    points: per_minute(s, qi, |q| q.sent),
                 },
                 Line {
                     name: "Received",
                     color: ORANGE,
-                    points: rate(s, qi, |q| q.received),
+                    points: per_minute(s, qi, |q| q.received),
                 },
                 Line {
                     name: "Deleted",
                     color: GREEN,
-                    points: rate(s, qi, |q| q.deleted),
+                    points: per_minute(s, qi, |q| q.deleted),
                 },
             ],
         },
         ChartData {
             id: "empty",
-            title: "NumberOfEmptyReceives / min".into(),
+            title: "NumberOfEmptyReceives (Sum, 1 min)".into(),
             lines: vec![Line {
                 name: "EmptyReceives",
                 color: RED,
-                points: rate(s, qi, |q| q.empty_receives),
+                points: per_minute(s, qi, |q| q.empty_receives),
             }],
         },
         ChartData {

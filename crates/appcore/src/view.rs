@@ -39,6 +39,7 @@ use mqlab_engine::actors::ConsumerState;
 use mqlab_engine::event::VisibleReason;
 use mqlab_engine::sqs::name_from_arn;
 use mqlab_engine::sqs::queue::MessageState;
+use mqlab_engine::time::MS_PER_MIN;
 use mqlab_engine::{Event, EventKind, SimTime, World};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -528,6 +529,42 @@ impl Samples {
         self.every_ms = every;
         let last = self.points.back().map_or(0, |p| p.t_ms);
         self.next_at_ms = last + every;
+    }
+
+    /// A running counter as CloudWatch charts it at its 1-minute period: the count in each
+    /// virtual minute, as a point at the minute's start (the current minute: so far). A
+    /// sample taken exactly on a minute boundary closes the minute before it. Once the grid
+    /// is coarser than a minute (a long run), the average per minute over each grid step.
+    pub fn per_minute(&self, value: impl Fn(&Sample) -> u64) -> Vec<(SimTime, f64)> {
+        if self.every_ms > MS_PER_MIN {
+            return self.rate_per_minute(value);
+        }
+        let bucket = |t: SimTime| t.saturating_sub(1) / MS_PER_MIN;
+        let mut out: Vec<(SimTime, f64)> = Vec::new();
+        let mut points = self.points.iter();
+        let Some(first) = points.next() else {
+            return out;
+        };
+        // Counters start at zero with the run; a grid that no longer starts at 0 starts from
+        // its first point.
+        let mut closed = if first.t_ms == 0 { 0 } else { value(first) };
+        let mut current = (bucket(first.t_ms), value(first));
+        if first.t_ms == 0 {
+            out.push((0, current.1 as f64));
+        }
+        for p in points {
+            let (b, v) = (bucket(p.t_ms), value(p));
+            if b != current.0 {
+                closed = current.1;
+            }
+            current = (b, v);
+            let count = v.saturating_sub(closed) as f64;
+            match out.last_mut() {
+                Some(last) if last.0 == b * MS_PER_MIN => last.1 = count,
+                _ => out.push((b * MS_PER_MIN, count)),
+            }
+        }
+        out
     }
 
     /// Per-minute rate of a running counter between consecutive points: (t_ms, per minute).

@@ -618,3 +618,23 @@ fn a_call_from_the_page_is_logged_with_its_parameters() {
     assert!(l.params.is_some());
     assert_eq!(vm.totals.api_errors, 1);
 }
+
+#[test]
+fn sent_per_minute_is_the_sum_in_each_virtual_minute_as_cloudwatch_charts_it() {
+    // 1 message a second, plus a burst of 300 at 20 s.
+    let mut d = Driver::new(
+        r#"{"queues":[{"QueueName":"q"}],"producers":[{"name":"p","queue":"q","rate_per_s":1,"bursts":[{"at_s":20,"count":300}]}]}"#,
+    );
+    d.advance_to(150 * S);
+    let sent = d.vm.samples.per_minute(|p| p.queues[0].sent);
+    let minutes: Vec<u64> = sent.iter().map(|&(t, _)| t).collect();
+    assert_eq!(minutes, vec![0, 60 * S, 120 * S]);
+    // Minute 0 holds the sends at 0 s … 60 s (61, the one at 60 s closing it) and the burst:
+    // not a spike of 300 × 60 "per minute".
+    assert_eq!(sent[0].1, 61.0 + 300.0);
+    assert_eq!(sent[1].1, 60.0);
+    // The current minute so far: 121 s … 150 s.
+    assert_eq!(sent[2].1, 30.0);
+    let total: f64 = sent.iter().map(|&(_, n)| n).sum();
+    assert_eq!(total as u64, d.world.sqs().queue_summaries()[0].sent);
+}
