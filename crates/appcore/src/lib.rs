@@ -8,12 +8,14 @@
 //! - [`i18n`] — every UI string in English and Korean.
 //! - [`share`] — the URL fragment (scenario, seed, time), import/export and autosave codec.
 //! - [`edits`] — the changes made while a run goes on, on its timeline.
+//! - [`json_path`] — names the member of a JSON text an error is about.
 //! - [`cli`] — the AWS CLI command equivalent to an API call, for the call log.
 //! - [`params`] — the editable parameters with AWS's names and ranges.
 
 pub mod cli;
 pub mod edits;
 pub mod i18n;
+pub mod json_path;
 pub mod params;
 pub mod presets;
 pub mod share;

@@ -277,11 +277,8 @@ fn edits_from_value(v: Value, scenario: &Scenario) -> Result<Vec<(u64, Edit)>, S
             }
         };
         last = at;
-        let edit: Edit = serde_path_to_error::deserialize(edit_value).map_err(|e| {
-            let path = e.path().to_string();
-            let member = if path == "." { String::new() } else { path };
-            ShareError::new(field(&member), e.into_inner().to_string())
-        })?;
+        let edit: Edit = crate::json_path::read(&edit_value)
+            .map_err(|(member, message)| ShareError::new(field(&member), message))?;
         edit.check(scenario)
             .map_err(|(member, message)| ShareError::new(field(&member), message))?;
         edits.push((at, edit));
@@ -329,14 +326,13 @@ pub fn import_json(text: &str) -> Result<Scenario, ShareError> {
 /// engine's validation, and building the world, which checks queue attributes as CreateQueue
 /// would.
 fn scenario_from_value(v: Value) -> Result<Scenario, ShareError> {
-    let scenario: Scenario = serde_path_to_error::deserialize(v).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." || path.is_empty() {
+    let scenario: Scenario = crate::json_path::read(&v).map_err(|(path, message)| {
+        let field = if path.is_empty() {
             "scenario".to_string()
         } else {
             format!("scenario.{path}")
         };
-        ShareError::new(field, e.into_inner().to_string())
+        ShareError::new(field, message)
     })?;
     scenario
         .validate()
