@@ -135,8 +135,11 @@ impl Drop for KeyListener {
 
 /// Shows a banner when the program panics, written straight into the DOM: after a panic the
 /// app cannot render anything. Its button reloads the page, which restores the autosave.
+///
+/// Installed through Yew: a hook set with `std::panic::set_hook` is replaced by Yew's own
+/// (console only) when the app renders, which left a dead page on a panic.
 pub fn install_panic_hook(title: &'static str, action: &'static str) {
-    std::panic::set_hook(Box::new(move |info| {
+    yew::set_custom_panic_hook(Box::new(move |info| {
         web_sys::console::error_1(&JsValue::from_str(&info.to_string()));
         let Some(doc) = window().and_then(|w| w.document()) else {
             return;

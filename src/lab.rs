@@ -88,6 +88,12 @@ impl Lab {
         Ok(lab)
     }
 
+    /// How many of the timeline's edits the run has applied so far (changes with every edit
+    /// and with a seek across one).
+    pub fn edits_applied(&self) -> usize {
+        self.edits_applied
+    }
+
     /// The run's timeline: the scenario it started from and the edits made since.
     pub fn timeline(&self) -> (&Scenario, &[(SimTime, Edit)]) {
         (&self.base, &self.edits)
@@ -152,6 +158,10 @@ impl Lab {
                 // the same run, it does again.
                 let _ = self.apply_edit(&edit);
                 self.edits_applied += 1;
+                // What it set off at this instant (a burst sent now) happens before the next
+                // edit, as it did when the edits were made one by one.
+                let events = self.sim.advance_to_events(stop);
+                self.vm.apply(&events);
             }
             if stop >= self.vm.next_sample_at() {
                 self.vm.sample(self.sim.world());
@@ -262,7 +272,9 @@ impl Lab {
         }
         let events = self.sim.drain();
         self.vm.apply(&events);
-        self.vm.sync(self.sim.world());
+        // What the edit set off at this instant (a burst sent now) happens now, paused or
+        // not, as it does when the edit is replayed.
+        self.run_to(now);
         result
     }
 

@@ -38,3 +38,11 @@ pub use components::app::App;
 /// A small scenario: one producer, a queue "orders", two long-polling consumers. The
 /// determinism test hashes it natively (the CLI) and in wasm.
 pub const SMOKE_SCENARIO: &str = include_str!("../scenarios/smoke.json");
+
+/// Panics on purpose, so the end-to-end test can prove that a panic leaves a banner with a
+/// way back rather than a dead page. Nothing on the page calls it; a test does, through
+/// `window.wasmBindings.mqlab_selftest_panic()`.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn mqlab_selftest_panic() {
+    panic!("self-test panic (mqlab_selftest_panic)");
+}

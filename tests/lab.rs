@@ -180,3 +180,36 @@ fn a_run_reopened_from_its_timeline_is_the_same_run() {
     assert_eq!(fingerprint(&reopened), fingerprint(&lab));
     assert!(reopened.world().sqs().queue_by_name("orders-dlq").is_some());
 }
+
+#[wasm_bindgen_test]
+fn edits_made_at_one_instant_replay_in_order_with_what_each_set_off() {
+    let mut lab = preset("decoupling");
+    lab.run_to(8_000);
+    let mut producer = lab.scenario.producers[0].clone();
+    producer.bursts.push(mqlab_engine::actors::Burst {
+        at_s: 8.0,
+        count: 30,
+    });
+    lab.edit(Edit::Producer {
+        index: 0,
+        spec: producer,
+    })
+    .unwrap();
+    // At the same instant: the burst already sent, then a queue and a redrive policy.
+    lab.edit(Edit::Call {
+        op: "CreateQueue".into(),
+        params: serde_json::json!({"QueueName": "orders-dlq"}),
+    })
+    .unwrap();
+    lab.edit(Edit::QueueAttribute {
+        queue: "orders".into(),
+        attribute: "VisibilityTimeout".into(),
+        value: "3".into(),
+    })
+    .unwrap();
+    lab.run_to(40_000);
+    let (base, edits) = lab.timeline();
+    let mut reopened = Lab::with_edits(base.clone(), edits.to_vec(), None).unwrap();
+    reopened.run_to(40_000);
+    assert_eq!(fingerprint(&reopened), fingerprint(&lab));
+}
