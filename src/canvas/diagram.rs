@@ -2,7 +2,7 @@
 //! towards its place (so a message visibly travels producer → queue → consumer), and draws:
 //! queues with their waiting messages, consumers with the messages they hold (each ringed by
 //! its visibility countdown), fading marks that just left, flashes for duplicate deliveries
-//! and redeliveries, and "∅" for polls that came back empty.
+//! and redeliveries, and a poll that travels to the queue and back empty, then "∅".
 //!
 //! Thousands of marks stay cheap: marks are drawn in one path per colour, at most
 //! [`MARKS_DRAWN_MAX`] of them (the rest are counted as "+N more"), and nothing is allocated
@@ -56,6 +56,10 @@ pub struct DrawOptions {
     pub selected: Option<Hit>,
 }
 
+/// The share of a transient's life an empty receive spends on its trip to the queue and back
+/// (the rest shows "∅" at the consumer).
+const EMPTY_TRIP_SHARE: f64 = 0.6;
+
 #[derive(Default)]
 pub struct Renderer {
     positions: HashMap<u64, (f64, f64)>,
@@ -64,6 +68,9 @@ pub struct Renderer {
     layout: Option<Layout>,
     /// Marks drawn in the last frame (for tests and the benchmark).
     pub drawn: usize,
+    /// Marks drawn on their way somewhere in the last frame, not yet at their place (none
+    /// with reduced motion: marks then go straight to where they belong).
+    pub moving: usize,
 }
 
 /// One batch of marks of one colour and style.
@@ -163,7 +170,7 @@ impl Renderer {
         }
 
         self.draw_marks(ctx, vm, &lay, p, opts);
-        self.draw_transients(ctx, vm, &lay, p);
+        self.draw_transients(ctx, vm, &lay, p, opts.reduced_motion);
         self.layout = Some(lay);
     }
 
@@ -194,6 +201,7 @@ impl Renderer {
         self.next.clear();
         self.hits.clear();
         let mut selected_at: Option<(f64, f64, f64)> = None;
+        let mut moving = 0;
 
         for m in vm.marks.values() {
             if self.hits.len() >= MARKS_DRAWN_MAX {
@@ -248,6 +256,9 @@ impl Renderer {
                     start.1 + (target.1 - start.1) * ease,
                 )
             };
+            if (pos.0 - target.0).abs() + (pos.1 - target.1).abs() > 0.5 {
+                moving += 1;
+            }
             self.next.insert(m.serial, pos);
             self.hits.push((m.serial, pos.0, pos.1));
             let color = match m.group {
@@ -270,6 +281,7 @@ impl Renderer {
             }
         }
         self.drawn = self.hits.len();
+        self.moving = moving;
 
         for b in &batches {
             ctx.begin_path();
@@ -344,6 +356,7 @@ impl Renderer {
         vm: &ViewModel,
         lay: &Layout,
         p: &Palette,
+        reduced_motion: bool,
     ) {
         let life = vm.transient_ms.max(1) as f64;
         let age = |at: u64| (vm.now_ms.saturating_sub(at) as f64 / life).clamp(0.0, 1.0);
@@ -418,7 +431,8 @@ impl Renderer {
             label(ctx, color, "bold 12px sans-serif", "right");
             let _ = ctx.fill_text("×2", x - 7.0, y - 9.0);
         }
-        // Empty receives: "∅" beside the consumer that polled.
+        // Empty receives: the poll travels to the queue and comes back with nothing, then
+        // "∅" stays beside the consumer for a moment (with reduced motion, only the "∅").
         for e in &vm.empty_receives {
             let a = age(e.at_ms);
             if a >= 1.0 {
@@ -431,9 +445,34 @@ impl Renderer {
                 continue;
             };
             let (x, y) = r.left_mid();
-            ctx.set_global_alpha((1.0 - a) * 0.9);
+            let queue = lay
+                .queues
+                .get(e.queue as usize)
+                .and_then(|q| q.as_ref())
+                .map(|q| q.rect.right_mid());
+            if let (Some((qx, qy)), false) = (queue, reduced_motion) {
+                if a < EMPTY_TRIP_SHARE {
+                    // Out and back: 0 → 1 → 0 along the line from the consumer to the queue.
+                    let f = a / EMPTY_TRIP_SHARE;
+                    let d = 1.0 - (2.0 * f - 1.0).abs();
+                    let (px, py) = (x + (qx - x) * d, y + (qy - y) * d);
+                    ctx.set_global_alpha(0.85);
+                    ctx.set_stroke_style_str(p.muted);
+                    ctx.set_line_width(1.5);
+                    ctx.begin_path();
+                    let _ = ctx.arc(px, py, 3.5, 0.0, TAU);
+                    ctx.stroke();
+                    continue;
+                }
+            }
+            let fade = if reduced_motion || queue.is_none() {
+                a
+            } else {
+                (a - EMPTY_TRIP_SHARE) / (1.0 - EMPTY_TRIP_SHARE)
+            };
+            ctx.set_global_alpha((1.0 - fade) * 0.9);
             label(ctx, p.muted, "bold 13px sans-serif", "right");
-            let _ = ctx.fill_text("∅", x - 4.0 - 10.0 * a, y + 4.0);
+            let _ = ctx.fill_text("∅", x - 4.0, y + 4.0);
         }
         ctx.set_global_alpha(1.0);
     }

@@ -286,6 +286,10 @@ pub fn app() -> Html {
                         {lang}
                         lab={state.lab.clone()}
                         compare={state.compare.clone()}
+                        revision={(
+                            state.lab.borrow().edits_applied(),
+                            state.compare.as_ref().map_or(0, |c| c.borrow().edits_applied()),
+                        )}
                         panels={state.panels}
                         errors={state.field_errors.clone()}
                         dispatch={dispatch.clone()}

@@ -99,6 +99,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         .draw(&ctx, &lab.borrow().vm, w, h, &opts);
                     let r = renderer.borrow();
                     el.set_attribute("data-marks", &r.drawn.to_string()).ok();
+                    el.set_attribute("data-moving", &r.moving.to_string()).ok();
                     // Where one message is drawn, so a test can click it.
                     if let Some((x, y)) = r.first_mark() {
                         el.set_attribute("data-first-mark", &format!("{x:.0},{y:.0}"))

@@ -27,6 +27,10 @@ pub struct ParamPanelProps {
     /// The run compared with it, if any: the panel can edit either.
     #[prop_or_default]
     pub compare: Option<Rc<RefCell<Lab>>>,
+    /// The runs' applied edits when the parent drew (the runs are shared and change in
+    /// place, so the count is taken then): an edit, or a seek across one, shows at once.
+    #[prop_or_default]
+    pub revision: (usize, usize),
     pub panels: u64,
     pub errors: BTreeMap<String, String>,
     pub dispatch: Callback<Action>,
@@ -42,6 +46,7 @@ impl PartialEq for ParamPanelProps {
             }
             && self.lang == o.lang
             && self.errors == o.errors
+            && self.revision == o.revision
             // Values change only by edits (which refresh at once); follow the run slowly.
             && self.panels / 10 == o.panels / 10
     }
@@ -307,6 +312,37 @@ struct Target {
     /// "" for the main run, "r-" for the compared one (ids and test ids stay unique).
     prefix: &'static str,
     dispatch: Callback<Action>,
+    /// The run itself: an edit starts from the settings as they are when the user acts, not
+    /// as they were when the panel last drew (it redraws slowly while a run plays).
+    lab: Rc<RefCell<Lab>>,
+}
+
+/// A producer's or a consumer group's settings, as the panel edits them.
+trait ActorSpec: Clone + 'static {
+    fn current(lab: &Lab, index: usize) -> Option<Self>;
+    fn into_edit(self, index: usize) -> Edit;
+}
+
+impl ActorSpec for ProducerSpec {
+    fn current(lab: &Lab, index: usize) -> Option<Self> {
+        lab.world()
+            .actors()
+            .producers
+            .get(index)
+            .map(|p| p.spec.clone())
+    }
+    fn into_edit(self, index: usize) -> Edit {
+        Edit::Producer { index, spec: self }
+    }
+}
+
+impl ActorSpec for ConsumerSpec {
+    fn current(lab: &Lab, index: usize) -> Option<Self> {
+        lab.world().actors().consumer_specs.get(index).cloned()
+    }
+    fn into_edit(self, index: usize) -> Edit {
+        Edit::Consumer { index, spec: self }
+    }
 }
 
 impl Target {
@@ -321,25 +357,39 @@ impl Target {
     fn emit_error(&self, field: String, message: Option<String>) {
         self.dispatch.emit(Action::FieldError { field, message });
     }
+
+    /// Changes actor `index`'s current settings with `change` and sends the edit; nothing if
+    /// `change` declines.
+    fn edit_actor<S: ActorSpec>(
+        &self,
+        field: String,
+        index: usize,
+        change: impl FnOnce(&mut S) -> bool,
+    ) {
+        let Some(mut spec) = S::current(&self.lab.borrow(), index) else {
+            return;
+        };
+        if change(&mut spec) {
+            self.emit_edit(field, spec.into_edit(index));
+        }
+    }
 }
 
 /// One actor setting as a field: empty clears an optional setting, a value in range edits the
 /// spec, anything else is refused next to the field.
 #[allow(clippy::too_many_arguments)]
-fn actor_field<S: Clone + 'static>(
+fn actor_field<S: ActorSpec>(
     id: String,
     param: &'static ActorParam,
-    spec: &S,
+    index: usize,
     value: String,
     error: Option<String>,
     lang: Lang,
     target: &Target,
     set: fn(&mut S, &str, Option<f64>) -> bool,
-    edit: impl Fn(S) -> Edit + 'static,
 ) -> Html {
-    let (target, spec, fid) = (target.clone(), spec.clone(), id.clone());
+    let (target, fid) = (target.clone(), id.clone());
     let on_commit = Callback::from(move |text: String| {
-        let mut spec = spec.clone();
         let parsed = if text.trim().is_empty() {
             None
         } else {
@@ -348,10 +398,15 @@ fn actor_field<S: Clone + 'static>(
                 Err(m) => return target.emit_error(fid.clone(), Some(m)),
             }
         };
-        if set(&mut spec, param.field, parsed) {
-            target.emit_edit(fid.clone(), edit(spec));
-        } else if let Err(m) = parse_in_range(&text, param, lang) {
-            target.emit_error(fid.clone(), Some(m));
+        let mut accepted = false;
+        target.edit_actor(fid.clone(), index, |spec: &mut S| {
+            accepted = set(spec, param.field, parsed);
+            accepted
+        });
+        if !accepted {
+            if let Err(m) = parse_in_range(&text, param, lang) {
+                target.emit_error(fid.clone(), Some(m));
+            }
         }
     });
     html! {
@@ -371,24 +426,20 @@ fn actor_field<S: Clone + 'static>(
 
 /// An actor setting chosen from a list; `options` are (value, i18n key of its label).
 #[allow(clippy::too_many_arguments)]
-fn actor_choice<S: Clone + 'static>(
+fn actor_choice<S: ActorSpec>(
     id: String,
     key: &'static str,
     options: &'static [&'static str],
     value: &'static str,
-    spec: &S,
+    index: usize,
     error: Option<String>,
     lang: Lang,
     target: &Target,
-    set: impl Fn(&mut S, &str) -> bool + 'static,
-    edit: impl Fn(S) -> Edit + 'static,
+    set: fn(&mut S, &str) -> bool,
 ) -> Html {
-    let (target, spec, fid) = (target.clone(), spec.clone(), id.clone());
+    let (target, fid) = (target.clone(), id.clone());
     let on_commit = Callback::from(move |v: String| {
-        let mut spec = spec.clone();
-        if set(&mut spec, &v) {
-            target.emit_edit(fid.clone(), edit(spec));
-        }
+        target.edit_actor(fid.clone(), index, |spec: &mut S| set(spec, &v));
     });
     html! {
         <Field
@@ -437,19 +488,11 @@ static BURST_COUNT: ActorParam = ActorParam {
 
 /// "Send a burst now": a count and a button. The burst joins the producer's burst list at
 /// the current instant, so it is on the run's timeline like any other edit.
-fn burst_now(
-    i: usize,
-    p: &ProducerSpec,
-    now_ms: u64,
-    lang: Lang,
-    target: &Target,
-    error: Option<String>,
-) -> Html {
+fn burst_now(i: usize, lang: Lang, target: &Target, error: Option<String>) -> Html {
     let id = format!("{}p{i}-burst", target.prefix);
     let input_ref = NodeRef::default();
     let onclick = {
-        let (target, spec, fid, input_ref) =
-            (target.clone(), p.clone(), id.clone(), input_ref.clone());
+        let (target, fid, input_ref) = (target.clone(), id.clone(), input_ref.clone());
         Callback::from(move |_: MouseEvent| {
             let text = input_ref
                 .cast::<HtmlInputElement>()
@@ -457,12 +500,14 @@ fn burst_now(
                 .unwrap_or_default();
             match parse_in_range(&text, &BURST_COUNT, lang) {
                 Ok(n) => {
-                    let mut spec = spec.clone();
-                    spec.bursts.push(Burst {
-                        at_s: now_ms as f64 / 1000.0,
-                        count: n as u32,
+                    let now_ms = target.lab.borrow().now();
+                    target.edit_actor(fid.clone(), i, |spec: &mut ProducerSpec| {
+                        spec.bursts.push(Burst {
+                            at_s: now_ms as f64 / 1000.0,
+                            count: n as u32,
+                        });
+                        true
                     });
-                    target.emit_edit(fid.clone(), Edit::Producer { index: i, spec });
                 }
                 Err(m) => target.emit_error(fid.clone(), Some(m)),
             }
@@ -501,11 +546,11 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
         side,
         prefix: if side == 1 { "r-" } else { "" },
         dispatch: props.dispatch.clone(),
+        lab: lab_rc.clone(),
     };
     let pfx = target.prefix;
     let lab = lab_rc.borrow();
     let world = lab.world();
-    let now_ms = lab.now();
     let queues: Vec<_> = world.sqs().queues().collect();
     let qi = (*chosen).min(queues.len().saturating_sub(1));
     let err = |id: &str| props.errors.get(id).cloned();
@@ -652,24 +697,23 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
         let fields = producer_params().iter().chain(&PRODUCER_OPTIONAL).map(|param| {
             let id = format!("{pfx}p{i}-{}", param.field);
             let error = err(&id);
-            actor_field(id, param, &p.spec, producer_value(&p.spec, param.field), error, lang,
-                &target, set_producer, move |spec| Edit::Producer { index: i, spec })
+            actor_field(id, param, i, producer_value(&p.spec, param.field), error, lang,
+                &target, set_producer)
         });
         let arrival_id = format!("{pfx}p{i}-arrival");
         let arrival = actor_choice(
             arrival_id.clone(), "producer.arrival", &ARRIVALS,
             match p.spec.arrival { Arrival::Constant => "constant", Arrival::Poisson => "poisson" },
-            &p.spec, err(&arrival_id), lang, &target,
+            i, err(&arrival_id), lang, &target,
             |s: &mut ProducerSpec, v| {
                 s.arrival = match v { "constant" => Arrival::Constant, "poisson" => Arrival::Poisson, _ => return false };
                 true
             },
-            move |spec| Edit::Producer { index: i, spec },
         );
         html! {
             <fieldset>
                 <legend>{ format!("{} · {} → {}", t(lang, "producer.title"), p.spec.name, p.spec.queue) }</legend>
-                { burst_now(i, &p.spec, now_ms, lang, &target, err(&format!("{pfx}p{i}-burst"))) }
+                { burst_now(i, lang, &target, err(&format!("{pfx}p{i}-burst"))) }
                 { for fields }
                 { arrival }
             </fieldset>
@@ -679,29 +723,29 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
         let fields = consumer_params().iter().chain(&CONSUMER_OPTIONAL).map(|param| {
             let id = format!("{pfx}c{i}-{}", param.field);
             let error = err(&id);
-            actor_field(id, param, c, consumer_value(c, param.field), error, lang,
-                &target, set_consumer, move |spec| Edit::Consumer { index: i, spec })
+            actor_field(id, param, i, consumer_value(c, param.field), error, lang,
+                &target, set_consumer)
         });
         let dist_id = format!("{pfx}c{i}-processing_dist");
         let dist = actor_choice(
             dist_id.clone(), "consumer.processing_dist", &DISTRIBUTIONS, dist_name(&c.processing),
-            c, err(&dist_id), lang, &target,
+            i, err(&dist_id), lang, &target,
             |s: &mut ConsumerSpec, v| match with_dist(&s.processing, v) {
                 Some(p) => { s.processing = p; true }
                 None => false,
             },
-            move |spec| Edit::Consumer { index: i, spec },
         );
         let check = |name: &'static str, set: fn(&mut ConsumerSpec, bool)| {
-            let (target, spec) = (target.clone(), c.clone());
+            let target = target.clone();
             Callback::from(move |e: Event| {
                 let on = e
                     .target()
                     .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
                     .is_some_and(|i| i.checked());
-                let mut spec = spec.clone();
-                set(&mut spec, on);
-                target.emit_edit(format!("{}c{i}-{name}", target.prefix), Edit::Consumer { index: i, spec });
+                target.edit_actor(format!("{}c{i}-{name}", target.prefix), i, |spec: &mut ConsumerSpec| {
+                    set(spec, on);
+                    true
+                });
             })
         };
         let heartbeat = check("heartbeat", |s, on| s.heartbeat = on);
