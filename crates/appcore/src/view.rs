@@ -1046,6 +1046,24 @@ impl ViewModel {
                 );
             }
             EventKind::Throttled { .. } => self.totals.throttled += 1,
+            // SNS is not drawn yet (its topics and deliveries come with the SNS view).
+            EventKind::TopicCreated { .. }
+            | EventKind::TopicDeleted { .. }
+            | EventKind::TopicAttributesChanged { .. }
+            | EventKind::SubscriptionCreated { .. }
+            | EventKind::SubscriptionConfirmationSent { .. }
+            | EventKind::SubscriptionConfirmed { .. }
+            | EventKind::SubscriptionDeleted { .. }
+            | EventKind::SubscriptionAttributesChanged { .. }
+            | EventKind::MessagePublished { .. }
+            | EventKind::PublishDeduplicated { .. }
+            | EventKind::SmsPublished { .. }
+            | EventKind::NotificationFilteredOut { .. }
+            | EventKind::DeliveryAttempted { .. }
+            | EventKind::DeliveryAttemptFailed { .. }
+            | EventKind::NotificationDelivered { .. }
+            | EventKind::NotificationFailed { .. }
+            | EventKind::NotificationMovedToDeadLetterQueue { .. } => {}
             EventKind::ApiCall {
                 operation,
                 queue,

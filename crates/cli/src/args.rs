@@ -37,7 +37,7 @@ order. SCRIPT may be - for standard input. Each input line is one call:
    \"bind\": {\"rh\": \"Messages.0.ReceiptHandle\"}}
 
   t       virtual seconds, non-decreasing (absent: same as the line before, or 0)
-  svc     the service (sqs)
+  svc     the service (sqs or sns)
   op      the AWS action name
   params  the AWS JSON request members (absent: {})
   bind    names to save from the response by dotted path (array indices are numbers);
@@ -46,6 +46,11 @@ order. SCRIPT may be - for standard input. Each input line is one call:
 Each output line is {\"t\", \"t_done\", \"op\", \"response\"} or {\"t\", \"t_done\", \"op\", \"error\":
 {\"Code\", \"Message\"}}. A long poll completes later (t_done) and may overlap later lines;
 at the end, time runs on until every call has completed. Blank lines are skipped.
+
+SNS deliveries happen in virtual time (tens of ms after Publish). Simulated HTTP, email,
+SMS and Lambda endpoints keep what they receive: {\"svc\": \"sns\", \"op\":
+\"ListEndpointMessages\", \"params\": {\"Endpoint\": \"https://...\"}} lists it (simulation
+only), e.g. to bind the Token of a SubscriptionConfirmation for ConfirmSubscription.
 
 A malformed line stops the run with `SCRIPT:LINE: FIELD: what is wrong` and exit status 2.
 

@@ -2089,6 +2089,8 @@ fn every_example_script_runs_cleanly() {
         "errors",
         "fifo_ordering_dedup",
         "long_polling",
+        "sns-fanout",
+        "sns-filter",
         "visibility_timeout",
     ] {
         assert!(names.iter().any(|n| n == expected), "missing {expected}");

@@ -162,6 +162,125 @@ pub enum EventKind {
     ConsumerRestarted {
         actor: String,
     },
+    // ------------------------------------------------------------------ SNS
+    TopicCreated {
+        topic: String,
+        fifo: bool,
+    },
+    /// A topic and its subscriptions were deleted.
+    TopicDeleted {
+        topic: String,
+        subscriptions: usize,
+    },
+    TopicAttributesChanged {
+        topic: String,
+        attributes: Vec<String>,
+    },
+    SubscriptionCreated {
+        topic: String,
+        subscription: String,
+        protocol: String,
+        endpoint: String,
+        /// http/https/email/email-json wait for ConfirmSubscription.
+        pending_confirmation: bool,
+    },
+    /// A SubscriptionConfirmation carrying `token` went to the endpoint.
+    SubscriptionConfirmationSent {
+        topic: String,
+        subscription: String,
+        endpoint: String,
+        token: String,
+    },
+    SubscriptionConfirmed {
+        topic: String,
+        subscription: String,
+    },
+    /// `reason`: `Unsubscribe`, `DeleteTopic` or `ConfirmationExpired`.
+    SubscriptionDeleted {
+        topic: String,
+        subscription: String,
+        reason: String,
+    },
+    SubscriptionAttributesChanged {
+        subscription: String,
+        attribute: String,
+    },
+    MessagePublished {
+        topic: String,
+        message_id: String,
+        bytes: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        group_id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sequence_number: Option<String>,
+    },
+    /// A FIFO publish whose deduplication ID was seen within 5 minutes: accepted, not delivered.
+    PublishDeduplicated {
+        topic: String,
+        message_id: String,
+    },
+    /// A Publish with PhoneNumber: one SMS, no topic.
+    SmsPublished {
+        phone_number: String,
+        message_id: String,
+    },
+    /// A subscription's filter policy rejected a message. `metric` is the CloudWatch metric it
+    /// counts in; `reason` names what did not match.
+    NotificationFilteredOut {
+        topic: String,
+        subscription: String,
+        message_id: String,
+        metric: String,
+        reason: String,
+    },
+    /// SNS tried to deliver a message to a subscriber (`attempt` 1 is the first try).
+    DeliveryAttempted {
+        topic: String,
+        subscription: String,
+        protocol: String,
+        message_id: String,
+        attempt: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        phase: Option<crate::sns::delivery::RetryPhase>,
+    },
+    /// An attempt failed; `retry_at` says when the next one is due, if any.
+    DeliveryAttemptFailed {
+        topic: String,
+        subscription: String,
+        message_id: String,
+        attempt: u32,
+        reason: String,
+        client_error: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        retry_at: Option<SimTime>,
+    },
+    NotificationDelivered {
+        topic: String,
+        subscription: String,
+        protocol: String,
+        endpoint: String,
+        message_id: String,
+        attempts: u32,
+        /// The SQS MessageId, for deliveries to a queue.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sqs_message_id: Option<String>,
+    },
+    /// Delivery gave up (retries exhausted or a client-side error) and, with no subscription
+    /// DLQ, the message was discarded.
+    NotificationFailed {
+        topic: String,
+        subscription: String,
+        message_id: String,
+        attempts: u32,
+        reason: String,
+    },
+    NotificationMovedToDeadLetterQueue {
+        topic: String,
+        subscription: String,
+        message_id: String,
+        dead_letter_queue: String,
+        reason: String,
+    },
 }
 
 /// The capped log of undrained events.

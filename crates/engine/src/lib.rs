@@ -12,6 +12,10 @@
 //! - [`error`] — `AwsError`: an AWS error code and message, as a value.
 //! - [`sqs`] — Amazon SQS: queues, messages, visibility, FIFO, DLQs, metrics, cost, and the
 //!   AWS-shaped operations (typed, plus a JSON layer with AWS member names).
+//! - [`sns`] — Amazon SNS: standard and FIFO topics, subscriptions and their confirmation,
+//!   Publish / PublishBatch, filter policies, fan-out into SQS (through SQS's own send path)
+//!   and to simulated Lambda / HTTP / email / SMS endpoints, delivery retries as timers,
+//!   subscription DLQs, metrics and cost.
 //! - [`actors`] — simulated producers and consumers; they act only through SQS operations.
 //! - [`scenario`] — the serde unit that declares queues, actors, parameters and seed.
 //! - [`world`] — ties them together.
@@ -33,7 +37,7 @@
 //! ```
 //!
 //! `World::advance_to(t)` pops timers due up to `t` from the scheduler and lets their owner
-//! (a queue, an actor, the metrics clock) act; services record `Event`s; long polls that
+//! (a queue, an SNS delivery, an actor, the metrics clock) act; services record `Event`s; long polls that
 //! finish are routed back to whoever asked. Nothing reads a clock and nothing iterates a hash
 //! map, so the same scenario and seed give the same events, natively and in wasm.
 

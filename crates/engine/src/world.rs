@@ -5,6 +5,9 @@ use crate::error::AwsError;
 use crate::event::{Event, EventLog};
 use crate::rng::Rng;
 use crate::sched::Scheduler;
+use crate::sns::SnsTimer;
+#[cfg(feature = "sns")]
+use crate::sns::{Sns, SnsConfig};
 use crate::sqs::{Sqs, SqsConfig, SqsTimer};
 use crate::time::{SimTime, MS_PER_MIN};
 use serde::{Deserialize, Serialize};
@@ -24,6 +27,9 @@ pub enum Caller {
 #[derive(Clone, Debug)]
 pub enum Timer {
     Sqs(SqsTimer),
+    /// SNS deliveries and retries (only scheduled when the `sns` feature puts SNS in the
+    /// world).
+    Sns(SnsTimer),
     Actor(ActorTimer),
     /// CloudWatch publishes at 1-minute resolution: close the current minute.
     MetricsTick,
@@ -62,6 +68,8 @@ pub struct World {
     timers: Scheduler<Timer>,
     events: EventLog,
     pub(crate) sqs: Sqs,
+    #[cfg(feature = "sns")]
+    pub(crate) sns: Sns,
     pub(crate) actors: Actors,
     completions: Vec<Completion>,
     next_call: CallId,
@@ -78,6 +86,8 @@ impl World {
             timers,
             events: EventLog::default(),
             sqs: Sqs::new(config.sqs),
+            #[cfg(feature = "sns")]
+            sns: Sns::new(SnsConfig::default()),
             actors: Actors::default(),
             completions: Vec::new(),
             next_call: 0,
@@ -105,6 +115,20 @@ impl World {
 
     pub fn sqs_config_mut(&mut self) -> &mut SqsConfig {
         self.sqs.config_mut()
+    }
+
+    #[cfg(feature = "sns")]
+    /// Read access to the SNS service (topics, subscriptions, metrics, cost, what simulated
+    /// endpoints received).
+    pub fn sns(&self) -> &Sns {
+        &self.sns
+    }
+
+    #[cfg(feature = "sns")]
+    /// SNS simulation knobs (delivery latency, default endpoint latency, prices). The
+    /// `WorldConfig` does not carry them so that existing scenarios keep their shape.
+    pub fn sns_config_mut(&mut self) -> &mut SnsConfig {
+        self.sns.config_mut()
     }
 
     pub fn actors(&self) -> &Actors {
@@ -157,6 +181,32 @@ impl World {
         r
     }
 
+    #[cfg(feature = "sns")]
+    fn sns_ctx(&mut self) -> (Ctx<'_>, &mut Sns, &mut Sqs) {
+        self.sqs.now = self.now;
+        (
+            Ctx {
+                now: self.now,
+                rng: &mut self.rng,
+                timers: &mut self.timers,
+                events: &mut self.events,
+            },
+            &mut self.sns,
+            &mut self.sqs,
+        )
+    }
+
+    #[cfg(feature = "sns")]
+    /// Runs `f` on the SNS service at the current instant, with typed operations (publishes
+    /// schedule their deliveries; nothing is delivered until time advances). Also the way to
+    /// attach endpoint behaviours: `w.with_sns(|sns, _| sns.set_endpoint_behaviour(..))`.
+    pub fn with_sns<R>(&mut self, f: impl FnOnce(&mut Sns, &mut Ctx) -> R) -> R {
+        let (mut ctx, sns, _) = self.sns_ctx();
+        let r = f(sns, &mut ctx);
+        self.route_replies();
+        r
+    }
+
     /// Runs `f` on the actors at the current instant (add or change producers and consumers).
     pub fn with_actors<R>(&mut self, f: impl FnOnce(&mut Actors, &mut Ctx) -> R) -> R {
         let (mut ctx, _, actors) = self.ctx();
@@ -175,9 +225,14 @@ impl World {
                 let (mut ctx, sqs, _) = self.ctx();
                 sqs.call_json(&mut ctx, op, params, Caller::External(id))
             }
+            #[cfg(feature = "sns")]
+            "sns" => {
+                let (mut ctx, sns, _) = self.sns_ctx();
+                Some(sns.call_json(&mut ctx, op, params))
+            }
             other => Some(Err(AwsError::new(
                 "UnknownService",
-                format!("The service {other:?} is not simulated (known: \"sqs\")."),
+                format!("The service {other:?} is not simulated (known: \"sqs\", \"sns\")."),
             ))),
         };
         if let Some(result) = result {
@@ -217,6 +272,13 @@ impl World {
                 let (mut ctx, sqs, _) = self.ctx();
                 sqs.on_timer(&mut ctx, t);
             }
+            #[cfg(feature = "sns")]
+            Timer::Sns(t) => {
+                let (mut ctx, sns, sqs) = self.sns_ctx();
+                sns.on_timer(&mut ctx, sqs, t);
+            }
+            #[cfg(not(feature = "sns"))]
+            Timer::Sns(_) => {}
             Timer::Actor(t) => {
                 let (mut ctx, sqs, actors) = self.ctx();
                 actors.on_timer(&mut ctx, sqs, t);
@@ -224,6 +286,8 @@ impl World {
             Timer::MetricsTick => {
                 let now = self.now;
                 self.sqs.close_metrics_minute(now);
+                #[cfg(feature = "sns")]
+                self.sns.close_metrics_minute(now);
                 self.timers.schedule(now + MS_PER_MIN, Timer::MetricsTick);
             }
         }

@@ -548,6 +548,36 @@ impl Sqs {
         Ok(out)
     }
 
+    /// A SendMessage another service makes on its own behalf (SNS delivering to a subscribed
+    /// queue or to a subscription's dead-letter queue): the queue is named by ARN and every
+    /// SQS rule of SendMessage applies (size, attributes, FIFO group and deduplication, delay,
+    /// throughput), billed as a SendMessage.
+    pub(crate) fn send_from_service(
+        &mut self,
+        ctx: &mut Ctx,
+        queue_arn: &str,
+        entry: &SendMessageBatchEntry,
+    ) -> Result<SendMessageOutput, AwsError> {
+        let id = self
+            .resolve_arn(queue_arn)
+            .ok_or_else(queue_does_not_exist)?;
+        self.queues[&id].last_accessed.set(ctx.now);
+        let prepared = self.prepare(id, entry, false)?;
+        self.check_throughput(
+            ctx,
+            id,
+            "SendMessage",
+            entry.message_group_id.as_deref(),
+            None,
+        )?;
+        let size = prepared.size;
+        let out = self.enqueue(ctx, id, prepared, None);
+        let fifo = self.queue(id).fifo();
+        self.cost.charge(fifo, size);
+        self.serve_waiters(ctx, id);
+        Ok(out)
+    }
+
     pub fn send_message_batch(
         &mut self,
         ctx: &mut Ctx,
