@@ -59,15 +59,24 @@ fn gauge(
         .collect()
 }
 
-/// A counter as CloudWatch charts it: its Sum over each virtual minute.
+/// A counter as CloudWatch charts it: its Sum over each virtual minute, drawn as a step that
+/// spans its minute (the current minute up to now), so even the first minute shows.
 fn per_minute(
     s: &Samples,
     qi: usize,
+    now_ms: u64,
     f: impl Fn(&mqlab_appcore::view::QueueSample) -> u64,
 ) -> Vec<(f64, f64)> {
-    s.per_minute(|p| p.queues.get(qi).map_or(0, &f))
-        .into_iter()
-        .map(|(t, v)| (minutes(t), v))
+    let sums = s.per_minute(|p| p.queues.get(qi).map_or(0, &f));
+    if s.every_ms > 60_000 {
+        // A long run's coarse grid: averages per minute between points, as a line.
+        return sums.into_iter().map(|(t, v)| (minutes(t), v)).collect();
+    }
+    sums.into_iter()
+        .flat_map(|(t, v)| {
+            let end = (t + 60_000).min(now_ms.max(t));
+            [(minutes(t), v), (minutes(end), v)]
+        })
         .collect()
 }
 
@@ -113,17 +122,17 @@ pub fn charts_for(vm: &ViewModel, qi: usize, cost_title: &str) -> Vec<ChartData>
                 Line {
                     name: "Sent",
                     color: BLUE,
-                    points: per_minute(s, qi, |q| q.sent),
+                    points: per_minute(s, qi, vm.now_ms, |q| q.sent),
                 },
                 Line {
                     name: "Received",
                     color: ORANGE,
-                    points: per_minute(s, qi, |q| q.received),
+                    points: per_minute(s, qi, vm.now_ms, |q| q.received),
                 },
                 Line {
                     name: "Deleted",
                     color: GREEN,
-                    points: per_minute(s, qi, |q| q.deleted),
+                    points: per_minute(s, qi, vm.now_ms, |q| q.deleted),
                 },
             ],
         },
@@ -133,7 +142,7 @@ pub fn charts_for(vm: &ViewModel, qi: usize, cost_title: &str) -> Vec<ChartData>
             lines: vec![Line {
                 name: "EmptyReceives",
                 color: RED,
-                points: per_minute(s, qi, |q| q.empty_receives),
+                points: per_minute(s, qi, vm.now_ms, |q| q.empty_receives),
             }],
         },
         ChartData {
