@@ -70,7 +70,7 @@ Options:
   --events FILE|-          where events go (default: standard output)
   --no-events              do not record events (faster; the summary still prints)
   --metrics FILE|-         write CloudWatch-style 1-minute metrics
-  --metrics-format FORMAT  csv (timestamp,queue,metric,value) or json (an array of rows);
+  --metrics-format FORMAT  csv (timestamp,namespace,name,metric,value) or json (an array of rows);
                            default: json if FILE ends in .json, else csv
 ";
 

@@ -70,6 +70,17 @@ pub fn fingerprint(world: &mut World, duration_ms: u64) -> u64 {
     hasher.finish()
 }
 
+/// One metric of one minute, as `--metrics` writes it: the CloudWatch namespace, the queue or
+/// topic name (the dimension), the metric and its value.
+#[derive(serde::Serialize)]
+struct MetricsRow {
+    timestamp: u64,
+    namespace: &'static str,
+    name: String,
+    metric: String,
+    value: f64,
+}
+
 /// Writes the engine's 1-minute metric rows, each once, in time order.
 pub struct MetricsWriter<W: Write> {
     out: W,
@@ -82,7 +93,7 @@ pub struct MetricsWriter<W: Write> {
 impl<W: Write> MetricsWriter<W> {
     pub fn new(mut out: W, format: MetricsFormat) -> io::Result<Self> {
         match format {
-            MetricsFormat::Csv => out.write_all(b"timestamp,queue,metric,value\n")?,
+            MetricsFormat::Csv => out.write_all(b"timestamp,namespace,name,metric,value\n")?,
             MetricsFormat::Json => out.write_all(b"[")?,
         }
         Ok(MetricsWriter {
@@ -96,20 +107,34 @@ impl<W: Write> MetricsWriter<W> {
     /// Copies the rows of minutes that have closed by now (all of them when `last`).
     pub fn copy(&mut self, world: &World, last: bool) -> io::Result<()> {
         let before_s = if last { u64::MAX } else { epoch_s(world.now()) };
-        let mut rows: Vec<_> = world
-            .sqs()
-            .metric_rows()
-            .into_iter()
+        let sqs = world.sqs().metric_rows().into_iter().map(|r| MetricsRow {
+            timestamp: r.timestamp,
+            namespace: "AWS/SQS",
+            name: r.queue,
+            metric: r.metric,
+            value: r.value,
+        });
+        let sns = world.sns().metric_rows().into_iter().map(|r| MetricsRow {
+            timestamp: r.timestamp,
+            namespace: "AWS/SNS",
+            name: r.topic,
+            metric: r.metric,
+            value: r.value,
+        });
+        let mut rows: Vec<MetricsRow> = sqs
+            .chain(sns)
             .filter(|r| r.timestamp >= self.written_before_s && r.timestamp < before_s)
             .collect();
+        // By minute; within a minute SQS before SNS, each in its own order (a stable sort).
         rows.sort_by_key(|r| r.timestamp);
         for row in &rows {
             match self.format {
                 MetricsFormat::Csv => writeln!(
                     self.out,
-                    "{},{},{},{}",
+                    "{},{},{},{},{}",
                     row.timestamp,
-                    csv_field(&row.queue),
+                    row.namespace,
+                    csv_field(&row.name),
                     csv_field(&row.metric),
                     row.value
                 )?,
@@ -289,12 +314,35 @@ pub fn run_command(args: &RunArgs) -> i32 {
             q.delayed
         ));
     }
+    let topics = world.sns().topic_summaries();
+    if !topics.is_empty() {
+        s.push_str(&format!(
+            "{:<32} {:>5} {:>10} {:>10} {:>10} {:>8} {:>8}\n",
+            "topic", "fifo", "published", "delivered", "filtered", "failed", "to DLQ"
+        ));
+    }
+    for t in &topics {
+        s.push_str(&format!(
+            "{:<32} {:>5} {:>10} {:>10} {:>10} {:>8} {:>8}\n",
+            t.name,
+            if t.fifo { "yes" } else { "no" },
+            t.totals.published,
+            t.totals.delivered,
+            t.totals.filtered_out,
+            t.totals.failed,
+            t.totals.moved_to_dlq
+        ));
+    }
     let cost = world.sqs().cost();
     s.push_str(&format!(
-        "cost: ${:.6} for {} requests\n",
+        "cost: ${:.6} for {} SQS requests",
         cost.usd(),
         cost.requests()
     ));
+    if !topics.is_empty() {
+        s.push_str(&format!(" + ${:.6} for SNS", world.sns().cost().usd()));
+    }
+    s.push('\n');
     eprint!("{s}");
     0
 }

@@ -72,18 +72,19 @@ fn run_writes_events_as_json_lines_and_metrics_as_csv() {
 
     let csv = std::fs::read_to_string(&metrics).unwrap();
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("timestamp,queue,metric,value"));
+    assert_eq!(lines.next(), Some("timestamp,namespace,name,metric,value"));
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert!(!rows.is_empty());
     let mut last_ts = 0;
     for r in &rows {
-        assert_eq!(r.len(), 4, "{r:?}");
+        assert_eq!(r.len(), 5, "{r:?}");
         let ts: u64 = r[0].parse().unwrap();
         assert_eq!(ts % 60, 0, "minute starts");
         assert!(ts >= last_ts, "rows in time order");
         last_ts = ts;
-        assert_eq!(r[1], "orders");
-        r[3].parse::<f64>().unwrap();
+        assert_eq!(r[1], "AWS/SQS");
+        assert_eq!(r[2], "orders");
+        r[4].parse::<f64>().unwrap();
     }
     let minutes: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0]).collect();
     assert!(
@@ -93,8 +94,8 @@ fn run_writes_events_as_json_lines_and_metrics_as_csv() {
     );
     let sent: f64 = rows
         .iter()
-        .filter(|r| r[2] == "NumberOfMessagesSent")
-        .map(|r| r[3].parse::<f64>().unwrap())
+        .filter(|r| r[3] == "NumberOfMessagesSent")
+        .map(|r| r[4].parse::<f64>().unwrap())
         .sum();
     assert!(sent > 2000.0, "5 msg/s for 10 minutes, got {sent}");
 
@@ -127,7 +128,8 @@ fn run_writes_events_to_standard_output_by_default_and_metrics_as_json() {
     let rows = rows.as_array().unwrap();
     assert!(!rows.is_empty());
     for r in rows {
-        assert!(r["timestamp"].is_u64() && r["queue"].is_string() && r["metric"].is_string());
+        assert!(r["timestamp"].is_u64() && r["name"].is_string() && r["metric"].is_string());
+        assert_eq!(r["namespace"], "AWS/SQS");
         assert!(r["value"].is_number());
     }
 }
@@ -207,4 +209,55 @@ fn help_and_bad_command_lines() {
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         assert!(text(&out.stdout).contains("bench"), "{args:?}");
     }
+}
+
+#[test]
+fn run_of_a_scenario_with_a_topic_writes_sns_and_sqs_metrics() {
+    let scenario = write_temp(
+        "sns-fanout.json",
+        include_str!("../../../scenarios/sns-fanout.json"),
+    );
+    let metrics = temp_path("sns-metrics.csv");
+    let out = mqlab(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--for",
+            "5m",
+            "--no-events",
+            "--metrics",
+            metrics.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = std::fs::read_to_string(&metrics).unwrap();
+    let sum = |ns: &str, name: &str, metric: &str| -> f64 {
+        csv.lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|r| r[1] == ns && r[2] == name && r[3] == metric)
+            .map(|r| r[4].parse::<f64>().unwrap())
+            .sum()
+    };
+    let published = sum("AWS/SNS", "orders", "NumberOfMessagesPublished");
+    assert!(published > 500.0, "2/s for 5 minutes: {published}");
+    assert_eq!(
+        sum("AWS/SNS", "orders", "NumberOfNotificationsDelivered"),
+        3.0 * published
+            - sum("AWS/SNS", "orders", "NumberOfNotificationsFilteredOut")
+            - sum(
+                "AWS/SNS",
+                "orders",
+                "NumberOfNotificationsFilteredOut-MessageBody"
+            ),
+    );
+    // Every copy reached its queue: billing and shipping get them all, analytics the big ones.
+    let billing = sum("AWS/SQS", "billing", "NumberOfMessagesSent");
+    assert!(
+        (billing - published).abs() <= 2.0,
+        "{billing} vs {published}"
+    );
+    let analytics = sum("AWS/SQS", "analytics", "NumberOfMessagesSent");
+    assert!(analytics > 0.0 && analytics < published, "{analytics}");
 }

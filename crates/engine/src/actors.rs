@@ -9,6 +9,7 @@
 use crate::error::AwsError;
 use crate::event::EventKind;
 use crate::rng::Rng;
+use crate::sns::Sns;
 use crate::sqs::api::{
     ChangeMessageVisibilityInput, DeleteMessageInput, ReceiveMessageInput, ReceiveMessageOutput,
     ReceivedMessage, SendMessageBatchEntry, SendMessageBatchInput, SendMessageInput,
@@ -62,8 +63,13 @@ fn default_body_bytes() -> usize {
 #[serde(deny_unknown_fields)]
 pub struct ProducerSpec {
     pub name: String,
-    /// QueueName of the target queue.
+    /// QueueName of the target queue ("" when the producer publishes to a topic).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub queue: String,
+    /// Name of the SNS topic the producer publishes to (Publish / PublishBatch) instead of
+    /// sending to a queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
     /// Messages per second (0 = only bursts).
     #[serde(default)]
     pub rate_per_s: f64,
@@ -365,6 +371,13 @@ pub enum ActorTimer {
     },
 }
 
+impl Producer {
+    /// The queue or topic the producer sends to.
+    pub fn target(&self) -> &str {
+        self.spec.topic.as_deref().unwrap_or(&self.spec.queue)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Producer {
     pub spec: ProducerSpec,
@@ -578,11 +591,17 @@ impl Actors {
         }
     }
 
-    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, t: ActorTimer) {
+    pub(crate) fn on_timer(
+        &mut self,
+        ctx: &mut Ctx,
+        sqs: &mut Sqs,
+        mut sns: Option<&mut Sns>,
+        t: ActorTimer,
+    ) {
         match t {
             ActorTimer::Produce { producer, gen } => {
                 if self.producers.get(producer).is_some_and(|p| p.gen == gen) {
-                    self.produce(ctx, sqs, producer)
+                    self.produce(ctx, sqs, sns, producer)
                 }
             }
             ActorTimer::Burst {
@@ -598,7 +617,7 @@ impl Actors {
                 let mut left = count;
                 while left > 0 {
                     let n = left.min(batch);
-                    self.send(ctx, sqs, producer, n);
+                    self.send(ctx, sqs, sns.as_deref_mut(), producer, n);
                     left -= n;
                 }
             }
@@ -640,7 +659,7 @@ impl Actors {
         }
     }
 
-    fn produce(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, producer: usize) {
+    fn produce(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, sns: Option<&mut Sns>, producer: usize) {
         let p = &self.producers[producer];
         if p.spec.stop_s.is_some_and(|s| ctx.now >= s_to_ms(s)) || p.spec.rate_per_s <= 0.0 {
             return;
@@ -652,7 +671,7 @@ impl Actors {
             Arrival::Constant => mean_gap_ms,
             Arrival::Poisson => ctx.rng.exponential(mean_gap_ms),
         };
-        self.send(ctx, sqs, producer, batch);
+        self.send(ctx, sqs, sns, producer, batch);
         let gen = self.producers[producer].gen;
         ctx.timers.schedule(
             ctx.now + (gap.round() as SimTime).max(1),
@@ -660,10 +679,17 @@ impl Actors {
         );
     }
 
-    fn send(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, producer: usize, n: u32) {
+    fn send(
+        &mut self,
+        ctx: &mut Ctx,
+        sqs: &mut Sqs,
+        sns: Option<&mut Sns>,
+        producer: usize,
+        n: u32,
+    ) {
         let p = &mut self.producers[producer];
         let url = p.url.clone();
-        let fifo = p.spec.queue.ends_with(".fifo");
+        let fifo = p.target().ends_with(".fifo");
         let groups = if fifo {
             p.spec.message_groups.max(1)
         } else {
@@ -701,6 +727,18 @@ impl Actors {
                 message_group_id: group,
                 ..Default::default()
             });
+        }
+        if let Some(topic) = p.spec.topic.clone() {
+            let op = if n == 1 { "Publish" } else { "PublishBatch" };
+            let result = match sns {
+                Some(sns) => publish(ctx, sns, &topic, entries),
+                None => Err(AwsError::new(
+                    "UnknownService",
+                    "this build of mqlab does not simulate SNS",
+                )),
+            };
+            api_event(ctx, op, &topic, &actor, result.err());
+            return;
         }
         let result = if n == 1 {
             let e = entries.pop().expect("one entry");
@@ -906,6 +944,43 @@ impl Actors {
             self.start_message(ctx, consumer, if ok { API_RTT_MS } else { 0 });
         }
     }
+}
+
+/// A producer's messages published to an SNS topic: Publish for one, PublishBatch for more
+/// (the same members a queue's SendMessage(Batch) would carry).
+fn publish(
+    ctx: &mut Ctx,
+    sns: &mut Sns,
+    topic: &str,
+    mut entries: Vec<SendMessageBatchEntry>,
+) -> Result<(), AwsError> {
+    use crate::sns::api::{PublishBatchEntry, PublishBatchInput, PublishInput};
+    let topic_arn = Some(crate::sns::topic_arn(topic));
+    if entries.len() == 1 {
+        let e = entries.pop().expect("one entry");
+        let input = PublishInput {
+            topic_arn,
+            message: e.message_body,
+            message_group_id: e.message_group_id,
+            message_deduplication_id: e.message_deduplication_id,
+            ..Default::default()
+        };
+        return sns.publish(ctx, &input).map(|_| ());
+    }
+    let input = PublishBatchInput {
+        topic_arn,
+        publish_batch_request_entries: entries
+            .into_iter()
+            .map(|e| PublishBatchEntry {
+                id: e.id,
+                message: e.message_body,
+                message_group_id: e.message_group_id,
+                message_deduplication_id: e.message_deduplication_id,
+                ..Default::default()
+            })
+            .collect(),
+    };
+    sns.publish_batch(ctx, &input).map(|_| ())
 }
 
 fn api_event(ctx: &mut Ctx, op: &str, queue: &str, actor: &str, err: Option<AwsError>) {

@@ -38,6 +38,46 @@ pub struct QueueSpec {
     pub attributes: BTreeMap<String, String>,
 }
 
+/// An SNS topic with CreateTopic's own members, and its subscriptions.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicSpec {
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(
+        rename = "Attributes",
+        default,
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub attributes: BTreeMap<String, String>,
+    #[serde(
+        rename = "Subscriptions",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub subscriptions: Vec<SubscriptionSpec>,
+}
+
+/// A subscription with Subscribe's own members (an SQS endpoint is the queue's ARN), and how
+/// the simulated endpoint behind it answers (HTTP/S, Lambda, email/SMS/push; none = it
+/// accepts every delivery after a short latency).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionSpec {
+    #[serde(rename = "Protocol")]
+    pub protocol: String,
+    #[serde(rename = "Endpoint")]
+    pub endpoint: String,
+    #[serde(
+        rename = "Attributes",
+        default,
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub attributes: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behaviour: Option<crate::sns::delivery::Endpoint>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -51,6 +91,9 @@ pub struct Scenario {
     pub sqs: SqsConfig,
     #[serde(default)]
     pub queues: Vec<QueueSpec>,
+    /// SNS topics (built after the queues, so subscriptions can name them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<TopicSpec>,
     #[serde(default)]
     pub producers: Vec<ProducerSpec>,
     #[serde(default)]
@@ -112,6 +155,7 @@ impl Scenario {
         self.sqs.validate().map_err(|e| ScenarioError::new("", e))?;
         for (what, n) in [
             ("queues", self.queues.len()),
+            ("topics", self.topics.len()),
             ("producers", self.producers.len()),
             ("consumers", self.consumers.len()),
         ] {
@@ -131,6 +175,28 @@ impl Scenario {
                 ));
             }
         }
+        let mut topics = BTreeSet::new();
+        for (i, t) in self.topics.iter().enumerate() {
+            if !topics.insert(t.name.as_str()) {
+                return Err(ScenarioError::new(
+                    format!("topics[{i}].Name"),
+                    "declared twice",
+                ));
+            }
+            if t.subscriptions.len() > SCENARIO_ITEMS_MAX {
+                return Err(ScenarioError::new(
+                    format!("topics[{i}].Subscriptions"),
+                    format!("at most {SCENARIO_ITEMS_MAX} allowed"),
+                ));
+            }
+            for (k, sub) in t.subscriptions.iter().enumerate() {
+                if let Some(b) = &sub.behaviour {
+                    b.validate().map_err(|e| {
+                        ScenarioError::new(format!("topics[{i}].Subscriptions[{k}].behaviour"), e)
+                    })?;
+                }
+            }
+        }
         let mut actors = BTreeSet::new();
         for (i, p) in self.producers.iter().enumerate() {
             let f = |k: &str| format!("producers[{i}].{k}");
@@ -140,11 +206,28 @@ impl Scenario {
                     "must be non-empty and unique",
                 ));
             }
-            if !queues.contains(p.queue.as_str()) {
-                return Err(ScenarioError::new(
-                    f("queue"),
-                    format!("no queue named {:?}", p.queue),
-                ));
+            match &p.topic {
+                Some(topic) => {
+                    if !p.queue.is_empty() {
+                        return Err(ScenarioError::new(
+                            f("topic"),
+                            "a producer sends to a queue or publishes to a topic, not both",
+                        ));
+                    }
+                    if !topics.contains(topic.as_str()) {
+                        return Err(ScenarioError::new(
+                            f("topic"),
+                            format!("no topic named {topic:?}"),
+                        ));
+                    }
+                }
+                None if !queues.contains(p.queue.as_str()) => {
+                    return Err(ScenarioError::new(
+                        f("queue"),
+                        format!("no queue named {:?}", p.queue),
+                    ));
+                }
+                None => {}
             }
             p.validate()
                 .map_err(|e| ScenarioError::new(format!("producers[{i}]"), e))?;
@@ -171,6 +254,77 @@ impl Scenario {
 }
 
 impl World {
+    #[cfg(feature = "sns")]
+    fn add_topics(&mut self, topics: &[TopicSpec]) -> Result<(), ScenarioError> {
+        use crate::sns::api::{ConfirmSubscriptionInput, CreateTopicInput, SubscribeInput};
+        for (i, t) in topics.iter().enumerate() {
+            let input = CreateTopicInput {
+                name: Some(t.name.clone()),
+                attributes: t.attributes.clone(),
+                ..Default::default()
+            };
+            let created = self
+                .with_sns(|sns, ctx| sns.create_topic(ctx, &input))
+                .map_err(|e| ScenarioError::new(format!("topics[{i}]"), e.to_string()))?;
+            let arn = created
+                .get("TopicArn")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            for (k, sub) in t.subscriptions.iter().enumerate() {
+                let field = format!("topics[{i}].Subscriptions[{k}]");
+                let input = SubscribeInput {
+                    topic_arn: Some(arn.clone()),
+                    protocol: Some(sub.protocol.clone()),
+                    endpoint: Some(sub.endpoint.clone()),
+                    attributes: sub.attributes.clone(),
+                    return_subscription_arn: Some(true),
+                };
+                let sub_arn = self
+                    .with_sns(|sns, ctx| sns.subscribe(ctx, &input))
+                    .map_err(|e| ScenarioError::new(field.clone(), e.to_string()))?
+                    .get("SubscriptionArn")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                // A simulated HTTP/S or email endpoint confirms its subscription at once, as
+                // a subscriber that means it would (ConfirmSubscription with the token it got).
+                let token = self
+                    .sns()
+                    .subscription(&sub_arn)
+                    .and_then(|s| s.token.clone());
+                if let Some(token) = token {
+                    let confirm = ConfirmSubscriptionInput {
+                        topic_arn: Some(arn.clone()),
+                        token: Some(token),
+                        authenticate_on_unsubscribe: None,
+                    };
+                    self.with_sns(|sns, ctx| sns.confirm_subscription(ctx, &confirm))
+                        .map_err(|e| ScenarioError::new(field.clone(), e.to_string()))?;
+                }
+                if let Some(b) = &sub.behaviour {
+                    self.with_sns(|sns, _| {
+                        sns.set_endpoint_behaviour(&sub.protocol, &sub.endpoint, b.clone())
+                    })
+                    .map_err(|e| ScenarioError::new(format!("{field}.behaviour"), e))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(not(feature = "sns"))]
+    fn add_topics(&mut self, topics: &[TopicSpec]) -> Result<(), ScenarioError> {
+        if topics.is_empty() {
+            Ok(())
+        } else {
+            Err(ScenarioError::new(
+                "topics",
+                "this build of mqlab does not simulate SNS",
+            ))
+        }
+    }
+
     /// Builds a world from a scenario: queues through CreateQueue (redrive policies in a
     /// second pass, so a DLQ may be declared after its source), then the actors.
     pub fn from_scenario(s: &Scenario) -> Result<World, ScenarioError> {
@@ -208,6 +362,7 @@ impl World {
                     )
                 })?;
         }
+        world.add_topics(&s.topics)?;
         for p in &s.producers {
             world.with_actors(|actors, ctx| actors.add_producer(ctx, p.clone()));
         }

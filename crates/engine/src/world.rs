@@ -158,6 +158,25 @@ impl World {
         std::mem::take(&mut self.completions)
     }
 
+    /// What an actor acts on: SQS, and SNS when the world has it (a producer that publishes).
+    fn actor_ctx(&mut self) -> (Ctx<'_>, &mut Sqs, &mut Actors, Option<&mut crate::sns::Sns>) {
+        self.sqs.now = self.now;
+        (
+            Ctx {
+                now: self.now,
+                rng: &mut self.rng,
+                timers: &mut self.timers,
+                events: &mut self.events,
+            },
+            &mut self.sqs,
+            &mut self.actors,
+            #[cfg(feature = "sns")]
+            Some(&mut self.sns),
+            #[cfg(not(feature = "sns"))]
+            None,
+        )
+    }
+
     fn ctx(&mut self) -> (Ctx<'_>, &mut Sqs, &mut Actors) {
         self.sqs.now = self.now;
         (
@@ -280,8 +299,8 @@ impl World {
             #[cfg(not(feature = "sns"))]
             Timer::Sns(_) => {}
             Timer::Actor(t) => {
-                let (mut ctx, sqs, actors) = self.ctx();
-                actors.on_timer(&mut ctx, sqs, t);
+                let (mut ctx, sqs, actors, sns) = self.actor_ctx();
+                actors.on_timer(&mut ctx, sqs, sns, t);
             }
             Timer::MetricsTick => {
                 let now = self.now;
