@@ -834,3 +834,51 @@ fn fifo_publish_batch_needs_group_ids_on_every_entry_and_returns_sequence_number
     s.wait(1.0);
     assert_eq!(s.bodies("std"), ["1", "2"]);
 }
+
+#[test]
+fn a_fifo_topic_with_topic_scope_is_throttled_past_3000_messages_per_second() {
+    let mut s = Sim::new();
+    for (name, scope) in [
+        ("per-topic.fifo", "Topic"),
+        ("per-group.fifo", "MessageGroup"),
+    ] {
+        s.ok(
+            "CreateTopic",
+            json!({"Name": name, "Attributes": {"FifoTopic": "true", "ContentBasedDeduplication": "true", "FifoThroughputScope": scope}}),
+        );
+        let entries = |batch: u32| -> Vec<Value> {
+            (0..10)
+                .map(|i| json!({"Id": format!("e{i}"), "Message": format!("m{batch}-{i}"), "MessageGroupId": format!("g{}", i % 3)}))
+                .collect()
+        };
+        let mut throttled = 0;
+        // 301 batches of 10 in one virtual second: the 301st is the 3,010th message.
+        for b in 0..301 {
+            match s.sns(
+                "PublishBatch",
+                json!({"TopicArn": topic_arn(name), "PublishBatchRequestEntries": entries(b)}),
+            ) {
+                Ok(_) => {}
+                Err(e) => {
+                    assert_eq!(e.code, "ThrottledException");
+                    throttled += 1;
+                }
+            }
+        }
+        if scope == "Topic" {
+            assert_eq!(throttled, 1, "{name}: the batch past 3,000 messages");
+            // The next second has room again.
+            s.w.advance_to(1_000);
+            let r = s.sns(
+                "Publish",
+                json!({"TopicArn": topic_arn(name), "Message": "later", "MessageGroupId": "g"}),
+            );
+            assert!(r.is_ok(), "{r:?}");
+        } else {
+            assert_eq!(
+                throttled, 0,
+                "{name}: MessageGroup scope is not limited per topic"
+            );
+        }
+    }
+}

@@ -881,6 +881,8 @@ impl Sns {
         };
         let name = self.resolve_topic(Some(target), "TopicArn")?;
         let prepared = self.prepare(Some(&self.topics[&name]), &fields)?;
+        self.topic_mut(&name)
+            .admit(ctx.now, 1, prepared.size as u64)?;
         Ok(self.publish_prepared(ctx, &name, prepared))
     }
 
@@ -1066,6 +1068,8 @@ impl Sns {
                 "The length of all the messages put together is more than the limit.",
             ));
         }
+        self.topic_mut(&name)
+            .admit(ctx.now, entries.len() as u64, total as u64)?;
         // Entries are published in the order given (facts §3.2); one that breaks a per-message
         // rule is reported in Failed and the others go on.
         let mut out = PublishBatchOutput::default();
