@@ -141,3 +141,30 @@ fn a_scenario_with_topics_round_trips_through_json() {
     let s = Scenario::from_json(FANOUT).unwrap();
     assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
 }
+
+#[test]
+fn an_http_throttle_policy_spreads_deliveries_to_max_receives_per_second() {
+    let (_, ev) = run(
+        r#"{"topics": [{"Name": "feed", "Subscriptions": [
+              {"Protocol": "https", "Endpoint": "https://example.com/in",
+               "Attributes": {"DeliveryPolicy": "{\"throttlePolicy\":{\"maxReceivesPerSecond\":5}}"}}]}],
+            "producers": [{"name": "p", "topic": "feed", "batch_size": 10, "bursts": [{"at_s": 0, "count": 20}]}]}"#,
+        MIN,
+    );
+    let attempts: Vec<u64> = ev
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::DeliveryAttempted { .. }))
+        .map(|e| e.t)
+        .collect();
+    assert_eq!(attempts.len(), 20, "each delivered at its first attempt");
+    for second in 0..4 {
+        let n = attempts.iter().filter(|&&t| t / 1_000 == second).count();
+        assert_eq!(n, 5, "second {second}: {attempts:?}");
+    }
+    assert_eq!(
+        ev.iter()
+            .filter(|e| matches!(e.kind, EventKind::NotificationDelivered { .. }))
+            .count(),
+        20
+    );
+}

@@ -275,8 +275,34 @@ impl Sns {
         }
     }
 
+    /// When an HTTP/S subscription's throttle policy has no room left in this virtual
+    /// second, the start of the next one (the delivery waits; it is not an attempt). SNS
+    /// spreads deliveries at most `maxReceivesPerSecond` apart (facts §3.6); a fixed
+    /// one-second window is the plainest reading.
+    fn throttled_until(&mut self, now: SimTime, id: u64) -> Option<SimTime> {
+        let d = self.deliveries.get(&id)?;
+        let topic = self.notifications.get(&d.notification)?.topic_name.clone();
+        let policy = self.topic_delivery_policy(&topic);
+        let sub = self.subscriptions.get_mut(&d.subscription)?;
+        let limit = sub.max_receives_per_second(policy.as_ref())?;
+        let second = now / 1_000;
+        if sub.receives.0 != second {
+            sub.receives = (second, 0);
+        }
+        if sub.receives.1 >= limit {
+            return Some((second + 1) * 1_000);
+        }
+        sub.receives.1 += 1;
+        None
+    }
+
     /// Attempts (or retries) delivery `id` now.
     pub(crate) fn attempt(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, id: u64) {
+        if let Some(at) = self.throttled_until(ctx.now, id) {
+            ctx.timers
+                .schedule(at, Timer::Sns(SnsTimer::Attempt { delivery: id }));
+            return;
+        }
         let Some(d) = self.deliveries.get_mut(&id) else {
             return;
         };

@@ -413,6 +413,7 @@ impl Sns {
             raw: parsed.raw,
             redrive: parsed.redrive,
             seq,
+            receives: (0, 0),
         };
         ctx.events.push(ctx.now, || EventKind::SubscriptionCreated {
             topic: name.clone(),

@@ -151,6 +151,9 @@ pub struct Subscription {
     pub redrive: Option<SubscriptionRedrive>,
     /// Creation order: subscriptions are listed oldest first.
     pub seq: u64,
+    /// Deliveries started in the current virtual second: (second, count), for the HTTP/S
+    /// throttle policy.
+    pub(crate) receives: (SimTime, u32),
 }
 
 impl Subscription {
@@ -171,6 +174,19 @@ impl Subscription {
             .get("DeliveryPolicy")
             .and_then(|p| DeliveryPolicy::parse(p, false).ok());
         DeliveryPolicy::effective(topic_policy, own.as_ref()).retry
+    }
+
+    /// HTTP/S: `maxReceivesPerSecond` of the subscription's throttle policy, else the topic's
+    /// (facts §3.6); None = no throttling.
+    pub fn max_receives_per_second(&self, topic_policy: Option<&DeliveryPolicy>) -> Option<u32> {
+        if EndpointClass::of_protocol(&self.protocol) != EndpointClass::Http {
+            return None;
+        }
+        let own = self
+            .attrs
+            .get("DeliveryPolicy")
+            .and_then(|p| DeliveryPolicy::parse(p, false).ok());
+        DeliveryPolicy::effective(topic_policy, own.as_ref()).max_receives_per_second
     }
 
     /// Every attribute GetSubscriptionAttributes returns.
