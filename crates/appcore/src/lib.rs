@@ -4,6 +4,7 @@
 //! (the Yew components in `src/` only render this and forward user input):
 //!
 //! - [`view`] — folds the engine's events into the view model the canvas and panels draw.
+//! - [`sns_view`] — topics, subscriptions and message copies, folded from SNS events.
 //! - [`presets`] — the preset scenarios with their explanations.
 //! - [`i18n`] — every UI string in English and Korean.
 //! - [`share`] — the URL fragment (scenario, seed, time), import/export and autosave codec.
@@ -19,4 +20,6 @@ pub mod json_path;
 pub mod params;
 pub mod presets;
 pub mod share;
+#[cfg(feature = "sns")]
+pub mod sns_view;
 pub mod view;

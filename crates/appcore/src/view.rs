@@ -35,6 +35,8 @@
 //! Every buffer has a named cap, so an hour at 1,000× cannot grow memory without bound: past
 //! [`MARKS_MAX`] messages are counted, not drawn one by one.
 
+#[cfg(feature = "sns")]
+use crate::sns_view::SnsView;
 use mqlab_engine::actors::ConsumerState;
 use mqlab_engine::event::VisibleReason;
 use mqlab_engine::sqs::name_from_arn;
@@ -446,6 +448,8 @@ pub struct ConsumerView {
 pub struct ProducerView {
     pub name: String,
     pub queue: Option<u16>,
+    /// The SNS topic it publishes to (index into `sns.topics`), instead of a queue.
+    pub topic: Option<u16>,
     pub rate_per_s: f64,
     pub sent: u64,
 }
@@ -603,6 +607,9 @@ pub struct ViewModel {
     pub api_log: VecDeque<ApiLogEntry>,
     pub totals: Totals,
     pub samples: Samples,
+    /// Topics, subscriptions and the copies on their way (see `crate::sns_view`).
+    #[cfg(feature = "sns")]
+    pub sns: SnsView,
     /// (queue, message id) → serial.
     index: BTreeMap<(u16, String), u64>,
     queue_index: BTreeMap<String, u16>,
@@ -626,6 +633,8 @@ impl ViewModel {
             empty_receives: VecDeque::new(),
             api_log: VecDeque::new(),
             totals: Totals::default(),
+            #[cfg(feature = "sns")]
+            sns: SnsView::default(),
             samples: Samples {
                 next_at_ms: world.now().div_ceil(SAMPLE_EVERY_MS_FIRST) * SAMPLE_EVERY_MS_FIRST,
                 ..Samples::default()
@@ -1063,7 +1072,10 @@ impl ViewModel {
             | EventKind::DeliveryAttemptFailed { .. }
             | EventKind::NotificationDelivered { .. }
             | EventKind::NotificationFailed { .. }
-            | EventKind::NotificationMovedToDeadLetterQueue { .. } => {}
+            | EventKind::NotificationMovedToDeadLetterQueue { .. } => {
+                #[cfg(feature = "sns")]
+                self.sns.apply(t, &e.kind);
+            }
             EventKind::ApiCall {
                 operation,
                 queue,
@@ -1156,6 +1168,7 @@ impl ViewModel {
         self.producers.push(ProducerView {
             name: name.to_string(),
             queue: None,
+            topic: None,
             rate_per_s: 0.0,
             sent: 0,
         });
@@ -1301,9 +1314,20 @@ impl ViewModel {
         let actors = world.actors();
         for p in &actors.producers {
             let qi = self.queue_index.get(&p.spec.queue).copied();
+            #[cfg(feature = "sns")]
+            let ti = p.spec.topic.as_deref().and_then(|t| {
+                self.sns
+                    .topics
+                    .iter()
+                    .position(|v| v.name == t)
+                    .map(|i| i as u16)
+            });
+            #[cfg(not(feature = "sns"))]
+            let ti = None;
             let pi = self.producer_idx(&p.spec.name) as usize;
             let v = &mut self.producers[pi];
             v.queue = qi;
+            v.topic = ti;
             v.rate_per_s = p.spec.rate_per_s;
             v.sent = p.sent;
         }
@@ -1348,6 +1372,8 @@ impl ViewModel {
         while self.empty_receives.front().is_some_and(|e| !fresh(e.at_ms)) {
             self.empty_receives.pop_front();
         }
+        #[cfg(feature = "sns")]
+        self.sns.prune(now, keep);
     }
 
     /// Records one point of the charts at the world's current time (the driver advances the
