@@ -22,25 +22,47 @@ pub struct PresetAction {
 }
 
 macro_rules! presets {
-    ($($id:literal),* $(,)?) => {
-        static PRESETS: &[Preset] = &[$(Preset {
-            id: $id,
-            scenario_json: include_str!(concat!("../../../scenarios/presets/", $id, ".json")),
-        }),*];
+    ([$($id:literal),* $(,)?] [$($sns:literal),* $(,)?]) => {
+        #[cfg(not(feature = "sns"))]
+        static PRESETS: &[Preset] = &[$(preset!($id)),*];
+        /// With SNS (the `sns` feature), the SNS lessons follow the SQS ones.
+        #[cfg(feature = "sns")]
+        static PRESETS: &[Preset] = &[$(preset!($id),)* $(preset!($sns)),*];
     };
 }
 
-// In the order the preset list shows them: from the reason queues exist to the finer rules.
-presets![
-    "decoupling",
-    "visibility-too-short",
-    "visibility-ok",
-    "short-polling",
-    "long-polling",
-    "fifo-groups",
-    "poison-dlq",
-    "delay-queue",
-];
+macro_rules! preset {
+    ($id:literal) => {
+        Preset {
+            id: $id,
+            scenario_json: include_str!(concat!("../../../scenarios/presets/", $id, ".json")),
+        }
+    };
+}
+
+// In the order the preset list shows them: from the reason queues exist to the finer rules;
+// then SNS, from fan-out to delivery to endpoints outside AWS.
+presets!(
+    [
+        "decoupling",
+        "visibility-too-short",
+        "visibility-ok",
+        "short-polling",
+        "long-polling",
+        "fifo-groups",
+        "poison-dlq",
+        "delay-queue",
+    ]
+    [
+        "sns-fanout",
+        "sns-filter",
+        "sns-fifo",
+        "sns-http-retries",
+        "sns-alone",
+        "sns-with-sqs",
+        "sns-mobile-push",
+    ]
+);
 
 pub fn all() -> &'static [Preset] {
     PRESETS
@@ -58,6 +80,10 @@ pub fn compare_with(id: &str) -> Option<&'static str> {
         "visibility-ok" => Some("visibility-too-short"),
         "short-polling" => Some("long-polling"),
         "long-polling" => Some("short-polling"),
+        #[cfg(feature = "sns")]
+        "sns-alone" => Some("sns-with-sqs"),
+        #[cfg(feature = "sns")]
+        "sns-with-sqs" => Some("sns-alone"),
         _ => None,
     }
 }
@@ -109,6 +135,41 @@ pub fn title(id: &str, lang: Lang) -> &'static str {
         "delay-queue" => (
             "Delay queue: messages wait before they can be received",
             "지연 큐: 받을 수 있게 될 때까지 기다리는 메시지",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-fanout" => (
+            "SNS fan-out: one topic, a copy for every queue",
+            "SNS 팬아웃: 토픽 하나, 큐마다 한 부씩",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-filter" => (
+            "Filter policies: route by attribute and by body",
+            "필터 정책: 속성과 본문으로 골라 보내기",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-fifo" => (
+            "FIFO topic to FIFO queues: order kept per group",
+            "FIFO 토픽에서 FIFO 큐로: 그룹별 순서 유지",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-http-retries" => (
+            "A webhook goes down: retries, then the DLQ",
+            "웹훅이 죽으면: 재시도, 그다음 DLQ",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-alone" => (
+            "SNS alone: a burst pushed at a slow service",
+            "SNS만 쓸 때: 느린 서비스로 밀려드는 버스트",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-with-sqs" => (
+            "SNS + SQS: the queue buffers the burst",
+            "SNS + SQS: 큐가 버스트를 받아 둔다",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-mobile-push" => (
+            "Mobile push, SMS and email from one topic",
+            "토픽 하나로 모바일 푸시, SMS, 이메일 보내기",
         ),
         _ => return "",
     };
@@ -263,6 +324,123 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              메시지를 받은 순간부터 시작합니다. 범위는 0–900초(15분)입니다. 표준 큐에서는 메시지별 \
              타이머(SendMessage의 DelaySeconds)가 큐의 지연보다 우선하고, FIFO 큐에는 큐 단위 지연만 \
              있습니다.",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-fanout" => (
+            "The web tier publishes each order once, to the topic orders; SNS delivers a copy to \
+             every subscribed queue: billing, shipping and analytics. Each queue stores its own \
+             copies and each worker takes them at its own pace, so the slow shipping worker falls \
+             behind after the burst at 30 s without slowing billing or analytics down, and the \
+             publisher never waits for any of them. Adding a fourth consumer of orders means one \
+             more subscription, not a change to the publisher. billing receives the SNS JSON \
+             envelope (Type, MessageId, TopicArn, Message, Timestamp, signature fields); shipping \
+             has RawMessageDelivery on and receives the bare message. Every copy to SQS is billed \
+             as the queue's SendMessage; the publish itself as one SNS request per 64 KB.",
+            "웹 계층은 주문을 orders 토픽에 한 번만 발행하고, SNS는 구독한 큐마다(billing, shipping, \
+             analytics) 한 부씩 전달합니다. 큐는 각자 자기 사본을 보관하고 워커는 각자 속도대로 가져가므로, \
+             30초의 버스트 뒤 느린 shipping 워커가 밀려도 billing이나 analytics는 느려지지 않고, 발행자는 \
+             누구도 기다리지 않습니다. 주문을 쓰는 소비자를 하나 더 붙이려면 구독을 하나 더 만들면 되고, \
+             발행자는 바꿀 필요가 없습니다. billing은 SNS JSON 봉투(Type, MessageId, TopicArn, Message, \
+             Timestamp, 서명 필드)를 받고, RawMessageDelivery를 켠 shipping은 메시지 원문만 받습니다. SQS로 \
+             가는 사본은 큐의 SendMessage로, 발행은 64KB마다 SNS 요청 하나로 과금됩니다.",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-filter" => (
+            "Two producers publish to one topic, each message with a store attribute. Three \
+             subscriptions carry filter policies, so each queue gets only what it asked for: \
+             north-store has {\"store\":[\"north\"]}, other-stores has {\"store\":[{\"anything-but\": \
+             \"north\"}]}, and mobile-orders filters the JSON body (FilterPolicyScope MessageBody) \
+             on {\"producer\":[\"mobile-app\"]}. A message a policy rejects stops at that \
+             subscription's filter and counts in NumberOfNotificationsFilteredOut (or its \
+             -MessageBody variant); it is not delivered and not billed as a delivery. Filtering in \
+             SNS saves every subscriber from receiving and discarding what is not theirs. Keys are \
+             ANDed, values in a key's list are ORed; a policy has at most 5 keys and 150 \
+             combinations.",
+            "두 생산자가 한 토픽에 발행하고, 메시지마다 store 속성이 붙어 있습니다. 세 구독에 필터 정책이 \
+             있어서 큐마다 원하는 것만 받습니다. north-store는 {\"store\":[\"north\"]}, other-stores는 \
+             {\"store\":[{\"anything-but\":\"north\"}]}, mobile-orders는 JSON 본문(FilterPolicyScope \
+             MessageBody)의 {\"producer\":[\"mobile-app\"]}로 거릅니다. 정책이 거절한 메시지는 그 구독의 \
+             필터에서 멈추고 NumberOfNotificationsFilteredOut(또는 -MessageBody)으로 세어지며, 전달되지도 \
+             전달 요금이 붙지도 않습니다. SNS에서 거르면 구독자마다 자기 것이 아닌 메시지를 받아서 버리는 일이 \
+             없어집니다. 키끼리는 AND, 한 키의 값 목록 안에서는 OR이고, 정책 하나에 키는 5개, 조합은 150개까지입니다.",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-fifo" => (
+            "payments.fifo is a FIFO topic: every payment carries a MessageGroupId (its account) \
+             and a deduplication ID, and gets a SequenceNumber. SNS delivers each group's messages \
+             to the subscribed FIFO queues in the order they were published, so the ledger applies \
+             every account's payments in order while three ledger workers share the three groups \
+             — parallel across groups, one at a time within a group. A FIFO topic delivers only \
+             to SQS queues, and takes 3,000 messages per second per topic \
+             (FifoThroughputScope Topic) before it throttles.",
+            "payments.fifo는 FIFO 토픽입니다. 결제마다 MessageGroupId(계좌)와 중복 제거 ID가 붙고 \
+             SequenceNumber를 받습니다. SNS는 그룹마다 발행된 순서대로 구독한 FIFO 큐에 전달하므로, 장부 워커 \
+             셋이 세 그룹을 나눠 맡아도 계좌마다 결제는 순서대로 반영됩니다. 그룹끼리는 병렬, 한 그룹 안에서는 \
+             한 번에 하나입니다. FIFO 토픽은 SQS 큐에만 전달하고, 토픽당 초당 3,000건(FifoThroughputScope \
+             Topic)을 넘으면 요청이 제한됩니다.",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-http-retries" => (
+            "The topic alerts has two subscribers: an SQS audit queue, which takes every copy at \
+             once, and an HTTPS webhook that answers 503 three times out of four. SNS does not \
+             give up on the first failure: with the HTTP/S default delivery policy it retries 3 \
+             times, 20 s apart. A copy that fails all four attempts goes to the subscription's \
+             dead-letter queue (RedrivePolicy → webhook-dlq) instead of being lost; without one it \
+             would be discarded. Client errors (4xx) are not retried at all. A DeliveryPolicy can \
+             change the schedule: immediate retries, then a backoff (linear, arithmetic, geometric \
+             or exponential) between minDelayTarget and maxDelayTarget, at most 100 retries and \
+             an hour. Deliveries to SQS and Lambda retry far longer (100,015 times over 23 days).",
+            "alerts 토픽에는 구독자가 둘 있습니다. 모든 사본을 바로 받는 SQS audit 큐, 그리고 네 번에 세 번은 \
+             503으로 답하는 HTTPS 웹훅입니다. SNS는 한 번 실패했다고 포기하지 않습니다. HTTP/S 기본 전달 \
+             정책에 따라 20초 간격으로 3번 재시도합니다. 네 번 모두 실패한 사본은 버려지는 대신 구독의 \
+             데드레터 큐(RedrivePolicy → webhook-dlq)로 갑니다. DLQ가 없으면 버려집니다. 클라이언트 오류(4xx)는 \
+             재시도하지 않습니다. DeliveryPolicy로 일정을 바꿀 수 있습니다: 즉시 재시도, 그다음 \
+             minDelayTarget과 maxDelayTarget 사이의 백오프(linear, arithmetic, geometric, exponential), \
+             최대 100번, 한 시간까지. SQS와 Lambda로의 전달은 훨씬 오래 재시도합니다(23일 동안 100,015번).",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-alone" => (
+            "SNS pushes: every order is delivered to the HTTPS service as soon as it is published. \
+             The service can only take part of the traffic (it answers 503 to the rest), so when \
+             the burst of 50 arrives at 10 s many deliveries fail; SNS retries each 3 times, 20 s \
+             apart, and then the message is gone (NumberOfNotificationsFailed). SNS does not \
+             store messages for a subscriber that cannot keep up. Compare side by side with SNS + \
+             SQS.",
+            "SNS는 밀어 넣습니다. 주문이 발행되는 즉시 HTTPS 서비스로 전달합니다. 서비스는 트래픽의 일부만 \
+             받을 수 있어서(나머지에는 503), 10초에 50건의 버스트가 오면 많은 전달이 실패합니다. SNS는 \
+             각각을 20초 간격으로 3번 재시도하고, 그래도 안 되면 메시지는 사라집니다 \
+             (NumberOfNotificationsFailed). SNS는 따라오지 못하는 구독자를 위해 메시지를 보관해 주지 \
+             않습니다. SNS + SQS와 나란히 비교해 보세요.",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-with-sqs" => (
+            "The same publisher and the same burst, but the topic's subscriber is an SQS queue, and \
+             the service pulls from it with long polling at its own pace. The queue takes every \
+             copy at once and keeps it (up to 14 days): the burst becomes a backlog that drains, \
+             nothing is lost and nothing is retried against a struggling service. This is what SQS \
+             adds to SNS: storage, buffering, and retries under the consumer's control (visibility \
+             timeout, dead-letter queue). Compare side by side with SNS alone.",
+            "같은 발행자, 같은 버스트지만 토픽의 구독자가 SQS 큐이고, 서비스는 롱 폴링으로 자기 속도대로 \
+             가져갑니다. 큐는 모든 사본을 바로 받아 보관하므로(최대 14일) 버스트는 줄어드는 백로그가 될 뿐, \
+             잃어버리는 것도 힘겨운 서비스에 재시도를 퍼붓는 일도 없습니다. SQS가 SNS에 더해 주는 것이 바로 \
+             이것입니다: 보관, 버퍼링, 그리고 소비자가 정하는 재시도(가시성 타임아웃, 데드레터 큐). SNS만 쓸 \
+             때와 나란히 비교해 보세요.",
+        ),
+        #[cfg(feature = "sns")]
+        "sns-mobile-push" => (
+            "One announcement goes out through three channels: a phone app through FCM (protocol \
+             application, a platform endpoint ARN), SMS to a phone number, and email. These \
+             endpoints are outside AWS, so SNS uses the customer-managed retry policy: no \
+             immediate retries, 2 at 10 s, 10 with exponential backoff up to 600 s, then 38 at 600 \
+             s — 50 attempts over more than 6 hours. Each channel has its own latency and failure \
+             rate; watch the email branch retry. Pricing differs by channel: push $0.50 per million, \
+             email $2 per 100,000, SMS priced per message by country (the cost meter shows it).",
+            "공지 하나가 세 채널로 나갑니다. FCM을 거친 휴대폰 앱(protocol application, 플랫폼 엔드포인트 \
+             ARN), 전화번호로 가는 SMS, 그리고 이메일입니다. 이 엔드포인트들은 AWS 밖에 있으므로 SNS는 \
+             고객 관리형 재시도 정책을 씁니다: 즉시 재시도 없음, 10초 간격 2번, 600초까지 지수 백오프로 \
+             10번, 그다음 600초 간격 38번, 6시간 넘게 모두 50번입니다. 채널마다 지연과 실패율이 다르니 \
+             이메일 쪽 재시도를 지켜보세요. 요금도 채널마다 다릅니다: 푸시는 100만 건에 0.50달러, 이메일은 \
+             10만 건에 2달러, SMS는 나라별로 건당(비용 미터에 나옵니다).",
         ),
         _ => return "",
     };

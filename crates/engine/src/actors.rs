@@ -14,10 +14,14 @@ use crate::sqs::api::{
     ChangeMessageVisibilityInput, DeleteMessageInput, ReceiveMessageInput, ReceiveMessageOutput,
     ReceivedMessage, SendMessageBatchEntry, SendMessageBatchInput, SendMessageInput,
 };
+#[cfg(feature = "sns")]
+use crate::sqs::message_attributes::MessageAttributeValue;
 use crate::sqs::{queue_url, Sqs};
 use crate::time::{SimTime, MS_PER_S};
 use crate::world::{Caller, Ctx, Timer};
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "sns")]
+use std::collections::BTreeMap;
 use std::collections::VecDeque;
 
 /// Round trip of one API call from an actor to SQS and back. In-region SQS calls take tens of
@@ -98,7 +102,17 @@ pub struct ProducerSpec {
     /// the dead-letter queue. 0 = none.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub poison_every: u32,
+    /// String message attributes on every message: message n carries the (n−1 mod len)-th
+    /// value of each list (e.g. `{"store": ["north", "south"]}` alternates), so filter
+    /// policies have something to route on. Only in builds with SNS (the `sns` feature),
+    /// whose filter lessons need it; the web app's bundle goes without it for now.
+    #[cfg(feature = "sns")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub message_attributes: BTreeMap<String, Vec<String>>,
 }
+
+/// Most message attributes a producer may set (SQS's and SNS's limit, facts §1.6 / §3.2).
+pub const PRODUCER_ATTRIBUTES_MAX: usize = 10;
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
@@ -293,6 +307,18 @@ impl ProducerSpec {
         }
         if self.stop_s.is_some_and(|s| !(s.is_finite() && s >= 0.0)) {
             return Err("stop_s: must be a non-negative number".into());
+        }
+        #[cfg(feature = "sns")]
+        if self.message_attributes.len() > PRODUCER_ATTRIBUTES_MAX {
+            return Err(format!(
+                "message_attributes: at most {PRODUCER_ATTRIBUTES_MAX} attributes"
+            ));
+        }
+        #[cfg(feature = "sns")]
+        if let Some((name, _)) = self.message_attributes.iter().find(|(_, v)| v.is_empty()) {
+            return Err(format!(
+                "message_attributes: {name} needs at least one value"
+            ));
         }
         for (i, b) in self.bursts.iter().enumerate() {
             if !(b.at_s.is_finite() && b.at_s >= 0.0) || b.count > BURST_MAX {
@@ -717,9 +743,22 @@ impl Actors {
             if body.len() < p.spec.body_bytes {
                 body.push_str(&" ".repeat(p.spec.body_bytes - body.len()));
             }
+            #[cfg(feature = "sns")]
+            let message_attributes = p
+                .spec
+                .message_attributes
+                .iter()
+                .map(|(name, values)| {
+                    let v = &values[((p.sent - 1) % values.len() as u64) as usize];
+                    (name.clone(), MessageAttributeValue::string(v))
+                })
+                .collect();
+            #[cfg(not(feature = "sns"))]
+            let message_attributes = Default::default();
             entries.push(SendMessageBatchEntry {
                 id: Some(format!("m{}", entries.len())),
                 message_body: Some(body),
+                message_attributes,
                 delay_seconds: (!fifo)
                     .then_some(p.spec.delay_seconds.map(|d| d as i64))
                     .flatten(),
@@ -752,6 +791,7 @@ impl Actors {
                 delay_seconds: e.delay_seconds,
                 message_deduplication_id: e.message_deduplication_id,
                 message_group_id: e.message_group_id,
+                message_attributes: e.message_attributes,
                 ..Default::default()
             };
             sqs.send_message(ctx, &input, Some(&actor)).map(|_| ())
@@ -973,6 +1013,7 @@ fn publish(
         let input = PublishInput {
             topic_arn,
             message: e.message_body,
+            message_attributes: e.message_attributes,
             message_group_id: e.message_group_id,
             message_deduplication_id: e.message_deduplication_id,
             ..Default::default()
@@ -986,6 +1027,7 @@ fn publish(
             .map(|e| PublishBatchEntry {
                 id: e.id,
                 message: e.message_body,
+                message_attributes: e.message_attributes,
                 message_group_id: e.message_group_id,
                 message_deduplication_id: e.message_deduplication_id,
                 ..Default::default()
