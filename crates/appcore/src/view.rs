@@ -1064,6 +1064,20 @@ impl ViewModel {
             | EventKind::NotificationDelivered { .. }
             | EventKind::NotificationFailed { .. }
             | EventKind::NotificationMovedToDeadLetterQueue { .. } => {}
+            // Kinesis is not drawn yet (its streams and shards come with the Kinesis view).
+            EventKind::StreamCreated { .. }
+            | EventKind::StreamStatusChanged { .. }
+            | EventKind::StreamDeleted { .. }
+            | EventKind::StreamModeChanged { .. }
+            | EventKind::StreamRetentionChanged { .. }
+            | EventKind::RecordPut { .. }
+            | EventKind::RecordsRead { .. }
+            | EventKind::ShardThrottled { .. }
+            | EventKind::RecordsExpired { .. }
+            | EventKind::ShardSplit { .. }
+            | EventKind::ShardsMerged { .. }
+            | EventKind::StreamConsumerRegistered { .. }
+            | EventKind::StreamConsumerDeregistered { .. } => {}
             EventKind::ApiCall {
                 operation,
                 queue,
