@@ -317,6 +317,10 @@ impl World {
             self.route_replies();
         }
         self.now = t;
+        // Shard-hours are billed continuously: bring the meter up to now, not just to the
+        // last minute tick.
+        #[cfg(feature = "kinesis")]
+        self.kinesis.accrue(t);
     }
 
     /// Runs only the timers of the next instant that has any (a "step" control). Returns the

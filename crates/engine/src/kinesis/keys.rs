@@ -50,8 +50,11 @@ pub fn parse_hash_key(s: &str) -> Option<u128> {
 /// The even split of the hash space AWS and kinesalite (`createStream`) use: shard `i` of `n`
 /// starts at `i·⌊2^128/n⌋`; the last one ends at 2^128 − 1.
 pub fn even_ranges(n: u32) -> Vec<(u128, u128)> {
-    if n == 0 {
-        return Vec::new();
+    match n {
+        0 => return Vec::new(),
+        // ⌊2^128/1⌋ does not fit in 128 bits; one shard holds the whole space.
+        1 => return vec![(0, HASH_KEY_MAX)],
+        _ => {}
     }
     // ⌊2^128 / n⌋ without 2^128 itself: ⌊(2^128 − 1)/n⌋, plus one when n divides 2^128
     // exactly (n a power of two), because then (2^128 − 1) mod n = n − 1.
