@@ -1076,6 +1076,20 @@ impl ViewModel {
                 #[cfg(feature = "sns")]
                 self.sns.apply(t, &e.kind);
             }
+            // Kinesis is not drawn yet (its streams and shards come with the Kinesis view).
+            EventKind::StreamCreated { .. }
+            | EventKind::StreamStatusChanged { .. }
+            | EventKind::StreamDeleted { .. }
+            | EventKind::StreamModeChanged { .. }
+            | EventKind::StreamRetentionChanged { .. }
+            | EventKind::RecordPut { .. }
+            | EventKind::RecordsRead { .. }
+            | EventKind::ShardThrottled { .. }
+            | EventKind::RecordsExpired { .. }
+            | EventKind::ShardSplit { .. }
+            | EventKind::ShardsMerged { .. }
+            | EventKind::StreamConsumerRegistered { .. }
+            | EventKind::StreamConsumerDeregistered { .. } => {}
             EventKind::ApiCall {
                 operation,
                 queue,

@@ -37,7 +37,7 @@ order. SCRIPT may be - for standard input. Each input line is one call:
    \"bind\": {\"rh\": \"Messages.0.ReceiptHandle\"}}
 
   t       virtual seconds, non-decreasing (absent: same as the line before, or 0)
-  svc     the service (sqs or sns)
+  svc     the service (sqs, sns or kinesis)
   op      the AWS action name
   params  the AWS JSON request members (absent: {})
   bind    names to save from the response by dotted path (array indices are numbers);
@@ -51,6 +51,11 @@ SNS deliveries happen in virtual time (tens of ms after Publish). Simulated HTTP
 SMS and Lambda endpoints keep what they receive: {\"svc\": \"sns\", \"op\":
 \"ListEndpointMessages\", \"params\": {\"Endpoint\": \"https://...\"}} lists it (simulation
 only), e.g. to bind the Token of a SubscriptionConfirmation for ConfirmSubscription.
+
+Kinesis blob members (Data) are base64 text and timestamps epoch seconds, as in the AWS JSON
+protocol. CreateStream, resharding and UpdateStreamMode finish later in virtual time (the
+stream is CREATING or UPDATING meanwhile). SubscribeToShard completes when its 5-minute
+subscription ends, answering {\"EventStream\": [{\"SubscribeToShardEvent\": {..}}, ..]}.
 
 A malformed line stops the run with `SCRIPT:LINE: FIELD: what is wrong` and exit status 2.
 

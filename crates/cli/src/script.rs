@@ -25,9 +25,10 @@ use std::io::Write;
 pub const T_MAX_S: f64 = (400 * MS_PER_DAY / MS_PER_S) as f64;
 
 /// How long after the last line the runner waits for pending calls. A long poll waits at most
-/// 20 s (WaitTimeSeconds' maximum); the slack only matters if a call never completes, which
-/// would be an engine bug: it is then reported as an error line rather than hanging.
-pub const DRAIN_AFTER_LAST_LINE_MS: u64 = 60 * MS_PER_S;
+/// 20 s (WaitTimeSeconds' maximum) and a Kinesis SubscribeToShard lasts 5 minutes; the slack
+/// beyond that only matters if a call never completes, which would be an engine bug: it is
+/// then reported as an error line rather than hanging.
+pub const DRAIN_AFTER_LAST_LINE_MS: u64 = 6 * 60 * MS_PER_S;
 
 /// A script that cannot be run: which line (1-based, counting blank lines), which field, and
 /// what is wrong with it. Line 0 with field `output` means the output could not be written.

@@ -281,6 +281,78 @@ pub enum EventKind {
         dead_letter_queue: String,
         reason: String,
     },
+    // ------------------------------------------------------------------ Kinesis
+    /// CreateStream: the stream is CREATING with `shards` to come.
+    StreamCreated {
+        stream: String,
+        mode: String,
+        shards: u32,
+    },
+    /// CREATING / UPDATING / DELETING / ACTIVE.
+    StreamStatusChanged {
+        stream: String,
+        status: String,
+    },
+    StreamDeleted {
+        stream: String,
+    },
+    StreamModeChanged {
+        stream: String,
+        mode: String,
+    },
+    StreamRetentionChanged {
+        stream: String,
+        hours: u32,
+    },
+    /// A record was written to a shard (PutRecord, or one PutRecords entry).
+    RecordPut {
+        stream: String,
+        shard: String,
+        partition_key: String,
+        sequence_number: String,
+        bytes: usize,
+    },
+    /// GetRecords (or, with `consumer`, an enhanced fan-out push) returned records.
+    RecordsRead {
+        stream: String,
+        shard: String,
+        records: usize,
+        bytes: u64,
+        millis_behind_latest: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        consumer: Option<String>,
+    },
+    /// A write (record) or read (GetRecords call) refused with
+    /// ProvisionedThroughputExceededException; `operation` is `write` or `read`.
+    ShardThrottled {
+        stream: String,
+        shard: String,
+        operation: String,
+    },
+    /// Records older than the retention period left a shard.
+    RecordsExpired {
+        stream: String,
+        shard: String,
+        records: u64,
+    },
+    ShardSplit {
+        stream: String,
+        parent: String,
+        children: Vec<String>,
+    },
+    ShardsMerged {
+        stream: String,
+        parents: Vec<String>,
+        child: String,
+    },
+    StreamConsumerRegistered {
+        stream: String,
+        consumer: String,
+    },
+    StreamConsumerDeregistered {
+        stream: String,
+        consumer: String,
+    },
 }
 
 /// The capped log of undrained events.

@@ -16,6 +16,10 @@
 //!   Publish / PublishBatch, filter policies, fan-out into SQS (through SQS's own send path)
 //!   and to simulated Lambda / HTTP / email / SMS endpoints, delivery retries as timers,
 //!   subscription DLQs, metrics and cost.
+//! - [`kinesis`] — Amazon Kinesis Data Streams: shards with hash-key ranges, MD5 partition-key
+//!   routing, sequence numbers, iterators and their expiry, per-shard throughput limits as
+//!   ProvisionedThroughputExceededException, retention, resharding (split, merge,
+//!   UpdateShardCount), provisioned and on-demand capacity, enhanced fan-out, metrics, cost.
 //! - [`actors`] — simulated producers and consumers; they act only through SQS operations.
 //! - [`scenario`] — the serde unit that declares queues, actors, parameters and seed.
 //! - [`world`] — ties them together.
@@ -37,13 +41,14 @@
 //! ```
 //!
 //! `World::advance_to(t)` pops timers due up to `t` from the scheduler and lets their owner
-//! (a queue, an SNS delivery, an actor, the metrics clock) act; services record `Event`s; long polls that
+//! (a queue, an SNS delivery, a Kinesis status change, an actor, the metrics clock) act; services record `Event`s; long polls that
 //! finish are routed back to whoever asked. Nothing reads a clock and nothing iterates a hash
 //! map, so the same scenario and seed give the same events, natively and in wasm.
 
 pub mod actors;
 pub mod error;
 pub mod event;
+pub mod kinesis;
 pub mod rng;
 pub mod scenario;
 pub mod sched;

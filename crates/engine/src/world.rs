@@ -3,6 +3,9 @@
 use crate::actors::{ActorTimer, Actors};
 use crate::error::AwsError;
 use crate::event::{Event, EventLog};
+use crate::kinesis::KinesisTimer;
+#[cfg(feature = "kinesis")]
+use crate::kinesis::{Kinesis, KinesisConfig};
 use crate::rng::Rng;
 use crate::sched::Scheduler;
 use crate::sns::SnsTimer;
@@ -12,6 +15,17 @@ use crate::sqs::{Sqs, SqsConfig, SqsTimer};
 use crate::time::{SimTime, MS_PER_MIN};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
+const KNOWN_SERVICES: &str = if cfg!(all(feature = "sns", feature = "kinesis")) {
+    "\"sqs\", \"sns\", \"kinesis\""
+} else if cfg!(feature = "sns") {
+    "\"sqs\", \"sns\""
+} else if cfg!(feature = "kinesis") {
+    "\"sqs\", \"kinesis\""
+} else {
+    "\"sqs\""
+};
 
 /// Identifies one API call made through [`World::call`].
 pub type CallId = u64;
@@ -30,6 +44,9 @@ pub enum Timer {
     /// SNS deliveries and retries (only scheduled when the `sns` feature puts SNS in the
     /// world).
     Sns(SnsTimer),
+    /// Kinesis stream status changes, consumer registration and enhanced fan-out pushes
+    /// (only scheduled when the `kinesis` feature puts Kinesis in the world).
+    Kinesis(KinesisTimer),
     Actor(ActorTimer),
     /// CloudWatch publishes at 1-minute resolution: close the current minute.
     MetricsTick,
@@ -70,6 +87,8 @@ pub struct World {
     pub(crate) sqs: Sqs,
     #[cfg(feature = "sns")]
     pub(crate) sns: Sns,
+    #[cfg(feature = "kinesis")]
+    pub(crate) kinesis: Kinesis,
     pub(crate) actors: Actors,
     completions: Vec<Completion>,
     next_call: CallId,
@@ -88,6 +107,8 @@ impl World {
             sqs: Sqs::new(config.sqs),
             #[cfg(feature = "sns")]
             sns: Sns::new(SnsConfig::default()),
+            #[cfg(feature = "kinesis")]
+            kinesis: Kinesis::new(KinesisConfig::default()),
             actors: Actors::default(),
             completions: Vec::new(),
             next_call: 0,
@@ -129,6 +150,41 @@ impl World {
     /// `WorldConfig` does not carry them so that existing scenarios keep their shape.
     pub fn sns_config_mut(&mut self) -> &mut SnsConfig {
         self.sns.config_mut()
+    }
+
+    #[cfg(feature = "kinesis")]
+    /// Read access to Kinesis Data Streams (streams, shards, records, metrics, cost).
+    pub fn kinesis(&self) -> &Kinesis {
+        &self.kinesis
+    }
+
+    #[cfg(feature = "kinesis")]
+    /// Kinesis simulation knobs (status delays, account shard limit, prices).
+    pub fn kinesis_config_mut(&mut self) -> &mut KinesisConfig {
+        self.kinesis.config_mut()
+    }
+
+    #[cfg(feature = "kinesis")]
+    fn kinesis_ctx(&mut self) -> (Ctx<'_>, &mut Kinesis) {
+        (
+            Ctx {
+                now: self.now,
+                rng: &mut self.rng,
+                timers: &mut self.timers,
+                events: &mut self.events,
+            },
+            &mut self.kinesis,
+        )
+    }
+
+    #[cfg(feature = "kinesis")]
+    /// Runs `f` on Kinesis at the current instant, with typed operations (status changes,
+    /// subscription pushes happen as time advances).
+    pub fn with_kinesis<R>(&mut self, f: impl FnOnce(&mut Kinesis, &mut Ctx) -> R) -> R {
+        let (mut ctx, kinesis) = self.kinesis_ctx();
+        let r = f(kinesis, &mut ctx);
+        self.route_replies();
+        r
     }
 
     pub fn actors(&self) -> &Actors {
@@ -249,9 +305,14 @@ impl World {
                 let (mut ctx, sns, _) = self.sns_ctx();
                 Some(sns.call_json(&mut ctx, op, params))
             }
+            #[cfg(feature = "kinesis")]
+            "kinesis" => {
+                let (mut ctx, kinesis) = self.kinesis_ctx();
+                kinesis.call_json(&mut ctx, op, params, id)
+            }
             other => Some(Err(AwsError::new(
                 "UnknownService",
-                format!("The service {other:?} is not simulated (known: \"sqs\", \"sns\")."),
+                format!("The service {other:?} is not simulated (known: {KNOWN_SERVICES})."),
             ))),
         };
         if let Some(result) = result {
@@ -275,6 +336,10 @@ impl World {
             self.route_replies();
         }
         self.now = t;
+        // Shard-hours are billed continuously: bring the meter up to now, not just to the
+        // last minute tick.
+        #[cfg(feature = "kinesis")]
+        self.kinesis.accrue(t);
     }
 
     /// Runs only the timers of the next instant that has any (a "step" control). Returns the
@@ -298,6 +363,13 @@ impl World {
             }
             #[cfg(not(feature = "sns"))]
             Timer::Sns(_) => {}
+            #[cfg(feature = "kinesis")]
+            Timer::Kinesis(t) => {
+                let (mut ctx, kinesis) = self.kinesis_ctx();
+                kinesis.on_timer(&mut ctx, t);
+            }
+            #[cfg(not(feature = "kinesis"))]
+            Timer::Kinesis(_) => {}
             Timer::Actor(t) => {
                 let (mut ctx, sqs, actors, sns) = self.actor_ctx();
                 actors.on_timer(&mut ctx, sqs, sns, t);
@@ -307,6 +379,11 @@ impl World {
                 self.sqs.close_metrics_minute(now);
                 #[cfg(feature = "sns")]
                 self.sns.close_metrics_minute(now);
+                #[cfg(feature = "kinesis")]
+                {
+                    let (mut ctx, kinesis) = self.kinesis_ctx();
+                    kinesis.close_metrics_minute(&mut ctx);
+                }
                 self.timers.schedule(now + MS_PER_MIN, Timer::MetricsTick);
             }
         }
@@ -315,6 +392,14 @@ impl World {
     /// Long polls that finished go to whoever asked: the external caller's completions, or
     /// the actor that made them.
     fn route_replies(&mut self) {
+        #[cfg(feature = "kinesis")]
+        for (call, result) in self.kinesis.take_replies() {
+            self.completions.push(Completion {
+                call,
+                at: self.now,
+                result,
+            });
+        }
         loop {
             let replies = self.sqs.take_replies();
             if replies.is_empty() {

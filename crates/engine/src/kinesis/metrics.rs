@@ -1,0 +1,126 @@
+//! CloudWatch metrics of one stream (namespace `AWS/Kinesis`, dimension `StreamName`, facts
+//! §4.9), at 1-minute resolution in a bounded ring buffer, like `sqs::metrics`.
+
+use crate::sqs::metrics::METRIC_MINUTES_MAX;
+use crate::time::SimTime;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// One closed minute of one stream.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct StreamMinute {
+    /// Virtual time at the start of the minute.
+    pub start: SimTime,
+    /// Data plus partition key of every record written.
+    pub incoming_bytes: u64,
+    pub incoming_records: u64,
+    pub put_record_success: u64,
+    pub put_record_bytes: u64,
+    /// PutRecords calls with at least one record written.
+    pub put_records_success: u64,
+    pub put_records_total_records: u64,
+    pub put_records_successful_records: u64,
+    pub put_records_failed_records: u64,
+    pub put_records_throttled_records: u64,
+    /// Records (PutRecord calls and PutRecords entries) refused for throughput.
+    pub write_provisioned_throughput_exceeded: u64,
+    /// GetRecords calls refused for throughput.
+    pub read_provisioned_throughput_exceeded: u64,
+    pub get_records_success: u64,
+    pub get_records_records: u64,
+    pub get_records_bytes: u64,
+    /// The largest iterator age seen this minute (CloudWatch's Maximum statistic).
+    pub get_records_iterator_age_ms: Option<u64>,
+    pub subscribe_to_shard_event_records: u64,
+    pub subscribe_to_shard_event_bytes: u64,
+}
+
+impl StreamMinute {
+    /// (CloudWatch metric name, value) pairs in a fixed order; the iterator age only once a
+    /// GetRecords returned.
+    pub fn values(&self) -> Vec<(&'static str, f64)> {
+        let mut v = vec![
+            ("IncomingBytes", self.incoming_bytes as f64),
+            ("IncomingRecords", self.incoming_records as f64),
+            ("PutRecord.Success", self.put_record_success as f64),
+            ("PutRecord.Bytes", self.put_record_bytes as f64),
+            ("PutRecords.Success", self.put_records_success as f64),
+            (
+                "PutRecords.TotalRecords",
+                self.put_records_total_records as f64,
+            ),
+            (
+                "PutRecords.SuccessfulRecords",
+                self.put_records_successful_records as f64,
+            ),
+            (
+                "PutRecords.FailedRecords",
+                self.put_records_failed_records as f64,
+            ),
+            (
+                "PutRecords.ThrottledRecords",
+                self.put_records_throttled_records as f64,
+            ),
+            (
+                "WriteProvisionedThroughputExceeded",
+                self.write_provisioned_throughput_exceeded as f64,
+            ),
+            (
+                "ReadProvisionedThroughputExceeded",
+                self.read_provisioned_throughput_exceeded as f64,
+            ),
+            ("GetRecords.Success", self.get_records_success as f64),
+            ("GetRecords.Records", self.get_records_records as f64),
+            ("GetRecords.Bytes", self.get_records_bytes as f64),
+            (
+                "SubscribeToShardEvent.Records",
+                self.subscribe_to_shard_event_records as f64,
+            ),
+            (
+                "SubscribeToShardEvent.Bytes",
+                self.subscribe_to_shard_event_bytes as f64,
+            ),
+        ];
+        if let Some(age) = self.get_records_iterator_age_ms {
+            v.push(("GetRecords.IteratorAgeMilliseconds", age as f64));
+        }
+        v
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct StreamMetrics {
+    pub current: StreamMinute,
+    pub history: VecDeque<StreamMinute>,
+}
+
+impl StreamMetrics {
+    pub fn new(now: SimTime) -> Self {
+        StreamMetrics {
+            current: StreamMinute {
+                start: now - now % crate::time::MS_PER_MIN,
+                ..Default::default()
+            },
+            history: VecDeque::new(),
+        }
+    }
+
+    pub fn close_minute(&mut self, next_start: SimTime) {
+        let closed = std::mem::take(&mut self.current);
+        if self.history.len() >= METRIC_MINUTES_MAX {
+            self.history.pop_front();
+        }
+        self.history.push_back(closed);
+        self.current.start = next_start;
+    }
+}
+
+/// One row of exported Kinesis metrics.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KinesisMetricRow {
+    /// Epoch seconds of the start of the minute.
+    pub timestamp: u64,
+    pub stream: String,
+    pub metric: String,
+    pub value: f64,
+}

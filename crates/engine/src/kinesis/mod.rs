@@ -1,0 +1,451 @@
+//! Amazon Kinesis Data Streams: streams of shards with hash-key ranges, MD5 partition-key
+//! routing, sequence numbers, iterators, per-shard throughput limits, retention, resharding,
+//! capacity modes, enhanced fan-out, metrics and cost.
+//!
+//! - [`keys`] — hash keys (MD5 → 128-bit integer), sequence numbers in AWS's 56-digit form.
+//! - [`api`] — request/response types with the API model's member names.
+//! - [`metrics`], [`cost`] — CloudWatch `AWS/Kinesis` series and the cost meter.
+//! - `ops` — the operations; `stream` — one stream, its shards and records.
+//!
+//! Control-plane changes are asynchronous as in AWS: CreateStream leaves the stream CREATING,
+//! SplitShard / MergeShards / UpdateShardCount / UpdateStreamMode leave it UPDATING, and a
+//! Kinesis timer finishes the change later in virtual time. Records are immutable; they leave
+//! a shard only when the retention period has passed (trimmed at each metrics minute, and never
+//! returned by a read once too old). Nothing here draws from the RNG.
+
+// Without the `kinesis` feature the World does not hold Kinesis: its run-time half goes
+// unused.
+#![cfg_attr(not(feature = "kinesis"), allow(dead_code))]
+
+pub mod api;
+pub mod cost;
+pub mod keys;
+pub mod metrics;
+mod ops;
+pub mod stream;
+
+use crate::error::AwsError;
+use crate::time::{epoch_s, SimTime, MS_PER_H, MS_PER_S};
+use crate::world::{CallId, Ctx};
+use cost::{KinesisCostMeter, KinesisPrices};
+use metrics::KinesisMetricRow;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use stream::{Stream, Subscription};
+
+pub use crate::sqs::{ACCOUNT_ID, REGION};
+
+/// CREATING → ACTIVE. AWS gives no figure (streams are usually ACTIVE within a minute):
+/// UNCONFIRMED, 30 s.
+pub const STREAM_CREATE_DELAY_MS: SimTime = 30_000;
+/// UPDATING → ACTIVE after SplitShard, MergeShards, UpdateShardCount or UpdateStreamMode
+/// ("a few seconds" for a split in the developer guide): UNCONFIRMED, 10 s.
+pub const STREAM_UPDATE_DELAY_MS: SimTime = 10_000;
+/// DELETING → gone. UNCONFIRMED, 10 s.
+pub const STREAM_DELETE_DELAY_MS: SimTime = 10_000;
+/// Consumer CREATING → ACTIVE and DELETING → gone. UNCONFIRMED, 5 s.
+pub const CONSUMER_STATUS_DELAY_MS: SimTime = 5_000;
+
+/// Write limit per shard: 1 MiB/s including partition keys (facts §4.1).
+pub const SHARD_WRITE_BYTES_PER_S: u64 = 1024 * 1024;
+/// …or 1,000 records/s (facts §4.1).
+pub const SHARD_WRITE_RECORDS_PER_S: u64 = 1_000;
+/// Read limit per shard: 2 MiB/s shared by every GetRecords reader (facts §4.1).
+pub const SHARD_READ_BYTES_PER_S: u64 = 2 * 1024 * 1024;
+/// …and 5 GetRecords calls/s (facts §4.1).
+pub const SHARD_READ_CALLS_PER_S: u32 = 5;
+/// Enhanced fan-out: 2 MiB/s per consumer per shard (facts §4.6).
+pub const EFO_BYTES_PER_S: u64 = 2 * 1024 * 1024;
+
+/// Record: data blob up to 1 MiB (the default MaxRecordSizeInKiB, facts §4.1), data plus
+/// partition key up to the same.
+pub const RECORD_SIZE_MAX: usize = 1024 * 1024;
+pub const PARTITION_KEY_CHARS_MAX: usize = 256;
+/// PutRecords: at most 500 records (facts §4.1).
+pub const PUT_RECORDS_ENTRIES_MAX: usize = 500;
+/// PutRecords: the whole request, partition keys included. The current API model says
+/// 10 MiB (facts §0.1, §4.1: "was 5 MB"); the facts file wins over older texts.
+pub const PUT_RECORDS_REQUEST_MAX: usize = 10 * 1024 * 1024;
+/// GetRecords: at most 10,000 records and 10 MiB per call (facts §4.1).
+pub const GET_RECORDS_LIMIT_MAX: usize = 10_000;
+pub const GET_RECORDS_BYTES_MAX: u64 = 10 * 1024 * 1024;
+/// Shard iterators expire 5 minutes after they are returned (facts §4.1).
+pub const ITERATOR_TTL_MS: SimTime = 300_000;
+/// ListShards / ListStreamConsumers next tokens: AWS documents 300 s.
+pub const NEXT_TOKEN_TTL_MS: SimTime = 300_000;
+
+/// Retention: 24 h default and minimum, 8,760 h (365 days) maximum (facts §4.4).
+pub const RETENTION_DEFAULT_HOURS: u32 = 24;
+pub const RETENTION_MIN_HOURS: u32 = 24;
+pub const RETENTION_MAX_HOURS: u32 = 8_760;
+
+/// Open shards per account in us-east-1 (facts §4.1).
+pub const ACCOUNT_SHARD_LIMIT: u32 = 500;
+/// Shards per stream (UpdateShardCount, facts §4.1).
+pub const STREAM_SHARDS_MAX: u32 = 10_000;
+/// Streams CREATING at the same time (facts §4.1).
+pub const STREAMS_CREATING_MAX: usize = 5;
+/// UpdateShardCount calls per rolling 24 h per stream (facts §4.1).
+pub const UPDATE_SHARD_COUNT_PER_DAY_MAX: usize = 10;
+/// Capacity-mode switches per rolling 24 h per stream (facts §4.7).
+pub const MODE_SWITCHES_PER_DAY_MAX: usize = 2;
+/// Enhanced fan-out consumers per stream (facts §4.6) and CREATING at once.
+pub const CONSUMERS_PER_STREAM_MAX: usize = 20;
+pub const CONSUMERS_CREATING_MAX: usize = 5;
+/// A SubscribeToShard subscription lives 5 minutes; a new one for the same consumer and shard
+/// within 5 s of the last success is refused (facts §4.6).
+pub const SUBSCRIPTION_TTL_MS: SimTime = 300_000;
+pub const RESUBSCRIBE_MIN_INTERVAL_MS: SimTime = 5_000;
+/// How often a subscription pushes what arrived. AWS pushes as records arrive; one push per
+/// second of virtual time keeps the per-second 2 MiB budget simple. UNCONFIRMED cadence.
+pub const SUBSCRIPTION_PUSH_INTERVAL_MS: SimTime = 1_000;
+/// Events kept per subscription until its answer is taken.
+pub const SUBSCRIPTION_EVENTS_MAX: usize = 1_000;
+
+/// On-demand: shards a new on-demand stream starts with (4 MiB/s of writes, facts §4.7).
+pub const ON_DEMAND_INITIAL_SHARDS: u32 = 4;
+/// On-demand absorbs up to twice the peak write rate of the previous 30 days (facts §4.7).
+pub const ON_DEMAND_PEAK_MULTIPLIER: u64 = 2;
+pub const ON_DEMAND_PEAK_WINDOW_MS: SimTime = 30 * crate::time::MS_PER_DAY;
+/// A new peak raises capacity only after this long ("traffic more than doubling the previous
+/// peak within 15 minutes" can be throttled, facts §4.7). UNCONFIRMED that it is a sharp step.
+pub const ON_DEMAND_SCALE_UP_MS: SimTime = 15 * crate::time::MS_PER_MIN;
+/// Partition keys whose on-demand per-key rate is tracked within one second; keys beyond it
+/// are not throttled individually (memory bound).
+pub const ON_DEMAND_KEYS_TRACKED_MAX: usize = 100_000;
+
+/// Records kept per shard. AWS keeps everything within retention; a simulation of a busy
+/// shard over 365 days cannot, so beyond this the oldest records go early (counted in
+/// `ShardTotals::records_dropped_over_cap`).
+pub const SHARD_RECORDS_MAX: usize = 200_000;
+/// Bytes of record data kept per shard, for the same reason.
+pub const SHARD_BYTES_MAX: u64 = 256 * 1024 * 1024;
+/// Streams in the simulated account (listing and memory bound).
+pub const STREAMS_MAX: usize = 1_000;
+
+/// Knobs of the simulation that AWS does not expose as API parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KinesisConfig {
+    pub create_delay_ms: SimTime,
+    pub update_delay_ms: SimTime,
+    pub delete_delay_ms: SimTime,
+    pub consumer_delay_ms: SimTime,
+    pub account_shard_limit: u32,
+    pub prices: KinesisPrices,
+}
+
+impl Default for KinesisConfig {
+    fn default() -> Self {
+        KinesisConfig {
+            create_delay_ms: STREAM_CREATE_DELAY_MS,
+            update_delay_ms: STREAM_UPDATE_DELAY_MS,
+            delete_delay_ms: STREAM_DELETE_DELAY_MS,
+            consumer_delay_ms: CONSUMER_STATUS_DELAY_MS,
+            account_shard_limit: ACCOUNT_SHARD_LIMIT,
+            prices: KinesisPrices::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum KinesisTimer {
+    /// A stream's pending change (creation, resharding, mode switch, deletion) completes.
+    StreamChange {
+        stream: String,
+        incarnation: u64,
+        change: u64,
+    },
+    /// A consumer finishes registering (CREATING → ACTIVE) or deregistering.
+    ConsumerChange {
+        stream: String,
+        incarnation: u64,
+        consumer: String,
+    },
+    /// A SubscribeToShard subscription pushes what arrived, or ends.
+    SubscriptionPush { subscription: u64 },
+}
+
+#[derive(Clone, Debug)]
+pub struct Kinesis {
+    config: KinesisConfig,
+    streams: BTreeMap<String, Stream>,
+    next_incarnation: u64,
+    subscriptions: BTreeMap<u64, Subscription>,
+    next_subscription: u64,
+    /// Answers of calls that completed later (SubscribeToShard in the JSON API).
+    replies: Vec<(CallId, Result<Value, AwsError>)>,
+    cost: KinesisCostMeter,
+    /// When the cost meter last integrated shard-hours.
+    accrued_at: SimTime,
+}
+
+pub fn stream_arn(name: &str) -> String {
+    format!("arn:aws:kinesis:{REGION}:{ACCOUNT_ID}:stream/{name}")
+}
+
+pub fn stream_not_found(name: &str) -> AwsError {
+    AwsError::new(
+        "ResourceNotFoundException",
+        format!("Stream {name} under account {ACCOUNT_ID} not found."),
+    )
+}
+
+pub fn invalid_argument(message: impl Into<String>) -> AwsError {
+    AwsError::new("InvalidArgumentException", message)
+}
+
+/// A constraint violation as AWS's JSON services word it (kinesalite's
+/// validations/index.js): `1 validation error detected: Value 'x' at 'member' failed to
+/// satisfy constraint: …`.
+pub fn validation(value: Option<&str>, member: &str, constraint: &str) -> AwsError {
+    let value = match value {
+        Some(v) => format!("'{v}'"),
+        None => "null".to_string(),
+    };
+    AwsError::new(
+        "ValidationException",
+        format!(
+            "1 validation error detected: Value {value} at '{member}' failed to satisfy constraint: {constraint}"
+        ),
+    )
+}
+
+/// A required member that is absent.
+pub fn required(member: &str) -> AwsError {
+    validation(None, member, "Member must not be null")
+}
+
+/// The epoch-seconds number of a virtual instant, with milliseconds.
+pub fn epoch_secs_f64(t: SimTime) -> f64 {
+    crate::time::epoch_ms(t) as f64 / 1000.0
+}
+
+/// A timestamp member (epoch seconds) as virtual time: before the run began is 0.
+pub fn sim_time_of(epoch_secs: f64) -> SimTime {
+    if !epoch_secs.is_finite() {
+        return 0;
+    }
+    let ms = (epoch_secs * 1000.0).round() - (crate::time::EPOCH_S * MS_PER_S) as f64;
+    if ms <= 0.0 {
+        0
+    } else {
+        ms.min(u64::MAX as f64 / 2.0) as SimTime
+    }
+}
+
+impl Default for Kinesis {
+    fn default() -> Self {
+        Kinesis::new(KinesisConfig::default())
+    }
+}
+
+impl Kinesis {
+    pub fn new(config: KinesisConfig) -> Self {
+        let cost = KinesisCostMeter {
+            prices: config.prices.clone(),
+            ..Default::default()
+        };
+        Kinesis {
+            config,
+            streams: BTreeMap::new(),
+            next_incarnation: 0,
+            subscriptions: BTreeMap::new(),
+            next_subscription: 0,
+            replies: Vec::new(),
+            cost,
+            accrued_at: 0,
+        }
+    }
+
+    pub fn config(&self) -> &KinesisConfig {
+        &self.config
+    }
+
+    pub fn config_mut(&mut self) -> &mut KinesisConfig {
+        &mut self.config
+    }
+
+    pub fn cost(&self) -> &KinesisCostMeter {
+        &self.cost
+    }
+
+    pub fn streams(&self) -> impl Iterator<Item = &Stream> {
+        self.streams.values()
+    }
+
+    pub fn stream(&self, name: &str) -> Option<&Stream> {
+        self.streams.get(name)
+    }
+
+    pub fn subscription(&self, id: u64) -> Option<&Subscription> {
+        self.subscriptions.get(&id)
+    }
+
+    /// Every closed minute of every stream, as CloudWatch would list them.
+    pub fn metric_rows(&self) -> Vec<KinesisMetricRow> {
+        let mut rows = Vec::new();
+        for s in self.streams.values() {
+            for m in &s.metrics.history {
+                for (metric, value) in m.values() {
+                    rows.push(KinesisMetricRow {
+                        timestamp: epoch_s(m.start),
+                        stream: s.name.clone(),
+                        metric: metric.to_string(),
+                        value,
+                    });
+                }
+            }
+        }
+        rows
+    }
+
+    /// Answers of asynchronous calls that have completed (for the world to route).
+    pub(crate) fn take_replies(&mut self) -> Vec<(CallId, Result<Value, AwsError>)> {
+        std::mem::take(&mut self.replies)
+    }
+
+    /// Integrates time-billed usage (shard-hours, stream-hours, retention, consumers) up to
+    /// `now`; called before anything that changes what is billed, and every minute.
+    pub(crate) fn accrue(&mut self, now: SimTime) {
+        let dt = now.saturating_sub(self.accrued_at);
+        self.accrued_at = now.max(self.accrued_at);
+        if dt == 0 {
+            return;
+        }
+        for s in self.streams.values() {
+            if s.status == stream::StreamStatus::Creating {
+                continue;
+            }
+            let open = s.open_shard_count() as u64;
+            match s.mode {
+                stream::StreamMode::Provisioned => self.cost.shard_ms += open * dt,
+                stream::StreamMode::OnDemand => self.cost.on_demand_stream_ms += dt,
+            }
+            if s.retention_hours > RETENTION_DEFAULT_HOURS {
+                self.cost.extended_retention_shard_ms += open * dt;
+            }
+            self.cost.efo_consumer_shard_ms += s.consumers.len() as u64 * open * dt;
+        }
+    }
+
+    /// Closes the metrics minute of every stream and trims what retention no longer keeps.
+    pub(crate) fn close_metrics_minute(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        self.accrue(now);
+        for s in self.streams.values_mut() {
+            s.metrics.close_minute(now);
+            s.trim(ctx);
+        }
+    }
+
+    /// The JSON face of the operations: AWS request members in, AWS response members out.
+    /// `None` means the answer comes later (SubscribeToShard), through the world's
+    /// completions.
+    pub fn call_json(
+        &mut self,
+        ctx: &mut Ctx,
+        op: &str,
+        params: &Value,
+        call: CallId,
+    ) -> Option<Result<Value, AwsError>> {
+        use api::{parse, to_json};
+        let empty = |r: Result<(), AwsError>| r.map(|()| Value::Object(Default::default()));
+        Some(match op {
+            "CreateStream" => parse(params).and_then(|i| empty(self.create_stream(ctx, &i))),
+            "DeleteStream" => parse(params).and_then(|i| empty(self.delete_stream(ctx, &i))),
+            "DescribeStream" => parse(params).and_then(|i| self.describe_stream(ctx, &i)),
+            "DescribeStreamSummary" => {
+                parse(params).and_then(|i| self.describe_stream_summary(ctx, &i))
+            }
+            "ListStreams" => parse(params).and_then(|i| self.list_streams(&i)),
+            "ListShards" => parse(params).and_then(|i| self.list_shards(ctx, &i)),
+            "DescribeLimits" => Ok(self.describe_limits()),
+            "PutRecord" => parse(params)
+                .and_then(|i| self.put_record(ctx, &i))
+                .map(to_json),
+            "PutRecords" => parse(params)
+                .and_then(|i| self.put_records(ctx, &i))
+                .map(to_json),
+            "GetShardIterator" => parse(params)
+                .and_then(|i| self.get_shard_iterator(ctx, &i))
+                .map(to_json),
+            "GetRecords" => parse(params)
+                .and_then(|i| self.get_records(ctx, &i))
+                .map(to_json),
+            "IncreaseStreamRetentionPeriod" => {
+                parse(params).and_then(|i| empty(self.increase_retention(ctx, &i)))
+            }
+            "DecreaseStreamRetentionPeriod" => {
+                parse(params).and_then(|i| empty(self.decrease_retention(ctx, &i)))
+            }
+            "SplitShard" => parse(params).and_then(|i| empty(self.split_shard(ctx, &i))),
+            "MergeShards" => parse(params).and_then(|i| empty(self.merge_shards(ctx, &i))),
+            "UpdateShardCount" => parse(params)
+                .and_then(|i| self.update_shard_count(ctx, &i))
+                .map(to_json),
+            "UpdateStreamMode" => {
+                parse(params).and_then(|i| empty(self.update_stream_mode(ctx, &i)))
+            }
+            "RegisterStreamConsumer" => {
+                parse(params).and_then(|i| self.register_stream_consumer(ctx, &i))
+            }
+            "DescribeStreamConsumer" => {
+                parse(params).and_then(|i| self.describe_stream_consumer(&i))
+            }
+            "ListStreamConsumers" => parse(params).and_then(|i| self.list_stream_consumers(ctx, &i)),
+            "DeregisterStreamConsumer" => {
+                parse(params).and_then(|i| empty(self.deregister_stream_consumer(ctx, &i)))
+            }
+            "SubscribeToShard" => {
+                match parse(params).and_then(|i| self.subscribe_to_shard(ctx, &i, Some(call))) {
+                    Ok(_) => return None,
+                    Err(e) => Err(e),
+                }
+            }
+            "AddTagsToStream"
+            | "RemoveTagsFromStream"
+            | "ListTagsForStream"
+            | "StartStreamEncryption"
+            | "StopStreamEncryption"
+            | "EnableEnhancedMonitoring"
+            | "DisableEnhancedMonitoring"
+            | "UpdateMaxRecordSize"
+            | "UpdateStreamWarmThroughput"
+            | "PutResourcePolicy"
+            | "GetResourcePolicy"
+            | "DeleteResourcePolicy" => Err(AwsError::new(
+                "UnsupportedOperation",
+                format!("{op} is not simulated: mqlab has no tags, KMS keys, shard-level metrics or resource policies for Kinesis yet."),
+            )),
+            other => Err(AwsError::new(
+                "UnknownOperationException",
+                format!("The operation {other} is not a Kinesis Data Streams operation."),
+            )),
+        })
+    }
+
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, timer: KinesisTimer) {
+        match timer {
+            KinesisTimer::StreamChange {
+                stream,
+                incarnation,
+                change,
+            } => self.finish_stream_change(ctx, &stream, incarnation, change),
+            KinesisTimer::ConsumerChange {
+                stream,
+                incarnation,
+                consumer,
+            } => self.finish_consumer_change(ctx, &stream, incarnation, &consumer),
+            KinesisTimer::SubscriptionPush { subscription } => {
+                self.push_subscription(ctx, subscription)
+            }
+        }
+    }
+}
+
+/// Hours as milliseconds.
+pub(crate) fn hours_ms(h: u32) -> SimTime {
+    SimTime::from(h) * MS_PER_H
+}
