@@ -281,6 +281,55 @@ pub enum EventKind {
         dead_letter_queue: String,
         reason: String,
     },
+    // ------------------------------------------------------------------ S3
+    BucketCreated {
+        bucket: String,
+    },
+    BucketDeleted {
+        bucket: String,
+    },
+    /// PutBucketNotificationConfiguration replaced the bucket's configurations.
+    BucketNotificationConfigured {
+        bucket: String,
+        configurations: usize,
+    },
+    ObjectPut {
+        bucket: String,
+        key: String,
+        size: u64,
+        /// MD5 hex of the body, without quotes.
+        etag: String,
+    },
+    /// `existed` is false for a delete of a key that was not there (which still succeeds).
+    ObjectDeleted {
+        bucket: String,
+        key: String,
+        existed: bool,
+    },
+    /// An event notification was published to its SNS topic (`message_id` is SNS's).
+    S3NotificationSent {
+        bucket: String,
+        key: String,
+        event_name: String,
+        configuration_id: String,
+        topic_arn: String,
+        message_id: String,
+    },
+    /// An event notification could not be published (its topic is gone, or a cap) and is lost.
+    S3NotificationFailed {
+        bucket: String,
+        key: String,
+        event_name: String,
+        configuration_id: String,
+        topic_arn: String,
+        reason: String,
+    },
+    /// Saving a configuration published an `s3:TestEvent` to a destination topic.
+    S3TestEventSent {
+        bucket: String,
+        topic_arn: String,
+        message_id: String,
+    },
 }
 
 /// The capped log of undrained events.

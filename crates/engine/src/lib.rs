@@ -16,6 +16,9 @@
 //!   Publish / PublishBatch, filter policies, fan-out into SQS (through SQS's own send path)
 //!   and to simulated Lambda / HTTP / email / SMS endpoints, delivery retries as timers,
 //!   subscription DLQs, metrics and cost.
+//! - [`s3`] — Amazon S3 as an event publisher: buckets, PutObject / DeleteObject, and event
+//!   notifications (the `Records` JSON) published to standard SNS topics through SNS's own
+//!   publish path, with event-type wildcards and key name filters.
 //! - [`actors`] — simulated producers and consumers; they act only through SQS operations.
 //! - [`scenario`] — the serde unit that declares queues, actors, parameters and seed.
 //! - [`world`] — ties them together.
@@ -45,6 +48,7 @@ pub mod actors;
 pub mod error;
 pub mod event;
 pub mod rng;
+pub mod s3;
 pub mod scenario;
 pub mod sched;
 pub mod sns;

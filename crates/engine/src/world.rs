@@ -4,6 +4,9 @@ use crate::actors::{ActorTimer, Actors};
 use crate::error::AwsError;
 use crate::event::{Event, EventLog};
 use crate::rng::Rng;
+use crate::s3::S3Timer;
+#[cfg(feature = "sns")]
+use crate::s3::{S3Config, S3};
 use crate::sched::Scheduler;
 use crate::sns::SnsTimer;
 #[cfg(feature = "sns")]
@@ -30,6 +33,9 @@ pub enum Timer {
     /// SNS deliveries and retries (only scheduled when the `sns` feature puts SNS in the
     /// world).
     Sns(SnsTimer),
+    /// S3 event notifications waiting for their publish (only with the `sns` feature, which
+    /// puts S3 in the world: S3 publishes through SNS).
+    S3(S3Timer),
     Actor(ActorTimer),
     /// CloudWatch publishes at 1-minute resolution: close the current minute.
     MetricsTick,
@@ -70,6 +76,8 @@ pub struct World {
     pub(crate) sqs: Sqs,
     #[cfg(feature = "sns")]
     pub(crate) sns: Sns,
+    #[cfg(feature = "sns")]
+    pub(crate) s3: S3,
     pub(crate) actors: Actors,
     completions: Vec<Completion>,
     next_call: CallId,
@@ -88,6 +96,8 @@ impl World {
             sqs: Sqs::new(config.sqs),
             #[cfg(feature = "sns")]
             sns: Sns::new(SnsConfig::default()),
+            #[cfg(feature = "sns")]
+            s3: S3::new(S3Config::default()),
             actors: Actors::default(),
             completions: Vec::new(),
             next_call: 0,
@@ -129,6 +139,18 @@ impl World {
     /// `WorldConfig` does not carry them so that existing scenarios keep their shape.
     pub fn sns_config_mut(&mut self) -> &mut SnsConfig {
         self.sns.config_mut()
+    }
+
+    #[cfg(feature = "sns")]
+    /// Read access to the S3 service (buckets, objects, notification configurations).
+    pub fn s3(&self) -> &S3 {
+        &self.s3
+    }
+
+    #[cfg(feature = "sns")]
+    /// S3 simulation knobs (the latency of event notifications).
+    pub fn s3_config_mut(&mut self) -> &mut S3Config {
+        self.s3.config_mut()
     }
 
     pub fn actors(&self) -> &Actors {
@@ -207,6 +229,31 @@ impl World {
         r
     }
 
+    #[cfg(feature = "sns")]
+    fn s3_ctx(&mut self) -> (Ctx<'_>, &mut S3, &mut Sns) {
+        self.sqs.now = self.now;
+        (
+            Ctx {
+                now: self.now,
+                rng: &mut self.rng,
+                timers: &mut self.timers,
+                events: &mut self.events,
+            },
+            &mut self.s3,
+            &mut self.sns,
+        )
+    }
+
+    #[cfg(feature = "sns")]
+    /// Runs `f` on the S3 service at the current instant, with typed operations. S3 needs SNS
+    /// to check notification destinations and to publish to them, so `f` gets both.
+    pub fn with_s3<R>(&mut self, f: impl FnOnce(&mut S3, &mut Sns, &mut Ctx) -> R) -> R {
+        let (mut ctx, s3, sns) = self.s3_ctx();
+        let r = f(s3, sns, &mut ctx);
+        self.route_replies();
+        r
+    }
+
     /// Runs `f` on the actors at the current instant (add or change producers and consumers).
     pub fn with_actors<R>(&mut self, f: impl FnOnce(&mut Actors, &mut Ctx) -> R) -> R {
         let (mut ctx, _, actors) = self.ctx();
@@ -230,9 +277,16 @@ impl World {
                 let (mut ctx, sns, _) = self.sns_ctx();
                 Some(sns.call_json(&mut ctx, op, params))
             }
+            #[cfg(feature = "sns")]
+            "s3" => {
+                let (mut ctx, s3, sns) = self.s3_ctx();
+                Some(s3.call_json(&mut ctx, sns, op, params))
+            }
             other => Some(Err(AwsError::new(
                 "UnknownService",
-                format!("The service {other:?} is not simulated (known: \"sqs\", \"sns\")."),
+                format!(
+                    "The service {other:?} is not simulated (known: \"sqs\", \"sns\", \"s3\")."
+                ),
             ))),
         };
         if let Some(result) = result {
@@ -279,6 +333,13 @@ impl World {
             }
             #[cfg(not(feature = "sns"))]
             Timer::Sns(_) => {}
+            #[cfg(feature = "sns")]
+            Timer::S3(t) => {
+                let (mut ctx, s3, sns) = self.s3_ctx();
+                s3.on_timer(&mut ctx, sns, t);
+            }
+            #[cfg(not(feature = "sns"))]
+            Timer::S3(_) => {}
             Timer::Actor(t) => {
                 let (mut ctx, sqs, actors) = self.ctx();
                 actors.on_timer(&mut ctx, sqs, t);
