@@ -48,6 +48,9 @@ pub mod actors;
 pub mod error;
 pub mod event;
 pub mod rng;
+// S3 publishes through SNS: it exists only where SNS is in the world, so the web app's bundle
+// (built without `sns`) carries none of it.
+#[cfg(feature = "sns")]
 pub mod s3;
 pub mod scenario;
 pub mod sched;

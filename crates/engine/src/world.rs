@@ -4,9 +4,8 @@ use crate::actors::{ActorTimer, Actors};
 use crate::error::AwsError;
 use crate::event::{Event, EventLog};
 use crate::rng::Rng;
-use crate::s3::S3Timer;
 #[cfg(feature = "sns")]
-use crate::s3::{S3Config, S3};
+use crate::s3::{S3Config, S3Timer, S3};
 use crate::sched::Scheduler;
 use crate::sns::SnsTimer;
 #[cfg(feature = "sns")]
@@ -33,8 +32,9 @@ pub enum Timer {
     /// SNS deliveries and retries (only scheduled when the `sns` feature puts SNS in the
     /// world).
     Sns(SnsTimer),
-    /// S3 event notifications waiting for their publish (only with the `sns` feature, which
-    /// puts S3 in the world: S3 publishes through SNS).
+    /// S3 event notifications waiting for their publish (S3 exists only with the `sns`
+    /// feature: it publishes through SNS).
+    #[cfg(feature = "sns")]
     S3(S3Timer),
     Actor(ActorTimer),
     /// CloudWatch publishes at 1-minute resolution: close the current minute.
@@ -338,8 +338,7 @@ impl World {
                 let (mut ctx, s3, sns) = self.s3_ctx();
                 s3.on_timer(&mut ctx, sns, t);
             }
-            #[cfg(not(feature = "sns"))]
-            Timer::S3(_) => {}
+
             Timer::Actor(t) => {
                 let (mut ctx, sqs, actors) = self.ctx();
                 actors.on_timer(&mut ctx, sqs, t);

@@ -17,9 +17,6 @@
 //! `s3.amazonaws.com` publish (facts §3.12); mqlab does not check it, so any existing
 //! standard topic of the account and region is a valid destination.
 
-// Without the `sns` feature the World does not hold S3 (it publishes through SNS).
-#![cfg_attr(not(feature = "sns"), allow(dead_code))]
-
 pub mod api;
 pub mod notification;
 pub mod record;
