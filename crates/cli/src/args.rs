@@ -37,7 +37,7 @@ order. SCRIPT may be - for standard input. Each input line is one call:
    \"bind\": {\"rh\": \"Messages.0.ReceiptHandle\"}}
 
   t       virtual seconds, non-decreasing (absent: same as the line before, or 0)
-  svc     the service (sqs or sns)
+  svc     the service (sqs, sns or s3)
   op      the AWS action name
   params  the AWS JSON request members (absent: {})
   bind    names to save from the response by dotted path (array indices are numbers);
@@ -51,6 +51,10 @@ SNS deliveries happen in virtual time (tens of ms after Publish). Simulated HTTP
 SMS and Lambda endpoints keep what they receive: {\"svc\": \"sns\", \"op\":
 \"ListEndpointMessages\", \"params\": {\"Endpoint\": \"https://...\"}} lists it (simulation
 only), e.g. to bind the Token of a SubscriptionConfirmation for ConfirmSubscription.
+
+S3 is simulated as far as it publishes events (CreateBucket, PutBucketNotificationConfiguration,
+PutObject with Body as base64 text, DeleteObject, ...): a matching upload or delete publishes
+the event record to its SNS topic 1 s later (virtual time).
 
 A malformed line stops the run with `SCRIPT:LINE: FIELD: what is wrong` and exit status 2.
 

@@ -2089,6 +2089,7 @@ fn every_example_script_runs_cleanly() {
         "errors",
         "fifo_ordering_dedup",
         "long_polling",
+        "s3-events",
         "sns-fanout",
         "sns-filter",
         "visibility_timeout",
