@@ -1021,3 +1021,34 @@ fn the_same_seed_gives_the_same_s3_run() {
     };
     assert_eq!(run(), run());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any keys and filter values: no panic, and exactly the puts whose encoded key passes
+    /// the filter notify.
+    #[test]
+    fn any_keys_and_filters_notify_exactly_the_matching_uploads(
+        prefix in "[a-z/ +%]{1,4}",
+        uploads in proptest::collection::vec("\\PC{1,12}", 1..8),
+    ) {
+        let (mut s, topic) = world();
+        s.configure(json!([config(&topic, &["s3:ObjectCreated:*"], &[("prefix", prefix.as_str())])]))
+            .unwrap();
+        let mut expected = Vec::new();
+        for k in &uploads {
+            s.put(k, k);
+            let encoded = mqlab_engine::s3::record::encode_key(k);
+            if encoded.starts_with(prefix.as_str()) {
+                expected.push(encoded);
+            }
+        }
+        settle(&mut s);
+        let mut got: Vec<String> = Vec::new();
+        // At most 8 messages (the test event and 7 uploads): one receive of 10 takes them all.
+        got.extend(keys(&s.records("inbox")));
+        got.sort();
+        expected.sort();
+        proptest::prop_assert_eq!(got, expected);
+    }
+}
