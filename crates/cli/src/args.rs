@@ -37,7 +37,7 @@ order. SCRIPT may be - for standard input. Each input line is one call:
    \"bind\": {\"rh\": \"Messages.0.ReceiptHandle\"}}
 
   t       virtual seconds, non-decreasing (absent: same as the line before, or 0)
-  svc     the service (sqs, sns or kinesis)
+  svc     the service (sqs, sns, kinesis or s3)
   op      the AWS action name
   params  the AWS JSON request members (absent: {})
   bind    names to save from the response by dotted path (array indices are numbers);
@@ -56,6 +56,10 @@ Kinesis blob members (Data) are base64 text and timestamps epoch seconds, as in 
 protocol. CreateStream, resharding and UpdateStreamMode finish later in virtual time (the
 stream is CREATING or UPDATING meanwhile). SubscribeToShard completes when its 5-minute
 subscription ends, answering {\"EventStream\": [{\"SubscribeToShardEvent\": {..}}, ..]}.
+
+S3 is simulated as far as it publishes events (CreateBucket, PutBucketNotificationConfiguration,
+PutObject with Body as base64 text, DeleteObject, ...): a matching upload or delete publishes
+the event record to its SNS topic 1 s later (virtual time).
 
 A malformed line stops the run with `SCRIPT:LINE: FIELD: what is wrong` and exit status 2.
 

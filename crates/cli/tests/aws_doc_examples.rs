@@ -2092,6 +2092,7 @@ fn every_example_script_runs_cleanly() {
         "kinesis-errors",
         "kinesis-resharding",
         "long_polling",
+        "s3-events",
         "sns-fanout",
         "sns-filter",
         "visibility_timeout",

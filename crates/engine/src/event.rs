@@ -353,6 +353,63 @@ pub enum EventKind {
         stream: String,
         consumer: String,
     },
+    // ------------------------------------------------------------------ S3 (with SNS only)
+    #[cfg(feature = "sns")]
+    BucketCreated {
+        bucket: String,
+    },
+    #[cfg(feature = "sns")]
+    BucketDeleted {
+        bucket: String,
+    },
+    #[cfg(feature = "sns")]
+    /// PutBucketNotificationConfiguration replaced the bucket's configurations.
+    BucketNotificationConfigured {
+        bucket: String,
+        configurations: usize,
+    },
+    #[cfg(feature = "sns")]
+    ObjectPut {
+        bucket: String,
+        key: String,
+        size: u64,
+        /// MD5 hex of the body, without quotes.
+        etag: String,
+    },
+    #[cfg(feature = "sns")]
+    /// `existed` is false for a delete of a key that was not there (which still succeeds).
+    ObjectDeleted {
+        bucket: String,
+        key: String,
+        existed: bool,
+    },
+    #[cfg(feature = "sns")]
+    /// An event notification was published to its SNS topic (`message_id` is SNS's).
+    S3NotificationSent {
+        bucket: String,
+        key: String,
+        event_name: String,
+        configuration_id: String,
+        topic_arn: String,
+        message_id: String,
+    },
+    #[cfg(feature = "sns")]
+    /// An event notification could not be published (its topic is gone, or a cap) and is lost.
+    S3NotificationFailed {
+        bucket: String,
+        key: String,
+        event_name: String,
+        configuration_id: String,
+        topic_arn: String,
+        reason: String,
+    },
+    #[cfg(feature = "sns")]
+    /// Saving a configuration published an `s3:TestEvent` to a destination topic.
+    S3TestEventSent {
+        bucket: String,
+        topic_arn: String,
+        message_id: String,
+    },
 }
 
 /// The capped log of undrained events.

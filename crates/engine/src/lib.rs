@@ -20,6 +20,9 @@
 //!   routing, sequence numbers, iterators and their expiry, per-shard throughput limits as
 //!   ProvisionedThroughputExceededException, retention, resharding (split, merge,
 //!   UpdateShardCount), provisioned and on-demand capacity, enhanced fan-out, metrics, cost.
+//! - [`s3`] — Amazon S3 as an event publisher: buckets, PutObject / DeleteObject, and event
+//!   notifications (the `Records` JSON) published to standard SNS topics through SNS's own
+//!   publish path, with event-type wildcards and key name filters.
 //! - [`actors`] — simulated producers and consumers; they act only through SQS operations.
 //! - [`scenario`] — the serde unit that declares queues, actors, parameters and seed.
 //! - [`world`] — ties them together.
@@ -50,6 +53,10 @@ pub mod error;
 pub mod event;
 pub mod kinesis;
 pub mod rng;
+// S3 publishes through SNS: it exists only where SNS is in the world, so the web app's bundle
+// (built without `sns`) carries none of it.
+#[cfg(feature = "sns")]
+pub mod s3;
 pub mod scenario;
 pub mod sched;
 pub mod sns;

@@ -7,6 +7,8 @@ use crate::kinesis::KinesisTimer;
 #[cfg(feature = "kinesis")]
 use crate::kinesis::{Kinesis, KinesisConfig};
 use crate::rng::Rng;
+#[cfg(feature = "sns")]
+use crate::s3::{S3Config, S3Timer, S3};
 use crate::sched::Scheduler;
 use crate::sns::SnsTimer;
 #[cfg(feature = "sns")]
@@ -18,9 +20,9 @@ use serde_json::Value;
 
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
 const KNOWN_SERVICES: &str = if cfg!(all(feature = "sns", feature = "kinesis")) {
-    "\"sqs\", \"sns\", \"kinesis\""
+    "\"sqs\", \"sns\", \"kinesis\", \"s3\""
 } else if cfg!(feature = "sns") {
-    "\"sqs\", \"sns\""
+    "\"sqs\", \"sns\", \"s3\""
 } else if cfg!(feature = "kinesis") {
     "\"sqs\", \"kinesis\""
 } else {
@@ -47,6 +49,10 @@ pub enum Timer {
     /// Kinesis stream status changes, consumer registration and enhanced fan-out pushes
     /// (only scheduled when the `kinesis` feature puts Kinesis in the world).
     Kinesis(KinesisTimer),
+    /// S3 event notifications waiting for their publish (S3 exists only with the `sns`
+    /// feature: it publishes through SNS).
+    #[cfg(feature = "sns")]
+    S3(S3Timer),
     Actor(ActorTimer),
     /// CloudWatch publishes at 1-minute resolution: close the current minute.
     MetricsTick,
@@ -89,6 +95,8 @@ pub struct World {
     pub(crate) sns: Sns,
     #[cfg(feature = "kinesis")]
     pub(crate) kinesis: Kinesis,
+    #[cfg(feature = "sns")]
+    pub(crate) s3: S3,
     pub(crate) actors: Actors,
     completions: Vec<Completion>,
     next_call: CallId,
@@ -109,6 +117,8 @@ impl World {
             sns: Sns::new(SnsConfig::default()),
             #[cfg(feature = "kinesis")]
             kinesis: Kinesis::new(KinesisConfig::default()),
+            #[cfg(feature = "sns")]
+            s3: S3::new(S3Config::default()),
             actors: Actors::default(),
             completions: Vec::new(),
             next_call: 0,
@@ -185,6 +195,18 @@ impl World {
         let r = f(kinesis, &mut ctx);
         self.route_replies();
         r
+    }
+
+    #[cfg(feature = "sns")]
+    /// Read access to the S3 service (buckets, objects, notification configurations).
+    pub fn s3(&self) -> &S3 {
+        &self.s3
+    }
+
+    #[cfg(feature = "sns")]
+    /// S3 simulation knobs (the latency of event notifications).
+    pub fn s3_config_mut(&mut self) -> &mut S3Config {
+        self.s3.config_mut()
     }
 
     pub fn actors(&self) -> &Actors {
@@ -282,6 +304,31 @@ impl World {
         r
     }
 
+    #[cfg(feature = "sns")]
+    fn s3_ctx(&mut self) -> (Ctx<'_>, &mut S3, &mut Sns) {
+        self.sqs.now = self.now;
+        (
+            Ctx {
+                now: self.now,
+                rng: &mut self.rng,
+                timers: &mut self.timers,
+                events: &mut self.events,
+            },
+            &mut self.s3,
+            &mut self.sns,
+        )
+    }
+
+    #[cfg(feature = "sns")]
+    /// Runs `f` on the S3 service at the current instant, with typed operations. S3 needs SNS
+    /// to check notification destinations and to publish to them, so `f` gets both.
+    pub fn with_s3<R>(&mut self, f: impl FnOnce(&mut S3, &mut Sns, &mut Ctx) -> R) -> R {
+        let (mut ctx, s3, sns) = self.s3_ctx();
+        let r = f(s3, sns, &mut ctx);
+        self.route_replies();
+        r
+    }
+
     /// Runs `f` on the actors at the current instant (add or change producers and consumers).
     pub fn with_actors<R>(&mut self, f: impl FnOnce(&mut Actors, &mut Ctx) -> R) -> R {
         let (mut ctx, _, actors) = self.ctx();
@@ -309,6 +356,11 @@ impl World {
             "kinesis" => {
                 let (mut ctx, kinesis) = self.kinesis_ctx();
                 kinesis.call_json(&mut ctx, op, params, id)
+            }
+            #[cfg(feature = "sns")]
+            "s3" => {
+                let (mut ctx, s3, sns) = self.s3_ctx();
+                Some(s3.call_json(&mut ctx, sns, op, params))
             }
             other => Some(Err(AwsError::new(
                 "UnknownService",
@@ -370,6 +422,12 @@ impl World {
             }
             #[cfg(not(feature = "kinesis"))]
             Timer::Kinesis(_) => {}
+            #[cfg(feature = "sns")]
+            Timer::S3(t) => {
+                let (mut ctx, s3, sns) = self.s3_ctx();
+                s3.on_timer(&mut ctx, sns, t);
+            }
+
             Timer::Actor(t) => {
                 let (mut ctx, sqs, actors, sns) = self.actor_ctx();
                 actors.on_timer(&mut ctx, sqs, sns, t);

@@ -887,6 +887,30 @@ impl Sns {
         Ok(self.publish_prepared(ctx, &name, prepared))
     }
 
+    /// Publishes on behalf of another AWS service (S3 event notifications): the same checks,
+    /// cost, metrics, filter policies and fan-out as a Publish call, with no message
+    /// attributes, group or deduplication id (so a FIFO topic refuses it, as AWS's does).
+    pub(crate) fn publish_for_service(
+        &mut self,
+        ctx: &mut Ctx,
+        topic_arn: &str,
+        subject: &str,
+        message: &str,
+    ) -> Result<PublishOutput, AwsError> {
+        let name = self.resolve_topic(Some(&topic_arn.to_string()), "TopicArn")?;
+        let attributes = MessageAttributes::new();
+        let fields = MessageFields {
+            message: Some(message),
+            subject: Some(subject),
+            structure: None,
+            attributes: &attributes,
+            group_id: None,
+            dedup_id: None,
+        };
+        let prepared = self.prepare(Some(&self.topics[&name]), &fields)?;
+        Ok(self.publish_prepared(ctx, &name, prepared))
+    }
+
     fn publish_sms(&mut self, ctx: &mut Ctx, phone: &str, p: Prepared) -> PublishOutput {
         let message_id = ctx.rng.uuid();
         self.cost.charge_publish(false, p.size);
