@@ -66,6 +66,19 @@ pub struct Ctx<'a> {
     pub events: &'a mut EventLog,
 }
 
+/// Disjoint borrows of a world's parts (see `World::parts`).
+struct Parts<'a> {
+    ctx: Ctx<'a>,
+    sqs: &'a mut Sqs,
+    actors: &'a mut Actors,
+    #[cfg(feature = "sns")]
+    sns: &'a mut Sns,
+    #[cfg(feature = "sns")]
+    s3: &'a mut S3,
+    #[cfg(feature = "kinesis")]
+    kinesis: &'a mut Kinesis,
+}
+
 /// The answer to a call made with [`World::call`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Completion {
@@ -176,15 +189,8 @@ impl World {
 
     #[cfg(feature = "kinesis")]
     fn kinesis_ctx(&mut self) -> (Ctx<'_>, &mut Kinesis) {
-        (
-            Ctx {
-                now: self.now,
-                rng: &mut self.rng,
-                timers: &mut self.timers,
-                events: &mut self.events,
-            },
-            &mut self.kinesis,
-        )
+        let p = self.parts();
+        (p.ctx, p.kinesis)
     }
 
     #[cfg(feature = "kinesis")]
@@ -236,37 +242,41 @@ impl World {
         std::mem::take(&mut self.completions)
     }
 
-    /// What an actor acts on: SQS, and SNS when the world has it (a producer that publishes).
-    fn actor_ctx(&mut self) -> (Ctx<'_>, &mut Sqs, &mut Actors, Option<&mut crate::sns::Sns>) {
+    /// The world split into what a service or actor acts on: the instant's context and each
+    /// service, borrowed at once (the one place that builds a `Ctx`).
+    fn parts(&mut self) -> Parts<'_> {
         self.sqs.now = self.now;
-        (
-            Ctx {
+        Parts {
+            ctx: Ctx {
                 now: self.now,
                 rng: &mut self.rng,
                 timers: &mut self.timers,
                 events: &mut self.events,
             },
-            &mut self.sqs,
-            &mut self.actors,
+            sqs: &mut self.sqs,
+            actors: &mut self.actors,
             #[cfg(feature = "sns")]
-            Some(&mut self.sns),
-            #[cfg(not(feature = "sns"))]
-            None,
-        )
+            sns: &mut self.sns,
+            #[cfg(feature = "sns")]
+            s3: &mut self.s3,
+            #[cfg(feature = "kinesis")]
+            kinesis: &mut self.kinesis,
+        }
+    }
+
+    /// What an actor acts on: SQS, and SNS when the world has it (a producer that publishes).
+    fn actor_ctx(&mut self) -> (Ctx<'_>, &mut Sqs, &mut Actors, Option<&mut crate::sns::Sns>) {
+        let p = self.parts();
+        #[cfg(feature = "sns")]
+        let sns = Some(p.sns);
+        #[cfg(not(feature = "sns"))]
+        let sns = None;
+        (p.ctx, p.sqs, p.actors, sns)
     }
 
     fn ctx(&mut self) -> (Ctx<'_>, &mut Sqs, &mut Actors) {
-        self.sqs.now = self.now;
-        (
-            Ctx {
-                now: self.now,
-                rng: &mut self.rng,
-                timers: &mut self.timers,
-                events: &mut self.events,
-            },
-            &mut self.sqs,
-            &mut self.actors,
-        )
+        let p = self.parts();
+        (p.ctx, p.sqs, p.actors)
     }
 
     /// Runs `f` on the SQS service at the current instant, with typed operations (faster than
@@ -280,17 +290,8 @@ impl World {
 
     #[cfg(feature = "sns")]
     fn sns_ctx(&mut self) -> (Ctx<'_>, &mut Sns, &mut Sqs) {
-        self.sqs.now = self.now;
-        (
-            Ctx {
-                now: self.now,
-                rng: &mut self.rng,
-                timers: &mut self.timers,
-                events: &mut self.events,
-            },
-            &mut self.sns,
-            &mut self.sqs,
-        )
+        let p = self.parts();
+        (p.ctx, p.sns, p.sqs)
     }
 
     #[cfg(feature = "sns")]
@@ -306,17 +307,8 @@ impl World {
 
     #[cfg(feature = "sns")]
     fn s3_ctx(&mut self) -> (Ctx<'_>, &mut S3, &mut Sns) {
-        self.sqs.now = self.now;
-        (
-            Ctx {
-                now: self.now,
-                rng: &mut self.rng,
-                timers: &mut self.timers,
-                events: &mut self.events,
-            },
-            &mut self.s3,
-            &mut self.sns,
-        )
+        let p = self.parts();
+        (p.ctx, p.s3, p.sns)
     }
 
     #[cfg(feature = "sns")]
