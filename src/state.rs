@@ -91,7 +91,8 @@ pub enum Action {
     Edit {
         side: usize,
         field: String,
-        edit: Edit,
+        /// Boxed: an edit carries a whole producer or consumer spec.
+        edit: Box<Edit>,
     },
     /// A value refused before it reached the engine (out of the panel's range).
     FieldError {
@@ -398,7 +399,7 @@ impl Reducible for AppState {
                 } else {
                     self.lab.clone()
                 };
-                let result = lab.borrow_mut().edit(edit);
+                let result = lab.borrow_mut().edit(*edit);
                 let mut s = self.changed();
                 match result {
                     Ok(()) => s.field_errors.remove(&field),

@@ -350,7 +350,7 @@ impl Target {
         self.dispatch.emit(Action::Edit {
             side: self.side,
             field,
-            edit,
+            edit: Box::new(edit),
         });
     }
 

@@ -53,7 +53,7 @@ pub fn preset_panel(props: &PresetPanelProps) -> Html {
                     let click = props.dispatch.reform(move |_: MouseEvent| Action::Edit {
                         side: 0,
                         field: "action".into(),
-                        edit: Edit::Call { op: op.clone(), params: params.clone() },
+                        edit: Box::new(Edit::Call { op: op.clone(), params: params.clone() }),
                     });
                     html! { <button type="button" data-testid={format!("action-{}", a.op)} onclick={click}>{ t(lang, a.label_key) }</button> }
                 }) }

@@ -61,6 +61,7 @@ presets!(
         "sns-alone",
         "sns-with-sqs",
         "sns-mobile-push",
+        "s3-thumbnails",
     ]
 );
 
@@ -165,6 +166,11 @@ pub fn title(id: &str, lang: Lang) -> &'static str {
         "sns-with-sqs" => (
             "SNS + SQS: the queue buffers the burst",
             "SNS + SQS: 큐가 버스트를 받아 둔다",
+        ),
+        #[cfg(feature = "sns")]
+        "s3-thumbnails" => (
+            "S3 upload → SNS → Lambda thumbnailer + SQS audit",
+            "S3 업로드 → SNS → Lambda 썸네일러 + SQS 감사 큐",
         ),
         #[cfg(feature = "sns")]
         "sns-mobile-push" => (
@@ -425,6 +431,24 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              잃어버리는 것도 힘겨운 서비스에 재시도를 퍼붓는 일도 없습니다. SQS가 SNS에 더해 주는 것이 바로 \
              이것입니다: 보관, 버퍼링, 그리고 소비자가 정하는 재시도(가시성 타임아웃, 데드레터 큐). SNS만 쓸 \
              때와 나란히 비교해 보세요.",
+        ),
+        #[cfg(feature = "sns")]
+        "s3-thumbnails" => (
+            "Two apps upload to the bucket shop-photos. Its event notification configuration sends \
+             s3:ObjectCreated:* events for keys ending in .jpg to the SNS topic photo-uploads, so \
+             each photo, about a second after its PutObject, becomes a message whose body is the \
+             S3 Records JSON (bucket, key — URL-encoded, a space becomes + — size, eTag, \
+             sequencer); the notes-app's .txt uploads notify nobody. The topic fans the event out \
+             to a Lambda thumbnailer (invoked asynchronously, at most 5 at a time) and to an SQS \
+             queue that keeps an audit trail. S3 can notify only standard topics, not FIFO ones, \
+             and saving the configuration itself publishes an s3:TestEvent first.",
+            "두 앱이 shop-photos 버킷에 업로드합니다. 버킷의 이벤트 알림 설정은 키가 .jpg로 끝나는 \
+             s3:ObjectCreated:* 이벤트를 SNS 토픽 photo-uploads로 보내므로, 사진은 PutObject 뒤 약 1초 만에 \
+             S3 Records JSON(버킷, 키 — URL 인코딩되어 공백은 +가 됩니다 — 크기, eTag, sequencer)을 본문으로 \
+             하는 메시지가 됩니다. notes-app의 .txt 업로드는 아무 알림도 보내지 않습니다. 토픽은 이 이벤트를 \
+             Lambda 썸네일러(비동기 호출, 동시에 최대 5개)와 감사 기록을 남기는 SQS 큐로 팬아웃합니다. S3는 \
+             표준 토픽에만 알릴 수 있고 FIFO 토픽에는 못 보내며, 설정을 저장하는 순간 먼저 s3:TestEvent가 \
+             발행됩니다.",
         ),
         #[cfg(feature = "sns")]
         "sns-mobile-push" => (

@@ -196,3 +196,26 @@ fn sns_mobile_push_reaches_push_sms_and_email_and_retries_the_flaky_channel() {
     assert!(retries > 3, "email retries: {retries}");
     assert!(r.world.sns().cost().usd() > 0.0);
 }
+
+#[test]
+fn s3_thumbnails_notifies_the_topic_for_jpg_uploads_only_and_fans_out_to_lambda_and_sqs() {
+    let r = run("s3-thumbnails", 2 * MIN);
+    let photos =
+        r.count(|k| matches!(k, EventKind::ObjectPut { key, .. } if key.ends_with(".jpg")));
+    let notes = r.count(|k| matches!(k, EventKind::ObjectPut { key, .. } if key.ends_with(".txt")));
+    assert!(photos > 100 && notes > 50, "{photos} photos, {notes} notes");
+    let sent = r.count(|k| matches!(k, EventKind::S3NotificationSent { .. }));
+    assert!(
+        photos - sent <= 1,
+        "one notification per photo: {sent} of {photos}"
+    );
+    let lambda = r.count(
+        |k| matches!(k, EventKind::NotificationDelivered { protocol, .. } if protocol == "lambda"),
+    );
+    assert!(
+        lambda as u64 + 2 >= sent as u64,
+        "{lambda} invocations for {sent} events"
+    );
+    // The audit queue gets a copy of every event, as the Lambda does.
+    assert!(r.queue("upload-audit").sent as usize >= sent);
+}

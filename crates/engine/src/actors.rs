@@ -109,6 +109,34 @@ pub struct ProducerSpec {
     #[cfg(feature = "sns")]
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub message_attributes: BTreeMap<String, Vec<String>>,
+    /// An S3 bucket the producer uploads to (PutObject) instead of sending to a queue; with
+    /// SNS builds only (S3 publishes its events through SNS).
+    #[cfg(feature = "sns")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    /// The uploaded objects' keys, `{n}` replaced by the message number (default
+    /// `<producer name>/{n}`).
+    #[cfg(feature = "sns")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_key: Option<String>,
+}
+
+/// The services besides SQS an actor may send to, when the world has them.
+#[derive(Default)]
+pub(crate) struct Outlets<'a> {
+    pub sns: Option<&'a mut Sns>,
+    #[cfg(feature = "sns")]
+    pub s3: Option<&'a mut crate::s3::S3>,
+}
+
+impl Outlets<'_> {
+    fn reborrow(&mut self) -> Outlets<'_> {
+        Outlets {
+            sns: self.sns.as_deref_mut(),
+            #[cfg(feature = "sns")]
+            s3: self.s3.as_deref_mut(),
+        }
+    }
 }
 
 /// Most message attributes a producer may set (SQS's and SNS's limit, facts §1.6 / §3.2).
@@ -400,6 +428,10 @@ pub enum ActorTimer {
 impl Producer {
     /// The queue or topic the producer sends to.
     pub fn target(&self) -> &str {
+        #[cfg(feature = "sns")]
+        if let Some(b) = &self.spec.bucket {
+            return b;
+        }
         self.spec.topic.as_deref().unwrap_or(&self.spec.queue)
     }
 }
@@ -621,13 +653,13 @@ impl Actors {
         &mut self,
         ctx: &mut Ctx,
         sqs: &mut Sqs,
-        mut sns: Option<&mut Sns>,
+        mut out: Outlets,
         t: ActorTimer,
     ) {
         match t {
             ActorTimer::Produce { producer, gen } => {
                 if self.producers.get(producer).is_some_and(|p| p.gen == gen) {
-                    self.produce(ctx, sqs, sns, producer)
+                    self.produce(ctx, sqs, out, producer)
                 }
             }
             ActorTimer::Burst {
@@ -643,7 +675,7 @@ impl Actors {
                 let mut left = count;
                 while left > 0 {
                     let n = left.min(batch);
-                    self.send(ctx, sqs, sns.as_deref_mut(), producer, n);
+                    self.send(ctx, sqs, out.reborrow(), producer, n);
                     left -= n;
                 }
             }
@@ -685,7 +717,7 @@ impl Actors {
         }
     }
 
-    fn produce(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, sns: Option<&mut Sns>, producer: usize) {
+    fn produce(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, out: Outlets, producer: usize) {
         let p = &self.producers[producer];
         if p.spec.stop_s.is_some_and(|s| ctx.now >= s_to_ms(s)) || p.spec.rate_per_s <= 0.0 {
             return;
@@ -697,7 +729,7 @@ impl Actors {
             Arrival::Constant => mean_gap_ms,
             Arrival::Poisson => ctx.rng.exponential(mean_gap_ms),
         };
-        self.send(ctx, sqs, sns, producer, batch);
+        self.send(ctx, sqs, out, producer, batch);
         let gen = self.producers[producer].gen;
         ctx.timers.schedule(
             ctx.now + (gap.round() as SimTime).max(1),
@@ -709,7 +741,7 @@ impl Actors {
         &mut self,
         ctx: &mut Ctx,
         sqs: &mut Sqs,
-        sns: Option<&mut Sns>,
+        #[allow(unused_mut)] mut out: Outlets,
         producer: usize,
         n: u32,
     ) {
@@ -767,17 +799,35 @@ impl Actors {
                 ..Default::default()
             });
         }
+        #[cfg(feature = "sns")]
+        if let Some(bucket) = p.spec.bucket.clone() {
+            let template = p.spec.object_key.clone();
+            let first = p.sent + 1 - entries.len() as u64;
+            for (k, e) in entries.into_iter().enumerate() {
+                let n = first + k as u64;
+                let key = match &template {
+                    Some(t) => t.replace("{n}", &n.to_string()),
+                    None => format!("{actor}/{n}"),
+                };
+                let result = match out.s3.as_deref_mut() {
+                    Some(s3) => upload(ctx, s3, &bucket, key, e.message_body.unwrap_or_default()),
+                    None => Err(no_sns()),
+                };
+                api_event(ctx, "PutObject", &bucket, &actor, result.err());
+            }
+            return;
+        }
         if let Some(topic) = p.spec.topic.clone() {
             let op = if n == 1 { "Publish" } else { "PublishBatch" };
             // Without the `sns` feature the world has no SNS (and this code must not link it).
             #[cfg(feature = "sns")]
-            let result = match sns {
+            let result = match out.sns {
                 Some(sns) => publish(ctx, sns, &topic, entries),
                 None => Err(no_sns()),
             };
             #[cfg(not(feature = "sns"))]
             let result = {
-                let _ = (sns, entries);
+                let _ = (out, entries);
                 Err::<(), _>(no_sns())
             };
             api_event(ctx, op, &topic, &actor, result.err());
@@ -999,6 +1049,25 @@ fn no_sns() -> AwsError {
 
 /// A producer's messages published to an SNS topic: Publish for one, PublishBatch for more
 /// (the same members a queue's SendMessage(Batch) would carry).
+/// One upload of a producer's message as an S3 object (PutObject; the body as base64, as the
+/// AWS JSON protocol carries blobs).
+#[cfg(feature = "sns")]
+fn upload(
+    ctx: &mut Ctx,
+    s3: &mut crate::s3::S3,
+    bucket: &str,
+    key: String,
+    body: String,
+) -> Result<(), AwsError> {
+    use base64::Engine as _;
+    let input = crate::s3::api::PutObjectInput {
+        bucket: Some(bucket.to_string()),
+        key: Some(key),
+        body: Some(base64::engine::general_purpose::STANDARD.encode(body)),
+    };
+    s3.put_object(ctx, &input).map(|_| ())
+}
+
 #[cfg(feature = "sns")]
 fn publish(
     ctx: &mut Ctx,

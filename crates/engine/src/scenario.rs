@@ -78,6 +78,21 @@ pub struct SubscriptionSpec {
     pub behaviour: Option<crate::sns::delivery::Endpoint>,
 }
 
+/// An S3 bucket (CreateBucket's `Bucket`) and its `NotificationConfiguration` as
+/// PutBucketNotificationConfiguration takes it (botocore's member names).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketSpec {
+    #[serde(rename = "Bucket")]
+    pub bucket: String,
+    #[serde(
+        rename = "NotificationConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub notification_configuration: Option<serde_json::Value>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -97,6 +112,10 @@ pub struct Scenario {
     #[cfg(feature = "sns")]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub topics: Vec<TopicSpec>,
+    /// S3 buckets whose uploads publish event notifications to the topics (SNS builds only).
+    #[cfg(feature = "sns")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buckets: Vec<BucketSpec>,
     #[serde(default)]
     pub producers: Vec<ProducerSpec>,
     #[serde(default)]
@@ -160,6 +179,8 @@ impl Scenario {
             ("queues", self.queues.len()),
             #[cfg(feature = "sns")]
             ("topics", self.topics.len()),
+            #[cfg(feature = "sns")]
+            ("buckets", self.buckets.len()),
             ("producers", self.producers.len()),
             ("consumers", self.consumers.len()),
         ] {
@@ -211,6 +232,24 @@ impl Scenario {
                     f("name"),
                     "must be non-empty and unique",
                 ));
+            }
+            #[cfg(feature = "sns")]
+            if let Some(bucket) = &p.bucket {
+                if !p.queue.is_empty() || p.topic.is_some() {
+                    return Err(ScenarioError::new(
+                        f("bucket"),
+                        "a producer sends to one queue, topic or bucket",
+                    ));
+                }
+                if !self.buckets.iter().any(|b| &b.bucket == bucket) {
+                    return Err(ScenarioError::new(
+                        f("bucket"),
+                        format!("no bucket named {bucket:?}"),
+                    ));
+                }
+                p.validate()
+                    .map_err(|e| ScenarioError::new(format!("producers[{i}]"), e))?;
+                continue;
             }
             match &p.topic {
                 Some(topic) => {
@@ -319,6 +358,36 @@ impl World {
         Ok(())
     }
 
+    #[cfg(feature = "sns")]
+    fn add_buckets(&mut self, buckets: &[BucketSpec]) -> Result<(), ScenarioError> {
+        use crate::s3::api::{
+            CreateBucketInput, NotificationConfigurationInput,
+            PutBucketNotificationConfigurationInput,
+        };
+        for (i, b) in buckets.iter().enumerate() {
+            let input = CreateBucketInput {
+                bucket: Some(b.bucket.clone()),
+                create_bucket_configuration: None,
+            };
+            self.with_s3(|s3, _, ctx| s3.create_bucket(ctx, &input))
+                .map_err(|e| ScenarioError::new(format!("buckets[{i}]"), e.to_string()))?;
+            let Some(config) = &b.notification_configuration else {
+                continue;
+            };
+            let field = format!("buckets[{i}].NotificationConfiguration");
+            let config: NotificationConfigurationInput = serde_json::from_value(config.clone())
+                .map_err(|e| ScenarioError::new(field.clone(), e.to_string()))?;
+            let input = PutBucketNotificationConfigurationInput {
+                bucket: Some(b.bucket.clone()),
+                notification_configuration: Some(config),
+                skip_destination_validation: None,
+            };
+            self.with_s3(|s3, sns, ctx| s3.put_bucket_notification_configuration(ctx, sns, &input))
+                .map_err(|e| ScenarioError::new(field, e.to_string()))?;
+        }
+        Ok(())
+    }
+
     /// Builds a world from a scenario: queues through CreateQueue (redrive policies in a
     /// second pass, so a DLQ may be declared after its source), then the actors.
     pub fn from_scenario(s: &Scenario) -> Result<World, ScenarioError> {
@@ -358,6 +427,8 @@ impl World {
         }
         #[cfg(feature = "sns")]
         world.add_topics(&s.topics)?;
+        #[cfg(feature = "sns")]
+        world.add_buckets(&s.buckets)?;
         for p in &s.producers {
             world.with_actors(|actors, ctx| actors.add_producer(ctx, p.clone()));
         }

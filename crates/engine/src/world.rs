@@ -1,6 +1,6 @@
 //! The world: virtual clock, the one RNG, the one scheduler, the services and the actors.
 
-use crate::actors::{ActorTimer, Actors};
+use crate::actors::{ActorTimer, Actors, Outlets};
 use crate::error::AwsError;
 use crate::event::{Event, EventLog};
 use crate::kinesis::KinesisTimer;
@@ -264,14 +264,19 @@ impl World {
         }
     }
 
-    /// What an actor acts on: SQS, and SNS when the world has it (a producer that publishes).
-    fn actor_ctx(&mut self) -> (Ctx<'_>, &mut Sqs, &mut Actors, Option<&mut crate::sns::Sns>) {
+    /// What an actor acts on: SQS, and SNS and S3 when the world has them (a producer that
+    /// publishes or uploads).
+    fn actor_ctx(&mut self) -> (Ctx<'_>, &mut Sqs, &mut Actors, Outlets<'_>) {
         let p = self.parts();
-        #[cfg(feature = "sns")]
-        let sns = Some(p.sns);
-        #[cfg(not(feature = "sns"))]
-        let sns = None;
-        (p.ctx, p.sqs, p.actors, sns)
+        let out = Outlets {
+            #[cfg(feature = "sns")]
+            sns: Some(p.sns),
+            #[cfg(not(feature = "sns"))]
+            sns: None,
+            #[cfg(feature = "sns")]
+            s3: Some(p.s3),
+        };
+        (p.ctx, p.sqs, p.actors, out)
     }
 
     fn ctx(&mut self) -> (Ctx<'_>, &mut Sqs, &mut Actors) {
