@@ -37,11 +37,12 @@
 
 use mqlab_engine::actors::ConsumerState;
 use mqlab_engine::event::VisibleReason;
+use mqlab_engine::ordmap::OrdMap;
 use mqlab_engine::sqs::name_from_arn;
 use mqlab_engine::sqs::queue::MessageState;
 use mqlab_engine::time::MS_PER_MIN;
 use mqlab_engine::{Event, EventKind, SimTime, World};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Messages tracked one by one (each a mark on the canvas). Beyond this a queue's depth is
 /// still exact (it comes from the engine), the rest is drawn as "+N more".
@@ -364,7 +365,7 @@ pub struct QueueView {
     pub redeliveries: u64,
     pub groups: Vec<GroupView>,
     /// Group id → colour index, in order of first sight.
-    group_colors: BTreeMap<String, u16>,
+    group_colors: OrdMap<String, u16>,
 }
 
 impl QueueView {
@@ -390,7 +391,7 @@ impl QueueView {
             duplicates: 0,
             redeliveries: 0,
             groups: Vec::new(),
-            group_colors: BTreeMap::new(),
+            group_colors: OrdMap::new(),
         }
     }
 
@@ -596,7 +597,7 @@ pub struct ViewModel {
     pub producers: Vec<ProducerView>,
     pub consumers: Vec<ConsumerView>,
     /// Marks by serial: iteration order is the order they were first seen.
-    pub marks: BTreeMap<u64, Mark>,
+    pub marks: OrdMap<u64, Mark>,
     pub gone: VecDeque<Gone>,
     pub flashes: VecDeque<Flash>,
     pub empty_receives: VecDeque<EmptyReceive>,
@@ -604,10 +605,10 @@ pub struct ViewModel {
     pub totals: Totals,
     pub samples: Samples,
     /// (queue, message id) → serial.
-    index: BTreeMap<(u16, String), u64>,
-    queue_index: BTreeMap<String, u16>,
-    producer_index: BTreeMap<String, u16>,
-    consumer_index: BTreeMap<String, u16>,
+    index: OrdMap<(u16, String), u64>,
+    queue_index: OrdMap<String, u16>,
+    producer_index: OrdMap<String, u16>,
+    consumer_index: OrdMap<String, u16>,
     next_serial: u64,
 }
 
@@ -620,7 +621,7 @@ impl ViewModel {
             queues: Vec::new(),
             producers: Vec::new(),
             consumers: Vec::new(),
-            marks: BTreeMap::new(),
+            marks: OrdMap::new(),
             gone: VecDeque::new(),
             flashes: VecDeque::new(),
             empty_receives: VecDeque::new(),
@@ -630,10 +631,10 @@ impl ViewModel {
                 next_at_ms: world.now().div_ceil(SAMPLE_EVERY_MS_FIRST) * SAMPLE_EVERY_MS_FIRST,
                 ..Samples::default()
             },
-            index: BTreeMap::new(),
-            queue_index: BTreeMap::new(),
-            producer_index: BTreeMap::new(),
-            consumer_index: BTreeMap::new(),
+            index: OrdMap::new(),
+            queue_index: OrdMap::new(),
+            producer_index: OrdMap::new(),
+            consumer_index: OrdMap::new(),
             next_serial: 0,
         };
         vm.sync(world);

@@ -33,6 +33,7 @@ pub mod subscription;
 pub mod topic;
 
 use crate::error::AwsError;
+use crate::ordmap::OrdMap;
 use crate::sqs::Sqs;
 use crate::time::{epoch_s, SimTime};
 use crate::world::Ctx;
@@ -191,19 +192,19 @@ pub struct TopicSummary {
 #[derive(Clone, Debug)]
 pub struct Sns {
     config: SnsConfig,
-    topics: BTreeMap<String, Topic>,
-    subscriptions: BTreeMap<String, Subscription>,
+    topics: OrdMap<String, Topic>,
+    subscriptions: OrdMap<String, Subscription>,
     /// Creation order → subscription ARN (listings are oldest first).
-    sub_order: BTreeMap<u64, String>,
+    sub_order: OrdMap<u64, String>,
     next_sub_seq: u64,
     /// Confirmation token → subscription ARN.
     tokens: BTreeMap<String, String>,
-    notifications: BTreeMap<u64, Notification>,
+    notifications: OrdMap<u64, Notification>,
     next_notification: u64,
-    deliveries: BTreeMap<u64, Delivery>,
+    deliveries: OrdMap<u64, Delivery>,
     next_delivery: u64,
-    endpoints: BTreeMap<(String, String), (Endpoint, EndpointState)>,
-    inboxes: BTreeMap<String, VecDeque<InboxEntry>>,
+    endpoints: OrdMap<(String, String), (Endpoint, EndpointState)>,
+    inboxes: OrdMap<String, VecDeque<InboxEntry>>,
     cost: SnsCostMeter,
 }
 
@@ -241,17 +242,17 @@ impl Sns {
         };
         Sns {
             config,
-            topics: BTreeMap::new(),
-            subscriptions: BTreeMap::new(),
-            sub_order: BTreeMap::new(),
+            topics: OrdMap::new(),
+            subscriptions: OrdMap::new(),
+            sub_order: OrdMap::new(),
             next_sub_seq: 0,
             tokens: BTreeMap::new(),
-            notifications: BTreeMap::new(),
+            notifications: OrdMap::new(),
             next_notification: 0,
-            deliveries: BTreeMap::new(),
+            deliveries: OrdMap::new(),
             next_delivery: 0,
-            endpoints: BTreeMap::new(),
-            inboxes: BTreeMap::new(),
+            endpoints: OrdMap::new(),
+            inboxes: OrdMap::new(),
             cost,
         }
     }

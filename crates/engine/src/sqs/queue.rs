@@ -9,6 +9,7 @@ use super::message_attributes::MessageAttributes;
 use super::metrics::{MinuteSample, QueueMetrics};
 use super::SqsTimer;
 use crate::event::{EventKind, VisibleReason};
+use crate::ordmap::{btree_map_from, OrdMap};
 use crate::time::{SimTime, MS_PER_S};
 use crate::world::{Caller, Ctx, Timer};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -129,19 +130,19 @@ pub struct Queue {
     pub created_at: SimTime,
     pub last_modified_at: SimTime,
     pub tags: BTreeMap<String, String>,
-    pub(crate) messages: BTreeMap<u64, Message>,
+    pub(crate) messages: OrdMap<u64, Message>,
     pub(crate) visible: BTreeSet<u64>,
     by_sent: BTreeSet<(SimTime, u64)>,
     delayed: usize,
     in_flight: usize,
-    pub(crate) groups: BTreeMap<String, GroupState>,
+    pub(crate) groups: OrdMap<String, GroupState>,
     /// Fair queues: in-flight count per tenant (MessageGroupId on a standard queue).
-    tenants: BTreeMap<String, u32>,
-    pub(crate) dedup: BTreeMap<String, (SimTime, String, Option<String>)>,
+    tenants: OrdMap<String, u32>,
+    pub(crate) dedup: OrdMap<String, (SimTime, String, Option<String>)>,
     dedup_order: VecDeque<(SimTime, String)>,
     pub(crate) waiters: VecDeque<Waiter>,
-    pub(crate) attempts: BTreeMap<String, AttemptRecord>,
-    pub(crate) rate_windows: BTreeMap<String, VecDeque<SimTime>>,
+    pub(crate) attempts: OrdMap<String, AttemptRecord>,
+    pub(crate) rate_windows: OrdMap<String, VecDeque<SimTime>>,
     pub(crate) next_seq: u64,
     pub(crate) fifo_sequence: u128,
     pub(crate) purge_until: Option<SimTime>,
@@ -172,18 +173,18 @@ impl Queue {
             created_at: now,
             last_modified_at: now,
             tags: BTreeMap::new(),
-            messages: BTreeMap::new(),
+            messages: OrdMap::new(),
             visible: BTreeSet::new(),
             by_sent: BTreeSet::new(),
             delayed: 0,
             in_flight: 0,
-            groups: BTreeMap::new(),
-            tenants: BTreeMap::new(),
-            dedup: BTreeMap::new(),
+            groups: OrdMap::new(),
+            tenants: OrdMap::new(),
+            dedup: OrdMap::new(),
             dedup_order: VecDeque::new(),
             waiters: VecDeque::new(),
-            attempts: BTreeMap::new(),
-            rate_windows: BTreeMap::new(),
+            attempts: OrdMap::new(),
+            rate_windows: OrdMap::new(),
             next_seq: 0,
             // FIFO sequence numbers are large, 128-bit and non-consecutive (facts §1.9).
             fifo_sequence: 18_000_000_000_000_000_000u128 + id as u128 * 1_000_000_000_000,
@@ -482,11 +483,14 @@ impl Queue {
     /// Tenants flagged noisy now, with their in-flight counts.
     pub fn noisy_tenants(&self) -> BTreeMap<&str, u32> {
         let total = self.in_flight as f64;
-        self.tenants
-            .iter()
-            .filter(|(_, &n)| n >= FAIR_NOISY_MIN_IN_FLIGHT && n as f64 > FAIR_NOISY_SHARE * total)
-            .map(|(t, &n)| (t.as_str(), n))
-            .collect()
+        btree_map_from(
+            self.tenants
+                .iter()
+                .filter(|(_, &n)| {
+                    n >= FAIR_NOISY_MIN_IN_FLIGHT && n as f64 > FAIR_NOISY_SHARE * total
+                })
+                .map(|(t, &n)| (t.as_str(), n)),
+        )
     }
 
     /// FIFO: the oldest available group first, as many of its messages as possible in order,
