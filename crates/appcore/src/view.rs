@@ -605,7 +605,9 @@ pub struct ViewModel {
     pub totals: Totals,
     pub samples: Samples,
     /// (queue, message id) → serial.
-    index: OrdMap<(u16, String), u64>,
+    /// Mark serial by `mark_key(queue, message id)` (a `String` key: one B-tree type less in
+    /// the wasm than a `(u16, String)` one).
+    index: OrdMap<String, u64>,
     queue_index: OrdMap<String, u16>,
     producer_index: OrdMap<String, u16>,
     consumer_index: OrdMap<String, u16>,
@@ -696,7 +698,7 @@ impl ViewModel {
     /// The mark of a message id in a queue, if tracked.
     pub fn mark_of(&self, queue: &str, message_id: &str) -> Option<&Mark> {
         let &qi = self.queue_index.get(queue)?;
-        let serial = self.index.get(&(qi, message_id.to_string()))?;
+        let serial = self.index.get(&mark_key(qi, message_id))?;
         self.marks.get(serial)
     }
 
@@ -947,8 +949,8 @@ impl ViewModel {
                 let src = self.queue_idx(queue);
                 let dlq = self.queue_idx(dead_letter_queue);
                 if let Some(serial) = self.find(queue, message_id) {
-                    self.index.remove(&(src, message_id.clone()));
-                    self.index.insert((dlq, message_id.clone()), serial);
+                    self.index.remove(&mark_key(src, message_id));
+                    self.index.insert(mark_key(dlq, message_id), serial);
                     let m = self.marks.get_mut(&serial).expect("indexed");
                     m.queue = dlq;
                     m.from = Place::Queue(src);
@@ -1004,8 +1006,8 @@ impl ViewModel {
                 let src = self.queue_idx(source);
                 let dst = self.queue_idx(destination);
                 if let Some(serial) = self.find(source, message_id) {
-                    self.index.remove(&(src, message_id.clone()));
-                    self.index.insert((dst, new_message_id.clone()), serial);
+                    self.index.remove(&mark_key(src, message_id));
+                    self.index.insert(mark_key(dst, new_message_id), serial);
                     let m = self.marks.get_mut(&serial).expect("indexed");
                     m.push_life(
                         t,
@@ -1166,7 +1168,7 @@ impl ViewModel {
 
     fn find(&self, queue: &str, message_id: &str) -> Option<u64> {
         let &qi = self.queue_index.get(queue)?;
-        self.index.get(&(qi, message_id.to_string())).copied()
+        self.index.get(&mark_key(qi, message_id)).copied()
     }
 
     /// The mark of a message, or a new one if there is room (a message sent while the view
@@ -1196,7 +1198,7 @@ impl ViewModel {
     ) -> u64 {
         let serial = self.next_serial;
         self.next_serial += 1;
-        self.index.insert((queue, message_id.clone()), serial);
+        self.index.insert(mark_key(queue, &message_id), serial);
         self.marks.insert(
             serial,
             Mark {
@@ -1220,7 +1222,7 @@ impl ViewModel {
         let Some(mark) = self.marks.remove(&serial) else {
             return;
         };
-        self.index.remove(&(mark.queue, mark.message_id.clone()));
+        self.index.remove(&mark_key(mark.queue, &mark.message_id));
         push_capped(
             &mut self.gone,
             GONE_MAX,
@@ -1392,4 +1394,10 @@ fn push_capped<T>(buf: &mut VecDeque<T>, max: usize, item: T) {
         buf.pop_front();
     }
     buf.push_back(item);
+}
+
+/// The key of a mark in `ViewModel::index`: the queue's index and the message id (the queue
+/// index has no `:`, so the two parts never run into each other).
+fn mark_key(queue: u16, message_id: &str) -> String {
+    format!("{queue}:{message_id}")
 }

@@ -312,7 +312,7 @@ impl Sns {
             self.settle(ctx, sqs, id, outcome, sqs_message_id);
             return;
         }
-        let key = (sub.protocol.clone(), sub.endpoint.clone());
+        let key = super::endpoint_key(&sub.protocol, &sub.endpoint);
         let outcome = match self.endpoints.get_mut(&key) {
             Some((endpoint, state)) => endpoint.attempt(state, ctx.now, ctx.rng),
             None => AttemptOutcome::Delivered {

@@ -189,6 +189,11 @@ pub struct TopicSummary {
     pub totals: topic::TopicTotals,
 }
 
+/// The key of a simulated endpoint: protocols have no spaces, so the pair is unambiguous.
+pub(crate) fn endpoint_key(protocol: &str, endpoint: &str) -> String {
+    format!("{protocol} {endpoint}")
+}
+
 #[derive(Clone, Debug)]
 pub struct Sns {
     config: SnsConfig,
@@ -203,7 +208,9 @@ pub struct Sns {
     next_notification: u64,
     deliveries: OrdMap<u64, Delivery>,
     next_delivery: u64,
-    endpoints: OrdMap<(String, String), (Endpoint, EndpointState)>,
+    /// By `endpoint_key(protocol, endpoint)` (a `String` key: one B-tree type less in the
+    /// wasm than a `(String, String)` one).
+    endpoints: OrdMap<String, (Endpoint, EndpointState)>,
     inboxes: OrdMap<String, VecDeque<InboxEntry>>,
     cost: SnsCostMeter,
 }
@@ -314,7 +321,7 @@ impl Sns {
     ) -> Result<(), String> {
         behaviour.validate()?;
         self.endpoints.insert(
-            (protocol.to_string(), endpoint.to_string()),
+            endpoint_key(protocol, endpoint),
             (behaviour, EndpointState::default()),
         );
         Ok(())
@@ -323,14 +330,13 @@ impl Sns {
     /// The run-time state of an endpoint with a behaviour (e.g. a Lambda's invocations).
     pub fn endpoint_state(&self, protocol: &str, endpoint: &str) -> Option<&EndpointState> {
         self.endpoints
-            .get(&(protocol.to_string(), endpoint.to_string()))
+            .get(&endpoint_key(protocol, endpoint))
             .map(|(_, s)| s)
     }
 
     /// Removes an endpoint's behaviour (it goes back to always accepting).
     pub fn clear_endpoint_behaviour(&mut self, protocol: &str, endpoint: &str) {
-        self.endpoints
-            .remove(&(protocol.to_string(), endpoint.to_string()));
+        self.endpoints.remove(&endpoint_key(protocol, endpoint));
     }
 
     pub fn topic_summaries(&self) -> Vec<TopicSummary> {

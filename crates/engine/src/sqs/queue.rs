@@ -9,7 +9,7 @@ use super::message_attributes::MessageAttributes;
 use super::metrics::{MinuteSample, QueueMetrics};
 use super::SqsTimer;
 use crate::event::{EventKind, VisibleReason};
-use crate::ordmap::{btree_map_from, OrdMap};
+use crate::ordmap::OrdMap;
 use crate::time::{SimTime, MS_PER_S};
 use crate::world::{Caller, Ctx, Timer};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -462,8 +462,12 @@ impl Queue {
             .enumerate()
         {
             let tenant = self.messages[&seq].group_id.as_deref();
-            match tenant.and_then(|t| noisy.get(t)) {
-                Some(&n) => loud.push((n, i, seq)),
+            let noisy_count = tenant.and_then(|t| {
+                let at = noisy.binary_search_by(|&(k, _)| k.cmp(t)).ok()?;
+                Some(noisy[at].1)
+            });
+            match noisy_count {
+                Some(n) => loud.push((n, i, seq)),
                 None => {
                     quiet.push(seq);
                     if quiet.len() >= max {
@@ -480,17 +484,15 @@ impl Queue {
             .collect()
     }
 
-    /// Tenants flagged noisy now, with their in-flight counts.
-    pub fn noisy_tenants(&self) -> BTreeMap<&str, u32> {
+    /// Tenants flagged noisy now, with their in-flight counts, in tenant order (a sorted list
+    /// rather than a map: one B-tree type less in the wasm).
+    pub fn noisy_tenants(&self) -> Vec<(&str, u32)> {
         let total = self.in_flight as f64;
-        btree_map_from(
-            self.tenants
-                .iter()
-                .filter(|(_, &n)| {
-                    n >= FAIR_NOISY_MIN_IN_FLIGHT && n as f64 > FAIR_NOISY_SHARE * total
-                })
-                .map(|(t, &n)| (t.as_str(), n)),
-        )
+        self.tenants
+            .iter()
+            .filter(|(_, &n)| n >= FAIR_NOISY_MIN_IN_FLIGHT && n as f64 > FAIR_NOISY_SHARE * total)
+            .map(|(t, &n)| (t.as_str(), n))
+            .collect()
     }
 
     /// FIFO: the oldest available group first, as many of its messages as possible in order,
