@@ -476,7 +476,10 @@ impl Queue {
                 }
             }
         }
-        loud.sort();
+        // Ascending (fewest in flight, then scan order): a heap sort gives exactly what
+        // `sort` would (the scan index makes entries distinct) without a copy of the slice
+        // sort's code in the wasm for this one call.
+        let loud = std::collections::BinaryHeap::from(loud).into_sorted_vec();
         quiet
             .into_iter()
             .chain(loud.into_iter().map(|(_, _, s)| s))
