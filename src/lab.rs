@@ -13,8 +13,10 @@
 use crate::sim::Sim;
 pub use mqlab_appcore::edits::{Edit, EDITS_MAX};
 use mqlab_appcore::view::ViewModel;
+use mqlab_engine::ordmap::btree_map_from;
 use mqlab_engine::{AwsError, Scenario, SimTime, World};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The first snapshot interval, virtual ms. When [`SNAPSHOTS_MAX`] are kept, every other one
 /// goes and the interval doubles, so a long run keeps snapshots spread over its whole length.
@@ -388,17 +390,16 @@ pub fn sqs_call(world: &mut World, op: &str, params: &Value) -> Result<Value, Aw
 }
 
 /// An `Attributes` member as SQS reads it: every value as text.
-fn string_map<M: FromIterator<(String, String)>>(v: Option<&Value>) -> M {
-    v.and_then(Value::as_object)
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| {
-                    let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-                    (k.clone(), v)
-                })
-                .collect()
-        })
-        .unwrap_or_else(|| std::iter::empty().collect())
+fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
+    btree_map_from(
+        v.and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| {
+                let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                (k.clone(), v)
+            }),
+    )
 }
 
 fn call(world: &mut World, op: &str, params: &Value) -> Result<Value, EditError> {

@@ -298,21 +298,26 @@ async fn a_refused_queue_attribute_shows_the_aws_message_next_to_its_field() {
 
 #[wasm_bindgen_test]
 async fn a_banner_shows_user_text_as_text() {
-    use mqlab::components::banner::{Banners, BannersProps};
+    use mqlab::components::banner::{banners, BannersProps};
     use mqlab::state::Banner;
+    use yew::prelude::*;
+    // `banners` renders inside the app's own render; here a one-off component hosts it.
+    #[function_component(BannersUnderTest)]
+    fn banners_under_test() -> Html {
+        banners(&BannersProps {
+            lang: mqlab_appcore::i18n::Lang::Ko,
+            banner: Some(Banner {
+                title_key: "error.bad_file",
+                detail: "queues[0].QueueName: <img src=x onerror=alert(1)>".into(),
+            }),
+            notice: None,
+            dispatch: Callback::noop(),
+        })
+    }
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    let props = BannersProps {
-        lang: mqlab_appcore::i18n::Lang::Ko,
-        banner: Some(Banner {
-            title_key: "error.bad_file",
-            detail: "queues[0].QueueName: <img src=x onerror=alert(1)>".into(),
-        }),
-        notice: None,
-        dispatch: yew::Callback::noop(),
-    };
-    yew::Renderer::<Banners>::with_root_and_props(root.clone(), props).render();
+    yew::Renderer::<BannersUnderTest>::with_root(root.clone()).render();
     wait_until("the banner renders", Duration::from_secs(2), || {
         find(&root, "error-banner").is_some()
     })

@@ -1,13 +1,13 @@
 //! The page: opens a link, the autosave or the default preset; owns the reducer, the frame
 //! loop and the keyboard shortcuts; saves the work as it goes.
 
-use super::banner::Banners;
-use super::header::Header;
-use super::help::HelpOverlay;
+use super::banner::{banners, BannersProps};
+use super::header::{header, HeaderProps};
+use super::help::{help_overlay, HelpProps};
 use super::inspector::Inspector;
 use super::log::ApiLog;
 use super::params::ParamPanel;
-use super::presets::PresetPanel;
+use super::presets::{preset_panel, PresetPanelProps};
 use super::run_view::RunView;
 use super::toolbar::Toolbar;
 use crate::browser;
@@ -242,19 +242,19 @@ pub fn app() -> Html {
 
     html! {
         <main class="app" data-playing={state.playing.to_string()}>
-            <Header
-                {lang}
-                theme={state.theme}
-                dispatch={dispatch.clone()}
-                {on_share}
-                {on_export}
-            />
-            <Banners
-                {lang}
-                banner={state.banner.clone()}
-                notice={state.notice}
-                dispatch={dispatch.clone()}
-            />
+            { header(&HeaderProps {
+                lang,
+                theme: state.theme,
+                dispatch: dispatch.clone(),
+                on_share,
+                on_export,
+            }) }
+            { banners(&BannersProps {
+                lang,
+                banner: state.banner.clone(),
+                notice: state.notice,
+                dispatch: dispatch.clone(),
+            }) }
             <Toolbar
                 {lang}
                 lab={state.lab.clone()}
@@ -269,12 +269,12 @@ pub fn app() -> Html {
             <div class="workspace">
                 <section class="stage" aria-label={t(lang, "panel.diagram")}>{ runs }</section>
                 <aside class="side">
-                    <PresetPanel
-                        {lang}
-                        preset={state.lab.borrow().preset.clone()}
-                        comparing={state.compare.is_some()}
-                        dispatch={dispatch.clone()}
-                    />
+                    { preset_panel(&PresetPanelProps {
+                        lang,
+                        preset: state.lab.borrow().preset.clone(),
+                        comparing: state.compare.is_some(),
+                        dispatch: dispatch.clone(),
+                    }) }
                     <Inspector
                         {lang}
                         labs={state.labs()}
@@ -298,7 +298,7 @@ pub fn app() -> Html {
                 </aside>
             </div>
             if state.help {
-                <HelpOverlay {lang} dispatch={dispatch.clone()} />
+                { help_overlay(&HelpProps { lang, dispatch: dispatch.clone() }) }
             }
         </main>
     }

@@ -5,7 +5,6 @@ use crate::state::{Action, Banner};
 use mqlab_appcore::i18n::{t, Lang};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct BannersProps {
     pub lang: Lang,
     pub banner: Option<Banner>,
@@ -13,7 +12,8 @@ pub struct BannersProps {
     pub dispatch: Callback<Action>,
 }
 
-#[function_component(Banners)]
+/// A plain function, not a component: it renders with the app (a component of its own costs
+/// ~1 KB of wasm; its props are cheap to render again).
 pub fn banners(props: &BannersProps) -> Html {
     let lang = props.lang;
     let dismiss = props.dispatch.reform(|_: MouseEvent| Action::DismissBanner);

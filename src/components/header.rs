@@ -9,7 +9,6 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     pub lang: Lang,
     pub theme: Theme,
@@ -63,7 +62,8 @@ fn import(file: web_sys::File, dispatch: Callback<Action>) {
     });
 }
 
-#[function_component(Header)]
+/// A plain function, not a component: it renders with the app (a component of its own costs
+/// ~1 KB of wasm; its props are cheap to render again).
 pub fn header(props: &HeaderProps) -> Html {
     let lang = props.lang;
     let on_lang = props

@@ -4,13 +4,13 @@ use crate::state::Action;
 use mqlab_appcore::i18n::{t, Lang};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct HelpProps {
     pub lang: Lang,
     pub dispatch: Callback<Action>,
 }
 
-#[function_component(HelpOverlay)]
+/// A plain function, not a component: it renders with the app (a component of its own costs
+/// ~1 KB of wasm; its props are cheap to render again).
 pub fn help_overlay(props: &HelpProps) -> Html {
     let lang = props.lang;
     let close = props.dispatch.reform(|_: MouseEvent| Action::CloseHelp);

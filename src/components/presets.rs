@@ -9,7 +9,6 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct PresetPanelProps {
     pub lang: Lang,
     pub preset: Option<String>,
@@ -17,7 +16,8 @@ pub struct PresetPanelProps {
     pub dispatch: Callback<Action>,
 }
 
-#[function_component(PresetPanel)]
+/// A plain function, not a component: it renders with the app (a component of its own costs
+/// ~1 KB of wasm; its props are cheap to render again).
 pub fn preset_panel(props: &PresetPanelProps) -> Html {
     let lang = props.lang;
     let current = props.preset.clone().unwrap_or_default();

@@ -5,7 +5,6 @@ use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::view::QueueView;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct QueueTableProps {
     pub lang: Lang,
     pub rows: Vec<QueueView>,
@@ -14,7 +13,8 @@ pub struct QueueTableProps {
     pub on_select: Callback<u16>,
 }
 
-#[function_component(QueueTable)]
+/// A plain function, not a component: it renders with its run view, every frame (a component
+/// of its own would cost ~2 KB of wasm for skipping a table of a few rows).
 pub fn queue_table(props: &QueueTableProps) -> Html {
     let lang = props.lang;
     let head = |key: &str, aws: &str| html! { <th scope="col" title={aws.to_string()}>{ t(lang, key) }</th> };

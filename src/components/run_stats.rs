@@ -6,7 +6,6 @@ use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::view::Totals;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct RunStatsProps {
     pub lang: Lang,
     pub totals: Totals,
@@ -15,7 +14,7 @@ pub struct RunStatsProps {
     pub prefix: AttrValue,
 }
 
-#[function_component(RunStats)]
+/// A plain function, not a component: it renders with its run view (see `queue_table`).
 pub fn run_stats(props: &RunStatsProps) -> Html {
     let lang = props.lang;
     let tt = &props.totals;

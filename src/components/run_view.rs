@@ -3,8 +3,8 @@
 
 use super::charts::Charts;
 use super::diagram::Diagram;
-use super::queue_table::QueueTable;
-use super::run_stats::RunStats;
+use super::queue_table::{queue_table, QueueTableProps};
+use super::run_stats::{run_stats, RunStatsProps};
 use super::same_lab;
 use crate::canvas::diagram::Hit;
 use crate::lab::Lab;
@@ -122,8 +122,8 @@ pub fn run_view(props: &RunViewProps) -> Html {
                     html! { <li><span class={*class} aria-hidden="true">{ mark }</span>{ text }</li> }
                 }) }
             </ul>
-            <QueueTable {lang} rows={queues} prefix={prefix.clone()} on_select={on_select_queue} />
-            <RunStats {lang} {totals} {events} events_hash={hash} prefix={prefix.clone()} />
+            { queue_table(&QueueTableProps { lang, rows: queues, prefix: prefix.clone(), on_select: on_select_queue }) }
+            { run_stats(&RunStatsProps { lang, totals, events, events_hash: hash.into(), prefix: prefix.clone() }) }
             <Charts lab={props.lab.clone()} panels={props.panels} {lang} dark={props.dark} queue={chart_queue} {prefix} />
         </article>
     }

@@ -4,6 +4,7 @@
 //! autosave rely on.
 
 use mqlab_engine::actors::{ConsumerSpec, ProducerSpec};
+use mqlab_engine::ordmap::btree_map_from;
 use mqlab_engine::scenario::QueueSpec;
 use mqlab_engine::sqs::queue_url;
 use mqlab_engine::Scenario;
@@ -93,15 +94,14 @@ impl Edit {
                 if scenario.queues.iter().any(|q| q.queue_name == name) {
                     return;
                 }
-                let attributes = params
-                    .get("Attributes")
-                    .and_then(Value::as_object)
-                    .map(|o| {
-                        o.iter()
-                            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let attributes = btree_map_from(
+                    params
+                        .get("Attributes")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))),
+                );
                 // A dead-letter queue goes before the queues that name it, as scenarios list
                 // them (the engine accepts either order).
                 scenario.queues.insert(

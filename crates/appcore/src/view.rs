@@ -39,11 +39,12 @@
 use crate::sns_view::SnsView;
 use mqlab_engine::actors::ConsumerState;
 use mqlab_engine::event::VisibleReason;
+use mqlab_engine::ordmap::OrdMap;
 use mqlab_engine::sqs::name_from_arn;
 use mqlab_engine::sqs::queue::MessageState;
 use mqlab_engine::time::MS_PER_MIN;
 use mqlab_engine::{Event, EventKind, SimTime, World};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Messages tracked one by one (each a mark on the canvas). Beyond this a queue's depth is
 /// still exact (it comes from the engine), the rest is drawn as "+N more".
@@ -366,7 +367,7 @@ pub struct QueueView {
     pub redeliveries: u64,
     pub groups: Vec<GroupView>,
     /// Group id → colour index, in order of first sight.
-    group_colors: BTreeMap<String, u16>,
+    group_colors: OrdMap<String, u16>,
 }
 
 impl QueueView {
@@ -392,7 +393,7 @@ impl QueueView {
             duplicates: 0,
             redeliveries: 0,
             groups: Vec::new(),
-            group_colors: BTreeMap::new(),
+            group_colors: OrdMap::new(),
         }
     }
 
@@ -600,7 +601,7 @@ pub struct ViewModel {
     pub producers: Vec<ProducerView>,
     pub consumers: Vec<ConsumerView>,
     /// Marks by serial: iteration order is the order they were first seen.
-    pub marks: BTreeMap<u64, Mark>,
+    pub marks: OrdMap<u64, Mark>,
     pub gone: VecDeque<Gone>,
     pub flashes: VecDeque<Flash>,
     pub empty_receives: VecDeque<EmptyReceive>,
@@ -611,10 +612,12 @@ pub struct ViewModel {
     #[cfg(feature = "sns")]
     pub sns: SnsView,
     /// (queue, message id) → serial.
-    index: BTreeMap<(u16, String), u64>,
-    queue_index: BTreeMap<String, u16>,
-    producer_index: BTreeMap<String, u16>,
-    consumer_index: BTreeMap<String, u16>,
+    /// Mark serial by `mark_key(queue, message id)` (a `String` key: one B-tree type less in
+    /// the wasm than a `(u16, String)` one).
+    index: OrdMap<String, u64>,
+    queue_index: OrdMap<String, u16>,
+    producer_index: OrdMap<String, u16>,
+    consumer_index: OrdMap<String, u16>,
     next_serial: u64,
 }
 
@@ -627,7 +630,7 @@ impl ViewModel {
             queues: Vec::new(),
             producers: Vec::new(),
             consumers: Vec::new(),
-            marks: BTreeMap::new(),
+            marks: OrdMap::new(),
             gone: VecDeque::new(),
             flashes: VecDeque::new(),
             empty_receives: VecDeque::new(),
@@ -639,10 +642,10 @@ impl ViewModel {
                 next_at_ms: world.now().div_ceil(SAMPLE_EVERY_MS_FIRST) * SAMPLE_EVERY_MS_FIRST,
                 ..Samples::default()
             },
-            index: BTreeMap::new(),
-            queue_index: BTreeMap::new(),
-            producer_index: BTreeMap::new(),
-            consumer_index: BTreeMap::new(),
+            index: OrdMap::new(),
+            queue_index: OrdMap::new(),
+            producer_index: OrdMap::new(),
+            consumer_index: OrdMap::new(),
             next_serial: 0,
         };
         vm.sync(world);
@@ -704,7 +707,7 @@ impl ViewModel {
     /// The mark of a message id in a queue, if tracked.
     pub fn mark_of(&self, queue: &str, message_id: &str) -> Option<&Mark> {
         let &qi = self.queue_index.get(queue)?;
-        let serial = self.index.get(&(qi, message_id.to_string()))?;
+        let serial = self.index.get(&mark_key(qi, message_id))?;
         self.marks.get(serial)
     }
 
@@ -955,8 +958,8 @@ impl ViewModel {
                 let src = self.queue_idx(queue);
                 let dlq = self.queue_idx(dead_letter_queue);
                 if let Some(serial) = self.find(queue, message_id) {
-                    self.index.remove(&(src, message_id.clone()));
-                    self.index.insert((dlq, message_id.clone()), serial);
+                    self.index.remove(&mark_key(src, message_id));
+                    self.index.insert(mark_key(dlq, message_id), serial);
                     let m = self.marks.get_mut(&serial).expect("indexed");
                     m.queue = dlq;
                     m.from = Place::Queue(src);
@@ -1012,8 +1015,8 @@ impl ViewModel {
                 let src = self.queue_idx(source);
                 let dst = self.queue_idx(destination);
                 if let Some(serial) = self.find(source, message_id) {
-                    self.index.remove(&(src, message_id.clone()));
-                    self.index.insert((dst, new_message_id.clone()), serial);
+                    self.index.remove(&mark_key(src, message_id));
+                    self.index.insert(mark_key(dst, new_message_id), serial);
                     let m = self.marks.get_mut(&serial).expect("indexed");
                     m.push_life(
                         t,
@@ -1196,7 +1199,7 @@ impl ViewModel {
 
     fn find(&self, queue: &str, message_id: &str) -> Option<u64> {
         let &qi = self.queue_index.get(queue)?;
-        self.index.get(&(qi, message_id.to_string())).copied()
+        self.index.get(&mark_key(qi, message_id)).copied()
     }
 
     /// The mark of a message, or a new one if there is room (a message sent while the view
@@ -1226,7 +1229,7 @@ impl ViewModel {
     ) -> u64 {
         let serial = self.next_serial;
         self.next_serial += 1;
-        self.index.insert((queue, message_id.clone()), serial);
+        self.index.insert(mark_key(queue, &message_id), serial);
         self.marks.insert(
             serial,
             Mark {
@@ -1250,7 +1253,7 @@ impl ViewModel {
         let Some(mark) = self.marks.remove(&serial) else {
             return;
         };
-        self.index.remove(&(mark.queue, mark.message_id.clone()));
+        self.index.remove(&mark_key(mark.queue, &mark.message_id));
         push_capped(
             &mut self.gone,
             GONE_MAX,
@@ -1435,4 +1438,10 @@ fn push_capped<T>(buf: &mut VecDeque<T>, max: usize, item: T) {
         buf.pop_front();
     }
     buf.push_back(item);
+}
+
+/// The key of a mark in `ViewModel::index`: the queue's index and the message id (the queue
+/// index has no `:`, so the two parts never run into each other).
+fn mark_key(queue: u16, message_id: &str) -> String {
+    format!("{queue}:{message_id}")
 }

@@ -10,6 +10,7 @@
 //! - [`sched`] — the one scheduler: timers ordered by (time, sequence).
 //! - [`event`] — typed events with stable ids, in a capped log.
 //! - [`error`] — `AwsError`: an AWS error code and message, as a value.
+//! - [`ordmap`] — `OrdMap`, an ordered map whose code is shared between value types (small wasm).
 //! - [`sqs`] — Amazon SQS: queues, messages, visibility, FIFO, DLQs, metrics, cost, and the
 //!   AWS-shaped operations (typed, plus a JSON layer with AWS member names).
 //! - [`sns`] — Amazon SNS: standard and FIFO topics, subscriptions and their confirmation,
@@ -52,6 +53,7 @@ pub mod actors;
 pub mod error;
 pub mod event;
 pub mod kinesis;
+pub mod ordmap;
 pub mod rng;
 // S3 publishes through SNS: it exists only where SNS is in the world, so the web app's bundle
 // (built without `sns`) carries none of it.

@@ -53,20 +53,17 @@ pub(crate) fn body_for(sub: &Subscription, n: &Notification) -> String {
 /// SNS message attributes as SQS message attributes (raw delivery, facts §3.4): same names,
 /// types and values (`String.Array` stays a String with a custom type).
 fn to_sqs_attributes(attrs: &MessageAttributes) -> MessageAttributes {
-    attrs
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                MessageAttributeValue {
-                    data_type: v.data_type.clone(),
-                    string_value: v.string_value.clone(),
-                    binary_value: v.binary_value.clone(),
-                    ..Default::default()
-                },
-            )
-        })
-        .collect()
+    crate::ordmap::btree_map_from(attrs.iter().map(|(k, v)| {
+        (
+            k.clone(),
+            MessageAttributeValue {
+                data_type: v.data_type.clone(),
+                string_value: v.string_value.clone(),
+                binary_value: v.binary_value.clone(),
+                ..Default::default()
+            },
+        )
+    }))
 }
 
 /// One attempt to deliver `n` into the SQS queue of `sub`, through SQS's own send path.
@@ -341,7 +338,7 @@ impl Sns {
             self.settle(ctx, sqs, id, outcome, sqs_message_id);
             return;
         }
-        let key = (sub.protocol.clone(), sub.endpoint.clone());
+        let key = super::endpoint_key(&sub.protocol, &sub.endpoint);
         let outcome = match self.endpoints.get_mut(&key) {
             Some((endpoint, state)) => endpoint.attempt(state, ctx.now, ctx.rng),
             None => AttemptOutcome::Delivered {

@@ -21,6 +21,7 @@
 //! every key of some branch matches (AND across keys, OR across branches).
 
 use crate::error::AwsError;
+use crate::ordmap::OrdMap;
 use crate::sqs::message_attributes::{MessageAttributeValue, MessageAttributes};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -136,7 +137,7 @@ pub struct FilterPolicy {
     /// One rule per key array in the policy text.
     rules: Vec<Rule>,
     /// Alternatives produced by `"$or"`: key path → index into `rules`. Empty for `{}`.
-    branches: Vec<BTreeMap<String, usize>>,
+    branches: Vec<OrdMap<String, usize>>,
     /// Every key path of every rule (to flatten only the relevant parts of a body).
     paths: BTreeSet<String>,
     top_level_keys: usize,
@@ -375,7 +376,7 @@ impl FilterPolicy {
         }
     }
 
-    fn check_branch(&self, branch: &BTreeMap<String, usize>, facts: &Facts) -> Result<(), String> {
+    fn check_branch(&self, branch: &OrdMap<String, usize>, facts: &Facts) -> Result<(), String> {
         let no_leaves: Vec<Leaf> = Vec::new();
         // For each key that needs a value: the leaves that satisfy it.
         let mut needed: Vec<(&str, Vec<&Leaf>)> = Vec::new();
@@ -973,7 +974,7 @@ fn read_json(lx: &mut Lexer, t: Tok) -> PResult<Json> {
     Ok(match t {
         Tok::StartObject => {
             let mut fields: Vec<(String, Json)> = Vec::new();
-            let mut index: BTreeMap<String, usize> = BTreeMap::new();
+            let mut index: OrdMap<String, usize> = OrdMap::new();
             loop {
                 if lx.next_token()? == Tok::EndObject {
                     break;
@@ -1143,13 +1144,13 @@ fn java_double(d: f64) -> String {
 
 struct Compiled {
     rules: Vec<Rule>,
-    branches: Vec<BTreeMap<String, usize>>,
+    branches: Vec<OrdMap<String, usize>>,
     top_level_keys: usize,
     nested: bool,
     combinations: u64,
 }
 
-type Branch = BTreeMap<String, usize>;
+type Branch = OrdMap<String, usize>;
 
 struct Compiler<'a> {
     lx: Lexer<'a>,
@@ -1998,7 +1999,7 @@ impl Cond {
 
 /// What a message offers to a policy: values by key path, and how to show them.
 struct Facts {
-    leaves: BTreeMap<String, Vec<Leaf>>,
+    leaves: OrdMap<String, Vec<Leaf>>,
     shown: BTreeMap<String, String>,
     body: bool,
 }
@@ -2008,7 +2009,7 @@ impl Facts {
         if attributes.is_empty() {
             return Err("the message has no attributes, so no filter policy matches it".into());
         }
-        let mut leaves = BTreeMap::new();
+        let mut leaves = OrdMap::new();
         let mut shown = BTreeMap::new();
         for (name, attr) in attributes {
             if let Some((values, display)) = attribute_values(attr) {
@@ -2030,7 +2031,7 @@ impl Facts {
         if !value.is_object() {
             return Err("the message body is not a JSON object".into());
         }
-        let mut leaves = BTreeMap::new();
+        let mut leaves = OrdMap::new();
         let mut next_array = 0u32;
         flatten(
             &value,
@@ -2140,7 +2141,7 @@ fn flatten(
     paths: &BTreeSet<String>,
     arrays: &mut Vec<(u32, u32)>,
     next_array: &mut u32,
-    out: &mut BTreeMap<String, Vec<Leaf>>,
+    out: &mut OrdMap<String, Vec<Leaf>>,
 ) {
     match node {
         Value::Object(map) => {

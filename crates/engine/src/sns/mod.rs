@@ -33,6 +33,7 @@ pub mod subscription;
 pub mod topic;
 
 use crate::error::AwsError;
+use crate::ordmap::OrdMap;
 use crate::sqs::Sqs;
 use crate::time::{epoch_s, SimTime};
 use crate::world::Ctx;
@@ -188,22 +189,29 @@ pub struct TopicSummary {
     pub totals: topic::TopicTotals,
 }
 
+/// The key of a simulated endpoint: protocols have no spaces, so the pair is unambiguous.
+pub(crate) fn endpoint_key(protocol: &str, endpoint: &str) -> String {
+    format!("{protocol} {endpoint}")
+}
+
 #[derive(Clone, Debug)]
 pub struct Sns {
     config: SnsConfig,
-    topics: BTreeMap<String, Topic>,
-    subscriptions: BTreeMap<String, Subscription>,
+    topics: OrdMap<String, Topic>,
+    subscriptions: OrdMap<String, Subscription>,
     /// Creation order → subscription ARN (listings are oldest first).
-    sub_order: BTreeMap<u64, String>,
+    sub_order: OrdMap<u64, String>,
     next_sub_seq: u64,
     /// Confirmation token → subscription ARN.
     tokens: BTreeMap<String, String>,
-    notifications: BTreeMap<u64, Notification>,
+    notifications: OrdMap<u64, Notification>,
     next_notification: u64,
-    deliveries: BTreeMap<u64, Delivery>,
+    deliveries: OrdMap<u64, Delivery>,
     next_delivery: u64,
-    endpoints: BTreeMap<(String, String), (Endpoint, EndpointState)>,
-    inboxes: BTreeMap<String, VecDeque<InboxEntry>>,
+    /// By `endpoint_key(protocol, endpoint)` (a `String` key: one B-tree type less in the
+    /// wasm than a `(String, String)` one).
+    endpoints: OrdMap<String, (Endpoint, EndpointState)>,
+    inboxes: OrdMap<String, VecDeque<InboxEntry>>,
     cost: SnsCostMeter,
 }
 
@@ -241,17 +249,17 @@ impl Sns {
         };
         Sns {
             config,
-            topics: BTreeMap::new(),
-            subscriptions: BTreeMap::new(),
-            sub_order: BTreeMap::new(),
+            topics: OrdMap::new(),
+            subscriptions: OrdMap::new(),
+            sub_order: OrdMap::new(),
             next_sub_seq: 0,
             tokens: BTreeMap::new(),
-            notifications: BTreeMap::new(),
+            notifications: OrdMap::new(),
             next_notification: 0,
-            deliveries: BTreeMap::new(),
+            deliveries: OrdMap::new(),
             next_delivery: 0,
-            endpoints: BTreeMap::new(),
-            inboxes: BTreeMap::new(),
+            endpoints: OrdMap::new(),
+            inboxes: OrdMap::new(),
             cost,
         }
     }
@@ -313,7 +321,7 @@ impl Sns {
     ) -> Result<(), String> {
         behaviour.validate()?;
         self.endpoints.insert(
-            (protocol.to_string(), endpoint.to_string()),
+            endpoint_key(protocol, endpoint),
             (behaviour, EndpointState::default()),
         );
         Ok(())
@@ -322,14 +330,13 @@ impl Sns {
     /// The run-time state of an endpoint with a behaviour (e.g. a Lambda's invocations).
     pub fn endpoint_state(&self, protocol: &str, endpoint: &str) -> Option<&EndpointState> {
         self.endpoints
-            .get(&(protocol.to_string(), endpoint.to_string()))
+            .get(&endpoint_key(protocol, endpoint))
             .map(|(_, s)| s)
     }
 
     /// Removes an endpoint's behaviour (it goes back to always accepting).
     pub fn clear_endpoint_behaviour(&mut self, protocol: &str, endpoint: &str) {
-        self.endpoints
-            .remove(&(protocol.to_string(), endpoint.to_string()));
+        self.endpoints.remove(&endpoint_key(protocol, endpoint));
     }
 
     pub fn topic_summaries(&self) -> Vec<TopicSummary> {

@@ -5,6 +5,7 @@ use super::delivery::{in_attributes, DeliveryPolicy};
 use super::metrics::TopicMetrics;
 use super::{invalid_parameter, ACCOUNT_ID};
 use crate::error::AwsError;
+use crate::ordmap::OrdMap;
 use crate::time::SimTime;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -107,7 +108,7 @@ pub fn check_topic_name(name: &str, fifo: bool) -> Result<(), AwsError> {
 /// Remembered deduplication ids of a FIFO topic: key → (first seen, MessageId, SequenceNumber).
 #[derive(Clone, Debug, Default)]
 pub struct DedupWindow {
-    seen: BTreeMap<String, (SimTime, String, Option<String>)>,
+    seen: OrdMap<String, (SimTime, String, Option<String>)>,
     order: VecDeque<(SimTime, String)>,
 }
 

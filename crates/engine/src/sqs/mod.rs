@@ -20,6 +20,7 @@ pub mod validate;
 
 use crate::error::AwsError;
 use crate::event::{EventKind, VisibleReason};
+use crate::ordmap::OrdMap;
 use crate::time::{epoch_s, SimTime};
 use crate::world::{Caller, Ctx};
 use api::ReceiveMessageOutput;
@@ -162,9 +163,9 @@ pub struct QueueSummary {
 #[derive(Clone, Debug)]
 pub struct Sqs {
     config: SqsConfig,
-    queues: BTreeMap<u32, Queue>,
-    by_name: BTreeMap<String, u32>,
-    deleted_at: BTreeMap<String, SimTime>,
+    queues: OrdMap<u32, Queue>,
+    by_name: OrdMap<String, u32>,
+    deleted_at: OrdMap<String, SimTime>,
     next_queue_id: u32,
     next_waiter: u64,
     replies: Vec<(Caller, Result<ReceiveMessageOutput, AwsError>)>,
@@ -201,9 +202,9 @@ impl Sqs {
         };
         Sqs {
             config,
-            queues: BTreeMap::new(),
-            by_name: BTreeMap::new(),
-            deleted_at: BTreeMap::new(),
+            queues: OrdMap::new(),
+            by_name: OrdMap::new(),
+            deleted_at: OrdMap::new(),
             next_queue_id: 1,
             next_waiter: 1,
             replies: Vec::new(),

@@ -6,6 +6,7 @@ use super::message_attributes::{self as mattrs, md5_hex, md5_of_attributes};
 use super::queue::{AttemptRecord, Message, MessageState, Queue, Waiter, SERVERS_PER_QUEUE};
 use super::validate::*;
 use super::*;
+use crate::ordmap::btree_map_from;
 use crate::time::{epoch_ms, MS_PER_S};
 use base64::Engine as _;
 use serde_json::json;
@@ -1438,22 +1439,22 @@ fn render_message(
         // Fair queues: a standard queue reports the tenant's MessageGroupId too.
         put("MessageGroupId", m.group_id.clone());
     }
-    let message_attributes: mattrs::MessageAttributes = m
-        .attributes
-        .iter()
-        .filter(|(name, _)| {
-            spec.message_attribute_names.iter().any(|pat| {
-                // "All", ".*", "*", an exact name, or a prefix: "Hel.*" matches "Hello"
-                // and "Help.Me" (recorded AWS behaviour).
-                pat == "All"
-                    || pat == ".*"
-                    || pat == "*"
-                    || pat == *name
-                    || pat.strip_suffix(".*").is_some_and(|p| name.starts_with(p))
+    let message_attributes: mattrs::MessageAttributes = btree_map_from(
+        m.attributes
+            .iter()
+            .filter(|(name, _)| {
+                spec.message_attribute_names.iter().any(|pat| {
+                    // "All", ".*", "*", an exact name, or a prefix: "Hel.*" matches "Hello"
+                    // and "Help.Me" (recorded AWS behaviour).
+                    pat == "All"
+                        || pat == ".*"
+                        || pat == "*"
+                        || pat == *name
+                        || pat.strip_suffix(".*").is_some_and(|p| name.starts_with(p))
+                })
             })
-        })
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
     // The digest covers the attributes returned, not all the message has.
     let md5_of_message_attributes = if message_attributes.len() == m.attributes.len() {
         m.md5_of_attributes.clone()
