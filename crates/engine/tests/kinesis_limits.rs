@@ -229,3 +229,26 @@ fn on_demand_streams_absorb_up_to_twice_their_previous_peak() {
         .count();
     assert_eq!(hot, 1_000);
 }
+
+#[test]
+fn get_shard_iterator_is_limited_to_5_calls_per_second_per_open_shard() {
+    let mut k = K::new();
+    k.stream("s", 2);
+    let call = |k: &mut K, shard: &str| {
+        k.call(
+            "GetShardIterator",
+            json!({"StreamName": "s", "ShardId": shard, "ShardIteratorType": "LATEST"}),
+        )
+    };
+    for _ in 0..5 {
+        call(&mut k, "shardId-000000000000").unwrap();
+    }
+    let e = call(&mut k, "shardId-000000000000").unwrap_err();
+    assert_eq!(e.code, "ProvisionedThroughputExceededException");
+    assert!(e.message.contains("shardId-000000000000"), "{}", e.message);
+    // Another shard has its own limit; the next second has room again.
+    call(&mut k, "shardId-000000000001").unwrap();
+    let next_second = (k.now() / 1_000 + 1) * 1_000;
+    k.advance(next_second - k.now());
+    call(&mut k, "shardId-000000000000").unwrap();
+}

@@ -125,6 +125,9 @@ fn on_demand_refused(s: &Stream) -> AwsError {
     )
 }
 
+/// GetShardIterator calls per second per open shard (facts §4.1).
+pub const GET_SHARD_ITERATOR_PER_S: u64 = 5;
+
 fn throttled(shard: &str, stream: &str) -> AwsError {
     // The PutRecords API reference's example ErrorMessage.
     AwsError::new(
@@ -1043,9 +1046,23 @@ impl Kinesis {
         let ix = parse_shard_id(shard_text).ok_or_else(|| shard_not_found(shard_text, &name))?;
         let s = self
             .streams
-            .get(&name)
+            .get_mut(&name)
             .filter(|s| matches!(s.status, StreamStatus::Active | StreamStatus::Updating))
             .ok_or_else(|| shard_does_not_exist(&shard_id_name(ix), &name))?;
+        // 5 GetShardIterator calls per second per open shard (facts §4.1), in whole virtual
+        // seconds like the other shard limits.
+        if let Some(sh) = s
+            .shards
+            .get_mut(ix as usize)
+            .filter(|sh| sh.ending_seq.is_none())
+        {
+            sh.iterators.roll(ctx.now);
+            if sh.iterators.records >= GET_SHARD_ITERATOR_PER_S {
+                return Err(throttled(&sh.shard_id, &name));
+            }
+            sh.iterators.records += 1;
+        }
+        let s = &self.streams[&name];
         let (pos, after) = self.start_position(
             ctx.now,
             s,

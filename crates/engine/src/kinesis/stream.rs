@@ -163,6 +163,8 @@ pub struct Shard {
     pub bytes_stored: u64,
     pub write: Window,
     pub read: ReadWindow,
+    /// GetShardIterator calls in the current second (`records` counts them).
+    pub iterators: Window,
     pub totals: ShardTotals,
 }
 
@@ -195,6 +197,7 @@ impl Shard {
             bytes_stored: 0,
             write: Window::default(),
             read: ReadWindow::default(),
+            iterators: Window::default(),
             totals: ShardTotals::default(),
         }
     }
