@@ -119,6 +119,15 @@ pub struct ProducerSpec {
     #[cfg(feature = "sns")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_key: Option<String>,
+    /// A Kinesis stream the producer writes to (PutRecord, PutRecords for batches) instead of
+    /// a queue; with Kinesis builds only.
+    #[cfg(feature = "kinesis")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<String>,
+    /// Partition keys the records rotate through (default: the producer's name, one key).
+    #[cfg(feature = "kinesis")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partition_keys: Vec<String>,
 }
 
 /// The services besides SQS an actor may send to, when the world has them.
@@ -127,6 +136,8 @@ pub(crate) struct Outlets<'a> {
     pub sns: Option<&'a mut Sns>,
     #[cfg(feature = "sns")]
     pub s3: Option<&'a mut crate::s3::S3>,
+    #[cfg(feature = "kinesis")]
+    pub kinesis: Option<&'a mut crate::kinesis::Kinesis>,
 }
 
 impl Outlets<'_> {
@@ -135,6 +146,8 @@ impl Outlets<'_> {
             sns: self.sns.as_deref_mut(),
             #[cfg(feature = "sns")]
             s3: self.s3.as_deref_mut(),
+            #[cfg(feature = "kinesis")]
+            kinesis: self.kinesis.as_deref_mut(),
         }
     }
 }
@@ -428,6 +441,10 @@ pub enum ActorTimer {
 impl Producer {
     /// The queue or topic the producer sends to.
     pub fn target(&self) -> &str {
+        #[cfg(feature = "kinesis")]
+        if let Some(s) = &self.spec.stream {
+            return s;
+        }
         #[cfg(feature = "sns")]
         if let Some(b) = &self.spec.bucket {
             return b;
@@ -799,6 +816,38 @@ impl Actors {
                 ..Default::default()
             });
         }
+        #[cfg(feature = "kinesis")]
+        if let Some(stream) = p.spec.stream.clone() {
+            let keys = p.spec.partition_keys.clone();
+            let first = p.sent + 1 - entries.len() as u64;
+            let records: Vec<(String, Vec<u8>)> = entries
+                .into_iter()
+                .enumerate()
+                .map(|(k, e)| {
+                    let n = first + k as u64;
+                    let key = if keys.is_empty() {
+                        actor.clone()
+                    } else {
+                        keys[((n - 1) % keys.len() as u64) as usize].clone()
+                    };
+                    (key, e.message_body.unwrap_or_default().into_bytes())
+                })
+                .collect();
+            let op = if records.len() == 1 {
+                "PutRecord"
+            } else {
+                "PutRecords"
+            };
+            let result = match out.kinesis.as_deref_mut() {
+                Some(k) => put_records(ctx, k, &stream, records),
+                None => Err(AwsError::new(
+                    "UnknownService",
+                    "this build of mqlab does not simulate Kinesis",
+                )),
+            };
+            api_event(ctx, op, &stream, &actor, result.err());
+            return;
+        }
         #[cfg(feature = "sns")]
         if let Some(bucket) = p.spec.bucket.clone() {
             let template = p.spec.object_key.clone();
@@ -1049,6 +1098,43 @@ fn no_sns() -> AwsError {
 
 /// A producer's messages published to an SNS topic: Publish for one, PublishBatch for more
 /// (the same members a queue's SendMessage(Batch) would carry).
+/// A producer's records written to a Kinesis stream: PutRecord for one, PutRecords for more.
+/// A PutRecords entry that was throttled is lost (a producer that retries is later work).
+#[cfg(feature = "kinesis")]
+fn put_records(
+    ctx: &mut Ctx,
+    k: &mut crate::kinesis::Kinesis,
+    stream: &str,
+    mut records: Vec<(String, Vec<u8>)>,
+) -> Result<(), AwsError> {
+    use crate::kinesis::api::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
+    if records.len() == 1 {
+        let (key, data) = records.pop().expect("one record");
+        let input = PutRecordInput {
+            stream_name: Some(stream.to_string()),
+            data: Some(data),
+            partition_key: Some(key),
+            ..Default::default()
+        };
+        return k.put_record(ctx, &input).map(|_| ());
+    }
+    let input = PutRecordsInput {
+        stream_name: Some(stream.to_string()),
+        stream_arn: None,
+        records: Some(
+            records
+                .into_iter()
+                .map(|(key, data)| PutRecordsRequestEntry {
+                    data: Some(data),
+                    partition_key: Some(key),
+                    explicit_hash_key: None,
+                })
+                .collect(),
+        ),
+    };
+    k.put_records(ctx, &input).map(|_| ())
+}
+
 /// One upload of a producer's message as an S3 object (PutObject; the body as base64, as the
 /// AWS JSON protocol carries blobs).
 #[cfg(feature = "sns")]

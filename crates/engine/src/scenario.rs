@@ -93,6 +93,27 @@ pub struct BucketSpec {
     pub notification_configuration: Option<serde_json::Value>,
 }
 
+/// A Kinesis data stream with CreateStream's own members. A scenario's streams are ACTIVE
+/// from the start, as its queues exist from the start.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamSpec {
+    #[serde(rename = "StreamName")]
+    pub stream_name: String,
+    #[serde(
+        rename = "ShardCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shard_count: Option<i64>,
+    #[serde(
+        rename = "StreamModeDetails",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stream_mode_details: Option<serde_json::Value>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -116,6 +137,10 @@ pub struct Scenario {
     #[cfg(feature = "sns")]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buckets: Vec<BucketSpec>,
+    /// Kinesis data streams (Kinesis builds only).
+    #[cfg(feature = "kinesis")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub streams: Vec<StreamSpec>,
     #[serde(default)]
     pub producers: Vec<ProducerSpec>,
     #[serde(default)]
@@ -181,6 +206,8 @@ impl Scenario {
             ("topics", self.topics.len()),
             #[cfg(feature = "sns")]
             ("buckets", self.buckets.len()),
+            #[cfg(feature = "kinesis")]
+            ("streams", self.streams.len()),
             ("producers", self.producers.len()),
             ("consumers", self.consumers.len()),
         ] {
@@ -232,6 +259,24 @@ impl Scenario {
                     f("name"),
                     "must be non-empty and unique",
                 ));
+            }
+            #[cfg(feature = "kinesis")]
+            if let Some(stream) = &p.stream {
+                if !p.queue.is_empty() || p.topic.is_some() {
+                    return Err(ScenarioError::new(
+                        f("stream"),
+                        "a producer sends to one queue, topic, bucket or stream",
+                    ));
+                }
+                if !self.streams.iter().any(|s| &s.stream_name == stream) {
+                    return Err(ScenarioError::new(
+                        f("stream"),
+                        format!("no stream named {stream:?}"),
+                    ));
+                }
+                p.validate()
+                    .map_err(|e| ScenarioError::new(format!("producers[{i}]"), e))?;
+                continue;
             }
             #[cfg(feature = "sns")]
             if let Some(bucket) = &p.bucket {
@@ -358,6 +403,46 @@ impl World {
         Ok(())
     }
 
+    #[cfg(feature = "kinesis")]
+    fn add_streams(&mut self, streams: &[StreamSpec]) -> Result<(), ScenarioError> {
+        use crate::kinesis::api::CreateStreamInput;
+        // ACTIVE from the start: no CREATING delay for the scenario's own streams (the delay
+        // is back for CreateStream calls made while the run goes on).
+        let delay = std::mem::replace(&mut self.kinesis_config_mut().create_delay_ms, 0);
+        let mut result = Ok(());
+        for (i, st) in streams.iter().enumerate() {
+            let field = format!("streams[{i}]");
+            let mode = match &st.stream_mode_details {
+                Some(v) => match serde_json::from_value(v.clone()) {
+                    Ok(m) => Some(m),
+                    Err(e) => {
+                        result = Err(ScenarioError::new(
+                            format!("{field}.StreamModeDetails"),
+                            e.to_string(),
+                        ));
+                        break;
+                    }
+                },
+                None => None,
+            };
+            let input = CreateStreamInput {
+                stream_name: Some(st.stream_name.clone()),
+                shard_count: st.shard_count,
+                stream_mode_details: mode,
+            };
+            if let Err(e) = self.with_kinesis(|k, ctx| k.create_stream(ctx, &input)) {
+                result = Err(ScenarioError::new(field, e.to_string()));
+                break;
+            }
+        }
+        // The status timers at t = 0 make the streams ACTIVE before anything else runs.
+        if !streams.is_empty() {
+            self.advance_to(self.now());
+        }
+        self.kinesis_config_mut().create_delay_ms = delay;
+        result
+    }
+
     #[cfg(feature = "sns")]
     fn add_buckets(&mut self, buckets: &[BucketSpec]) -> Result<(), ScenarioError> {
         use crate::s3::api::{
@@ -429,6 +514,8 @@ impl World {
         world.add_topics(&s.topics)?;
         #[cfg(feature = "sns")]
         world.add_buckets(&s.buckets)?;
+        #[cfg(feature = "kinesis")]
+        world.add_streams(&s.streams)?;
         for p in &s.producers {
             world.with_actors(|actors, ctx| actors.add_producer(ctx, p.clone()));
         }

@@ -275,6 +275,8 @@ impl World {
             sns: None,
             #[cfg(feature = "sns")]
             s3: Some(p.s3),
+            #[cfg(feature = "kinesis")]
+            kinesis: Some(p.kinesis),
         };
         (p.ctx, p.sqs, p.actors, out)
     }

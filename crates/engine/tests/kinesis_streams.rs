@@ -661,3 +661,73 @@ fn no_input_makes_the_engine_panic() {
     }
     k.advance(3_600_000);
 }
+
+#[test]
+fn a_scenario_stream_is_active_from_the_start_and_its_producer_writes_by_partition_key() {
+    use mqlab_engine::{EventKind, Scenario, World};
+    let s = Scenario::from_json(
+        r#"{"streams": [{"StreamName": "clicks", "ShardCount": 2}],
+            "producers": [{"name": "web", "stream": "clicks", "rate_per_s": 10, "batch_size": 5,
+                           "partition_keys": ["user-1", "user-2", "user-3"]}]}"#,
+    )
+    .unwrap();
+    let mut w = World::from_scenario(&s).unwrap();
+    w.advance_to(10_000);
+    let ev = w.drain_events();
+    let puts: Vec<(String, String)> = ev
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::RecordPut {
+                shard,
+                partition_key,
+                ..
+            } => Some((partition_key.clone(), shard.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        puts.len(),
+        105,
+        "10/s from t = 0 in batches of 5: {}",
+        puts.len()
+    );
+    // The same key always lands on the same shard.
+    for key in ["user-1", "user-2", "user-3"] {
+        let shards: std::collections::BTreeSet<&String> = puts
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, s)| s)
+            .collect();
+        assert_eq!(shards.len(), 1, "{key}: {shards:?}");
+    }
+    // A CreateStream made while the run goes on is CREATING for its usual 30 s.
+    let id = w.call(
+        "kinesis",
+        "CreateStream",
+        &serde_json::json!({"StreamName": "later", "ShardCount": 1}),
+    );
+    let _ = id;
+    let id = w.call(
+        "kinesis",
+        "DescribeStreamSummary",
+        &serde_json::json!({"StreamName": "later"}),
+    );
+    let done = w.take_completions();
+    let summary = done
+        .iter()
+        .find(|c| c.call == id)
+        .unwrap()
+        .result
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        summary["StreamDescriptionSummary"]["StreamStatus"],
+        "CREATING"
+    );
+    assert!(
+        Scenario::from_json(r#"{"producers":[{"name":"p","stream":"nope"}]}"#)
+            .unwrap_err()
+            .field
+            .starts_with("producers[0].stream")
+    );
+}
