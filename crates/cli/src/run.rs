@@ -121,11 +121,23 @@ impl<W: Write> MetricsWriter<W> {
             metric: r.metric,
             value: r.value,
         });
+        let kinesis = world
+            .kinesis()
+            .metric_rows()
+            .into_iter()
+            .map(|r| MetricsRow {
+                timestamp: r.timestamp,
+                namespace: "AWS/Kinesis",
+                name: r.stream,
+                metric: r.metric,
+                value: r.value,
+            });
         let mut rows: Vec<MetricsRow> = sqs
             .chain(sns)
+            .chain(kinesis)
             .filter(|r| r.timestamp >= self.written_before_s && r.timestamp < before_s)
             .collect();
-        // By minute; within a minute SQS before SNS, each in its own order (a stable sort).
+        // By minute; within a minute SQS, SNS, then Kinesis, each in its own order (stable).
         rows.sort_by_key(|r| r.timestamp);
         for row in &rows {
             match self.format {
@@ -341,6 +353,12 @@ pub fn run_command(args: &RunArgs) -> i32 {
     ));
     if !topics.is_empty() {
         s.push_str(&format!(" + ${:.6} for SNS", world.sns().cost().usd()));
+    }
+    if world.kinesis().streams().next().is_some() {
+        s.push_str(&format!(
+            " + ${:.6} for Kinesis",
+            world.kinesis().cost().usd()
+        ));
     }
     s.push('\n');
     eprint!("{s}");

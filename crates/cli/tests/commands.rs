@@ -258,3 +258,36 @@ fn run_of_a_scenario_with_a_topic_writes_sns_and_sqs_metrics() {
         .sum();
     assert_eq!(queued, delivered);
 }
+
+#[test]
+fn run_of_a_scenario_with_a_stream_writes_kinesis_metrics() {
+    let scenario = write_temp(
+        "kinesis.json",
+        r#"{"streams": [{"StreamName": "clicks", "ShardCount": 2}],
+            "producers": [{"name": "web", "stream": "clicks", "rate_per_s": 50, "batch_size": 10,
+                           "partition_keys": ["a", "b", "c"]}]}"#,
+    );
+    let metrics = temp_path("kinesis-metrics.csv");
+    let out = mqlab(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--for",
+            "3m",
+            "--no-events",
+            "--metrics",
+            metrics.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = std::fs::read_to_string(&metrics).unwrap();
+    let records: f64 = csv
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|r| r[1] == "AWS/Kinesis" && r[2] == "clicks" && r[3] == "IncomingRecords")
+        .map(|r| r[4].parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(records, 9_000.0, "50 records a second for 3 minutes");
+    assert!(text(&out.stderr).contains("for Kinesis"));
+}
