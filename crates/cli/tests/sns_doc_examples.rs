@@ -5,43 +5,13 @@
 //! runnable SNS examples in examples/api. Random values (MessageId, SubscriptionArn ids,
 //! Signature) are checked for shape only.
 
+mod common;
+
+use common::{mqlab_api, run};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 const TOPIC_ARN: &str = "arn:aws:sns:us-east-1:123456789012:MyTopic";
-
-fn mqlab_api(arg: &str, stdin: &str) -> Vec<Value> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mqlab"))
-        .args(["api", arg])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the mqlab binary runs");
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).unwrap();
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "mqlab api failed: {}\n{stdout}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn run(lines: &[Value]) -> Vec<Value> {
-    let script: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    let out = mqlab_api("-", &script);
-    assert_eq!(out.len(), lines.len());
-    out
-}
 
 fn run_example(name: &str) -> Vec<Value> {
     let path =

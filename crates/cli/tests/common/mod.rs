@@ -41,3 +41,27 @@ pub fn text(bytes: &[u8]) -> String {
 }
 
 pub const SMOKE_SCENARIO: &str = r#"{"name":"smoke","seed":7,"queues":[{"QueueName":"orders","Attributes":{"VisibilityTimeout":"30"}}],"producers":[{"name":"web","queue":"orders","rate_per_s":5}],"consumers":[{"name":"worker","queue":"orders","count":2,"wait_time_s":20,"max_messages":10,"processing":{"dist":"uniform","min_ms":100,"max_ms":400}}]}"#;
+
+/// `mqlab api ARG` with `stdin`: one JSON answer per script line (fails the test if the
+/// command does).
+pub fn mqlab_api(arg: &str, stdin: &str) -> Vec<serde_json::Value> {
+    let out = mqlab(&["api", arg], stdin);
+    let stdout = text(&out.stdout);
+    assert!(
+        out.status.success(),
+        "mqlab api failed: {}\n{stdout}",
+        text(&out.stderr)
+    );
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Runs script `lines` through `mqlab api -`: one answer per line.
+pub fn run(lines: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    let script: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let out = mqlab_api("-", &script);
+    assert_eq!(out.len(), lines.len());
+    out
+}
