@@ -243,7 +243,7 @@ impl Lab {
     pub fn edit(&mut self, edit: Edit) -> Result<(), String> {
         let now = self.now();
         let result = self.apply_edit(&edit);
-        let params = edit.params();
+        let params = self.request_of(&edit);
         let op = edit.operation().to_string();
         if !op.is_empty() {
             let queue = match &edit {
@@ -280,10 +280,48 @@ impl Lab {
         result
     }
 
+    /// The AWS request an edit makes (a subscription is named by its ARN in this run).
+    fn request_of(&self, edit: &Edit) -> Value {
+        let mut params = edit.params();
+        if let Edit::SubscriptionAttribute {
+            topic,
+            protocol,
+            endpoint,
+            ..
+        } = edit
+        {
+            let arn = self
+                .world()
+                .sns()
+                .subscriptions()
+                .find(|s| {
+                    s.topic_arn.rsplit(':').next() == Some(topic.as_str())
+                        && &s.protocol == protocol
+                        && &s.endpoint == endpoint
+                })
+                .map(|s| s.arn.clone());
+            params["SubscriptionArn"] = arn.map_or(Value::Null, Value::String);
+        }
+        params
+    }
+
     fn apply_edit(&mut self, edit: &Edit) -> Result<(), EditError> {
-        let params = edit.params();
+        let params = self.request_of(edit);
         let world = self.sim.world_mut();
         match edit {
+            Edit::SubscriptionAttribute { .. } => {
+                use mqlab_engine::sns::api::SetSubscriptionAttributesInput;
+                let text = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_string);
+                let input = SetSubscriptionAttributesInput {
+                    subscription_arn: text("SubscriptionArn"),
+                    attribute_name: text("AttributeName"),
+                    attribute_value: text("AttributeValue"),
+                };
+                world
+                    .with_sns(|sns, ctx| sns.set_subscription_attributes(ctx, &input))
+                    .map(|_| ())
+                    .map_err(EditError::from)
+            }
             Edit::QueueAttribute { .. } => call(world, "SetQueueAttributes", &params).map(|_| ()),
             Edit::Call { op, .. } => call(world, op, &params).map(|_| ()),
             Edit::Producer { index, spec } => world
@@ -402,9 +440,15 @@ fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
     )
 }
 
+impl From<AwsError> for EditError {
+    fn from(e: AwsError) -> EditError {
+        EditError {
+            code: e.code.clone(),
+            message: e.to_string(),
+        }
+    }
+}
+
 fn call(world: &mut World, op: &str, params: &Value) -> Result<Value, EditError> {
-    sqs_call(world, op, params).map_err(|e| EditError {
-        code: e.code.clone(),
-        message: e.to_string(),
-    })
+    sqs_call(world, op, params).map_err(EditError::from)
 }

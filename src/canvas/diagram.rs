@@ -43,6 +43,11 @@ fn held_slot(rect: &Rect, k: usize) -> (f64, f64) {
 pub enum Hit {
     Message(u64),
     Queue(u16),
+    /// A copy of a published message on its branch (by its serial in `vm.sns.copies`).
+    Copy(u64),
+    Topic(u16),
+    /// Subscription `.1` of topic `.0`: its endpoint box or its filter.
+    Subscription(u16, u16),
 }
 
 pub struct DrawOptions {
@@ -65,6 +70,7 @@ pub struct Renderer {
     positions: HashMap<u64, (f64, f64)>,
     next: HashMap<u64, (f64, f64)>,
     hits: Vec<(u64, f64, f64)>,
+    copy_hits: Vec<(u64, f64, f64)>,
     layout: Option<Layout>,
     /// Marks drawn in the last frame (for tests and the benchmark).
     pub drawn: usize,
@@ -74,10 +80,10 @@ pub struct Renderer {
 }
 
 /// One batch of marks of one colour and style.
-struct Batch {
-    color: &'static str,
-    hollow: bool,
-    points: Vec<(f64, f64, f64)>,
+pub(super) struct Batch {
+    pub color: &'static str,
+    pub hollow: bool,
+    pub points: Vec<(f64, f64, f64)>,
 }
 
 impl Renderer {
@@ -88,23 +94,52 @@ impl Renderer {
     /// What is under (x, y), in CSS pixels of the canvas: the nearest drawn mark within a few
     /// pixels, else a queue.
     pub fn hit(&self, x: f64, y: f64) -> Option<Hit> {
-        let mut best: Option<(f64, u64)> = None;
-        for &(serial, mx, my) in &self.hits {
-            let d = (mx - x).powi(2) + (my - y).powi(2);
-            if d <= 64.0 && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, serial));
+        let nearest = |hits: &[(u64, f64, f64)]| {
+            let mut best: Option<(f64, u64)> = None;
+            for &(serial, mx, my) in hits {
+                let d = (mx - x).powi(2) + (my - y).powi(2);
+                if d <= 64.0 && best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, serial));
+                }
             }
-        }
-        if let Some((_, serial)) = best {
+            best.map(|(_, s)| s)
+        };
+        if let Some(serial) = nearest(&self.hits) {
             return Some(Hit::Message(serial));
         }
+        if let Some(serial) = nearest(&self.copy_hits) {
+            return Some(Hit::Copy(serial));
+        }
         let layout = self.layout.as_ref()?;
+        let near = |(px, py): (f64, f64)| (px - x).abs() <= 8.0 && (py - y).abs() <= 8.0;
+        if let Some(b) = layout.branches.iter().find(|b| {
+            b.endpoint.is_some_and(|r| r.contains(x, y)) || near(b.at(super::layout::FILTER_AT))
+        }) {
+            return Some(Hit::Subscription(b.topic, b.subscription));
+        }
+        if let Some(ti) = layout
+            .topics
+            .iter()
+            .position(|r| r.is_some_and(|r| r.contains(x, y)))
+        {
+            return Some(Hit::Topic(ti as u16));
+        }
         layout
             .queues
             .iter()
             .flatten()
             .find(|q| q.rect.contains(x, y))
             .map(|q| Hit::Queue(q.index))
+    }
+
+    /// What is under (x, y) that has something to say on hover: the reason a filter
+    /// stopped a copy, or where a retried copy stands.
+    pub fn hover_text(&self, vm: &ViewModel, x: f64, y: f64, lang: Lang) -> Option<String> {
+        let Some(Hit::Copy(serial)) = self.hit(x, y) else {
+            return None;
+        };
+        let c = vm.sns.copies.get(&serial)?;
+        super::sns::copy_text(c, lang)
     }
 
     /// Where the first mark was drawn in the last frame.
@@ -136,11 +171,13 @@ impl Renderer {
         }
         let lay = layout(vm, width, height, &waiting);
         draw_links(ctx, vm, &lay, p);
+        super::sns::draw_links(ctx, vm, &lay, p);
         for (qi, qb) in lay.queues.iter().enumerate() {
             if let Some(qb) = qb {
                 draw_queue(ctx, vm, qi, qb, p, opts.lang);
             }
         }
+        super::sns::draw_boxes(ctx, vm, &lay, p, opts.lang);
         for (pi, r) in lay.producers.iter().enumerate() {
             let pv = &vm.producers[pi];
             box_with_text(
@@ -170,6 +207,8 @@ impl Renderer {
         }
 
         self.draw_marks(ctx, vm, &lay, p, opts);
+        self.copy_hits.clear();
+        super::sns::draw_copies(ctx, vm, &lay, p, opts.reduced_motion, &mut self.copy_hits);
         self.draw_transients(ctx, vm, &lay, p, opts.reduced_motion);
         self.layout = Some(lay);
     }
@@ -478,7 +517,12 @@ impl Renderer {
     }
 }
 
-fn push_point(batches: &mut Vec<Batch>, color: &'static str, hollow: bool, pt: (f64, f64, f64)) {
+pub(super) fn push_point(
+    batches: &mut Vec<Batch>,
+    color: &'static str,
+    hollow: bool,
+    pt: (f64, f64, f64),
+) {
     match batches
         .iter_mut()
         .find(|b| std::ptr::eq(b.color, color) && b.hollow == hollow)
@@ -510,11 +554,22 @@ fn origin(from: Place, lay: &Layout, target: (f64, f64)) -> (f64, f64) {
             .copied()
             .flatten()
             .map_or(target, |r| r.left_mid()),
+        Place::Topic(ti, si) | Place::Subscriber(ti, si) => lay
+            .branches
+            .iter()
+            .find(|b| b.topic == ti && b.subscription == si)
+            .map_or(target, |b| {
+                if matches!(from, Place::Topic(..)) {
+                    b.from
+                } else {
+                    b.endpoint.map_or(b.to, |r| r.center())
+                }
+            }),
         Place::Outside => (0.0, target.1),
     }
 }
 
-fn label(ctx: &CanvasRenderingContext2d, color: &str, font: &str, align: &str) {
+pub(super) fn label(ctx: &CanvasRenderingContext2d, color: &str, font: &str, align: &str) {
     ctx.set_fill_style_str(color);
     ctx.set_font(font);
     ctx.set_text_align(align);
@@ -532,7 +587,7 @@ fn round_rect(ctx: &CanvasRenderingContext2d, r: &Rect, radius: f64) {
     ctx.close_path();
 }
 
-fn box_with_text(
+pub(super) fn box_with_text(
     ctx: &CanvasRenderingContext2d,
     r: &Rect,
     fill: &str,
@@ -614,7 +669,7 @@ fn draw_links(ctx: &CanvasRenderingContext2d, vm: &ViewModel, lay: &Layout, p: &
     }
 }
 
-fn curve(ctx: &CanvasRenderingContext2d, a: (f64, f64), b: (f64, f64)) {
+pub(super) fn curve(ctx: &CanvasRenderingContext2d, a: (f64, f64), b: (f64, f64)) {
     let mx = (a.0 + b.0) / 2.0;
     ctx.move_to(a.0, a.1);
     ctx.bezier_curve_to(mx, a.1, mx, b.1, b.0, b.1);

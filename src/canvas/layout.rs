@@ -3,6 +3,10 @@
 //! messages, the oldest (the head) nearest the consumers. FIFO queues with few groups get one
 //! lane per group, so a locked group is a lane that stops moving.
 //!
+//! With SNS topics, a column of topics stands between the producers and the queues; each
+//! subscription is a branch from its topic to its queue or to an endpoint box (Lambda, HTTP,
+//! email, SMS, push, Firehose) placed among the queues.
+//!
 //! A pure function of the view model, the canvas size and how many marks wait in each queue.
 
 use mqlab_appcore::view::{ConsumerStatus, ViewModel};
@@ -19,6 +23,13 @@ pub const CONSUMER_ROW_MIN_PX: f64 = 12.0;
 const PAD: f64 = 12.0;
 /// Height of a queue's title line, px.
 pub const QUEUE_HEADER_PX: f64 = 34.0;
+/// Height of an endpoint's box at most, px.
+pub const ENDPOINT_H_MAX_PX: f64 = 40.0;
+/// Where a branch's filter sits, as a share of the way from the topic to the subscriber.
+pub const FILTER_AT: f64 = 0.35;
+/// A queue's share of the column's height against an endpoint's.
+const QUEUE_WEIGHT: f64 = 3.0;
+const ENDPOINT_WEIGHT: f64 = 1.2;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Rect {
@@ -98,6 +109,37 @@ impl QueueBox {
     }
 }
 
+/// One subscription drawn as a branch from its topic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    pub topic: u16,
+    pub subscription: u16,
+    pub from: (f64, f64),
+    pub to: (f64, f64),
+    /// The box of a subscriber that is not a queue.
+    pub endpoint: Option<Rect>,
+}
+
+impl Branch {
+    /// The point `u` (0 at the topic, 1 at the subscriber) along the branch's curve.
+    pub fn at(&self, u: f64) -> (f64, f64) {
+        curve_at(self.from, self.to, u)
+    }
+}
+
+/// A point on the S-curve links are drawn with (a cubic Bézier with control points half-way
+/// across at each end's height).
+pub fn curve_at(a: (f64, f64), b: (f64, f64), u: f64) -> (f64, f64) {
+    let u = u.clamp(0.0, 1.0);
+    let v = 1.0 - u;
+    let mx = (a.0 + b.0) / 2.0;
+    let (b0, b1, b2, b3) = (v * v * v, 3.0 * v * v * u, 3.0 * v * u * u, u * u * u);
+    (
+        b0 * a.0 + (b1 + b2) * mx + b3 * b.0,
+        (b0 + b1) * a.1 + (b2 + b3) * b.1,
+    )
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
     pub width: f64,
@@ -108,6 +150,9 @@ pub struct Layout {
     /// Indexed by consumer index; None when not drawn (stopped, or past the cap).
     pub consumers: Vec<Option<Rect>>,
     pub consumers_hidden: usize,
+    /// Indexed by topic index; None for a deleted topic.
+    pub topics: Vec<Option<Rect>>,
+    pub branches: Vec<Branch>,
 }
 
 /// Lays out the diagram for a canvas of `width` × `height` CSS pixels; `waiting[q]` is how
@@ -126,7 +171,18 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
     };
     let producer_x = PAD;
     let consumer_x = width - PAD - side_w;
-    let queue_x = producer_x + side_w + gap;
+    let sns = &vm.sns;
+    let live_topics: Vec<usize> = (0..sns.topics.len())
+        .filter(|&i| !sns.topics[i].deleted)
+        .collect();
+    let topic_x = producer_x + side_w + gap;
+    // Branches need room to show copies travelling and stopping at their filters.
+    let queue_x = if live_topics.is_empty() {
+        topic_x
+    } else {
+        let room = consumer_x - gap - (topic_x + side_w);
+        topic_x + side_w + (room * 0.3).clamp(gap, 280.0)
+    };
     let queue_w = (consumer_x - gap - queue_x).max(60.0);
 
     let live: Vec<usize> = (0..vm.queues.len())
@@ -135,22 +191,44 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
     let (dlqs, mains): (Vec<usize>, Vec<usize>) = live
         .iter()
         .partition(|&&i| vm.queues[i].is_dead_letter_queue);
+    // Subscribers that are not queues get a box among the queues.
+    let endpoints: Vec<(u16, u16)> = live_topics
+        .iter()
+        .flat_map(|&ti| {
+            sns.topics[ti]
+                .subscriptions
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.deleted && s.queue.is_none())
+                .map(move |(si, _)| (ti as u16, si as u16))
+        })
+        .collect();
     let top = PAD;
     let bottom = height - PAD;
-    let main_bottom = if dlqs.is_empty() || mains.is_empty() {
+    let has_main = !mains.is_empty() || !endpoints.is_empty();
+    let main_bottom = if dlqs.is_empty() {
         bottom
     } else {
         top + (bottom - top) * 0.64
     };
 
     let mut queues: Vec<Option<QueueBox>> = vec![None; vm.queues.len()];
-    let mut place = |list: &[usize], y0: f64, y1: f64, w: f64, x: f64| {
-        let n = list.len().max(1) as f64;
-        let slice = (y1 - y0) / n;
-        for (k, &qi) in list.iter().enumerate() {
+    let mut endpoint_rects: Vec<Rect> = Vec::with_capacity(endpoints.len());
+    // Queues (and, in the main band, endpoints after them) share a band by weight.
+    let mut place = |list: &[usize], eps: usize, y0: f64, y1: f64, w: f64, x: f64| {
+        let total = list.len() as f64 * QUEUE_WEIGHT + eps as f64 * ENDPOINT_WEIGHT;
+        let unit = (y1 - y0) / total.max(1.0);
+        let mut y_at = y0;
+        for &qi in list {
+            let slice = unit * QUEUE_WEIGHT;
             let h = (slice - 10.0).clamp(QUEUE_HEADER_PX + 12.0, 260.0);
-            let y = y0 + slice * k as f64 + (slice - h) / 2.0;
-            let rect = Rect { x, y, w, h };
+            let rect = Rect {
+                x,
+                y: y_at + (slice - h) / 2.0,
+                w,
+                h,
+            };
+            y_at += slice;
             queues[qi] = Some(queue_box(
                 vm,
                 qi,
@@ -158,14 +236,27 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
                 waiting.get(qi).copied().unwrap_or(0),
             ));
         }
+        for _ in 0..eps {
+            let slice = unit * ENDPOINT_WEIGHT;
+            let h = (slice - 6.0).clamp(14.0, ENDPOINT_H_MAX_PX);
+            let ew = (w * 0.7).max(60.0);
+            endpoint_rects.push(Rect {
+                x,
+                y: y_at + (slice - h) / 2.0,
+                w: ew,
+                h,
+            });
+            y_at += slice;
+        }
     };
-    if mains.is_empty() {
-        place(&dlqs, top, bottom, queue_w, queue_x);
+    if !has_main {
+        place(&dlqs, 0, top, bottom, queue_w, queue_x);
     } else {
-        place(&mains, top, main_bottom, queue_w, queue_x);
+        place(&mains, endpoints.len(), top, main_bottom, queue_w, queue_x);
         let dlq_w = (queue_w * 0.8).max(60.0);
         place(
             &dlqs,
+            0,
             main_bottom + 6.0,
             bottom,
             dlq_w,
@@ -198,6 +289,45 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
     for (k, &ci) in shown.iter().take(drawn).enumerate() {
         consumers[ci] = Some(rects[k]);
     }
+    let mut topics: Vec<Option<Rect>> = vec![None; sns.topics.len()];
+    let topic_rects = column(live_topics.len(), topic_x, 64.0);
+    for (k, &ti) in live_topics.iter().enumerate() {
+        topics[ti] = Some(topic_rects[k]);
+    }
+    let mut branches = Vec::new();
+    let mut next_endpoint = endpoint_rects.iter();
+    for &ti in &live_topics {
+        let from = topics[ti].expect("placed").right_mid();
+        for (si, sub) in sns.topics[ti].subscriptions.iter().enumerate() {
+            if sub.deleted {
+                continue;
+            }
+            let (to, endpoint) = match &sub.queue {
+                Some(name) => {
+                    let qb = vm
+                        .queues
+                        .iter()
+                        .position(|q| &q.name == name)
+                        .and_then(|qi| queues[qi].as_ref());
+                    match qb {
+                        Some(qb) => (qb.rect.left_mid(), None),
+                        None => continue,
+                    }
+                }
+                None => match next_endpoint.next() {
+                    Some(r) => (r.left_mid(), Some(*r)),
+                    None => continue,
+                },
+            };
+            branches.push(Branch {
+                topic: ti as u16,
+                subscription: si as u16,
+                from,
+                to,
+                endpoint,
+            });
+        }
+    }
     Layout {
         width,
         height,
@@ -205,6 +335,8 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
         queues,
         consumers,
         consumers_hidden: shown.len() - drawn,
+        topics,
+        branches,
     }
 }
 

@@ -7,9 +7,12 @@
 //! - [`diagram`] — the renderer: eases marks towards their places, draws them in batches by
 //!   colour, rings in-flight messages with their visibility countdown, and answers "what is
 //!   under this point" for the inspector.
+//! - [`sns`] — topics, their subscriptions as branches, and each published message's copies
+//!   travelling down them (stopped at a filter, retried, delivered).
 //! - [`charts`] — CloudWatch-style line charts of the sampled metrics (drawn directly; see there why not plotters).
 
 pub mod charts;
 pub mod diagram;
 pub mod layout;
 pub mod palette;
+pub mod sns;

@@ -21,6 +21,9 @@ pub struct Palette {
     pub danger: &'static str,
     pub queue_fill: &'static str,
     pub dlq_fill: &'static str,
+    /// SNS topics and their branches.
+    pub topic: &'static str,
+    pub topic_fill: &'static str,
     pub groups: &'static [&'static str],
 }
 
@@ -48,6 +51,8 @@ pub const LIGHT: Palette = Palette {
     danger: "#dc2626",
     queue_fill: "#fff7ed",
     dlq_fill: "#fef2f2",
+    topic: "#be185d",
+    topic_fill: "#fdf2f8",
     groups: GROUP_COLORS_LIGHT,
 };
 
@@ -66,6 +71,8 @@ pub const DARK: Palette = Palette {
     danger: "#f87171",
     queue_fill: "#2b2520",
     dlq_fill: "#2e2022",
+    topic: "#f472b6",
+    topic_fill: "#2d1f29",
     groups: GROUP_COLORS_DARK,
 };
 

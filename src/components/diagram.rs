@@ -119,9 +119,33 @@ pub fn diagram(props: &DiagramProps) -> Html {
             on_select.emit(hit);
         })
     };
+    // Hovering a copy stopped at a filter (or retried) tells why, in the canvas's title.
+    let onmousemove = {
+        let renderer = renderer.clone();
+        let lab = props.lab.clone();
+        let lang = props.lang;
+        Callback::from(move |e: MouseEvent| {
+            let text = renderer.borrow().hover_text(
+                &lab.borrow().vm,
+                e.offset_x() as f64,
+                e.offset_y() as f64,
+                lang,
+            );
+            if let Some(el) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            {
+                match text {
+                    Some(text) => el.set_attribute("title", &text).ok(),
+                    None => el.remove_attribute("title").ok(),
+                };
+            }
+        })
+    };
     html! {
         <canvas
             ref={canvas}
+            {onmousemove}
             class="diagram"
             data-testid="diagram"
             role="img"

@@ -6,7 +6,7 @@ use crate::format::format_clock;
 use crate::lab::Lab;
 use crate::state::{Action, Selection};
 use mqlab_appcore::i18n::{t, tf, Lang};
-use mqlab_appcore::view::{Arrival, LifeKind, LifeStep, Mark};
+use mqlab_appcore::view::{Arrival, LifeKind, LifeStep, Mark, Place};
 use mqlab_engine::sqs::queue_url;
 use serde_json::json;
 use std::cell::RefCell;
@@ -126,10 +126,28 @@ fn step_text(s: &LifeStep, lang: Lang) -> (String, Option<String>) {
     }
 }
 
-fn message_view(m: &Mark, queue: &str, lang: Lang) -> Html {
+fn message_view(m: &Mark, queue: &str, body: Option<&str>, lang: Lang) -> Html {
+    // A copy SNS delivered: its body is the JSON envelope unless raw delivery was on.
+    let from_sns = match body {
+        Some(b) if matches!(m.from, Place::Topic(..) | Place::Subscriber(..)) => Some(
+            serde_json::from_str::<serde_json::Value>(b)
+                .ok()
+                .is_some_and(|v| v.get("Type").is_some() && v.get("TopicArn").is_some()),
+        ),
+        _ => None,
+    };
     html! {
         <div data-testid="inspector-message">
             <p><code class="id">{ &m.message_id }</code>{ format!(" · {queue}") }</p>
+            if let Some(envelope) = from_sns {
+                <p class="muted" data-testid="received-kind">
+                    { t(lang, if envelope { "inspector.envelope" } else { "inspector.raw" }) }
+                </p>
+            }
+            if let Some(b) = body {
+                <h3>{ t(lang, "inspector.body") }</h3>
+                <pre class="body" data-testid="message-body">{ b }</pre>
+            }
             <h3>{ t(lang, "inspector.message_life") }</h3>
             <ol class="life" data-testid="inspector-life">
                 { for m.life.iter().enumerate().map(|(i, s)| {
@@ -160,7 +178,7 @@ fn message_view(m: &Mark, queue: &str, lang: Lang) -> Html {
 pub fn inspector(props: &InspectorProps) -> Html {
     let lang = props.lang;
     // The last message seen, so its life stays readable after it fades from the view.
-    let kept = use_mut_ref(|| None::<(Selection, Mark, String)>);
+    let kept = use_mut_ref(|| None::<(Selection, Mark, String, Option<String>)>);
     let body = match props.selected {
         None => html! { <p class="muted">{ t(lang, "inspector.none") }</p> },
         Some(sel @ (side, hit)) => {
@@ -172,13 +190,30 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 Hit::Message(serial) => {
                     if let Some(m) = lab.vm.mark(serial) {
                         let q = lab.vm.queues[m.queue as usize].name.clone();
-                        *kept.borrow_mut() = Some((sel, m.clone(), q));
+                        let body = lab.world().sqs().queue_by_name(&q).and_then(|queue| {
+                            queue
+                                .messages()
+                                .find(|x| x.id == m.message_id)
+                                .map(|x| x.body.clone())
+                        });
+                        *kept.borrow_mut() = Some((sel, m.clone(), q, body));
                     }
                     match &*kept.borrow() {
-                        Some((s, m, q)) if *s == sel => message_view(m, q, lang),
+                        Some((s, m, q, body)) if *s == sel => {
+                            message_view(m, q, body.as_deref(), lang)
+                        }
                         _ => html! { <p class="muted">{ t(lang, "inspector.none") }</p> },
                     }
                 }
+                Hit::Topic(ti) => super::sns_inspector::topic_view(&lab, ti, lang),
+                Hit::Subscription(ti, si) => super::sns_inspector::subscription_view(
+                    &lab,
+                    side,
+                    (ti, si),
+                    lang,
+                    &props.dispatch,
+                ),
+                Hit::Copy(serial) => super::sns_inspector::copy_view(&lab, serial, lang),
                 Hit::Queue(qi) => {
                     let name = lab
                         .vm

@@ -15,6 +15,7 @@ pub mod presets;
 pub mod queue_table;
 pub mod run_stats;
 pub mod run_view;
+pub mod sns_inspector;
 pub mod toolbar;
 
 use crate::lab::Lab;

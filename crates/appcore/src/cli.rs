@@ -12,11 +12,24 @@ use serde_json::Value;
 
 /// Members that identify the resource come first, as in the AWS docs' examples; the rest
 /// follow in the order of the params object (alphabetical with serde_json's default map).
-const LEADING_MEMBERS: &[&str] = &["QueueUrl", "QueueName", "SourceArn", "TaskHandle"];
+const LEADING_MEMBERS: &[&str] = &[
+    "QueueUrl",
+    "QueueName",
+    "SourceArn",
+    "TaskHandle",
+    "TopicArn",
+    "SubscriptionArn",
+];
 
-/// `aws sqs <op> --member value …` for an SQS call with AWS JSON request members `params`.
+/// `aws sqs <op> --member value …` for an SQS call with AWS JSON request members `params`
+/// (`aws sns …` for the SNS operations the page makes).
 pub fn aws_cli_command(op: &str, params: &serde_json::Value) -> String {
-    aws_cli_command_for("sqs", op, params)
+    let svc = if op.contains("Subscription") || op.contains("Topic") || op.starts_with("Publish") {
+        "sns"
+    } else {
+        "sqs"
+    };
+    aws_cli_command_for(svc, op, params)
 }
 
 /// The same for any service (`svc` as the CLI names it: "sqs", "sns", "kinesis" …).

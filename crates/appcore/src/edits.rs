@@ -35,6 +35,17 @@ pub enum Edit {
     Consumer { index: usize, spec: ConsumerSpec },
     /// One of the SQS calls in [`CALL_OPS`], with its AWS request members.
     Call { op: String, params: Value },
+    /// SetSubscriptionAttributes on the subscription of `topic` to (`protocol`, `endpoint`)
+    /// ("" removes FilterPolicy, DeliveryPolicy or RedrivePolicy, as in AWS). Named by its
+    /// endpoint, not its ARN, so the scenario's subscription it changes can be found.
+    #[cfg(feature = "sns")]
+    SubscriptionAttribute {
+        topic: String,
+        protocol: String,
+        endpoint: String,
+        attribute: String,
+        value: String,
+    },
 }
 
 impl Edit {
@@ -42,6 +53,8 @@ impl Edit {
     pub fn operation(&self) -> &str {
         match self {
             Edit::QueueAttribute { .. } => "SetQueueAttributes",
+            #[cfg(feature = "sns")]
+            Edit::SubscriptionAttribute { .. } => "SetSubscriptionAttributes",
             Edit::Call { op, .. } => op,
             _ => "",
         }
@@ -56,6 +69,10 @@ impl Edit {
                 value,
             } => json!({"QueueUrl": queue_url(queue), "Attributes": {attribute: value}}),
             Edit::Call { params, .. } => params.clone(),
+            #[cfg(feature = "sns")]
+            Edit::SubscriptionAttribute {
+                attribute, value, ..
+            } => json!({"AttributeName": attribute, "AttributeValue": value}),
             _ => Value::Null,
         }
     }
@@ -113,6 +130,28 @@ impl Edit {
                 );
             }
             Edit::Call { .. } => {}
+            #[cfg(feature = "sns")]
+            Edit::SubscriptionAttribute {
+                topic,
+                protocol,
+                endpoint,
+                attribute,
+                value,
+            } => {
+                let sub = scenario
+                    .topics
+                    .iter_mut()
+                    .filter(|t| &t.name == topic)
+                    .flat_map(|t| t.subscriptions.iter_mut())
+                    .find(|s| &s.protocol == protocol && &s.endpoint == endpoint);
+                if let Some(s) = sub {
+                    if value.is_empty() {
+                        s.attributes.remove(attribute);
+                    } else {
+                        s.attributes.insert(attribute.clone(), value.clone());
+                    }
+                }
+            }
         }
     }
 
@@ -151,6 +190,9 @@ impl Edit {
             // SetQueueAttributes checks the value itself when the edit is replayed; a refused
             // value changes nothing, as it would in AWS.
             Edit::QueueAttribute { .. } => Ok(()),
+            // So does SetSubscriptionAttributes (and an unknown subscription is NotFound).
+            #[cfg(feature = "sns")]
+            Edit::SubscriptionAttribute { .. } => Ok(()),
         }
     }
 }

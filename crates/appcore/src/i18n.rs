@@ -302,4 +302,44 @@ texts! {
 
     "log.cli" => "AWS CLI equivalent", "같은 동작의 AWS CLI 명령";
     "log.empty" => "No API calls yet", "아직 API 호출이 없습니다";
+
+    "sns.published" => "published", "발행";
+    "sns.travelling" => "On its way to the subscriber", "구독자에게 가는 중";
+    "sns.filtered" =>
+        "Stopped by the subscription's filter policy: {reason}",
+        "구독의 필터 정책에서 걸러짐: {reason}";
+    "sns.retrying" =>
+        "Delivery attempt {n} failed ({reason}); next attempt at {at}",
+        "{n}번째 전달 시도 실패 ({reason}); 다음 시도 {at}";
+    "sns.delivered" => "Delivered (attempts: {n})", "전달 완료 (시도 {n}번)";
+    "sns.failed" => "Given up and discarded: {reason}", "재시도를 모두 써서 버려짐: {reason}";
+    "sns.dead_lettered" =>
+        "Given up and moved to the subscription's dead-letter queue {queue}",
+        "재시도를 모두 써서 구독의 데드레터 큐 {queue}로 옮겨짐";
+    "inspector.topic" => "Topic attributes (GetTopicAttributes)", "토픽 속성 (GetTopicAttributes)";
+    "inspector.subscription" =>
+        "Subscription attributes (GetSubscriptionAttributes)",
+        "구독 속성 (GetSubscriptionAttributes)";
+    "inspector.copy" => "This copy of the message", "이 메시지의 사본";
+    "inspector.retry_timeline" => "Delivery attempts", "전달 시도 기록";
+    "inspector.no_attempts" => "No delivery attempts yet", "아직 전달 시도가 없습니다";
+    "inspector.received" => "What the subscriber received", "구독자가 실제로 받은 내용";
+    "inspector.envelope" =>
+        "SNS JSON envelope (RawMessageDelivery = false)",
+        "SNS JSON 봉투 (RawMessageDelivery = false)";
+    "inspector.raw" =>
+        "Raw message (RawMessageDelivery = true)",
+        "원본 메시지 (RawMessageDelivery = true)";
+    "inspector.body" => "Message body", "메시지 본문";
+    "filter.title" => "Filter policy", "필터 정책 (FilterPolicy)";
+    "filter.none" => "(none: every message is delivered)", "(없음: 모든 메시지가 전달됩니다)";
+    "filter.valid" => "Valid filter policy", "올바른 필터 정책입니다";
+    "filter.apply" => "Apply (SetSubscriptionAttributes)", "적용 (SetSubscriptionAttributes)";
+    "filter.test" => "Would this message match?", "이 메시지는 통과할까?";
+    "filter.test_attributes" =>
+        "Message attributes as JSON, e.g. {\"event\": \"order_placed\", \"price\": 120}",
+        "메시지 속성 (JSON), 예: {\"event\": \"order_placed\", \"price\": 120}";
+    "filter.test_body" => "Message body (JSON)", "메시지 본문 (JSON)";
+    "filter.matches" => "Matches: delivered to this subscription", "통과: 이 구독으로 전달됩니다";
+    "filter.no_match" => "Filtered out: {reason}", "걸러짐: {reason}";
 }

@@ -44,6 +44,13 @@ pub struct SubscriptionView {
     pub filtered_out: u64,
     pub failed: u64,
     pub moved_to_dlq: u64,
+    /// Its FilterPolicy attribute (JSON), if it has one, and FilterPolicyScope.
+    pub filter_policy: Option<String>,
+    pub filter_scope: String,
+    /// RawMessageDelivery.
+    pub raw: bool,
+    /// The queue named by its RedrivePolicy (its dead-letter queue).
+    pub dead_letter_queue: Option<String>,
     /// The latest reason its filter policy gave for rejecting a message.
     pub last_filter_reason: Option<String>,
     /// Its recent attempts, oldest first.
@@ -57,6 +64,17 @@ impl SubscriptionView {
             return q.clone();
         }
         let e = &self.endpoint;
+        // A mobile platform endpoint: arn:…:endpoint/GCM/my-app/<id> → "my-app (GCM)".
+        if let Some(rest) = e
+            .rsplit(':')
+            .next()
+            .and_then(|r| r.strip_prefix("endpoint/"))
+        {
+            let mut parts = rest.split('/');
+            if let (Some(platform), Some(app)) = (parts.next(), parts.next()) {
+                return format!("{app} ({platform})");
+            }
+        }
         let e = e.split("://").nth(1).unwrap_or(e);
         let e = e.split('/').next().unwrap_or(e);
         e.rsplit(':').next().unwrap_or(e).to_string()
@@ -165,6 +183,16 @@ impl SnsView {
             }
         };
         (ti, si as u16)
+    }
+
+    /// (topic, subscription) indexes of a known subscription.
+    pub fn subscription_key(&self, topic: &str, arn: &str) -> Option<(u16, u16)> {
+        let ti = self.topics.iter().position(|t| t.name == topic)?;
+        let si = self.topics[ti]
+            .subscriptions
+            .iter()
+            .position(|s| s.arn == arn)?;
+        Some((ti as u16, si as u16))
     }
 
     fn sub_of_arn(&mut self, arn: &str) -> Option<(u16, u16)> {
@@ -431,6 +459,26 @@ impl SnsView {
                 let _ = self.sub_of_arn(subscription);
             }
             _ => {}
+        }
+    }
+
+    /// Reads what events do not carry from the SNS service: each subscription's filter
+    /// policy, raw delivery and dead-letter queue.
+    pub fn sync(&mut self, sns: &mqlab_engine::sns::Sns) {
+        for sub in sns.subscriptions() {
+            let topic = sub.topic_arn.rsplit(':').next().unwrap_or_default();
+            let Some(key) = self.subscription_key(topic, &sub.arn) else {
+                continue;
+            };
+            let v = self.sub_mut(key);
+            v.filter_policy = sub.attrs.get("FilterPolicy").cloned();
+            v.filter_scope = sub.filter_scope().as_str().to_string();
+            v.raw = sub.raw;
+            v.dead_letter_queue = sub.redrive.as_ref().map(|r| {
+                name_from_arn(&r.dead_letter_target_arn)
+                    .unwrap_or(&r.dead_letter_target_arn)
+                    .to_string()
+            });
         }
     }
 

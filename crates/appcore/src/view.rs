@@ -80,6 +80,10 @@ pub enum Place {
     Producer(u16),
     Queue(u16),
     Consumer(u16),
+    /// Delivered by SNS from topic `.0` (index into `sns.topics`) down subscription `.1`.
+    Topic(u16, u16),
+    /// Moved by SNS from subscription `.1` of topic `.0` to its dead-letter queue.
+    Subscriber(u16, u16),
     /// Sent by a call from outside the simulation (the user, a script).
     Outside,
 }
@@ -449,8 +453,11 @@ pub struct ConsumerView {
 pub struct ProducerView {
     pub name: String,
     pub queue: Option<u16>,
-    /// The SNS topic it publishes to (index into `sns.topics`), instead of a queue.
+    /// The SNS topic it publishes to (index into `sns.topics`), instead of a queue; for an
+    /// uploader, the topic its bucket notifies.
     pub topic: Option<u16>,
+    /// The S3 bucket it uploads to (PutObject), whose event notifications go to `topic`.
+    pub bucket: Option<String>,
     pub rate_per_s: f64,
     pub sent: u64,
 }
@@ -1077,7 +1084,7 @@ impl ViewModel {
             | EventKind::NotificationFailed { .. }
             | EventKind::NotificationMovedToDeadLetterQueue { .. } => {
                 #[cfg(feature = "sns")]
-                self.sns.apply(t, &e.kind);
+                self.apply_sns(t, &e.kind);
             }
             // Kinesis is not drawn yet (its streams and shards come with the Kinesis view).
             EventKind::StreamCreated { .. }
@@ -1190,6 +1197,7 @@ impl ViewModel {
             name: name.to_string(),
             queue: None,
             topic: None,
+            bucket: None,
             rate_per_s: 0.0,
             sent: 0,
         });
@@ -1216,6 +1224,53 @@ impl ViewModel {
             arrival: Arrival::Sent,
         };
         Some(self.new_mark(qi, message_id.to_string(), None, state, Place::Queue(qi), t))
+    }
+
+    /// Folds an SNS event; a copy that SNS put into a queue (a delivery, or a subscription
+    /// dead-letter queue) starts its journey at the topic instead of off-screen.
+    #[cfg(feature = "sns")]
+    fn apply_sns(&mut self, t: SimTime, kind: &EventKind) {
+        self.sns.apply(t, kind);
+        let (topic, subscription, queue, sqs_id) = match kind {
+            EventKind::NotificationDelivered {
+                topic,
+                subscription,
+                endpoint,
+                sqs_message_id: Some(id),
+                ..
+            } => (topic, subscription, endpoint, Some(id)),
+            EventKind::NotificationMovedToDeadLetterQueue {
+                topic,
+                subscription,
+                dead_letter_queue,
+                ..
+            } => (topic, subscription, dead_letter_queue, None),
+            _ => return,
+        };
+        let Some(key) = self.sns.subscription_key(topic, subscription) else {
+            return;
+        };
+        let name = mqlab_engine::sqs::name_from_arn(queue).unwrap_or(queue);
+        let Some(&qi) = self.queue_index.get(name) else {
+            return;
+        };
+        // The DLQ's message id is not in the event: the newest mark put there now from outside.
+        let serial = match sqs_id {
+            Some(id) => self.index.get(&mark_key(qi, id)).copied(),
+            None => self
+                .marks
+                .values()
+                .rev()
+                .find(|m| m.queue == qi && m.since_ms == t && m.from == Place::Outside)
+                .map(|m| m.serial),
+        };
+        if let Some(m) = serial.and_then(|s| self.marks.get_mut(&s)) {
+            m.from = if sqs_id.is_some() {
+                Place::Topic(key.0, key.1)
+            } else {
+                Place::Subscriber(key.0, key.1)
+            };
+        }
     }
 
     fn new_mark(
@@ -1332,23 +1387,52 @@ impl ViewModel {
         for d in dlqs {
             self.queues[d as usize].is_dead_letter_queue = true;
         }
+        #[cfg(feature = "sns")]
+        {
+            self.sns.sync(world.sns());
+            // A subscription's dead-letter queue is drawn as one too.
+            let dlqs: Vec<u16> = self
+                .sns
+                .topics
+                .iter()
+                .flat_map(|t| &t.subscriptions)
+                .filter_map(|s| {
+                    self.queue_index
+                        .get(s.dead_letter_queue.as_deref()?)
+                        .copied()
+                })
+                .collect();
+            for d in dlqs {
+                self.queues[d as usize].is_dead_letter_queue = true;
+            }
+        }
         let actors = world.actors();
         for p in &actors.producers {
             let qi = self.queue_index.get(&p.spec.queue).copied();
             #[cfg(feature = "sns")]
-            let ti = p.spec.topic.as_deref().and_then(|t| {
-                self.sns
-                    .topics
-                    .iter()
-                    .position(|v| v.name == t)
-                    .map(|i| i as u16)
-            });
+            let (ti, bucket) = {
+                let bucket = p.spec.bucket.clone();
+                let topic = p.spec.topic.clone().or_else(|| {
+                    let b = world.s3().bucket(bucket.as_deref()?)?;
+                    let arn = &b.notifications.first()?.topic_arn;
+                    Some(arn.rsplit(':').next()?.to_string())
+                });
+                let ti = topic.and_then(|t| {
+                    self.sns
+                        .topics
+                        .iter()
+                        .position(|v| v.name == t)
+                        .map(|i| i as u16)
+                });
+                (ti, bucket)
+            };
             #[cfg(not(feature = "sns"))]
-            let ti = None;
+            let (ti, bucket) = (None, None);
             let pi = self.producer_idx(&p.spec.name) as usize;
             let v = &mut self.producers[pi];
             v.queue = qi;
             v.topic = ti;
+            v.bucket = bucket;
             v.rate_per_s = p.spec.rate_per_s;
             v.sent = p.sent;
         }

@@ -140,3 +140,101 @@ fn finished_copies_fade_from_the_view() {
     );
     assert_eq!(vm.sns.copies.len(), 5);
 }
+
+#[test]
+fn a_subscription_shows_its_filter_policy_raw_delivery_and_dead_letter_queue() {
+    let json = r#"{
+      "queues": [{"QueueName": "raw"}, {"QueueName": "hook-dlq"}],
+      "topics": [{"Name": "orders", "Subscriptions": [
+        {"Protocol": "sqs", "Endpoint": "arn:aws:sqs:us-east-1:123456789012:raw",
+         "Attributes": {"RawMessageDelivery": "true", "FilterPolicy": "{\"kind\":[\"a\"]}"}},
+        {"Protocol": "https", "Endpoint": "https://hooks.example.com/x",
+         "Attributes": {"RedrivePolicy": "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:hook-dlq\"}"}}
+      ]}]
+    }"#;
+    let (_, vm) = driven(json, 500);
+    let subs = &vm.sns.topics[0].subscriptions;
+    assert_eq!(subs[0].filter_policy.as_deref(), Some("{\"kind\":[\"a\"]}"));
+    assert_eq!(subs[0].filter_scope, "MessageAttributes");
+    assert!(subs[0].raw);
+    assert_eq!(subs[1].dead_letter_queue.as_deref(), Some("hook-dlq"));
+    assert!(!subs[1].raw);
+    // A subscription's dead-letter queue is drawn as a dead-letter queue.
+    let dlq = vm.queues.iter().find(|q| q.name == "hook-dlq").unwrap();
+    assert!(dlq.is_dead_letter_queue);
+    assert!(
+        !vm.queues
+            .iter()
+            .find(|q| q.name == "raw")
+            .unwrap()
+            .is_dead_letter_queue
+    );
+}
+
+#[test]
+fn a_message_sns_puts_in_a_queue_sets_out_from_its_topic() {
+    use mqlab_appcore::view::Place;
+    let (_, vm) = driven(FANOUT, 3_000);
+    let billing = vm.queues.iter().position(|q| q.name == "billing").unwrap() as u16;
+    let marks: Vec<_> = vm.marks.values().filter(|m| m.queue == billing).collect();
+    assert_eq!(marks.len(), 5);
+    assert!(
+        marks.iter().all(|m| m.from == Place::Topic(0, 0)),
+        "{:?}",
+        marks.iter().map(|m| m.from).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_copy_given_up_on_moves_to_the_dead_letter_queue_from_its_subscriber() {
+    use mqlab_appcore::view::Place;
+    let json = r#"{
+      "queues": [{"QueueName": "hook-dlq"}],
+      "topics": [{"Name": "alerts", "Subscriptions": [
+        {"Protocol": "https", "Endpoint": "https://hooks.example.com/x",
+         "Attributes": {"RedrivePolicy": "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:hook-dlq\"}"},
+         "behaviour": {"Http": {"latency_ms": 50, "availability": 0.0, "failure_status": 503}}}
+      ]}],
+      "producers": [{"name": "m", "topic": "alerts", "bursts": [{"at_s": 1, "count": 1}]}]
+    }"#;
+    // HTTP/S retries 3 times, 20 s apart, by default (facts §3.6).
+    let (_, vm) = driven(json, 120_000);
+    let sub = &vm.sns.topics[0].subscriptions[0];
+    assert_eq!(sub.moved_to_dlq, 1, "{:?}", sub);
+    let dlq = vm.queues.iter().position(|q| q.name == "hook-dlq").unwrap() as u16;
+    let m = vm
+        .marks
+        .values()
+        .find(|m| m.queue == dlq)
+        .expect("a mark in the DLQ");
+    assert_eq!(m.from, Place::Subscriber(0, 0));
+}
+
+#[test]
+fn an_uploader_is_linked_through_its_bucket_to_the_topic_its_events_go_to() {
+    let json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/presets/s3-thumbnails.json"
+    ))
+    .unwrap();
+    let (_, vm) = driven(&json, 1_000);
+    assert!(!vm.producers.is_empty());
+    for p in &vm.producers {
+        assert!(p.bucket.is_some(), "{p:?}");
+        assert_eq!(p.topic, Some(0), "{p:?}");
+    }
+}
+
+#[test]
+fn a_mobile_endpoint_is_labelled_by_its_app_and_platform() {
+    let s = mqlab_appcore::sns_view::SubscriptionView {
+        endpoint: "arn:aws:sns:us-east-1:123456789012:endpoint/GCM/news-app/5e3e9847".into(),
+        ..Default::default()
+    };
+    assert_eq!(s.label(), "news-app (GCM)");
+    let s = mqlab_appcore::sns_view::SubscriptionView {
+        endpoint: "arn:aws:lambda:us-east-1:123456789012:function:thumbnailer".into(),
+        ..Default::default()
+    };
+    assert_eq!(s.label(), "thumbnailer");
+}
