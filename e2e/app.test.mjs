@@ -30,6 +30,14 @@ const PRESETS = [
   "fifo-groups",
   "poison-dlq",
   "delay-queue",
+  "sns-fanout",
+  "sns-filter",
+  "sns-fifo",
+  "sns-http-retries",
+  "sns-alone",
+  "sns-with-sqs",
+  "sns-mobile-push",
+  "s3-thumbnails",
 ];
 
 test("the page loads offline, plays, and counters, diagram and charts move", async () => {

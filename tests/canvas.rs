@@ -103,3 +103,66 @@ fn the_renderer_draws_a_mark_per_message_and_a_click_finds_it() {
     assert_eq!(r.hit(qb.x + 3.0, qb.y + 3.0), Some(Hit::Queue(0)));
     assert_eq!(r.hit(1.0, 1.0), None);
 }
+
+#[wasm_bindgen_test]
+fn a_topic_stands_between_its_publishers_and_its_subscribers_with_a_branch_to_each() {
+    let lab = preset("sns-http-retries", 5_000);
+    let vm = &lab.vm;
+    let lay = layout(vm, 1000.0, 500.0, &vec![0; vm.queues.len()]);
+    let topic = lay.topics[0].expect("the topic is placed");
+    let producer = lay.producers[0];
+    assert!(
+        producer.x + producer.w < topic.x,
+        "the publisher is left of the topic"
+    );
+    let subs = &vm.sns.topics[0].subscriptions;
+    assert_eq!(
+        lay.branches.len(),
+        subs.len(),
+        "one branch per subscription"
+    );
+    let (audit, _) = vm.queue_by_name("audit").unwrap();
+    let audit = lay.queues[audit as usize].as_ref().unwrap().rect;
+    for b in &lay.branches {
+        assert_eq!(b.from, topic.right_mid());
+        match b.endpoint {
+            // The webhook gets a box of its own, in the queues' column.
+            Some(r) => {
+                assert_eq!(subs[b.subscription as usize].protocol, "https");
+                assert!(r.x >= topic.x + topic.w && r.x == audit.x);
+                assert_eq!(b.to, r.left_mid());
+            }
+            None => assert_eq!(b.to, audit.left_mid()),
+        }
+    }
+    // The subscription's dead-letter queue sits with the dead-letter queues, below.
+    let (dlq, _) = vm.queue_by_name("webhook-dlq").unwrap();
+    assert!(vm.queues[dlq as usize].is_dead_letter_queue);
+    let dlq = lay.queues[dlq as usize].as_ref().unwrap().rect;
+    assert!(dlq.y > audit.y + audit.h);
+}
+
+#[wasm_bindgen_test]
+fn a_copy_stopped_by_a_filter_is_drawn_before_the_filter_and_hovering_it_says_why() {
+    let lab = preset("sns-filter", 4_000);
+    let (_c, ctx) = canvas(1000, 500);
+    let mut r = Renderer::new();
+    let mut o = opts();
+    o.reduced_motion = true;
+    r.draw(&ctx, &lab.vm, 1000.0, 500.0, &o);
+    let (x, y) = r
+        .first_copy(&lab.vm, |s| {
+            matches!(s, mqlab_appcore::sns_view::CopyState::Filtered { .. })
+        })
+        .expect("a filtered copy is drawn");
+    assert!(matches!(r.hit(x, y), Some(Hit::Copy(_))));
+    let text = r.hover_text(&lab.vm, x, y, Lang::En).unwrap();
+    assert!(text.contains("filter policy"), "{text}");
+    // The funnel itself selects its subscription.
+    let (fx, fy) = mqlab::canvas::sns::landmarks(&lab.vm, r.layout().unwrap())
+        .0
+        .unwrap();
+    assert!(matches!(r.hit(fx, fy), Some(Hit::Subscription(0, _))));
+    let ko = r.hover_text(&lab.vm, x, y, Lang::Ko).unwrap();
+    assert!(ko.contains("필터 정책"), "{ko}");
+}

@@ -142,6 +142,18 @@ impl Renderer {
         super::sns::copy_text(c, lang)
     }
 
+    /// Where the first copy in a state matching `pred` was drawn in the last frame.
+    pub fn first_copy(
+        &self,
+        vm: &ViewModel,
+        pred: impl Fn(&mqlab_appcore::sns_view::CopyState) -> bool,
+    ) -> Option<(f64, f64)> {
+        self.copy_hits
+            .iter()
+            .find(|(s, _, _)| vm.sns.copies.get(s).is_some_and(|c| pred(&c.state)))
+            .map(|&(_, x, y)| (x, y))
+    }
+
     /// Where the first mark was drawn in the last frame.
     pub fn first_mark(&self) -> Option<(f64, f64)> {
         self.hits.first().map(|&(_, x, y)| (x, y))

@@ -22,6 +22,8 @@ use web_sys::CanvasRenderingContext2d;
 pub const COPIES_DRAWN_MAX: usize = 1_500;
 /// The share of a transient's life a copy takes to travel its branch.
 const TRIP_SHARE: f64 = 0.5;
+/// How far before its filter a stopped copy rests, as a share of its branch.
+const FILTERED_GAP: f64 = 0.05;
 /// The distance between copies waiting for a retry, as a share of their branch.
 const RETRY_STEP: f64 = 0.035;
 /// Attempts drawn on a retry timeline.
@@ -308,8 +310,10 @@ pub fn draw_copies(
                 (travelled.min(1.0), p.ok, false)
             }
             CopyState::Filtered { .. } => {
-                let u = travelled.min(FILTER_AT);
-                if u >= FILTER_AT {
+                // Stopped just before the funnel (which stays clickable).
+                let stop = FILTER_AT - FILTERED_GAP;
+                let u = travelled.min(stop);
+                if u >= stop {
                     crosses.push((b.at(u).0, b.at(u).1, p.muted, faded));
                 }
                 (u, p.muted, true)
@@ -395,4 +399,22 @@ pub fn copy_text(c: &mqlab_appcore::sns_view::CopyView, lang: Lang) -> Option<St
         CopyState::Failed { reason } => tf(lang, "sns.failed", &[("reason", reason)]),
         CopyState::DeadLettered { queue } => tf(lang, "sns.dead_lettered", &[("queue", queue)]),
     })
+}
+
+/// Where a test (or a keyboard user's helper) can click: the first branch's filter and the
+/// first endpoint box's centre.
+/// A point on the canvas, CSS px.
+pub type Point = (f64, f64);
+
+pub fn landmarks(vm: &ViewModel, lay: &Layout) -> (Option<Point>, Option<Point>) {
+    let filter = lay
+        .branches
+        .iter()
+        .find(|b| subscription(vm, b).is_some_and(|s| s.filter_policy.is_some()))
+        .map(|b| b.at(FILTER_AT));
+    let endpoint = lay
+        .branches
+        .iter()
+        .find_map(|b| b.endpoint.map(|r| r.center()));
+    (filter, endpoint)
 }

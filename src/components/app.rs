@@ -280,6 +280,7 @@ pub fn app() -> Html {
                         labs={state.labs()}
                         selected={state.selected}
                         panels={state.panels}
+                        edits={state.labs().iter().map(|l| l.borrow().edits_applied()).sum::<usize>()}
                         dispatch={dispatch.clone()}
                     />
                     <ParamPanel

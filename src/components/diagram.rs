@@ -100,10 +100,26 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     let r = renderer.borrow();
                     el.set_attribute("data-marks", &r.drawn.to_string()).ok();
                     el.set_attribute("data-moving", &r.moving.to_string()).ok();
-                    // Where one message is drawn, so a test can click it.
-                    if let Some((x, y)) = r.first_mark() {
-                        el.set_attribute("data-first-mark", &format!("{x:.0},{y:.0}"))
-                            .ok();
+                    // Where one message is drawn (and a filter, an endpoint, a copy stopped
+                    // at a filter), so a test can click or hover it.
+                    let vm = &lab.borrow().vm;
+                    let (filter, endpoint) = r
+                        .layout()
+                        .map_or((None, None), |l| crate::canvas::sns::landmarks(vm, l));
+                    let filtered = r.first_copy(vm, |s| {
+                        matches!(s, mqlab_appcore::sns_view::CopyState::Filtered { .. })
+                    });
+                    for (name, at) in [
+                        ("data-first-mark", r.first_mark()),
+                        ("data-first-filter", filter),
+                        ("data-first-endpoint", endpoint),
+                        ("data-first-filtered", filtered),
+                    ] {
+                        match at {
+                            Some((x, y)) => el.set_attribute(name, &format!("{x:.0},{y:.0}")),
+                            None => el.remove_attribute(name),
+                        }
+                        .ok();
                     }
                 }
             }

@@ -6,7 +6,7 @@ use crate::format::format_clock;
 use crate::lab::Lab;
 use crate::state::{Action, Selection};
 use mqlab_appcore::i18n::{t, tf, Lang};
-use mqlab_appcore::view::{Arrival, LifeKind, LifeStep, Mark, Place};
+use mqlab_appcore::view::{Arrival, LifeKind, LifeStep, Mark};
 use mqlab_engine::sqs::queue_url;
 use serde_json::json;
 use std::cell::RefCell;
@@ -23,6 +23,8 @@ pub struct InspectorProps {
     pub labs: Vec<Rc<RefCell<Lab>>>,
     pub selected: Option<Selection>,
     pub panels: u64,
+    /// Edits applied to the runs: an edit (a new filter policy) shows at once, even paused.
+    pub edits: usize,
     pub dispatch: Callback<Action>,
 }
 
@@ -30,6 +32,7 @@ impl PartialEq for InspectorProps {
     fn eq(&self, o: &Self) -> bool {
         self.lang == o.lang
             && self.selected == o.selected
+            && self.edits == o.edits
             && self.panels / QUEUE_REFRESH_PANELS == o.panels / QUEUE_REFRESH_PANELS
             && self.labs.len() == o.labs.len()
             && self.labs.iter().zip(&o.labs).all(|(a, b)| Rc::ptr_eq(a, b))
@@ -126,22 +129,15 @@ fn step_text(s: &LifeStep, lang: Lang) -> (String, Option<String>) {
     }
 }
 
-fn message_view(m: &Mark, queue: &str, body: Option<&str>, lang: Lang) -> Html {
-    // A copy SNS delivered: its body is the JSON envelope unless raw delivery was on.
-    let from_sns = match body {
-        Some(b) if matches!(m.from, Place::Topic(..) | Place::Subscriber(..)) => Some(
-            serde_json::from_str::<serde_json::Value>(b)
-                .ok()
-                .is_some_and(|v| v.get("Type").is_some() && v.get("TopicArn").is_some()),
-        ),
-        _ => None,
-    };
+/// `raw`: Some(RawMessageDelivery) when the queue is subscribed to a topic (its messages are
+/// what SNS delivered: the JSON envelope, or the bare message when raw).
+fn message_view(m: &Mark, queue: &str, body: Option<&str>, raw: Option<bool>, lang: Lang) -> Html {
     html! {
         <div data-testid="inspector-message">
             <p><code class="id">{ &m.message_id }</code>{ format!(" · {queue}") }</p>
-            if let Some(envelope) = from_sns {
+            if let Some(raw) = raw {
                 <p class="muted" data-testid="received-kind">
-                    { t(lang, if envelope { "inspector.envelope" } else { "inspector.raw" }) }
+                    { t(lang, if raw { "inspector.raw" } else { "inspector.envelope" }) }
                 </p>
             }
             if let Some(b) = body {
@@ -200,7 +196,15 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     }
                     match &*kept.borrow() {
                         Some((s, m, q, body)) if *s == sel => {
-                            message_view(m, q, body.as_deref(), lang)
+                            let raw = lab
+                                .vm
+                                .sns
+                                .topics
+                                .iter()
+                                .flat_map(|t| &t.subscriptions)
+                                .find(|s| s.queue.as_deref() == Some(q.as_str()))
+                                .map(|s| s.raw);
+                            message_view(m, q, body.as_deref(), raw, lang)
                         }
                         _ => html! { <p class="muted">{ t(lang, "inspector.none") }</p> },
                     }

@@ -169,7 +169,16 @@ pub fn subscription_view(
         <div data-testid="inspector-subscription">
             <p>{ format!("{} → {}", s.protocol, s.endpoint) }</p>
             <p><code>{ &s.arn }</code></p>
-            <p>{ format!("✓ {} · ✕ {} · ✗ {} · DLQ {}", s.delivered, s.filtered_out, s.failed, s.moved_to_dlq) }</p>
+            <table class="attributes" data-testid="subscription-counts">
+                <tbody>
+                    { for [
+                        ("NumberOfNotificationsDelivered", s.delivered),
+                        ("NumberOfNotificationsFilteredOut", s.filtered_out),
+                        ("NumberOfNotificationsFailed", s.failed),
+                        ("NumberOfNotificationsRedrivenToDlq", s.moved_to_dlq),
+                    ].iter().map(|(k, v)| html! { <tr><th scope="row">{ *k }</th><td>{ *v }</td></tr> }) }
+                </tbody>
+            </table>
             <FilterEditor
                 lang={lang}
                 side={side}

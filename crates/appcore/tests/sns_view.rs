@@ -238,3 +238,33 @@ fn a_mobile_endpoint_is_labelled_by_its_app_and_platform() {
     };
     assert_eq!(s.label(), "thumbnailer");
 }
+
+#[test]
+fn the_fanout_preset_s_queue_messages_set_out_from_the_topic() {
+    use mqlab_appcore::view::Place;
+    let json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/presets/sns-fanout.json"
+    ))
+    .unwrap();
+    let mut w = World::from_scenario(&Scenario::from_json(&json).unwrap()).unwrap();
+    let mut vm = ViewModel::new(&w);
+    let mut froms = Vec::new();
+    for t in (100..=20_000).step_by(100) {
+        w.advance_to(t);
+        let ev = w.drain_events();
+        vm.apply(&ev);
+        vm.sync(&w);
+        froms.extend(vm.marks.values().map(|m| m.from));
+    }
+    assert!(!froms.is_empty());
+    // Received messages set out again from their queue, towards the consumer.
+    assert!(
+        froms
+            .iter()
+            .all(|f| matches!(f, Place::Topic(0, _) | Place::Queue(_))),
+        "{:?}",
+        &froms[..froms.len().min(20)]
+    );
+    assert!(froms.iter().any(|f| matches!(f, Place::Topic(0, 1))));
+}
