@@ -198,12 +198,14 @@ fn retry_timeline(
     now: u64,
     p: &Palette,
 ) {
-    // The message furthest into its retries (the latest of those).
+    // Of the failed messages whose first attempt is still remembered, the one with the most
+    // attempts (older attempts are forgotten past a cap).
+    let count = |id: &str| s.attempts.iter().filter(|a| a.message_id == id).count();
     let Some(id) = s
         .attempts
         .iter()
-        .filter(|a| a.ok == Some(false))
-        .max_by_key(|a| (a.attempt, a.at_ms))
+        .filter(|a| a.attempt == 1 && a.ok == Some(false))
+        .max_by_key(|a| (count(&a.message_id), a.at_ms))
         .map(|a| &a.message_id)
     else {
         return;

@@ -94,6 +94,16 @@ pub fn run_view(props: &RunViewProps) -> Html {
         ("glyph empty", "msg.empty_receive"),
         ("glyph lock", "group.locked"),
     ];
+    // With SNS topics: the copies on their branches.
+    let sns_legend: &[(&str, &str)] = if props.lab.borrow().vm.sns.is_empty() {
+        &[]
+    } else {
+        &[
+            ("dot copy", "legend.copy"),
+            ("dot filtered", "legend.filtered"),
+            ("dot retrying", "legend.retrying"),
+        ]
+    };
     html! {
         <article class="run" data-testid={format!("{prefix}run")}>
             <h2 class="run-title">
@@ -111,7 +121,7 @@ pub fn run_view(props: &RunViewProps) -> Html {
                 {on_select}
             />
             <ul class="legend">
-                { for legend.iter().map(|(class, key)| {
+                { for legend.iter().chain(sns_legend).map(|(class, key)| {
                     let text = t(lang, key).replace("{n}", "2+");
                     let mark = match *class {
                         "glyph" => "×2",

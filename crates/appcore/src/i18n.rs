@@ -110,8 +110,8 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
 texts! {
     "app.title" => "mqlab", "mqlab";
     "app.tagline" =>
-        "Watch Amazon SQS at work: a simulation you can pause, steer, replay and share",
-        "Amazon SQS가 움직이는 모습을 눈으로 보는 실습실: 멈추고, 바꾸고, 다시 돌려 보고, 공유하세요";
+        "Watch Amazon SQS and SNS at work: a simulation you can pause, steer, replay and share",
+        "Amazon SQS와 SNS가 움직이는 모습을 눈으로 보는 실습실: 멈추고, 바꾸고, 다시 돌려 보고, 공유하세요";
 
     "controls.play" => "Play", "재생";
     "controls.pause" => "Pause", "일시정지";
@@ -342,4 +342,7 @@ texts! {
     "filter.test_body" => "Message body (JSON)", "메시지 본문 (JSON)";
     "filter.matches" => "Matches: delivered to this subscription", "통과: 이 구독으로 전달됩니다";
     "filter.no_match" => "Filtered out: {reason}", "걸러짐: {reason}";
+    "legend.copy" => "SNS copy on its way to a subscriber", "구독자에게 가는 SNS 메시지 사본";
+    "legend.filtered" => "Stopped by a filter policy (hover for why)", "필터 정책에서 걸러짐 (마우스를 올리면 이유)";
+    "legend.retrying" => "Waiting for a delivery retry", "전달 재시도를 기다리는 중";
 }

@@ -152,7 +152,17 @@ fn other_services_are_named_as_the_cli_names_them() {
             "Publish",
             &json!({"TopicArn": "arn:aws:sns:us-east-1:123456789012:t", "Message": "hi"})
         ),
-        "aws sns publish --message hi --topic-arn arn:aws:sns:us-east-1:123456789012:t"
+        "aws sns publish --topic-arn arn:aws:sns:us-east-1:123456789012:t --message hi"
+    );
+    // The SNS calls the page makes are written as `aws sns …`, the resource first.
+    assert_eq!(
+        aws_cli_command(
+            "SetSubscriptionAttributes",
+            &json!({"AttributeName": "FilterPolicy", "AttributeValue": "{\"a\":[\"b\"]}",
+                    "SubscriptionArn": "arn:aws:sns:us-east-1:123456789012:t:1"})
+        ),
+        "aws sns set-subscription-attributes --subscription-arn arn:aws:sns:us-east-1:123456789012:t:1 \
+         --attribute-name FilterPolicy --attribute-value '{\"a\":[\"b\"]}'"
     );
 }
 

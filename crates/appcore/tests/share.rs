@@ -523,3 +523,49 @@ fn edits_in_a_link_that_are_out_of_order_or_out_of_range_are_refused_with_the_fi
     );
     assert_eq!(open(&many).field, "edits");
 }
+
+#[test]
+fn a_new_filter_policy_travels_in_a_link_and_folds_into_the_exported_scenario() {
+    let mut s = shared("sns-filter", 20_000);
+    let sub = &s.scenario.topics[0].subscriptions[0];
+    let edit = Edit::SubscriptionAttribute {
+        topic: s.scenario.topics[0].name.clone(),
+        protocol: sub.protocol.clone(),
+        endpoint: sub.endpoint.clone(),
+        attribute: "FilterPolicy".into(),
+        value: r#"{"store":["south"]}"#.into(),
+    };
+    assert_eq!(edit.operation(), "SetSubscriptionAttributes");
+    s.edits = vec![(5_000, edit.clone())];
+    let back = share::from_fragment(&share::to_fragment(&s)).unwrap();
+    assert_eq!(back, s);
+    // Folded, the scenario alone starts with the new policy.
+    let mut scenario = s.scenario.clone();
+    edit.fold_into(&mut scenario);
+    assert_eq!(
+        scenario.topics[0].subscriptions[0].attributes["FilterPolicy"],
+        r#"{"store":["south"]}"#
+    );
+    // "" removes it, as SetSubscriptionAttributes does.
+    let Edit::SubscriptionAttribute {
+        topic,
+        protocol,
+        endpoint,
+        attribute,
+        ..
+    } = edit
+    else {
+        unreachable!()
+    };
+    let remove = Edit::SubscriptionAttribute {
+        topic,
+        protocol,
+        endpoint,
+        attribute,
+        value: String::new(),
+    };
+    remove.fold_into(&mut scenario);
+    assert!(!scenario.topics[0].subscriptions[0]
+        .attributes
+        .contains_key("FilterPolicy"));
+}
