@@ -105,6 +105,26 @@ test("a webhook that is down: attempts on a timeline, then the subscription's de
   const dlq = await page.locator('[data-testid="queues"] tr', { hasText: "webhook-dlq" }).textContent();
   assert.match(dlq, /[1-9]/, dlq);
   await screenshot(page, "sns-http-retries-inspector");
+
+  // Steer it: an availability out of range is refused with the field named; 1 brings the
+  // webhook back, and deliveries succeed again.
+  const availability = testid(page, "endpoint-availability");
+  await availability.fill("2");
+  await availability.press("Enter");
+  await testid(page, "endpoint-error").waitFor();
+  assert.match(await testid(page, "endpoint-error").textContent(), /availability/);
+  await availability.fill("1");
+  await availability.press("Enter");
+  await testid(page, "endpoint-error").waitFor({ state: "detached" });
+  const delivered = async () =>
+    Number(await page.locator('[data-testid="subscription-counts"] tr', { hasText: "Delivered" }).locator("td").textContent());
+  const before = await delivered();
+  await playUntil(page, 200_000, 50);
+  assert.ok((await delivered()) > before + 10, `delivered ${before} → ${await delivered()}`);
+  // The newest attempts all succeeded.
+  const newest = await page.locator('[data-testid="attempts"] li').first().textContent();
+  assert.match(newest, /✓/, newest);
+
   assert.deepEqual(problems, []);
   await context.close();
 });

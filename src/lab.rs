@@ -309,6 +309,15 @@ impl Lab {
         let params = self.request_of(edit);
         let world = self.sim.world_mut();
         match edit {
+            Edit::EndpointBehaviour {
+                protocol,
+                endpoint,
+                behaviour,
+            } => world
+                .with_sns(|sns, _| {
+                    sns.set_endpoint_behaviour(protocol, endpoint, behaviour.clone())
+                })
+                .map_err(EditError::setting),
             Edit::SubscriptionAttribute { .. } => {
                 use mqlab_engine::sns::api::SetSubscriptionAttributesInput;
                 let text = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_string);

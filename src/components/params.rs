@@ -712,7 +712,7 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
         );
         html! {
             <fieldset>
-                <legend>{ format!("{} · {} → {}", t(lang, "producer.title"), p.spec.name, p.spec.queue) }</legend>
+                <legend>{ format!("{} · {} → {}", t(lang, "producer.title"), p.spec.name, producer_target(&p.spec)) }</legend>
                 { burst_now(i, lang, &target, err(&format!("{pfx}p{i}-burst"))) }
                 { for fields }
                 { arrival }
@@ -792,6 +792,7 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
         <section class="panel params" data-testid="params">
             <h2>{ t(lang, "panel.parameters") }</h2>
             { for side_picker }
+            if !queues.is_empty() {
             <fieldset>
                 <legend>
                     { "SetQueueAttributes · " }
@@ -807,9 +808,19 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
                 </legend>
                 { for queue_section }
             </fieldset>
+            }
             { for producers }
             { for consumers }
         </section>
+    }
+}
+
+/// Where a producer sends: its queue, topic (Publish) or bucket (PutObject).
+fn producer_target(spec: &ProducerSpec) -> String {
+    match (&spec.topic, &spec.bucket) {
+        (Some(topic), _) => format!("SNS {topic}"),
+        (None, Some(bucket)) => format!("S3 {bucket}"),
+        _ => spec.queue.clone(),
     }
 }
 

@@ -12,7 +12,9 @@ use mqlab_appcore::edits::Edit;
 use mqlab_appcore::i18n::{t, tf, Lang};
 use mqlab_appcore::sns_view::SubscriptionView;
 use mqlab_engine::sns::api::{SubscriptionArnInput, TopicArnInput};
+use mqlab_engine::sns::delivery::Endpoint;
 use mqlab_engine::sns::filter::{FilterPolicy, FilterPolicyScope};
+use mqlab_engine::sns::subscription::supports_raw;
 use mqlab_engine::sns::topic_arn;
 use mqlab_engine::sqs::message_attributes::{MessageAttributeValue, MessageAttributes};
 use serde_json::Value;
@@ -179,6 +181,17 @@ pub fn subscription_view(
                     ].iter().map(|(k, v)| html! { <tr><th scope="row">{ *k }</th><td>{ *v }</td></tr> }) }
                 </tbody>
             </table>
+            <EndpointSettings
+                lang={lang}
+                side={side}
+                topic={topic.name.clone()}
+                protocol={s.protocol.clone()}
+                endpoint={s.endpoint.clone()}
+                raw={s.raw}
+                behaviour={lab.world().sns().endpoint_behaviour(&s.protocol, &s.endpoint).cloned()
+                    .or_else(|| default_behaviour(&s.protocol))}
+                dispatch={dispatch.clone()}
+            />
             <FilterEditor
                 lang={lang}
                 side={side}
@@ -383,4 +396,166 @@ pub fn filter_editor(props: &FilterEditorProps) -> Html {
             }
         </div>
     }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EndpointSettingsProps {
+    pub lang: Lang,
+    pub side: usize,
+    pub topic: String,
+    pub protocol: String,
+    pub endpoint: String,
+    pub raw: bool,
+    /// How the simulated endpoint answers now (None for a queue).
+    pub behaviour: Option<Endpoint>,
+    pub dispatch: Callback<Action>,
+}
+
+/// One number of an endpoint's behaviour: its label, value, and how to set it.
+type BehaviourField = (&'static str, f64, fn(&mut Endpoint, f64));
+
+fn behaviour_fields(b: &Endpoint) -> Vec<BehaviourField> {
+    match b {
+        Endpoint::Http(h) => vec![
+            ("availability", h.availability, |b, v| {
+                if let Endpoint::Http(h) = b {
+                    h.availability = v
+                }
+            }),
+            ("latency_ms", h.latency_ms as f64, |b, v| {
+                if let Endpoint::Http(h) = b {
+                    h.latency_ms = v as u64
+                }
+            }),
+            ("failure_status", h.failure_status as f64, |b, v| {
+                if let Endpoint::Http(h) = b {
+                    h.failure_status = v as u16
+                }
+            }),
+        ],
+        Endpoint::Lambda(l) => vec![
+            ("duration_ms", l.duration_ms as f64, |b, v| {
+                if let Endpoint::Lambda(l) = b {
+                    l.duration_ms = v as u64
+                }
+            }),
+            ("concurrency", l.concurrency as f64, |b, v| {
+                if let Endpoint::Lambda(l) = b {
+                    l.concurrency = v as u32
+                }
+            }),
+        ],
+        Endpoint::Sink(s) => vec![
+            ("failure_rate", s.failure_rate, |b, v| {
+                if let Endpoint::Sink(s) = b {
+                    s.failure_rate = v
+                }
+            }),
+            ("latency_ms", s.latency_ms as f64, |b, v| {
+                if let Endpoint::Sink(s) = b {
+                    s.latency_ms = v as u64
+                }
+            }),
+        ],
+    }
+}
+
+/// RawMessageDelivery, and how the simulated endpoint answers (take a webhook down, slow a
+/// Lambda), changed while the run goes on.
+#[function_component(EndpointSettings)]
+pub fn endpoint_settings(props: &EndpointSettingsProps) -> Html {
+    let lang = props.lang;
+    let error = use_state(|| None::<String>);
+    let on_raw = {
+        let p = (
+            props.side,
+            props.topic.clone(),
+            props.protocol.clone(),
+            props.endpoint.clone(),
+        );
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+            dispatch.emit(Action::Edit {
+                side: p.0,
+                field: "raw".into(),
+                edit: Box::new(Edit::SubscriptionAttribute {
+                    topic: p.1.clone(),
+                    protocol: p.2.clone(),
+                    endpoint: p.3.clone(),
+                    attribute: "RawMessageDelivery".into(),
+                    value: el.checked().to_string(),
+                }),
+            });
+        })
+    };
+    let fields = props.behaviour.as_ref().map(|b| {
+        behaviour_fields(b)
+            .into_iter()
+            .map(|(name, value, set)| {
+                let (b, error) = (b.clone(), error.clone());
+                let p = (props.side, props.protocol.clone(), props.endpoint.clone());
+                let dispatch = props.dispatch.clone();
+                let onchange = Callback::from(move |e: Event| {
+                    let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+                    let Ok(v) = el.value().trim().parse::<f64>() else {
+                        error.set(Some(format!("{name}: not a number")));
+                        return;
+                    };
+                    let mut next = b.clone();
+                    set(&mut next, v);
+                    match next.validate() {
+                        Err(m) => error.set(Some(m)),
+                        Ok(()) => {
+                            error.set(None);
+                            dispatch.emit(Action::Edit {
+                                side: p.0,
+                                field: format!("endpoint-{name}"),
+                                edit: Box::new(Edit::EndpointBehaviour {
+                                    protocol: p.1.clone(),
+                                    endpoint: p.2.clone(),
+                                    behaviour: next,
+                                }),
+                            });
+                        }
+                    }
+                });
+                html! {
+                    <label class="field">
+                        <span>{ name }</span>
+                        <input type="number" step="any" value={value.to_string()}
+                            data-testid={format!("endpoint-{name}")} {onchange} />
+                    </label>
+                }
+            })
+            .collect::<Html>()
+    });
+    html! {
+        <div class="endpoint-settings" data-testid="endpoint-settings">
+            if supports_raw(&props.protocol) {
+                <label class="check">
+                    <input type="checkbox" checked={props.raw} onchange={on_raw} data-testid="raw-delivery" />
+                    { "RawMessageDelivery" }
+                </label>
+            }
+            if let Some(fields) = fields {
+                <h3>{ t(lang, "endpoint.behaviour") }</h3>
+                { fields }
+            }
+            if let Some(e) = &*error {
+                <p class="error" role="alert" data-testid="endpoint-error">{ e }</p>
+            }
+        </div>
+    }
+}
+
+/// The behaviour an endpoint of `protocol` has when none was given (what the engine assumes).
+pub fn default_behaviour(protocol: &str) -> Option<Endpoint> {
+    let json = match protocol {
+        "sqs" => return None,
+        "http" | "https" => r#"{"Http": {}}"#,
+        "lambda" => r#"{"Lambda": {}}"#,
+        _ => r#"{"Sink": {}}"#,
+    };
+    serde_json::from_str(json).ok()
 }

@@ -46,6 +46,14 @@ pub enum Edit {
         attribute: String,
         value: String,
     },
+    /// How the simulated endpoint behind (`protocol`, `endpoint`) answers from now on (an
+    /// HTTP server going down, a slower Lambda): a setting of the simulation, not an API call.
+    #[cfg(feature = "sns")]
+    EndpointBehaviour {
+        protocol: String,
+        endpoint: String,
+        behaviour: mqlab_engine::sns::delivery::Endpoint,
+    },
 }
 
 impl Edit {
@@ -131,6 +139,21 @@ impl Edit {
             }
             Edit::Call { .. } => {}
             #[cfg(feature = "sns")]
+            Edit::EndpointBehaviour {
+                protocol,
+                endpoint,
+                behaviour,
+            } => {
+                for s in scenario
+                    .topics
+                    .iter_mut()
+                    .flat_map(|t| t.subscriptions.iter_mut())
+                    .filter(|s| &s.protocol == protocol && &s.endpoint == endpoint)
+                {
+                    s.behaviour = Some(behaviour.clone());
+                }
+            }
+            #[cfg(feature = "sns")]
             Edit::SubscriptionAttribute {
                 topic,
                 protocol,
@@ -193,6 +216,10 @@ impl Edit {
             // So does SetSubscriptionAttributes (and an unknown subscription is NotFound).
             #[cfg(feature = "sns")]
             Edit::SubscriptionAttribute { .. } => Ok(()),
+            #[cfg(feature = "sns")]
+            Edit::EndpointBehaviour { behaviour, .. } => behaviour
+                .validate()
+                .map_err(|m| split_member("behaviour", &m)),
         }
     }
 }

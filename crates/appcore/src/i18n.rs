@@ -345,4 +345,7 @@ texts! {
     "legend.copy" => "SNS copy on its way to a subscriber", "구독자에게 가는 SNS 메시지 사본";
     "legend.filtered" => "Stopped by a filter policy (hover for why)", "필터 정책에서 걸러짐 (마우스를 올리면 이유)";
     "legend.retrying" => "Waiting for a delivery retry", "전달 재시도를 기다리는 중";
+    "endpoint.behaviour" =>
+        "How the simulated endpoint answers (change it to take it down or slow it)",
+        "시뮬레이션 엔드포인트의 응답 방식 (바꾸면 다운시키거나 느리게 할 수 있음)";
 }

@@ -327,6 +327,13 @@ impl Sns {
         Ok(())
     }
 
+    /// The behaviour attached to an endpoint, if any.
+    pub fn endpoint_behaviour(&self, protocol: &str, endpoint: &str) -> Option<&Endpoint> {
+        self.endpoints
+            .get(&endpoint_key(protocol, endpoint))
+            .map(|(b, _)| b)
+    }
+
     /// The run-time state of an endpoint with a behaviour (e.g. a Lambda's invocations).
     pub fn endpoint_state(&self, protocol: &str, endpoint: &str) -> Option<&EndpointState> {
         self.endpoints
