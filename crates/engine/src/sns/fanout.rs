@@ -28,7 +28,7 @@ fn envelope_for<'a>(sub: &'a Subscription, n: &'a Notification) -> Envelope<'a> 
         message_id: &n.message_id,
         topic_arn: &n.topic_arn,
         subject: n.subject.as_deref(),
-        message: n.message.for_protocol(&sub.protocol),
+        message: n.message.for_protocol(sub.message_key()),
         timestamp: envelope::iso8601_ms(n.published_at),
         signature_version: (!n.fifo).then_some(n.signature_version.as_str()),
         subscription_arn: &sub.arn,
@@ -41,7 +41,7 @@ fn envelope_for<'a>(sub: &'a Subscription, n: &'a Notification) -> Envelope<'a> 
 /// The body a subscriber receives (facts §3.4): raw for raw deliveries, plain text for email,
 /// SMS and mobile push, the Lambda event for functions, the JSON envelope otherwise.
 pub(crate) fn body_for(sub: &Subscription, n: &Notification) -> String {
-    let text = n.message.for_protocol(&sub.protocol);
+    let text = n.message.for_protocol(sub.message_key());
     match sub.protocol.as_str() {
         "sqs" | "http" | "https" | "firehose" if sub.raw => text.to_string(),
         "email" | "sms" | "application" => text.to_string(),
@@ -179,7 +179,7 @@ impl Sns {
                 continue;
             }
             if let Some(policy) = &s.filter {
-                let body = n.message.for_protocol(&s.protocol);
+                let body = n.message.for_protocol(s.message_key());
                 if let Err(reason) = policy.check(&n.attributes, body) {
                     let metric = filtered_metric(s.filter_scope(), &n, body);
                     if let Some(t) = self.topics.get_mut(&n.topic_name) {
@@ -339,9 +339,17 @@ impl Sns {
             return;
         }
         let key = super::endpoint_key(&sub.protocol, &sub.endpoint);
-        let outcome = match self.endpoints.get_mut(&key) {
-            Some((endpoint, state)) => endpoint.attempt(state, ctx.now, ctx.rng),
-            None => AttemptOutcome::Delivered {
+        // A disabled or deleted mobile endpoint is a client-side error: not retried.
+        let refused = (sub.protocol == "application")
+            .then(|| self.push_refusal(&sub.endpoint))
+            .flatten();
+        let outcome = match (refused, self.endpoints.get_mut(&key)) {
+            (Some(e), _) => AttemptOutcome::ClientError {
+                after_ms: 0,
+                reason: format!("{}: {}", e.code, e.message),
+            },
+            (None, Some((endpoint, state))) => endpoint.attempt(state, ctx.now, ctx.rng),
+            (None, None) => AttemptOutcome::Delivered {
                 after_ms: self.config.default_endpoint_latency_ms,
             },
         };

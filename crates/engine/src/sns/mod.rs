@@ -8,6 +8,7 @@
 //! - [`filter`] — filter policies: parsing with AWS's validation errors, and matching.
 //! - [`delivery`] — the delivery retry policies of each endpoint class and the simulated
 //!   endpoints (Lambda functions, HTTP/S servers, email/SMS/push sinks).
+//! - [`mobile`] — mobile push: platform applications, device endpoints, direct publishes.
 //! - [`metrics`], [`cost`] — CloudWatch `AWS/SNS` series and the cost meter.
 //! - `ops` — the operations; `fanout` — publishing to subscribers in virtual time: one
 //!   delivery per matching confirmed subscription, retries as SNS timers, subscription DLQs.
@@ -28,6 +29,7 @@ pub mod envelope;
 mod fanout;
 pub mod filter;
 pub mod metrics;
+pub mod mobile;
 mod ops;
 pub mod subscription;
 pub mod topic;
@@ -213,6 +215,9 @@ pub struct Sns {
     endpoints: OrdMap<String, (Endpoint, EndpointState)>,
     inboxes: OrdMap<String, VecDeque<InboxEntry>>,
     cost: SnsCostMeter,
+    /// Mobile push, by ARN.
+    push_apps: OrdMap<String, mobile::PlatformApplication>,
+    push_endpoints: OrdMap<String, mobile::PlatformEndpoint>,
 }
 
 pub fn topic_arn(name: &str) -> String {
@@ -261,6 +266,8 @@ impl Sns {
             endpoints: OrdMap::new(),
             inboxes: OrdMap::new(),
             cost,
+            push_apps: OrdMap::new(),
+            push_endpoints: OrdMap::new(),
         }
     }
 
@@ -433,18 +440,38 @@ impl Sns {
             // Simulation only: what a simulated endpoint (an HTTP server's log, a mailbox, a
             // phone) has received, e.g. to read a SubscriptionConfirmation token.
             "ListEndpointMessages" => parse(params).and_then(|i| self.list_endpoint_messages(&i)),
+            "CreatePlatformApplication" => {
+                parse(params).and_then(|i| self.create_platform_application(&i))
+            }
+            "GetPlatformApplicationAttributes" => {
+                parse(params).and_then(|i| self.get_platform_application_attributes(&i))
+            }
+            "SetPlatformApplicationAttributes" => {
+                parse(params).and_then(|i| self.set_platform_application_attributes(&i))
+            }
+            "DeletePlatformApplication" => {
+                parse(params).and_then(|i| self.delete_platform_application(&i))
+            }
+            "ListPlatformApplications" => {
+                parse(params).and_then(|i| self.list_platform_applications(&i))
+            }
+            "CreatePlatformEndpoint" => {
+                parse(params).and_then(|i| self.create_platform_endpoint(ctx, &i))
+            }
+            "GetEndpointAttributes" => parse(params).and_then(|i| self.get_endpoint_attributes(&i)),
+            "SetEndpointAttributes" => parse(params).and_then(|i| self.set_endpoint_attributes(&i)),
+            "DeleteEndpoint" => parse(params).and_then(|i| self.delete_endpoint(&i)),
+            "ListEndpointsByPlatformApplication" => {
+                parse(params).and_then(|i| self.list_endpoints_by_platform_application(&i))
+            }
             "AddPermission"
             | "RemovePermission"
-            | "CreatePlatformApplication"
-            | "CreatePlatformEndpoint"
-            | "DeletePlatformApplication"
-            | "DeleteEndpoint"
             | "GetDataProtectionPolicy"
             | "PutDataProtectionPolicy"
             | "SetSMSAttributes"
             | "GetSMSAttributes" => Err(AwsError::new(
                 "UnsupportedOperation",
-                format!("{op} is not simulated: mqlab has no IAM principals, platform applications or SMS settings."),
+                format!("{op} is not simulated: mqlab has no IAM principals, data protection or SMS settings."),
             )),
             other => Err(AwsError::new(
                 "UnknownOperationException",

@@ -32,6 +32,7 @@ pub(crate) struct Prepared {
 }
 
 /// The fields of Publish and of one PublishBatch entry.
+#[derive(Clone, Copy)]
 pub(crate) struct MessageFields<'a> {
     pub message: Option<&'a str>,
     pub subject: Option<&'a str>,
@@ -344,6 +345,17 @@ impl Sns {
             _ => return Err(invalid_parameter("Invalid parameter: Endpoint")),
         };
         subs::check_endpoint(&protocol, &endpoint)?;
+        if protocol == "application" {
+            // An endpoint of a known application must exist (moto's recorded text, whose
+            // missing space is AWS's); a disabled one may still be subscribed.
+            if let Some(e) = self.push_refusal(&endpoint) {
+                if e.code == "NotFoundException" {
+                    return Err(invalid_parameter(&format!(
+                        "Invalid parameter: Endpoint Reason: Endpoint does not exist for endpoint arn{endpoint}"
+                    )));
+                }
+            }
+        }
         let t = &self.topics[&name];
         if t.fifo && protocol != "sqs" {
             // Facts §3.1: customer-managed endpoints (and Lambda, Firehose) cannot subscribe
@@ -861,7 +873,8 @@ impl Sns {
                 )));
             }
             let p = self.prepare(None, &fields)?;
-            return Ok(self.publish_sms(ctx, phone, p));
+            let body = p.message.for_protocol("sms").to_string();
+            return Ok(self.publish_direct(ctx, phone, "sms", body, p.size));
         }
         let target = match (&input.topic_arn, &input.target_arn) {
             (Some(t), _) if !t.is_empty() => t,
@@ -870,9 +883,7 @@ impl Sns {
                     .nth(5)
                     .is_some_and(|r| r.starts_with("endpoint/"))
                 {
-                    return Err(invalid_parameter(
-                        "Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified",
-                    ));
+                    return self.publish_to_endpoint(ctx, t, &fields);
                 }
                 t
             }
@@ -909,37 +920,6 @@ impl Sns {
         };
         let prepared = self.prepare(Some(&self.topics[&name]), &fields)?;
         Ok(self.publish_prepared(ctx, &name, prepared))
-    }
-
-    fn publish_sms(&mut self, ctx: &mut Ctx, phone: &str, p: Prepared) -> PublishOutput {
-        let message_id = ctx.rng.uuid();
-        self.cost.charge_publish(false, p.size);
-        self.cost.charge_delivery("sms");
-        self.record_inbox(
-            phone,
-            InboxEntry {
-                received_at: crate::time::epoch_ms(
-                    ctx.now + self.config.default_endpoint_latency_ms,
-                ) as f64
-                    / 1000.0,
-                protocol: "sms".into(),
-                kind: "Notification".into(),
-                message_id: message_id.clone(),
-                subscription_arn: None,
-                token: None,
-                subject: None,
-                body: p.message.for_protocol("sms").to_string(),
-                headers: BTreeMap::new(),
-            },
-        );
-        ctx.events.push(ctx.now, || EventKind::SmsPublished {
-            phone_number: phone.to_string(),
-            message_id: message_id.clone(),
-        });
-        PublishOutput {
-            message_id,
-            sequence_number: None,
-        }
     }
 
     /// Publishes a validated message: deduplicates (FIFO), numbers it, counts it, and fans it

@@ -157,6 +157,15 @@ pub struct Subscription {
 }
 
 impl Subscription {
+    /// The key of a `MessageStructure=json` message this subscription reads: its protocol,
+    /// or for mobile push its endpoint's platform (`GCM`, `APNS`, …; API reference, Publish).
+    pub fn message_key(&self) -> &str {
+        match self.protocol.as_str() {
+            "application" => super::mobile::platform_of(&self.endpoint).unwrap_or("application"),
+            p => p,
+        }
+    }
+
     pub fn filter_scope(&self) -> FilterPolicyScope {
         scope_of(self.attrs.get("FilterPolicyScope").map(String::as_str))
     }
