@@ -35,6 +35,7 @@ fn envelope_for<'a>(sub: &'a Subscription, n: &'a Notification) -> Envelope<'a> 
         token: None,
         attributes: n.delivered_attributes(),
         sequence_number: n.sequence_number.as_deref(),
+        replayed: n.replayed,
     }
 }
 
@@ -247,6 +248,7 @@ impl Sns {
                     notification: id,
                     subscription: arn,
                     attempts: 0,
+                    replay: None,
                 },
             );
             ctx.timers.schedule(
@@ -266,9 +268,13 @@ impl Sns {
         }
     }
 
-    fn finish(&mut self, delivery: u64) {
+    /// Delivery `delivery` is over: `ok` when it was delivered.
+    fn finish(&mut self, delivery: u64, ok: bool) {
         if let Some(d) = self.deliveries.remove(&delivery) {
             self.release(d.notification);
+            if let Some(replay) = d.replay {
+                self.replay_settled(&d.subscription, replay, ok);
+            }
         }
     }
 
@@ -318,7 +324,7 @@ impl Sns {
                 attempts: d.attempts - 1,
                 reason: "The subscription no longer exists.".into(),
             });
-            self.finish(id);
+            self.finish(id, false);
             return;
         };
         let policy = sub.retry_policy(self.topic_delivery_policy(&n.topic_name).as_ref());
@@ -391,7 +397,7 @@ impl Sns {
                 attempts: d.attempts,
                 reason: "The subscription no longer exists.".into(),
             });
-            self.finish(id);
+            self.finish(id, false);
             return;
         };
         match outcome {
@@ -442,7 +448,7 @@ impl Sns {
                     t.totals.delivered += 1;
                 }
                 self.cost.charge_delivery(&protocol);
-                self.finish(id);
+                self.finish(id, true);
             }
             AttemptOutcome::ServerError { reason, .. } => {
                 let policy = sub.retry_policy(self.topic_delivery_policy(&n.topic_name).as_ref());
@@ -497,7 +503,7 @@ impl Sns {
             self.notifications.get(&d.notification),
             self.subscriptions.get(&d.subscription),
         ) else {
-            self.finish(id);
+            self.finish(id, false);
             return;
         };
         let topic = n.topic_name.clone();
@@ -594,6 +600,6 @@ impl Sns {
                 });
             }
         }
-        self.finish(id);
+        self.finish(id, false);
     }
 }

@@ -164,6 +164,7 @@ impl Sns {
         }
         let mut t = Topic::new(name, arn.clone(), fifo, ctx.now);
         t.attrs = attrs;
+        t.archive_since = t.archive_retention_ms().map(|_| ctx.now);
         t.tags = input
             .tags
             .iter()
@@ -225,11 +226,19 @@ impl Sns {
         Ok(Value::Object(out))
     }
 
-    pub fn get_topic_attributes(&self, input: &TopicArnInput) -> Result<Value, AwsError> {
+    pub fn get_topic_attributes(
+        &self,
+        now: SimTime,
+        input: &TopicArnInput,
+    ) -> Result<Value, AwsError> {
         let name = self.resolve_topic(input.topic_arn.as_ref(), "TopicArn")?;
         let t = &self.topics[&name];
         let (confirmed, pending) = self.subscription_counts(t);
-        Ok(json!({ "Attributes": t.render(confirmed, pending) }))
+        let mut attrs = t.render(confirmed, pending);
+        if let Some(since) = t.beginning_archive_time(now) {
+            attrs.insert("BeginningArchiveTime".into(), envelope::iso8601_ms(since));
+        }
+        Ok(json!({ "Attributes": attrs }))
     }
 
     pub fn set_topic_attributes(
@@ -249,6 +258,13 @@ impl Sns {
             t.attrs.remove(attr);
         } else {
             t.attrs.insert(attr.to_string(), v);
+        }
+        if attr == "ArchivePolicy" {
+            // Archiving begins when a policy is first set; removing it drops the archive.
+            if t.archive_retention_ms().is_some() {
+                t.archive_since.get_or_insert(ctx.now);
+            }
+            t.prune_archive(ctx.now);
         }
         ctx.events
             .push(ctx.now, || EventKind::TopicAttributesChanged {
@@ -376,6 +392,12 @@ impl Sns {
             "Invalid parameter: Attributes Reason: ",
         )?;
         subs::check_protocol_requirements(&protocol, &input.attributes)?;
+        let replay = match parsed.attrs.get("ReplayPolicy") {
+            Some(p) => {
+                Some(self.check_replay(&name, p, "Invalid parameter: Attributes Reason: ")?)
+            }
+            None => None,
+        };
         let want_arn = input.return_subscription_arn.unwrap_or(false);
 
         // The same endpoint subscribed again: the same subscription (facts §3.3), unless the
@@ -426,6 +448,7 @@ impl Sns {
             redrive: parsed.redrive,
             seq,
             receives: (0, 0),
+            replay: None,
         };
         ctx.events.push(ctx.now, || EventKind::SubscriptionCreated {
             topic: name.clone(),
@@ -449,6 +472,9 @@ impl Sns {
         self.subscriptions.insert(arn.clone(), sub);
         self.sub_order.insert(seq, arn.clone());
         self.topic_mut(&name).subscriptions.push(arn.clone());
+        if let Some(window) = replay {
+            self.start_replay(ctx, &arn, window);
+        }
         let shown = if pending && !want_arn {
             "pending confirmation".to_string()
         } else {
@@ -476,6 +502,7 @@ impl Sns {
             token: Some(token),
             attributes: None,
             sequence_number: None,
+            replayed: false,
         };
         let body = if sub.protocol == "email" {
             format!(
@@ -735,7 +762,7 @@ impl Sns {
         if value.is_empty()
             && matches!(
                 name.as_str(),
-                "FilterPolicy" | "DeliveryPolicy" | "RedrivePolicy"
+                "FilterPolicy" | "DeliveryPolicy" | "RedrivePolicy" | "ReplayPolicy"
             )
         {
             attrs.remove(&name);
@@ -744,6 +771,12 @@ impl Sns {
         }
         let parsed =
             subs::parse_attributes(&attrs, &s.protocol, topic_fifo, "Invalid parameter: ")?;
+        let replay = match (name.as_str(), attrs.get("ReplayPolicy")) {
+            ("ReplayPolicy", Some(p)) => {
+                Some(self.check_replay(&topic_name, p, "Invalid parameter: ")?)
+            }
+            _ => None,
+        };
         if parsed.filter.is_some() && s.filter.is_none() {
             if let Some(t) = self.topics.get(&topic_name) {
                 if self.filter_policies_on(t) >= FILTER_POLICIES_PER_TOPIC_MAX {
@@ -757,6 +790,13 @@ impl Sns {
         s.filter = parsed.filter;
         s.raw = parsed.raw;
         s.redrive = parsed.redrive;
+        if name == "ReplayPolicy" && replay.is_none() {
+            // An empty ReplayPolicy stops the replay (the console's "Stop replay").
+            s.replay = None;
+        }
+        if let Some(window) = replay {
+            self.start_replay(ctx, &arn, window);
+        }
         ctx.events
             .push(ctx.now, || EventKind::SubscriptionAttributesChanged {
                 subscription: arn,
@@ -991,8 +1031,14 @@ impl Sns {
             sequence_number: sequence_number.clone(),
             published_at: ctx.now,
             signature_version,
+            replayed: false,
             refs: 0,
         };
+        let t = self.topic_mut(name);
+        if t.archive_since.is_some() {
+            t.archive.push_back(n.clone());
+            t.prune_archive(ctx.now);
+        }
         self.fan_out(ctx, n);
         PublishOutput {
             message_id,

@@ -154,6 +154,8 @@ pub struct Subscription {
     /// Deliveries started in the current virtual second: (second, count), for the HTTP/S
     /// throttle policy.
     pub(crate) receives: (SimTime, u32),
+    /// The current replay, once a ReplayPolicy was set.
+    pub replay: Option<super::replay::Replay>,
 }
 
 impl Subscription {
@@ -232,6 +234,9 @@ impl Subscription {
         }
         if !self.attrs.contains_key("FilterPolicy") {
             out.remove("FilterPolicyScope");
+        }
+        if let Some(r) = &self.replay {
+            out.insert("ReplayStatus".into(), r.status.as_str().into());
         }
         out
     }

@@ -168,6 +168,10 @@ pub struct Topic {
     pub totals: TopicTotals,
     /// Publishes admitted in the current virtual second: (second, messages, bytes).
     pub(crate) throughput: (SimTime, u64, u64),
+    /// With an ArchivePolicy: what was published, oldest first, for replays.
+    pub(crate) archive: VecDeque<super::Notification>,
+    /// When archiving began (the ArchivePolicy was set).
+    pub(crate) archive_since: Option<SimTime>,
 }
 
 /// A FIFO topic with `FifoThroughputScope=Topic` takes 3,000 messages per second or 20 MB per
@@ -191,6 +195,8 @@ impl Topic {
             metrics: TopicMetrics::new(now),
             totals: TopicTotals::default(),
             throughput: (0, 0, 0),
+            archive: VecDeque::new(),
+            archive_since: None,
         }
     }
 
