@@ -461,7 +461,14 @@ impl Sns {
             let token = confirmation_token(ctx);
             sub.token = Some(token.clone());
             self.tokens.insert(token.clone(), arn.clone());
-            self.send_confirmation(ctx, &sub, &name, &token);
+            self.send_confirmation(ctx, &sub, "SubscriptionConfirmation", &token);
+            ctx.events
+                .push(ctx.now, || EventKind::SubscriptionConfirmationSent {
+                    topic: name.clone(),
+                    subscription: arn.clone(),
+                    endpoint: endpoint.clone(),
+                    token: token.clone(),
+                });
             ctx.timers.schedule(
                 ctx.now + PENDING_SUBSCRIPTION_TTL_MS,
                 Timer::Sns(SnsTimer::PendingExpiry {
@@ -484,14 +491,25 @@ impl Sns {
     }
 
     /// The SubscriptionConfirmation SNS sends to an http/https/email/email-json endpoint.
-    fn send_confirmation(&mut self, ctx: &mut Ctx, sub: &Subscription, topic: &str, token: &str) {
+    /// The SubscriptionConfirmation SNS sends to an http/https/email/email-json endpoint, or
+    /// (`kind` UnsubscribeConfirmation) what an http/https/email-json endpoint receives when
+    /// it is unsubscribed (facts §3.4; the message texts are the AWS guide's examples).
+    fn send_confirmation(&mut self, ctx: &mut Ctx, sub: &Subscription, kind: &str, token: &str) {
         let message_id = ctx.rng.uuid();
-        let message = format!(
-            "You have chosen to subscribe to the topic {}.\nTo confirm the subscription, visit the SubscribeURL included in this message.",
-            sub.topic_arn
-        );
+        let unsubscribe = kind == "UnsubscribeConfirmation";
+        let message = if unsubscribe {
+            format!(
+                "You have chosen to deactivate subscription {}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.",
+                sub.arn
+            )
+        } else {
+            format!(
+                "You have chosen to subscribe to the topic {}.\nTo confirm the subscription, visit the SubscribeURL included in this message.",
+                sub.topic_arn
+            )
+        };
         let env = envelope::Envelope {
-            kind: "SubscriptionConfirmation",
+            kind,
             message_id: &message_id,
             topic_arn: &sub.topic_arn,
             subject: None,
@@ -515,22 +533,17 @@ impl Sns {
         };
         let mut headers = BTreeMap::new();
         if sub.protocol.starts_with("http") {
-            headers = http_headers(
-                "SubscriptionConfirmation",
-                &message_id,
-                &sub.topic_arn,
-                None,
-                false,
-            );
+            let arn = unsubscribe.then_some(sub.arn.as_str());
+            headers = http_headers(kind, &message_id, &sub.topic_arn, arn, false);
         }
         self.record_inbox(
             &sub.endpoint,
             InboxEntry {
                 received_at: crate::time::epoch_ms(ctx.now) as f64 / 1000.0,
                 protocol: sub.protocol.clone(),
-                kind: "SubscriptionConfirmation".into(),
+                kind: kind.into(),
                 message_id,
-                subscription_arn: None,
+                subscription_arn: unsubscribe.then(|| sub.arn.clone()),
                 token: Some(token.to_string()),
                 subject: (sub.protocol == "email")
                     .then(|| "AWS Notification - Subscription Confirmation".to_string()),
@@ -538,13 +551,6 @@ impl Sns {
                 headers,
             },
         );
-        ctx.events
-            .push(ctx.now, || EventKind::SubscriptionConfirmationSent {
-                topic: topic.to_string(),
-                subscription: sub.arn.clone(),
-                endpoint: sub.endpoint.clone(),
-                token: token.to_string(),
-            });
     }
 
     pub(crate) fn record_inbox(&mut self, endpoint: &str, entry: InboxEntry) {
@@ -638,6 +644,15 @@ impl Sns {
         let Some(sub) = self.subscriptions.remove(arn) else {
             return;
         };
+        if reason == "Unsubscribe"
+            && !sub.pending
+            && matches!(sub.protocol.as_str(), "http" | "https" | "email-json")
+        {
+            // The token would restore the subscription through its SubscribeURL; mqlab
+            // keeps no unsubscribed subscriptions, so ConfirmSubscription refuses it.
+            let token = confirmation_token(ctx);
+            self.send_confirmation(ctx, &sub, "UnsubscribeConfirmation", &token);
+        }
         self.sub_order.remove(&sub.seq);
         if let Some(tok) = &sub.token {
             self.tokens.remove(tok);
