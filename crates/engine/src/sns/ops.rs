@@ -1049,11 +1049,7 @@ impl Sns {
             replayed: false,
             refs: 0,
         };
-        let t = self.topic_mut(name);
-        if t.archive_since.is_some() {
-            t.archive.push_back(n.clone());
-            t.prune_archive(ctx.now);
-        }
+        self.topic_mut(name).archive_push(ctx.now, p.size, &n);
         self.fan_out(ctx, n);
         PublishOutput {
             message_id,

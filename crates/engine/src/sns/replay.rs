@@ -11,9 +11,11 @@ use super::*;
 use crate::time::{EPOCH_S, MS_PER_DAY, MS_PER_S};
 use crate::world::Timer;
 
-/// Archived messages a topic keeps at once, oldest forgotten first: AWS keeps every message
-/// for the retention period; mqlab caps the archive so memory stays bounded.
+/// Archived messages (and their bytes) a topic keeps at once, oldest forgotten first: AWS
+/// keeps every message for the retention period; mqlab caps the archive so memory stays
+/// bounded.
 pub const ARCHIVE_MESSAGES_MAX: usize = 100_000;
+pub const ARCHIVE_BYTES_MAX: usize = 64 * 1024 * 1024;
 
 /// Where a replay stands (`ReplayStatus`, facts §3.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +55,12 @@ pub struct Replay {
 pub fn parse_timestamp(s: &str) -> Option<SimTime> {
     let s = s.strip_suffix('Z').or_else(|| s.strip_suffix("+00:00"))?;
     let (date, time) = s.split_once('T')?;
-    let num = |t: &str| t.parse::<i64>().ok().filter(|_| !t.is_empty());
+    // Digits only (no signs), and a year AWS could store: no overflow below.
+    let num = |t: &str| {
+        (!t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse::<i64>().ok())
+            .flatten()
+    };
     let d: Vec<i64> = date.split('-').map(num).collect::<Option<_>>()?;
     let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
     let t: Vec<i64> = hms.split(':').map(num).collect::<Option<_>>()?;
@@ -134,15 +141,27 @@ impl Topic {
     pub(crate) fn prune_archive(&mut self, now: SimTime) {
         let Some(since) = self.beginning_archive_time(now) else {
             self.archive.clear();
+            self.archive_bytes = 0;
             self.archive_since = None;
             return;
         };
-        while self
-            .archive
-            .front()
-            .is_some_and(|n| n.published_at < since || self.archive.len() > ARCHIVE_MESSAGES_MAX)
-        {
-            self.archive.pop_front();
+        while self.archive.front().is_some_and(|(_, n)| {
+            n.published_at < since
+                || self.archive.len() > ARCHIVE_MESSAGES_MAX
+                || self.archive_bytes > ARCHIVE_BYTES_MAX
+        }) {
+            if let Some((size, _)) = self.archive.pop_front() {
+                self.archive_bytes -= size;
+            }
+        }
+    }
+
+    /// Archives a message just published (`size` bytes), if the topic archives.
+    pub(crate) fn archive_push(&mut self, now: SimTime, size: usize, n: &Notification) {
+        if self.archive_since.is_some() {
+            self.archive.push_back((size, n.clone()));
+            self.archive_bytes += size;
+            self.prune_archive(now);
         }
     }
 }
@@ -218,6 +237,7 @@ impl Sns {
         let chosen: Vec<Notification> = t
             .archive
             .iter()
+            .map(|(_, n)| n)
             .filter(|n| (start..=end).contains(&n.published_at))
             .filter(|n| {
                 sub.filter.as_ref().is_none_or(|p| {
@@ -308,6 +328,8 @@ mod tests {
             "2026-01-01T00:00:00",
             "x",
             "",
+            "99999999999-01-01T00:00:00Z",
+            "2026-01-01T00:-5:00Z",
         ] {
             assert_eq!(parse_timestamp(bad), None, "{bad}");
         }
@@ -338,10 +360,15 @@ mod tests {
             refs: 0,
         };
         for _ in 0..ARCHIVE_MESSAGES_MAX + 5 {
-            t.archive.push_back(n.clone());
-            t.prune_archive(0);
+            t.archive_push(0, 1, &n);
         }
         assert_eq!(t.archive.len(), ARCHIVE_MESSAGES_MAX);
+        // Big messages: the byte cap.
+        for _ in 0..300 {
+            t.archive_push(0, 256 * 1024, &n);
+        }
+        assert!(t.archive_bytes <= ARCHIVE_BYTES_MAX);
+        assert_eq!(t.archive.len(), ARCHIVE_BYTES_MAX / (256 * 1024));
         // Past the retention period everything goes.
         t.prune_archive(2 * MS_PER_DAY);
         assert!(t.archive.is_empty());

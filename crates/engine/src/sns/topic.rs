@@ -168,8 +168,9 @@ pub struct Topic {
     pub totals: TopicTotals,
     /// Publishes admitted in the current virtual second: (second, messages, bytes).
     pub(crate) throughput: (SimTime, u64, u64),
-    /// With an ArchivePolicy: what was published, oldest first, for replays.
-    pub(crate) archive: VecDeque<super::Notification>,
+    /// With an ArchivePolicy: what was published (with its size), oldest first, for replays.
+    pub(crate) archive: VecDeque<(usize, super::Notification)>,
+    pub(crate) archive_bytes: usize,
     /// When archiving began (the ArchivePolicy was set).
     pub(crate) archive_since: Option<SimTime>,
 }
@@ -196,6 +197,7 @@ impl Topic {
             totals: TopicTotals::default(),
             throughput: (0, 0, 0),
             archive: VecDeque::new(),
+            archive_bytes: 0,
             archive_since: None,
         }
     }
