@@ -382,3 +382,92 @@ fn publishing_to_a_phone_number_sends_one_sms() {
         "Invalid parameter: PhoneNumber Reason: 0555 is not valid to publish to"
     );
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const OPS: &[&str] = &[
+        "CreatePlatformApplication",
+        "GetPlatformApplicationAttributes",
+        "SetPlatformApplicationAttributes",
+        "DeletePlatformApplication",
+        "ListPlatformApplications",
+        "CreatePlatformEndpoint",
+        "GetEndpointAttributes",
+        "SetEndpointAttributes",
+        "DeleteEndpoint",
+        "ListEndpointsByPlatformApplication",
+        "Publish",
+        "SetSubscriptionAttributes",
+        "SetTopicAttributes",
+    ];
+    const MEMBERS: &[&str] = &[
+        "Name",
+        "Platform",
+        "PlatformApplicationArn",
+        "EndpointArn",
+        "TargetArn",
+        "Token",
+        "CustomUserData",
+        "Attributes",
+        "NextToken",
+        "Message",
+        "MessageStructure",
+        "SubscriptionArn",
+        "TopicArn",
+        "AttributeName",
+        "AttributeValue",
+    ];
+
+    /// Values that are sometimes right, often wrong, and sometimes the wrong JSON type.
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(json!(APP_ARN)),
+            Just(json!(
+                "arn:aws:sns:us-east-1:123456789012:endpoint/GCM/MyApp/x"
+            )),
+            Just(json!("arn:aws:sns:us-east-1:123456789012:f.fifo")),
+            Just(json!("GCM")),
+            Just(json!("json")),
+            Just(json!("ReplayPolicy")),
+            Just(json!("ArchivePolicy")),
+            Just(json!(
+                r#"{"PointType":"Timestamp","StartingPoint":"2026-01-01T00:00:00Z"}"#
+            )),
+            Just(json!(r#"{"MessageRetentionPeriod":"1"}"#)),
+            Just(json!({"Enabled": "false"})),
+            Just(json!({"PlatformCredential": "k", "Enabled": "maybe"})),
+            Just(json!({"GCM": 1})),
+            Just(json!(null)),
+            Just(json!(7)),
+            Just(json!([])),
+            "[ -~]{0,40}".prop_map(Value::from),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn mobile_push_and_replay_operations_answer_every_input_without_panicking(
+            calls in proptest::collection::vec(
+                (0..OPS.len(), proptest::collection::vec((0..MEMBERS.len(), value()), 0..5)),
+                1..12,
+            )
+        ) {
+            let mut s = Sim::new();
+            gcm_app(&mut s);
+            let t = s.create_fifo_topic("f.fifo", json!({"ArchivePolicy": r#"{"MessageRetentionPeriod":"1"}"#}));
+            s.create_queue("q.fifo", json!({"FifoQueue": "true"}));
+            s.subscribe_queue(&t, "q.fifo", json!({}));
+            for (op, members) in calls {
+                let params: serde_json::Map<String, Value> = members
+                    .into_iter()
+                    .map(|(m, v)| (MEMBERS[m].to_string(), v))
+                    .collect();
+                let _ = s.sns(OPS[op], Value::Object(params));
+                s.wait(1.0);
+            }
+        }
+    }
+}
