@@ -48,7 +48,7 @@ Each output line is {\"t\", \"t_done\", \"op\", \"response\"} or {\"t\", \"t_don
 at the end, time runs on until every call has completed. Blank lines are skipped.
 
 SNS deliveries happen in virtual time (tens of ms after Publish). Simulated HTTP, email,
-SMS and Lambda endpoints keep what they receive: {\"svc\": \"sns\", \"op\":
+SMS, mobile push and Lambda endpoints keep what they receive: {\"svc\": \"sns\", \"op\":
 \"ListEndpointMessages\", \"params\": {\"Endpoint\": \"https://...\"}} lists it (simulation
 only), e.g. to bind the Token of a SubscriptionConfirmation for ConfirmSubscription.
 

@@ -235,3 +235,96 @@ fn sns_errors_use_the_api_model_codes() {
     assert_eq!(out[1]["error"]["Message"], "Invalid parameter: Topic Name");
     assert_eq!(out[2]["error"]["Code"], "UnknownOperationException");
 }
+
+/// examples/api/sns-mobile-push.jsonl: a GCM (FCM) platform application and an endpoint
+/// (idempotent for the same token and attributes), direct publishes (plain and with the
+/// platform's key of a JSON structure), an `application` subscription, a disabled endpoint,
+/// an SMS, and deleting what was made.
+#[test]
+fn example_sns_mobile_push() {
+    let out = run_example("sns-mobile-push");
+    assert_eq!(
+        ok(&out[0])["PlatformApplicationArn"],
+        "arn:aws:sns:us-east-1:123456789012:app/GCM/MyApp"
+    );
+    assert_eq!(out[1]["error"]["Code"], "InvalidParameterException");
+    let ep = ok(&out[2])["EndpointArn"].as_str().unwrap().to_string();
+    assert!(ep.starts_with("arn:aws:sns:us-east-1:123456789012:endpoint/GCM/MyApp/"));
+    assert_eq!(ok(&out[3])["EndpointArn"], ep.as_str());
+    assert_eq!(
+        out[4]["error"]["Message"],
+        format!("Invalid parameter: Token Reason: Endpoint {ep} already exists with the same Token, but different attributes.")
+    );
+    assert_eq!(
+        ok(&out[5])["Attributes"],
+        json!({"CustomUserData": "user 1", "Enabled": "true", "Token": "fcm-device-token-1"})
+    );
+    let bodies: Vec<&str> = ok(&out[11])["Messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["Body"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            "Hello from SNS",
+            r#"{"notification":{"title":"Sale","body":"50% off"}}"#,
+            "Breaking news"
+        ]
+    );
+    assert_eq!(
+        out[13]["error"],
+        json!({"Code": "EndpointDisabledException", "Message": "Endpoint is disabled"})
+    );
+    assert_eq!(
+        ok(&out[14])["Endpoints"][0]["Attributes"]["Enabled"],
+        "false"
+    );
+    assert_eq!(ok(&out[17])["Messages"][0]["Body"], "Your code is 1234");
+    assert_eq!(out[16]["error"]["Code"], "InvalidParameterException");
+    assert_eq!(out[19]["error"]["Code"], "NotFoundException");
+    assert_eq!(ok(&out[21])["PlatformApplications"], json!([]));
+}
+
+/// examples/api/sns-fifo-replay.jsonl: a FIFO topic with an ArchivePolicy, a queue
+/// subscribed later with a ReplayPolicy (Pending, then Completed; the archived messages from
+/// the starting point, same MessageId and Timestamp, marked Replayed), a replay window with
+/// a filter policy, and the refused policies.
+#[test]
+fn example_sns_fifo_replay() {
+    let out = run_example("sns-fifo-replay");
+    let envelopes = |i: usize| -> Vec<Value> {
+        messages(&out[i])
+            .iter()
+            .map(|m| serde_json::from_str(m["Body"].as_str().unwrap()).unwrap())
+            .collect()
+    };
+    let live = envelopes(6);
+    assert_eq!(live.len(), 3);
+    assert!(live.iter().all(|e| e.get("Replayed").is_none()));
+    let attrs = &ok(&out[7])["Attributes"];
+    assert_eq!(attrs["BeginningArchiveTime"], "2026-01-01T00:00:00.000Z");
+    assert_eq!(ok(&out[10])["Attributes"]["ReplayStatus"], "Pending");
+    assert_eq!(ok(&out[11])["Attributes"]["ReplayStatus"], "Completed");
+    let audit = envelopes(12);
+    let texts: Vec<&str> = audit
+        .iter()
+        .map(|e| e["Message"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["order 1 paid", "order 2 created"]);
+    assert_eq!(audit[0]["MessageId"], ok(&out[4])["MessageId"]);
+    assert_eq!(audit[0]["Timestamp"], "2026-01-01T00:00:20.000Z");
+    assert_eq!(audit[0]["Replayed"], true);
+    let created = envelopes(15);
+    let texts: Vec<&str> = created
+        .iter()
+        .map(|e| e["Message"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["order 1 created"]);
+    assert_eq!(out[16]["error"]["Code"], "InvalidParameterException");
+    assert_eq!(
+        out[17]["error"]["Message"],
+        "Invalid parameter: Attributes Reason: ArchivePolicy Reason: Message archiving is only supported for FIFO topics"
+    );
+}

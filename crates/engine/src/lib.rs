@@ -16,7 +16,8 @@
 //! - [`sns`] — Amazon SNS: standard and FIFO topics, subscriptions and their confirmation,
 //!   Publish / PublishBatch, filter policies, fan-out into SQS (through SQS's own send path)
 //!   and to simulated Lambda / HTTP / email / SMS endpoints, delivery retries as timers,
-//!   subscription DLQs, metrics and cost.
+//!   subscription DLQs, mobile push (platform applications, device endpoints), FIFO message
+//!   archiving and replay, metrics and cost.
 //! - [`kinesis`] — Amazon Kinesis Data Streams: shards with hash-key ranges, MD5 partition-key
 //!   routing, sequence numbers, iterators and their expiry, per-shard throughput limits as
 //!   ProvisionedThroughputExceededException, retention, resharding (split, merge,

@@ -198,6 +198,22 @@ pub struct PublishBatchOutput {
     pub failed: Vec<BatchResultErrorEntry>,
 }
 
+/// The members of the mobile push operations (CreatePlatformApplication …
+/// ListEndpointsByPlatformApplication); each uses its own subset.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PushInput {
+    pub name: Option<String>,
+    pub platform: Option<String>,
+    pub platform_application_arn: Option<String>,
+    pub endpoint_arn: Option<String>,
+    pub token: Option<String>,
+    pub custom_user_data: Option<String>,
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    pub next_token: Option<String>,
+}
+
 /// `ListEndpointMessages` (simulation only): what a simulated endpoint has received.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]

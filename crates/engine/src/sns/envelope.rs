@@ -304,6 +304,9 @@ pub struct Envelope<'a> {
     pub token: Option<&'a str>,
     pub attributes: Option<&'a MessageAttributes>,
     pub sequence_number: Option<&'a str>,
+    /// Re-delivered by a replay (AWS guide: replayed messages carry `Replayed`; its place in
+    /// the envelope is UNCONFIRMED).
+    pub replayed: bool,
 }
 
 impl Envelope<'_> {
@@ -356,6 +359,9 @@ impl Envelope<'_> {
         }
         if self.token.is_none() {
             members.push(("UnsubscribeURL", q(&unsubscribe_url(self.subscription_arn))));
+        }
+        if self.replayed {
+            members.push(("Replayed", "true".into()));
         }
         if let Some(attrs) = self.attributes.filter(|a| !a.is_empty()) {
             let inner: Vec<String> = attrs

@@ -28,20 +28,21 @@ fn envelope_for<'a>(sub: &'a Subscription, n: &'a Notification) -> Envelope<'a> 
         message_id: &n.message_id,
         topic_arn: &n.topic_arn,
         subject: n.subject.as_deref(),
-        message: n.message.for_protocol(&sub.protocol),
+        message: n.message.for_protocol(sub.message_key()),
         timestamp: envelope::iso8601_ms(n.published_at),
         signature_version: (!n.fifo).then_some(n.signature_version.as_str()),
         subscription_arn: &sub.arn,
         token: None,
         attributes: n.delivered_attributes(),
         sequence_number: n.sequence_number.as_deref(),
+        replayed: n.replayed,
     }
 }
 
 /// The body a subscriber receives (facts §3.4): raw for raw deliveries, plain text for email,
 /// SMS and mobile push, the Lambda event for functions, the JSON envelope otherwise.
 pub(crate) fn body_for(sub: &Subscription, n: &Notification) -> String {
-    let text = n.message.for_protocol(&sub.protocol);
+    let text = n.message.for_protocol(sub.message_key());
     match sub.protocol.as_str() {
         "sqs" | "http" | "https" | "firehose" if sub.raw => text.to_string(),
         "email" | "sms" | "application" => text.to_string(),
@@ -179,7 +180,7 @@ impl Sns {
                 continue;
             }
             if let Some(policy) = &s.filter {
-                let body = n.message.for_protocol(&s.protocol);
+                let body = n.message.for_protocol(s.message_key());
                 if let Err(reason) = policy.check(&n.attributes, body) {
                     let metric = filtered_metric(s.filter_scope(), &n, body);
                     if let Some(t) = self.topics.get_mut(&n.topic_name) {
@@ -247,6 +248,7 @@ impl Sns {
                     notification: id,
                     subscription: arn,
                     attempts: 0,
+                    replay: None,
                 },
             );
             ctx.timers.schedule(
@@ -266,9 +268,13 @@ impl Sns {
         }
     }
 
-    fn finish(&mut self, delivery: u64) {
+    /// Delivery `delivery` is over: `ok` when it was delivered.
+    fn finish(&mut self, delivery: u64, ok: bool) {
         if let Some(d) = self.deliveries.remove(&delivery) {
             self.release(d.notification);
+            if let Some(replay) = d.replay {
+                self.replay_settled(&d.subscription, replay, ok);
+            }
         }
     }
 
@@ -318,7 +324,7 @@ impl Sns {
                 attempts: d.attempts - 1,
                 reason: "The subscription no longer exists.".into(),
             });
-            self.finish(id);
+            self.finish(id, false);
             return;
         };
         let policy = sub.retry_policy(self.topic_delivery_policy(&n.topic_name).as_ref());
@@ -339,9 +345,17 @@ impl Sns {
             return;
         }
         let key = super::endpoint_key(&sub.protocol, &sub.endpoint);
-        let outcome = match self.endpoints.get_mut(&key) {
-            Some((endpoint, state)) => endpoint.attempt(state, ctx.now, ctx.rng),
-            None => AttemptOutcome::Delivered {
+        // A disabled or deleted mobile endpoint is a client-side error: not retried.
+        let refused = (sub.protocol == "application")
+            .then(|| self.push_refusal(&sub.endpoint))
+            .flatten();
+        let outcome = match (refused, self.endpoints.get_mut(&key)) {
+            (Some(e), _) => AttemptOutcome::ClientError {
+                after_ms: 0,
+                reason: format!("{}: {}", e.code, e.message),
+            },
+            (None, Some((endpoint, state))) => endpoint.attempt(state, ctx.now, ctx.rng),
+            (None, None) => AttemptOutcome::Delivered {
                 after_ms: self.config.default_endpoint_latency_ms,
             },
         };
@@ -383,7 +397,7 @@ impl Sns {
                 attempts: d.attempts,
                 reason: "The subscription no longer exists.".into(),
             });
-            self.finish(id);
+            self.finish(id, false);
             return;
         };
         match outcome {
@@ -434,7 +448,7 @@ impl Sns {
                     t.totals.delivered += 1;
                 }
                 self.cost.charge_delivery(&protocol);
-                self.finish(id);
+                self.finish(id, true);
             }
             AttemptOutcome::ServerError { reason, .. } => {
                 let policy = sub.retry_policy(self.topic_delivery_policy(&n.topic_name).as_ref());
@@ -489,7 +503,7 @@ impl Sns {
             self.notifications.get(&d.notification),
             self.subscriptions.get(&d.subscription),
         ) else {
-            self.finish(id);
+            self.finish(id, false);
             return;
         };
         let topic = n.topic_name.clone();
@@ -586,6 +600,6 @@ impl Sns {
                 });
             }
         }
-        self.finish(id);
+        self.finish(id, false);
     }
 }

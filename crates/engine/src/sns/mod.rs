@@ -8,6 +8,8 @@
 //! - [`filter`] — filter policies: parsing with AWS's validation errors, and matching.
 //! - [`delivery`] — the delivery retry policies of each endpoint class and the simulated
 //!   endpoints (Lambda functions, HTTP/S servers, email/SMS/push sinks).
+//! - [`mobile`] — mobile push: platform applications, device endpoints, direct publishes.
+//! - [`replay`] — FIFO message archiving (`ArchivePolicy`) and replay (`ReplayPolicy`).
 //! - [`metrics`], [`cost`] — CloudWatch `AWS/SNS` series and the cost meter.
 //! - `ops` — the operations; `fanout` — publishing to subscribers in virtual time: one
 //!   delivery per matching confirmed subscription, retries as SNS timers, subscription DLQs.
@@ -28,7 +30,9 @@ pub mod envelope;
 mod fanout;
 pub mod filter;
 pub mod metrics;
+pub mod mobile;
 mod ops;
+pub mod replay;
 pub mod subscription;
 pub mod topic;
 
@@ -118,6 +122,8 @@ pub enum SnsTimer {
     },
     /// An unconfirmed subscription is deleted after 3 days.
     PendingExpiry { subscription: String },
+    /// A subscription's replay (`ReplayPolicy`) starts.
+    ReplayStart { subscription: String, replay: u64 },
 }
 
 /// One published message, shared by its deliveries.
@@ -136,6 +142,8 @@ pub struct Notification {
     pub sequence_number: Option<String>,
     pub published_at: SimTime,
     pub signature_version: String,
+    /// A copy from the topic's archive, re-delivered by a replay.
+    pub replayed: bool,
     /// Deliveries still pending.
     pub(crate) refs: u32,
 }
@@ -156,6 +164,8 @@ pub struct Delivery {
     pub subscription: String,
     /// Attempts made so far (1 after the first).
     pub attempts: u32,
+    /// The subscription's replay this delivery belongs to, if any.
+    pub replay: Option<u64>,
 }
 
 /// What a simulated endpoint has received (`ListEndpointMessages`).
@@ -213,6 +223,10 @@ pub struct Sns {
     endpoints: OrdMap<String, (Endpoint, EndpointState)>,
     inboxes: OrdMap<String, VecDeque<InboxEntry>>,
     cost: SnsCostMeter,
+    /// Mobile push, by ARN.
+    push_apps: OrdMap<String, mobile::PlatformApplication>,
+    push_endpoints: OrdMap<String, mobile::PlatformEndpoint>,
+    next_replay: u64,
 }
 
 pub fn topic_arn(name: &str) -> String {
@@ -261,6 +275,9 @@ impl Sns {
             endpoints: OrdMap::new(),
             inboxes: OrdMap::new(),
             cost,
+            push_apps: OrdMap::new(),
+            push_endpoints: OrdMap::new(),
+            next_replay: 0,
         }
     }
 
@@ -411,7 +428,9 @@ impl Sns {
             "CreateTopic" => parse(params).and_then(|i| self.create_topic(ctx, &i)),
             "DeleteTopic" => parse(params).and_then(|i| self.delete_topic(ctx, &i)),
             "ListTopics" => parse(params).and_then(|i| self.list_topics(&i)),
-            "GetTopicAttributes" => parse(params).and_then(|i| self.get_topic_attributes(&i)),
+            "GetTopicAttributes" => {
+                parse(params).and_then(|i| self.get_topic_attributes(ctx.now, &i))
+            }
             "SetTopicAttributes" => parse(params).and_then(|i| self.set_topic_attributes(ctx, &i)),
             "TagResource" => parse(params).and_then(|i| self.tag_resource(&i)),
             "UntagResource" => parse(params).and_then(|i| self.untag_resource(&i)),
@@ -440,18 +459,38 @@ impl Sns {
             // Simulation only: what a simulated endpoint (an HTTP server's log, a mailbox, a
             // phone) has received, e.g. to read a SubscriptionConfirmation token.
             "ListEndpointMessages" => parse(params).and_then(|i| self.list_endpoint_messages(&i)),
+            "CreatePlatformApplication" => {
+                parse(params).and_then(|i| self.create_platform_application(&i))
+            }
+            "GetPlatformApplicationAttributes" => {
+                parse(params).and_then(|i| self.get_platform_application_attributes(&i))
+            }
+            "SetPlatformApplicationAttributes" => {
+                parse(params).and_then(|i| self.set_platform_application_attributes(&i))
+            }
+            "DeletePlatformApplication" => {
+                parse(params).and_then(|i| self.delete_platform_application(&i))
+            }
+            "ListPlatformApplications" => {
+                parse(params).and_then(|i| self.list_platform_applications(&i))
+            }
+            "CreatePlatformEndpoint" => {
+                parse(params).and_then(|i| self.create_platform_endpoint(ctx, &i))
+            }
+            "GetEndpointAttributes" => parse(params).and_then(|i| self.get_endpoint_attributes(&i)),
+            "SetEndpointAttributes" => parse(params).and_then(|i| self.set_endpoint_attributes(&i)),
+            "DeleteEndpoint" => parse(params).and_then(|i| self.delete_endpoint(&i)),
+            "ListEndpointsByPlatformApplication" => {
+                parse(params).and_then(|i| self.list_endpoints_by_platform_application(&i))
+            }
             "AddPermission"
             | "RemovePermission"
-            | "CreatePlatformApplication"
-            | "CreatePlatformEndpoint"
-            | "DeletePlatformApplication"
-            | "DeleteEndpoint"
             | "GetDataProtectionPolicy"
             | "PutDataProtectionPolicy"
             | "SetSMSAttributes"
             | "GetSMSAttributes" => Err(AwsError::new(
                 "UnsupportedOperation",
-                format!("{op} is not simulated: mqlab has no IAM principals, platform applications or SMS settings."),
+                format!("{op} is not simulated: mqlab has no IAM principals, data protection or SMS settings."),
             )),
             other => Err(AwsError::new(
                 "UnknownOperationException",
@@ -467,6 +506,10 @@ impl Sns {
                 self.settle(ctx, sqs, delivery, outcome, None)
             }
             SnsTimer::PendingExpiry { subscription } => self.expire_pending(ctx, &subscription),
+            SnsTimer::ReplayStart {
+                subscription,
+                replay,
+            } => self.run_replay(ctx, &subscription, replay),
         }
     }
 }

@@ -32,6 +32,7 @@ pub(crate) struct Prepared {
 }
 
 /// The fields of Publish and of one PublishBatch entry.
+#[derive(Clone, Copy)]
 pub(crate) struct MessageFields<'a> {
     pub message: Option<&'a str>,
     pub subject: Option<&'a str>,
@@ -163,6 +164,7 @@ impl Sns {
         }
         let mut t = Topic::new(name, arn.clone(), fifo, ctx.now);
         t.attrs = attrs;
+        t.archive_since = t.archive_retention_ms().map(|_| ctx.now);
         t.tags = input
             .tags
             .iter()
@@ -224,11 +226,19 @@ impl Sns {
         Ok(Value::Object(out))
     }
 
-    pub fn get_topic_attributes(&self, input: &TopicArnInput) -> Result<Value, AwsError> {
+    pub fn get_topic_attributes(
+        &self,
+        now: SimTime,
+        input: &TopicArnInput,
+    ) -> Result<Value, AwsError> {
         let name = self.resolve_topic(input.topic_arn.as_ref(), "TopicArn")?;
         let t = &self.topics[&name];
         let (confirmed, pending) = self.subscription_counts(t);
-        Ok(json!({ "Attributes": t.render(confirmed, pending) }))
+        let mut attrs = t.render(confirmed, pending);
+        if let Some(since) = t.beginning_archive_time(now) {
+            attrs.insert("BeginningArchiveTime".into(), envelope::iso8601_ms(since));
+        }
+        Ok(json!({ "Attributes": attrs }))
     }
 
     pub fn set_topic_attributes(
@@ -248,6 +258,13 @@ impl Sns {
             t.attrs.remove(attr);
         } else {
             t.attrs.insert(attr.to_string(), v);
+        }
+        if attr == "ArchivePolicy" {
+            // Archiving begins when a policy is first set; removing it drops the archive.
+            if t.archive_retention_ms().is_some() {
+                t.archive_since.get_or_insert(ctx.now);
+            }
+            t.prune_archive(ctx.now);
         }
         ctx.events
             .push(ctx.now, || EventKind::TopicAttributesChanged {
@@ -344,6 +361,17 @@ impl Sns {
             _ => return Err(invalid_parameter("Invalid parameter: Endpoint")),
         };
         subs::check_endpoint(&protocol, &endpoint)?;
+        if protocol == "application" {
+            // An endpoint of a known application must exist (moto's recorded text, whose
+            // missing space is AWS's); a disabled one may still be subscribed.
+            if let Some(e) = self.push_refusal(&endpoint) {
+                if e.code == "NotFoundException" {
+                    return Err(invalid_parameter(&format!(
+                        "Invalid parameter: Endpoint Reason: Endpoint does not exist for endpoint arn{endpoint}"
+                    )));
+                }
+            }
+        }
         let t = &self.topics[&name];
         if t.fifo && protocol != "sqs" {
             // Facts §3.1: customer-managed endpoints (and Lambda, Firehose) cannot subscribe
@@ -364,6 +392,12 @@ impl Sns {
             "Invalid parameter: Attributes Reason: ",
         )?;
         subs::check_protocol_requirements(&protocol, &input.attributes)?;
+        let replay = match parsed.attrs.get("ReplayPolicy") {
+            Some(p) => {
+                Some(self.check_replay(&name, p, "Invalid parameter: Attributes Reason: ")?)
+            }
+            None => None,
+        };
         let want_arn = input.return_subscription_arn.unwrap_or(false);
 
         // The same endpoint subscribed again: the same subscription (facts §3.3), unless the
@@ -414,6 +448,7 @@ impl Sns {
             redrive: parsed.redrive,
             seq,
             receives: (0, 0),
+            replay: None,
         };
         ctx.events.push(ctx.now, || EventKind::SubscriptionCreated {
             topic: name.clone(),
@@ -426,7 +461,14 @@ impl Sns {
             let token = confirmation_token(ctx);
             sub.token = Some(token.clone());
             self.tokens.insert(token.clone(), arn.clone());
-            self.send_confirmation(ctx, &sub, &name, &token);
+            self.send_confirmation(ctx, &sub, "SubscriptionConfirmation", &token);
+            ctx.events
+                .push(ctx.now, || EventKind::SubscriptionConfirmationSent {
+                    topic: name.clone(),
+                    subscription: arn.clone(),
+                    endpoint: endpoint.clone(),
+                    token: token.clone(),
+                });
             ctx.timers.schedule(
                 ctx.now + PENDING_SUBSCRIPTION_TTL_MS,
                 Timer::Sns(SnsTimer::PendingExpiry {
@@ -437,6 +479,9 @@ impl Sns {
         self.subscriptions.insert(arn.clone(), sub);
         self.sub_order.insert(seq, arn.clone());
         self.topic_mut(&name).subscriptions.push(arn.clone());
+        if let Some(window) = replay {
+            self.start_replay(ctx, &arn, window);
+        }
         let shown = if pending && !want_arn {
             "pending confirmation".to_string()
         } else {
@@ -446,14 +491,25 @@ impl Sns {
     }
 
     /// The SubscriptionConfirmation SNS sends to an http/https/email/email-json endpoint.
-    fn send_confirmation(&mut self, ctx: &mut Ctx, sub: &Subscription, topic: &str, token: &str) {
+    /// The SubscriptionConfirmation SNS sends to an http/https/email/email-json endpoint, or
+    /// (`kind` UnsubscribeConfirmation) what an http/https/email-json endpoint receives when
+    /// it is unsubscribed (facts §3.4; the message texts are the AWS guide's examples).
+    fn send_confirmation(&mut self, ctx: &mut Ctx, sub: &Subscription, kind: &str, token: &str) {
         let message_id = ctx.rng.uuid();
-        let message = format!(
-            "You have chosen to subscribe to the topic {}.\nTo confirm the subscription, visit the SubscribeURL included in this message.",
-            sub.topic_arn
-        );
+        let unsubscribe = kind == "UnsubscribeConfirmation";
+        let message = if unsubscribe {
+            format!(
+                "You have chosen to deactivate subscription {}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.",
+                sub.arn
+            )
+        } else {
+            format!(
+                "You have chosen to subscribe to the topic {}.\nTo confirm the subscription, visit the SubscribeURL included in this message.",
+                sub.topic_arn
+            )
+        };
         let env = envelope::Envelope {
-            kind: "SubscriptionConfirmation",
+            kind,
             message_id: &message_id,
             topic_arn: &sub.topic_arn,
             subject: None,
@@ -464,6 +520,7 @@ impl Sns {
             token: Some(token),
             attributes: None,
             sequence_number: None,
+            replayed: false,
         };
         let body = if sub.protocol == "email" {
             format!(
@@ -476,22 +533,17 @@ impl Sns {
         };
         let mut headers = BTreeMap::new();
         if sub.protocol.starts_with("http") {
-            headers = http_headers(
-                "SubscriptionConfirmation",
-                &message_id,
-                &sub.topic_arn,
-                None,
-                false,
-            );
+            let arn = unsubscribe.then_some(sub.arn.as_str());
+            headers = http_headers(kind, &message_id, &sub.topic_arn, arn, false);
         }
         self.record_inbox(
             &sub.endpoint,
             InboxEntry {
                 received_at: crate::time::epoch_ms(ctx.now) as f64 / 1000.0,
                 protocol: sub.protocol.clone(),
-                kind: "SubscriptionConfirmation".into(),
+                kind: kind.into(),
                 message_id,
-                subscription_arn: None,
+                subscription_arn: unsubscribe.then(|| sub.arn.clone()),
                 token: Some(token.to_string()),
                 subject: (sub.protocol == "email")
                     .then(|| "AWS Notification - Subscription Confirmation".to_string()),
@@ -499,13 +551,6 @@ impl Sns {
                 headers,
             },
         );
-        ctx.events
-            .push(ctx.now, || EventKind::SubscriptionConfirmationSent {
-                topic: topic.to_string(),
-                subscription: sub.arn.clone(),
-                endpoint: sub.endpoint.clone(),
-                token: token.to_string(),
-            });
     }
 
     pub(crate) fn record_inbox(&mut self, endpoint: &str, entry: InboxEntry) {
@@ -599,6 +644,15 @@ impl Sns {
         let Some(sub) = self.subscriptions.remove(arn) else {
             return;
         };
+        if reason == "Unsubscribe"
+            && !sub.pending
+            && matches!(sub.protocol.as_str(), "http" | "https" | "email-json")
+        {
+            // The token would restore the subscription through its SubscribeURL; mqlab
+            // keeps no unsubscribed subscriptions, so ConfirmSubscription refuses it.
+            let token = confirmation_token(ctx);
+            self.send_confirmation(ctx, &sub, "UnsubscribeConfirmation", &token);
+        }
         self.sub_order.remove(&sub.seq);
         if let Some(tok) = &sub.token {
             self.tokens.remove(tok);
@@ -723,7 +777,7 @@ impl Sns {
         if value.is_empty()
             && matches!(
                 name.as_str(),
-                "FilterPolicy" | "DeliveryPolicy" | "RedrivePolicy"
+                "FilterPolicy" | "DeliveryPolicy" | "RedrivePolicy" | "ReplayPolicy"
             )
         {
             attrs.remove(&name);
@@ -732,6 +786,12 @@ impl Sns {
         }
         let parsed =
             subs::parse_attributes(&attrs, &s.protocol, topic_fifo, "Invalid parameter: ")?;
+        let replay = match (name.as_str(), attrs.get("ReplayPolicy")) {
+            ("ReplayPolicy", Some(p)) => {
+                Some(self.check_replay(&topic_name, p, "Invalid parameter: ")?)
+            }
+            _ => None,
+        };
         if parsed.filter.is_some() && s.filter.is_none() {
             if let Some(t) = self.topics.get(&topic_name) {
                 if self.filter_policies_on(t) >= FILTER_POLICIES_PER_TOPIC_MAX {
@@ -745,6 +805,13 @@ impl Sns {
         s.filter = parsed.filter;
         s.raw = parsed.raw;
         s.redrive = parsed.redrive;
+        if name == "ReplayPolicy" && replay.is_none() {
+            // An empty ReplayPolicy stops the replay (the console's "Stop replay").
+            s.replay = None;
+        }
+        if let Some(window) = replay {
+            self.start_replay(ctx, &arn, window);
+        }
         ctx.events
             .push(ctx.now, || EventKind::SubscriptionAttributesChanged {
                 subscription: arn,
@@ -861,7 +928,8 @@ impl Sns {
                 )));
             }
             let p = self.prepare(None, &fields)?;
-            return Ok(self.publish_sms(ctx, phone, p));
+            let body = p.message.for_protocol("sms").to_string();
+            return Ok(self.publish_direct(ctx, phone, "sms", body, p.size));
         }
         let target = match (&input.topic_arn, &input.target_arn) {
             (Some(t), _) if !t.is_empty() => t,
@@ -870,9 +938,7 @@ impl Sns {
                     .nth(5)
                     .is_some_and(|r| r.starts_with("endpoint/"))
                 {
-                    return Err(invalid_parameter(
-                        "Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified",
-                    ));
+                    return self.publish_to_endpoint(ctx, t, &fields);
                 }
                 t
             }
@@ -909,37 +975,6 @@ impl Sns {
         };
         let prepared = self.prepare(Some(&self.topics[&name]), &fields)?;
         Ok(self.publish_prepared(ctx, &name, prepared))
-    }
-
-    fn publish_sms(&mut self, ctx: &mut Ctx, phone: &str, p: Prepared) -> PublishOutput {
-        let message_id = ctx.rng.uuid();
-        self.cost.charge_publish(false, p.size);
-        self.cost.charge_delivery("sms");
-        self.record_inbox(
-            phone,
-            InboxEntry {
-                received_at: crate::time::epoch_ms(
-                    ctx.now + self.config.default_endpoint_latency_ms,
-                ) as f64
-                    / 1000.0,
-                protocol: "sms".into(),
-                kind: "Notification".into(),
-                message_id: message_id.clone(),
-                subscription_arn: None,
-                token: None,
-                subject: None,
-                body: p.message.for_protocol("sms").to_string(),
-                headers: BTreeMap::new(),
-            },
-        );
-        ctx.events.push(ctx.now, || EventKind::SmsPublished {
-            phone_number: phone.to_string(),
-            message_id: message_id.clone(),
-        });
-        PublishOutput {
-            message_id,
-            sequence_number: None,
-        }
     }
 
     /// Publishes a validated message: deduplicates (FIFO), numbers it, counts it, and fans it
@@ -1011,8 +1046,10 @@ impl Sns {
             sequence_number: sequence_number.clone(),
             published_at: ctx.now,
             signature_version,
+            replayed: false,
             refs: 0,
         };
+        self.topic_mut(name).archive_push(ctx.now, p.size, &n);
         self.fan_out(ctx, n);
         PublishOutput {
             message_id,

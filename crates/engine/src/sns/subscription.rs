@@ -154,9 +154,20 @@ pub struct Subscription {
     /// Deliveries started in the current virtual second: (second, count), for the HTTP/S
     /// throttle policy.
     pub(crate) receives: (SimTime, u32),
+    /// The current replay, once a ReplayPolicy was set.
+    pub replay: Option<super::replay::Replay>,
 }
 
 impl Subscription {
+    /// The key of a `MessageStructure=json` message this subscription reads: its protocol,
+    /// or for mobile push its endpoint's platform (`GCM`, `APNS`, …; API reference, Publish).
+    pub fn message_key(&self) -> &str {
+        match self.protocol.as_str() {
+            "application" => super::mobile::platform_of(&self.endpoint).unwrap_or("application"),
+            p => p,
+        }
+    }
+
     pub fn filter_scope(&self) -> FilterPolicyScope {
         scope_of(self.attrs.get("FilterPolicyScope").map(String::as_str))
     }
@@ -223,6 +234,9 @@ impl Subscription {
         }
         if !self.attrs.contains_key("FilterPolicy") {
             out.remove("FilterPolicyScope");
+        }
+        if let Some(r) = &self.replay {
+            out.insert("ReplayStatus".into(), r.status.as_str().into());
         }
         out
     }

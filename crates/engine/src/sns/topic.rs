@@ -168,6 +168,11 @@ pub struct Topic {
     pub totals: TopicTotals,
     /// Publishes admitted in the current virtual second: (second, messages, bytes).
     pub(crate) throughput: (SimTime, u64, u64),
+    /// With an ArchivePolicy: what was published (with its size), oldest first, for replays.
+    pub(crate) archive: VecDeque<(usize, super::Notification)>,
+    pub(crate) archive_bytes: usize,
+    /// When archiving began (the ArchivePolicy was set).
+    pub(crate) archive_since: Option<SimTime>,
 }
 
 /// A FIFO topic with `FifoThroughputScope=Topic` takes 3,000 messages per second or 20 MB per
@@ -191,6 +196,9 @@ impl Topic {
             metrics: TopicMetrics::new(now),
             totals: TopicTotals::default(),
             throughput: (0, 0, 0),
+            archive: VecDeque::new(),
+            archive_bytes: 0,
+            archive_since: None,
         }
     }
 
