@@ -55,9 +55,12 @@ pub fn topic_view(lab: &Lab, ti: u16, lang: Lang) -> Html {
         return html! {};
     };
     let arn = topic_arn(&topic.name);
-    let attrs = lab.world().sns().get_topic_attributes(&TopicArnInput {
-        topic_arn: Some(arn.clone()),
-    });
+    let attrs = lab.world().sns().get_topic_attributes(
+        lab.now(),
+        &TopicArnInput {
+            topic_arn: Some(arn.clone()),
+        },
+    );
     html! {
         <div data-testid="inspector-topic">
             <p><code>{ arn }</code></p>
