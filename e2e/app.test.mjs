@@ -38,6 +38,8 @@ const PRESETS = [
   "sns-with-sqs",
   "sns-mobile-push",
   "s3-thumbnails",
+  "kinesis-ordering",
+  "kinesis-hot-key",
 ];
 
 test("the page loads offline, plays, and counters, diagram and charts move", async () => {

@@ -184,12 +184,14 @@ impl Renderer {
         let lay = layout(vm, width, height, &waiting);
         draw_links(ctx, vm, &lay, p);
         super::sns::draw_links(ctx, vm, &lay, p);
+        super::kinesis::draw_links(ctx, vm, &lay, p);
         for (qi, qb) in lay.queues.iter().enumerate() {
             if let Some(qb) = qb {
                 draw_queue(ctx, vm, qi, qb, p, opts.lang);
             }
         }
         super::sns::draw_boxes(ctx, vm, &lay, p, opts.lang);
+        super::kinesis::draw_streams(ctx, vm, &lay, p, opts.lang);
         for (pi, r) in lay.producers.iter().enumerate() {
             let pv = &vm.producers[pi];
             box_with_text(
@@ -588,7 +590,7 @@ pub(super) fn label(ctx: &CanvasRenderingContext2d, color: &str, font: &str, ali
     ctx.set_text_baseline("alphabetic");
 }
 
-fn round_rect(ctx: &CanvasRenderingContext2d, r: &Rect, radius: f64) {
+pub(super) fn round_rect(ctx: &CanvasRenderingContext2d, r: &Rect, radius: f64) {
     let rad = radius.min(r.w / 2.0).min(r.h / 2.0);
     ctx.begin_path();
     ctx.move_to(r.x + rad, r.y);

@@ -153,6 +153,76 @@ pub struct Layout {
     /// Indexed by topic index; None for a deleted topic.
     pub topics: Vec<Option<Rect>>,
     pub branches: Vec<Branch>,
+    /// Indexed by stream index.
+    pub streams: Vec<Option<StreamBox>>,
+}
+
+/// What shares the queues' column.
+#[derive(Clone, Copy)]
+enum Item {
+    Queue(usize),
+    Stream(usize),
+    Endpoint,
+}
+
+impl Item {
+    fn weight(&self, vm: &ViewModel) -> f64 {
+        match *self {
+            Item::Queue(_) => QUEUE_WEIGHT,
+            Item::Endpoint => ENDPOINT_WEIGHT,
+            Item::Stream(si) => {
+                1.0 + STREAM_LANE_WEIGHT * vm.kinesis.streams[si].shards.len().max(1) as f64
+            }
+        }
+    }
+}
+
+/// A Kinesis stream: a box with one horizontal lane per shard, in hash-key order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreamBox {
+    pub index: u16,
+    pub rect: Rect,
+    /// (shard index in the stream's view, its lane: label at the left, records after).
+    pub lanes: Vec<(usize, Rect)>,
+    /// Width of a lane's label, px.
+    pub label_w: f64,
+}
+
+/// Each shard's weight in the column, against a queue's 3.
+pub const STREAM_LANE_WEIGHT: f64 = 0.9;
+/// Width of a shard lane's label (its id and hash-key range), px.
+pub const LANE_LABEL_PX: f64 = 92.0;
+
+/// Lanes in hash-key order; a closed parent just above the children that cover its range.
+fn stream_box(vm: &ViewModel, si: usize, rect: Rect) -> StreamBox {
+    let st = &vm.kinesis.streams[si];
+    let mut order: Vec<usize> = (0..st.shards.len()).collect();
+    order.sort_by_key(|&k| (st.shards[k].start_hash, st.shards[k].open));
+    let n = order.len().max(1) as f64;
+    let area_y = rect.y + QUEUE_HEADER_PX;
+    let lane_h = (rect.h - QUEUE_HEADER_PX - 4.0).max(4.0) / n;
+    let label_w = LANE_LABEL_PX.min(rect.w * 0.3);
+    let lanes = order
+        .iter()
+        .enumerate()
+        .map(|(k, &shard)| {
+            (
+                shard,
+                Rect {
+                    x: rect.x + 4.0,
+                    y: area_y + lane_h * k as f64,
+                    w: rect.w - 8.0,
+                    h: lane_h,
+                },
+            )
+        })
+        .collect();
+    StreamBox {
+        index: si as u16,
+        rect,
+        lanes,
+        label_w,
+    }
 }
 
 /// Lays out the diagram for a canvas of `width` × `height` CSS pixels; `waiting[q]` is how
@@ -205,7 +275,7 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
         .collect();
     let top = PAD;
     let bottom = height - PAD;
-    let has_main = !mains.is_empty() || !endpoints.is_empty();
+    let has_main = !mains.is_empty() || !endpoints.is_empty() || !vm.kinesis.streams.is_empty();
     let main_bottom = if dlqs.is_empty() {
         bottom
     } else {
@@ -214,49 +284,68 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
 
     let mut queues: Vec<Option<QueueBox>> = vec![None; vm.queues.len()];
     let mut endpoint_rects: Vec<Rect> = Vec::with_capacity(endpoints.len());
-    // Queues (and, in the main band, endpoints after them) share a band by weight.
-    let mut place = |list: &[usize], eps: usize, y0: f64, y1: f64, w: f64, x: f64| {
-        let total = list.len() as f64 * QUEUE_WEIGHT + eps as f64 * ENDPOINT_WEIGHT;
+    let mut streams: Vec<Option<StreamBox>> = vec![None; vm.kinesis.streams.len()];
+    // Queues, then streams and endpoints, share a band by weight.
+    let mut place = |list: &[Item], y0: f64, y1: f64, w: f64, x: f64| {
+        let total: f64 = list.iter().map(|i| i.weight(vm)).sum();
         let unit = (y1 - y0) / total.max(1.0);
         let mut y_at = y0;
-        for &qi in list {
-            let slice = unit * QUEUE_WEIGHT;
-            let h = (slice - 10.0).clamp(QUEUE_HEADER_PX + 12.0, 260.0);
-            let rect = Rect {
-                x,
-                y: y_at + (slice - h) / 2.0,
-                w,
-                h,
-            };
-            y_at += slice;
-            queues[qi] = Some(queue_box(
-                vm,
-                qi,
-                rect,
-                waiting.get(qi).copied().unwrap_or(0),
-            ));
-        }
-        for _ in 0..eps {
-            let slice = unit * ENDPOINT_WEIGHT;
-            let h = (slice - 6.0).clamp(14.0, ENDPOINT_H_MAX_PX);
-            let ew = (w * 0.7).max(60.0);
-            endpoint_rects.push(Rect {
-                x,
-                y: y_at + (slice - h) / 2.0,
-                w: ew,
-                h,
-            });
+        for item in list {
+            let slice = unit * item.weight(vm);
+            match *item {
+                Item::Queue(qi) => {
+                    let h = (slice - 10.0).clamp(QUEUE_HEADER_PX + 12.0, 260.0);
+                    let rect = Rect {
+                        x,
+                        y: y_at + (slice - h) / 2.0,
+                        w,
+                        h,
+                    };
+                    queues[qi] = Some(queue_box(
+                        vm,
+                        qi,
+                        rect,
+                        waiting.get(qi).copied().unwrap_or(0),
+                    ));
+                }
+                Item::Stream(si) => {
+                    let h = (slice - 10.0).max(QUEUE_HEADER_PX + 12.0);
+                    let rect = Rect {
+                        x,
+                        y: y_at + (slice - h) / 2.0,
+                        w,
+                        h,
+                    };
+                    streams[si] = Some(stream_box(vm, si, rect));
+                }
+                Item::Endpoint => {
+                    let h = (slice - 6.0).clamp(14.0, ENDPOINT_H_MAX_PX);
+                    let ew = (w * 0.7).max(60.0);
+                    endpoint_rects.push(Rect {
+                        x,
+                        y: y_at + (slice - h) / 2.0,
+                        w: ew,
+                        h,
+                    });
+                }
+            }
             y_at += slice;
         }
     };
+    let dlq_items: Vec<Item> = dlqs.iter().map(|&q| Item::Queue(q)).collect();
     if !has_main {
-        place(&dlqs, 0, top, bottom, queue_w, queue_x);
+        place(&dlq_items, top, bottom, queue_w, queue_x);
     } else {
-        place(&mains, endpoints.len(), top, main_bottom, queue_w, queue_x);
+        let main_items: Vec<Item> = mains
+            .iter()
+            .map(|&q| Item::Queue(q))
+            .chain((0..vm.kinesis.streams.len()).map(Item::Stream))
+            .chain(endpoints.iter().map(|_| Item::Endpoint))
+            .collect();
+        place(&main_items, top, main_bottom, queue_w, queue_x);
         let dlq_w = (queue_w * 0.8).max(60.0);
         place(
-            &dlqs,
-            0,
+            &dlq_items,
             main_bottom + 6.0,
             bottom,
             dlq_w,
@@ -337,6 +426,7 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
         consumers_hidden: shown.len() - drawn,
         topics,
         branches,
+        streams,
     }
 }
 

@@ -9,10 +9,13 @@
 //!   under this point" for the inspector.
 //! - [`sns`] — topics, their subscriptions as branches, and each published message's copies
 //!   travelling down them (stopped at a filter, retried, delivered).
+//! - [`kinesis`] — streams as lanes per shard, records coloured by partition key, throttles
+//!   and consumers' cursors.
 //! - [`charts`] — CloudWatch-style line charts of the sampled metrics (drawn directly; see there why not plotters).
 
 pub mod charts;
 pub mod diagram;
+pub mod kinesis;
 pub mod layout;
 pub mod palette;
 pub mod sns;

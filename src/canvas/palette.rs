@@ -24,6 +24,9 @@ pub struct Palette {
     /// SNS topics and their branches.
     pub topic: &'static str,
     pub topic_fill: &'static str,
+    /// Kinesis streams.
+    pub stream: &'static str,
+    pub stream_fill: &'static str,
     pub groups: &'static [&'static str],
 }
 
@@ -53,6 +56,8 @@ pub const LIGHT: Palette = Palette {
     dlq_fill: "#fef2f2",
     topic: "#be185d",
     topic_fill: "#fdf2f8",
+    stream: "#6d28d9",
+    stream_fill: "#f5f3ff",
     groups: GROUP_COLORS_LIGHT,
 };
 
@@ -73,6 +78,8 @@ pub const DARK: Palette = Palette {
     dlq_fill: "#2e2022",
     topic: "#f472b6",
     topic_fill: "#2d1f29",
+    stream: "#a78bfa",
+    stream_fill: "#221d30",
     groups: GROUP_COLORS_DARK,
 };
 

@@ -348,4 +348,7 @@ texts! {
     "endpoint.behaviour" =>
         "How the simulated endpoint answers (change it to take it down or slow it)",
         "시뮬레이션 엔드포인트의 응답 방식 (바꾸면 다운시키거나 느리게 할 수 있음)";
+    "kinesis.open_shards" => "open shards", "열린 샤드";
+    "kinesis.retention" => "retention", "보존 기간";
+    "kinesis.closed" => "closed", "닫힘";
 }

@@ -17,6 +17,8 @@ pub mod cli;
 pub mod edits;
 pub mod i18n;
 pub mod json_path;
+#[cfg(feature = "kinesis")]
+pub mod kinesis_view;
 pub mod params;
 pub mod presets;
 pub mod share;

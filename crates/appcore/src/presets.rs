@@ -22,12 +22,15 @@ pub struct PresetAction {
 }
 
 macro_rules! presets {
-    ([$($id:literal),* $(,)?] [$($sns:literal),* $(,)?]) => {
+    ([$($id:literal),* $(,)?] [$($sns:literal),* $(,)?] [$($kin:literal),* $(,)?]) => {
         #[cfg(not(feature = "sns"))]
         static PRESETS: &[Preset] = &[$(preset!($id)),*];
-        /// With SNS (the `sns` feature), the SNS lessons follow the SQS ones.
-        #[cfg(feature = "sns")]
+        /// With SNS (the `sns` feature), the SNS lessons follow the SQS ones; with Kinesis,
+        /// the Kinesis lessons follow those.
+        #[cfg(all(feature = "sns", not(feature = "kinesis")))]
         static PRESETS: &[Preset] = &[$(preset!($id),)* $(preset!($sns)),*];
+        #[cfg(all(feature = "sns", feature = "kinesis"))]
+        static PRESETS: &[Preset] = &[$(preset!($id),)* $(preset!($sns),)* $(preset!($kin)),*];
     };
 }
 
@@ -62,6 +65,10 @@ presets!(
         "sns-with-sqs",
         "sns-mobile-push",
         "s3-thumbnails",
+    ]
+    [
+        "kinesis-ordering",
+        "kinesis-hot-key",
     ]
 );
 
@@ -176,6 +183,16 @@ pub fn title(id: &str, lang: Lang) -> &'static str {
         "sns-mobile-push" => (
             "Mobile push, SMS and email from one topic",
             "토픽 하나로 모바일 푸시, SMS, 이메일 보내기",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-ordering" => (
+            "Kinesis: same partition key, same shard, in order",
+            "Kinesis: 같은 파티션 키는 같은 샤드에, 순서대로",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-hot-key" => (
+            "Kinesis: one hot partition key throttles its shard",
+            "Kinesis: 뜨거운 파티션 키 하나가 샤드를 막는다",
         ),
         _ => return "",
     };
@@ -465,6 +482,43 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              10번, 그다음 600초 간격 38번, 6시간 넘게 모두 50번입니다. 채널마다 지연과 실패율이 다르니 \
              이메일 쪽 재시도를 지켜보세요. 요금도 채널마다 다릅니다: 푸시는 100만 건에 0.50달러, 이메일은 \
              10만 건에 2달러, SMS는 나라별로 건당(비용 미터에 나옵니다).",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-ordering" => (
+            "The checkout writes each order to the stream orders with PutRecord, using the \
+             customer as the partition key. Kinesis takes the MD5 of the key as a 128-bit hash \
+             key and puts the record on the shard whose hash-key range holds it: each lane is a \
+             shard, labelled with its share of the key space, and each colour is a customer. \
+             Every record of a customer lands on the same shard, in the order it was written, \
+             with a sequence number that grows within the shard; customers that hash to \
+             different shards are spread across them, and there is no order across shards. A \
+             stream does not delete what it delivers: records stay until the retention period \
+             (24 hours by default) ends, for any number of readers to read and re-read.",
+            "체크아웃은 주문마다 고객을 파티션 키로 삼아 PutRecord로 orders 스트림에 씁니다. Kinesis는 \
+             키의 MD5를 128비트 해시 키로 보고, 그 값이 해시 키 범위에 드는 샤드에 레코드를 넣습니다. 레인 \
+             하나가 샤드 하나이고(키 공간에서 맡은 비율이 적혀 있습니다), 색 하나가 고객 한 명입니다. 한 \
+             고객의 레코드는 모두 같은 샤드에, 쓴 순서대로, 샤드 안에서 커지는 시퀀스 번호를 달고 \
+             쌓입니다. 다른 샤드로 해시되는 고객들은 샤드에 나뉘어 들어가고, 샤드 사이에는 순서가 \
+             없습니다. 스트림은 전달한 것을 지우지 않습니다. 레코드는 보존 기간(기본 24시간)이 끝날 때까지 \
+             남아 있어 여러 소비자가 몇 번이든 읽을 수 있습니다.",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-hot-key" => (
+            "One device, sensor-hot, sends 1,200 records a second, all with its own partition \
+             key, so all of them go to one shard — and a shard takes at most 1,000 records (or \
+             1 MB) a second of writes. Watch its lane: the excess is refused with \
+             ProvisionedThroughputExceededException (the red marks bouncing off the lane's \
+             entry, counted as WriteProvisionedThroughputExceeded), while the other shard, \
+             carrying the rest of the fleet, has room to spare. Adding shards does not help a \
+             single key: one key always maps to one shard. Spread the load with more distinct \
+             keys (e.g. device id plus a suffix), or batch several readings into one record.",
+            "장치 하나(sensor-hot)가 자기 파티션 키로 초당 1,200개의 레코드를 보내므로 모두 한 샤드로 \
+             갑니다. 그런데 샤드 하나는 쓰기를 초당 최대 1,000개(또는 1MB)까지만 받습니다. 그 샤드의 \
+             레인을 보세요. 넘치는 만큼은 ProvisionedThroughputExceededException으로 거절되고(레인 \
+             입구에서 튕겨 나가는 빨간 표시, WriteProvisionedThroughputExceeded로 집계), 나머지 장치들을 \
+             나르는 다른 샤드는 여유가 있습니다. 샤드를 늘려도 키 하나에는 소용이 없습니다. 키 하나는 \
+             언제나 샤드 하나로 가기 때문입니다. 키를 더 다양하게 나누거나(장치 ID + 접미사 등), 여러 \
+             측정값을 레코드 하나에 묶어 보내세요.",
         ),
         _ => return "",
     };

@@ -35,6 +35,8 @@
 //! Every buffer has a named cap, so an hour at 1,000× cannot grow memory without bound: past
 //! [`MARKS_MAX`] messages are counted, not drawn one by one.
 
+#[cfg(feature = "kinesis")]
+use crate::kinesis_view::KinesisView;
 #[cfg(feature = "sns")]
 use crate::sns_view::SnsView;
 use mqlab_engine::actors::ConsumerState;
@@ -458,6 +460,8 @@ pub struct ProducerView {
     pub topic: Option<u16>,
     /// The S3 bucket it uploads to (PutObject), whose event notifications go to `topic`.
     pub bucket: Option<String>,
+    /// The Kinesis stream it writes to (index into `kinesis.streams`).
+    pub stream: Option<u16>,
     pub rate_per_s: f64,
     pub sent: u64,
 }
@@ -618,6 +622,9 @@ pub struct ViewModel {
     /// Topics, subscriptions and the copies on their way (see `crate::sns_view`).
     #[cfg(feature = "sns")]
     pub sns: SnsView,
+    /// Streams, their shards and records (see `crate::kinesis_view`).
+    #[cfg(feature = "kinesis")]
+    pub kinesis: KinesisView,
     /// (queue, message id) → serial.
     /// Mark serial by `mark_key(queue, message id)` (a `String` key: one B-tree type less in
     /// the wasm than a `(u16, String)` one).
@@ -645,6 +652,8 @@ impl ViewModel {
             totals: Totals::default(),
             #[cfg(feature = "sns")]
             sns: SnsView::default(),
+            #[cfg(feature = "kinesis")]
+            kinesis: KinesisView::default(),
             samples: Samples {
                 next_at_ms: world.now().div_ceil(SAMPLE_EVERY_MS_FIRST) * SAMPLE_EVERY_MS_FIRST,
                 ..Samples::default()
@@ -1086,7 +1095,6 @@ impl ViewModel {
                 #[cfg(feature = "sns")]
                 self.apply_sns(t, &e.kind);
             }
-            // Kinesis is not drawn yet (its streams and shards come with the Kinesis view).
             EventKind::StreamCreated { .. }
             | EventKind::StreamStatusChanged { .. }
             | EventKind::StreamDeleted { .. }
@@ -1099,7 +1107,10 @@ impl ViewModel {
             | EventKind::ShardSplit { .. }
             | EventKind::ShardsMerged { .. }
             | EventKind::StreamConsumerRegistered { .. }
-            | EventKind::StreamConsumerDeregistered { .. } => {}
+            | EventKind::StreamConsumerDeregistered { .. } => {
+                #[cfg(feature = "kinesis")]
+                self.kinesis.apply(t, &e.kind);
+            }
             EventKind::ApiCall {
                 operation,
                 queue,
@@ -1198,6 +1209,7 @@ impl ViewModel {
             queue: None,
             topic: None,
             bucket: None,
+            stream: None,
             rate_per_s: 0.0,
             sent: 0,
         });
@@ -1387,6 +1399,8 @@ impl ViewModel {
         for d in dlqs {
             self.queues[d as usize].is_dead_letter_queue = true;
         }
+        #[cfg(feature = "kinesis")]
+        self.kinesis.sync(world.kinesis());
         #[cfg(feature = "sns")]
         {
             self.sns.sync(world.sns());
@@ -1433,6 +1447,16 @@ impl ViewModel {
             v.queue = qi;
             v.topic = ti;
             v.bucket = bucket;
+            #[cfg(feature = "kinesis")]
+            {
+                v.stream = p.spec.stream.as_deref().and_then(|n| {
+                    self.kinesis
+                        .streams
+                        .iter()
+                        .position(|s| s.name == n)
+                        .map(|i| i as u16)
+                });
+            }
             v.rate_per_s = p.spec.rate_per_s;
             v.sent = p.sent;
         }
@@ -1479,6 +1503,8 @@ impl ViewModel {
         }
         #[cfg(feature = "sns")]
         self.sns.prune(now, keep);
+        #[cfg(feature = "kinesis")]
+        self.kinesis.prune(now, keep);
     }
 
     /// Records one point of the charts at the world's current time (the driver advances the

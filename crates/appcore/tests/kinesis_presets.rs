@@ -1,0 +1,85 @@
+//! Every Kinesis preset shows, within a few virtual minutes, what its explanation promises; and
+//! the Kinesis view shows each stream's shards and records as the world holds them.
+#![cfg(feature = "kinesis")]
+
+use mqlab_appcore::presets;
+use mqlab_appcore::view::ViewModel;
+use mqlab_engine::{Scenario, World};
+use std::collections::BTreeMap;
+
+fn run(id: &str, until_ms: u64) -> (World, ViewModel) {
+    let p = presets::by_id(id).unwrap_or_else(|| panic!("no preset {id}"));
+    let s = Scenario::from_json(p.scenario_json).unwrap_or_else(|e| panic!("{id}: {e}"));
+    let mut world = World::from_scenario(&s).unwrap_or_else(|e| panic!("{id}: {e}"));
+    let mut vm = ViewModel::new(&world);
+    vm.set_transient_ms(5_000);
+    let mut t = 0;
+    while t < until_ms {
+        t = (t + 500).min(until_ms);
+        world.advance_to(t);
+        let ev = world.drain_events();
+        vm.apply(&ev);
+        vm.sync(&world);
+    }
+    (world, vm)
+}
+
+#[test]
+fn kinesis_ordering_puts_every_key_on_one_shard_in_the_order_written() {
+    let (world, vm) = run("kinesis-ordering", 60_000);
+    let st = &vm.kinesis.streams[0];
+    assert_eq!(st.shards.len(), 3);
+    let mut shard_of: BTreeMap<String, String> = BTreeMap::new();
+    for sh in &st.shards {
+        for r in &sh.records {
+            let prev = shard_of.insert(r.partition_key.clone(), sh.id.clone());
+            assert!(
+                prev.is_none_or(|p| p == sh.id),
+                "{} on two shards",
+                r.partition_key
+            );
+            assert_eq!(Some(r.color), vm.kinesis.color_of(&r.partition_key));
+        }
+    }
+    assert_eq!(shard_of.len(), 6, "six customers: {shard_of:?}");
+    let used: std::collections::BTreeSet<&String> = shard_of.values().collect();
+    assert_eq!(
+        used.len(),
+        3,
+        "the keys spread over all shards: {shard_of:?}"
+    );
+    let colors: std::collections::BTreeSet<u16> = shard_of
+        .keys()
+        .filter_map(|k| vm.kinesis.color_of(k))
+        .collect();
+    assert_eq!(colors.len(), 6, "each customer its own colour");
+    // In the world: sequence numbers grow within each shard, in arrival order.
+    let stream = world.kinesis().stream("orders").unwrap();
+    for sh in &stream.shards {
+        let seqs: Vec<_> = sh.records.iter().map(|r| r.seq).collect();
+        assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{}", sh.shard_id);
+    }
+}
+
+#[test]
+fn kinesis_hot_key_throttles_only_the_hot_keys_shard() {
+    let (_, vm) = run("kinesis-hot-key", 30_000);
+    let st = &vm.kinesis.streams[0];
+    let hot = st
+        .shards
+        .iter()
+        .find(|s| s.records.iter().any(|r| r.partition_key == "sensor-hot"))
+        .expect("the hot key's shard");
+    assert!(hot.writes_throttled > 1_000, "{}", hot.writes_throttled);
+    for other in st.shards.iter().filter(|s| s.id != hot.id) {
+        assert_eq!(other.writes_throttled, 0, "{}", other.id);
+    }
+    // A shard takes at most 1,000 records a second: about that many per second got in.
+    assert!(hot.records_in <= 31 * 1_000, "{}", hot.records_in);
+    assert!(hot.records_in >= 25 * 1_000, "{}", hot.records_in);
+    // The view shows the moments of throttling on that shard.
+    assert!(hot
+        .moments
+        .iter()
+        .any(|m| m.kind == mqlab_appcore::kinesis_view::MomentKind::WriteThrottled));
+}

@@ -1,0 +1,241 @@
+//! Kinesis on the diagram: a stream is a box with one horizontal lane per shard, labelled with
+//! its hash-key range. Records sit along their shard's lane in sequence order (the newest at
+//! the right), coloured by partition key — so "same key, same shard, in order" shows at a
+//! glance. A closed shard (after a split or merge) is greyed above the children that took its
+//! range; it keeps its records until retention trims them from the lane's old end. A throttled
+//! write flashes red at the lane's entry; a consumer's read leaves its cursor on the lane, at
+//! the record it has reached, with how far behind the newest it is.
+
+use super::diagram::{curve, label, push_point, round_rect, Batch};
+use super::layout::{Layout, StreamBox};
+use super::palette::Palette;
+use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::kinesis_view::{MomentKind, ShardView, StreamView};
+use mqlab_appcore::view::ViewModel;
+use std::f64::consts::TAU;
+use web_sys::CanvasRenderingContext2d;
+
+/// Distance between records along a lane, px (records beyond what fits are counted).
+const RECORD_STEP_PX: f64 = 7.0;
+
+/// A hash-key range as shares of the key space: `[0%, 50%)`.
+pub fn range_label(s: &ShardView) -> String {
+    let pct = |h: u128| (h as f64 / u128::MAX as f64 * 100.0).round();
+    format!("{:.0}–{:.0}%", pct(s.start_hash), pct(s.end_hash))
+}
+
+/// The short form of a shard id: `shardId-000000000003` → `#3`.
+pub fn short_id(id: &str) -> String {
+    let n = id.rsplit('-').next().unwrap_or(id).trim_start_matches('0');
+    format!("#{}", if n.is_empty() { "0" } else { n })
+}
+
+/// Producer → stream links.
+pub fn draw_links(ctx: &CanvasRenderingContext2d, vm: &ViewModel, lay: &Layout, p: &Palette) {
+    ctx.set_stroke_style_str(p.stream);
+    ctx.set_line_width(1.2);
+    ctx.begin_path();
+    for (pi, r) in lay.producers.iter().enumerate() {
+        let Some(Some(sb)) = vm.producers[pi]
+            .stream
+            .and_then(|si| lay.streams.get(si as usize))
+        else {
+            continue;
+        };
+        curve(ctx, r.right_mid(), sb.rect.left_mid());
+    }
+    ctx.stroke();
+}
+
+/// Where record `k` of `n` shown sits on a lane (0 = the oldest shown).
+fn record_x(lane_x: f64, k: usize) -> f64 {
+    lane_x + RECORD_STEP_PX * (k as f64 + 0.5)
+}
+
+/// How many records a lane shows.
+pub fn lane_capacity(sb: &StreamBox, lane_w: f64) -> usize {
+    (((lane_w - sb.label_w - 6.0) / RECORD_STEP_PX)
+        .floor()
+        .max(1.0)) as usize
+}
+
+/// Streams, their lanes, records, throttles and cursors.
+pub fn draw_streams(
+    ctx: &CanvasRenderingContext2d,
+    vm: &ViewModel,
+    lay: &Layout,
+    p: &Palette,
+    lang: Lang,
+) {
+    let life = vm.transient_ms.max(1) as f64;
+    for sb in lay.streams.iter().flatten() {
+        let st: &StreamView = &vm.kinesis.streams[sb.index as usize];
+        round_rect(ctx, &sb.rect, 8.0);
+        ctx.set_fill_style_str(p.stream_fill);
+        ctx.fill();
+        ctx.set_stroke_style_str(p.stream);
+        ctx.set_line_width(1.5);
+        ctx.stroke();
+        label(ctx, p.fg, "600 13px sans-serif", "left");
+        let _ = ctx.fill_text_with_max_width(
+            &format!("{}  · {}", st.name, st.mode),
+            sb.rect.x + 8.0,
+            sb.rect.y + 15.0,
+            sb.rect.w - 16.0,
+        );
+        label(ctx, p.muted, "11px sans-serif", "left");
+        let _ = ctx.fill_text_with_max_width(
+            &format!(
+                "{} · {} {} · {} {}h",
+                st.status,
+                t(lang, "kinesis.open_shards"),
+                st.open_shards(),
+                t(lang, "kinesis.retention"),
+                st.retention_hours
+            ),
+            sb.rect.x + 8.0,
+            sb.rect.y + 29.0,
+            sb.rect.w - 16.0,
+        );
+        let mut batches: Vec<Batch> = Vec::new();
+        for &(shard, lane) in &sb.lanes {
+            let s = &st.shards[shard];
+            // The lane: a band, greyed when closed.
+            ctx.set_fill_style_str(if s.open { p.bg } else { p.panel });
+            ctx.fill_rect(lane.x, lane.y + 1.0, lane.w, (lane.h - 2.0).max(1.0));
+            let mid = lane.y + lane.h / 2.0;
+            if lane.h >= 12.0 {
+                label(
+                    ctx,
+                    if s.open { p.fg } else { p.muted },
+                    "11px sans-serif",
+                    "left",
+                );
+                let name = if s.open {
+                    short_id(&s.id)
+                } else {
+                    format!("{} {}", short_id(&s.id), t(lang, "kinesis.closed"))
+                };
+                let _ = ctx.fill_text_with_max_width(
+                    &name,
+                    lane.x + 3.0,
+                    mid - if lane.h >= 26.0 { 2.0 } else { -4.0 },
+                    sb.label_w - 4.0,
+                );
+                if lane.h >= 26.0 {
+                    label(ctx, p.muted, "10px sans-serif", "left");
+                    let _ = ctx.fill_text_with_max_width(
+                        &range_label(s),
+                        lane.x + 3.0,
+                        mid + 11.0,
+                        sb.label_w - 4.0,
+                    );
+                }
+            }
+            let x0 = lane.x + sb.label_w;
+            let cap = lane_capacity(sb, lane.w);
+            let shown = &s.records[s.records.len().saturating_sub(cap)..];
+            let r = (lane.h * 0.28).clamp(1.5, 3.2);
+            for (k, rec) in shown.iter().enumerate() {
+                push_point(
+                    &mut batches,
+                    p.group(rec.color),
+                    !s.open,
+                    (record_x(x0, k), mid, r),
+                );
+            }
+            let hidden = s.stored.saturating_sub(shown.len());
+            if hidden > 0 && lane.h >= 12.0 {
+                label(ctx, p.muted, "10px sans-serif", "right");
+                let _ = ctx.fill_text(&format!("+{hidden}"), x0 - 2.0, mid + 4.0);
+            }
+            // Moments: throttles flash at the lane's entry; reads leave a cursor.
+            let mut cursors: Vec<(String, u64)> = Vec::new();
+            for m in &s.moments {
+                let a = (vm.now_ms.saturating_sub(m.at_ms) as f64 / life).clamp(0.0, 1.0);
+                match &m.kind {
+                    MomentKind::WriteThrottled | MomentKind::ReadThrottled => {
+                        if a >= 1.0 {
+                            continue;
+                        }
+                        let write = matches!(m.kind, MomentKind::WriteThrottled);
+                        // A write bounces back out of the lane's entry; a read out of its end.
+                        let (x, dir) = if write {
+                            (x0, -1.0)
+                        } else {
+                            (lane.x + lane.w, 1.0)
+                        };
+                        ctx.set_global_alpha(1.0 - a);
+                        ctx.set_stroke_style_str(p.danger);
+                        ctx.set_line_width(1.6);
+                        ctx.begin_path();
+                        let bx = x + dir * (4.0 + 14.0 * a);
+                        ctx.move_to(bx - 3.0, mid - 3.0);
+                        ctx.line_to(bx + 3.0, mid + 3.0);
+                        ctx.move_to(bx - 3.0, mid + 3.0);
+                        ctx.line_to(bx + 3.0, mid - 3.0);
+                        ctx.stroke();
+                        ctx.set_global_alpha(1.0);
+                    }
+                    MomentKind::Read {
+                        consumer,
+                        millis_behind_latest,
+                        ..
+                    } => {
+                        let who = consumer.clone().unwrap_or_default();
+                        match cursors.iter_mut().find(|(c, _)| *c == who) {
+                            Some(c) => c.1 = *millis_behind_latest,
+                            None => cursors.push((who, *millis_behind_latest)),
+                        }
+                    }
+                }
+            }
+            for (ci, (who, behind)) in cursors.iter().enumerate() {
+                // At the newest record that is at least `behind` old.
+                let newest = shown.last().map_or(0, |r| r.arrival_ms);
+                let target = newest.saturating_sub(*behind);
+                let k = shown
+                    .iter()
+                    .rposition(|r| r.arrival_ms <= target)
+                    .map_or(0.0, |k| k as f64 + 1.0);
+                let x = x0 + RECORD_STEP_PX * k;
+                ctx.set_stroke_style_str(p.fg);
+                ctx.set_line_width(1.5);
+                ctx.begin_path();
+                ctx.move_to(x, lane.y + 2.0);
+                ctx.line_to(x, lane.y + lane.h - 2.0);
+                ctx.stroke();
+                if lane.h >= 14.0 {
+                    label(ctx, p.fg, "10px sans-serif", "left");
+                    let text = if who.is_empty() {
+                        format!("▲ {:.1}s", *behind as f64 / 1000.0)
+                    } else {
+                        format!("▲ {who} {:.1}s", *behind as f64 / 1000.0)
+                    };
+                    let _ = ctx.fill_text(&text, x + 2.0, lane.y + 10.0 + 10.0 * ci as f64);
+                }
+            }
+            ctx.set_stroke_style_str(p.line);
+            ctx.set_line_width(0.5);
+            ctx.begin_path();
+            ctx.move_to(lane.x, lane.y + lane.h);
+            ctx.line_to(lane.x + lane.w, lane.y + lane.h);
+            ctx.stroke();
+        }
+        for b in &batches {
+            ctx.begin_path();
+            for &(x, y, r) in &b.points {
+                ctx.move_to(x + r, y);
+                let _ = ctx.arc(x, y, r, 0.0, TAU);
+            }
+            if b.hollow {
+                ctx.set_line_width(1.0);
+                ctx.set_stroke_style_str(b.color);
+                ctx.stroke();
+            } else {
+                ctx.set_fill_style_str(b.color);
+                ctx.fill();
+            }
+        }
+    }
+}
