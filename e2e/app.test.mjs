@@ -40,6 +40,7 @@ const PRESETS = [
   "s3-thumbnails",
   "kinesis-ordering",
   "kinesis-hot-key",
+  "kinesis-reshard",
 ];
 
 test("the page loads offline, plays, and counters, diagram and charts move", async () => {

@@ -429,6 +429,30 @@ pub fn sqs_call(world: &mut World, op: &str, params: &Value) -> Result<Value, Aw
             };
             world.with_sqs(|sqs, ctx| sqs.create_queue(ctx, &input))
         }
+        "UpdateShardCount" => {
+            use mqlab_engine::kinesis::api::UpdateShardCountInput;
+            let input = UpdateShardCountInput {
+                stream_name: text("StreamName"),
+                target_shard_count: params.get("TargetShardCount").and_then(Value::as_i64),
+                scaling_type: text("ScalingType"),
+                ..Default::default()
+            };
+            world
+                .with_kinesis(|k, ctx| k.update_shard_count(ctx, &input))
+                .map(|out| serde_json::to_value(out).unwrap_or_default())
+        }
+        "SplitShard" => {
+            use mqlab_engine::kinesis::api::SplitShardInput;
+            let input = SplitShardInput {
+                stream_name: text("StreamName"),
+                shard_to_split: text("ShardToSplit"),
+                new_starting_hash_key: text("NewStartingHashKey"),
+                ..Default::default()
+            };
+            world
+                .with_kinesis(|k, ctx| k.split_shard(ctx, &input))
+                .map(|()| Value::Object(Default::default()))
+        }
         other => Err(AwsError::new(
             "UnsupportedOperation",
             format!("{other} is not offered by the page."),

@@ -109,6 +109,14 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     let filtered = r.first_copy(vm, |s| {
                         matches!(s, mqlab_appcore::sns_view::CopyState::Filtered { .. })
                     });
+                    // Each stream's open / all shards, e.g. "clicks:2/3".
+                    let streams: Vec<String> = vm
+                        .kinesis
+                        .streams
+                        .iter()
+                        .map(|s| format!("{}:{}/{}", s.name, s.open_shards(), s.shards.len()))
+                        .collect();
+                    el.set_attribute("data-streams", &streams.join(" ")).ok();
                     for (name, at) in [
                         ("data-first-mark", r.first_mark()),
                         ("data-first-filter", filter),

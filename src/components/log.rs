@@ -60,6 +60,12 @@ pub fn request_of(entry: &ApiLogEntry, world: &World) -> Value {
             v
         }
         "SendMessage" => json!({"QueueUrl": url, "MessageBody": "…"}),
+        // Actors of other services name their resource in `queue`.
+        "Publish" | "PublishBatch" => json!({"TopicArn": mqlab_engine::sns::topic_arn(
+            entry.queue.as_deref().unwrap_or_default()
+        )}),
+        "PutRecord" | "PutRecords" => json!({"StreamName": entry.queue}),
+        "PutObject" | "DeleteObject" => json!({"Bucket": entry.queue, "Key": "…"}),
         "DeleteMessage" | "ChangeMessageVisibility" => {
             json!({"QueueUrl": url, "ReceiptHandle": "…"})
         }

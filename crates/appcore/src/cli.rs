@@ -19,17 +19,30 @@ const LEADING_MEMBERS: &[&str] = &[
     "TaskHandle",
     "TopicArn",
     "SubscriptionArn",
+    "StreamName",
+    "Bucket",
 ];
 
-/// `aws sqs <op> --member value …` for an SQS call with AWS JSON request members `params`
-/// (`aws sns …` for the SNS operations the page makes).
+/// `aws sqs <op> --member value …` for a call with AWS JSON request members `params`: the
+/// service is told by the operation (`aws sns …`, `aws kinesis …`, `aws s3api …` for the
+/// calls of those services that the page and its actors make).
 pub fn aws_cli_command(op: &str, params: &serde_json::Value) -> String {
-    let svc = if op.contains("Subscription") || op.contains("Topic") || op.starts_with("Publish") {
+    aws_cli_command_for(service_of(op), op, params)
+}
+
+/// The AWS CLI's name of the service an operation belongs to.
+pub fn service_of(op: &str) -> &'static str {
+    const SNS: [&str; 3] = ["Subscription", "Topic", "Publish"];
+    const KINESIS: [&str; 3] = ["Shard", "Record", "Stream"];
+    if SNS.iter().any(|w| op.contains(w)) {
         "sns"
+    } else if KINESIS.iter().any(|w| op.contains(w)) {
+        "kinesis"
+    } else if op.ends_with("Object") {
+        "s3api"
     } else {
         "sqs"
-    };
-    aws_cli_command_for(svc, op, params)
+    }
 }
 
 /// The same for any service (`svc` as the CLI names it: "sqs", "sns", "kinesis" …).

@@ -15,9 +15,15 @@ use serde_json::{json, Value};
 /// oldest; see `Lab::edit` in the app.
 pub const EDITS_MAX: usize = 1_000;
 
-/// The SQS calls an [`Edit::Call`] may make: what the page's buttons do (a preset's redrive
-/// or purge, adding a dead-letter queue).
-pub const CALL_OPS: [&str; 3] = ["StartMessageMoveTask", "PurgeQueue", "CreateQueue"];
+/// The calls an [`Edit::Call`] may make: what the page's buttons do (a preset's redrive or
+/// purge, adding a dead-letter queue, resharding a stream).
+pub const CALL_OPS: [&str; 5] = [
+    "StartMessageMoveTask",
+    "PurgeQueue",
+    "CreateQueue",
+    "UpdateShardCount",
+    "SplitShard",
+];
 
 /// A change to a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,7 +39,7 @@ pub enum Edit {
     Producer { index: usize, spec: ProducerSpec },
     /// Replace consumer group `index`'s settings (its `count` sets the instances).
     Consumer { index: usize, spec: ConsumerSpec },
-    /// One of the SQS calls in [`CALL_OPS`], with its AWS request members.
+    /// One of the calls in [`CALL_OPS`], with its AWS request members.
     Call { op: String, params: Value },
     /// SetSubscriptionAttributes on the subscription of `topic` to (`protocol`, `endpoint`)
     /// ("" removes FilterPolicy, DeliveryPolicy or RedrivePolicy, as in AWS). Named by its

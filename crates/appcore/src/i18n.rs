@@ -351,4 +351,6 @@ texts! {
     "kinesis.open_shards" => "open shards", "열린 샤드";
     "kinesis.retention" => "retention", "보존 기간";
     "kinesis.closed" => "closed", "닫힘";
+    "action.reshard_two" => "UpdateShardCount → 2", "UpdateShardCount → 2 (샤드 2개로)";
+    "action.split_shard" => "SplitShard the shard in two", "SplitShard로 샤드를 둘로 나누기";
 }

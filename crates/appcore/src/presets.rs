@@ -69,6 +69,7 @@ presets!(
     [
         "kinesis-ordering",
         "kinesis-hot-key",
+        "kinesis-reshard",
     ]
 );
 
@@ -102,10 +103,24 @@ static POISON_DLQ_ACTIONS: &[PresetAction] = &[PresetAction {
     params_json: r#"{"SourceArn":"arn:aws:sqs:us-east-1:123456789012:orders-dlq"}"#,
 }];
 
+static KINESIS_RESHARD_ACTIONS: &[PresetAction] = &[
+    PresetAction {
+        label_key: "action.reshard_two",
+        op: "UpdateShardCount",
+        params_json: r#"{"StreamName":"clicks","TargetShardCount":2,"ScalingType":"UNIFORM_SCALING"}"#,
+    },
+    PresetAction {
+        label_key: "action.split_shard",
+        op: "SplitShard",
+        params_json: r#"{"StreamName":"clicks","ShardToSplit":"shardId-000000000000","NewStartingHashKey":"170141183460469231731687303715884105728"}"#,
+    },
+];
+
 /// Calls the preset invites the user to make while it runs.
 pub fn actions(id: &str) -> &'static [PresetAction] {
     match id {
         "poison-dlq" => POISON_DLQ_ACTIONS,
+        "kinesis-reshard" => KINESIS_RESHARD_ACTIONS,
         _ => &[],
     }
 }
@@ -193,6 +208,11 @@ pub fn title(id: &str, lang: Lang) -> &'static str {
         "kinesis-hot-key" => (
             "Kinesis: one hot partition key throttles its shard",
             "Kinesis: 뜨거운 파티션 키 하나가 샤드를 막는다",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-reshard" => (
+            "Kinesis: resharding under load",
+            "Kinesis: 부하 중에 샤드 나누기(리샤딩)",
         ),
         _ => return "",
     };
@@ -519,6 +539,26 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              나르는 다른 샤드는 여유가 있습니다. 샤드를 늘려도 키 하나에는 소용이 없습니다. 키 하나는 \
              언제나 샤드 하나로 가기 때문입니다. 키를 더 다양하게 나누거나(장치 ID + 접미사 등), 여러 \
              측정값을 레코드 하나에 묶어 보내세요.",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-reshard" => (
+            "The web tier writes 1,500 records a second, spread over many keys, into a stream \
+             with one shard — which takes 1,000. A third of the writes bounce off with \
+             ProvisionedThroughputExceededException. Press UpdateShardCount → 2 (or SplitShard): \
+             the stream goes UPDATING for a few seconds, then the shard closes — it is greyed, \
+             keeps its records until retention, and takes no more writes — and two children \
+             share its hash-key range and the load, so the throttling stops. A consumer reads a \
+             closed parent to its end before its children, so per-key order survives the \
+             split. UpdateShardCount can at most double or halve the open shards per call, and \
+             only 10 times in a rolling 24 hours.",
+            "웹 계층이 여러 키로 나눠 초당 1,500개의 레코드를 샤드가 하나뿐인 스트림에 씁니다. 샤드 하나는 \
+             1,000개까지만 받으므로 쓰기의 3분의 1이 ProvisionedThroughputExceededException으로 \
+             튕겨 나갑니다. UpdateShardCount → 2(또는 SplitShard)를 누르면 스트림이 몇 초 동안 \
+             UPDATING이 되었다가 샤드가 닫힙니다. 닫힌 샤드는 회색이 되고, 보존 기간까지 레코드를 \
+             간직하지만 더는 쓰기를 받지 않습니다. 두 자식 샤드가 그 해시 키 범위와 부하를 나눠 맡으므로 \
+             스로틀링이 멈춥니다. 소비자는 닫힌 부모를 끝까지 읽은 뒤에 자식을 읽으므로 키별 순서가 \
+             유지됩니다. UpdateShardCount는 한 번에 열린 샤드 수를 최대 두 배 또는 절반까지만 바꿀 수 \
+             있고, 24시간 동안 10번까지만 호출할 수 있습니다.",
         ),
         _ => return "",
     };

@@ -210,3 +210,22 @@ fn shell_metacharacters_are_quoted() {
         assert_eq!(shell_quote(raw), quoted, "{raw:?}");
     }
 }
+
+#[test]
+fn each_call_is_written_for_its_own_service() {
+    use mqlab_appcore::cli::service_of;
+    assert_eq!(service_of("ReceiveMessage"), "sqs");
+    assert_eq!(service_of("SetSubscriptionAttributes"), "sns");
+    assert_eq!(service_of("PublishBatch"), "sns");
+    assert_eq!(service_of("UpdateShardCount"), "kinesis");
+    assert_eq!(service_of("PutRecords"), "kinesis");
+    assert_eq!(service_of("PutObject"), "s3api");
+    assert_eq!(
+        aws_cli_command(
+            "UpdateShardCount",
+            &json!({"StreamName": "clicks", "TargetShardCount": 2, "ScalingType": "UNIFORM_SCALING"})
+        ),
+        "aws kinesis update-shard-count --stream-name clicks --scaling-type UNIFORM_SCALING \
+         --target-shard-count 2"
+    );
+}

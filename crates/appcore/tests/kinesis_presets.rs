@@ -83,3 +83,45 @@ fn kinesis_hot_key_throttles_only_the_hot_keys_shard() {
         .iter()
         .any(|m| m.kind == mqlab_appcore::kinesis_view::MomentKind::WriteThrottled));
 }
+
+#[test]
+fn kinesis_reshard_throttles_until_update_shard_count_splits_the_shard() {
+    use mqlab_engine::kinesis::api::UpdateShardCountInput;
+    let p = presets::by_id("kinesis-reshard").unwrap();
+    let s = Scenario::from_json(p.scenario_json).unwrap();
+    let mut world = World::from_scenario(&s).unwrap();
+    world.advance_to(20_000);
+    let throttled = |w: &World| -> u64 {
+        w.kinesis().streams().flat_map(|s| &s.shards).map(|s| s.totals.writes_throttled).sum()
+    };
+    let before = throttled(&world);
+    assert!(before > 5_000, "one shard throttles 1,500 records/s: {before}");
+    // The preset's action: what its button sends.
+    let action = &presets::actions("kinesis-reshard")[0];
+    assert_eq!(action.op, "UpdateShardCount");
+    let v: serde_json::Value = serde_json::from_str(action.params_json).unwrap();
+    let input = UpdateShardCountInput {
+        stream_name: v["StreamName"].as_str().map(String::from),
+        target_shard_count: v["TargetShardCount"].as_i64(),
+        scaling_type: v["ScalingType"].as_str().map(String::from),
+        ..Default::default()
+    };
+    world
+        .with_kinesis(|k, ctx| k.update_shard_count(ctx, &input))
+        .unwrap();
+    world.advance_to(60_000);
+    let stream = world.kinesis().stream("clicks").unwrap();
+    let open: Vec<_> = stream.shards.iter().filter(|s| s.is_open()).collect();
+    assert_eq!(open.len(), 2);
+    let parent = stream.shards.iter().find(|s| !s.is_open()).expect("the closed parent");
+    assert!(!parent.records.is_empty(), "the parent keeps its records");
+    assert!(open.iter().all(|c| c.parent.as_deref() == Some(parent.shard_id.as_str())));
+    // Once the children took over, writes are no longer throttled.
+    let after_split = throttled(&world);
+    world.advance_to(90_000);
+    assert_eq!(throttled(&world), after_split, "no throttling with two shards");
+    // Every preset action names a call the page may make.
+    for a in presets::actions("kinesis-reshard") {
+        assert!(mqlab_appcore::edits::CALL_OPS.contains(&a.op), "{}", a.op);
+    }
+}

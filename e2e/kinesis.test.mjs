@@ -1,0 +1,32 @@
+// Kinesis in the browser: records land on shard lanes by partition key; a hot key throttles
+// its shard; resharding under load closes the parent and its children take the writes.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { openPage, testid, waitForPage, setSpeed, pickPreset, screenshot } from "./helpers.mjs";
+
+async function playUntil(page, ms, speed = 25) {
+  await setSpeed(page, speed);
+  await testid(page, "play").click();
+  await waitForPage(page, (n, attr, ms) => Number(attr("clock", "data-ms")) >= ms, ms, 40_000);
+  await testid(page, "pause").click();
+  await page.waitForTimeout(150);
+}
+
+const streams = async (page) => testid(page, "diagram").first().getAttribute("data-streams");
+
+test("resharding under load: UpdateShardCount closes the shard and two children take the writes", async () => {
+  const { page, problems, context } = await openPage();
+  await pickPreset(page, "kinesis-reshard");
+  await playUntil(page, 10_000, 5);
+  assert.equal(await streams(page), "clicks:1/1");
+  await testid(page, "action-UpdateShardCount").click();
+  await waitForPage(page, () => /update-shard-count/.test(document.querySelector('[data-testid="api-log"]').textContent));
+  const log = await testid(page, "api-log").textContent();
+  assert.match(log, /aws kinesis update-shard-count --stream-name clicks/);
+  await playUntil(page, 40_000, 5);
+  // The parent is closed (kept for its records), two children are open.
+  assert.equal(await streams(page), "clicks:2/3");
+  await screenshot(page, "kinesis-resharded");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
