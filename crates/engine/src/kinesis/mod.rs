@@ -102,6 +102,13 @@ pub const RESUBSCRIBE_MIN_INTERVAL_MS: SimTime = 5_000;
 pub const SUBSCRIPTION_PUSH_INTERVAL_MS: SimTime = 1_000;
 /// Events kept per subscription until its answer is taken.
 pub const SUBSCRIPTION_EVENTS_MAX: usize = 1_000;
+/// How long after a record is written an enhanced fan-out consumer receives it (AWS's
+/// enhanced fan-out announcement speaks of about 70 ms; the facts file has no figure):
+/// UNCONFIRMED. Used by the pushes of simulated consumers' subscriptions.
+pub const EFO_PUSH_LATENCY_MS: SimTime = 70;
+/// Events a simulated consumer's subscription holds untaken before it stops reading ahead
+/// (the HTTP/2 flow control of a real subscription).
+pub const PUSHED_EVENTS_PENDING_MAX: usize = 1;
 
 /// On-demand: shards a new on-demand stream starts with (4 MiB/s of writes, facts §4.7).
 pub const ON_DEMAND_INITIAL_SHARDS: u32 = 4;
@@ -176,6 +183,8 @@ pub struct Kinesis {
     next_subscription: u64,
     /// Answers of calls that completed later (SubscribeToShard in the JSON API).
     replies: Vec<(CallId, Result<Value, AwsError>)>,
+    /// Pushed subscriptions that got an event or ended since the world last looked.
+    notified: Vec<u64>,
     cost: KinesisCostMeter,
     /// When the cost meter last integrated shard-hours.
     accrued_at: SimTime,
@@ -254,6 +263,7 @@ impl Kinesis {
             subscriptions: BTreeMap::new(),
             next_subscription: 0,
             replies: Vec::new(),
+            notified: Vec::new(),
             cost,
             accrued_at: 0,
         }
@@ -299,6 +309,12 @@ impl Kinesis {
             }
         }
         rows
+    }
+
+    /// Pushed subscriptions with something new (an event to take, or their end), for the
+    /// world to hand to the simulated readers.
+    pub(crate) fn take_notified(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.notified)
     }
 
     /// Answers of asynchronous calls that have completed (for the world to route).

@@ -324,6 +324,15 @@ pub struct Subscription {
     /// The JSON caller waiting for the collected events.
     pub caller: Option<CallId>,
     pub ended: bool,
+    /// A simulated consumer's subscription (`Kinesis::subscribe_to_shard_pushed`): records
+    /// are pushed [`EFO_PUSH_LATENCY_MS`] after they arrive rather than once a second, at most
+    /// one event waits to be taken (the reader's flow control), and the world tells the
+    /// reader when something arrived.
+    pub notify: bool,
+    /// A push timer is scheduled.
+    pub push_pending: bool,
+    /// Bytes pushed in the current second: 2 MiB/s for this consumer on this shard.
+    pub window: Window,
 }
 
 /// On-demand capacity: twice the peak write rate of the previous 30 days, never below the
