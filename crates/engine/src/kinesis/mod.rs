@@ -118,6 +118,12 @@ pub const ON_DEMAND_PEAK_WINDOW_MS: SimTime = 30 * crate::time::MS_PER_DAY;
 /// A new peak raises capacity only after this long ("traffic more than doubling the previous
 /// peak within 15 minutes" can be throttled, facts §4.7). UNCONFIRMED that it is a sharp step.
 pub const ON_DEMAND_SCALE_UP_MS: SimTime = 15 * crate::time::MS_PER_MIN;
+/// On-demand splits a shard that receives more than 500 KB/s (facts §4.7; KB read as KiB).
+pub const ON_DEMAND_SHARD_SPLIT_BYTES_PER_S: u64 = 500 * 1024;
+/// …once the shard has been that busy, on average over each minute, for this long. The
+/// facts say only that the split comes "within 15 min": UNCONFIRMED, 5 minutes (short enough
+/// for a lesson to watch).
+pub const ON_DEMAND_SPLIT_SUSTAINED_MS: SimTime = 5 * crate::time::MS_PER_MIN;
 /// Partition keys whose on-demand per-key rate is tracked within one second; keys beyond it
 /// are not throttled individually (memory bound).
 pub const ON_DEMAND_KEYS_TRACKED_MAX: usize = 100_000;
@@ -354,6 +360,7 @@ impl Kinesis {
             s.metrics.close_minute(now);
             s.trim(ctx);
         }
+        self.split_hot_on_demand_shards(ctx);
     }
 
     /// The JSON face of the operations: AWS request members in, AWS response members out.

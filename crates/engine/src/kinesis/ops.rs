@@ -7,7 +7,7 @@ use super::keys::{self, amz_utc_string, SeqNum};
 use super::stream::*;
 use super::*;
 use crate::event::EventKind;
-use crate::time::{epoch_ms, epoch_s, MS_PER_DAY};
+use crate::time::{epoch_ms, epoch_s, MS_PER_DAY, MS_PER_MIN};
 use crate::world::Timer;
 use base64::Engine as _;
 use serde_json::json;
@@ -2163,6 +2163,44 @@ impl Kinesis {
 }
 
 impl Kinesis {
+    /// On-demand scaling at each metrics minute: a shard that has received more than
+    /// [`ON_DEMAND_SHARD_SPLIT_BYTES_PER_S`] (as a per-minute average) for
+    /// [`ON_DEMAND_SPLIT_SUSTAINED_MS`] is split at the middle of its hash-key range, as
+    /// SplitShard would (facts §4.7): the parent closes, two children take its keys, and the
+    /// same ShardSplit event is recorded. The stream stays ACTIVE; AWS does this without a
+    /// visible UPDATING state. Deterministic: it depends only on the bytes written.
+    pub(crate) fn split_hot_on_demand_shards(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        let mut split_any = Vec::new();
+        for s in self.streams.values_mut() {
+            let scalable = s.mode == StreamMode::OnDemand
+                && s.status == StreamStatus::Active
+                && s.pending.is_none();
+            let mut due = Vec::new();
+            for sh in s.shards.iter_mut().filter(|sh| sh.is_open()) {
+                let bytes = sh.totals.bytes_in - sh.bytes_in_at_minute;
+                sh.bytes_in_at_minute = sh.totals.bytes_in;
+                if !scalable || bytes <= ON_DEMAND_SHARD_SPLIT_BYTES_PER_S * 60 {
+                    sh.hot_since = None;
+                    continue;
+                }
+                let since = *sh.hot_since.get_or_insert(now.saturating_sub(MS_PER_MIN));
+                if now >= since + ON_DEMAND_SPLIT_SUSTAINED_MS && sh.end_hash > sh.start_hash + 1 {
+                    due.push((sh.ix, sh.start_hash + (sh.end_hash - sh.start_hash) / 2 + 1));
+                }
+            }
+            let limit = STREAM_SHARDS_MAX.saturating_sub(s.open_shard_count()) as usize;
+            for (ix, key) in due.into_iter().take(limit) {
+                split(ctx, s, ix, key);
+                split_any.push(s.name.clone());
+            }
+        }
+        split_any.dedup();
+        for name in split_any {
+            self.wake_pushed(ctx, &name, None);
+        }
+    }
+
     /// A push of a simulated consumer's subscription: what arrived since the last one, within
     /// this second's 2 MiB for the consumer on this shard, as one event; the end of a closed
     /// shard as a last event with ChildShards. More to send than the budget allows waits for

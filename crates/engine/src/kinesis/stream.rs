@@ -166,6 +166,10 @@ pub struct Shard {
     /// GetShardIterator calls in the current second (`records` counts them).
     pub iterators: Window,
     pub totals: ShardTotals,
+    /// On-demand: since when the shard has received more than 500 KB/s (per minute).
+    pub hot_since: Option<SimTime>,
+    /// `totals.bytes_in` when the last metrics minute closed.
+    pub bytes_in_at_minute: u64,
 }
 
 impl Shard {
@@ -199,6 +203,8 @@ impl Shard {
             read: ReadWindow::default(),
             iterators: Window::default(),
             totals: ShardTotals::default(),
+            hot_since: None,
+            bytes_in_at_minute: 0,
         }
     }
 
