@@ -71,11 +71,12 @@ pub fn fingerprint(world: &mut World, duration_ms: u64) -> u64 {
 }
 
 /// One metric of one minute, as `--metrics` writes it: the CloudWatch namespace, the queue or
-/// topic name (the dimension), the metric and its value.
+/// topic name (the dimension), the metric and its value. A Kinesis reader's metrics go to a
+/// namespace named after its KCL application (as KCL publishes them), with the stream name.
 #[derive(serde::Serialize)]
 struct MetricsRow {
     timestamp: u64,
-    namespace: &'static str,
+    namespace: std::borrow::Cow<'static, str>,
     name: String,
     metric: String,
     value: f64,
@@ -109,14 +110,14 @@ impl<W: Write> MetricsWriter<W> {
         let before_s = if last { u64::MAX } else { epoch_s(world.now()) };
         let sqs = world.sqs().metric_rows().into_iter().map(|r| MetricsRow {
             timestamp: r.timestamp,
-            namespace: "AWS/SQS",
+            namespace: "AWS/SQS".into(),
             name: r.queue,
             metric: r.metric,
             value: r.value,
         });
         let sns = world.sns().metric_rows().into_iter().map(|r| MetricsRow {
             timestamp: r.timestamp,
-            namespace: "AWS/SNS",
+            namespace: "AWS/SNS".into(),
             name: r.topic,
             metric: r.metric,
             value: r.value,
@@ -127,7 +128,18 @@ impl<W: Write> MetricsWriter<W> {
             .into_iter()
             .map(|r| MetricsRow {
                 timestamp: r.timestamp,
-                namespace: "AWS/Kinesis",
+                namespace: "AWS/Kinesis".into(),
+                name: r.stream,
+                metric: r.metric,
+                value: r.value,
+            });
+        let readers = world
+            .stream_consumers()
+            .metric_rows()
+            .into_iter()
+            .map(|r| MetricsRow {
+                timestamp: r.timestamp,
+                namespace: r.namespace.into(),
                 name: r.stream,
                 metric: r.metric,
                 value: r.value,
@@ -135,9 +147,11 @@ impl<W: Write> MetricsWriter<W> {
         let mut rows: Vec<MetricsRow> = sqs
             .chain(sns)
             .chain(kinesis)
+            .chain(readers)
             .filter(|r| r.timestamp >= self.written_before_s && r.timestamp < before_s)
             .collect();
-        // By minute; within a minute SQS, SNS, then Kinesis, each in its own order (stable).
+        // By minute; within a minute SQS, SNS, Kinesis, then Kinesis readers, each in its own
+        // order (stable).
         rows.sort_by_key(|r| r.timestamp);
         for row in &rows {
             match self.format {
@@ -343,6 +357,41 @@ pub fn run_command(args: &RunArgs) -> i32 {
             t.totals.filtered_out,
             t.totals.failed,
             t.totals.moved_to_dlq
+        ));
+    }
+    let readers = world.stream_consumers().apps();
+    if !readers.is_empty() {
+        s.push_str(&format!(
+            "{:<32} {:>7} {:>10} {:>10} {:>10} {:>9} {:>8} {:>8} {:>9}\n",
+            "stream consumer",
+            "workers",
+            "read",
+            "processed",
+            "again",
+            "throttled",
+            "leases",
+            "moved",
+            "deaths"
+        ));
+    }
+    for app in readers {
+        let t = &app.totals;
+        let alive = app
+            .workers
+            .iter()
+            .filter(|w| w.state == mqlab_engine::kcl::WorkerState::Running)
+            .count();
+        s.push_str(&format!(
+            "{:<32} {:>7} {:>10} {:>10} {:>10} {:>9} {:>8} {:>8} {:>9}\n",
+            format!("{} ({})", app.name(), app.spec.stream),
+            format!("{alive}/{}", app.workers.len()),
+            t.records_read,
+            t.records_processed,
+            t.duplicates,
+            t.reads_throttled,
+            app.leases.len(),
+            t.leases_taken.saturating_sub(app.leases.len() as u64),
+            t.worker_deaths
         ));
     }
     let cost = world.sqs().cost();

@@ -291,3 +291,53 @@ fn run_of_a_scenario_with_a_stream_writes_kinesis_metrics() {
     assert_eq!(records, 9_000.0, "50 records a second for 3 minutes");
     assert!(text(&out.stderr).contains("for Kinesis"));
 }
+
+#[test]
+fn run_of_the_kcl_failover_scenario_writes_reader_metrics_and_consumer_stats() {
+    let scenario = write_temp(
+        "kinesis-kcl-failover.json",
+        include_str!("../../../scenarios/kinesis-kcl-failover.json"),
+    );
+    let metrics = temp_path("kcl-metrics.csv");
+    let out = mqlab(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--for",
+            "5m",
+            "--no-events",
+            "--metrics",
+            metrics.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = std::fs::read_to_string(&metrics).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let sum = |ns: &str, metric: &str| -> f64 {
+        rows.iter()
+            .filter(|r| r[1] == ns && r[2] == "orders" && r[3] == metric)
+            .map(|r| r[4].parse::<f64>().unwrap())
+            .sum()
+    };
+    let put = sum("AWS/Kinesis", "IncomingRecords");
+    assert!(put > 14_000.0, "{put}");
+    // KCL publishes under the application's name; the failover made duplicates.
+    assert!(sum("billing", "RecordsProcessed") >= put * 0.95);
+    assert!(sum("billing", "RecordsProcessedAgain") > 0.0);
+    assert_eq!(sum("dashboard", "RecordsProcessedAgain"), 0.0);
+    assert!(rows
+        .iter()
+        .any(|r| r[1] == "billing" && r[3] == "MillisBehindLatest"));
+    assert!(rows
+        .iter()
+        .any(|r| r[1] == "AWS/Kinesis" && r[3] == "GetRecords.IteratorAgeMilliseconds"));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("stream consumer"), "{stderr}");
+    assert!(stderr.contains("billing (orders)"), "{stderr}");
+    assert!(stderr.contains("dashboard (orders)"), "{stderr}");
+}

@@ -269,7 +269,7 @@ impl Processing {
         }
     }
 
-    fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         match *self {
             Processing::Uniform { min_ms, max_ms } if min_ms > max_ms => {
                 Err("min_ms must not exceed max_ms".into())

@@ -353,6 +353,116 @@ pub enum EventKind {
         stream: String,
         consumer: String,
     },
+    // ------------------------------------------------------------------ Kinesis readers
+    // Simulated stream consumers (`stream_consumers` in a scenario, crate::kcl): plain readers
+    // and KCL-style applications, acting through GetRecords or SubscribeToShard. `consumer`
+    // names the reader or the KCL application, `worker` the process that did it.
+    #[cfg(feature = "kinesis")]
+    /// A reader got records from a shard (GetRecords, or an enhanced fan-out push); its
+    /// cursor is now at `sequence_number`. `iterator_age_ms` is the age of the last record
+    /// returned (GetRecords.IteratorAgeMilliseconds).
+    KinesisRecordsRead {
+        stream: String,
+        shard_id: String,
+        consumer: String,
+        worker: String,
+        count: usize,
+        bytes: u64,
+        millis_behind_latest: u64,
+        iterator_age_ms: u64,
+        sequence_number: String,
+        enhanced_fan_out: bool,
+    },
+    #[cfg(feature = "kinesis")]
+    /// A reader finished processing `count` records; `duplicates` of them had been processed
+    /// by the application before (records after the last checkpoint, read again after a lease
+    /// moved).
+    KinesisRecordsProcessed {
+        stream: String,
+        shard_id: String,
+        consumer: String,
+        worker: String,
+        count: usize,
+        duplicates: usize,
+        sequence_number: String,
+    },
+    #[cfg(feature = "kinesis")]
+    /// A reader's GetRecords was refused with ProvisionedThroughputExceededException (the
+    /// shard's 5 reads/s or 2 MiB/s, shared by every polling reader, were used up).
+    KinesisReadThrottled {
+        stream: String,
+        shard_id: String,
+        consumer: String,
+        worker: String,
+    },
+    #[cfg(feature = "kinesis")]
+    /// A reader's shard iterator was older than 5 minutes (ExpiredIteratorException); it gets
+    /// a new one after the last record it read.
+    KinesisIteratorExpired {
+        stream: String,
+        shard_id: String,
+        consumer: String,
+        worker: String,
+    },
+    #[cfg(feature = "kinesis")]
+    /// A row was added to a KCL application's lease table (leaseKey = shard id).
+    KclLeaseCreated {
+        application: String,
+        shard_id: String,
+        parent_shard_ids: Vec<String>,
+        checkpoint: String,
+    },
+    #[cfg(feature = "kinesis")]
+    /// A worker took a lease: unowned, expired (its owner stopped renewing it), or stolen to
+    /// balance the leases across workers.
+    KclLeaseTaken {
+        application: String,
+        worker: String,
+        shard_id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        previous_owner: Option<String>,
+        lease_counter: u64,
+        /// `unowned`, `expired` or `stolen`.
+        reason: String,
+    },
+    #[cfg(feature = "kinesis")]
+    /// A worker found that another worker holds its lease now (at a renewal or a checkpoint)
+    /// and stopped processing the shard.
+    KclLeaseLost {
+        application: String,
+        worker: String,
+        shard_id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        new_owner: Option<String>,
+    },
+    #[cfg(feature = "kinesis")]
+    /// A checkpoint was written to the lease table: a sequence number, or SHARD_END.
+    KclCheckpoint {
+        application: String,
+        worker: String,
+        shard_id: String,
+        checkpoint: String,
+    },
+    #[cfg(feature = "kinesis")]
+    /// A worker read a closed shard to its end; its children can be processed now.
+    KclShardEnded {
+        application: String,
+        worker: String,
+        shard_id: String,
+        child_shard_ids: Vec<String>,
+    },
+    #[cfg(feature = "kinesis")]
+    KclWorkerStarted {
+        application: String,
+        worker: String,
+    },
+    #[cfg(feature = "kinesis")]
+    /// A worker died: it stops renewing its `leases`, which expire after the failover time.
+    KclWorkerDied {
+        application: String,
+        worker: String,
+        leases: usize,
+    },
     // ------------------------------------------------------------------ S3 (with SNS only)
     #[cfg(feature = "sns")]
     BucketCreated {

@@ -26,6 +26,9 @@
 //!   notifications (the `Records` JSON) published to standard SNS topics through SNS's own
 //!   publish path, with event-type wildcards and key name filters.
 //! - [`actors`] — simulated producers and consumers; they act only through SQS operations.
+//! - `kcl` — simulated Kinesis readers (with the `kinesis` feature): polling and enhanced
+//!   fan-out readers, and KCL-style applications with workers, a lease table, checkpoints
+//!   and failover.
 //! - [`scenario`] — the serde unit that declares queues, actors, parameters and seed.
 //! - [`world`] — ties them together.
 //!
@@ -53,6 +56,9 @@
 pub mod actors;
 pub mod error;
 pub mod event;
+// Simulated Kinesis readers (plain and KCL-style) exist only where Kinesis is in the world.
+#[cfg(feature = "kinesis")]
+pub mod kcl;
 pub mod kinesis;
 pub mod ordmap;
 pub mod rng;

@@ -145,6 +145,11 @@ pub struct Scenario {
     pub producers: Vec<ProducerSpec>,
     #[serde(default)]
     pub consumers: Vec<ConsumerSpec>,
+    /// Readers of the Kinesis streams: polling or enhanced fan-out, plain or KCL-style
+    /// applications with workers and leases (Kinesis builds only).
+    #[cfg(feature = "kinesis")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stream_consumers: Vec<crate::kcl::spec::StreamConsumerSpec>,
 }
 
 /// A scenario that cannot be used, with the field at fault (e.g. `consumers[1].max_messages`).
@@ -210,6 +215,8 @@ impl Scenario {
             ("streams", self.streams.len()),
             ("producers", self.producers.len()),
             ("consumers", self.consumers.len()),
+            #[cfg(feature = "kinesis")]
+            ("stream_consumers", self.stream_consumers.len()),
         ] {
             if n > SCENARIO_ITEMS_MAX {
                 return Err(ScenarioError::new(
@@ -338,6 +345,46 @@ impl Scenario {
             }
             c.validate()
                 .map_err(|e| ScenarioError::new(format!("consumers[{i}]"), e))?;
+        }
+        #[cfg(feature = "kinesis")]
+        self.validate_stream_consumers(&mut actors)?;
+        Ok(())
+    }
+
+    /// Names unique among all actors (and KCL application names among themselves: each
+    /// names a lease table), streams that exist, ranges.
+    #[cfg(feature = "kinesis")]
+    fn validate_stream_consumers<'a>(
+        &'a self,
+        actors: &mut BTreeSet<&'a str>,
+    ) -> Result<(), ScenarioError> {
+        let mut applications = BTreeSet::new();
+        for (i, c) in self.stream_consumers.iter().enumerate() {
+            let f = |k: &str| format!("stream_consumers[{i}].{k}");
+            if c.name.is_empty() || !actors.insert(c.name.as_str()) {
+                return Err(ScenarioError::new(
+                    f("name"),
+                    "must be non-empty and unique",
+                ));
+            }
+            if !self.streams.iter().any(|s| s.stream_name == c.stream) {
+                return Err(ScenarioError::new(
+                    f("stream"),
+                    format!("no stream named {:?}", c.stream),
+                ));
+            }
+            c.validate()
+                .map_err(|e| ScenarioError::new(format!("stream_consumers[{i}]"), e))?;
+            if !applications.insert((c.stream.as_str(), c.application())) {
+                return Err(ScenarioError::new(
+                    f(if c.kcl.is_some() {
+                        "kcl.application_name"
+                    } else {
+                        "name"
+                    }),
+                    "another reader of this stream has the same application name",
+                ));
+            }
         }
         Ok(())
     }
@@ -521,6 +568,10 @@ impl World {
         }
         for c in &s.consumers {
             world.with_actors(|actors, ctx| actors.add_consumer(ctx, c.clone()));
+        }
+        #[cfg(feature = "kinesis")]
+        for c in &s.stream_consumers {
+            world.add_stream_consumer(c.clone());
         }
         Ok(world)
     }

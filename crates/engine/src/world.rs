@@ -53,6 +53,9 @@ pub enum Timer {
     /// feature: it publishes through SNS).
     #[cfg(feature = "sns")]
     S3(S3Timer),
+    /// Simulated Kinesis readers and KCL workers.
+    #[cfg(feature = "kinesis")]
+    Kcl(crate::kcl::KclTimer),
     Actor(ActorTimer),
     /// CloudWatch publishes at 1-minute resolution: close the current minute.
     MetricsTick,
@@ -77,6 +80,8 @@ struct Parts<'a> {
     s3: &'a mut S3,
     #[cfg(feature = "kinesis")]
     kinesis: &'a mut Kinesis,
+    #[cfg(feature = "kinesis")]
+    kcl: &'a mut crate::kcl::Kcl,
 }
 
 /// The answer to a call made with [`World::call`].
@@ -111,6 +116,8 @@ pub struct World {
     #[cfg(feature = "sns")]
     pub(crate) s3: S3,
     pub(crate) actors: Actors,
+    #[cfg(feature = "kinesis")]
+    pub(crate) kcl: crate::kcl::Kcl,
     completions: Vec<Completion>,
     next_call: CallId,
     seed: u64,
@@ -133,6 +140,8 @@ impl World {
             #[cfg(feature = "sns")]
             s3: S3::new(S3Config::default()),
             actors: Actors::default(),
+            #[cfg(feature = "kinesis")]
+            kcl: crate::kcl::Kcl::default(),
             completions: Vec::new(),
             next_call: 0,
             seed: config.seed,
@@ -203,6 +212,20 @@ impl World {
         r
     }
 
+    #[cfg(feature = "kinesis")]
+    /// The simulated Kinesis readers: plain readers and KCL applications (their workers,
+    /// lease tables, totals and metrics).
+    pub fn stream_consumers(&self) -> &crate::kcl::Kcl {
+        &self.kcl
+    }
+
+    #[cfg(feature = "kinesis")]
+    /// Adds a Kinesis reader (a scenario's `stream_consumers` entry) while the run goes on.
+    pub fn add_stream_consumer(&mut self, spec: crate::kcl::spec::StreamConsumerSpec) {
+        let mut p = self.parts();
+        p.kcl.add(&mut p.ctx, spec);
+    }
+
     #[cfg(feature = "sns")]
     /// Read access to the S3 service (buckets, objects, notification configurations).
     pub fn s3(&self) -> &S3 {
@@ -261,6 +284,8 @@ impl World {
             s3: &mut self.s3,
             #[cfg(feature = "kinesis")]
             kinesis: &mut self.kinesis,
+            #[cfg(feature = "kinesis")]
+            kcl: &mut self.kcl,
         }
     }
 
@@ -421,6 +446,11 @@ impl World {
             }
             #[cfg(not(feature = "kinesis"))]
             Timer::Kinesis(_) => {}
+            #[cfg(feature = "kinesis")]
+            Timer::Kcl(t) => {
+                let mut p = self.parts();
+                p.kcl.on_timer(&mut p.ctx, p.kinesis, t);
+            }
             #[cfg(feature = "sns")]
             Timer::S3(t) => {
                 let (mut ctx, s3, sns) = self.s3_ctx();
@@ -440,6 +470,7 @@ impl World {
                 {
                     let (mut ctx, kinesis) = self.kinesis_ctx();
                     kinesis.close_metrics_minute(&mut ctx);
+                    self.kcl.close_metrics_minute(now);
                 }
                 self.timers.schedule(now + MS_PER_MIN, Timer::MetricsTick);
             }
@@ -456,6 +487,16 @@ impl World {
                 at: self.now,
                 result,
             });
+        }
+        // Pushes to simulated enhanced fan-out readers (taking them may not push again at
+        // once: a resumed subscription pushes on its own timer).
+        #[cfg(feature = "kinesis")]
+        {
+            let pushed = self.kinesis.take_notified();
+            if !pushed.is_empty() {
+                let mut p = self.parts();
+                p.kcl.on_pushed(&mut p.ctx, p.kinesis, pushed);
+            }
         }
         loop {
             let replies = self.sqs.take_replies();

@@ -252,3 +252,88 @@ fn get_shard_iterator_is_limited_to_5_calls_per_second_per_open_shard() {
     k.advance(next_second - k.now());
     call(&mut k, "shardId-000000000000").unwrap();
 }
+
+fn hot_key_world(mode: &str) -> mqlab_engine::World {
+    use mqlab_engine::{Scenario, World};
+    // One partition key at 600 records/s of 1,000 bytes: about 600 KB/s into one shard.
+    let s = Scenario::from_json(&format!(
+        r#"{{"streams": [{{"StreamName": "hot", {mode}}}],
+            "producers": [{{"name": "p", "stream": "hot", "rate_per_s": 600, "batch_size": 10,
+                           "body_bytes": 1000, "partition_keys": ["tenant-1"]}}],
+            "stream_consumers": [{{"name": "app", "stream": "hot", "initial_position": "TRIM_HORIZON",
+                                   "kcl": {{"application_name": "app", "workers": 2}}}}]}}"#
+    ))
+    .unwrap();
+    World::from_scenario(&s).unwrap()
+}
+
+#[test]
+fn an_on_demand_shard_receiving_over_500_kb_per_second_for_minutes_is_split() {
+    use mqlab_engine::kinesis::ON_DEMAND_SPLIT_SUSTAINED_MS;
+    use mqlab_engine::EventKind;
+    let mut w = hot_key_world(r#""StreamModeDetails": {"StreamMode": "ON_DEMAND"}"#);
+    w.advance_to(ON_DEMAND_SPLIT_SUSTAINED_MS - 1);
+    let ev = w.drain_events();
+    assert!(!ev
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::ShardSplit { .. })));
+    let hot = ev
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::RecordPut { shard, .. } => Some(shard.clone()),
+            _ => None,
+        })
+        .unwrap();
+    w.advance_to(ON_DEMAND_SPLIT_SUSTAINED_MS + 120_000);
+    let ev = w.drain_events();
+    let splits: Vec<_> = ev
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ShardSplit {
+                parent, children, ..
+            } => Some((e.t, parent.clone(), children.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(splits.len(), 1, "{splits:?}");
+    let (t, parent, children) = &splits[0];
+    assert_eq!(
+        *t, ON_DEMAND_SPLIT_SUSTAINED_MS,
+        "at the minute the load had lasted long enough"
+    );
+    assert_eq!(parent, &hot);
+    let stream = w.kinesis().stream("hot").unwrap();
+    assert_eq!(
+        stream.open_shard_count(),
+        5,
+        "4 on-demand shards to start, one split"
+    );
+    // The key's records go to one of the children now; the KCL reader follows them there
+    // after reading the parent to its end.
+    let later_shards: std::collections::BTreeSet<String> = ev
+        .iter()
+        .filter(|e| e.t > *t)
+        .filter_map(|e| match &e.kind {
+            EventKind::RecordPut { shard, .. } => Some(shard.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(later_shards.len(), 1);
+    assert!(children.contains(later_shards.iter().next().unwrap()));
+    assert!(ev.iter().any(|e| matches!(&e.kind,
+        EventKind::KclCheckpoint { shard_id, checkpoint, .. }
+            if shard_id == parent && checkpoint == "SHARD_END")));
+    assert!(ev.iter().any(|e| matches!(&e.kind,
+        EventKind::KinesisRecordsRead { shard_id, .. } if later_shards.contains(shard_id))));
+}
+
+#[test]
+fn a_provisioned_shard_is_never_split_by_itself() {
+    use mqlab_engine::EventKind;
+    let mut w = hot_key_world(r#""ShardCount": 2"#);
+    w.advance_to(mqlab_engine::kinesis::ON_DEMAND_SPLIT_SUSTAINED_MS + 180_000);
+    assert!(!w
+        .drain_events()
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::ShardSplit { .. })));
+}

@@ -102,6 +102,13 @@ pub const RESUBSCRIBE_MIN_INTERVAL_MS: SimTime = 5_000;
 pub const SUBSCRIPTION_PUSH_INTERVAL_MS: SimTime = 1_000;
 /// Events kept per subscription until its answer is taken.
 pub const SUBSCRIPTION_EVENTS_MAX: usize = 1_000;
+/// How long after a record is written an enhanced fan-out consumer receives it (AWS's
+/// enhanced fan-out announcement speaks of about 70 ms; the facts file has no figure):
+/// UNCONFIRMED. Used by the pushes of simulated consumers' subscriptions.
+pub const EFO_PUSH_LATENCY_MS: SimTime = 70;
+/// Events a simulated consumer's subscription holds untaken before it stops reading ahead
+/// (the HTTP/2 flow control of a real subscription).
+pub const PUSHED_EVENTS_PENDING_MAX: usize = 1;
 
 /// On-demand: shards a new on-demand stream starts with (4 MiB/s of writes, facts §4.7).
 pub const ON_DEMAND_INITIAL_SHARDS: u32 = 4;
@@ -111,6 +118,12 @@ pub const ON_DEMAND_PEAK_WINDOW_MS: SimTime = 30 * crate::time::MS_PER_DAY;
 /// A new peak raises capacity only after this long ("traffic more than doubling the previous
 /// peak within 15 minutes" can be throttled, facts §4.7). UNCONFIRMED that it is a sharp step.
 pub const ON_DEMAND_SCALE_UP_MS: SimTime = 15 * crate::time::MS_PER_MIN;
+/// On-demand splits a shard that receives more than 500 KB/s (facts §4.7; KB read as KiB).
+pub const ON_DEMAND_SHARD_SPLIT_BYTES_PER_S: u64 = 500 * 1024;
+/// …once the shard has been that busy, on average over each minute, for this long. The
+/// facts say only that the split comes "within 15 min": UNCONFIRMED, 5 minutes (short enough
+/// for a lesson to watch).
+pub const ON_DEMAND_SPLIT_SUSTAINED_MS: SimTime = 5 * crate::time::MS_PER_MIN;
 /// Partition keys whose on-demand per-key rate is tracked within one second; keys beyond it
 /// are not throttled individually (memory bound).
 pub const ON_DEMAND_KEYS_TRACKED_MAX: usize = 100_000;
@@ -176,6 +189,8 @@ pub struct Kinesis {
     next_subscription: u64,
     /// Answers of calls that completed later (SubscribeToShard in the JSON API).
     replies: Vec<(CallId, Result<Value, AwsError>)>,
+    /// Pushed subscriptions that got an event or ended since the world last looked.
+    notified: Vec<u64>,
     cost: KinesisCostMeter,
     /// When the cost meter last integrated shard-hours.
     accrued_at: SimTime,
@@ -254,6 +269,7 @@ impl Kinesis {
             subscriptions: BTreeMap::new(),
             next_subscription: 0,
             replies: Vec::new(),
+            notified: Vec::new(),
             cost,
             accrued_at: 0,
         }
@@ -301,6 +317,12 @@ impl Kinesis {
         rows
     }
 
+    /// Pushed subscriptions with something new (an event to take, or their end), for the
+    /// world to hand to the simulated readers.
+    pub(crate) fn take_notified(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.notified)
+    }
+
     /// Answers of asynchronous calls that have completed (for the world to route).
     pub(crate) fn take_replies(&mut self) -> Vec<(CallId, Result<Value, AwsError>)> {
         std::mem::take(&mut self.replies)
@@ -338,6 +360,7 @@ impl Kinesis {
             s.metrics.close_minute(now);
             s.trim(ctx);
         }
+        self.split_hot_on_demand_shards(ctx);
     }
 
     /// The JSON face of the operations: AWS request members in, AWS response members out.

@@ -7,7 +7,7 @@ use super::keys::{self, amz_utc_string, SeqNum};
 use super::stream::*;
 use super::*;
 use crate::event::EventKind;
-use crate::time::{epoch_ms, epoch_s, MS_PER_DAY};
+use crate::time::{epoch_ms, epoch_s, MS_PER_DAY, MS_PER_MIN};
 use crate::world::Timer;
 use base64::Engine as _;
 use serde_json::json;
@@ -818,6 +818,7 @@ impl Kinesis {
             sequence_number: seq.to_decimal(),
             bytes: size as usize,
         });
+        self.wake_pushed(ctx, name, Some(ix));
         Ok((shard_id, seq))
     }
 
@@ -1617,6 +1618,8 @@ impl Kinesis {
             stream,
             status: "ACTIVE".to_string(),
         });
+        // Shards that closed end their readers' subscriptions once read to the end.
+        self.wake_pushed(ctx, name, None);
     }
 
     // ------------------------------------------------------------------ enhanced fan-out
@@ -1925,6 +1928,9 @@ impl Kinesis {
                 events: Vec::new(),
                 caller,
                 ended: false,
+                notify: false,
+                push_pending: false,
+                window: Window::default(),
             },
         );
         ctx.timers.schedule(
@@ -1932,6 +1938,75 @@ impl Kinesis {
             Timer::Kinesis(KinesisTimer::SubscriptionPush { subscription: id }),
         );
         Ok(id)
+    }
+
+    /// SubscribeToShard for a simulated consumer: records are pushed [`EFO_PUSH_LATENCY_MS`]
+    /// after they are written (up to 2 MiB per second for this consumer and shard), at most
+    /// [`PUSHED_EVENTS_PENDING_MAX`] events wait untaken, and the world tells the reader when
+    /// an event or the end arrived. Take the events with [`Kinesis::take_pushed_events`].
+    pub fn subscribe_to_shard_pushed(
+        &mut self,
+        ctx: &mut Ctx,
+        i: &SubscribeToShardInput,
+    ) -> Result<u64, AwsError> {
+        let id = self.subscribe_to_shard(ctx, i, None)?;
+        if let Some(sub) = self.subscriptions.get_mut(&id) {
+            sub.notify = true;
+            // subscribe_to_shard scheduled the first push (what is already there) at once.
+            sub.push_pending = true;
+            ctx.timers.schedule(
+                sub.ends_at,
+                Timer::Kinesis(KinesisTimer::SubscriptionPush { subscription: id }),
+            );
+        }
+        Ok(id)
+    }
+
+    /// Takes the events a pushed subscription holds and lets it read ahead again. The flag is
+    /// true once the subscription has ended (5 minutes, the end of a closed shard, a new
+    /// subscription that took over, the consumer or stream deleted): the reader subscribes
+    /// again to go on.
+    pub fn take_pushed_events(
+        &mut self,
+        ctx: &mut Ctx,
+        id: u64,
+    ) -> (Vec<SubscribeToShardEvent>, bool) {
+        let Some(sub) = self.subscriptions.get_mut(&id) else {
+            return (Vec::new(), true);
+        };
+        let events = std::mem::take(&mut sub.events);
+        let ended = sub.ended;
+        if ended {
+            self.subscriptions.remove(&id);
+        } else if !sub.push_pending {
+            sub.push_pending = true;
+            ctx.timers.schedule(
+                ctx.now,
+                Timer::Kinesis(KinesisTimer::SubscriptionPush { subscription: id }),
+            );
+        }
+        (events, ended)
+    }
+
+    /// A record arrived in `shard` of `stream`, or the shard closed: pushed subscriptions on
+    /// it that are not already due get a push after the propagation delay.
+    pub(crate) fn wake_pushed(&mut self, ctx: &mut Ctx, stream: &str, shard: Option<u32>) {
+        for sub in self.subscriptions.values_mut() {
+            if sub.notify
+                && !sub.ended
+                && !sub.push_pending
+                && sub.stream == stream
+                && shard.is_none_or(|ix| ix == sub.shard)
+            {
+                sub.push_pending = true;
+                ctx.timers.schedule(
+                    ctx.now + EFO_PUSH_LATENCY_MS,
+                    Timer::Kinesis(KinesisTimer::SubscriptionPush {
+                        subscription: sub.id,
+                    }),
+                );
+            }
+        }
     }
 
     /// Takes the events a typed subscription has collected so far; an ended subscription is
@@ -1955,6 +2030,9 @@ impl Kinesis {
             return;
         }
         sub.ended = true;
+        if sub.notify {
+            self.notified.push(id);
+        }
         if let Some(call) = sub.caller {
             let events: Vec<Value> = std::mem::take(&mut sub.events)
                 .into_iter()
@@ -1984,6 +2062,10 @@ impl Kinesis {
         let Some(sub) = self.subscriptions.get(&id).filter(|x| !x.ended) else {
             return;
         };
+        if sub.notify {
+            self.push_to_reader(ctx, id);
+            return;
+        }
         let (stream, incarnation, ix, pos, after, ends_at) = (
             sub.stream.clone(),
             sub.incarnation,
@@ -2074,6 +2156,166 @@ impl Kinesis {
         } else {
             ctx.timers.schedule(
                 now + SUBSCRIPTION_PUSH_INTERVAL_MS,
+                Timer::Kinesis(KinesisTimer::SubscriptionPush { subscription: id }),
+            );
+        }
+    }
+}
+
+impl Kinesis {
+    /// On-demand scaling at each metrics minute: a shard that has received more than
+    /// [`ON_DEMAND_SHARD_SPLIT_BYTES_PER_S`] (as a per-minute average) for
+    /// [`ON_DEMAND_SPLIT_SUSTAINED_MS`] is split at the middle of its hash-key range, as
+    /// SplitShard would (facts §4.7): the parent closes, two children take its keys, and the
+    /// same ShardSplit event is recorded. The stream stays ACTIVE; AWS does this without a
+    /// visible UPDATING state. Deterministic: it depends only on the bytes written.
+    pub(crate) fn split_hot_on_demand_shards(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        let mut split_any = Vec::new();
+        for s in self.streams.values_mut() {
+            let scalable = s.mode == StreamMode::OnDemand
+                && s.status == StreamStatus::Active
+                && s.pending.is_none();
+            let mut due = Vec::new();
+            for sh in s.shards.iter_mut().filter(|sh| sh.is_open()) {
+                let bytes = sh.totals.bytes_in - sh.bytes_in_at_minute;
+                sh.bytes_in_at_minute = sh.totals.bytes_in;
+                if !scalable || bytes <= ON_DEMAND_SHARD_SPLIT_BYTES_PER_S * 60 {
+                    sh.hot_since = None;
+                    continue;
+                }
+                let since = *sh.hot_since.get_or_insert(now.saturating_sub(MS_PER_MIN));
+                if now >= since + ON_DEMAND_SPLIT_SUSTAINED_MS && sh.end_hash > sh.start_hash + 1 {
+                    due.push((sh.ix, sh.start_hash + (sh.end_hash - sh.start_hash) / 2 + 1));
+                }
+            }
+            let limit = STREAM_SHARDS_MAX.saturating_sub(s.open_shard_count()) as usize;
+            for (ix, key) in due.into_iter().take(limit) {
+                split(ctx, s, ix, key);
+                split_any.push(s.name.clone());
+            }
+        }
+        split_any.dedup();
+        for name in split_any {
+            self.wake_pushed(ctx, &name, None);
+        }
+    }
+
+    /// A push of a simulated consumer's subscription: what arrived since the last one, within
+    /// this second's 2 MiB for the consumer on this shard, as one event; the end of a closed
+    /// shard as a last event with ChildShards. More to send than the budget allows waits for
+    /// the next second; an event not yet taken holds the rest back (flow control).
+    fn push_to_reader(&mut self, ctx: &mut Ctx, id: u64) {
+        let now = ctx.now;
+        let Some(sub) = self.subscriptions.get_mut(&id) else {
+            return;
+        };
+        sub.push_pending = false;
+        if now >= sub.ends_at {
+            self.end_subscription(id);
+            return;
+        }
+        if sub.events.len() >= PUSHED_EVENTS_PENDING_MAX {
+            return; // take_pushed_events resumes it
+        }
+        let (stream, incarnation, ix, pos, after) = (
+            sub.stream.clone(),
+            sub.incarnation,
+            sub.shard,
+            sub.pos,
+            sub.after,
+        );
+        sub.window.roll(now);
+        let budget = EFO_BYTES_PER_S.saturating_sub(sub.window.bytes);
+        let Some(s) = self
+            .streams
+            .get_mut(&stream)
+            .filter(|s| s.incarnation == incarnation)
+        else {
+            self.end_subscription(id);
+            return;
+        };
+        let cutoff = now.saturating_sub(s.retention_ms());
+        let Some(shard) = s.shards.get(ix as usize).filter(|sh| !sh.expired) else {
+            self.end_subscription(id);
+            return;
+        };
+        let mut next = shard.position(&pos, after);
+        while now >= s.retention_ms() && shard.records.get(next).is_some_and(|r| r.arrival < cutoff)
+        {
+            next += 1;
+        }
+        let mut records = Vec::new();
+        let mut bytes = 0u64;
+        while let Some(r) = shard.records.get(next) {
+            if bytes + r.data.len() as u64 > budget {
+                break;
+            }
+            bytes += r.data.len() as u64;
+            records.push(r);
+            next += 1;
+        }
+        let more = next < shard.records.len();
+        let millis_behind = shard.records.get(next).map_or(0, |r| now - r.arrival);
+        let at_end = !more && records.is_empty() && !shard.is_open();
+        let event = if let Some(last) = records.last() {
+            Some((
+                SubscribeToShardEvent {
+                    records: records.iter().map(|r| r.out()).collect(),
+                    continuation_sequence_number: last.seq.to_decimal(),
+                    millis_behind_latest: millis_behind,
+                    child_shards: None,
+                },
+                (last.seq, true),
+            ))
+        } else if at_end {
+            Some((
+                SubscribeToShardEvent {
+                    records: Vec::new(),
+                    continuation_sequence_number: shard.ending_seq.unwrap_or(pos).to_decimal(),
+                    millis_behind_latest: 0,
+                    child_shards: Some(s.child_shards(ix)),
+                },
+                (pos, after),
+            ))
+        } else {
+            None
+        };
+        let n = records.len();
+        s.metrics.current.subscribe_to_shard_event_records += n as u64;
+        s.metrics.current.subscribe_to_shard_event_bytes += bytes;
+        self.cost.efo_bytes += bytes;
+        let consumer = self.subscriptions.get(&id).map(|x| x.consumer.clone());
+        if n > 0 {
+            let (st, sh) = (stream.clone(), shard_id_name(ix));
+            ctx.events.push(now, || EventKind::RecordsRead {
+                stream: st,
+                shard: sh,
+                records: n,
+                bytes,
+                millis_behind_latest: millis_behind,
+                consumer,
+            });
+        }
+        let Some(sub) = self.subscriptions.get_mut(&id) else {
+            return;
+        };
+        sub.window.bytes += bytes;
+        if let Some((e, (p, a))) = event {
+            sub.pos = p;
+            sub.after = a;
+            sub.events.push(e);
+            self.notified.push(id);
+        }
+        let held = sub.events.len() >= PUSHED_EVENTS_PENDING_MAX;
+        if at_end {
+            self.end_subscription(id);
+        } else if more && !held {
+            // This second's 2 MiB are used up: the rest goes in the next second. (With an
+            // event waiting, take_pushed_events resumes the pushes instead.)
+            sub.push_pending = true;
+            ctx.timers.schedule(
+                (now / MS_PER_S + 1) * MS_PER_S,
                 Timer::Kinesis(KinesisTimer::SubscriptionPush { subscription: id }),
             );
         }

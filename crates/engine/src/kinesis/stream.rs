@@ -166,6 +166,10 @@ pub struct Shard {
     /// GetShardIterator calls in the current second (`records` counts them).
     pub iterators: Window,
     pub totals: ShardTotals,
+    /// On-demand: since when the shard has received more than 500 KB/s (per minute).
+    pub hot_since: Option<SimTime>,
+    /// `totals.bytes_in` when the last metrics minute closed.
+    pub bytes_in_at_minute: u64,
 }
 
 impl Shard {
@@ -199,6 +203,8 @@ impl Shard {
             read: ReadWindow::default(),
             iterators: Window::default(),
             totals: ShardTotals::default(),
+            hot_since: None,
+            bytes_in_at_minute: 0,
         }
     }
 
@@ -324,6 +330,15 @@ pub struct Subscription {
     /// The JSON caller waiting for the collected events.
     pub caller: Option<CallId>,
     pub ended: bool,
+    /// A simulated consumer's subscription (`Kinesis::subscribe_to_shard_pushed`): records
+    /// are pushed [`EFO_PUSH_LATENCY_MS`] after they arrive rather than once a second, at most
+    /// one event waits to be taken (the reader's flow control), and the world tells the
+    /// reader when something arrived.
+    pub notify: bool,
+    /// A push timer is scheduled.
+    pub push_pending: bool,
+    /// Bytes pushed in the current second: 2 MiB/s for this consumer on this shard.
+    pub window: Window,
 }
 
 /// On-demand capacity: twice the peak write rate of the previous 30 days, never below the
