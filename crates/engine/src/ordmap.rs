@@ -13,7 +13,7 @@
 
 use std::borrow::Borrow;
 use std::collections::btree_map;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::RangeBounds;
 
@@ -43,6 +43,28 @@ pub fn btree_map_from<K: Ord, V>(iter: impl IntoIterator<Item = (K, V)>) -> BTre
         m.insert(k, v);
     }
     m
+}
+
+/// `iter.collect::<BTreeSet<_>>()` by insertion, for the same reason as [`btree_map_from`].
+pub fn btree_set_from<K: Ord>(iter: impl IntoIterator<Item = K>) -> BTreeSet<K> {
+    let mut s = BTreeSet::new();
+    for k in iter {
+        s.insert(k);
+    }
+    s
+}
+
+/// `v.sort_by_key(key)` (stable: equal keys keep their order) as an insertion sort, for the
+/// short lists the engine orders: `sort_by_key` links a copy of the standard library's
+/// driftsort (several KB of wasm) for each element type.
+pub fn sort_small_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && key(&v[j - 1]) > key(&v[j]) {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// The value in a slot the index points at (every indexed slot is full).

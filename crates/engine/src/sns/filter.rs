@@ -21,7 +21,7 @@
 //! every key of some branch matches (AND across keys, OR across branches).
 
 use crate::error::AwsError;
-use crate::ordmap::OrdMap;
+use crate::ordmap::{btree_map_from, btree_set_from, sort_small_by_key, OrdMap};
 use crate::sqs::message_attributes::{MessageAttributeValue, MessageAttributes};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -302,7 +302,7 @@ impl FilterPolicy {
         if combinations > FILTER_POLICY_COMBINATIONS_MAX {
             return Err(Invalid::Policy("Filter policy is too complex".into()));
         }
-        let paths = rules.iter().map(|r| r.path.clone()).collect();
+        let paths = btree_set_from(rules.iter().map(|r| r.path.clone()));
         Ok(FilterPolicy {
             scope,
             rules,
@@ -406,7 +406,7 @@ impl FilterPolicy {
         }
         // Keys inside the same array must be satisfied by one element of it (Event Ruler's
         // array consistency). Try the keys with fewest candidates first.
-        needed.sort_by_key(|(_, hits)| hits.len());
+        sort_small_by_key(&mut needed, |(_, hits)| hits.len());
         let mut chosen = Vec::with_capacity(needed.len());
         let mut steps = 0usize;
         match consistent_choice(&needed, &mut chosen, &mut steps) {
@@ -2041,17 +2041,14 @@ impl Facts {
             &mut next_array,
             &mut leaves,
         );
-        let shown = leaves
-            .iter()
-            .map(|(k, ls): (&String, &Vec<Leaf>)| {
-                let vals: Vec<Value> = ls.iter().map(|l| val_to_json(&l.val)).collect();
-                let text = match vals.as_slice() {
-                    [one] => one.to_string(),
-                    _ => Value::Array(vals).to_string(),
-                };
-                (k.clone(), text)
-            })
-            .collect();
+        let shown = btree_map_from(leaves.iter().map(|(k, ls): (&String, &Vec<Leaf>)| {
+            let vals: Vec<Value> = ls.iter().map(|l| val_to_json(&l.val)).collect();
+            let text = match vals.as_slice() {
+                [one] => one.to_string(),
+                _ => Value::Array(vals).to_string(),
+            };
+            (k.clone(), text)
+        }));
         Ok(Facts {
             leaves,
             shown,

@@ -163,11 +163,12 @@ impl Sns {
         }
         let mut t = Topic::new(name, arn.clone(), fifo, ctx.now);
         t.attrs = attrs;
-        t.tags = input
-            .tags
-            .iter()
-            .map(|tag| (tag.key.clone(), tag.value.clone()))
-            .collect();
+        t.tags = crate::ordmap::btree_map_from(
+            input
+                .tags
+                .iter()
+                .map(|tag| (tag.key.clone(), tag.value.clone())),
+        );
         self.topics.insert(name.to_string(), t);
         ctx.events.push(ctx.now, || EventKind::TopicCreated {
             topic: name.to_string(),
