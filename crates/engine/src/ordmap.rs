@@ -13,7 +13,7 @@
 
 use std::borrow::Borrow;
 use std::collections::btree_map;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::RangeBounds;
 
@@ -43,15 +43,6 @@ pub fn btree_map_from<K: Ord, V>(iter: impl IntoIterator<Item = (K, V)>) -> BTre
         m.insert(k, v);
     }
     m
-}
-
-/// `iter.collect::<BTreeSet<_>>()` by insertion, for the same reason as [`btree_map_from`].
-pub fn btree_set_from<K: Ord>(iter: impl IntoIterator<Item = K>) -> BTreeSet<K> {
-    let mut s = BTreeSet::new();
-    for k in iter {
-        s.insert(k);
-    }
-    s
 }
 
 /// `v.sort_by_key(key)` (stable: equal keys keep their order) as an insertion sort, for the

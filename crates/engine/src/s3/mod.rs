@@ -23,6 +23,7 @@ pub mod record;
 
 use crate::error::AwsError;
 use crate::event::EventKind;
+use crate::ordmap::OrdMap;
 use crate::sns::envelope::iso8601_ms;
 use crate::sns::Sns;
 use crate::sqs::REGION;
@@ -35,7 +36,6 @@ use notification::TopicConfiguration;
 use record::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use crate::ordmap::OrdMap;
 
 /// From a request to the SNS publish of its event notification. AWS: "typically delivered in
 /// seconds but can sometimes take a minute or longer"; UNCONFIRMED typical figure, 1 s.
