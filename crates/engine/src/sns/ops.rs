@@ -12,6 +12,7 @@ use crate::world::Timer;
 use base64::Engine as _;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 fn b64() -> base64::engine::GeneralPurpose {
     base64::engine::general_purpose::STANDARD
@@ -410,7 +411,7 @@ impl Sns {
             token_issued_at: ctx.now,
             created_at: ctx.now,
             attrs: parsed.attrs,
-            filter: parsed.filter,
+            filter: parsed.filter.map(Arc::new),
             raw: parsed.raw,
             redrive: parsed.redrive,
             seq,
@@ -743,7 +744,7 @@ impl Sns {
         let arn = s.arn.clone();
         let s = self.subscriptions.get_mut(&arn).expect("resolved");
         s.attrs = parsed.attrs;
-        s.filter = parsed.filter;
+        s.filter = parsed.filter.map(Arc::new);
         s.raw = parsed.raw;
         s.redrive = parsed.redrive;
         ctx.events
