@@ -793,15 +793,12 @@ impl Actors {
                 body.push_str(&" ".repeat(p.spec.body_bytes - body.len()));
             }
             #[cfg(feature = "sns")]
-            let message_attributes = p
-                .spec
-                .message_attributes
-                .iter()
-                .map(|(name, values)| {
+            let message_attributes = crate::ordmap::btree_map_from(
+                p.spec.message_attributes.iter().map(|(name, values)| {
                     let v = &values[((p.sent - 1) % values.len() as u64) as usize];
                     (name.clone(), MessageAttributeValue::string(v))
-                })
-                .collect();
+                }),
+            );
             #[cfg(not(feature = "sns"))]
             let message_attributes = Default::default();
             entries.push(SendMessageBatchEntry {

@@ -45,6 +45,19 @@ pub fn btree_map_from<K: Ord, V>(iter: impl IntoIterator<Item = (K, V)>) -> BTre
     m
 }
 
+/// `v.sort_by_key(key)` (stable: equal keys keep their order) as an insertion sort, for the
+/// short lists the engine orders: `sort_by_key` links a copy of the standard library's
+/// driftsort (several KB of wasm) for each element type.
+pub fn sort_small_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && key(&v[j - 1]) > key(&v[j]) {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 /// The value in a slot the index points at (every indexed slot is full).
 fn slot<V>(slots: &[Option<V>], i: u32) -> &V {
     match &slots[i as usize] {

@@ -23,6 +23,7 @@ pub mod record;
 
 use crate::error::AwsError;
 use crate::event::EventKind;
+use crate::ordmap::OrdMap;
 use crate::sns::envelope::iso8601_ms;
 use crate::sns::Sns;
 use crate::sqs::REGION;
@@ -35,7 +36,6 @@ use notification::TopicConfiguration;
 use record::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 /// From a request to the SNS publish of its event notification. AWS: "typically delivered in
 /// seconds but can sometimes take a minute or longer"; UNCONFIRMED typical figure, 1 s.
@@ -94,7 +94,7 @@ pub struct Object {
 pub struct Bucket {
     pub name: String,
     pub created_at: SimTime,
-    pub objects: BTreeMap<String, Object>,
+    pub objects: OrdMap<String, Object>,
     pub notifications: Vec<TopicConfiguration>,
 }
 
@@ -112,11 +112,11 @@ struct Pending {
 #[derive(Clone, Debug, Default)]
 pub struct S3 {
     config: S3Config,
-    buckets: BTreeMap<String, Bucket>,
+    buckets: OrdMap<String, Bucket>,
     objects_total: usize,
     /// Feeds the low half of every `sequencer`, so that later events on a key sort later.
     sequence: u64,
-    pending: BTreeMap<u64, Pending>,
+    pending: OrdMap<u64, Pending>,
     next_pending: u64,
 }
 
@@ -249,7 +249,7 @@ impl S3 {
             Bucket {
                 name: name.to_string(),
                 created_at: ctx.now,
-                objects: BTreeMap::new(),
+                objects: OrdMap::new(),
                 notifications: Vec::new(),
             },
         );

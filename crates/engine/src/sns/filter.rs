@@ -21,10 +21,13 @@
 //! every key of some branch matches (AND across keys, OR across branches).
 
 use crate::error::AwsError;
-use crate::ordmap::OrdMap;
+use crate::ordmap::{btree_map_from, sort_small_by_key, OrdMap};
 use crate::sqs::message_attributes::{MessageAttributeValue, MessageAttributes};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+/// A set of key paths.
+type Paths = OrdMap<String, ()>;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// The error code of an invalid policy (on the query wire the code is `InvalidParameter`).
@@ -138,8 +141,9 @@ pub struct FilterPolicy {
     rules: Vec<Rule>,
     /// Alternatives produced by `"$or"`: key path → index into `rules`. Empty for `{}`.
     branches: Vec<OrdMap<String, usize>>,
-    /// Every key path of every rule (to flatten only the relevant parts of a body).
-    paths: BTreeSet<String>,
+    /// Every key path of every rule (to flatten only the relevant parts of a body). A set,
+    /// kept as an `OrdMap` to share its B-tree code with the engine's other String maps.
+    paths: Paths,
     top_level_keys: usize,
     combinations: u64,
 }
@@ -302,7 +306,7 @@ impl FilterPolicy {
         if combinations > FILTER_POLICY_COMBINATIONS_MAX {
             return Err(Invalid::Policy("Filter policy is too complex".into()));
         }
-        let paths = rules.iter().map(|r| r.path.clone()).collect();
+        let paths = rules.iter().map(|r| (r.path.clone(), ())).collect();
         Ok(FilterPolicy {
             scope,
             rules,
@@ -406,7 +410,7 @@ impl FilterPolicy {
         }
         // Keys inside the same array must be satisfied by one element of it (Event Ruler's
         // array consistency). Try the keys with fewest candidates first.
-        needed.sort_by_key(|(_, hits)| hits.len());
+        sort_small_by_key(&mut needed, |(_, hits)| hits.len());
         let mut chosen = Vec::with_capacity(needed.len());
         let mut steps = 0usize;
         match consistent_choice(&needed, &mut chosen, &mut steps) {
@@ -1193,7 +1197,7 @@ impl<'a> Compiler<'a> {
             return self.barf("Filter is not an object");
         }
         let mut branches: Vec<Branch> = Vec::new();
-        let mut keys = BTreeSet::new();
+        let mut keys = Paths::new();
         let combinations = self.object(&mut branches, "", 1, 1, false, Some(&mut keys))?;
         let combinations = if self.overflow {
             FILTER_POLICY_COMBINATIONS_MAX + 1
@@ -1219,7 +1223,7 @@ impl<'a> Compiler<'a> {
         depth: u64,
         mut combos: u64,
         in_or: bool,
-        mut top_keys: Option<&mut BTreeSet<String>>,
+        mut top_keys: Option<&mut Paths>,
     ) -> PResult<u64> {
         let mut fields = false;
         loop {
@@ -1229,7 +1233,7 @@ impl<'a> Compiler<'a> {
             fields = true;
             let name = self.lx.name.clone();
             if let Some(keys) = top_keys.as_deref_mut() {
-                keys.insert(name.clone());
+                keys.insert(name.clone(), ());
             }
             if name == OR_KEYWORD {
                 self.saw_or = true;
@@ -1447,7 +1451,7 @@ impl<'a> Compiler<'a> {
         if op != "equals-ignore-case" {
             return self.barf(format!(
                 "Unsupported {} pattern: {op}",
-                which.to_lowercase()
+                which.to_ascii_lowercase()
             ));
         }
         let s = self.string_operand("equals-ignore-case match pattern must be a string")?;
@@ -1911,7 +1915,14 @@ fn lower(s: &str) -> String {
 }
 
 fn eq_ignore_case(a: &str, b: &str) -> bool {
-    a == b || lower(a) == lower(b) || a.to_uppercase() == b.to_uppercase()
+    // `str::to_uppercase` maps each character on its own (no context rule, unlike the final
+    // sigma of `to_lowercase`), so comparing the mapped characters is the same test, without
+    // the two Strings and without linking `str::to_uppercase` (3.5 KB of wasm).
+    a == b || lower(a) == lower(b) || upper(a).eq(upper(b))
+}
+
+fn upper(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().flat_map(char::to_uppercase)
 }
 
 impl IpNet {
@@ -2024,7 +2035,7 @@ impl Facts {
         })
     }
 
-    fn from_body(body: &str, paths: &BTreeSet<String>) -> Result<Facts, String> {
+    fn from_body(body: &str, paths: &Paths) -> Result<Facts, String> {
         let value: Value = serde_json::from_str(body).map_err(|_| {
             "the message body is not JSON, so a body filter policy never matches it"
         })?;
@@ -2041,17 +2052,14 @@ impl Facts {
             &mut next_array,
             &mut leaves,
         );
-        let shown = leaves
-            .iter()
-            .map(|(k, ls): (&String, &Vec<Leaf>)| {
-                let vals: Vec<Value> = ls.iter().map(|l| val_to_json(&l.val)).collect();
-                let text = match vals.as_slice() {
-                    [one] => one.to_string(),
-                    _ => Value::Array(vals).to_string(),
-                };
-                (k.clone(), text)
-            })
-            .collect();
+        let shown = btree_map_from(leaves.iter().map(|(k, ls): (&String, &Vec<Leaf>)| {
+            let vals: Vec<Value> = ls.iter().map(|l| val_to_json(&l.val)).collect();
+            let text = match vals.as_slice() {
+                [one] => one.to_string(),
+                _ => Value::Array(vals).to_string(),
+            };
+            (k.clone(), text)
+        }));
         Ok(Facts {
             leaves,
             shown,
@@ -2138,7 +2146,7 @@ fn val_to_json(v: &Val) -> Value {
 fn flatten(
     node: &Value,
     path: &str,
-    paths: &BTreeSet<String>,
+    paths: &Paths,
     arrays: &mut Vec<(u32, u32)>,
     next_array: &mut u32,
     out: &mut OrdMap<String, Vec<Leaf>>,
@@ -2154,7 +2162,7 @@ fn flatten(
                 let relevant = paths
                     .range(p.clone()..)
                     .next()
-                    .is_some_and(|q| q.starts_with(p.as_str()));
+                    .is_some_and(|(q, _)| q.starts_with(p.as_str()));
                 if relevant {
                     flatten(v, &p, paths, arrays, next_array, out);
                 }
@@ -2177,5 +2185,31 @@ fn flatten(
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `upper` is `str::to_uppercase` character by character, multi-character mappings
+    /// (ß → SS, ﬁ → FI) and non-ASCII letters included.
+    #[test]
+    fn upper_is_to_uppercase() {
+        for s in [
+            "",
+            "abc",
+            "Straße",
+            "ﬁne",
+            "ΑΣ ας σ",
+            "ǅungla",
+            "İi",
+            "ŉ",
+            "mIxEd 123",
+        ] {
+            assert_eq!(upper(s).collect::<String>(), s.to_uppercase(), "{s}");
+        }
+        assert!(eq_ignore_case("STRASSE", "straße"));
+        assert!(!eq_ignore_case("strase", "straße"));
     }
 }

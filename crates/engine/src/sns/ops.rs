@@ -12,6 +12,7 @@ use crate::world::Timer;
 use base64::Engine as _;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 fn b64() -> base64::engine::GeneralPurpose {
     base64::engine::general_purpose::STANDARD
@@ -165,11 +166,12 @@ impl Sns {
         let mut t = Topic::new(name, arn.clone(), fifo, ctx.now);
         t.attrs = attrs;
         t.archive_since = t.archive_retention_ms().map(|_| ctx.now);
-        t.tags = input
-            .tags
-            .iter()
-            .map(|tag| (tag.key.clone(), tag.value.clone()))
-            .collect();
+        t.tags = crate::ordmap::btree_map_from(
+            input
+                .tags
+                .iter()
+                .map(|tag| (tag.key.clone(), tag.value.clone())),
+        );
         self.topics.insert(name.to_string(), t);
         ctx.events.push(ctx.now, || EventKind::TopicCreated {
             topic: name.to_string(),
@@ -443,7 +445,7 @@ impl Sns {
             token_issued_at: ctx.now,
             created_at: ctx.now,
             attrs: parsed.attrs,
-            filter: parsed.filter,
+            filter: parsed.filter.map(Arc::new),
             raw: parsed.raw,
             redrive: parsed.redrive,
             seq,
@@ -802,7 +804,7 @@ impl Sns {
         let arn = s.arn.clone();
         let s = self.subscriptions.get_mut(&arn).expect("resolved");
         s.attrs = parsed.attrs;
-        s.filter = parsed.filter;
+        s.filter = parsed.filter.map(Arc::new);
         s.raw = parsed.raw;
         s.redrive = parsed.redrive;
         if name == "ReplayPolicy" && replay.is_none() {

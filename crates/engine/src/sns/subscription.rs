@@ -9,6 +9,7 @@ use crate::error::AwsError;
 use crate::time::SimTime;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Every protocol Subscribe accepts (facts §3.3).
 pub const PROTOCOLS: &[&str] = &[
@@ -146,7 +147,9 @@ pub struct Subscription {
     pub created_at: SimTime,
     /// Attributes as set, by name (validated).
     pub attrs: BTreeMap<String, String>,
-    pub filter: Option<FilterPolicy>,
+    /// Shared, not copied, when the world is cloned (the app keeps copies of the world): a
+    /// compiled policy never changes, and a deep clone of it cost the wasm bundle its own code.
+    pub filter: Option<Arc<FilterPolicy>>,
     pub raw: bool,
     pub redrive: Option<SubscriptionRedrive>,
     /// Creation order: subscriptions are listed oldest first.
