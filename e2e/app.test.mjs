@@ -41,6 +41,11 @@ const PRESETS = [
   "kinesis-ordering",
   "kinesis-hot-key",
   "kinesis-reshard",
+  "kinesis-provisioned",
+  "kinesis-on-demand",
+  "kinesis-efo-vs-shared",
+  "kinesis-kcl-failover",
+  "sqs-vs-kinesis",
 ];
 
 test("the page loads offline, plays, and counters, diagram and charts move", async () => {

@@ -192,6 +192,7 @@ impl Renderer {
         }
         super::sns::draw_boxes(ctx, vm, &lay, p, opts.lang);
         super::kinesis::draw_streams(ctx, vm, &lay, p, opts.lang);
+        super::kinesis::draw_readers(ctx, vm, &lay, p, opts.lang);
         for (pi, r) in lay.producers.iter().enumerate() {
             let pv = &vm.producers[pi];
             box_with_text(

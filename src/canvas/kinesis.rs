@@ -47,6 +47,105 @@ pub fn draw_links(ctx: &CanvasRenderingContext2d, vm: &ViewModel, lay: &Layout, 
     ctx.stroke();
 }
 
+/// A reader's name: its worker id, prefixed with the application when that does not already
+/// name it (`billing/worker-2`; a plain reader `dashboard#1`).
+fn worker_label(rd: &mqlab_appcore::kinesis_view::ReaderView) -> String {
+    if rd.worker.starts_with(&rd.consumer) {
+        rd.worker.clone()
+    } else {
+        format!("{}/{}", rd.consumer, rd.worker)
+    }
+}
+
+/// Stream readers in the consumers' column: each worker with its leases, what it processed
+/// and how much of it again; a line to each shard it holds.
+pub fn draw_readers(
+    ctx: &CanvasRenderingContext2d,
+    vm: &ViewModel,
+    lay: &Layout,
+    p: &Palette,
+    lang: Lang,
+) {
+    for (ri, r) in lay.readers.iter().enumerate() {
+        let Some(rd) = vm.kinesis.readers.get(ri) else {
+            continue;
+        };
+        // Lines to the lanes of the shards it holds.
+        if rd.alive {
+            let lanes = vm
+                .kinesis
+                .streams
+                .iter()
+                .position(|s| s.name == rd.stream)
+                .and_then(|si| lay.streams.get(si)?.as_ref());
+            if let Some(sb) = lanes {
+                let st = &vm.kinesis.streams[sb.index as usize];
+                ctx.set_stroke_style_str(if rd.enhanced_fan_out { p.ok } else { p.line });
+                ctx.set_line_width(if rd.enhanced_fan_out { 2.0 } else { 1.0 });
+                ctx.begin_path();
+                for &(shard, lane) in &sb.lanes {
+                    if rd.shards.contains(&st.shards[shard].id) {
+                        curve(ctx, lane.right_mid(), r.left_mid());
+                    }
+                }
+                ctx.stroke();
+            }
+        }
+        round_rect(ctx, r, 5.0);
+        ctx.set_fill_style_str(if rd.alive { p.panel } else { p.dlq_fill });
+        ctx.fill();
+        ctx.set_stroke_style_str(if rd.alive { p.stream } else { p.danger });
+        ctx.set_line_width(1.0);
+        ctx.stroke();
+        if r.h >= 14.0 {
+            let name = worker_label(rd);
+            let name = if rd.alive {
+                name
+            } else {
+                format!("✕ {name}")
+            };
+            label(
+                ctx,
+                if rd.alive { p.fg } else { p.danger },
+                "11px sans-serif",
+                "left",
+            );
+            let two = r.h >= 30.0;
+            let _ = ctx.fill_text_with_max_width(
+                &name,
+                r.x + 5.0,
+                r.y + if two {
+                    r.h / 2.0 - 2.0
+                } else {
+                    r.h / 2.0 + 4.0
+                },
+                r.w - 10.0,
+            );
+            if two {
+                label(ctx, p.muted, "10px sans-serif", "left");
+                let mut sub = format!(
+                    "{} {} · ✓{}",
+                    rd.shards.len(),
+                    t(lang, "kinesis.shards"),
+                    rd.processed
+                );
+                if rd.duplicates > 0 {
+                    sub.push_str(&format!(" · ×2 {}", rd.duplicates));
+                }
+                if rd.enhanced_fan_out {
+                    sub.push_str(" · EFO");
+                }
+                let _ = ctx.fill_text_with_max_width(
+                    &sub,
+                    r.x + 5.0,
+                    r.y + r.h / 2.0 + 11.0,
+                    r.w - 10.0,
+                );
+            }
+        }
+    }
+}
+
 /// Where record `k` of `n` shown sits on a lane (0 = the oldest shown).
 fn record_x(lane_x: f64, k: usize) -> f64 {
     lane_x + RECORD_STEP_PX * (k as f64 + 0.5)
@@ -149,71 +248,81 @@ pub fn draw_streams(
                 label(ctx, p.muted, "10px sans-serif", "right");
                 let _ = ctx.fill_text(&format!("+{hidden}"), x0 - 2.0, mid + 4.0);
             }
-            // Moments: throttles flash at the lane's entry; reads leave a cursor.
-            let mut cursors: Vec<(String, u64)> = Vec::new();
+            // Throttles flash at the lane's entry (writes) or end (reads).
             for m in &s.moments {
                 let a = (vm.now_ms.saturating_sub(m.at_ms) as f64 / life).clamp(0.0, 1.0);
-                match &m.kind {
-                    MomentKind::WriteThrottled | MomentKind::ReadThrottled => {
-                        if a >= 1.0 {
-                            continue;
-                        }
-                        let write = matches!(m.kind, MomentKind::WriteThrottled);
-                        // A write bounces back out of the lane's entry; a read out of its end.
-                        let (x, dir) = if write {
-                            (x0, -1.0)
-                        } else {
-                            (lane.x + lane.w, 1.0)
-                        };
-                        ctx.set_global_alpha(1.0 - a);
-                        ctx.set_stroke_style_str(p.danger);
-                        ctx.set_line_width(1.6);
-                        ctx.begin_path();
-                        let bx = x + dir * (4.0 + 14.0 * a);
-                        ctx.move_to(bx - 3.0, mid - 3.0);
-                        ctx.line_to(bx + 3.0, mid + 3.0);
-                        ctx.move_to(bx - 3.0, mid + 3.0);
-                        ctx.line_to(bx + 3.0, mid - 3.0);
-                        ctx.stroke();
-                        ctx.set_global_alpha(1.0);
-                    }
-                    MomentKind::Read {
-                        consumer,
-                        millis_behind_latest,
-                        ..
-                    } => {
-                        let who = consumer.clone().unwrap_or_default();
-                        match cursors.iter_mut().find(|(c, _)| *c == who) {
-                            Some(c) => c.1 = *millis_behind_latest,
-                            None => cursors.push((who, *millis_behind_latest)),
-                        }
-                    }
+                let write = match m.kind {
+                    MomentKind::WriteThrottled => true,
+                    MomentKind::ReadThrottled => false,
+                    MomentKind::Read { .. } => continue,
+                };
+                if a >= 1.0 {
+                    continue;
                 }
+                let (x, dir) = if write {
+                    (x0, -1.0)
+                } else {
+                    (lane.x + lane.w, 1.0)
+                };
+                ctx.set_global_alpha(1.0 - a);
+                ctx.set_stroke_style_str(p.danger);
+                ctx.set_line_width(1.6);
+                ctx.begin_path();
+                let bx = x + dir * (4.0 + 14.0 * a);
+                ctx.move_to(bx - 3.0, mid - 3.0);
+                ctx.line_to(bx + 3.0, mid + 3.0);
+                ctx.move_to(bx - 3.0, mid + 3.0);
+                ctx.line_to(bx + 3.0, mid - 3.0);
+                ctx.stroke();
+                ctx.set_global_alpha(1.0);
             }
-            for (ci, (who, behind)) in cursors.iter().enumerate() {
-                // At the newest record that is at least `behind` old.
-                let newest = shown.last().map_or(0, |r| r.arrival_ms);
-                let target = newest.saturating_sub(*behind);
-                let k = shown
-                    .iter()
-                    .rposition(|r| r.arrival_ms <= target)
-                    .map_or(0.0, |k| k as f64 + 1.0);
-                let x = x0 + RECORD_STEP_PX * k;
-                ctx.set_stroke_style_str(p.fg);
+            // Each reader's cursor: after the last record it read, with how far behind the
+            // newest it was; a KCL application's checkpoint as a diamond below.
+            let at = |seq: &mqlab_engine::kinesis::keys::SeqNum| {
+                let k = shown.iter().filter(|r| r.seq <= *seq).count();
+                x0 + RECORD_STEP_PX * k as f64
+            };
+            let mut row = 0.0;
+            for rd in vm.kinesis.readers.iter().filter(|r| r.stream == st.name) {
+                let Some((seq, behind)) = rd.cursors.get(&s.id) else {
+                    continue;
+                };
+                if !rd.shards.contains(&s.id) && rd.alive {
+                    // A lease it no longer holds: the new owner's cursor tells.
+                    continue;
+                }
+                let x = at(seq);
+                let color = if rd.alive { p.fg } else { p.danger };
+                ctx.set_stroke_style_str(color);
                 ctx.set_line_width(1.5);
                 ctx.begin_path();
                 ctx.move_to(x, lane.y + 2.0);
                 ctx.line_to(x, lane.y + lane.h - 2.0);
                 ctx.stroke();
                 if lane.h >= 14.0 {
-                    label(ctx, p.fg, "10px sans-serif", "left");
-                    let text = if who.is_empty() {
-                        format!("▲ {:.1}s", *behind as f64 / 1000.0)
-                    } else {
-                        format!("▲ {who} {:.1}s", *behind as f64 / 1000.0)
-                    };
-                    let _ = ctx.fill_text(&text, x + 2.0, lane.y + 10.0 + 10.0 * ci as f64);
+                    label(ctx, color, "10px sans-serif", "left");
+                    let _ = ctx.fill_text(
+                        &format!("▲ {} {:.1}s", worker_label(rd), *behind as f64 / 1000.0),
+                        x + 2.0,
+                        lane.y + 10.0 + 10.0 * row,
+                    );
                 }
+                row += 1.0;
+            }
+            for ((app, shard), seq) in &vm.kinesis.checkpoints {
+                let Some(seq) = seq.as_ref().filter(|_| shard == &s.id) else {
+                    continue;
+                };
+                let _ = app;
+                let (x, y) = (at(seq), lane.y + lane.h - 5.0);
+                ctx.set_fill_style_str(p.ok);
+                ctx.begin_path();
+                ctx.move_to(x, y - 4.0);
+                ctx.line_to(x + 4.0, y);
+                ctx.line_to(x, y + 4.0);
+                ctx.line_to(x - 4.0, y);
+                ctx.close_path();
+                ctx.fill();
             }
             ctx.set_stroke_style_str(p.line);
             ctx.set_line_width(0.5);

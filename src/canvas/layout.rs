@@ -155,6 +155,8 @@ pub struct Layout {
     pub branches: Vec<Branch>,
     /// Indexed by stream index.
     pub streams: Vec<Option<StreamBox>>,
+    /// Indexed by reader index (`vm.kinesis.readers`), as many as fit.
+    pub readers: Vec<Rect>,
 }
 
 /// What shares the queues' column.
@@ -372,12 +374,15 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
         .filter(|&i| vm.consumers[i].status != ConsumerStatus::Stopped)
         .collect();
     let fit = (((bottom - top) / CONSUMER_ROW_MIN_PX) as usize).min(CONSUMERS_DRAWN_MAX);
-    let drawn = shown.len().min(fit);
-    let rects = column(drawn, consumer_x, 44.0);
+    // Stream readers (KCL workers, plain readers) share the column after the consumers.
+    let readers_n = vm.kinesis.readers.len().min(fit);
+    let drawn = shown.len().min(fit - readers_n);
+    let rects = column(drawn + readers_n, consumer_x, 44.0);
     let mut consumers = vec![None; vm.consumers.len()];
     for (k, &ci) in shown.iter().take(drawn).enumerate() {
         consumers[ci] = Some(rects[k]);
     }
+    let readers = rects[drawn..].to_vec();
     let mut topics: Vec<Option<Rect>> = vec![None; sns.topics.len()];
     let topic_rects = column(live_topics.len(), topic_x, 64.0);
     for (k, &ti) in live_topics.iter().enumerate() {
@@ -427,6 +432,7 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
         topics,
         branches,
         streams,
+        readers,
     }
 }
 

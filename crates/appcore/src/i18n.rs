@@ -353,4 +353,5 @@ texts! {
     "kinesis.closed" => "closed", "닫힘";
     "action.reshard_two" => "UpdateShardCount → 2", "UpdateShardCount → 2 (샤드 2개로)";
     "action.split_shard" => "SplitShard the shard in two", "SplitShard로 샤드를 둘로 나누기";
+    "kinesis.shards" => "shards", "샤드";
 }

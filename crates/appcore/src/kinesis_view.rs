@@ -6,6 +6,7 @@
 //! until retention, so the world already holds what a lane shows; events add the moments
 //! (throttles, reads) that the world does not keep.
 
+use mqlab_engine::kinesis::keys::SeqNum;
 use mqlab_engine::kinesis::Kinesis;
 use mqlab_engine::{EventKind, SimTime};
 use std::collections::BTreeMap;
@@ -14,15 +15,18 @@ use std::collections::BTreeMap;
 pub const RECORDS_SHOWN_PER_SHARD: usize = 120;
 /// Distinct partition-key colours (keys beyond share them).
 pub const KEY_COLORS: u16 = 12;
+/// Lease-table checkpoints remembered (one per application and shard).
+const CHECKPOINTS_MAX: usize = 4_096;
 /// Partition keys given a colour of their own, at most.
 const KEYS_REMEMBERED_MAX: usize = 4_096;
 /// Throttles and reads remembered per shard for their flash.
 const MOMENTS_MAX: usize = 16;
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RecordView {
     /// Its place in the shard since the view began (0 = the oldest kept), for placing it.
     pub ordinal: u64,
+    pub seq: SeqNum,
     pub partition_key: String,
     pub color: u16,
     pub arrival_ms: SimTime,
@@ -81,9 +85,33 @@ impl StreamView {
     }
 }
 
+/// One reader of a stream: a worker of a KCL-style application, or a plain reader (its worker
+/// is then the reader itself).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReaderView {
+    pub stream: String,
+    /// The application (KCL's application name) or the reader's name.
+    pub consumer: String,
+    pub worker: String,
+    pub enhanced_fan_out: bool,
+    pub alive: bool,
+    /// Shards whose leases it holds (KCL), or that it has read (plain readers).
+    pub shards: Vec<String>,
+    /// Per shard: the sequence number of the last record read, and how far behind the newest
+    /// it was then (ms).
+    pub cursors: BTreeMap<String, (SeqNum, u64)>,
+    pub processed: u64,
+    pub duplicates: u64,
+    pub throttled: u64,
+    pub iterators_expired: u64,
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct KinesisView {
     pub streams: Vec<StreamView>,
+    pub readers: Vec<ReaderView>,
+    /// (application, shard) → the checkpoint in its lease table (None: SHARD_END or none).
+    pub checkpoints: BTreeMap<(String, String), Option<SeqNum>>,
     /// Partition key → colour, in the order keys were first seen (so the first dozen keys
     /// all differ; a run always sees them in the same order).
     key_colors: BTreeMap<String, u16>,
@@ -156,6 +184,7 @@ impl KinesisView {
                             .skip(skip)
                             .map(|(i, r)| RecordView {
                                 ordinal: base + i as u64,
+                                seq: r.seq,
                                 color: color(&r.partition_key),
                                 partition_key: r.partition_key.clone(),
                                 arrival_ms: r.arrival,
@@ -178,8 +207,169 @@ impl KinesisView {
         self.key_colors = colors;
     }
 
-    /// Folds one Kinesis event (the moments the world does not keep).
+    fn reader_mut(&mut self, stream: &str, consumer: &str, worker: &str) -> &mut ReaderView {
+        let i = match self
+            .readers
+            .iter()
+            .position(|r| r.consumer == consumer && r.worker == worker)
+        {
+            Some(i) => i,
+            None => {
+                self.readers.push(ReaderView {
+                    stream: stream.to_string(),
+                    consumer: consumer.to_string(),
+                    worker: worker.to_string(),
+                    alive: true,
+                    ..ReaderView::default()
+                });
+                self.readers.len() - 1
+            }
+        };
+        &mut self.readers[i]
+    }
+
+    /// The stream an application reads (from its readers seen so far).
+    fn stream_of(&self, application: &str) -> String {
+        self.readers
+            .iter()
+            .find(|r| r.consumer == application)
+            .map(|r| r.stream.clone())
+            .unwrap_or_default()
+    }
+
+    /// Folds a reader's event; false if `kind` is not one.
+    fn apply_reader(&mut self, t: SimTime, kind: &EventKind) -> bool {
+        match kind {
+            EventKind::KinesisRecordsRead {
+                stream,
+                shard_id,
+                consumer,
+                worker,
+                count,
+                millis_behind_latest,
+                sequence_number,
+                enhanced_fan_out,
+                ..
+            } => {
+                let r = self.reader_mut(stream, consumer, worker);
+                r.enhanced_fan_out = *enhanced_fan_out;
+                if !r.shards.contains(shard_id) {
+                    r.shards.push(shard_id.clone());
+                }
+                if let Some(seq) = SeqNum::parse(sequence_number) {
+                    r.cursors
+                        .insert(shard_id.clone(), (seq, *millis_behind_latest));
+                }
+                let (records, behind) = (*count, *millis_behind_latest);
+                let who = Some(format!("{consumer}/{worker}"));
+                if let Some(s) = self.shard_mut(stream, shard_id) {
+                    push_moment(
+                        s,
+                        t,
+                        MomentKind::Read {
+                            consumer: who,
+                            records,
+                            millis_behind_latest: behind,
+                        },
+                    );
+                }
+            }
+            EventKind::KinesisRecordsProcessed {
+                stream,
+                consumer,
+                worker,
+                count,
+                duplicates,
+                ..
+            } => {
+                let r = self.reader_mut(stream, consumer, worker);
+                r.processed += *count as u64;
+                r.duplicates += *duplicates as u64;
+            }
+            EventKind::KinesisReadThrottled {
+                stream,
+                shard_id,
+                consumer,
+                worker,
+            } => {
+                self.reader_mut(stream, consumer, worker).throttled += 1;
+                if let Some(s) = self.shard_mut(stream, shard_id) {
+                    push_moment(s, t, MomentKind::ReadThrottled);
+                }
+            }
+            EventKind::KinesisIteratorExpired {
+                stream,
+                consumer,
+                worker,
+                ..
+            } => self.reader_mut(stream, consumer, worker).iterators_expired += 1,
+            EventKind::KclWorkerStarted {
+                application,
+                worker,
+            } => {
+                let stream = self.stream_of(application);
+                self.reader_mut(&stream, application, worker).alive = true;
+            }
+            EventKind::KclWorkerDied {
+                application,
+                worker,
+                ..
+            } => {
+                let stream = self.stream_of(application);
+                self.reader_mut(&stream, application, worker).alive = false;
+            }
+            EventKind::KclLeaseTaken {
+                application,
+                worker,
+                shard_id,
+                ..
+            } => {
+                for r in self
+                    .readers
+                    .iter_mut()
+                    .filter(|r| &r.consumer == application)
+                {
+                    r.shards.retain(|s| s != shard_id);
+                }
+                let stream = self.stream_of(application);
+                self.reader_mut(&stream, application, worker)
+                    .shards
+                    .push(shard_id.clone());
+            }
+            EventKind::KclLeaseLost {
+                application,
+                worker,
+                shard_id,
+                ..
+            } => {
+                let stream = self.stream_of(application);
+                self.reader_mut(&stream, application, worker)
+                    .shards
+                    .retain(|s| s != shard_id);
+            }
+            EventKind::KclCheckpoint {
+                application,
+                shard_id,
+                checkpoint,
+                ..
+            } => {
+                if self.checkpoints.len() < CHECKPOINTS_MAX {
+                    self.checkpoints.insert(
+                        (application.clone(), shard_id.clone()),
+                        SeqNum::parse(checkpoint),
+                    );
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Folds one Kinesis event (the moments the world does not keep, and the readers).
     pub fn apply(&mut self, t: SimTime, kind: &EventKind) {
+        if self.apply_reader(t, kind) {
+            return;
+        }
         let (stream, shard, kind) = match kind {
             EventKind::ShardThrottled {
                 stream,
@@ -213,10 +403,7 @@ impl KinesisView {
             _ => return,
         };
         if let Some(s) = self.shard_mut(stream, shard) {
-            if s.moments.len() >= MOMENTS_MAX {
-                s.moments.remove(0);
-            }
-            s.moments.push(Moment { at_ms: t, kind });
+            push_moment(s, t, kind);
         }
     }
 
@@ -229,4 +416,11 @@ impl KinesisView {
             }
         }
     }
+}
+
+fn push_moment(s: &mut ShardView, at_ms: SimTime, kind: MomentKind) {
+    if s.moments.len() >= MOMENTS_MAX {
+        s.moments.remove(0);
+    }
+    s.moments.push(Moment { at_ms, kind });
 }

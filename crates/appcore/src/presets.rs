@@ -70,6 +70,11 @@ presets!(
         "kinesis-ordering",
         "kinesis-hot-key",
         "kinesis-reshard",
+        "kinesis-provisioned",
+        "kinesis-on-demand",
+        "kinesis-efo-vs-shared",
+        "kinesis-kcl-failover",
+        "sqs-vs-kinesis",
     ]
 );
 
@@ -93,6 +98,10 @@ pub fn compare_with(id: &str) -> Option<&'static str> {
         "sns-alone" => Some("sns-with-sqs"),
         #[cfg(feature = "sns")]
         "sns-with-sqs" => Some("sns-alone"),
+        #[cfg(feature = "kinesis")]
+        "kinesis-provisioned" => Some("kinesis-on-demand"),
+        #[cfg(feature = "kinesis")]
+        "kinesis-on-demand" => Some("kinesis-provisioned"),
         _ => None,
     }
 }
@@ -213,6 +222,31 @@ pub fn title(id: &str, lang: Lang) -> &'static str {
         "kinesis-reshard" => (
             "Kinesis: resharding under load",
             "Kinesis: 부하 중에 샤드 나누기(리샤딩)",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-provisioned" => (
+            "Kinesis provisioned: a burst over the shards' capacity",
+            "Kinesis 프로비저닝 모드: 샤드 용량을 넘는 급증",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-on-demand" => (
+            "Kinesis on-demand: the same burst absorbed",
+            "Kinesis 온디맨드 모드: 같은 급증을 흡수",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-efo-vs-shared" => (
+            "Kinesis: enhanced fan-out vs shared readers",
+            "Kinesis: 향상된 팬아웃 vs 공유 처리량 소비자",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-kcl-failover" => (
+            "Kinesis: a KCL worker dies, its shards move",
+            "Kinesis: KCL 워커가 죽으면 샤드가 옮겨 간다",
+        ),
+        #[cfg(feature = "kinesis")]
+        "sqs-vs-kinesis" => (
+            "SQS vs Kinesis: a queue deletes, a stream keeps",
+            "SQS vs Kinesis: 큐는 지우고, 스트림은 남긴다",
         ),
         _ => return "",
     };
@@ -559,6 +593,96 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              스로틀링이 멈춥니다. 소비자는 닫힌 부모를 끝까지 읽은 뒤에 자식을 읽으므로 키별 순서가 \
              유지됩니다. UpdateShardCount는 한 번에 열린 샤드 수를 최대 두 배 또는 절반까지만 바꿀 수 \
              있고, 24시간 동안 10번까지만 호출할 수 있습니다.",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-provisioned" => (
+            "A provisioned stream has the capacity of its shards: here 2 shards, so 2,000 \
+             records (or 2 MB) a second of writes. The shop writes a steady 500 a second; at \
+             30 s a flash sale adds 3,000 a second for half a minute, and everything over the \
+             two shards' capacity is refused with ProvisionedThroughputExceededException (red \
+             marks at the lanes' entries; WriteProvisionedThroughputExceeded). You pay per \
+             shard-hour whether it is busy or idle, plus per million PUT payload units (25 KB \
+             each). Compare with the on-demand stream: same load, no throttling, billed by the \
+             gigabyte instead.",
+            "프로비저닝 스트림의 용량은 샤드 수로 정해집니다. 여기서는 샤드 2개이므로 쓰기는 초당 2,000개 \
+             (또는 2MB)까지입니다. 상점은 초당 500개를 꾸준히 쓰고, 30초에 플래시 세일이 30초 동안 초당 \
+             3,000개를 더합니다. 두 샤드의 용량을 넘는 쓰기는 모두 ProvisionedThroughputExceededException \
+             으로 거절됩니다(레인 입구의 빨간 표시, WriteProvisionedThroughputExceeded). 요금은 바쁘든 한가하든 \
+             샤드-시간 단위로, 여기에 PUT 페이로드 단위(25KB) 백만 개당 요금이 더해집니다. 온디맨드 \
+             스트림과 비교해 보세요. 같은 부하에 스로틀링 없이, 대신 GB 단위로 과금됩니다.",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-on-demand" => (
+            "The same load on an on-demand stream. It starts with 4 MB/s (4,000 records/s) of \
+             write capacity and adapts to traffic — up to twice the peak of the previous 30 \
+             days — so the flash sale goes through without throttling. A jump to more than \
+             twice the previous peak within 15 minutes could still be throttled, and a single \
+             partition key is still limited to one shard's 1 MB/s. You pay per GB written and \
+             read (plus a per-stream hourly charge) instead of per shard-hour: cheap for spiky \
+             or unknown traffic, dearer than well-sized shards for a steady high load. Compare \
+             the cost meters side by side.",
+            "같은 부하를 온디맨드 스트림에 보냅니다. 온디맨드는 쓰기 용량 4MB/s(초당 4,000개)로 시작해 \
+             트래픽에 맞춰 늘어납니다(지난 30일 최고치의 두 배까지). 그래서 플래시 세일도 스로틀링 없이 \
+             지나갑니다. 다만 15분 안에 이전 최고치의 두 배를 넘게 뛰면 여전히 스로틀링될 수 있고, 파티션 \
+             키 하나는 여전히 샤드 하나의 1MB/s로 제한됩니다. 요금은 샤드-시간이 아니라 쓰고 읽은 GB 단위 \
+             (그리고 스트림당 시간 요금)입니다. 들쭉날쭉하거나 예측하기 어려운 트래픽에는 싸고, 꾸준히 높은 \
+             부하에는 크기를 잘 맞춘 샤드보다 비쌉니다. 두 비용 계기를 나란히 비교해 보세요.",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-efo-vs-shared" => (
+            "Five applications read the same stream. reports, audit and search poll with \
+             GetRecords and share each shard's read limits — 5 calls and 2 MB a second for all \
+             of them together — so their calls are throttled (ReadProvisionedThroughputExceeded) \
+             and their cursors fall behind: see each one's iterator age on the lanes. fraud and \
+             alerts use enhanced fan-out (RegisterStreamConsumer, SubscribeToShard): each gets \
+             its own 2 MB/s per shard, pushed to it about 70 ms after a record is written, \
+             whatever the other readers do. Enhanced fan-out costs extra per consumer-shard-hour \
+             and per GB retrieved; with one or two readers, polling is enough.",
+            "다섯 애플리케이션이 같은 스트림을 읽습니다. reports, audit, search는 GetRecords로 폴링하며 \
+             샤드의 읽기 한도(모두 합쳐 초당 호출 5번, 2MB)를 나눠 씁니다. 그래서 호출이 스로틀링되고 \
+             (ReadProvisionedThroughputExceeded) 커서가 뒤처집니다. 레인 위에 각자의 이터레이터 나이가 \
+             보입니다. fraud와 alerts는 향상된 팬아웃(RegisterStreamConsumer, SubscribeToShard)을 씁니다. \
+             각자 샤드당 2MB/s를 따로 받고, 레코드가 쓰인 뒤 약 70ms 만에 밀어 넣어 받으므로 다른 소비자와 \
+             상관이 없습니다. 향상된 팬아웃은 소비자-샤드-시간과 읽은 GB마다 추가 요금이 붙습니다. 소비자가 \
+             한둘이면 폴링으로 충분합니다.",
+        ),
+        #[cfg(feature = "kinesis")]
+        "kinesis-kcl-failover" => (
+            "billing is a KCL application with two workers. They share the four shards through \
+             a lease table (one lease per shard, held by one worker, renewed every few seconds) \
+             and write a checkpoint — the sequence number processed so far, the green diamond \
+             on a lane — every 30 s. At 2 minutes worker 1 dies: it stops renewing, its leases \
+             expire after the failover time (10 s), and worker 2 takes them and restarts each \
+             shard from its last checkpoint. Everything worker 1 had processed after that \
+             checkpoint is processed again (×2 on the worker): Kinesis consumers are \
+             at-least-once, so processing must be idempotent. At 3 minutes worker 1 comes back \
+             and the leases are balanced again. dashboard reads the same stream with enhanced \
+             fan-out, untouched by all this.",
+            "billing은 워커 두 개로 된 KCL 애플리케이션입니다. 워커들은 리스 테이블로 샤드 네 개를 \
+             나눠 맡고(샤드마다 리스 하나, 한 워커가 잡고 몇 초마다 갱신), 30초마다 체크포인트(지금까지 \
+             처리한 시퀀스 번호, 레인 위의 초록 마름모)를 씁니다. 2분에 워커 1이 죽으면 갱신이 멈추고, \
+             장애 조치 시간(10초)이 지나 리스가 만료되면 워커 2가 가져가 각 샤드를 마지막 체크포인트부터 \
+             다시 읽습니다. 워커 1이 그 체크포인트 뒤에 처리했던 레코드는 다시 처리됩니다(워커의 ×2). \
+             Kinesis 소비자는 최소 한 번 전달이므로 처리는 멱등이어야 합니다. 3분에 워커 1이 돌아오면 \
+             리스가 다시 균형을 잡습니다. dashboard는 같은 스트림을 향상된 팬아웃으로 읽으며 이 일과 \
+             무관합니다.",
+        ),
+        #[cfg(feature = "kinesis")]
+        "sqs-vs-kinesis" => (
+            "The same orders go to an SQS queue and to a Kinesis stream. The two workers on the \
+             queue compete: each message is received by one of them and deleted, so the queue \
+             empties and each order is processed once (at least once) in total. The two \
+             applications on the stream, billing and analytics, each read every record, at \
+             their own pace, and nothing is deleted: records stay on the lanes until the \
+             retention period ends, so a new reader could start from TRIM_HORIZON and replay \
+             them all. A queue is for handing work to whoever is free; a stream is an ordered \
+             log (per shard) that many readers share and replay.",
+            "같은 주문이 SQS 큐와 Kinesis 스트림에 함께 들어갑니다. 큐의 워커 둘은 서로 경쟁합니다. 메시지 \
+             하나는 둘 중 하나가 받아서 지우므로, 큐는 비워지고 주문은 모두 합쳐 한 번(최소 한 번) 처리됩니다. \
+             스트림의 두 애플리케이션 billing과 analytics는 각자 모든 레코드를 자기 속도로 읽고, 아무것도 \
+             지워지지 않습니다. 레코드는 보존 기간이 끝날 때까지 레인에 남으므로 새 소비자가 TRIM_HORIZON \
+             부터 시작해 전부 다시 읽을 수 있습니다. 큐는 한가한 누군가에게 일을 넘기기 위한 것이고, \
+             스트림은 여러 소비자가 함께 읽고 다시 읽는 (샤드별로) 순서 있는 로그입니다.",
         ),
         _ => return "",
     };

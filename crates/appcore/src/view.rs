@@ -1165,6 +1165,18 @@ impl ViewModel {
             }
             // S3's events exist only when the engine is built with `sns` (the native
             // workspace, where the CLI turns it on); S3 is not drawn yet.
+            #[cfg(feature = "kinesis")]
+            EventKind::KinesisRecordsRead { .. }
+            | EventKind::KinesisRecordsProcessed { .. }
+            | EventKind::KinesisReadThrottled { .. }
+            | EventKind::KinesisIteratorExpired { .. }
+            | EventKind::KclLeaseCreated { .. }
+            | EventKind::KclLeaseTaken { .. }
+            | EventKind::KclLeaseLost { .. }
+            | EventKind::KclCheckpoint { .. }
+            | EventKind::KclShardEnded { .. }
+            | EventKind::KclWorkerStarted { .. }
+            | EventKind::KclWorkerDied { .. } => self.kinesis.apply(t, &e.kind),
             #[allow(unreachable_patterns)]
             _ => {}
         }

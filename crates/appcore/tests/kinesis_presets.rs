@@ -92,10 +92,17 @@ fn kinesis_reshard_throttles_until_update_shard_count_splits_the_shard() {
     let mut world = World::from_scenario(&s).unwrap();
     world.advance_to(20_000);
     let throttled = |w: &World| -> u64 {
-        w.kinesis().streams().flat_map(|s| &s.shards).map(|s| s.totals.writes_throttled).sum()
+        w.kinesis()
+            .streams()
+            .flat_map(|s| &s.shards)
+            .map(|s| s.totals.writes_throttled)
+            .sum()
     };
     let before = throttled(&world);
-    assert!(before > 5_000, "one shard throttles 1,500 records/s: {before}");
+    assert!(
+        before > 5_000,
+        "one shard throttles 1,500 records/s: {before}"
+    );
     // The preset's action: what its button sends.
     let action = &presets::actions("kinesis-reshard")[0];
     assert_eq!(action.op, "UpdateShardCount");
@@ -113,15 +120,135 @@ fn kinesis_reshard_throttles_until_update_shard_count_splits_the_shard() {
     let stream = world.kinesis().stream("clicks").unwrap();
     let open: Vec<_> = stream.shards.iter().filter(|s| s.is_open()).collect();
     assert_eq!(open.len(), 2);
-    let parent = stream.shards.iter().find(|s| !s.is_open()).expect("the closed parent");
+    let parent = stream
+        .shards
+        .iter()
+        .find(|s| !s.is_open())
+        .expect("the closed parent");
     assert!(!parent.records.is_empty(), "the parent keeps its records");
-    assert!(open.iter().all(|c| c.parent.as_deref() == Some(parent.shard_id.as_str())));
+    assert!(open
+        .iter()
+        .all(|c| c.parent.as_deref() == Some(parent.shard_id.as_str())));
     // Once the children took over, writes are no longer throttled.
     let after_split = throttled(&world);
     world.advance_to(90_000);
-    assert_eq!(throttled(&world), after_split, "no throttling with two shards");
+    assert_eq!(
+        throttled(&world),
+        after_split,
+        "no throttling with two shards"
+    );
     // Every preset action names a call the page may make.
     for a in presets::actions("kinesis-reshard") {
         assert!(mqlab_appcore::edits::CALL_OPS.contains(&a.op), "{}", a.op);
+    }
+}
+
+fn throttled_writes(vm: &ViewModel) -> u64 {
+    vm.kinesis
+        .streams
+        .iter()
+        .flat_map(|s| &s.shards)
+        .map(|s| s.writes_throttled)
+        .sum()
+}
+
+#[test]
+fn a_burst_throttles_the_provisioned_stream_and_not_the_on_demand_one() {
+    let (_, prov) = run("kinesis-provisioned", 75_000);
+    let (_, od) = run("kinesis-on-demand", 75_000);
+    assert!(
+        throttled_writes(&prov) > 10_000,
+        "{}",
+        throttled_writes(&prov)
+    );
+    assert_eq!(throttled_writes(&od), 0);
+    assert_eq!(od.kinesis.streams[0].mode, "ON_DEMAND");
+    assert_eq!(
+        presets::compare_with("kinesis-provisioned"),
+        Some("kinesis-on-demand")
+    );
+}
+
+#[test]
+fn shared_readers_are_throttled_and_fall_behind_while_enhanced_fan_out_readers_keep_up() {
+    let (_, vm) = run("kinesis-efo-vs-shared", 60_000);
+    let readers = &vm.kinesis.readers;
+    let by = |name: &str| readers.iter().find(|r| r.consumer == name).unwrap();
+    let shared: Vec<_> = ["reports", "audit", "search"]
+        .iter()
+        .map(|n| by(n))
+        .collect();
+    let efo: Vec<_> = ["fraud", "alerts"].iter().map(|n| by(n)).collect();
+    assert!(efo.iter().all(|r| r.enhanced_fan_out && r.throttled == 0));
+    assert!(shared.iter().all(|r| !r.enhanced_fan_out));
+    assert!(
+        shared.iter().map(|r| r.throttled).sum::<u64>() > 0,
+        "polling readers share 5 calls/s per shard"
+    );
+    let lag = |r: &&mqlab_appcore::kinesis_view::ReaderView| {
+        r.cursors.values().map(|c| c.1).max().unwrap_or(0)
+    };
+    let worst_efo = efo.iter().map(lag).max().unwrap();
+    let worst_shared = shared.iter().map(lag).max().unwrap();
+    assert!(
+        worst_efo < 1_000,
+        "EFO is pushed within ~70 ms: {worst_efo}"
+    );
+    assert!(worst_shared > worst_efo, "{worst_shared} vs {worst_efo}");
+}
+
+#[test]
+fn a_dead_kcl_workers_shards_move_and_records_after_the_checkpoint_are_processed_again() {
+    let (_, vm) = run("kinesis-kcl-failover", 170_000);
+    let workers: Vec<_> = vm
+        .kinesis
+        .readers
+        .iter()
+        .filter(|r| r.consumer == "billing")
+        .collect();
+    assert_eq!(workers.len(), 2, "{workers:?}");
+    let dead = workers.iter().find(|w| !w.alive).expect("worker 1 is down");
+    let live = workers.iter().find(|w| w.alive).unwrap();
+    assert!(dead.shards.is_empty() || live.shards.len() == 4);
+    assert_eq!(live.shards.len(), 4, "the live worker holds every lease");
+    assert!(
+        workers.iter().map(|w| w.duplicates).sum::<u64>() > 0,
+        "records after the last checkpoint were processed twice"
+    );
+    assert!(!vm.kinesis.checkpoints.is_empty());
+    let dashboard = vm
+        .kinesis
+        .readers
+        .iter()
+        .find(|r| r.consumer == "dashboard");
+    assert!(dashboard.is_some_and(|d| d.enhanced_fan_out && d.duplicates == 0));
+}
+
+#[test]
+fn a_queue_hands_each_message_to_one_worker_while_every_stream_reader_reads_every_record() {
+    let (world, vm) = run("sqs-vs-kinesis", 60_000);
+    // The queue: the workers share it, and what they processed is gone from it.
+    let q = world
+        .sqs()
+        .queue_summaries()
+        .into_iter()
+        .find(|q| q.name == "orders-queue")
+        .unwrap();
+    assert!(q.visible + q.in_flight <= 5, "the queue is drained: {q:?}");
+    // The stream: each application processed (about) every record, and the records stay.
+    let stored: usize = vm.kinesis.streams[0].shards.iter().map(|s| s.stored).sum();
+    assert!(stored >= 250, "{stored}");
+    for app in ["billing", "analytics"] {
+        let r = vm
+            .kinesis
+            .readers
+            .iter()
+            .find(|r| r.consumer == app)
+            .unwrap();
+        assert!(
+            r.processed as usize + 20 >= stored,
+            "{app}: {} of {stored}",
+            r.processed
+        );
     }
 }

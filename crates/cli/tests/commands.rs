@@ -296,7 +296,7 @@ fn run_of_a_scenario_with_a_stream_writes_kinesis_metrics() {
 fn run_of_the_kcl_failover_scenario_writes_reader_metrics_and_consumer_stats() {
     let scenario = write_temp(
         "kinesis-kcl-failover.json",
-        include_str!("../../../scenarios/kinesis-kcl-failover.json"),
+        include_str!("../../../scenarios/presets/kinesis-kcl-failover.json"),
     );
     let metrics = temp_path("kcl-metrics.csv");
     let out = mqlab(
