@@ -19,7 +19,8 @@ test("resharding under load: UpdateShardCount closes the shard and two children 
   await pickPreset(page, "kinesis-reshard");
   await playUntil(page, 10_000, 5);
   assert.equal(await streams(page), "clicks:1/1");
-  await testid(page, "action-UpdateShardCount").click();
+  // The first UpdateShardCount button doubles the shards; the second merges them back.
+  await testid(page, "action-UpdateShardCount").first().click();
   await waitForPage(page, () => /update-shard-count/.test(document.querySelector('[data-testid="api-log"]').textContent));
   const log = await testid(page, "api-log").textContent();
   assert.match(log, /aws kinesis update-shard-count --stream-name clicks/);
@@ -27,6 +28,10 @@ test("resharding under load: UpdateShardCount closes the shard and two children 
   // The parent is closed (kept for its records), two children are open.
   assert.equal(await streams(page), "clicks:2/3");
   await screenshot(page, "kinesis-resharded");
+  // Merging back: the two children close, one new shard covers the whole key space.
+  await testid(page, "action-UpdateShardCount").nth(1).click();
+  await playUntil(page, 70_000, 5);
+  assert.equal(await streams(page), "clicks:1/4");
   assert.deepEqual(problems, []);
   await context.close();
 });

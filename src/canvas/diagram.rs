@@ -202,7 +202,11 @@ impl Renderer {
                 p.line,
                 p,
                 &pv.name,
-                Some(&format!("{}/s", trim_num(pv.rate_per_s))),
+                Some(&if pv.retried > 0 {
+                    format!("{}/s · ↻{}", trim_num(pv.rate_per_s), pv.retried)
+                } else {
+                    format!("{}/s", trim_num(pv.rate_per_s))
+                }),
             );
         }
         for (ci, r) in lay.consumers.iter().enumerate() {

@@ -331,6 +331,44 @@ pub fn draw_streams(
             ctx.line_to(lane.x + lane.w, lane.y + lane.h);
             ctx.stroke();
         }
+        // A split or merge just made: its parents' lanes reach out to their children's,
+        // fading, with the call that did it.
+        for rs in vm.kinesis.reshards.iter().filter(|r| r.stream == st.name) {
+            let a = (vm.now_ms.saturating_sub(rs.at_ms) as f64 / life).clamp(0.0, 1.0);
+            if a >= 1.0 {
+                continue;
+            }
+            let lane_of = |id: &String| {
+                sb.lanes
+                    .iter()
+                    .find(|(k, _)| &st.shards[*k].id == id)
+                    .map(|(_, r)| *r)
+            };
+            ctx.set_global_alpha(1.0 - a);
+            ctx.set_stroke_style_str(p.stream);
+            ctx.set_line_width(2.0);
+            ctx.begin_path();
+            for from in rs.parents.iter().filter_map(lane_of) {
+                for to in rs.children.iter().filter_map(lane_of) {
+                    let x = from.x + sb.label_w - 8.0;
+                    curve(ctx, (x, from.y + from.h / 2.0), (x, to.y + to.h / 2.0));
+                    ctx.move_to(x - 4.0, to.y + to.h / 2.0 - 4.0);
+                    ctx.line_to(x, to.y + to.h / 2.0);
+                    ctx.line_to(x + 4.0, to.y + to.h / 2.0 - 4.0);
+                }
+            }
+            ctx.stroke();
+            if let Some(from) = rs.parents.first().and_then(lane_of) {
+                label(ctx, p.stream, "bold 11px sans-serif", "left");
+                let call = if rs.parents.len() > 1 {
+                    "MergeShards"
+                } else {
+                    "SplitShard"
+                };
+                let _ = ctx.fill_text(call, from.x + sb.label_w + 4.0, from.y + 12.0);
+            }
+            ctx.set_global_alpha(1.0);
+        }
         for b in &batches {
             ctx.begin_path();
             for &(x, y, r) in &b.points {

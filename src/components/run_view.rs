@@ -94,15 +94,39 @@ pub fn run_view(props: &RunViewProps) -> Html {
         ("glyph empty", "msg.empty_receive"),
         ("glyph lock", "group.locked"),
     ];
-    // With SNS topics: the copies on their branches.
-    let sns_legend: &[(&str, &str)] = if props.lab.borrow().vm.sns.is_empty() {
-        &[]
+    // Only what the run has: queues' marks, SNS copies, Kinesis records.
+    let (has_queues, has_topics, has_streams) = {
+        let vm = &props.lab.borrow().vm;
+        (
+            !vm.queues.is_empty(),
+            !vm.sns.is_empty(),
+            !vm.kinesis.is_empty(),
+        )
+    };
+    let sqs_legend: &[(&str, &str)] = if has_queues || !has_streams {
+        &legend
     } else {
+        &[]
+    };
+    let sns_legend: &[(&str, &str)] = if has_topics {
         &[
             ("dot copy", "legend.copy"),
             ("dot filtered", "legend.filtered"),
             ("dot retrying", "legend.retrying"),
         ]
+    } else {
+        &[]
+    };
+    let kinesis_legend: &[(&str, &str)] = if has_streams {
+        &[
+            ("dot record", "legend.record"),
+            ("dot closed-record", "legend.closed_record"),
+            ("glyph throttled", "legend.throttled"),
+            ("glyph cursor", "legend.cursor"),
+            ("glyph checkpoint", "legend.checkpoint"),
+        ]
+    } else {
+        &[]
     };
     html! {
         <article class="run" data-testid={format!("{prefix}run")}>
@@ -121,12 +145,15 @@ pub fn run_view(props: &RunViewProps) -> Html {
                 {on_select}
             />
             <ul class="legend">
-                { for legend.iter().chain(sns_legend).map(|(class, key)| {
+                { for sqs_legend.iter().chain(sns_legend).chain(kinesis_legend).map(|(class, key)| {
                     let text = t(lang, key).replace("{n}", "2+");
                     let mark = match *class {
                         "glyph" => "×2",
                         "glyph empty" => "∅",
                         "glyph lock" => "",
+                        "glyph throttled" => "✕",
+                        "glyph cursor" => "▲",
+                        "glyph checkpoint" => "◆",
                         _ => "",
                     };
                     html! { <li><span class={*class} aria-hidden="true">{ mark }</span>{ text }</li> }

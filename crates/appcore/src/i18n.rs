@@ -354,4 +354,18 @@ texts! {
     "action.reshard_two" => "UpdateShardCount → 2", "UpdateShardCount → 2 (샤드 2개로)";
     "action.split_shard" => "SplitShard the shard in two", "SplitShard로 샤드를 둘로 나누기";
     "kinesis.shards" => "shards", "샤드";
+    "action.reshard_one" => "UpdateShardCount → 1 (merge back)", "UpdateShardCount → 1 (다시 합치기)";
+    "legend.record" =>
+        "A record on its shard's lane; the colour is its partition key",
+        "샤드 레인 위의 레코드, 색은 파티션 키";
+    "legend.closed_record" =>
+        "A record of a closed shard (kept until retention)",
+        "닫힌 샤드의 레코드 (보존 기간까지 남음)";
+    "legend.throttled" =>
+        "Throttled: ProvisionedThroughputExceededException",
+        "스로틀링: ProvisionedThroughputExceededException";
+    "legend.cursor" =>
+        "A reader's position, with MillisBehindLatest",
+        "소비자의 읽기 위치와 MillisBehindLatest";
+    "legend.checkpoint" => "A KCL checkpoint in the lease table", "리스 테이블의 KCL 체크포인트";
 }

@@ -85,6 +85,15 @@ impl StreamView {
     }
 }
 
+/// A split (one parent, two children) or a merge (two parents, one child).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reshard {
+    pub at_ms: SimTime,
+    pub stream: String,
+    pub parents: Vec<String>,
+    pub children: Vec<String>,
+}
+
 /// One reader of a stream: a worker of a KCL-style application, or a plain reader (its worker
 /// is then the reader itself).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -110,6 +119,8 @@ pub struct ReaderView {
 pub struct KinesisView {
     pub streams: Vec<StreamView>,
     pub readers: Vec<ReaderView>,
+    /// Splits and merges just made, for their animation (oldest first).
+    pub reshards: Vec<Reshard>,
     /// (application, shard) → the checkpoint in its lease table (None: SHARD_END or none).
     pub checkpoints: BTreeMap<(String, String), Option<SeqNum>>,
     /// Partition key → colour, in the order keys were first seen (so the first dozen keys
@@ -360,9 +371,37 @@ impl KinesisView {
                     );
                 }
             }
+            EventKind::ShardSplit {
+                stream,
+                parent,
+                children,
+            } => self.push_reshard(t, stream, vec![parent.clone()], children.clone()),
+            EventKind::ShardsMerged {
+                stream,
+                parents,
+                child,
+            } => self.push_reshard(t, stream, parents.clone(), vec![child.clone()]),
             _ => return false,
         }
         true
+    }
+
+    fn push_reshard(
+        &mut self,
+        t: SimTime,
+        stream: &str,
+        parents: Vec<String>,
+        children: Vec<String>,
+    ) {
+        if self.reshards.len() >= MOMENTS_MAX {
+            self.reshards.remove(0);
+        }
+        self.reshards.push(Reshard {
+            at_ms: t,
+            stream: stream.to_string(),
+            parents,
+            children,
+        });
     }
 
     /// Folds one Kinesis event (the moments the world does not keep, and the readers).
@@ -409,6 +448,8 @@ impl KinesisView {
 
     /// Forgets moments older than `keep_ms`.
     pub fn prune(&mut self, now: SimTime, keep_ms: SimTime) {
+        self.reshards
+            .retain(|r| now.saturating_sub(r.at_ms) <= keep_ms);
         for st in &mut self.streams {
             for sh in &mut st.shards {
                 sh.moments

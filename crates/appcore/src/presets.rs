@@ -119,6 +119,11 @@ static KINESIS_RESHARD_ACTIONS: &[PresetAction] = &[
         params_json: r#"{"StreamName":"clicks","TargetShardCount":2,"ScalingType":"UNIFORM_SCALING"}"#,
     },
     PresetAction {
+        label_key: "action.reshard_one",
+        op: "UpdateShardCount",
+        params_json: r#"{"StreamName":"clicks","TargetShardCount":1,"ScalingType":"UNIFORM_SCALING"}"#,
+    },
+    PresetAction {
         label_key: "action.split_shard",
         op: "SplitShard",
         params_json: r#"{"StreamName":"clicks","ShardToSplit":"shardId-000000000000","NewStartingHashKey":"170141183460469231731687303715884105728"}"#,

@@ -464,6 +464,8 @@ pub struct ProducerView {
     pub stream: Option<u16>,
     pub rate_per_s: f64,
     pub sent: u64,
+    /// Records sent again after a stream throttled them.
+    pub retried: u64,
 }
 
 /// Counters over the whole run, from the events.
@@ -1224,6 +1226,7 @@ impl ViewModel {
             stream: None,
             rate_per_s: 0.0,
             sent: 0,
+            retried: 0,
         });
         self.producer_index.insert(name.to_string(), i);
         i
@@ -1471,6 +1474,7 @@ impl ViewModel {
             }
             v.rate_per_s = p.spec.rate_per_s;
             v.sent = p.sent;
+            v.retried = p.retried;
         }
         for c in &actors.consumers {
             let spec = &actors.consumer_specs[c.spec];

@@ -77,6 +77,21 @@ fn kinesis_hot_key_throttles_only_the_hot_keys_shard() {
     // A shard takes at most 1,000 records a second: about that many per second got in.
     assert!(hot.records_in <= 31 * 1_000, "{}", hot.records_in);
     assert!(hot.records_in >= 25 * 1_000, "{}", hot.records_in);
+    // The hot device resends what was throttled (and some of it gets in on a later second).
+    let hot_producer = vm
+        .producers
+        .iter()
+        .find(|p| p.name == "hot-device")
+        .unwrap();
+    assert!(hot_producer.retried > 1_000, "{}", hot_producer.retried);
+    assert_eq!(
+        vm.producers
+            .iter()
+            .find(|p| p.name == "fleet")
+            .unwrap()
+            .retried,
+        0
+    );
     // The view shows the moments of throttling on that shard.
     assert!(hot
         .moments

@@ -436,7 +436,25 @@ pub enum ActorTimer {
         consumer: usize,
         gen: u32,
     },
+    /// Records a stream refused (ProvisionedThroughputExceededException), sent again.
+    #[cfg(feature = "kinesis")]
+    RetryPut {
+        producer: usize,
+        gen: u32,
+        records: Vec<(String, Vec<u8>)>,
+        attempt: u32,
+    },
 }
+
+/// Attempts a producer makes at a record a stream throttles, the first included (the AWS
+/// SDKs' standard retry mode makes 3; a Kinesis producer resends the failed entries of a
+/// PutRecords itself, as the KPL does). UNCONFIRMED for any one producer: a named choice.
+#[cfg(feature = "kinesis")]
+pub const PUT_ATTEMPTS_MAX: u32 = 3;
+/// Base of the exponential backoff before a resend, ms (the SDKs' standard mode: 100 ms,
+/// doubled per attempt, with full jitter).
+#[cfg(feature = "kinesis")]
+pub const PUT_RETRY_BASE_MS: u64 = 100;
 
 impl Producer {
     /// The queue or topic the producer sends to.
@@ -460,6 +478,8 @@ pub struct Producer {
     /// Bumped when the spec changes, so the old chain of send timers stops.
     gen: u32,
     pub sent: u64,
+    /// Records resent after a stream throttled them.
+    pub retried: u64,
     next_group: u32,
 }
 
@@ -551,6 +571,7 @@ impl Actors {
             url: queue_url(&spec.queue),
             spec,
             sent: 0,
+            retried: 0,
             next_group: 0,
         });
     }
@@ -696,6 +717,17 @@ impl Actors {
                     left -= n;
                 }
             }
+            #[cfg(feature = "kinesis")]
+            ActorTimer::RetryPut {
+                producer,
+                gen,
+                records,
+                attempt,
+            } => {
+                if self.producers.get(producer).is_some_and(|p| p.gen == gen) {
+                    self.put_to_stream(ctx, out, producer, records, attempt);
+                }
+            }
             ActorTimer::Poll { consumer, gen } => {
                 if self
                     .consumers
@@ -751,6 +783,57 @@ impl Actors {
         ctx.timers.schedule(
             ctx.now + (gap.round() as SimTime).max(1),
             Timer::Actor(ActorTimer::Produce { producer, gen }),
+        );
+    }
+
+    /// Writes `records` to the producer's stream (PutRecord for one, PutRecords for more);
+    /// the entries the stream throttles are sent again after a backoff, up to
+    /// [`PUT_ATTEMPTS_MAX`] attempts in all.
+    #[cfg(feature = "kinesis")]
+    fn put_to_stream(
+        &mut self,
+        ctx: &mut Ctx,
+        out: Outlets,
+        producer: usize,
+        records: Vec<(String, Vec<u8>)>,
+        attempt: u32,
+    ) {
+        let p = &mut self.producers[producer];
+        let Some(stream) = p.spec.stream.clone() else {
+            return;
+        };
+        let actor = p.spec.name.clone();
+        let op = if records.len() == 1 {
+            "PutRecord"
+        } else {
+            "PutRecords"
+        };
+        let (throttled, err) = match out.kinesis {
+            Some(k) => put_records(ctx, k, &stream, records),
+            None => (
+                Vec::new(),
+                Some(AwsError::new(
+                    "UnknownService",
+                    "this build of mqlab does not simulate Kinesis",
+                )),
+            ),
+        };
+        api_event(ctx, op, &stream, &actor, err);
+        if throttled.is_empty() || attempt >= PUT_ATTEMPTS_MAX {
+            return;
+        }
+        p.retried += throttled.len() as u64;
+        // Full jitter: a uniform delay up to the doubled base.
+        let cap = PUT_RETRY_BASE_MS << (attempt - 1);
+        let delay = 1 + (ctx.rng.next_f64() * cap as f64) as u64;
+        ctx.timers.schedule(
+            ctx.now + delay,
+            Timer::Actor(ActorTimer::RetryPut {
+                producer,
+                gen: p.gen,
+                records: throttled,
+                attempt: attempt + 1,
+            }),
         );
     }
 
@@ -814,7 +897,7 @@ impl Actors {
             });
         }
         #[cfg(feature = "kinesis")]
-        if let Some(stream) = p.spec.stream.clone() {
+        if p.spec.stream.is_some() {
             let keys = p.spec.partition_keys.clone();
             let first = p.sent + 1 - entries.len() as u64;
             let records: Vec<(String, Vec<u8>)> = entries
@@ -830,19 +913,7 @@ impl Actors {
                     (key, e.message_body.unwrap_or_default().into_bytes())
                 })
                 .collect();
-            let op = if records.len() == 1 {
-                "PutRecord"
-            } else {
-                "PutRecords"
-            };
-            let result = match out.kinesis.as_deref_mut() {
-                Some(k) => put_records(ctx, k, &stream, records),
-                None => Err(AwsError::new(
-                    "UnknownService",
-                    "this build of mqlab does not simulate Kinesis",
-                )),
-            };
-            api_event(ctx, op, &stream, &actor, result.err());
+            self.put_to_stream(ctx, out, producer, records, 1);
             return;
         }
         #[cfg(feature = "sns")]
@@ -1103,33 +1174,50 @@ fn put_records(
     k: &mut crate::kinesis::Kinesis,
     stream: &str,
     mut records: Vec<(String, Vec<u8>)>,
-) -> Result<(), AwsError> {
+) -> (Vec<(String, Vec<u8>)>, Option<AwsError>) {
     use crate::kinesis::api::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
+    const THROTTLED: &str = "ProvisionedThroughputExceededException";
     if records.len() == 1 {
         let (key, data) = records.pop().expect("one record");
         let input = PutRecordInput {
             stream_name: Some(stream.to_string()),
-            data: Some(data),
-            partition_key: Some(key),
+            data: Some(data.clone()),
+            partition_key: Some(key.clone()),
             ..Default::default()
         };
-        return k.put_record(ctx, &input).map(|_| ());
+        return match k.put_record(ctx, &input) {
+            Ok(_) => (Vec::new(), None),
+            Err(e) if e.code == THROTTLED => (vec![(key, data)], Some(e)),
+            Err(e) => (Vec::new(), Some(e)),
+        };
     }
     let input = PutRecordsInput {
         stream_name: Some(stream.to_string()),
         stream_arn: None,
         records: Some(
             records
-                .into_iter()
+                .iter()
                 .map(|(key, data)| PutRecordsRequestEntry {
-                    data: Some(data),
-                    partition_key: Some(key),
+                    data: Some(data.clone()),
+                    partition_key: Some(key.clone()),
                     explicit_hash_key: None,
                 })
                 .collect(),
         ),
     };
-    k.put_records(ctx, &input).map(|_| ())
+    match k.put_records(ctx, &input) {
+        // A partial failure is a success of the call: the failed entries carry their code.
+        Ok(out) => (
+            records
+                .into_iter()
+                .zip(out.records)
+                .filter(|(_, r)| r.error_code.as_deref() == Some(THROTTLED))
+                .map(|(rec, _)| rec)
+                .collect(),
+            None,
+        ),
+        Err(e) => (Vec::new(), Some(e)),
+    }
 }
 
 /// One upload of a producer's message as an S3 object (PutObject; the body as base64, as the
