@@ -110,8 +110,8 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
 texts! {
     "app.title" => "mqlab", "mqlab";
     "app.tagline" =>
-        "Watch Amazon SQS and SNS at work: a simulation you can pause, steer, replay and share",
-        "Amazon SQS와 SNS가 움직이는 모습을 눈으로 보는 실습실: 멈추고, 바꾸고, 다시 돌려 보고, 공유하세요";
+        "Watch Amazon SQS, SNS and Kinesis at work: a simulation you can pause, steer, replay and share",
+        "Amazon SQS, SNS, Kinesis가 움직이는 모습을 눈으로 보는 실습실: 멈추고, 바꾸고, 다시 돌려 보고, 공유하세요";
 
     "controls.play" => "Play", "재생";
     "controls.pause" => "Pause", "일시정지";

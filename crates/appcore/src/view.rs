@@ -1498,9 +1498,7 @@ impl ViewModel {
             v.failed = c.failed;
             v.crashes = c.crashes;
         }
-        let cost = sqs.cost();
-        self.totals.requests = cost.requests();
-        self.totals.cost_usd = cost.usd();
+        (self.totals.requests, self.totals.cost_usd) = billed(world);
         self.prune(now);
     }
 
@@ -1545,12 +1543,12 @@ impl ViewModel {
                 empty_receives: q.totals.empty_receives,
             };
         }
-        let cost = sqs.cost();
+        let (requests, cost_usd) = billed(world);
         self.samples.points.push_back(Sample {
             t_ms: now,
             queues,
-            requests: cost.requests(),
-            cost_usd: cost.usd(),
+            requests,
+            cost_usd,
         });
         self.samples.next_at_ms = (now / self.samples.every_ms + 1) * self.samples.every_ms;
         if self.samples.points.len() > SAMPLES_MAX {
@@ -1568,6 +1566,28 @@ fn push_capped<T>(buf: &mut VecDeque<T>, max: usize, item: T) {
 
 /// The key of a mark in `ViewModel::index`: the queue's index and the message id (the queue
 /// index has no `:`, so the two parts never run into each other).
+/// Billable requests and the cost so far, over every service the world simulates: SQS
+/// requests, SNS publishes and deliveries, Kinesis shard-hours, PUT payload units and
+/// on-demand or enhanced fan-out data.
+fn billed(world: &World) -> (u64, f64) {
+    let cost = world.sqs().cost();
+    #[allow(unused_mut)]
+    let (mut requests, mut usd) = (cost.requests(), cost.usd());
+    #[cfg(feature = "sns")]
+    {
+        let sns = world.sns().cost();
+        requests += sns.publish_requests + sns.fifo_publish_requests;
+        usd += sns.usd();
+    }
+    #[cfg(feature = "kinesis")]
+    {
+        let k = world.kinesis().cost();
+        requests += k.put_payload_units;
+        usd += k.usd();
+    }
+    (requests, usd)
+}
+
 fn mark_key(queue: u16, message_id: &str) -> String {
     format!("{queue}:{message_id}")
 }

@@ -178,6 +178,9 @@ fn a_burst_throttles_the_provisioned_stream_and_not_the_on_demand_one() {
     );
     assert_eq!(throttled_writes(&od), 0);
     assert_eq!(od.kinesis.streams[0].mode, "ON_DEMAND");
+    // The cost meter counts Kinesis: shard-hours and PUT payload units, or data on demand.
+    assert!(prov.totals.cost_usd > 0.0 && od.totals.cost_usd > 0.0);
+    assert!(prov.totals.requests > 0);
     assert_eq!(
         presets::compare_with("kinesis-provisioned"),
         Some("kinesis-on-demand")
