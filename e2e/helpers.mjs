@@ -93,6 +93,15 @@ export async function setSpeed(page, speed) {
   throw new Error(`could not set the speed to ${speed}`);
 }
 
+/// Plays at `speed` until the clock reaches `ms` (virtual), then pauses.
+export async function playUntil(page, ms, speed = 25) {
+  await setSpeed(page, speed);
+  await testid(page, "play").click();
+  await waitForPage(page, (n, attr, ms) => Number(attr("clock", "data-ms")) >= ms, ms, 40_000);
+  await testid(page, "pause").click();
+  await page.waitForTimeout(150);
+}
+
 export async function pickPreset(page, id) {
   await testid(page, "preset").selectOption(id);
   await page.waitForFunction((id) => document.querySelector('[data-testid="preset"]').value === id, id);

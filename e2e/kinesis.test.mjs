@@ -2,15 +2,8 @@
 // its shard; resharding under load closes the parent and its children take the writes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openPage, testid, waitForPage, setSpeed, pickPreset, screenshot } from "./helpers.mjs";
+import { openPage, testid, waitForPage, pickPreset, screenshot, playUntil } from "./helpers.mjs";
 
-async function playUntil(page, ms, speed = 25) {
-  await setSpeed(page, speed);
-  await testid(page, "play").click();
-  await waitForPage(page, (n, attr, ms) => Number(attr("clock", "data-ms")) >= ms, ms, 40_000);
-  await testid(page, "pause").click();
-  await page.waitForTimeout(150);
-}
 
 const streams = async (page) => testid(page, "diagram").first().getAttribute("data-streams");
 

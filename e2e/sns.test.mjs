@@ -4,7 +4,7 @@
 // timeline and ends in the subscription's DLQ; a queue's message shows the envelope SNS sent.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ctx, openPage, testid, number, waitForPage, setSpeed, pickPreset, screenshot } from "./helpers.mjs";
+import { ctx, openPage, testid, number, waitForPage, pickPreset, screenshot, playUntil } from "./helpers.mjs";
 
 const point = async (page, name) => {
   const v = await testid(page, "diagram").first().getAttribute(name);
@@ -12,13 +12,6 @@ const point = async (page, name) => {
   return v.split(",").map(Number);
 };
 
-async function playUntil(page, ms, speed = 25) {
-  await setSpeed(page, speed);
-  await testid(page, "play").click();
-  await waitForPage(page, (n, attr, ms) => Number(attr("clock", "data-ms")) >= ms, ms, 40_000);
-  await testid(page, "pause").click();
-  await page.waitForTimeout(150);
-}
 
 test("order fan-out: one publish becomes a copy in every queue, each an SNS envelope", async () => {
   const { page, problems, context } = await openPage();

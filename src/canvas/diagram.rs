@@ -341,21 +341,7 @@ impl Renderer {
         self.drawn = self.hits.len();
         self.moving = moving;
 
-        for b in &batches {
-            ctx.begin_path();
-            for &(x, y, r) in &b.points {
-                ctx.move_to(x + r, y);
-                let _ = ctx.arc(x, y, r, 0.0, TAU);
-            }
-            if b.hollow {
-                ctx.set_line_width(1.2);
-                ctx.set_stroke_style_str(b.color);
-                ctx.stroke();
-            } else {
-                ctx.set_fill_style_str(b.color);
-                ctx.fill();
-            }
-        }
+        draw_batches(ctx, &batches, 1.2);
         // Visibility countdown rings, coloured as time runs out.
         ctx.set_line_width(1.6);
         for (limit, color) in [(0.5f32, p.ok), (0.2, p.warn), (0.0, p.danger)] {
@@ -533,6 +519,25 @@ impl Renderer {
             let _ = ctx.fill_text("∅", x - 4.0, y + 4.0);
         }
         ctx.set_global_alpha(1.0);
+    }
+}
+
+/// Draws each batch as one path: filled dots, or rings `ring_w` px wide when hollow.
+pub(super) fn draw_batches(ctx: &CanvasRenderingContext2d, batches: &[Batch], ring_w: f64) {
+    for b in batches {
+        ctx.begin_path();
+        for &(x, y, r) in &b.points {
+            ctx.move_to(x + r, y);
+            let _ = ctx.arc(x, y, r, 0.0, TAU);
+        }
+        if b.hollow {
+            ctx.set_line_width(ring_w);
+            ctx.set_stroke_style_str(b.color);
+            ctx.stroke();
+        } else {
+            ctx.set_fill_style_str(b.color);
+            ctx.fill();
+        }
     }
 }
 

@@ -6,13 +6,12 @@
 //! write flashes red at the lane's entry; a consumer's read leaves its cursor on the lane, at
 //! the record it has reached, with how far behind the newest it is.
 
-use super::diagram::{curve, label, push_point, round_rect, Batch};
+use super::diagram::{curve, draw_batches, label, push_point, round_rect, Batch};
 use super::layout::{Layout, StreamBox};
 use super::palette::Palette;
 use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::kinesis_view::{MomentKind, ShardView, StreamView};
 use mqlab_appcore::view::ViewModel;
-use std::f64::consts::TAU;
 use web_sys::CanvasRenderingContext2d;
 
 /// Distance between records along a lane, px (records beyond what fits are counted).
@@ -369,20 +368,6 @@ pub fn draw_streams(
             }
             ctx.set_global_alpha(1.0);
         }
-        for b in &batches {
-            ctx.begin_path();
-            for &(x, y, r) in &b.points {
-                ctx.move_to(x + r, y);
-                let _ = ctx.arc(x, y, r, 0.0, TAU);
-            }
-            if b.hollow {
-                ctx.set_line_width(1.0);
-                ctx.set_stroke_style_str(b.color);
-                ctx.stroke();
-            } else {
-                ctx.set_fill_style_str(b.color);
-                ctx.fill();
-            }
-        }
+        draw_batches(ctx, &batches, 1.0);
     }
 }

@@ -8,14 +8,13 @@
 //! Under an endpoint that has failed, its retry timeline: the attempts at one message, placed
 //! by time, so the immediate retries, the backoff and the post-backoff phase are visible.
 
-use super::diagram::{box_with_text, curve, label, push_point, Batch};
+use super::diagram::{box_with_text, curve, draw_batches, label, push_point, Batch};
 use super::layout::{Branch, Layout, Rect, FILTER_AT};
 use super::palette::Palette;
 use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::sns_view::{CopyState, SubscriptionView};
 use mqlab_appcore::view::ViewModel;
 use mqlab_engine::sns::delivery::RetryPhase;
-use std::f64::consts::TAU;
 use web_sys::CanvasRenderingContext2d;
 
 /// Copies drawn per frame at most (the rest are not drawn; the counters still count them).
@@ -343,21 +342,7 @@ pub fn draw_copies(
         hits.push((serial, x, y));
         push_point(&mut batches, color, hollow, (x, y, 3.2));
     }
-    for b in &batches {
-        ctx.begin_path();
-        for &(x, y, r) in &b.points {
-            ctx.move_to(x + r, y);
-            let _ = ctx.arc(x, y, r, 0.0, TAU);
-        }
-        if b.hollow {
-            ctx.set_line_width(1.4);
-            ctx.set_stroke_style_str(b.color);
-            ctx.stroke();
-        } else {
-            ctx.set_fill_style_str(b.color);
-            ctx.fill();
-        }
-    }
+    draw_batches(ctx, &batches, 1.4);
     // Stopped copies: a cross, fading.
     ctx.set_line_width(1.4);
     for &(x, y, color, faded) in &crosses {

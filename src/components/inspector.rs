@@ -229,34 +229,11 @@ pub fn inspector(props: &InspectorProps) -> Html {
                         "GetQueueAttributes",
                         &json!({"QueueUrl": queue_url(&name), "AttributeNames": ["All"]}),
                     );
-                    let rows: Vec<(String, String)> = match attrs {
-                        Ok(v) => v
-                            .get("Attributes")
-                            .and_then(|a| a.as_object())
-                            .map(|o| {
-                                o.iter()
-                                    .map(|(k, v)| {
-                                        (
-                                            k.clone(),
-                                            v.as_str().map_or(v.to_string(), str::to_string),
-                                        )
-                                    })
-                                    .collect()
-                            })
-                            .unwrap_or_default(),
-                        Err(e) => vec![(e.code.clone(), e.message.clone())],
-                    };
                     html! {
                         <div data-testid="inspector-queue">
                             <p><code>{ queue_url(&name) }</code></p>
                             <h3>{ t(lang, "inspector.queue_attributes") }</h3>
-                            <table class="attributes" data-testid="inspector-attributes">
-                                <tbody>
-                                    { for rows.iter().map(|(k, v)| html! {
-                                        <tr><th scope="row">{ k }</th><td data-testid={format!("attr-{k}")}>{ v }</td></tr>
-                                    }) }
-                                </tbody>
-                            </table>
+                            { super::sns_inspector::attribute_rows(attrs) }
                         </div>
                     }
                 }

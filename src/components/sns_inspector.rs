@@ -26,7 +26,7 @@ use yew::TargetCast;
 pub const FILTER_INPUT_MAX_CHARS: usize = 20_000;
 
 /// Attribute rows from a `{"Attributes": {...}}` answer (or the error as one row).
-fn attribute_rows(answer: Result<Value, mqlab_engine::AwsError>) -> Html {
+pub fn attribute_rows(answer: Result<Value, mqlab_engine::AwsError>) -> Html {
     let rows: Vec<(String, String)> = match answer {
         Ok(v) => v
             .get("Attributes")
