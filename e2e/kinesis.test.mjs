@@ -20,6 +20,16 @@ test("resharding under load: UpdateShardCount closes the shard and two children 
   await playUntil(page, 40_000, 5);
   // The parent is closed (kept for its records), two children are open.
   assert.equal(await streams(page), "clicks:2/3");
+  // The charts follow the stream: IncomingRecords and the throttled writes before the split.
+  assert.equal(await testid(page, "chart-scope").textContent(), "clicks");
+  assert.ok(Number(await testid(page, "chart-incoming").getAttribute("data-points")) > 0);
+  assert.ok(Number(await testid(page, "chart-write-throttled").getAttribute("data-points")) > 0);
+  // Clicking the stream shows its shards as ListShards does, with full hash-key ranges.
+  const [x, y] = (await testid(page, "diagram").first().getAttribute("data-first-stream")).split(",").map(Number);
+  await testid(page, "diagram").first().click({ position: { x, y } });
+  await testid(page, "inspector-stream").waitFor();
+  assert.equal(await testid(page, "open-shards").textContent(), "2");
+  assert.match(await testid(page, "inspector-shards").textContent(), /HashKeyRange 0 – \d+.*ParentShardId shardId-000000000000/s);
   await screenshot(page, "kinesis-resharded");
   // Merging back: the two children close, one new shard covers the whole key space.
   await testid(page, "action-UpdateShardCount").nth(1).click();

@@ -55,6 +55,9 @@ test("filter policies: a stopped copy says why; the editor validates, tests and 
   const [x, y] = await point(page, "data-first-filter");
   await testid(page, "diagram").first().click({ position: { x, y } });
   await testid(page, "filter-editor").waitFor();
+  // The charts follow the topic: NumberOfMessagesPublished and what the filters kept out.
+  assert.equal(await testid(page, "chart-scope").textContent(), "orders");
+  assert.ok(Number(await testid(page, "chart-published").getAttribute("data-points")) > 0);
   const editor = testid(page, "filter-policy");
   assert.ok((await editor.inputValue()).length > 2, "the current policy is in the editor");
 
@@ -78,6 +81,15 @@ test("filter policies: a stopped copy says why; the editor validates, tests and 
   await page.waitForFunction(() => /set-subscription-attributes/.test(document.querySelector('[data-testid="api-log"]').textContent));
   await page.waitForFunction(() => /numeric/.test(document.querySelector('[data-testid="attr-FilterPolicy"]')?.textContent ?? ""));
   await screenshot(page, "sns-filter-editor");
+
+  // Moving the policy to the body: the old policy is cleared, the scope changed, the new set.
+  await testid(page, "filter-scope").selectOption("MessageBody");
+  await editor.fill('{"producer": ["web"]}');
+  await page.waitForFunction(() => document.querySelector('[data-testid="filter-status"]').className === "ok");
+  await testid(page, "filter-apply").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="attr-FilterPolicyScope"]')?.textContent === "MessageBody");
+  assert.match(await testid(page, "attr-FilterPolicy").textContent(), /producer/);
+  assert.equal(await testid(page, "subscription-error").count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -8,7 +8,7 @@
 //! wasm + JS against a 350 KB budget, plotters' share about 26 KB. These charts need axes,
 //! a grid, lines and a legend, which take a page of code.
 
-use mqlab_appcore::view::{Samples, ViewModel};
+use mqlab_appcore::view::{QueueSample, Sample, Samples, StreamSample, ViewModel};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -48,26 +48,17 @@ fn minutes(t_ms: u64) -> f64 {
     t_ms as f64 / 60_000.0
 }
 
-fn gauge(
-    s: &Samples,
-    qi: usize,
-    f: impl Fn(&mqlab_appcore::view::QueueSample) -> u64,
-) -> Vec<(f64, f64)> {
+fn gauge(s: &Samples, f: impl Fn(&Sample) -> u64) -> Vec<(f64, f64)> {
     s.points
         .iter()
-        .map(|p| (minutes(p.t_ms), p.queues.get(qi).map_or(0, &f) as f64))
+        .map(|p| (minutes(p.t_ms), f(p) as f64))
         .collect()
 }
 
 /// A counter as CloudWatch charts it: its Sum over each virtual minute, drawn as a step that
 /// spans its minute (the current minute up to now), so even the first minute shows.
-fn per_minute(
-    s: &Samples,
-    qi: usize,
-    now_ms: u64,
-    f: impl Fn(&mqlab_appcore::view::QueueSample) -> u64,
-) -> Vec<(f64, f64)> {
-    let sums = s.per_minute(|p| p.queues.get(qi).map_or(0, &f));
+fn per_minute(s: &Samples, now_ms: u64, f: impl Fn(&Sample) -> u64) -> Vec<(f64, f64)> {
+    let sums = s.per_minute(f);
     if s.every_ms > 60_000 {
         // A long run's coarse grid: averages per minute between points, as a line.
         return sums.into_iter().map(|(t, v)| (minutes(t), v)).collect();
@@ -80,85 +71,174 @@ fn per_minute(
         .collect()
 }
 
-/// The charts for queue `qi`, titled in `cost_title` for the cost meter (the other titles are
-/// CloudWatch's metric names, the same in every language).
-pub fn charts_for(vm: &ViewModel, qi: usize, cost_title: &str) -> Vec<ChartData> {
+/// What the charts show: one queue, one topic or one stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartScope {
+    Queue(usize),
+    Topic(usize),
+    Stream(usize),
+}
+
+impl ChartScope {
+    /// The chart canvases' ids for this scope (for tests and labels).
+    pub fn ids(self) -> [&'static str; 5] {
+        match self {
+            ChartScope::Queue(_) => ["messages", "age", "throughput", "empty", "cost"],
+            ChartScope::Topic(_) => ["published", "delivered", "filtered", "failed", "cost"],
+            ChartScope::Stream(_) => [
+                "incoming",
+                "write-throttled",
+                "read-throttled",
+                "behind",
+                "cost",
+            ],
+        }
+    }
+}
+
+fn line(name: &'static str, color: Rgb, points: Vec<(f64, f64)>) -> Line {
+    Line {
+        name,
+        color,
+        points,
+    }
+}
+
+fn chart(id: &'static str, title: &str, lines: Vec<Line>) -> ChartData {
+    ChartData {
+        id,
+        title: title.to_string(),
+        lines,
+    }
+}
+
+/// The charts of `scope`, titled with CloudWatch's metric names (the same in every language)
+/// and `cost_title` for the cost meter.
+pub fn charts_for(vm: &ViewModel, scope: ChartScope, cost_title: &str) -> Vec<ChartData> {
     let s = &vm.samples;
-    vec![
-        ChartData {
-            id: "messages",
-            title: "ApproximateNumberOfMessages…".into(),
-            lines: vec![
-                Line {
-                    name: "Visible",
-                    color: BLUE,
-                    points: gauge(s, qi, |q| q.visible),
-                },
-                Line {
-                    name: "NotVisible",
-                    color: ORANGE,
-                    points: gauge(s, qi, |q| q.not_visible),
-                },
-                Line {
-                    name: "Delayed",
-                    color: GREY,
-                    points: gauge(s, qi, |q| q.delayed),
-                },
-            ],
-        },
-        ChartData {
-            id: "age",
-            title: "ApproximateAgeOfOldestMessage (s)".into(),
-            lines: vec![Line {
-                name: "Age",
-                color: PURPLE,
-                points: gauge(s, qi, |q| q.age_of_oldest_s),
-            }],
-        },
-        ChartData {
-            id: "throughput",
-            title: "NumberOfMessages… (Sum, 1 min)".into(),
-            lines: vec![
-                Line {
-                    name: "Sent",
-                    color: BLUE,
-                    points: per_minute(s, qi, vm.now_ms, |q| q.sent),
-                },
-                Line {
-                    name: "Received",
-                    color: ORANGE,
-                    points: per_minute(s, qi, vm.now_ms, |q| q.received),
-                },
-                Line {
-                    name: "Deleted",
-                    color: GREEN,
-                    points: per_minute(s, qi, vm.now_ms, |q| q.deleted),
-                },
-            ],
-        },
-        ChartData {
-            id: "empty",
-            title: "NumberOfEmptyReceives (Sum, 1 min)".into(),
-            lines: vec![Line {
-                name: "EmptyReceives",
-                color: RED,
-                points: per_minute(s, qi, vm.now_ms, |q| q.empty_receives),
-            }],
-        },
-        ChartData {
-            id: "cost",
-            title: format!("{cost_title} (USD)"),
-            lines: vec![Line {
-                name: "USD",
-                color: GREEN,
-                points: s
-                    .points
-                    .iter()
-                    .map(|p| (minutes(p.t_ms), p.cost_usd))
-                    .collect(),
-            }],
-        },
-    ]
+    let now = vm.now_ms;
+    let cost = chart(
+        "cost",
+        &format!("{cost_title} (USD)"),
+        vec![line(
+            "USD",
+            GREEN,
+            s.points
+                .iter()
+                .map(|p| (minutes(p.t_ms), p.cost_usd))
+                .collect(),
+        )],
+    );
+    match scope {
+        ChartScope::Queue(qi) => {
+            let q =
+                move |f: fn(&QueueSample) -> u64| move |p: &Sample| p.queues.get(qi).map_or(0, f);
+            vec![
+                chart(
+                    "messages",
+                    "ApproximateNumberOfMessages…",
+                    vec![
+                        line("Visible", BLUE, gauge(s, q(|x| x.visible))),
+                        line("NotVisible", ORANGE, gauge(s, q(|x| x.not_visible))),
+                        line("Delayed", GREY, gauge(s, q(|x| x.delayed))),
+                    ],
+                ),
+                chart(
+                    "age",
+                    "ApproximateAgeOfOldestMessage (s)",
+                    vec![line("Age", PURPLE, gauge(s, q(|x| x.age_of_oldest_s)))],
+                ),
+                chart(
+                    "throughput",
+                    "NumberOfMessages… (Sum, 1 min)",
+                    vec![
+                        line("Sent", BLUE, per_minute(s, now, q(|x| x.sent))),
+                        line("Received", ORANGE, per_minute(s, now, q(|x| x.received))),
+                        line("Deleted", GREEN, per_minute(s, now, q(|x| x.deleted))),
+                    ],
+                ),
+                chart(
+                    "empty",
+                    "NumberOfEmptyReceives (Sum, 1 min)",
+                    vec![line(
+                        "EmptyReceives",
+                        RED,
+                        per_minute(s, now, q(|x| x.empty_receives)),
+                    )],
+                ),
+                cost,
+            ]
+        }
+        ChartScope::Topic(ti) => {
+            let sum = |k: usize| {
+                per_minute(s, now, move |p: &Sample| {
+                    p.topics.get(ti).map_or(0, |t| t[k])
+                })
+            };
+            vec![
+                chart(
+                    "published",
+                    "NumberOfMessagesPublished (Sum, 1 min)",
+                    vec![line("Published", BLUE, sum(0))],
+                ),
+                chart(
+                    "delivered",
+                    "NumberOfNotificationsDelivered (Sum, 1 min)",
+                    vec![line("Delivered", GREEN, sum(1))],
+                ),
+                chart(
+                    "filtered",
+                    "NumberOfNotificationsFilteredOut (Sum, 1 min)",
+                    vec![line("FilteredOut", GREY, sum(2))],
+                ),
+                chart(
+                    "failed",
+                    "NumberOfNotificationsFailed (Sum, 1 min)",
+                    vec![line("Failed", RED, sum(3))],
+                ),
+                cost,
+            ]
+        }
+        ChartScope::Stream(si) => {
+            let st =
+                move |f: fn(&StreamSample) -> u64| move |p: &Sample| p.streams.get(si).map_or(0, f);
+            vec![
+                chart(
+                    "incoming",
+                    "IncomingRecords (Sum, 1 min)",
+                    vec![line(
+                        "IncomingRecords",
+                        BLUE,
+                        per_minute(s, now, st(|x| x.incoming_records)),
+                    )],
+                ),
+                chart(
+                    "write-throttled",
+                    "WriteProvisionedThroughputExceeded (Sum, 1 min)",
+                    vec![line(
+                        "Write",
+                        RED,
+                        per_minute(s, now, st(|x| x.write_throttled)),
+                    )],
+                ),
+                chart(
+                    "read-throttled",
+                    "ReadProvisionedThroughputExceeded (Sum, 1 min)",
+                    vec![line(
+                        "Read",
+                        ORANGE,
+                        per_minute(s, now, st(|x| x.read_throttled)),
+                    )],
+                ),
+                chart(
+                    "behind",
+                    "MillisBehindLatest (Max)",
+                    vec![line("ms", PURPLE, gauge(s, st(|x| x.millis_behind_latest)))],
+                ),
+                cost,
+            ]
+        }
+    }
 }
 
 /// Draws one chart on `canvas` (sized to its CSS box × the device pixel ratio).

@@ -48,6 +48,8 @@ pub enum Hit {
     Topic(u16),
     /// Subscription `.1` of topic `.0`: its endpoint box or its filter.
     Subscription(u16, u16),
+    /// A Kinesis stream's box.
+    Stream(u16),
 }
 
 pub struct DrawOptions {
@@ -123,6 +125,14 @@ impl Renderer {
             .position(|r| r.is_some_and(|r| r.contains(x, y)))
         {
             return Some(Hit::Topic(ti as u16));
+        }
+        if let Some(sb) = layout
+            .streams
+            .iter()
+            .flatten()
+            .find(|s| s.rect.contains(x, y))
+        {
+            return Some(Hit::Stream(sb.index));
         }
         layout
             .queues

@@ -250,11 +250,7 @@ pub fn draw_streams(
             // Throttles flash at the lane's entry (writes) or end (reads).
             for m in &s.moments {
                 let a = (vm.now_ms.saturating_sub(m.at_ms) as f64 / life).clamp(0.0, 1.0);
-                let write = match m.kind {
-                    MomentKind::WriteThrottled => true,
-                    MomentKind::ReadThrottled => false,
-                    MomentKind::Read { .. } => continue,
-                };
+                let write = m.kind == MomentKind::WriteThrottled;
                 if a >= 1.0 {
                     continue;
                 }
@@ -308,11 +304,13 @@ pub fn draw_streams(
                 }
                 row += 1.0;
             }
-            for ((app, shard), seq) in &vm.kinesis.checkpoints {
-                let Some(seq) = seq.as_ref().filter(|_| shard == &s.id) else {
+            for ((stream, _, shard), seq) in &vm.kinesis.checkpoints {
+                let Some(seq) = seq
+                    .as_ref()
+                    .filter(|_| shard == &s.id && stream == &st.name)
+                else {
                     continue;
                 };
-                let _ = app;
                 let (x, y) = (at(seq), lane.y + lane.h - 5.0);
                 ctx.set_fill_style_str(p.ok);
                 ctx.begin_path();

@@ -281,6 +281,7 @@ pub fn app() -> Html {
                         selected={state.selected}
                         panels={state.panels}
                         edits={state.labs().iter().map(|l| l.borrow().edits_applied()).sum::<usize>()}
+                        errors={state.field_errors.clone()}
                         dispatch={dispatch.clone()}
                     />
                     <ParamPanel

@@ -1,8 +1,8 @@
-//! CloudWatch-style charts of one queue, redrawn a few times a second (not every frame: a
+//! CloudWatch-style charts of one queue, topic or stream, redrawn a few times a second (not every frame: a
 //! chart changes once per sample, and plotters is not free).
 
 use super::same_lab;
-use crate::canvas::charts::{charts_for, draw};
+use crate::canvas::charts::{charts_for, draw, ChartScope};
 use crate::lab::Lab;
 use mqlab_appcore::i18n::{t, Lang};
 use std::cell::RefCell;
@@ -21,8 +21,8 @@ pub struct ChartsProps {
     pub panels: u64,
     pub lang: Lang,
     pub dark: bool,
-    /// The queue charted.
-    pub queue: usize,
+    /// The queue, topic or stream charted.
+    pub scope: ChartScope,
     pub prefix: AttrValue,
 }
 
@@ -32,7 +32,7 @@ impl PartialEq for ChartsProps {
             && self.panels / REDRAW_EVERY_PANELS == o.panels / REDRAW_EVERY_PANELS
             && self.lang == o.lang
             && self.dark == o.dark
-            && self.queue == o.queue
+            && self.scope == o.scope
     }
 }
 
@@ -41,21 +41,22 @@ pub fn charts(props: &ChartsProps) -> Html {
     let refs = use_memo((), |_| {
         (0..CHARTS).map(|_| NodeRef::default()).collect::<Vec<_>>()
     });
-    let queue_name = props
-        .lab
-        .borrow()
-        .vm
-        .queues
-        .get(props.queue)
-        .map(|q| q.name.clone())
-        .unwrap_or_default();
+    let name = {
+        let vm = &props.lab.borrow().vm;
+        match props.scope {
+            ChartScope::Queue(q) => vm.queues.get(q).map(|q| q.name.clone()),
+            ChartScope::Topic(t) => vm.sns.topics.get(t).map(|t| t.name.clone()),
+            ChartScope::Stream(s) => vm.kinesis.streams.get(s).map(|s| s.name.clone()),
+        }
+        .unwrap_or_default()
+    };
     {
         let refs = refs.clone();
         let lab = props.lab.clone();
-        let (lang, dark, queue) = (props.lang, props.dark, props.queue);
+        let (lang, dark, scope) = (props.lang, props.dark, props.scope);
         use_effect(move || {
             let lab = lab.borrow();
-            let data = charts_for(&lab.vm, queue, t(lang, "cost.total"));
+            let data = charts_for(&lab.vm, scope, t(lang, "cost.total"));
             for (chart, r) in data.iter().zip(refs.iter()) {
                 if let Some(canvas) = r.cast::<HtmlCanvasElement>() {
                     let points: usize = chart.lines.iter().map(|l| l.points.len()).sum();
@@ -67,10 +68,10 @@ pub fn charts(props: &ChartsProps) -> Html {
             }
         });
     }
-    let ids = ["messages", "age", "throughput", "empty", "cost"];
+    let ids = props.scope.ids();
     html! {
         <section class="charts" aria-label={t(props.lang, "panel.charts")}>
-            <h3>{ t(props.lang, "panel.charts") }{ " · " }<code>{ queue_name }</code></h3>
+            <h3>{ t(props.lang, "panel.charts") }{ " · " }<code data-testid={format!("{}chart-scope", props.prefix)}>{ name }</code></h3>
             <div class="chart-grid">
                 { for refs.iter().zip(ids).map(|(r, id)| html! {
                     <canvas ref={r.clone()} class="chart" data-testid={format!("{}chart-{id}", props.prefix)} role="img" aria-label={id} />

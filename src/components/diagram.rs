@@ -122,6 +122,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         ("data-first-filter", filter),
                         ("data-first-endpoint", endpoint),
                         ("data-first-filtered", filtered),
+                        (
+                            "data-first-stream",
+                            r.layout()
+                                .and_then(|l| l.streams.iter().flatten().next())
+                                .map(|s| (s.rect.x + 20.0, s.rect.y + 10.0)),
+                        ),
                     ] {
                         match at {
                             Some((x, y)) => el.set_attribute(name, &format!("{x:.0},{y:.0}")),

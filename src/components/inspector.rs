@@ -25,6 +25,8 @@ pub struct InspectorProps {
     pub panels: u64,
     /// Edits applied to the runs: an edit (a new filter policy) shows at once, even paused.
     pub edits: usize,
+    /// Refused edits by form field (the subscription view shows its own).
+    pub errors: std::collections::BTreeMap<String, String>,
     pub dispatch: Callback<Action>,
 }
 
@@ -33,6 +35,7 @@ impl PartialEq for InspectorProps {
         self.lang == o.lang
             && self.selected == o.selected
             && self.edits == o.edits
+            && self.errors == o.errors
             && self.panels / QUEUE_REFRESH_PANELS == o.panels / QUEUE_REFRESH_PANELS
             && self.labs.len() == o.labs.len()
             && self.labs.iter().zip(&o.labs).all(|(a, b)| Rc::ptr_eq(a, b))
@@ -202,7 +205,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                                 .topics
                                 .iter()
                                 .flat_map(|t| &t.subscriptions)
-                                .find(|s| s.queue.as_deref() == Some(q.as_str()))
+                                .find(|s| !s.deleted && s.queue.as_deref() == Some(q.as_str()))
                                 .map(|s| s.raw);
                             message_view(m, q, body.as_deref(), raw, lang)
                         }
@@ -216,8 +219,10 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     (ti, si),
                     lang,
                     &props.dispatch,
+                    &props.errors,
                 ),
                 Hit::Copy(serial) => super::sns_inspector::copy_view(&lab, serial, lang),
+                Hit::Stream(si) => super::kinesis_inspector::stream_view(&lab, si, lang),
                 Hit::Queue(qi) => {
                     let name = lab
                         .vm

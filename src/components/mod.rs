@@ -9,6 +9,7 @@ pub mod diagram;
 pub mod header;
 pub mod help;
 pub mod inspector;
+pub mod kinesis_inspector;
 pub mod log;
 pub mod params;
 pub mod presets;

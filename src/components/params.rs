@@ -815,11 +815,13 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
     }
 }
 
-/// Where a producer sends: its queue, topic (Publish) or bucket (PutObject).
+/// Where a producer sends: its queue, topic (Publish), bucket (PutObject) or stream
+/// (PutRecord).
 fn producer_target(spec: &ProducerSpec) -> String {
-    match (&spec.topic, &spec.bucket) {
-        (Some(topic), _) => format!("SNS {topic}"),
-        (None, Some(bucket)) => format!("S3 {bucket}"),
+    match (&spec.topic, &spec.bucket, &spec.stream) {
+        (Some(topic), _, _) => format!("SNS {topic}"),
+        (None, Some(bucket), _) => format!("S3 {bucket}"),
+        (None, None, Some(stream)) => format!("Kinesis {stream}"),
         _ => spec.queue.clone(),
     }
 }

@@ -6,6 +6,7 @@ use super::diagram::Diagram;
 use super::queue_table::{queue_table, QueueTableProps};
 use super::run_stats::{run_stats, RunStatsProps};
 use super::same_lab;
+use crate::canvas::charts::ChartScope;
 use crate::canvas::diagram::Hit;
 use crate::lab::Lab;
 use crate::state::{Action, Selection};
@@ -72,12 +73,28 @@ pub fn run_view(props: &RunViewProps) -> Html {
         })
     };
     let (queues, totals, events, hash) = (*panel).clone();
-    let chart_queue = match selected {
-        Some(Hit::Queue(q)) => q as usize,
-        _ => queues
-            .iter()
-            .position(|q| !q.is_dead_letter_queue && !q.deleted)
-            .unwrap_or(0),
+    // The charts follow what was clicked: a queue, a topic (or its subscription or copy), a
+    // stream; else the first queue, stream or topic the run has.
+    let chart_scope = {
+        let vm = &props.lab.borrow().vm;
+        let copy_topic = |serial| vm.sns.copies.get(&serial).map(|c| c.topic as usize);
+        match selected {
+            Some(Hit::Queue(q)) => ChartScope::Queue(q as usize),
+            Some(Hit::Topic(t) | Hit::Subscription(t, _)) => ChartScope::Topic(t as usize),
+            Some(Hit::Copy(serial)) if copy_topic(serial).is_some() => {
+                ChartScope::Topic(copy_topic(serial).unwrap_or(0))
+            }
+            Some(Hit::Stream(s)) => ChartScope::Stream(s as usize),
+            _ => match queues
+                .iter()
+                .position(|q| !q.is_dead_letter_queue && !q.deleted)
+            {
+                Some(q) => ChartScope::Queue(q),
+                None if !vm.kinesis.is_empty() => ChartScope::Stream(0),
+                None if !vm.sns.is_empty() => ChartScope::Topic(0),
+                None => ChartScope::Queue(0),
+            },
+        }
     };
     let title = props
         .title
@@ -161,7 +178,7 @@ pub fn run_view(props: &RunViewProps) -> Html {
             </ul>
             { queue_table(&QueueTableProps { lang, rows: queues, prefix: prefix.clone(), on_select: on_select_queue }) }
             { run_stats(&RunStatsProps { lang, totals, events, events_hash: hash.into(), prefix: prefix.clone() }) }
-            <Charts lab={props.lab.clone()} panels={props.panels} {lang} dark={props.dark} queue={chart_queue} {prefix} />
+            <Charts lab={props.lab.clone()} panels={props.panels} {lang} dark={props.dark} scope={chart_scope} {prefix} />
         </article>
     }
 }

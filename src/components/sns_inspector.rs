@@ -157,6 +157,7 @@ pub fn subscription_view(
     key: (u16, u16),
     lang: Lang,
     dispatch: &Callback<Action>,
+    errors: &std::collections::BTreeMap<String, String>,
 ) -> Html {
     let Some(topic) = lab.vm.sns.topics.get(key.0 as usize) else {
         return html! {};
@@ -195,6 +196,10 @@ pub fn subscription_view(
                     .or_else(|| default_behaviour(&s.protocol))}
                 dispatch={dispatch.clone()}
             />
+            // What SetSubscriptionAttributes (or an endpoint setting) refused, with AWS's text.
+            { for errors.iter().filter(|(f, _)| f.starts_with("filter-") || f.as_str() == "raw" || f.starts_with("endpoint-")).map(|(_, e)| html! {
+                <p class="error" role="alert" data-testid="subscription-error">{ e }</p>
+            }) }
             <FilterEditor
                 lang={lang}
                 side={side}
@@ -360,7 +365,10 @@ pub fn filter_editor(props: &FilterEditorProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let edit = |attribute: &str, value: &str| Action::Edit {
                 side: p.0,
-                field: "filter-policy".into(),
+                field: format!(
+                    "filter-{attribute}{}",
+                    if value.is_empty() { "-clear" } else { "" }
+                ),
                 edit: Box::new(Edit::SubscriptionAttribute {
                     topic: p.1.clone(),
                     protocol: p.2.clone(),
@@ -369,7 +377,10 @@ pub fn filter_editor(props: &FilterEditorProps) -> Html {
                     value: value.into(),
                 }),
             };
+            // A policy is checked against the scope it is under: to change both, clear the
+            // old policy, change the scope, then set the new policy.
             if changed_scope {
+                dispatch.emit(edit("FilterPolicy", ""));
                 dispatch.emit(edit("FilterPolicyScope", &scope));
             }
             dispatch.emit(edit("FilterPolicy", draft.trim()));
@@ -552,13 +563,15 @@ pub fn endpoint_settings(props: &EndpointSettingsProps) -> Html {
     }
 }
 
-/// The behaviour an endpoint of `protocol` has when none was given (what the engine assumes).
+/// The behaviour an endpoint of `protocol` has when none was given: what the engine assumes
+/// (it accepts everything after `DEFAULT_ENDPOINT_LATENCY_MS`).
 pub fn default_behaviour(protocol: &str) -> Option<Endpoint> {
+    let ms = mqlab_engine::sns::DEFAULT_ENDPOINT_LATENCY_MS;
     let json = match protocol {
         "sqs" => return None,
-        "http" | "https" => r#"{"Http": {}}"#,
-        "lambda" => r#"{"Lambda": {}}"#,
-        _ => r#"{"Sink": {}}"#,
+        "http" | "https" => format!(r#"{{"Http": {{"latency_ms": {ms}}}}}"#),
+        "lambda" => format!(r#"{{"Lambda": {{"duration_ms": {ms}}}}}"#),
+        _ => format!(r#"{{"Sink": {{"latency_ms": {ms}}}}}"#),
     };
-    serde_json::from_str(json).ok()
+    serde_json::from_str(&json).ok()
 }

@@ -310,12 +310,12 @@ texts! {
         "구독의 필터 정책에서 걸러짐: {reason}";
     "sns.retrying" =>
         "Delivery attempt {n} failed ({reason}); next attempt at {at}",
-        "{n}번째 전달 시도 실패 ({reason}); 다음 시도 {at}";
+        "{n}번째 전달 시도 실패({reason}). 다음 시도: {at}";
     "sns.delivered" => "Delivered (attempts: {n})", "전달 완료 (시도 {n}번)";
-    "sns.failed" => "Given up and discarded: {reason}", "재시도를 모두 써서 버려짐: {reason}";
+    "sns.failed" => "Given up and discarded: {reason}", "전달을 포기하고 폐기됨: {reason}";
     "sns.dead_lettered" =>
         "Given up and moved to the subscription's dead-letter queue {queue}",
-        "재시도를 모두 써서 구독의 데드레터 큐 {queue}로 옮겨짐";
+        "전달을 포기하고 구독의 데드레터 큐 {queue}로 옮겨짐";
     "inspector.topic" => "Topic attributes (GetTopicAttributes)", "토픽 속성 (GetTopicAttributes)";
     "inspector.subscription" =>
         "Subscription attributes (GetSubscriptionAttributes)",
@@ -335,7 +335,7 @@ texts! {
     "filter.none" => "(none: every message is delivered)", "(없음: 모든 메시지가 전달됩니다)";
     "filter.valid" => "Valid filter policy", "올바른 필터 정책입니다";
     "filter.apply" => "Apply (SetSubscriptionAttributes)", "적용 (SetSubscriptionAttributes)";
-    "filter.test" => "Would this message match?", "이 메시지는 통과할까?";
+    "filter.test" => "Would this message match?", "이 메시지가 필터를 통과할까요?";
     "filter.test_attributes" =>
         "Message attributes as JSON, e.g. {\"event\": \"order_placed\", \"price\": 120}",
         "메시지 속성 (JSON), 예: {\"event\": \"order_placed\", \"price\": 120}";
@@ -347,12 +347,12 @@ texts! {
     "legend.retrying" => "Waiting for a delivery retry", "전달 재시도를 기다리는 중";
     "endpoint.behaviour" =>
         "How the simulated endpoint answers (change it to take it down or slow it)",
-        "시뮬레이션 엔드포인트의 응답 방식 (바꾸면 다운시키거나 느리게 할 수 있음)";
+        "시뮬레이션된 엔드포인트의 응답 방식 (바꾸면 다운시키거나 느리게 할 수 있음)";
     "kinesis.open_shards" => "open shards", "열린 샤드";
     "kinesis.retention" => "retention", "보존 기간";
     "kinesis.closed" => "closed", "닫힘";
     "action.reshard_two" => "UpdateShardCount → 2", "UpdateShardCount → 2 (샤드 2개로)";
-    "action.split_shard" => "SplitShard the shard in two", "SplitShard로 샤드를 둘로 나누기";
+    "action.split_shard" => "SplitShard: split the shard in two", "SplitShard로 샤드를 둘로 나누기";
     "kinesis.shards" => "shards", "샤드";
     "action.reshard_one" => "UpdateShardCount → 1 (merge back)", "UpdateShardCount → 1 (다시 합치기)";
     "legend.record" =>
@@ -368,4 +368,7 @@ texts! {
         "A reader's position, with MillisBehindLatest",
         "소비자의 읽기 위치와 MillisBehindLatest";
     "legend.checkpoint" => "A KCL checkpoint in the lease table", "리스 테이블의 KCL 체크포인트";
+    "inspector.shards" => "Shards (ListShards)", "샤드 (ListShards)";
+    "inspector.readers" => "Readers", "소비자";
+    "kinesis.stored" => "stored", "보관 중";
 }

@@ -33,7 +33,7 @@ pub struct RecordView {
     pub bytes: u64,
 }
 
-/// A moment on a shard: a throttled write or read, or a read by a consumer.
+/// A moment on a shard: a throttled write or read.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Moment {
     pub at_ms: SimTime,
@@ -44,11 +44,6 @@ pub struct Moment {
 pub enum MomentKind {
     WriteThrottled,
     ReadThrottled,
-    Read {
-        consumer: Option<String>,
-        records: usize,
-        millis_behind_latest: u64,
-    },
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -121,10 +116,10 @@ pub struct KinesisView {
     pub readers: Vec<ReaderView>,
     /// Splits and merges just made, for their animation (oldest first).
     pub reshards: Vec<Reshard>,
-    /// (application, shard) → the checkpoint in its lease table (None: SHARD_END or none).
-    pub checkpoints: BTreeMap<(String, String), Option<SeqNum>>,
-    /// Partition key → colour, in the order keys were first seen (so the first dozen keys
-    /// all differ; a run always sees them in the same order).
+    /// (stream, application, shard) → the checkpoint in its lease table (None: SHARD_END).
+    pub checkpoints: BTreeMap<(String, String, String), Option<SeqNum>>,
+    /// Partition key → colour, in the order keys were first written (so the first dozen keys
+    /// all differ).
     key_colors: BTreeMap<String, u16>,
 }
 
@@ -224,7 +219,13 @@ impl KinesisView {
             .iter()
             .position(|r| r.consumer == consumer && r.worker == worker)
         {
-            Some(i) => i,
+            Some(i) => {
+                // A worker seen before its first read (started, took a lease) learns its stream.
+                if self.readers[i].stream.is_empty() {
+                    self.readers[i].stream = stream.to_string();
+                }
+                i
+            }
             None => {
                 self.readers.push(ReaderView {
                     stream: stream.to_string(),
@@ -256,7 +257,6 @@ impl KinesisView {
                 shard_id,
                 consumer,
                 worker,
-                count,
                 millis_behind_latest,
                 sequence_number,
                 enhanced_fan_out,
@@ -270,19 +270,6 @@ impl KinesisView {
                 if let Some(seq) = SeqNum::parse(sequence_number) {
                     r.cursors
                         .insert(shard_id.clone(), (seq, *millis_behind_latest));
-                }
-                let (records, behind) = (*count, *millis_behind_latest);
-                let who = Some(format!("{consumer}/{worker}"));
-                if let Some(s) = self.shard_mut(stream, shard_id) {
-                    push_moment(
-                        s,
-                        t,
-                        MomentKind::Read {
-                            consumer: who,
-                            records,
-                            millis_behind_latest: behind,
-                        },
-                    );
                 }
             }
             EventKind::KinesisRecordsProcessed {
@@ -364,11 +351,13 @@ impl KinesisView {
                 checkpoint,
                 ..
             } => {
-                if self.checkpoints.len() < CHECKPOINTS_MAX {
-                    self.checkpoints.insert(
-                        (application.clone(), shard_id.clone()),
-                        SeqNum::parse(checkpoint),
-                    );
+                let key = (
+                    self.stream_of(application),
+                    application.clone(),
+                    shard_id.clone(),
+                );
+                if self.checkpoints.len() < CHECKPOINTS_MAX || self.checkpoints.contains_key(&key) {
+                    self.checkpoints.insert(key, SeqNum::parse(checkpoint));
                 }
             }
             EventKind::ShardSplit {
@@ -409,6 +398,16 @@ impl KinesisView {
         if self.apply_reader(t, kind) {
             return;
         }
+        if let EventKind::RecordPut { partition_key, .. } = kind {
+            // Colours go to keys in the order their records are written: the same for a run
+            // however its frames cut it.
+            let n = self.key_colors.len();
+            if n < KEYS_REMEMBERED_MAX && !self.key_colors.contains_key(partition_key) {
+                self.key_colors
+                    .insert(partition_key.clone(), (n % KEY_COLORS as usize) as u16);
+            }
+            return;
+        }
         let (stream, shard, kind) = match kind {
             EventKind::ShardThrottled {
                 stream,
@@ -421,22 +420,6 @@ impl KinesisView {
                     MomentKind::ReadThrottled
                 } else {
                     MomentKind::WriteThrottled
-                },
-            ),
-            EventKind::RecordsRead {
-                stream,
-                shard,
-                records,
-                millis_behind_latest,
-                consumer,
-                ..
-            } => (
-                stream,
-                shard,
-                MomentKind::Read {
-                    consumer: consumer.clone(),
-                    records: *records,
-                    millis_behind_latest: *millis_behind_latest,
                 },
             ),
             _ => return,

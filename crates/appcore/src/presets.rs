@@ -221,7 +221,7 @@ pub fn title(id: &str, lang: Lang) -> &'static str {
         #[cfg(feature = "kinesis")]
         "kinesis-hot-key" => (
             "Kinesis: one hot partition key throttles its shard",
-            "Kinesis: 뜨거운 파티션 키 하나가 샤드를 막는다",
+            "Kinesis: 핫 파티션 키 하나가 샤드를 막는다",
         ),
         #[cfg(feature = "kinesis")]
         "kinesis-reshard" => (
@@ -638,15 +638,15 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
             "Five applications read the same stream. reports, audit and search poll with \
              GetRecords and share each shard's read limits — 5 calls and 2 MB a second for all \
              of them together — so their calls are throttled (ReadProvisionedThroughputExceeded) \
-             and their cursors fall behind: see each one's iterator age on the lanes. fraud and \
+             and their cursors fall behind: each shows on the lanes how far behind the newest record it is (MillisBehindLatest). fraud and \
              alerts use enhanced fan-out (RegisterStreamConsumer, SubscribeToShard): each gets \
              its own 2 MB/s per shard, pushed to it about 70 ms after a record is written, \
              whatever the other readers do. Enhanced fan-out costs extra per consumer-shard-hour \
              and per GB retrieved; with one or two readers, polling is enough.",
             "다섯 애플리케이션이 같은 스트림을 읽습니다. reports, audit, search는 GetRecords로 폴링하며 \
              샤드의 읽기 한도(모두 합쳐 초당 호출 5번, 2MB)를 나눠 씁니다. 그래서 호출이 스로틀링되고 \
-             (ReadProvisionedThroughputExceeded) 커서가 뒤처집니다. 레인 위에 각자의 이터레이터 나이가 \
-             보입니다. fraud와 alerts는 향상된 팬아웃(RegisterStreamConsumer, SubscribeToShard)을 씁니다. \
+             (ReadProvisionedThroughputExceeded) 커서가 뒤처집니다. 레인 위에 각자가 최신 레코드보다 얼마나 \
+             뒤처졌는지(MillisBehindLatest)가 보입니다. fraud와 alerts는 향상된 팬아웃(RegisterStreamConsumer, SubscribeToShard)을 씁니다. \
              각자 샤드당 2MB/s를 따로 받고, 레코드가 쓰인 뒤 약 70ms 만에 밀어 넣어 받으므로 다른 소비자와 \
              상관이 없습니다. 향상된 팬아웃은 소비자-샤드-시간과 읽은 GB마다 추가 요금이 붙습니다. 소비자가 \
              한둘이면 폴링으로 충분합니다.",

@@ -499,8 +499,24 @@ pub struct Totals {
 pub struct Sample {
     pub t_ms: SimTime,
     pub queues: Vec<QueueSample>,
+    /// Per topic (index into `sns.topics`): running NumberOfMessagesPublished,
+    /// NumberOfNotificationsDelivered, NumberOfNotificationsFilteredOut,
+    /// NumberOfNotificationsFailed.
+    pub topics: Vec<[u64; 4]>,
+    /// Per stream (index into `kinesis.streams`).
+    pub streams: Vec<StreamSample>,
     pub requests: u64,
     pub cost_usd: f64,
+}
+
+/// A stream's running IncomingRecords, Write- and ReadProvisionedThroughputExceeded, and its
+/// readers' largest MillisBehindLatest now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StreamSample {
+    pub incoming_records: u64,
+    pub write_throttled: u64,
+    pub read_throttled: u64,
+    pub millis_behind_latest: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -1544,9 +1560,41 @@ impl ViewModel {
             };
         }
         let (requests, cost_usd) = billed(world);
+        #[cfg(feature = "sns")]
+        let topics = self
+            .sns
+            .topics
+            .iter()
+            .map(|t| [t.published, t.delivered, t.filtered_out, t.failed])
+            .collect();
+        #[cfg(not(feature = "sns"))]
+        let topics = Vec::new();
+        #[cfg(feature = "kinesis")]
+        let streams = self
+            .kinesis
+            .streams
+            .iter()
+            .map(|st| StreamSample {
+                incoming_records: st.shards.iter().map(|s| s.records_in).sum(),
+                write_throttled: st.shards.iter().map(|s| s.writes_throttled).sum(),
+                read_throttled: st.shards.iter().map(|s| s.reads_throttled).sum(),
+                millis_behind_latest: self
+                    .kinesis
+                    .readers
+                    .iter()
+                    .filter(|r| r.stream == st.name && r.alive)
+                    .flat_map(|r| r.cursors.values().map(|c| c.1))
+                    .max()
+                    .unwrap_or(0),
+            })
+            .collect();
+        #[cfg(not(feature = "kinesis"))]
+        let streams = Vec::new();
         self.samples.points.push_back(Sample {
             t_ms: now,
             queues,
+            topics,
+            streams,
             requests,
             cost_usd,
         });
@@ -1564,8 +1612,6 @@ fn push_capped<T>(buf: &mut VecDeque<T>, max: usize, item: T) {
     buf.push_back(item);
 }
 
-/// The key of a mark in `ViewModel::index`: the queue's index and the message id (the queue
-/// index has no `:`, so the two parts never run into each other).
 /// Billable requests and the cost so far, over every service the world simulates: SQS
 /// requests, SNS publishes and deliveries, Kinesis shard-hours, PUT payload units and
 /// on-demand or enhanced fan-out data.
@@ -1588,6 +1634,8 @@ fn billed(world: &World) -> (u64, f64) {
     (requests, usd)
 }
 
+/// The key of a mark in `ViewModel::index`: the queue's index and the message id (the queue
+/// index has no `:`, so the two parts never run into each other).
 fn mark_key(queue: u16, message_id: &str) -> String {
     format!("{queue}:{message_id}")
 }

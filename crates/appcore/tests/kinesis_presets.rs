@@ -270,3 +270,43 @@ fn a_queue_hands_each_message_to_one_worker_while_every_stream_reader_reads_ever
         );
     }
 }
+
+#[test]
+fn partition_key_colours_do_not_depend_on_how_frames_cut_the_run() {
+    let colours = |step_ms: u64| {
+        let p = presets::by_id("kinesis-kcl-failover").unwrap();
+        let s = Scenario::from_json(p.scenario_json).unwrap();
+        let mut world = World::from_scenario(&s).unwrap();
+        let mut vm = ViewModel::new(&world);
+        let mut t = 0;
+        while t < 30_000 {
+            t = (t + step_ms).min(30_000);
+            world.advance_to(t);
+            let ev = world.drain_events();
+            vm.apply(&ev);
+            vm.sync(&world);
+        }
+        let keys: BTreeMap<String, u16> = vm
+            .kinesis
+            .streams
+            .iter()
+            .flat_map(|s| &s.shards)
+            .flat_map(|s| &s.records)
+            .map(|r| (r.partition_key.clone(), r.color))
+            .collect();
+        (
+            keys,
+            vm.kinesis
+                .readers
+                .iter()
+                .map(|r| r.stream.clone())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (fine, readers) = colours(16);
+    let (coarse, _) = colours(30_000);
+    assert_eq!(fine.len(), 8);
+    assert_eq!(fine, coarse);
+    // Every reader, KCL workers included, knows the stream it reads.
+    assert!(readers.iter().all(|s| s == "orders"), "{readers:?}");
+}
