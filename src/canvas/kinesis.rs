@@ -250,7 +250,24 @@ pub fn draw_streams(
             // Throttles flash at the lane's entry (writes) or end (reads).
             for m in &s.moments {
                 let a = (vm.now_ms.saturating_sub(m.at_ms) as f64 / life).clamp(0.0, 1.0);
-                let write = m.kind == MomentKind::WriteThrottled;
+                let write = match m.kind {
+                    MomentKind::WriteThrottled => true,
+                    MomentKind::ReadThrottled => false,
+                    MomentKind::Expired(n) => {
+                        // Retention trims the lane's old end.
+                        if a < 1.0 && lane.h >= 12.0 {
+                            ctx.set_global_alpha(1.0 - a);
+                            label(ctx, p.muted, "10px sans-serif", "left");
+                            let _ = ctx.fill_text(
+                                &format!("✂ {n} {}", t(lang, "kinesis.expired")),
+                                x0,
+                                lane.y + lane.h - 3.0,
+                            );
+                            ctx.set_global_alpha(1.0);
+                        }
+                        continue;
+                    }
+                };
                 if a >= 1.0 {
                     continue;
                 }

@@ -371,4 +371,5 @@ texts! {
     "inspector.shards" => "Shards (ListShards)", "샤드 (ListShards)";
     "inspector.readers" => "Readers", "소비자";
     "kinesis.stored" => "stored", "보관 중";
+    "kinesis.expired" => "expired (retention)", "만료됨 (보존 기간)";
 }

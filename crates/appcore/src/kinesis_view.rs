@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 pub const RECORDS_SHOWN_PER_SHARD: usize = 120;
 /// Distinct partition-key colours (keys beyond share them).
 pub const KEY_COLORS: u16 = 12;
+/// Readers (workers) shown, at most.
+const READERS_MAX: usize = 64;
 /// Lease-table checkpoints remembered (one per application and shard).
 const CHECKPOINTS_MAX: usize = 4_096;
 /// Partition keys given a colour of their own, at most.
@@ -33,7 +35,7 @@ pub struct RecordView {
     pub bytes: u64,
 }
 
-/// A moment on a shard: a throttled write or read.
+/// A moment on a shard: a throttled write or read, records trimmed by retention.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Moment {
     pub at_ms: SimTime,
@@ -44,6 +46,8 @@ pub struct Moment {
 pub enum MomentKind {
     WriteThrottled,
     ReadThrottled,
+    /// Records older than the retention period left the shard (its old end).
+    Expired(u64),
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -225,6 +229,10 @@ impl KinesisView {
                     self.readers[i].stream = stream.to_string();
                 }
                 i
+            }
+            None if self.readers.len() >= READERS_MAX => {
+                // Past the cap, the last reader stands for the rest.
+                self.readers.len() - 1
             }
             None => {
                 self.readers.push(ReaderView {
@@ -422,6 +430,11 @@ impl KinesisView {
                     MomentKind::WriteThrottled
                 },
             ),
+            EventKind::RecordsExpired {
+                stream,
+                shard,
+                records,
+            } => (stream, shard, MomentKind::Expired(*records)),
             _ => return,
         };
         if let Some(s) = self.shard_mut(stream, shard) {

@@ -310,3 +310,42 @@ fn partition_key_colours_do_not_depend_on_how_frames_cut_the_run() {
     // Every reader, KCL workers included, knows the stream it reads.
     assert!(readers.iter().all(|s| s == "orders"), "{readers:?}");
 }
+
+#[test]
+fn retention_trims_the_old_end_of_a_lane_and_the_view_marks_it() {
+    let json = r#"{"streams": [{"StreamName": "s", "ShardCount": 1}],
+        "producers": [{"name": "p", "stream": "s", "rate_per_s": 0.1}]}"#;
+    let mut world = World::from_scenario(&Scenario::from_json(json).unwrap()).unwrap();
+    let mut vm = ViewModel::new(&world);
+    vm.set_transient_ms(3_600_000);
+    let hour = 3_600_000;
+    let mut stored_at_24h = 0;
+    for h in 1..=26 {
+        world.advance_to(h * hour);
+        let ev = world.drain_events();
+        vm.apply(&ev);
+        vm.sync(&world);
+        if h == 24 {
+            stored_at_24h = vm.kinesis.streams[0].shards[0].stored;
+        }
+    }
+    let shard = &vm.kinesis.streams[0].shards[0];
+    assert!(
+        shard.records_expired > 0,
+        "records older than 24 h left the shard"
+    );
+    assert!(
+        shard.stored <= stored_at_24h,
+        "{} vs {stored_at_24h}",
+        shard.stored
+    );
+    // The oldest record the stream keeps is younger than the retention period (give or
+    // take the trimming sweep).
+    let kept = &world.kinesis().stream("s").unwrap().shards[0].records;
+    let oldest = kept.front().map(|r| r.arrival).unwrap();
+    assert!(26 * hour - oldest <= 24 * hour + 60_000, "{oldest}");
+    assert!(shard
+        .moments
+        .iter()
+        .any(|m| matches!(m.kind, mqlab_appcore::kinesis_view::MomentKind::Expired(n) if n > 0)));
+}
