@@ -2,7 +2,9 @@
 //! towards its place (so a message visibly travels producer → queue → consumer), and draws:
 //! queues with their waiting messages, consumers with the messages they hold (each ringed by
 //! its visibility countdown), fading marks that just left, flashes for duplicate deliveries
-//! and redeliveries, and a poll that travels to the queue and back empty, then "∅".
+//! and redeliveries, and a poll that travels to the queue and back empty, then "∅". SNS
+//! topics and their branches are drawn by [`super::sns`], Kinesis streams and their readers by
+//! [`super::kinesis`], on the same layout.
 //!
 //! Thousands of marks stay cheap: marks are drawn in one path per colour, at most
 //! [`MARKS_DRAWN_MAX`] of them (the rest are counted as "+N more"), and nothing is allocated

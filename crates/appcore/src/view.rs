@@ -1092,7 +1092,7 @@ impl ViewModel {
                 );
             }
             EventKind::Throttled { .. } => self.totals.throttled += 1,
-            // SNS is not drawn yet (its topics and deliveries come with the SNS view).
+            // SNS: topics, subscriptions and copies (see `crate::sns_view`).
             EventKind::TopicCreated { .. }
             | EventKind::TopicDeleted { .. }
             | EventKind::TopicAttributesChanged { .. }
@@ -1181,8 +1181,7 @@ impl ViewModel {
                 let c = self.consumer_idx(actor);
                 self.consumers[c as usize].status = ConsumerStatus::Polling;
             }
-            // S3's events exist only when the engine is built with `sns` (the native
-            // workspace, where the CLI turns it on); S3 is not drawn yet.
+            // Stream readers and KCL applications (see `crate::kinesis_view`).
             #[cfg(feature = "kinesis")]
             EventKind::KinesisRecordsRead { .. }
             | EventKind::KinesisRecordsProcessed { .. }
@@ -1195,6 +1194,8 @@ impl ViewModel {
             | EventKind::KclShardEnded { .. }
             | EventKind::KclWorkerStarted { .. }
             | EventKind::KclWorkerDied { .. } => self.kinesis.apply(t, &e.kind),
+            // S3's bucket events: an uploader is drawn through its bucket (see `sync`); the
+            // events themselves change nothing drawn.
             #[allow(unreachable_patterns)]
             _ => {}
         }
@@ -1569,15 +1570,15 @@ impl ViewModel {
             .collect();
         #[cfg(not(feature = "sns"))]
         let topics = Vec::new();
+        // From the world (not the synced view), so a sample is the same however frames fall.
         #[cfg(feature = "kinesis")]
-        let streams = self
-            .kinesis
-            .streams
-            .iter()
+        let streams = world
+            .kinesis()
+            .streams()
             .map(|st| StreamSample {
-                incoming_records: st.shards.iter().map(|s| s.records_in).sum(),
-                write_throttled: st.shards.iter().map(|s| s.writes_throttled).sum(),
-                read_throttled: st.shards.iter().map(|s| s.reads_throttled).sum(),
+                incoming_records: st.shards.iter().map(|s| s.totals.records_in).sum(),
+                write_throttled: st.shards.iter().map(|s| s.totals.writes_throttled).sum(),
+                read_throttled: st.shards.iter().map(|s| s.totals.reads_throttled).sum(),
                 millis_behind_latest: self
                     .kinesis
                     .readers
