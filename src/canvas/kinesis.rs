@@ -311,12 +311,14 @@ pub fn draw_streams(
                 ctx.move_to(x, lane.y + 2.0);
                 ctx.line_to(x, lane.y + lane.h - 2.0);
                 ctx.stroke();
-                if lane.h >= 14.0 {
+                // Labels stack down the lane as far as it has room; the rest go unlabelled.
+                if lane.h >= 14.0 && 10.0 * (row + 1.0) <= lane.h - 2.0 {
                     label(ctx, color, "10px sans-serif", "left");
-                    let _ = ctx.fill_text(
+                    let _ = ctx.fill_text_with_max_width(
                         &format!("▲ {} {:.1}s", worker_label(rd), *behind as f64 / 1000.0),
                         x + 2.0,
                         lane.y + 10.0 + 10.0 * row,
+                        (lane.x + lane.w - x - 4.0).max(30.0),
                     );
                 }
                 row += 1.0;

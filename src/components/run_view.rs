@@ -176,7 +176,9 @@ pub fn run_view(props: &RunViewProps) -> Html {
                     html! { <li><span class={*class} aria-hidden="true">{ mark }</span>{ text }</li> }
                 }) }
             </ul>
-            { queue_table(&QueueTableProps { lang, rows: queues, prefix: prefix.clone(), on_select: on_select_queue }) }
+            if has_queues || !has_streams {
+                { queue_table(&QueueTableProps { lang, rows: queues, prefix: prefix.clone(), on_select: on_select_queue }) }
+            }
             { run_stats(&RunStatsProps { lang, totals, events, events_hash: hash.into(), prefix: prefix.clone() }) }
             <Charts lab={props.lab.clone()} panels={props.panels} {lang} dark={props.dark} scope={chart_scope} {prefix} />
         </article>
