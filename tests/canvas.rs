@@ -166,3 +166,27 @@ fn a_copy_stopped_by_a_filter_is_drawn_before_the_filter_and_hovering_it_says_wh
     let ko = r.hover_text(&lab.vm, x, y, Lang::Ko).unwrap();
     assert!(ko.contains("필터 정책"), "{ko}");
 }
+
+#[wasm_bindgen_test]
+fn on_a_phone_width_a_topics_branches_keep_room_and_nothing_overlaps() {
+    let lab = preset("sns-filter", 5_000);
+    let vm = &lab.vm;
+    let lay = layout(vm, 366.0, 420.0, &vec![0; vm.queues.len()]);
+    let topic = lay.topics[0].unwrap();
+    for p in &lay.producers {
+        assert!(p.x + p.w < topic.x, "publishers left of the topic");
+    }
+    for b in &lay.branches {
+        assert!(
+            b.to.0 - b.from.0 >= 40.0,
+            "branch {:?} → {:?}",
+            b.from,
+            b.to
+        );
+    }
+    let queue = lay.queues.iter().flatten().next().unwrap().rect;
+    assert!(topic.x + topic.w < queue.x);
+    for c in lay.consumers.iter().flatten() {
+        assert!(queue.x + queue.w < c.x && c.x + c.w <= 366.0);
+    }
+}

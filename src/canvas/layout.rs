@@ -247,13 +247,20 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
     let live_topics: Vec<usize> = (0..sns.topics.len())
         .filter(|&i| !sns.topics[i].deleted)
         .collect();
-    let topic_x = producer_x + side_w + gap;
+    // On a narrow screen, publishers and topics give up width so the branches keep some.
+    let (left_w, left_gap) = if narrow && !live_topics.is_empty() {
+        ((width * 0.15).clamp(48.0, 64.0), 12.0)
+    } else {
+        (side_w, gap)
+    };
+    let topic_x = producer_x + left_w + left_gap;
     // Branches need room to show copies travelling and stopping at their filters.
     let queue_x = if live_topics.is_empty() {
         topic_x
     } else {
-        let room = consumer_x - gap - (topic_x + side_w);
-        topic_x + side_w + (room * 0.3).clamp(gap, 280.0)
+        let room = consumer_x - gap - (topic_x + left_w);
+        let share = if narrow { 0.4 } else { 0.3 };
+        topic_x + left_w + (room * share).clamp(gap, 280.0)
     };
     let queue_w = (consumer_x - gap - queue_x).max(60.0);
 
@@ -356,19 +363,19 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
     }
 
     // Producers and consumers share the height evenly.
-    let column = |n: usize, x: f64, row_max: f64| -> Vec<Rect> {
+    let column = |n: usize, x: f64, w: f64, row_max: f64| -> Vec<Rect> {
         let slice = (bottom - top) / n.max(1) as f64;
         let h = (slice - 6.0).clamp(CONSUMER_ROW_MIN_PX - 2.0, row_max);
         (0..n)
             .map(|k| Rect {
                 x,
                 y: top + slice * k as f64 + (slice - h) / 2.0,
-                w: side_w,
+                w,
                 h,
             })
             .collect()
     };
-    let producers = column(vm.producers.len(), producer_x, 56.0);
+    let producers = column(vm.producers.len(), producer_x, left_w, 56.0);
 
     let shown: Vec<usize> = (0..vm.consumers.len())
         .filter(|&i| vm.consumers[i].status != ConsumerStatus::Stopped)
@@ -377,14 +384,14 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
     // Stream readers (KCL workers, plain readers) share the column after the consumers.
     let readers_n = vm.kinesis.readers.len().min(fit);
     let drawn = shown.len().min(fit - readers_n);
-    let rects = column(drawn + readers_n, consumer_x, 44.0);
+    let rects = column(drawn + readers_n, consumer_x, side_w, 44.0);
     let mut consumers = vec![None; vm.consumers.len()];
     for (k, &ci) in shown.iter().take(drawn).enumerate() {
         consumers[ci] = Some(rects[k]);
     }
     let readers = rects[drawn..].to_vec();
     let mut topics: Vec<Option<Rect>> = vec![None; sns.topics.len()];
-    let topic_rects = column(live_topics.len(), topic_x, 64.0);
+    let topic_rects = column(live_topics.len(), topic_x, left_w, 64.0);
     for (k, &ti) in live_topics.iter().enumerate() {
         topics[ti] = Some(topic_rects[k]);
     }
