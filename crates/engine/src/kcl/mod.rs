@@ -986,17 +986,7 @@ impl App {
                         .map(|c| c.shard_id.clone())
                         .collect::<Vec<_>>()
                 });
-                let records: Vec<(SeqNum, u64, SimTime)> = out
-                    .records
-                    .iter()
-                    .filter_map(|r| {
-                        Some((
-                            SeqNum::parse(&r.sequence_number)?,
-                            r.data.len() as u64,
-                            sim_time_of(r.approximate_arrival_timestamp),
-                        ))
-                    })
-                    .collect();
+                let records = read_records(&out.records);
                 if let Some(c) = self.consumer_mut(w, shard) {
                     c.iterator = out.next_shard_iterator;
                     if children.is_some() {
@@ -1138,17 +1128,7 @@ impl App {
         };
         let (events, ended) = k.take_pushed_events(ctx, id);
         for e in events {
-            let records: Vec<(SeqNum, u64, SimTime)> = e
-                .records
-                .iter()
-                .filter_map(|r| {
-                    Some((
-                        SeqNum::parse(&r.sequence_number)?,
-                        r.data.len() as u64,
-                        sim_time_of(r.approximate_arrival_timestamp),
-                    ))
-                })
-                .collect();
+            let records = read_records(&e.records);
             if let Some(children) = &e.child_shards {
                 if let Some(c) = self.consumer_mut(w, shard) {
                     c.end = Some(children.iter().map(|c| c.shard_id.clone()).collect());
@@ -1296,4 +1276,19 @@ impl App {
         self.sync_shards(ctx, k);
         self.take(ctx, k, a, w);
     }
+}
+
+/// What a reader keeps of the records a GetRecords call or a SubscribeToShard event
+/// returned: sequence number, data size and arrival, for both ways of reading.
+fn read_records(records: &[crate::kinesis::api::RecordOut]) -> Vec<(SeqNum, u64, SimTime)> {
+    records
+        .iter()
+        .filter_map(|r| {
+            Some((
+                SeqNum::parse(&r.sequence_number)?,
+                r.data.len() as u64,
+                sim_time_of(r.approximate_arrival_timestamp),
+            ))
+        })
+        .collect()
 }
