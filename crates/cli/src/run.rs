@@ -3,7 +3,7 @@
 use crate::args::{HashArgs, MetricsFormat, RunArgs, Sink};
 use crate::duration::format_duration;
 use mqlab_engine::time::{epoch_s, MS_PER_DAY, MS_PER_MIN, MS_PER_S};
-use mqlab_engine::{Event, EventHasher, Scenario, World};
+use mqlab_engine::{Event, Scenario, World};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::time::Instant;
@@ -61,13 +61,7 @@ pub fn drive(
 
 /// The determinism fingerprint of a scenario run for `duration_ms`.
 pub fn fingerprint(world: &mut World, duration_ms: u64) -> u64 {
-    let mut hasher = EventHasher::default();
-    let end = world.now().saturating_add(duration_ms);
-    let _ = drive(world, end, EVENT_CHUNK_MS, |w| {
-        hasher.update(&w.drain_events());
-        Ok(())
-    });
-    hasher.finish()
+    world.fingerprint(duration_ms)
 }
 
 /// One metric of one minute, as `--metrics` writes it: the CloudWatch namespace, the queue or

@@ -260,6 +260,24 @@ impl World {
         self.events.drain()
     }
 
+    /// The determinism fingerprint of the next `duration_ms` of this world: every event, as
+    /// JSON, through FNV-1a ([`crate::EventHasher`]), drained once a virtual second so the
+    /// log's cap never drops one. `mqlab hash`, the golden-file test and the wasm test all use
+    /// this, so "the same run" means the same thing natively and in the browser.
+    pub fn fingerprint(&mut self, duration_ms: u64) -> u64 {
+        const CHUNK_MS: u64 = 1_000;
+        let mut hasher = crate::EventHasher::default();
+        let end = self.now.saturating_add(duration_ms);
+        loop {
+            let next = (self.now / CHUNK_MS + 1).saturating_mul(CHUNK_MS).min(end);
+            self.advance_to(next);
+            hasher.update(&self.drain_events());
+            if self.now >= end {
+                return hasher.finish();
+            }
+        }
+    }
+
     /// Answers of calls that have finished, in the order they finished.
     pub fn take_completions(&mut self) -> Vec<Completion> {
         std::mem::take(&mut self.completions)
