@@ -41,7 +41,8 @@ order. SCRIPT may be - for standard input. Each input line is one call:
   op      the AWS action name
   params  the AWS JSON request members (absent: {})
   bind    names to save from the response by dotted path (array indices are numbers);
-          ${name} in any later string is replaced by the value, once the call has completed
+          ${name} in any later string is replaced by the value, once the call has completed;
+          a string that is exactly \"${name}\" becomes the value with its JSON type
 
 Each output line is {\"t\", \"t_done\", \"op\", \"response\"} or {\"t\", \"t_done\", \"op\", \"error\":
 {\"Code\", \"Message\"}}. A long poll completes later (t_done) and may overlap later lines;

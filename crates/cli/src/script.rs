@@ -3,7 +3,9 @@
 //! A script is JSON lines, one call each:
 //! `{"t": 12.5, "svc": "sqs", "op": "ReceiveMessage", "params": {...}, "bind": {"rh": "Messages.0.ReceiptHandle"}}`.
 //! For each line the runner advances virtual time to `t`, substitutes `${name}` in the params
-//! with values bound by earlier lines that have *completed* by then, makes the call, and prints
+//! with values bound by earlier lines that have *completed* by then (a string that is exactly
+//! `${name}` becomes the bound value with its JSON type, so a bound number stays a number;
+//! inside a longer string the value is inserted as text), makes the call, and prints
 //! `{"t": .., "t_done": .., "op": .., "response": {..}}` (or `"error": {"Code", "Message"}`).
 //! A long poll completes later in virtual time, so later lines can run while it waits; output
 //! is still printed in input order, each line as soon as it and every line before it are done.
@@ -251,8 +253,9 @@ pub fn bound_text(value: &Value) -> String {
     }
 }
 
-/// Replaces every `${name}` whose name is bound, textually; unknown names stay as written.
-pub fn substitute_str(text: &str, bindings: &BTreeMap<String, String>) -> String {
+/// Replaces every `${name}` whose name is bound by the value's text ([`bound_text`]); unknown
+/// names stay as written.
+pub fn substitute_str(text: &str, bindings: &BTreeMap<String, Value>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("${") {
@@ -261,7 +264,7 @@ pub fn substitute_str(text: &str, bindings: &BTreeMap<String, String>) -> String
         match after.find('}') {
             Some(end) => match bindings.get(&after[..end]) {
                 Some(value) => {
-                    out.push_str(value);
+                    out.push_str(&bound_text(value));
                     rest = &after[end + 1..];
                 }
                 None => {
@@ -280,10 +283,27 @@ pub fn substitute_str(text: &str, bindings: &BTreeMap<String, String>) -> String
     out
 }
 
+/// The bound value a string stands for when the string is exactly `${name}` and `name` is
+/// bound.
+fn whole_binding<'a>(text: &str, bindings: &'a BTreeMap<String, Value>) -> Option<&'a Value> {
+    let name = text.strip_prefix("${")?.strip_suffix('}')?;
+    if name.contains('}') {
+        return None;
+    }
+    bindings.get(name)
+}
+
 /// Substitutes in every string of a JSON value, at any depth, object member names included.
-pub fn substitute(value: &Value, bindings: &BTreeMap<String, String>) -> Value {
+/// A string that is exactly `${name}` becomes the bound value itself, with its JSON type (a
+/// bound number stays a number, e.g. a Kinesis `ApproximateArrivalTimestamp` passed on as
+/// GetShardIterator's `Timestamp`); in a longer string, and in member names, the value is
+/// inserted as text.
+pub fn substitute(value: &Value, bindings: &BTreeMap<String, Value>) -> Value {
     match value {
-        Value::String(s) if s.contains("${") => Value::String(substitute_str(s, bindings)),
+        Value::String(s) if s.contains("${") => match whole_binding(s, bindings) {
+            Some(bound) => bound.clone(),
+            None => Value::String(substitute_str(s, bindings)),
+        },
         Value::Array(items) => {
             Value::Array(items.iter().map(|v| substitute(v, bindings)).collect())
         }
@@ -328,7 +348,7 @@ struct Slot {
 /// yet printed (in input order).
 pub struct ScriptRunner {
     world: World,
-    bindings: BTreeMap<String, String>,
+    bindings: BTreeMap<String, Value>,
     slots: VecDeque<Slot>,
     prev_t_s: f64,
 }
@@ -350,8 +370,8 @@ impl ScriptRunner {
         &self.world
     }
 
-    /// Names bound so far, with their text.
-    pub fn bindings(&self) -> &BTreeMap<String, String> {
+    /// Names bound so far, with their values.
+    pub fn bindings(&self) -> &BTreeMap<String, Value> {
         &self.bindings
     }
 
@@ -433,7 +453,7 @@ impl ScriptRunner {
                     .and_then(|v| lookup(v, path))
                 {
                     Some(v) => {
-                        self.bindings.insert(name.clone(), bound_text(v));
+                        self.bindings.insert(name.clone(), v.clone());
                     }
                     None => {
                         self.bindings.remove(name);
@@ -488,10 +508,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn binds(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn binds(pairs: &[(&str, &str)]) -> BTreeMap<String, Value> {
         pairs
             .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|(k, v)| (k.to_string(), Value::from(*v)))
             .collect()
     }
 
@@ -552,6 +572,37 @@ mod tests {
                 "Entries": [{"Id": "e-R", "ReceiptHandle": "R", "N": 5}],
                 "MessageAttributes": {"Color": {"DataType": "String", "StringValue": "${missing}"}},
                 "Flag": true
+            })
+        );
+    }
+
+    #[test]
+    fn a_whole_string_placeholder_keeps_the_bound_type() {
+        let mut b = binds(&[("s", "text")]);
+        b.insert("n".into(), json!(1767225631.5));
+        b.insert("flag".into(), json!(true));
+        b.insert("list".into(), json!(["a", 1]));
+        let params = json!({
+            "Timestamp": "${n}",
+            "Flag": "${flag}",
+            "List": "${list}",
+            "S": "${s}",
+            "Text": "at ${n}",
+            "Both": "${n}${s}",
+            "Missing": "${missing}",
+            "Nested": ["${n}", {"${s}": "${n}"}]
+        });
+        assert_eq!(
+            substitute(&params, &b),
+            json!({
+                "Timestamp": 1767225631.5,
+                "Flag": true,
+                "List": ["a", 1],
+                "S": "text",
+                "Text": "at 1767225631.5",
+                "Both": "1767225631.5text",
+                "Missing": "${missing}",
+                "Nested": [1767225631.5, {"text": 1767225631.5}]
             })
         );
     }

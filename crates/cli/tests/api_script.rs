@@ -155,6 +155,35 @@ fn numbers_bound_are_substituted_as_their_json_text() {
 }
 
 #[test]
+fn a_whole_string_placeholder_keeps_the_bound_numbers_type() {
+    // A record's ApproximateArrivalTimestamp is a JSON number (epoch seconds); passed on as
+    // "${tb}" it must reach GetShardIterator as a number, as AT_TIMESTAMP requires.
+    let out = run(&script(&[
+        r#"{"t":0,"svc":"kinesis","op":"CreateStream","params":{"StreamName":"s","ShardCount":1}}"#,
+        r#"{"t":31,"svc":"kinesis","op":"PutRecord","params":{"StreamName":"s","PartitionKey":"k","Data":"Zmlyc3Q="}}"#,
+        r#"{"t":32,"svc":"kinesis","op":"PutRecord","params":{"StreamName":"s","PartitionKey":"k","Data":"c2Vjb25k"}}"#,
+        r#"{"t":33,"svc":"kinesis","op":"GetShardIterator","params":{"StreamName":"s","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"},"bind":{"it":"ShardIterator"}}"#,
+        r#"{"t":33,"svc":"kinesis","op":"GetRecords","params":{"ShardIterator":"${it}"},"bind":{"tb":"Records.1.ApproximateArrivalTimestamp","seq":"Records.1.SequenceNumber"}}"#,
+        r#"{"t":34,"svc":"kinesis","op":"GetShardIterator","params":{"StreamName":"s","ShardId":"shardId-000000000000","ShardIteratorType":"AT_TIMESTAMP","Timestamp":"${tb}"},"bind":{"at":"ShardIterator"}}"#,
+        r#"{"t":34,"svc":"kinesis","op":"GetRecords","params":{"ShardIterator":"${at}"}}"#,
+        // Inside a longer string the number is inserted as text, as before.
+        r#"{"t":35,"svc":"kinesis","op":"PutRecord","params":{"StreamName":"s","PartitionKey":"at-${tb}","Data":"dGhpcmQ="}}"#,
+    ]));
+    assert_eq!(out.len(), 8);
+    let tb = &out[4]["response"]["Records"][1]["ApproximateArrivalTimestamp"];
+    assert!(tb.is_number(), "{}", out[4]);
+    assert!(out[5].get("error").is_none(), "{}", out[5]);
+    let records = out[6]["response"]["Records"].as_array().unwrap();
+    assert_eq!(records.len(), 1, "{}", out[6]);
+    assert_eq!(records[0]["Data"], "c2Vjb25k");
+    assert_eq!(
+        records[0]["SequenceNumber"],
+        out[4]["response"]["Records"][1]["SequenceNumber"]
+    );
+    assert!(out[7].get("response").is_some(), "{}", out[7]);
+}
+
+#[test]
 fn unknown_operations_and_services_are_answered_with_errors_not_file_errors() {
     let out = run(&script(&[
         r#"{"svc":"sqs","op":"FrobnicateQueue"}"#,
