@@ -653,7 +653,7 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
                     if queue.ends_with(".fifo") {
                         attributes.insert("FifoQueue".into(), "true".into());
                     }
-                    // 14 days: a DLQ keeps what it holds as long as SQS allows (facts §1.8).
+                    // 14 days: a DLQ keeps what it holds as long as SQS allows (aws-rules §1.8).
                     attributes.insert("MessageRetentionPeriod".into(), "1209600".into());
                     t2.emit_edit(rf.clone(), Edit::Call {
                         op: "CreateQueue".into(),

@@ -37,7 +37,7 @@ static QUEUE_PARAMS: [QueueParam; 5] = [
         attribute: "MaximumMessageSize",
         min: MAXIMUM_MESSAGE_SIZE_MIN as u64,
         max: MAXIMUM_MESSAGE_SIZE_MAX as u64,
-        // The default is now the maximum, 1 MiB (facts §0.1).
+        // The default is now the maximum, 1 MiB (aws-rules §0.1).
         default: MAXIMUM_MESSAGE_SIZE_MAX as u64,
         unit: "bytes",
         fifo_only: false,
@@ -111,7 +111,7 @@ pub fn queue_choices() -> &'static [QueueChoice] {
     &QUEUE_CHOICES
 }
 
-/// RedrivePolicy's maxReceiveCount: 1 up to the engine's cap (facts §1.2: 1–1,000 is the most
+/// RedrivePolicy's maxReceiveCount: 1 up to the engine's cap (aws-rules §1.2: 1–1,000 is the most
 /// plausible range; the console suggests 10).
 pub const MAX_RECEIVE_COUNT_RANGE: (u64, u64) = (1, MAX_RECEIVE_COUNT_MAX as u64);
 pub const MAX_RECEIVE_COUNT_SUGGESTED: u64 = 10;
@@ -150,7 +150,7 @@ pub const START_S_MAX: f64 = 86_400.0;
 pub const RESTART_S_MAX: f64 = 3_600.0;
 /// The longest pause after an empty receive the panel offers, ms.
 pub const EMPTY_POLL_PAUSE_MS_MAX: f64 = 60_000.0;
-/// The largest body a producer sends: SQS's maximum message size (facts §1.6).
+/// The largest body a producer sends: SQS's maximum message size (aws-rules §1.6).
 pub const BODY_BYTES_MAX: f64 = MAXIMUM_MESSAGE_SIZE_MAX as f64;
 /// The sparsest poison pill the panel offers: one in this many messages.
 pub const POISON_EVERY_MAX: f64 = 10_000.0;
@@ -176,7 +176,7 @@ static CONSUMER_PARAMS: [ActorParam; 10] = [
         key: "consumer.max_messages",
         field: "max_messages",
         min: 1.0,
-        // MaxNumberOfMessages is 1–10, the batch limit (facts §1.4).
+        // MaxNumberOfMessages is 1–10, the batch limit (aws-rules §1.4).
         max: BATCH_ENTRIES_MAX as f64,
         step: 1.0,
         unit: "",
@@ -239,7 +239,7 @@ static CONSUMER_PARAMS: [ActorParam; 10] = [
     },
 ];
 
-/// Most message groups the panel offers. AWS has no limit on groups (facts §1.9); past a
+/// Most message groups the panel offers. AWS has no limit on groups (aws-rules §1.9); past a
 /// hundred the diagram's group colours stop telling groups apart.
 pub const MESSAGE_GROUPS_MAX: f64 = 100.0;
 

@@ -5,7 +5,7 @@ use mqlab_appcore::params::{self, check_queue_attribute};
 use mqlab_engine::sqs::attributes::QueueAttributes;
 
 #[test]
-fn queue_params_have_the_ranges_of_the_facts_file() {
+fn queue_params_have_the_ranges_of_aws_rules() {
     let expect = [
         ("DelaySeconds", 0, 900, 0, "s"),
         ("MaximumMessageSize", 1_024, 1_048_576, 1_048_576, "bytes"),
@@ -73,7 +73,7 @@ fn the_engine_accepts_each_range_end_and_refuses_one_past_it() {
 fn fifo_choices_are_checked_as_aws_checks_them() {
     for c in params::queue_choices() {
         for o in c.options {
-            // perMessageGroupId alone needs DeduplicationScope=messageGroup (facts §1.2).
+            // perMessageGroupId alone needs DeduplicationScope=messageGroup (aws-rules §1.2).
             let ok = check_queue_attribute(c.attribute, o, true);
             assert_eq!(ok.is_ok(), *o != "perMessageGroupId", "{} {o}", c.attribute);
         }

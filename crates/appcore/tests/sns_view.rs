@@ -197,7 +197,7 @@ fn a_copy_given_up_on_moves_to_the_dead_letter_queue_from_its_subscriber() {
       ]}],
       "producers": [{"name": "m", "topic": "alerts", "bursts": [{"at_s": 1, "count": 1}]}]
     }"#;
-    // HTTP/S retries 3 times, 20 s apart, by default (facts §3.6).
+    // HTTP/S retries 3 times, 20 s apart, by default (aws-rules §3.6).
     let (_, vm) = driven(json, 120_000);
     let sub = &vm.sns.topics[0].subscriptions[0];
     assert_eq!(sub.moved_to_dlq, 1, "{:?}", sub);

@@ -152,7 +152,7 @@ impl Outlets<'_> {
     }
 }
 
-/// Most message attributes a producer may set (SQS's and SNS's limit, facts §1.6 / §3.2).
+/// Most message attributes a producer may set (SQS's and SNS's limit, aws-rules §1.6 / §3.2).
 pub const PRODUCER_ATTRIBUTES_MAX: usize = 10;
 
 fn is_zero(n: &u32) -> bool {
@@ -313,7 +313,7 @@ pub struct ConsumerSpec {
     #[serde(default = "restart_default")]
     pub restart_after_s: f64,
     /// Extend the visibility timeout while processing (ChangeMessageVisibility every half
-    /// timeout), the heartbeat pattern of facts §1.3.
+    /// timeout), the heartbeat pattern of aws-rules §1.3.
     #[serde(default)]
     pub heartbeat: bool,
     /// Pause after an empty receive before polling again, ms.

@@ -1,4 +1,4 @@
-//! Kinesis size and throughput limits (facts §4.1): record and request sizes, per-shard write
+//! Kinesis size and throughput limits (aws-rules §4.1): record and request sizes, per-shard write
 //! (1 MiB/s or 1,000 records/s) and read (2 MiB/s, 5 GetRecords/s) limits.
 
 mod kinesis_common;

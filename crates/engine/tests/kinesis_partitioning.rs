@@ -1,4 +1,4 @@
-//! Kinesis partitioning (facts §4.2): MD5 partition-key routing, the even split of the hash
+//! Kinesis partitioning (aws-rules §4.2): MD5 partition-key routing, the even split of the hash
 //! space, explicit hash keys, sequence numbers.
 
 mod kinesis_common;

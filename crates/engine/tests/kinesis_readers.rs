@@ -1,4 +1,4 @@
-//! Simulated Kinesis readers in scenarios (facts §4.3, §4.6, §4.8): polling readers sharing a
+//! Simulated Kinesis readers in scenarios (aws-rules §4.3, §4.6, §4.8): polling readers sharing a
 //! shard's 5 reads/s and 2 MiB/s, enhanced fan-out readers with their own, and KCL-style
 //! applications whose workers hold leases, checkpoint, and fail over.
 

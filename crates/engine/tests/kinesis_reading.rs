@@ -1,4 +1,4 @@
-//! Reading Kinesis shards (facts §4.3): iterator types, the 5-minute expiry, MillisBehindLatest,
+//! Reading Kinesis shards (aws-rules §4.3): iterator types, the 5-minute expiry, MillisBehindLatest,
 //! closed shards read to their end before their children.
 
 mod kinesis_common;

@@ -1,4 +1,4 @@
-//! Kinesis streams: creation and deletion in virtual time, retention (facts §4.4), resharding
+//! Kinesis streams: creation and deletion in virtual time, retention (aws-rules §4.4), resharding
 //! limits (§4.5, §4.1), capacity modes (§4.7), enhanced fan-out (§4.6), metrics and cost.
 
 mod kinesis_common;

@@ -1,4 +1,4 @@
-//! S3 as an SNS publisher (facts §3.9, §3.12): buckets, PutObject / DeleteObject, event
+//! S3 as an SNS publisher (aws-rules §3.9, §3.12): buckets, PutObject / DeleteObject, event
 //! notification configurations and the event records they publish. One test per rule.
 
 mod sns_common;

@@ -1,4 +1,4 @@
-//! SNS delivery retry policies and simulated endpoints (facts §3.6).
+//! SNS delivery retry policies and simulated endpoints (aws-rules §3.6).
 
 use mqlab_engine::rng::Rng;
 use mqlab_engine::sns::delivery::*;

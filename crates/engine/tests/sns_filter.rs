@@ -1,4 +1,4 @@
-//! SNS subscription filter policies (facts §3.5): every example of the AWS developer guide's
+//! SNS subscription filter policies (aws-rules §3.5): every example of the AWS developer guide's
 //! filter-policy pages, the validation errors AWS returns (texts recorded against AWS in
 //! LocalStack's `tests/aws/services/sns/test_sns_filter_policy.snapshot.json`, or read from
 //! AWS's Event Ruler source where AWS has since changed), and a no-panic property.

@@ -1,5 +1,5 @@
 //! SNS CloudWatch metrics (namespace AWS/SNS, per topic, per minute), the cost meter
-//! (facts §3.10) and determinism of runs that use SNS.
+//! (aws-rules §3.10) and determinism of runs that use SNS.
 
 mod sns_common;
 

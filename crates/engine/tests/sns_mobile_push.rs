@@ -1,5 +1,5 @@
 //! Mobile push: platform applications, device endpoints, direct publishes to an endpoint,
-//! `application` subscriptions, and Publish to a phone number (facts §3.2, §3.3, §3.11).
+//! `application` subscriptions, and Publish to a phone number (aws-rules §3.2, §3.3, §3.11).
 
 mod sns_common;
 

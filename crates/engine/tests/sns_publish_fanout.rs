@@ -1,4 +1,4 @@
-//! Publish, PublishBatch and fan-out to SQS (facts §3.2, §3.4, §3.8, §3.5): the envelope, raw
+//! Publish, PublishBatch and fan-out to SQS (aws-rules §3.2, §3.4, §3.8, §3.5): the envelope, raw
 //! delivery, MessageStructure=json, FIFO topics, filter policies, and SQS rules applied to
 //! deliveries.
 

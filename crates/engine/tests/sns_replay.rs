@@ -1,5 +1,5 @@
 //! FIFO message archiving (`ArchivePolicy`, `BeginningArchiveTime`) and replay
-//! (`ReplayPolicy`, `ReplayStatus`) (facts §3.1, §3.3). Virtual time 0 is
+//! (`ReplayPolicy`, `ReplayStatus`) (aws-rules §3.1, §3.3). Virtual time 0 is
 //! 2026-01-01T00:00:00Z.
 
 mod sns_common;
@@ -170,7 +170,7 @@ fn replay_stops_at_the_ending_point_and_respects_the_filter_policy() {
 #[test]
 fn a_replay_set_later_with_set_subscription_attributes_redelivers_to_that_subscription_only() {
     let mut s = Sim::new();
-    // Standard queues (facts §0.1: FIFO topics may feed them): no group lock or
+    // Standard queues (aws-rules §0.1: FIFO topics may feed them): no group lock or
     // deduplication in the way, and received messages stay hidden for the rest of the test.
     let hidden = json!({"VisibilityTimeout": "43200"});
     s.create_queue("a", hidden.clone());

@@ -1,4 +1,4 @@
-//! Delivery to non-SQS endpoints, retries in virtual time and subscription DLQs (facts §3.6,
+//! Delivery to non-SQS endpoints, retries in virtual time and subscription DLQs (aws-rules §3.6,
 //! §3.7), using the simulated endpoints of `sns::delivery`.
 
 mod sns_common;
@@ -117,7 +117,7 @@ fn http_retries_follow_the_default_policy_20s_apart() {
     s.publish(&t, "m");
     s.wait(600.0);
     let a = attempts(&s);
-    // 1 attempt + 3 retries (facts §3.6), each retry 20 s after the failed attempt ended.
+    // 1 attempt + 3 retries (aws-rules §3.6), each retry 20 s after the failed attempt ended.
     assert_eq!(a.len(), 4, "{a:?}");
     for w in a.windows(2) {
         assert_eq!(w[1].0 - w[0].0, 100 + 20_000, "{a:?}");
@@ -345,7 +345,7 @@ fn email_failures_follow_the_customer_managed_policy() {
     s.publish(&t, "m");
     s.wait(2.0 * 86_400.0);
     let a = attempts(&s);
-    // 50 retries over more than 6 hours (facts §3.6).
+    // 50 retries over more than 6 hours (aws-rules §3.6).
     assert_eq!(a.len(), 51);
     assert!(a[50].0 - a[0].0 > 6 * 3_600_000);
     assert_eq!(a[1].0 - a[0].0, 100 + 10_000, "pre-backoff: 10 s");

@@ -1,4 +1,4 @@
-//! SNS topics and subscriptions (facts §3.1, §3.3): names, attributes, idempotent creates,
+//! SNS topics and subscriptions (aws-rules §3.1, §3.3): names, attributes, idempotent creates,
 //! deletion, paging, tags, protocols and endpoints, confirmation, subscription attributes.
 
 mod sns_common;

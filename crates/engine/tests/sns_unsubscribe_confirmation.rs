@@ -1,5 +1,5 @@
 //! What an HTTP/S or email-json endpoint receives when it is unsubscribed: an
-//! `UnsubscribeConfirmation` envelope (facts §3.4).
+//! `UnsubscribeConfirmation` envelope (aws-rules §3.4).
 
 mod sns_common;
 

@@ -1,4 +1,4 @@
-//! Dead-letter queues, RedriveAllowPolicy and message move tasks (facts §1.2, §1.8, §1.13,
+//! Dead-letter queues, RedriveAllowPolicy and message move tasks (aws-rules §1.2, §1.8, §1.13,
 //! §1.15, §1.16).
 
 mod common;

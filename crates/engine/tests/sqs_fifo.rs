@@ -1,5 +1,5 @@
 //! FIFO queues: groups, ordering, locking, deduplication, sequence numbers, attempt IDs,
-//! throughput and in-flight limits (facts §1.3, §1.4, §1.5, §1.6, §1.7, §1.9, §1.10, §1.16).
+//! throughput and in-flight limits (aws-rules §1.3, §1.4, §1.5, §1.6, §1.7, §1.9, §1.10, §1.16).
 
 mod common;
 

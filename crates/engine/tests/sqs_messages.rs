@@ -1,6 +1,6 @@
 //! SendMessage / ReceiveMessage: limits, characters, attributes, MD5s, delays, polling,
 //! batches, retention, in-flight limits, at-least-once delivery and fair queues
-//! (facts §1.1, §1.4, §1.5, §1.6, §1.7, §1.11, §1.16, §0.1).
+//! (aws-rules §1.1, §1.4, §1.5, §1.6, §1.7, §1.11, §1.16, §0.1).
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! CloudWatch metrics (facts §1.13) and the cost meter (§1.1 billing of polling, §1.14).
+//! CloudWatch metrics (aws-rules §1.13) and the cost meter (§1.1 billing of polling, §1.14).
 
 mod common;
 

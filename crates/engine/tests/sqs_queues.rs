@@ -1,4 +1,4 @@
-//! Queue lifecycle, naming, attributes, ListQueues and PurgeQueue (facts §1.2, §1.12, §1.15,
+//! Queue lifecycle, naming, attributes, ListQueues and PurgeQueue (aws-rules §1.2, §1.12, §1.15,
 //! §1.16, §0.1).
 
 mod common;

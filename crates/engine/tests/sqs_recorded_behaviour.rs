@@ -1,4 +1,4 @@
-//! Behaviours recorded against real AWS (LocalStack's AWS-validated snapshots, facts [E5]) and
+//! Behaviours recorded against real AWS (LocalStack's AWS-validated snapshots, aws-rules §1.16) and
 //! checked by review: error codes and texts, attribute filters, FIFO details, redrive cycles.
 
 use mqlab_engine::sqs::SqsConfig;

@@ -1,4 +1,4 @@
-//! Visibility timeout, ChangeMessageVisibility and receipt handles (facts §1.3, §1.4).
+//! Visibility timeout, ChangeMessageVisibility and receipt handles (aws-rules §1.3, §1.4).
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! The lease table of a KCL application: one row per shard, as in KCL's DynamoDB table
-//! (facts §4.8): `leaseKey` (the shard id), `leaseOwner`, `leaseCounter`, `checkpoint`,
+//! (aws-rules §4.8): `leaseKey` (the shard id), `leaseOwner`, `leaseCounter`, `checkpoint`,
 //! `ownerSwitchesSinceCheckpoint`, `parentShardId`. The table is not simulated as DynamoDB
 //! (no capacity, no cost): its rows and the conditional updates KCL makes are what matter.
 

@@ -4,7 +4,7 @@
 //! API does.
 //!
 //! - [`spec`] — what a scenario declares (`stream_consumers`).
-//! - [`lease`] — a KCL application's lease table (facts §4.8).
+//! - [`lease`] — a KCL application's lease table (aws-rules §4.8).
 //!
 //! A reader is one [`App`]: workers, a lease table (one lease per shard) and, per worker, a
 //! [`ShardConsumer`] for each lease it works on. A plain reader is an app with one worker that
@@ -46,7 +46,7 @@ use spec::{InitialPosition, Retrieval, StreamConsumerSpec};
 use std::collections::{BTreeMap, VecDeque};
 
 /// KCL's failoverTimeMillis default, 10 s: a lease not renewed for this long may be taken.
-/// The facts file (§4.8) has no figure; KCL's documentation and source give 10,000 ms:
+/// aws-rules §4.8 has no figure; KCL's documentation and source give 10,000 ms:
 /// UNCONFIRMED here.
 pub const KCL_FAILOVER_TIME_MS: SimTime = 10_000;
 /// KCL's epsilonMillis (25 ms), the margin in its renew and take intervals. UNCONFIRMED
@@ -59,10 +59,10 @@ pub const SHARD_SYNC_INTERVAL_MS: SimTime = 60_000;
 /// its parents looks at their checkpoints again. UNCONFIRMED (KCL source).
 pub const PARENT_SHARD_POLL_INTERVAL_MS: SimTime = 10_000;
 /// KCL's idleTimeBetweenReadsInMillis: 1 s between GetRecords calls on a shard is common (and
-/// what the GetRecords documentation recommends, facts §4.1).
+/// what the GetRecords documentation recommends, aws-rules §4.1).
 pub const IDLE_TIME_BETWEEN_READS_MS: SimTime = 1_000;
 pub const IDLE_TIME_MAX_MS: SimTime = 3_600_000;
-/// KCL's maxRecords default: GetRecords' own maximum (facts §4.1).
+/// KCL's maxRecords default: GetRecords' own maximum (aws-rules §4.1).
 pub const GET_RECORDS_LIMIT_DEFAULT: u32 = 10_000;
 /// Time to process one record when the scenario does not say (Kinesis records are usually
 /// handled in bulk, far faster than a queue message).
@@ -185,7 +185,7 @@ pub struct AppTotals {
 }
 
 /// One closed minute of an application's metrics (KCL publishes to a CloudWatch namespace
-/// named after the application, facts §4.8).
+/// named after the application, aws-rules §4.8).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct AppMinute {
     pub start: SimTime,

@@ -1,15 +1,15 @@
-//! The Kinesis Data Streams cost meter (facts §4.11). Provisioned streams pay per shard-hour
+//! The Kinesis Data Streams cost meter (aws-rules §4.11). Provisioned streams pay per shard-hour
 //! and per PUT payload unit (each record rounded up to 25 KB); on-demand streams per
 //! stream-hour and per GB written (each record rounded up to 1 KB) and read. Extended retention
-//! and enhanced fan-out are extra. The facts file has no dollar figures: every price here is
+//! and enhanced fan-out are extra. aws-rules §4.11 has no dollar figures: every price here is
 //! UNCONFIRMED, a us-east-1 list price as commonly quoted, kept as a named constant.
 
 use serde::{Deserialize, Serialize};
 
 /// A PUT payload unit: 25 KB. Taken as 25 × 1,024 bytes (so a 1 MiB record is 41 units;
-/// the facts' "1 MB = 40" reads MB as 1,000 KB — UNCONFIRMED which AWS bills).
+/// aws-rules §4.11's "1 MB = 40" reads MB as 1,000 KB — UNCONFIRMED which AWS bills).
 pub const PUT_PAYLOAD_UNIT_BYTES: u64 = 25 * 1024;
-/// On-demand writes are metered with each record rounded up to 1 KB (facts §4.11).
+/// On-demand writes are metered with each record rounded up to 1 KB (aws-rules §4.11).
 pub const ON_DEMAND_WRITE_ROUNDING_BYTES: u64 = 1024;
 pub const BYTES_PER_GB: f64 = 1024.0 * 1024.0 * 1024.0;
 pub const MS_PER_HOUR: f64 = 3_600_000.0;

@@ -1,7 +1,7 @@
 //! Hash keys, sequence numbers and the other opaque strings of Kinesis.
 //!
 //! - Hash keys are 128-bit unsigned integers written in decimal (`0` .. `2^128 − 1`); a
-//!   partition key's hash key is its MD5 digest read as a big-endian integer (facts §4.2).
+//!   partition key's hash key is its MD5 digest read as a big-endian integer (aws-rules §4.2).
 //! - Sequence numbers are the 56-digit decimals AWS returns. Their layout is kinesalite's
 //!   "version 2" reading of real AWS numbers (db/index.js `stringifySequence`): the hex digits
 //!   `2 | shard creation s (9) | shard index low nibble (1) | sequence index (16) | 00 |

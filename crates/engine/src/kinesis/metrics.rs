@@ -1,5 +1,5 @@
-//! CloudWatch metrics of one stream (namespace `AWS/Kinesis`, dimension `StreamName`, facts
-//! §4.9), at 1-minute resolution in a bounded ring buffer, like `sqs::metrics`.
+//! CloudWatch metrics of one stream (namespace `AWS/Kinesis`, dimension `StreamName`,
+//! aws-rules §4.9), at 1-minute resolution in a bounded ring buffer, like `sqs::metrics`.
 
 use crate::sqs::metrics::METRIC_MINUTES_MAX;
 use crate::time::SimTime;

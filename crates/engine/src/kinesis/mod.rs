@@ -47,54 +47,54 @@ pub const STREAM_DELETE_DELAY_MS: SimTime = 10_000;
 /// Consumer CREATING → ACTIVE and DELETING → gone. UNCONFIRMED, 5 s.
 pub const CONSUMER_STATUS_DELAY_MS: SimTime = 5_000;
 
-/// Write limit per shard: 1 MiB/s including partition keys (facts §4.1).
+/// Write limit per shard: 1 MiB/s including partition keys (aws-rules §4.1).
 pub const SHARD_WRITE_BYTES_PER_S: u64 = 1024 * 1024;
-/// …or 1,000 records/s (facts §4.1).
+/// …or 1,000 records/s (aws-rules §4.1).
 pub const SHARD_WRITE_RECORDS_PER_S: u64 = 1_000;
-/// Read limit per shard: 2 MiB/s shared by every GetRecords reader (facts §4.1).
+/// Read limit per shard: 2 MiB/s shared by every GetRecords reader (aws-rules §4.1).
 pub const SHARD_READ_BYTES_PER_S: u64 = 2 * 1024 * 1024;
-/// …and 5 GetRecords calls/s (facts §4.1).
+/// …and 5 GetRecords calls/s (aws-rules §4.1).
 pub const SHARD_READ_CALLS_PER_S: u32 = 5;
-/// Enhanced fan-out: 2 MiB/s per consumer per shard (facts §4.6).
+/// Enhanced fan-out: 2 MiB/s per consumer per shard (aws-rules §4.6).
 pub const EFO_BYTES_PER_S: u64 = 2 * 1024 * 1024;
 
-/// Record: data blob up to 1 MiB (the default MaxRecordSizeInKiB, facts §4.1), data plus
+/// Record: data blob up to 1 MiB (the default MaxRecordSizeInKiB, aws-rules §4.1), data plus
 /// partition key up to the same.
 pub const RECORD_SIZE_MAX: usize = 1024 * 1024;
 pub const PARTITION_KEY_CHARS_MAX: usize = 256;
-/// PutRecords: at most 500 records (facts §4.1).
+/// PutRecords: at most 500 records (aws-rules §4.1).
 pub const PUT_RECORDS_ENTRIES_MAX: usize = 500;
 /// PutRecords: the whole request, partition keys included. The current API model says
-/// 10 MiB (facts §0.1, §4.1: "was 5 MB"); the facts file wins over older texts.
+/// 10 MiB (aws-rules §0.1, §4.1: "was 5 MB"); docs/aws-rules.md wins over older texts.
 pub const PUT_RECORDS_REQUEST_MAX: usize = 10 * 1024 * 1024;
-/// GetRecords: at most 10,000 records and 10 MiB per call (facts §4.1).
+/// GetRecords: at most 10,000 records and 10 MiB per call (aws-rules §4.1).
 pub const GET_RECORDS_LIMIT_MAX: usize = 10_000;
 pub const GET_RECORDS_BYTES_MAX: u64 = 10 * 1024 * 1024;
-/// Shard iterators expire 5 minutes after they are returned (facts §4.1).
+/// Shard iterators expire 5 minutes after they are returned (aws-rules §4.1).
 pub const ITERATOR_TTL_MS: SimTime = 300_000;
 /// ListShards / ListStreamConsumers next tokens: AWS documents 300 s.
 pub const NEXT_TOKEN_TTL_MS: SimTime = 300_000;
 
-/// Retention: 24 h default and minimum, 8,760 h (365 days) maximum (facts §4.4).
+/// Retention: 24 h default and minimum, 8,760 h (365 days) maximum (aws-rules §4.4).
 pub const RETENTION_DEFAULT_HOURS: u32 = 24;
 pub const RETENTION_MIN_HOURS: u32 = 24;
 pub const RETENTION_MAX_HOURS: u32 = 8_760;
 
-/// Open shards per account in us-east-1 (facts §4.1).
+/// Open shards per account in us-east-1 (aws-rules §4.1).
 pub const ACCOUNT_SHARD_LIMIT: u32 = 500;
-/// Shards per stream (UpdateShardCount, facts §4.1).
+/// Shards per stream (UpdateShardCount, aws-rules §4.1).
 pub const STREAM_SHARDS_MAX: u32 = 10_000;
-/// Streams CREATING at the same time (facts §4.1).
+/// Streams CREATING at the same time (aws-rules §4.1).
 pub const STREAMS_CREATING_MAX: usize = 5;
-/// UpdateShardCount calls per rolling 24 h per stream (facts §4.1).
+/// UpdateShardCount calls per rolling 24 h per stream (aws-rules §4.1).
 pub const UPDATE_SHARD_COUNT_PER_DAY_MAX: usize = 10;
-/// Capacity-mode switches per rolling 24 h per stream (facts §4.7).
+/// Capacity-mode switches per rolling 24 h per stream (aws-rules §4.7).
 pub const MODE_SWITCHES_PER_DAY_MAX: usize = 2;
-/// Enhanced fan-out consumers per stream (facts §4.6) and CREATING at once.
+/// Enhanced fan-out consumers per stream (aws-rules §4.6) and CREATING at once.
 pub const CONSUMERS_PER_STREAM_MAX: usize = 20;
 pub const CONSUMERS_CREATING_MAX: usize = 5;
 /// A SubscribeToShard subscription lives 5 minutes; a new one for the same consumer and shard
-/// within 5 s of the last success is refused (facts §4.6).
+/// within 5 s of the last success is refused (aws-rules §4.6).
 pub const SUBSCRIPTION_TTL_MS: SimTime = 300_000;
 pub const RESUBSCRIBE_MIN_INTERVAL_MS: SimTime = 5_000;
 /// How often a subscription pushes what arrived. AWS pushes as records arrive; one push per
@@ -103,26 +103,26 @@ pub const SUBSCRIPTION_PUSH_INTERVAL_MS: SimTime = 1_000;
 /// Events kept per subscription until its answer is taken.
 pub const SUBSCRIPTION_EVENTS_MAX: usize = 1_000;
 /// How long after a record is written an enhanced fan-out consumer receives it (AWS's
-/// enhanced fan-out announcement speaks of about 70 ms; the facts file has no figure):
+/// enhanced fan-out announcement speaks of about 70 ms; aws-rules §4.6 has no figure):
 /// UNCONFIRMED. Used by the pushes of simulated consumers' subscriptions.
 pub const EFO_PUSH_LATENCY_MS: SimTime = 70;
 /// Events a simulated consumer's subscription holds untaken before it stops reading ahead
 /// (the HTTP/2 flow control of a real subscription).
 pub const PUSHED_EVENTS_PENDING_MAX: usize = 1;
 
-/// On-demand: shards a new on-demand stream starts with (4 MiB/s of writes, facts §4.7).
+/// On-demand: shards a new on-demand stream starts with (4 MiB/s of writes, aws-rules §4.7).
 pub const ON_DEMAND_INITIAL_SHARDS: u32 = 4;
-/// On-demand absorbs up to twice the peak write rate of the previous 30 days (facts §4.7).
+/// On-demand absorbs up to twice the peak write rate of the previous 30 days (aws-rules §4.7).
 pub const ON_DEMAND_PEAK_MULTIPLIER: u64 = 2;
 pub const ON_DEMAND_PEAK_WINDOW_MS: SimTime = 30 * crate::time::MS_PER_DAY;
 /// A new peak raises capacity only after this long ("traffic more than doubling the previous
-/// peak within 15 minutes" can be throttled, facts §4.7). UNCONFIRMED that it is a sharp step.
+/// peak within 15 minutes" can be throttled, aws-rules §4.7). UNCONFIRMED that it is a sharp step.
 pub const ON_DEMAND_SCALE_UP_MS: SimTime = 15 * crate::time::MS_PER_MIN;
-/// On-demand splits a shard that receives more than 500 KB/s (facts §4.7; KB read as KiB).
+/// On-demand splits a shard that receives more than 500 KB/s (aws-rules §4.7; KB read as KiB).
 pub const ON_DEMAND_SHARD_SPLIT_BYTES_PER_S: u64 = 500 * 1024;
-/// …once the shard has been that busy, on average over each minute, for this long. The
-/// facts say only that the split comes "within 15 min": UNCONFIRMED, 5 minutes (short enough
-/// for a lesson to watch).
+/// …once the shard has been that busy, on average over each minute, for this long.
+/// aws-rules §4.7 says only that the split comes "within 15 min": UNCONFIRMED, 5 minutes
+/// (short enough for a lesson to watch).
 pub const ON_DEMAND_SPLIT_SUSTAINED_MS: SimTime = 5 * crate::time::MS_PER_MIN;
 /// Partition keys whose on-demand per-key rate is tracked within one second; keys beyond it
 /// are not throttled individually (memory bound).

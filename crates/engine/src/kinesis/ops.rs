@@ -125,7 +125,7 @@ fn on_demand_refused(s: &Stream) -> AwsError {
     )
 }
 
-/// GetShardIterator calls per second per open shard (facts §4.1).
+/// GetShardIterator calls per second per open shard (aws-rules §4.1).
 pub const GET_SHARD_ITERATOR_PER_S: u64 = 5;
 
 fn throttled(shard: &str, stream: &str) -> AwsError {
@@ -271,7 +271,7 @@ fn check_entry<'a>(
         ));
     }
     if data.len() + pk.len() > RECORD_SIZE_MAX {
-        // The limit covers the data blob plus the partition key (facts §4.1); the wording is
+        // The limit covers the data blob plus the partition key (aws-rules §4.1); the wording is
         // mqlab's (UNCONFIRMED).
         return Err(invalid_argument(format!(
             "The record size ({} bytes of data plus partition key) exceeds the limit of {RECORD_SIZE_MAX} bytes.",
@@ -367,7 +367,7 @@ impl Kinesis {
             None => StreamMode::Provisioned,
         };
         let shards = match mode {
-            // On-demand streams start with 4 shards whatever ShardCount says (facts §4.7).
+            // On-demand streams start with 4 shards whatever ShardCount says (aws-rules §4.7).
             StreamMode::OnDemand => ON_DEMAND_INITIAL_SHARDS,
             StreamMode::Provisioned => {
                 let Some(n) = i.shard_count else {
@@ -1050,7 +1050,7 @@ impl Kinesis {
             .get_mut(&name)
             .filter(|s| matches!(s.status, StreamStatus::Active | StreamStatus::Updating))
             .ok_or_else(|| shard_does_not_exist(&shard_id_name(ix), &name))?;
-        // 5 GetShardIterator calls per second per open shard (facts §4.1), in whole virtual
+        // 5 GetShardIterator calls per second per open shard (aws-rules §4.1), in whole virtual
         // seconds like the other shard limits.
         if let Some(sh) = s
             .shards
@@ -1259,7 +1259,7 @@ impl Kinesis {
         self.accrue(ctx.now);
         if let Some(s) = self.streams.get_mut(name) {
             s.retention_hours = hours;
-            // A decrease makes older records inaccessible at once (facts §4.4).
+            // A decrease makes older records inaccessible at once (aws-rules §4.4).
             s.trim(ctx);
             let stream = name.to_string();
             ctx.events
@@ -1448,7 +1448,7 @@ impl Kinesis {
         let s = self.reshardable(&name)?;
         let open = s.open_shard_count();
         let target = target as u32;
-        // The limits of facts §4.1; the wording of these messages is mqlab's (UNCONFIRMED).
+        // The limits of aws-rules §4.1; the wording of these messages is mqlab's (UNCONFIRMED).
         let refuse = |why: String| Err(AwsError::new("LimitExceededException", why));
         if target > 2 * open {
             return refuse(format!("UpdateShardCount cannot scale stream {name} under account {ACCOUNT_ID} above double its current open shard count ({open}): requested {target}."));
@@ -2166,7 +2166,7 @@ impl Kinesis {
     /// On-demand scaling at each metrics minute: a shard that has received more than
     /// [`ON_DEMAND_SHARD_SPLIT_BYTES_PER_S`] (as a per-minute average) for
     /// [`ON_DEMAND_SPLIT_SUSTAINED_MS`] is split at the middle of its hash-key range, as
-    /// SplitShard would (facts §4.7): the parent closes, two children take its keys, and the
+    /// SplitShard would (aws-rules §4.7): the parent closes, two children take its keys, and the
     /// same ShardSplit event is recorded. The stream stays ACTIVE; AWS does this without a
     /// visible UPDATING state. Deterministic: it depends only on the bytes written.
     pub(crate) fn split_hot_on_demand_shards(&mut self, ctx: &mut Ctx) {
@@ -2395,7 +2395,7 @@ fn close(shard: &mut Shard, now: SimTime) {
 }
 
 /// UpdateShardCount with UNIFORM_SCALING, as splits and merges (AWS does the same
-/// internally, facts §4.5): scaling up splits the widest open shards at their midpoints,
+/// internally, aws-rules §4.5): scaling up splits the widest open shards at their midpoints,
 /// scaling down merges neighbouring pairs in hash order. Each shard is split or merged at most
 /// once, so every child has one or two parents; the ranges are even when the count doubles or
 /// halves and close to even otherwise.

@@ -140,7 +140,7 @@ pub struct ReadWindow {
     pub calls: u32,
     pub bytes: u64,
     /// After a response larger than a second's 2 MiB, reads are refused until the debt is
-    /// paid: a 10 MiB response blocks the next 5 s (facts §4.1).
+    /// paid: a 10 MiB response blocks the next 5 s (aws-rules §4.1).
     pub blocked_until: SimTime,
 }
 
@@ -342,7 +342,7 @@ pub struct Subscription {
 }
 
 /// On-demand capacity: twice the peak write rate of the previous 30 days, never below the
-/// starting capacity (facts §4.7). Peaks are folded per minute, then per day.
+/// starting capacity (aws-rules §4.7). Peaks are folded per minute, then per day.
 #[derive(Clone, Debug, Default)]
 pub struct OnDemandCapacity {
     pub window: Window,

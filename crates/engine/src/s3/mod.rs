@@ -1,5 +1,5 @@
 //! Amazon S3, as far as it publishes events: buckets, objects (key → size and ETag, no
-//! bodies kept), and event notifications to standard SNS topics (facts §3.9).
+//! bodies kept), and event notifications to standard SNS topics (aws-rules §3.9).
 //!
 //! - [`api`] — request types with botocore's member names, and the JSON helpers.
 //! - [`notification`] — event names and wildcards, key name filters, configuration checks
@@ -14,7 +14,7 @@
 //! as AWS does to prove it may publish.
 //!
 //! IAM is not simulated: AWS also requires the topic's access policy to let
-//! `s3.amazonaws.com` publish (facts §3.12); mqlab does not check it, so any existing
+//! `s3.amazonaws.com` publish (aws-rules §3.12); mqlab does not check it, so any existing
 //! standard topic of the account and region is a valid destination.
 
 pub mod api;
@@ -337,7 +337,7 @@ impl S3 {
         }
         if validate {
             for arn in &destinations {
-                // A FIFO topic cannot be a destination (facts §3.1, §3.9): S3's test publish
+                // A FIFO topic cannot be a destination (aws-rules §3.1, §3.9): S3's test publish
                 // carries no MessageGroupId, so validation fails as for a missing topic.
                 let ok = sns
                     .resolve_topic(Some(&arn.to_string()), "TopicArn")

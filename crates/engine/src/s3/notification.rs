@@ -1,5 +1,5 @@
 //! Bucket notification configurations: event names and their wildcards, object key name
-//! filters, and the checks S3 makes when a configuration is saved (facts §3.9).
+//! filters, and the checks S3 makes when a configuration is saved (aws-rules §3.9).
 //!
 //! Error texts: "The ARN could not be parsed", "filter rule name must be either prefix or
 //! suffix" and "Unable to validate the following destination configurations" come from
@@ -14,8 +14,8 @@ use crate::error::AwsError;
 use crate::sqs::{ACCOUNT_ID, REGION};
 use serde::Serialize;
 
-/// Every event type a notification configuration may name (botocore's `Event` enum, facts
-/// §3.9). Names ending in `:*` are wildcards over their family.
+/// Every event type a notification configuration may name (botocore's `Event` enum,
+/// aws-rules §3.9). Names ending in `:*` are wildcards over their family.
 pub const EVENT_NAMES: &[&str] = &[
     "s3:ReducedRedundancyLostObject",
     "s3:ObjectCreated:*",

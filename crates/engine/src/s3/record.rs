@@ -1,5 +1,5 @@
 //! What S3 sends: the event message (`{"Records": [...]}`, the S3 guide's "Event message
-//! structure", facts §3.9) and the `s3:TestEvent` sent when a configuration is saved.
+//! structure", aws-rules §3.9) and the `s3:TestEvent` sent when a configuration is saved.
 //!
 //! Fields are serialised in the documented order, compactly, as S3 writes them.
 
@@ -131,7 +131,7 @@ impl EventMessage {
 }
 
 /// The message S3 sends to a destination when a configuration is saved. Field names follow
-/// moto and LocalStack (and the S3 guide's example as remembered); UNCONFIRMED (facts §3.9).
+/// moto and LocalStack (and the S3 guide's example as remembered); UNCONFIRMED (aws-rules §3.9).
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct TestEvent {

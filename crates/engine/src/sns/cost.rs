@@ -1,4 +1,4 @@
-//! The SNS cost meter (facts §3.10): publishes are billed per 64 KB chunk of payload,
+//! The SNS cost meter (aws-rules §3.10): publishes are billed per 64 KB chunk of payload,
 //! deliveries by protocol. Prices are us-east-1 list prices from a third-party summary; the
 //! free tier is left out so that small runs show what the traffic itself costs.
 
@@ -6,23 +6,23 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::sqs::cost::{billable_requests, BILLING_CHUNK_BYTES};
 
-/// USD per million publish requests (64 KB chunks), standard topics (facts §3.10).
+/// USD per million publish requests (64 KB chunks), standard topics (aws-rules §3.10).
 pub const PRICE_PUBLISH_PER_MILLION_USD: f64 = 0.50;
-/// USD per million publish requests, FIFO topics. Sources quote FIFO differently (facts
-/// §3.10): UNCONFIRMED, the standard price is used.
+/// USD per million publish requests, FIFO topics. Sources quote FIFO differently
+/// (aws-rules §3.10): UNCONFIRMED, the standard price is used.
 pub const PRICE_FIFO_PUBLISH_PER_MILLION_USD: f64 = 0.50;
-/// USD per million HTTP/S deliveries (facts §3.10).
+/// USD per million HTTP/S deliveries (aws-rules §3.10).
 pub const PRICE_HTTP_PER_MILLION_USD: f64 = 0.60;
-/// USD per million email / email-json deliveries: $2.00 per 100,000 (facts §3.10).
+/// USD per million email / email-json deliveries: $2.00 per 100,000 (aws-rules §3.10).
 pub const PRICE_EMAIL_PER_MILLION_USD: f64 = 20.00;
-/// USD per million mobile push deliveries (facts §3.10).
+/// USD per million mobile push deliveries (aws-rules §3.10).
 pub const PRICE_MOBILE_PUSH_PER_MILLION_USD: f64 = 0.50;
 /// USD per million SMS: priced per destination country; UNCONFIRMED, a US-like $0.00645 per
 /// message.
 pub const PRICE_SMS_PER_MILLION_USD: f64 = 6_450.0;
-/// USD per million deliveries to SQS and Lambda: no delivery charge (facts §3.10, UNCONFIRMED).
+/// USD per million deliveries to SQS and Lambda: no delivery charge (aws-rules §3.10, UNCONFIRMED).
 pub const PRICE_SQS_LAMBDA_PER_MILLION_USD: f64 = 0.0;
-/// USD per million Firehose deliveries: UNCONFIRMED (not in the facts file); a small
+/// USD per million Firehose deliveries: UNCONFIRMED (not in aws-rules §3.10); a small
 /// per-delivery price like HTTP/S minus the endpoint cost.
 pub const PRICE_FIREHOSE_PER_MILLION_USD: f64 = 0.03;
 

@@ -1,4 +1,4 @@
-//! SNS delivery retry policies (facts §3.6) and the simulated endpoints behind subscriptions.
+//! SNS delivery retry policies (aws-rules §3.6) and the simulated endpoints behind subscriptions.
 //!
 //! A delivery policy has four phases, run in order after the initial attempt fails
 //! (AWS SNS guide, "Amazon SNS message delivery retries"):
@@ -16,7 +16,7 @@
 //!
 //! The simulated endpoints ([`Endpoint`]) answer one attempt at a time with an
 //! [`AttemptOutcome`]: delivered, a server-side error (retried per the policy) or a
-//! client-side error (never retried; facts §3.6 "Failure classes").
+//! client-side error (never retried; aws-rules §3.6 "Failure classes").
 
 use crate::error::AwsError;
 use crate::rng::Rng;
@@ -186,7 +186,7 @@ pub struct RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// The policy SNS uses for an endpoint class when nothing overrides it (facts §3.6).
+    /// The policy SNS uses for an endpoint class when nothing overrides it (aws-rules §3.6).
     pub fn default_for(class: EndpointClass) -> RetryPolicy {
         match class {
             // 3 immediate, 2 at 1 s, 10 exponential 1 s → 20 s, 100,000 at 20 s.

@@ -1,5 +1,5 @@
-//! What a subscriber receives: the JSON envelope of facts §3.4 (or the raw message), the
-//! per-protocol message of `MessageStructure=json`, SNS message attribute rules (facts §3.2,
+//! What a subscriber receives: the JSON envelope of aws-rules §3.4 (or the raw message), the
+//! per-protocol message of `MessageStructure=json`, SNS message attribute rules (aws-rules §3.2,
 //! §3.4) and the Lambda event shape.
 //!
 //! Signatures are not real: `Signature` is a deterministic base64 text derived (SHA-256) from
@@ -16,7 +16,7 @@ use base64::Engine as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// Message attribute names: up to 256 characters (facts §3.2).
+/// Message attribute names: up to 256 characters (aws-rules §3.2).
 pub const ATTRIBUTE_NAME_MAX: usize = 256;
 /// Bytes of an RSA-2048 signature: the fake one has the same length.
 const SIGNATURE_BYTES: usize = 256;
@@ -109,7 +109,7 @@ pub enum MessageText {
 }
 
 impl MessageText {
-    /// The text a subscriber of `protocol` receives (facts §3.2).
+    /// The text a subscriber of `protocol` receives (aws-rules §3.2).
     pub fn for_protocol(&self, protocol: &str) -> &str {
         match self {
             MessageText::Plain(s) => s,
@@ -125,7 +125,7 @@ impl MessageText {
     }
 
     /// Parses `MessageStructure=json`: a JSON object with a top-level string `default`; other
-    /// string members are per-protocol texts, non-string members are ignored (facts §3.2).
+    /// string members are per-protocol texts, non-string members are ignored (aws-rules §3.2).
     pub fn parse_json_structure(message: &str) -> Result<MessageText, AwsError> {
         let parsed: Value = serde_json::from_str(message).map_err(|_| {
             super::invalid_parameter(
@@ -155,7 +155,7 @@ impl MessageText {
     }
 }
 
-/// Validates the message attributes of a publish (facts §3.2; texts from LocalStack's SNS
+/// Validates the message attributes of a publish (aws-rules §3.2; texts from LocalStack's SNS
 /// provider, whose tests are recorded against AWS).
 pub fn validate_attributes(attrs: &MessageAttributes) -> Result<(), AwsError> {
     for (name, v) in attrs {
@@ -298,7 +298,7 @@ pub struct Envelope<'a> {
     pub subject: Option<&'a str>,
     pub message: &'a str,
     pub timestamp: String,
-    /// `None` on FIFO topics: their envelopes carry no signature (facts §3.12).
+    /// `None` on FIFO topics: their envelopes carry no signature (aws-rules §3.12).
     pub signature_version: Option<&'a str>,
     pub subscription_arn: &'a str,
     pub token: Option<&'a str>,
@@ -310,7 +310,7 @@ pub struct Envelope<'a> {
 }
 
 impl Envelope<'_> {
-    /// The string AWS signs: name/value lines in byte order (facts §3.4).
+    /// The string AWS signs: name/value lines in byte order (aws-rules §3.4).
     fn string_to_sign(&self, subscribe_url: Option<&str>) -> String {
         let mut fields: Vec<(&str, &str)> =
             vec![("Message", self.message), ("MessageId", self.message_id)];

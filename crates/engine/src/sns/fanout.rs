@@ -1,8 +1,8 @@
 //! Fan-out in virtual time: a publish makes one delivery per confirmed subscription whose
-//! filter policy passes (facts §3.8); each delivery is attempted [`super::SNS_DELIVERY_LATENCY_MS`]
-//! later, retried per its endpoint class's policy (facts §3.6) as SNS timers, and after a
+//! filter policy passes (aws-rules §3.8); each delivery is attempted [`super::SNS_DELIVERY_LATENCY_MS`]
+//! later, retried per its endpoint class's policy (aws-rules §3.6) as SNS timers, and after a
 //! client-side error or the last retry moved to the subscription's dead-letter queue or
-//! discarded (facts §3.7).
+//! discarded (aws-rules §3.7).
 
 use super::delivery::{AttemptOutcome, DeliveryPolicy};
 use super::envelope::{self, Envelope};
@@ -18,7 +18,7 @@ use crate::world::Timer;
 
 /// SQS errors that are the queue's server side (throttling, capacity): retried. Every other
 /// refusal (no such queue, a message the queue will not take) is client-side: not retried
-/// (facts §3.6).
+/// (aws-rules §3.6).
 const SQS_SERVER_SIDE_ERRORS: &[&str] = &["RequestThrottled", "OverLimit", "KmsThrottled"];
 
 /// The envelope of a notification as `sub` receives it.
@@ -39,7 +39,7 @@ fn envelope_for<'a>(sub: &'a Subscription, n: &'a Notification) -> Envelope<'a> 
     }
 }
 
-/// The body a subscriber receives (facts §3.4): raw for raw deliveries, plain text for email,
+/// The body a subscriber receives (aws-rules §3.4): raw for raw deliveries, plain text for email,
 /// SMS and mobile push, the Lambda event for functions, the JSON envelope otherwise.
 pub(crate) fn body_for(sub: &Subscription, n: &Notification) -> String {
     let text = n.message.for_protocol(sub.message_key());
@@ -51,7 +51,7 @@ pub(crate) fn body_for(sub: &Subscription, n: &Notification) -> String {
     }
 }
 
-/// SNS message attributes as SQS message attributes (raw delivery, facts §3.4): same names,
+/// SNS message attributes as SQS message attributes (raw delivery, aws-rules §3.4): same names,
 /// types and values (`String.Array` stays a String with a custom type).
 fn to_sqs_attributes(attrs: &MessageAttributes) -> MessageAttributes {
     crate::ordmap::btree_map_from(attrs.iter().map(|(k, v)| {
@@ -94,7 +94,7 @@ fn sqs_attempt(
     }
     let queue_fifo = sub.endpoint.ends_with(".fifo");
     // FIFO queues get the group and deduplication ids; standard queues get the group id only
-    // from standard topics (fair queues), never from FIFO topics (facts §0.1).
+    // from standard topics (fair queues), never from FIFO topics (aws-rules §0.1).
     let group = if queue_fifo || !n.fifo {
         n.group_id.clone()
     } else {
@@ -280,7 +280,7 @@ impl Sns {
 
     /// When an HTTP/S subscription's throttle policy has no room left in this virtual
     /// second, the start of the next one (the delivery waits; it is not an attempt). SNS
-    /// spreads deliveries at most `maxReceivesPerSecond` apart (facts §3.6); a fixed
+    /// spreads deliveries at most `maxReceivesPerSecond` apart (aws-rules §3.6); a fixed
     /// one-second window is the plainest reading.
     fn throttled_until(&mut self, now: SimTime, id: u64) -> Option<SimTime> {
         let d = self.deliveries.get(&id)?;
@@ -494,7 +494,7 @@ impl Sns {
     }
 
     /// Delivery failed for good: to the subscription's DLQ if it has one, else discarded
-    /// (facts §3.6, §3.7). Either way it counts in NumberOfNotificationsFailed.
+    /// (aws-rules §3.6, §3.7). Either way it counts in NumberOfNotificationsFailed.
     fn give_up(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, id: u64, reason: String) {
         let Some(d) = self.deliveries.get(&id).cloned() else {
             return;

@@ -1,4 +1,4 @@
-//! SNS subscription filter policies (facts §3.5): parsing with AWS's validation errors, and
+//! SNS subscription filter policies (aws-rules §3.5): parsing with AWS's validation errors, and
 //! matching against message attributes or a JSON message body.
 //!
 //! # Where the rules come from

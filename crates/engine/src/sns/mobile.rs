@@ -1,4 +1,4 @@
-//! Mobile push (facts §3.3 `application`): platform applications (one per push service
+//! Mobile push (aws-rules §3.3 `application`): platform applications (one per push service
 //! credential: FCM — `GCM` in the API —, APNs, ADM, Baidu, MPNS, WNS), their device endpoints,
 //! and direct publishes to an endpoint (`Publish` with `TargetArn`).
 //!

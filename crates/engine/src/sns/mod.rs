@@ -17,7 +17,7 @@
 //! A publish returns at once; each delivery is a timer [`SNS_DELIVERY_LATENCY_MS`] later.
 //! Deliveries to SQS go through the SQS service's own send path, so SQS rules (FIFO group and
 //! deduplication, delay, size, attribute count) apply to them. IAM is not simulated: topic and
-//! queue `Policy` documents are stored but never deny anything (facts §3.12 would make a queue
+//! queue `Policy` documents are stored but never deny anything (aws-rules §3.12 would make a queue
 //! whose policy does not allow SNS a client-side failure).
 
 // Without the `sns` feature the World does not hold SNS: its run-time half goes unused.
@@ -61,26 +61,26 @@ pub const SNS_DELIVERY_LATENCY_MS: SimTime = 30;
 /// An endpoint with no behaviour attached accepts every delivery after this long (a healthy
 /// HTTP server, mail or SMS gateway). UNCONFIRMED, a plausible round trip.
 pub const DEFAULT_ENDPOINT_LATENCY_MS: SimTime = 50;
-/// Message size limit: 256 KB = 262,144 bytes (facts §3.2).
+/// Message size limit: 256 KB = 262,144 bytes (aws-rules §3.2).
 pub const MESSAGE_SIZE_MAX: usize = 262_144;
-/// Subject: fewer than 100 characters (facts §3.2).
+/// Subject: fewer than 100 characters (aws-rules §3.2).
 pub const SUBJECT_MAX_CHARS: usize = 99;
 /// ListTopics / ListSubscriptions / ListSubscriptionsByTopic return 100 entries per page.
 pub const LIST_PAGE_SIZE: usize = 100;
-/// PublishBatch: at most 10 entries (facts §3.2).
+/// PublishBatch: at most 10 entries (aws-rules §3.2).
 pub const BATCH_ENTRIES_MAX: usize = 10;
-/// Batch entry ids: up to 80 characters (facts §3.2).
+/// Batch entry ids: up to 80 characters (aws-rules §3.2).
 pub const BATCH_ENTRY_ID_MAX: usize = 80;
-/// MessageGroupId / MessageDeduplicationId: up to 128 characters (facts §3.2).
+/// MessageGroupId / MessageDeduplicationId: up to 128 characters (aws-rules §3.2).
 pub const FIFO_ID_MAX: usize = 128;
 /// Raw delivery to SQS carries at most 10 message attributes; more is a client-side error
-/// (facts §3.2, SNS message attributes page).
+/// (aws-rules §3.2, SNS message attributes page).
 pub const RAW_SQS_ATTRIBUTES_MAX: usize = 10;
-/// Confirmation tokens are valid for 2 days (facts §3.3).
+/// Confirmation tokens are valid for 2 days (aws-rules §3.3).
 pub const CONFIRMATION_TOKEN_TTL_MS: SimTime = 2 * crate::time::MS_PER_DAY;
-/// Unconfirmed subscriptions are deleted after 3 days (facts §3.3).
+/// Unconfirmed subscriptions are deleted after 3 days (aws-rules §3.3).
 pub const PENDING_SUBSCRIPTION_TTL_MS: SimTime = 3 * crate::time::MS_PER_DAY;
-/// Filter policies per topic (facts §3.5).
+/// Filter policies per topic (aws-rules §3.5).
 pub const FILTER_POLICIES_PER_TOPIC_MAX: usize = 200;
 /// Tags per topic.
 pub const TAGS_PER_RESOURCE_MAX: usize = 50;
@@ -150,7 +150,7 @@ pub struct Notification {
 
 impl Notification {
     /// Attributes reach subscribers only when the message structure is a plain string
-    /// (facts §3.2).
+    /// (aws-rules §3.2).
     pub fn delivered_attributes(&self) -> Option<&MessageAttributes> {
         (!self.message.is_json_structure() && !self.attributes.is_empty())
             .then_some(&self.attributes)

@@ -1,5 +1,5 @@
 //! The SNS operations, AWS-shaped: names, parameters, defaults, ranges and error codes
-//! (facts §3.1–§3.3, §3.11). Error texts follow LocalStack's SNS provider, whose tests are
+//! (aws-rules §3.1–§3.3, §3.11). Error texts follow LocalStack's SNS provider, whose tests are
 //! recorded against AWS; texts it does not have follow the same pattern and are UNCONFIRMED.
 
 use super::api::*;
@@ -57,7 +57,7 @@ fn check_fifo_id(param: &str, value: &str) -> Result<(), AwsError> {
 }
 
 /// Subject: non-empty, fewer than 100 characters, no line breaks or control characters
-/// (facts §3.2).
+/// (aws-rules §3.2).
 fn check_subject(subject: &str) -> Result<(), AwsError> {
     let ok = !subject.is_empty()
         && subject.chars().count() <= SUBJECT_MAX_CHARS
@@ -376,7 +376,7 @@ impl Sns {
         }
         let t = &self.topics[&name];
         if t.fifo && protocol != "sqs" {
-            // Facts §3.1: customer-managed endpoints (and Lambda, Firehose) cannot subscribe
+            // aws-rules §3.1: customer-managed endpoints (and Lambda, Firehose) cannot subscribe
             // to a FIFO topic. Wording UNCONFIRMED.
             return Err(invalid_parameter(&format!(
                 "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO topics only support Amazon SQS subscriptions, not protocol {protocol}"
@@ -402,7 +402,7 @@ impl Sns {
         };
         let want_arn = input.return_subscription_arn.unwrap_or(false);
 
-        // The same endpoint subscribed again: the same subscription (facts §3.3), unless the
+        // The same endpoint subscribed again: the same subscription (aws-rules §3.3), unless the
         // attributes differ.
         let existing = t.subscriptions.iter().find_map(|a| {
             self.subscriptions
@@ -495,7 +495,7 @@ impl Sns {
     /// The SubscriptionConfirmation SNS sends to an http/https/email/email-json endpoint.
     /// The SubscriptionConfirmation SNS sends to an http/https/email/email-json endpoint, or
     /// (`kind` UnsubscribeConfirmation) what an http/https/email-json endpoint receives when
-    /// it is unsubscribed (facts §3.4; the message texts are the AWS guide's examples).
+    /// it is unsubscribed (aws-rules §3.4; the message texts are the AWS guide's examples).
     fn send_confirmation(&mut self, ctx: &mut Ctx, sub: &Subscription, kind: &str, token: &str) {
         let message_id = ctx.rng.uuid();
         let unsubscribe = kind == "UnsubscribeConfirmation";
@@ -836,7 +836,7 @@ impl Sns {
     // ----------------------------------------------------------------- publishing
 
     /// Validates one message for `topic` (None: a direct SMS publish). Batch entries and
-    /// Publish share the rules (facts §3.2).
+    /// Publish share the rules (aws-rules §3.2).
     pub(crate) fn prepare(
         &self,
         topic: Option<&Topic>,
@@ -880,7 +880,7 @@ impl Sns {
                     check_fifo_id("MessageDeduplicationId", d)?;
                     Some(d.to_string())
                 }
-                // SHA-256 of the message body (facts §3.2).
+                // SHA-256 of the message body (aws-rules §3.2).
                 None if t.content_based_deduplication() => Some(crate::sqs::message_attributes::hex(
                     &Sha256::digest(message.as_bytes()),
                 )),
@@ -1001,7 +1001,7 @@ impl Sns {
         if let Some(key) = &dedup_key {
             if let Some((message_id, sequence_number)) = t.dedup.lookup(ctx.now, key) {
                 // Accepted, not delivered; the original MessageId comes back (as SQS answers,
-                // facts §1.16 — the SNS answer is UNCONFIRMED).
+                // aws-rules §1.16 — the SNS answer is UNCONFIRMED).
                 t.totals.deduplicated += 1;
                 ctx.events.push(ctx.now, || EventKind::PublishDeduplicated {
                     topic: name.to_string(),
@@ -1015,7 +1015,7 @@ impl Sns {
         }
         let message_id = ctx.rng.uuid();
         let sequence_number = fifo.then(|| {
-            // Increasing, large and not consecutive (facts §3.2).
+            // Increasing, large and not consecutive (aws-rules §3.2).
             t.sequence += 1 + ctx.rng.below(1 << 20) as u128;
             format!("{:020}", 10_000_000_000_000_000_000u128 + t.sequence)
         });
@@ -1134,7 +1134,7 @@ impl Sns {
         }
         self.topic_mut(&name)
             .admit(ctx.now, entries.len() as u64, total as u64)?;
-        // Entries are published in the order given (facts §3.2); one that breaks a per-message
+        // Entries are published in the order given (aws-rules §3.2); one that breaks a per-message
         // rule is reported in Failed and the others go on.
         let mut out = PublishBatchOutput::default();
         for e in entries {
@@ -1202,7 +1202,7 @@ fn confirmation_token(ctx: &mut Ctx) -> String {
     s
 }
 
-/// The HTTP headers of a POST to an http/https subscriber (facts §3.4).
+/// The HTTP headers of a POST to an http/https subscriber (aws-rules §3.4).
 pub(crate) fn http_headers(
     kind: &str,
     message_id: &str,

@@ -1,4 +1,4 @@
-//! FIFO message archiving and replay (facts §3.1): a FIFO topic with an `ArchivePolicy` keeps
+//! FIFO message archiving and replay (aws-rules §3.1): a FIFO topic with an `ArchivePolicy` keeps
 //! what it publishes for `MessageRetentionPeriod` days; a subscription's `ReplayPolicy`
 //! re-delivers the archived messages from its `StartingPoint` (to its `EndingPoint`, else to
 //! the moment the replay starts) through the ordinary delivery path, filter policy included.
@@ -17,7 +17,7 @@ use crate::world::Timer;
 pub const ARCHIVE_MESSAGES_MAX: usize = 100_000;
 pub const ARCHIVE_BYTES_MAX: usize = 64 * 1024 * 1024;
 
-/// Where a replay stands (`ReplayStatus`, facts §3.1).
+/// Where a replay stands (`ReplayStatus`, aws-rules §3.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReplayStatus {
     Pending,

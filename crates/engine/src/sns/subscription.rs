@@ -1,4 +1,4 @@
-//! One subscription: protocol and endpoint rules (facts §3.3), confirmation state, and its
+//! One subscription: protocol and endpoint rules (aws-rules §3.3), confirmation state, and its
 //! attributes (FilterPolicy, FilterPolicyScope, RawMessageDelivery, RedrivePolicy,
 //! DeliveryPolicy, SubscriptionRoleArn, ReplayPolicy).
 
@@ -11,7 +11,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Every protocol Subscribe accepts (facts §3.3).
+/// Every protocol Subscribe accepts (aws-rules §3.3).
 pub const PROTOCOLS: &[&str] = &[
     "http",
     "https",
@@ -24,7 +24,7 @@ pub const PROTOCOLS: &[&str] = &[
     "firehose",
 ];
 
-/// Attributes Subscribe and SetSubscriptionAttributes accept (facts §3.3).
+/// Attributes Subscribe and SetSubscriptionAttributes accept (aws-rules §3.3).
 pub const SUBSCRIPTION_ATTRIBUTES: &[&str] = &[
     "DeliveryPolicy",
     "FilterPolicy",
@@ -35,12 +35,12 @@ pub const SUBSCRIPTION_ATTRIBUTES: &[&str] = &[
     "ReplayPolicy",
 ];
 
-/// Protocols whose subscriptions wait for ConfirmSubscription (facts §3.3).
+/// Protocols whose subscriptions wait for ConfirmSubscription (aws-rules §3.3).
 pub fn needs_confirmation(protocol: &str) -> bool {
     matches!(protocol, "http" | "https" | "email" | "email-json")
 }
 
-/// Protocols that support raw message delivery (facts §3.4).
+/// Protocols that support raw message delivery (aws-rules §3.4).
 pub fn supports_raw(protocol: &str) -> bool {
     matches!(protocol, "sqs" | "http" | "https" | "firehose")
 }
@@ -72,7 +72,7 @@ fn is_email(s: &str) -> bool {
         && !s.chars().any(char::is_whitespace)
 }
 
-/// Checks the endpoint a protocol needs (facts §3.3). Texts from LocalStack's provider where
+/// Checks the endpoint a protocol needs (aws-rules §3.3). Texts from LocalStack's provider where
 /// it has them; the others follow the same pattern (UNCONFIRMED wording).
 pub fn check_endpoint(protocol: &str, endpoint: &str) -> Result<(), AwsError> {
     let bad = |what: &str| Err(invalid_parameter(what));
@@ -128,7 +128,7 @@ pub fn check_endpoint(protocol: &str, endpoint: &str) -> Result<(), AwsError> {
     Ok(())
 }
 
-/// A subscription's `RedrivePolicy`: its dead-letter queue (facts §3.7).
+/// A subscription's `RedrivePolicy`: its dead-letter queue (aws-rules §3.7).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionRedrive {
     pub dead_letter_target_arn: String,
@@ -175,7 +175,7 @@ impl Subscription {
         scope_of(self.attrs.get("FilterPolicyScope").map(String::as_str))
     }
 
-    /// The retry policy that applies to this subscription (facts §3.6): HTTP/S take the
+    /// The retry policy that applies to this subscription (aws-rules §3.6): HTTP/S take the
     /// subscription's DeliveryPolicy, else the topic's, else the default; other protocols
     /// their endpoint class's fixed policy.
     pub fn retry_policy(&self, topic_policy: Option<&DeliveryPolicy>) -> RetryPolicy {
@@ -191,7 +191,7 @@ impl Subscription {
     }
 
     /// HTTP/S: `maxReceivesPerSecond` of the subscription's throttle policy, else the topic's
-    /// (facts §3.6); None = no throttling.
+    /// (aws-rules §3.6); None = no throttling.
     pub fn max_receives_per_second(&self, topic_policy: Option<&DeliveryPolicy>) -> Option<u32> {
         if EndpointClass::of_protocol(&self.protocol) != EndpointClass::Http {
             return None;
@@ -358,7 +358,7 @@ pub fn parse_attributes(
     Ok(out)
 }
 
-/// Subscribe's rule for firehose: a role is required (facts §3.3).
+/// Subscribe's rule for firehose: a role is required (aws-rules §3.3).
 pub fn check_protocol_requirements(
     protocol: &str,
     attrs: &BTreeMap<String, String>,

@@ -1,4 +1,4 @@
-//! One topic: its attributes (facts §3.1, API model of CreateTopic / SetTopicAttributes), its
+//! One topic: its attributes (aws-rules §3.1, API model of CreateTopic / SetTopicAttributes), its
 //! subscriptions, FIFO sequence numbers and the 5-minute deduplication window.
 
 use super::delivery::{in_attributes, DeliveryPolicy};
@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, VecDeque};
 pub const TOPIC_NAME_MAX: usize = 256;
 /// DisplayName (used as the SMS sender name): up to 100 characters.
 pub const DISPLAY_NAME_MAX: usize = 100;
-/// FIFO topics deduplicate over 5 minutes (facts §3.1).
+/// FIFO topics deduplicate over 5 minutes (aws-rules §3.1).
 pub const DEDUP_INTERVAL_MS: SimTime = 5 * 60_000;
 /// The most deduplication ids a FIFO topic remembers at once; the oldest are forgotten first
 /// (a 5-minute window at 3,000 publishes/s is 900,000).
@@ -53,7 +53,7 @@ pub const SETTABLE_ATTRIBUTES: &[&str] = &[
 ];
 
 /// The EffectiveDeliveryPolicy of a topic without a DeliveryPolicy: the HTTP/S default of
-/// facts §3.6 (as GetTopicAttributes shows it).
+/// aws-rules §3.6 (as GetTopicAttributes shows it).
 pub fn default_effective_delivery_policy() -> Value {
     json!({
         "http": {
@@ -83,7 +83,7 @@ fn merge(base: &mut Value, over: &Value) {
     }
 }
 
-/// Topic names (facts §3.1): the same rule with or without `.fifo`.
+/// Topic names (aws-rules §3.1): the same rule with or without `.fifo`.
 pub fn check_topic_name(name: &str, fifo: bool) -> Result<(), AwsError> {
     let stem = if fifo {
         name.strip_suffix(".fifo")
@@ -176,7 +176,7 @@ pub struct Topic {
 }
 
 /// A FIFO topic with `FifoThroughputScope=Topic` takes 3,000 messages per second or 20 MB per
-/// second, whichever comes first (facts §3.1).
+/// second, whichever comes first (aws-rules §3.1).
 pub const FIFO_TOPIC_MESSAGES_PER_S: u64 = 3_000;
 pub const FIFO_TOPIC_BYTES_PER_S: u64 = 20 * 1_000_000;
 
@@ -235,7 +235,7 @@ impl Topic {
     }
 
     /// FIFO deduplication is per topic, or per message group with
-    /// `FifoThroughputScope=MessageGroup` (facts §3.1).
+    /// `FifoThroughputScope=MessageGroup` (aws-rules §3.1).
     pub fn dedup_per_group(&self) -> bool {
         self.attrs
             .get("FifoThroughputScope")

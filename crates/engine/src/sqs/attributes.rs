@@ -1,4 +1,4 @@
-//! Queue attributes: names, ranges, defaults and validation (facts §1.2).
+//! Queue attributes: names, ranges, defaults and validation (aws-rules §1.2).
 
 use crate::error::AwsError;
 use serde_json::Value;
@@ -84,13 +84,13 @@ impl QueueAttributes {
             fifo_throughput_limit: FifoThroughputLimit::PerQueue,
             kms_master_key_id: None,
             kms_data_key_reuse_period_seconds: KMS_REUSE_DEFAULT_S,
-            // facts §1.16: SSE-SQS is on for a new queue unless set otherwise.
+            // aws-rules §1.16: SSE-SQS is on for a new queue unless set otherwise.
             sqs_managed_sse_enabled: true,
         }
     }
 
     /// High throughput FIFO: both attributes at their per-group values; any other
-    /// combination is normal throughput (facts §1.2, §1.10).
+    /// combination is normal throughput (aws-rules §1.2, §1.10).
     pub fn high_throughput(&self) -> bool {
         self.fifo_queue
             && self.deduplication_scope == DeduplicationScope::MessageGroup
@@ -240,7 +240,7 @@ impl QueueAttributes {
             "SqsManagedSseEnabled" => {
                 let v = boolean(name, value)?;
                 if v && self.kms_master_key_id.is_some() {
-                    // One server-side encryption option per queue (facts §1.2).
+                    // One server-side encryption option per queue (aws-rules §1.2).
                     return Err(AwsError::new(
                         "InvalidAttributeName",
                         "You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.",
@@ -259,7 +259,7 @@ impl QueueAttributes {
             && self.fifo_throughput_limit == FifoThroughputLimit::PerMessageGroupId
             && self.deduplication_scope == DeduplicationScope::Queue
         {
-            // facts §1.2: perMessageGroupId requires DeduplicationScope=messageGroup.
+            // aws-rules §1.2: perMessageGroupId requires DeduplicationScope=messageGroup.
             return Err(AwsError::new(
                 "InvalidAttributeValue",
                 "Invalid value for the parameter FifoThroughputLimit. Reason: perMessageGroupId is allowed only when the value for DeduplicationScope is messageGroup.",

@@ -1,14 +1,14 @@
 //! The cost meter: SQS bills every API action as a request, and every 64 KB chunk of payload
-//! as one more (facts §1.14). Prices are us-east-1 list prices as defaults; the free tier is
+//! as one more (aws-rules §1.14). Prices are us-east-1 list prices as defaults; the free tier is
 //! left out so that small runs show what the traffic itself costs.
 
 use serde::{Deserialize, Serialize};
 
 /// Each 64 KB (65,536 bytes) chunk of a payload is billed as one request.
 pub const BILLING_CHUNK_BYTES: usize = 65_536;
-/// USD per million requests, standard queues, first 100 billion a month (facts §1.14).
+/// USD per million requests, standard queues, first 100 billion a month (aws-rules §1.14).
 pub const PRICE_STANDARD_PER_MILLION_USD: f64 = 0.40;
-/// USD per million requests, FIFO queues (facts §1.14).
+/// USD per million requests, FIFO queues (aws-rules §1.14).
 pub const PRICE_FIFO_PER_MILLION_USD: f64 = 0.50;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! Message attributes: validation (facts §1.6) and the MD5 digests AWS returns (facts §1.16).
+//! Message attributes: validation (aws-rules §1.6) and the MD5 digests AWS returns (aws-rules §1.16).
 
 use crate::error::AwsError;
 use base64::Engine as _;
@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 pub const MESSAGE_ATTRIBUTES_MAX: usize = 10;
 pub const ATTRIBUTE_NAME_MAX: usize = 256;
-/// Number attributes keep up to 38 significant digits (facts §1.6).
+/// Number attributes keep up to 38 significant digits (aws-rules §1.6).
 pub const NUMBER_DIGITS_MAX: usize = 38;
 
 /// One message attribute as the AWS JSON protocol spells it. `BinaryValue` travels as base64.
@@ -153,7 +153,7 @@ fn validate_value(name: &str, v: &MessageAttributeValue) -> Result<(), AwsError>
     Ok(())
 }
 
-/// Number attributes: up to 38 significant digits, between 10^-128 and 10^+126 (facts §1.6).
+/// Number attributes: up to 38 significant digits, between 10^-128 and 10^+126 (aws-rules §1.6).
 fn is_valid_number(s: &str) -> bool {
     let Ok(f) = s.trim().parse::<f64>() else {
         return false;
@@ -176,7 +176,7 @@ fn is_valid_number(s: &str) -> bool {
 
 /// MD5 over the attributes sorted by name: for each, the 4-byte big-endian length and bytes
 /// of the name, then of the data type, one transport byte (1 String/Number, 2 Binary), then
-/// the length and bytes of the value (facts §1.16).
+/// the length and bytes of the value (aws-rules §1.16).
 /// None when there are no attributes (AWS then omits the member).
 pub fn md5_of_attributes(attrs: &MessageAttributes) -> Option<String> {
     if attrs.is_empty() {

@@ -1,4 +1,4 @@
-//! CloudWatch metrics of one queue (namespace `AWS/SQS`, dimension `QueueName`, facts §1.13),
+//! CloudWatch metrics of one queue (namespace `AWS/SQS`, dimension `QueueName`, aws-rules §1.13),
 //! at 1-minute resolution in a bounded ring buffer.
 
 use crate::time::SimTime;
@@ -31,7 +31,7 @@ pub struct MinuteSample {
 
 impl MinuteSample {
     /// (CloudWatch metric name, value) pairs, in a fixed order. SentMessageSize appears only
-    /// once something was sent (facts §1.13: "not shown until first send").
+    /// once something was sent (aws-rules §1.13: "not shown until first send").
     pub fn values(&self) -> Vec<(&'static str, f64)> {
         let mut v = vec![
             (

@@ -39,32 +39,32 @@ pub const REGION: &str = "us-east-1";
 pub const ACCOUNT_ID: &str = "123456789012";
 /// SenderId reported for every message (an IAM user id as AWS shows them).
 pub const SENDER_ID: &str = "AIDAIT2UOQQY3AUEKVGXU";
-/// A deleted queue's name cannot be reused for 60 s (facts §1.2).
+/// A deleted queue's name cannot be reused for 60 s (aws-rules §1.2).
 pub const QUEUE_NAME_REUSE_MS: SimTime = 60_000;
-/// A second purge within 60 s is refused (facts §1.12).
+/// A second purge within 60 s is refused (aws-rules §1.12).
 pub const PURGE_INTERVAL_MS: SimTime = 60_000;
-/// Standard queues: about 120,000 messages in flight (facts §1.7).
+/// Standard queues: about 120,000 messages in flight (aws-rules §1.7).
 pub const STANDARD_IN_FLIGHT_MAX: usize = 120_000;
-/// FIFO queues: 120,000 in flight, no error at the limit (facts §0.1, §1.7).
+/// FIFO queues: 120,000 in flight, no error at the limit (aws-rules §0.1, §1.7).
 pub const FIFO_IN_FLIGHT_MAX: usize = 120_000;
-/// FIFO without high throughput: 300 API calls per second per action (facts §1.10).
+/// FIFO without high throughput: 300 API calls per second per action (aws-rules §1.10).
 pub const FIFO_TPS_MAX: usize = 300;
-/// High-throughput FIFO: 300 calls per second per message group (facts §1.10)…
+/// High-throughput FIFO: 300 calls per second per message group (aws-rules §1.10)…
 pub const FIFO_HT_GROUP_TPS_MAX: usize = 300;
 /// …and, per queue, the us-east-1 quota of 70,000 non-batched calls per second.
 pub const FIFO_HT_QUEUE_TPS_MAX: usize = 70_000;
-/// ListQueues returns at most 1,000 URLs per call (facts §1.2).
+/// ListQueues returns at most 1,000 URLs per call (aws-rules §1.2).
 pub const LIST_QUEUES_MAX: usize = 1_000;
 
 /// Knobs of the simulation that AWS does not expose as API parameters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SqsConfig {
-    /// Probability that a short poll reaches each of a queue's servers (facts §1.1: a short
+    /// Probability that a short poll reaches each of a queue's servers (aws-rules §1.1: a short
     /// poll samples a weighted random subset, so it can miss messages). 1.0 = never misses.
     pub short_poll_sample_ratio: f64,
     /// Probability that a DeleteMessage on a standard queue misses a copy of the message, so
-    /// the message is delivered again later (at-least-once delivery, facts §1.1). AWS gives no
+    /// the message is delivered again later (at-least-once delivery, aws-rules §1.1). AWS gives no
     /// figure: UNCONFIRMED, a small plausible default.
     pub duplicate_delivery_probability: f64,
     pub prices: Prices,

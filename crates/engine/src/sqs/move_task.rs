@@ -1,4 +1,4 @@
-//! DLQ redrive: StartMessageMoveTask, CancelMessageMoveTask, ListMessageMoveTasks (facts §1.8).
+//! DLQ redrive: StartMessageMoveTask, CancelMessageMoveTask, ListMessageMoveTasks (aws-rules §1.8).
 //!
 //! AWS implements a move task with receive / send / delete calls on the user's behalf: moved
 //! messages get a new MessageId, enqueue time and retention period, oldest first.
@@ -10,13 +10,13 @@ use crate::time::{epoch_ms, MS_PER_S};
 use crate::world::Timer;
 use serde_json::json;
 
-/// MaxNumberOfMessagesPerSecond may be at most 500 (facts §1.8).
+/// MaxNumberOfMessagesPerSecond may be at most 500 (aws-rules §1.8).
 pub const MOVE_RATE_MAX: u32 = 500;
 /// "System optimized" rate when none is given: AWS does not say. UNCONFIRMED: use the cap.
 pub const MOVE_RATE_DEFAULT: u32 = 500;
 /// A task moves its messages in ticks of this length.
 const MOVE_TICK_MS: SimTime = 100;
-/// ListMessageMoveTasks returns at most the 10 most recent tasks (facts §1.8).
+/// ListMessageMoveTasks returns at most the 10 most recent tasks (aws-rules §1.8).
 pub const MOVE_TASKS_LISTED_MAX: usize = 10;
 /// Tasks remembered per world (oldest finished ones are forgotten first).
 const MOVE_TASKS_KEPT_MAX: usize = 1_000;
@@ -152,7 +152,7 @@ impl Sqs {
             .iter_mut()
             .find(|t| t.handle == handle && t.status == "RUNNING")
             .ok_or_else(|| AwsError::new("ResourceNotFoundException", "Task does not exist."))?;
-        // Messages already moved stay where they are (facts §1.8).
+        // Messages already moved stay where they are (aws-rules §1.8).
         t.status = "CANCELLED";
         let (source, moved) = (t.source_arn.clone(), t.moved);
         ctx.events
@@ -264,7 +264,7 @@ impl Sqs {
             let q = self.queues.get_mut(&source).expect("resolved");
             q.remove(seq);
             let source_name = q.name.clone();
-            // A fresh message: new id, enqueue time and retention (facts §1.8).
+            // A fresh message: new id, enqueue time and retention (aws-rules §1.8).
             let dq = self.queues.get_mut(&dest).expect("resolved");
             let new_id = ctx.rng.uuid();
             let mut n = m.clone();

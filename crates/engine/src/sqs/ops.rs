@@ -120,7 +120,7 @@ impl Sqs {
         self.check_redrive_target(&attrs, &queue_arn(name))?;
 
         if let Some(&id) = self.by_name.get(name) {
-            // Same name: fine if every attribute given equals the existing value (facts §1.2).
+            // Same name: fine if every attribute given equals the existing value (aws-rules §1.2).
             let q = self.queue(id);
             let same = input
                 .attributes
@@ -158,7 +158,7 @@ impl Sqs {
     }
 
     /// A RedrivePolicy must name an existing queue of the same type whose RedriveAllowPolicy
-    /// lets this queue use it (facts §1.2, §1.8).
+    /// lets this queue use it (aws-rules §1.2, §1.8).
     fn check_redrive_target(
         &self,
         attrs: &QueueAttributes,
@@ -318,7 +318,7 @@ impl Sqs {
         q.attrs = attrs;
         q.last_modified_at = ctx.now;
         let name = q.name.clone();
-        // FIFO: a new DelaySeconds is retroactive for messages still delayed (facts §1.2).
+        // FIFO: a new DelaySeconds is retroactive for messages still delayed (aws-rules §1.2).
         if q.fifo() && q.attrs.delay_seconds != old.delay_seconds {
             let delay = q.attrs.delay_seconds as SimTime * MS_PER_S;
             let delayed: Vec<(u64, SimTime)> = q
@@ -342,7 +342,7 @@ impl Sqs {
                 }
             }
         }
-        // A shorter retention can expire older messages at once (facts §1.2).
+        // A shorter retention can expire older messages at once (aws-rules §1.2).
         if q.attrs.message_retention_period != old.message_retention_period {
             let expired = q.sweep_retention(ctx);
             q.totals.expired += expired.len() as u64;
@@ -375,7 +375,7 @@ impl Sqs {
             ));
         }
         q.purge_until = Some(ctx.now + PURGE_INTERVAL_MS);
-        // Deletes every message, in flight too, and forgets FIFO deduplication ids (facts §1.12,
+        // Deletes every message, in flight too, and forgets FIFO deduplication ids (aws-rules §1.12,
         // §1.16). AWS may take up to 60 s; here it is immediate.
         let seqs: Vec<u64> = q.messages().map(|m| m.seq).collect();
         for seq in &seqs {
@@ -466,7 +466,7 @@ impl Sqs {
 
     // ----------------------------------------------------------------- throughput
 
-    /// FIFO request rate limits (facts §1.10); standard queues are "nearly unlimited".
+    /// FIFO request rate limits (aws-rules §1.10); standard queues are "nearly unlimited".
     fn check_throughput(
         &mut self,
         ctx: &mut Ctx,
@@ -609,7 +609,7 @@ impl Sqs {
         }
         let q = self.queue(id);
         if q.fifo() {
-            // facts §1.16: on a FIFO queue a batch entry without MessageGroupId fails the whole
+            // aws-rules §1.16: on a FIFO queue a batch entry without MessageGroupId fails the whole
             // request; so does one without a deduplication id when content-based
             // deduplication is off (recorded AWS answers).
             if input.entries.iter().any(|e| e.message_group_id.is_none()) {
@@ -651,7 +651,7 @@ impl Sqs {
         Ok(out)
     }
 
-    /// Validates one message to send (facts §1.5, §1.6, §1.9).
+    /// Validates one message to send (aws-rules §1.5, §1.6, §1.9).
     fn prepare(
         &self,
         id: u32,
@@ -718,7 +718,7 @@ impl Sqs {
                     Some(d.to_string())
                 }
                 None if q.attrs.content_based_deduplication => {
-                    // SHA-256 of the body only (facts §1.9).
+                    // SHA-256 of the body only (aws-rules §1.9).
                     let digest = Sha256::digest(body.as_bytes());
                     Some(mattrs::hex(&digest))
                 }
@@ -752,7 +752,7 @@ impl Sqs {
         if let (Some(g), Some(d)) = (&p.group, &p.dedup) {
             let key = q.dedup_key(g, d);
             if let Some((message_id, sequence_number)) = q.dedup_lookup(ctx.now, &key) {
-                // Accepted, not enqueued: the original MessageId comes back (facts §1.9, §1.16).
+                // Accepted, not enqueued: the original MessageId comes back (aws-rules §1.9, §1.16).
                 ctx.events.push(ctx.now, || EventKind::MessageDeduplicated {
                     queue: q.name.clone(),
                     message_id: message_id.clone(),
@@ -770,7 +770,7 @@ impl Sqs {
         let message_id = ctx.rng.uuid();
         let server = ctx.rng.below(SERVERS_PER_QUEUE);
         let sequence_number = if q.fifo() {
-            // Increasing, large and not consecutive (facts §1.9).
+            // Increasing, large and not consecutive (aws-rules §1.9).
             q.fifo_sequence += 1 + ctx.rng.below(1 << 20) as u128;
             Some(format!("{:020}", q.fifo_sequence))
         } else {
@@ -891,7 +891,7 @@ impl Sqs {
         }
         let visibility_ms =
             vis.map(|v| v as u32).unwrap_or(q.attrs.visibility_timeout) as SimTime * MS_PER_S;
-        // The call's WaitTimeSeconds overrides the queue's ReceiveMessageWaitTimeSeconds (facts §1.1).
+        // The call's WaitTimeSeconds overrides the queue's ReceiveMessageWaitTimeSeconds (aws-rules §1.1).
         let wait_s = wait
             .map(|w| w as u32)
             .unwrap_or(q.attrs.receive_message_wait_time_seconds);
@@ -913,7 +913,7 @@ impl Sqs {
         }
         let q = self.queue(id);
         if !fifo && q.in_flight_count() >= STANDARD_IN_FLIGHT_MAX && wait_s == 0 {
-            // facts §1.7: short polls get OverLimit; long polls just find nothing.
+            // aws-rules §1.7: short polls get OverLimit; long polls just find nothing.
             return Err(AwsError::new("OverLimit", "Too many messages in flight: the queue has reached its in-flight limit of 120,000 messages."));
         }
         let msgs = self.deliver(ctx, id, &spec, wait_s > 0, ctx.now);
@@ -948,7 +948,7 @@ impl Sqs {
     }
 
     /// FIFO ReceiveRequestAttemptId: a retry within 5 minutes gets the same messages and
-    /// handles if none was modified, and their visibility timeout restarts (facts §1.4).
+    /// handles if none was modified, and their visibility timeout restarts (aws-rules §1.4).
     fn replay_attempt(
         &mut self,
         ctx: &mut Ctx,
@@ -984,7 +984,7 @@ impl Sqs {
     }
 
     /// Picks and delivers up to `spec.max` messages, moving those past maxReceiveCount to the
-    /// dead-letter queue instead (facts §1.8).
+    /// dead-letter queue instead (aws-rules §1.8).
     pub(crate) fn deliver(
         &mut self,
         ctx: &mut Ctx,
@@ -1112,7 +1112,7 @@ impl Sqs {
         q.totals.moved_to_dlq += 1;
         let dlq = self.queue_mut(dlq_id);
         // Same MessageId and receive count; retention keeps counting from the original send
-        // (facts §1.8, §1.16). FIFO: the dedup id becomes the message id.
+        // (aws-rules §1.8, §1.16). FIFO: the dedup id becomes the message id.
         m.seq = dlq.next_seq;
         dlq.next_seq += 1;
         m.state = MessageState::Visible;
@@ -1190,7 +1190,7 @@ impl Sqs {
         }
         let fifo = q.fifo();
         let Some(m) = q.message(seq) else {
-            // Already deleted (or expired): the call succeeds (facts §9, moto).
+            // Already deleted (or expired): the call succeeds (aws-rules §9, moto).
             q.metrics.current.number_of_messages_deleted += 1;
             return Ok(());
         };
@@ -1200,10 +1200,10 @@ impl Sqs {
         let in_flight = matches!(m.state, MessageState::InFlight { .. });
         if gen < m.receive_gen || (fifo && !in_flight) {
             if fifo {
-                // FIFO: a delete outside the visibility window fails (facts §1.3).
+                // FIFO: a delete outside the visibility window fails (aws-rules §1.3).
                 return Err(handle_expired(handle));
             }
-            // Standard: an old handle "succeeds" but the message is not deleted (facts §1.3).
+            // Standard: an old handle "succeeds" but the message is not deleted (aws-rules §1.3).
             q.metrics.current.number_of_messages_deleted += 1;
             return Ok(());
         }
@@ -1218,7 +1218,7 @@ impl Sqs {
         });
         if !fifo && in_flight && ctx.rng.chance(dup_p) {
             // At-least-once: a server holding a copy missed the delete; the copy comes back
-            // when the visibility timeout ends (facts §1.1).
+            // when the visibility timeout ends (aws-rules §1.1).
             let m = q.messages.get_mut(&seq).expect("present");
             m.undeleted_copy = true;
             m.modified_since_receive = true;
@@ -1321,7 +1321,7 @@ impl Sqs {
             }
             _ => {}
         }
-        // The total cannot pass 12 hours from the receive request; no clamping (facts §1.3).
+        // The total cannot pass 12 hours from the receive request; no clamping (aws-rules §1.3).
         let ceiling = m.receive_requested_at + max as SimTime * MS_PER_S;
         let until = ctx.now + timeout_s as SimTime * MS_PER_S;
         if until > ceiling {

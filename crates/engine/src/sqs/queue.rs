@@ -15,27 +15,27 @@ use crate::world::{Caller, Ctx, Timer};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Servers a standard queue's messages are spread over. Short polling samples a subset of
-/// them (facts §1.1). AWS does not publish the number: UNCONFIRMED, a plausible small value.
+/// them (aws-rules §1.1). AWS does not publish the number: UNCONFIRMED, a plausible small value.
 pub const SERVERS_PER_QUEUE: u64 = 5;
-/// FIFO deduplication interval (facts §1.9).
+/// FIFO deduplication interval (aws-rules §1.9).
 pub const DEDUP_INTERVAL_MS: SimTime = 5 * 60 * MS_PER_S;
-/// ReceiveRequestAttemptId is usable for 5 minutes (facts §1.4).
+/// ReceiveRequestAttemptId is usable for 5 minutes (aws-rules §1.4).
 pub const ATTEMPT_ID_TTL_MS: SimTime = 5 * 60 * MS_PER_S;
-/// FIFO looks for available groups among the first 120,000 messages (facts §1.7).
+/// FIFO looks for available groups among the first 120,000 messages (aws-rules §1.7).
 pub const FIFO_SCAN_MAX: usize = 120_000;
 /// Most candidates a standard receive looks at (it needs at most 10; sampling and fair-queue
 /// reordering may skip some).
 pub const STANDARD_SCAN_MAX: usize = 2_000;
 /// Fair queues: a tenant is noisy when it holds more than this share of the queue's in-flight
-/// messages… (facts §1.11; approximate in AWS)
+/// messages… (aws-rules §1.11; approximate in AWS)
 pub const FAIR_NOISY_SHARE: f64 = 0.10;
 /// …and at least this many of its own.
 pub const FAIR_NOISY_MIN_IN_FLIGHT: u32 = 30;
 /// ApproximateAgeOfOldestMessage skips standard-queue messages received this many times
-/// without deletion (facts §1.13, poison pills).
+/// without deletion (aws-rules §1.13, poison pills).
 pub const POISON_PILL_RECEIVES: u32 = 3;
 /// A queue without messages is "active" for CloudWatch while an action named it within this
-/// window (facts §1.13).
+/// window (aws-rules §1.13).
 pub const ACTIVE_QUEUE_WINDOW_MS: SimTime = 6 * crate::time::MS_PER_H;
 /// Most entries the age metric inspects while skipping poison pills.
 const AGE_SCAN_MAX: usize = 10_000;
@@ -62,7 +62,7 @@ pub struct Message {
     /// Body + attributes, bytes.
     pub size: usize,
     /// The original enqueue time: retention and SentTimestamp count from it, even after a
-    /// move to a dead-letter queue (facts §1.8).
+    /// move to a dead-letter queue (aws-rules §1.8).
     pub sent_at: SimTime,
     /// When it entered this queue (the age metric of a DLQ counts from the move).
     pub enqueued_at: SimTime,
@@ -76,7 +76,7 @@ pub struct Message {
     /// Incremented on every receive; a receipt handle carries the value it was issued with.
     pub receive_gen: u32,
     /// When SQS got the ReceiveMessage request that delivered it: the 12-hour visibility
-    /// ceiling counts from here (facts §1.3).
+    /// ceiling counts from here (aws-rules §1.3).
     pub receive_requested_at: SimTime,
     /// Set by a ChangeMessageVisibility or a delete since the last receive.
     pub modified_since_receive: bool,
@@ -186,7 +186,7 @@ impl Queue {
             attempts: OrdMap::new(),
             rate_windows: OrdMap::new(),
             next_seq: 0,
-            // FIFO sequence numbers are large, 128-bit and non-consecutive (facts §1.9).
+            // FIFO sequence numbers are large, 128-bit and non-consecutive (aws-rules §1.9).
             fifo_sequence: 18_000_000_000_000_000_000u128 + id as u128 * 1_000_000_000_000,
             purge_until: None,
             retention_timer_at: None,
@@ -451,7 +451,7 @@ impl Queue {
                 .collect();
         }
         // Fair queue: quiet tenants first, then noisy ones, the one with the fewest messages in
-        // flight first (facts §1.11). Noisy tenants are delayed, never dropped.
+        // flight first (aws-rules §1.11). Noisy tenants are delayed, never dropped.
         let mut quiet = Vec::new();
         let mut loud: Vec<(u32, usize, u64)> = Vec::new();
         for (i, &seq) in self
@@ -499,12 +499,12 @@ impl Queue {
     }
 
     /// FIFO: the oldest available group first, as many of its messages as possible in order,
-    /// then other groups; a group with a message in flight is locked (facts §1.9).
+    /// then other groups; a group with a message in flight is locked (aws-rules §1.9).
     fn fifo_candidates(&self, max: usize) -> Vec<u64> {
         let mut out = Vec::new();
         let mut seen_groups = BTreeSet::new();
         // The scan covers the first 120,000 messages whatever their state, so a huge backlog
-        // in one locked group hides the groups behind it (facts §1.7).
+        // in one locked group hides the groups behind it (aws-rules §1.7).
         let cutoff = self.scan_cutoff();
         for &seq in &self.visible {
             if cutoff.is_some_and(|c| seq >= c) {
@@ -550,7 +550,7 @@ impl Queue {
         }
     }
 
-    /// Removes messages whose retention ran out (in flight too, facts §1.16) and schedules
+    /// Removes messages whose retention ran out (in flight too, aws-rules §1.16) and schedules
     /// the next sweep.
     pub fn sweep_retention(&mut self, ctx: &mut Ctx) -> Vec<Message> {
         let retention = self.retention_ms();
@@ -639,7 +639,7 @@ impl Queue {
 
     pub fn close_metrics_minute(&mut self, now: SimTime) {
         // Metrics are pushed only for active queues: holding messages, or named by an action
-        // in the last 6 hours (facts §1.13).
+        // in the last 6 hours (aws-rules §1.13).
         let active =
             !self.messages.is_empty() || now < self.last_accessed.get() + ACTIVE_QUEUE_WINDOW_MS;
         if !active {

@@ -1,4 +1,4 @@
-//! Input rules shared by several operations (facts §1.2, §1.6, §1.9).
+//! Input rules shared by several operations (aws-rules §1.2, §1.6, §1.9).
 
 use crate::error::AwsError;
 
