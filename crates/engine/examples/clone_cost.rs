@@ -1,0 +1,83 @@
+//! What one snapshot (`World::clone()`) of a busy world costs: wall time and bytes allocated,
+//! after 10 virtual minutes of a Kinesis preset and of a busy SQS scenario. The web page keeps
+//! up to 24 such snapshots for seeking back, so this is the number the memory budget is about.
+//!
+//! ```sh
+//! cargo run --release -p mqlab-engine --example clone_cost [virtual-minutes]
+//! ```
+
+use mqlab_engine::{Scenario, World};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// Counts bytes allocated, so a clone's cost is measured rather than guessed.
+struct Counting;
+
+static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATED.fetch_add(new_size.saturating_sub(layout.size()), Ordering::Relaxed);
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// A queue that fills faster than it drains: most of its messages only wait.
+const BUSY_SQS: &str = r#"{
+  "name": "busy-sqs",
+  "seed": 3,
+  "queues": [{"QueueName": "orders"}],
+  "producers": [{"name": "web", "queue": "orders", "rate_per_s": 200}],
+  "consumers": [{"name": "worker", "queue": "orders", "count": 2, "wait_time_s": 20}]
+}"#;
+
+fn measure(name: &str, json: &str, minutes: u64) {
+    let scenario = Scenario::from_json(json).expect("scenario parses");
+    let mut world = World::from_scenario(&scenario).expect("scenario builds");
+    let mut snapshots = Vec::new();
+    // Snapshots a minute apart, as the page takes them, so "what one more costs" is measured
+    // against a world that already has some.
+    for m in 1..=minutes {
+        world.advance_to(m * 60_000);
+        world.drain_events();
+        snapshots.push(world.clone());
+    }
+    let before = ALLOCATED.load(Ordering::Relaxed);
+    let t0 = Instant::now();
+    let copy = world.clone();
+    let took = t0.elapsed();
+    let bytes = ALLOCATED.load(Ordering::Relaxed) - before;
+    println!(
+        "{name}: after {minutes} virtual min, world.clone() took {:.3} ms and allocated {:.2} MiB",
+        took.as_secs_f64() * 1e3,
+        bytes as f64 / (1 << 20) as f64
+    );
+    print_estimate(&world);
+    drop(copy);
+}
+
+fn print_estimate(_world: &World) {}
+
+fn main() {
+    let minutes = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10);
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/presets/");
+    for preset in ["kinesis-efo-vs-shared", "kinesis-provisioned"] {
+        let json = std::fs::read_to_string(format!("{root}{preset}.json")).expect("preset");
+        measure(preset, &json, minutes);
+    }
+    measure("busy-sqs", BUSY_SQS, minutes);
+}
