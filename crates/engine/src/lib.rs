@@ -11,6 +11,8 @@
 //! - [`event`] — typed events with stable ids, in a capped log.
 //! - [`error`] — `AwsError`: an AWS error code and message, as a value.
 //! - [`ordmap`] — `OrdMap`, an ordered map whose code is shared between value types (small wasm).
+//! - [`segvec`] — `SegVec`, an append-only queue in shared, sealed segments: Kinesis records,
+//!   so that a snapshot of the world (`World::clone()`) shares them instead of copying.
 //! - [`sqs`] — Amazon SQS: queues, messages, visibility, FIFO, DLQs, metrics, cost, and the
 //!   AWS-shaped operations (typed, plus a JSON layer with AWS member names).
 //! - [`sns`] — Amazon SNS: standard and FIFO topics, subscriptions and their confirmation,
@@ -68,6 +70,7 @@ pub mod rng;
 pub mod s3;
 pub mod scenario;
 pub mod sched;
+pub mod segvec;
 pub mod sns;
 pub mod sqs;
 pub mod time;
