@@ -279,8 +279,14 @@ mod tests {
         }
         let slice: Vec<usize> = v.iter().copied().collect();
         for x in [0, 9, 10, 11, 300, 301, 10_000] {
-            assert_eq!(v.partition_point(|&y| y < x), slice.partition_point(|&y| y < x));
-            assert_eq!(v.partition_point(|&y| y <= x), slice.partition_point(|&y| y <= x));
+            assert_eq!(
+                v.partition_point(|&y| y < x),
+                slice.partition_point(|&y| y < x)
+            );
+            assert_eq!(
+                v.partition_point(|&y| y <= x),
+                slice.partition_point(|&y| y <= x)
+            );
         }
     }
 

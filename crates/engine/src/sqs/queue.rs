@@ -13,6 +13,7 @@ use crate::ordmap::OrdMap;
 use crate::time::{SimTime, MS_PER_S};
 use crate::world::{Caller, Ctx, Timer};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 /// Servers a standard queue's messages are spread over. Short polling samples a subset of
 /// them (facts §1.1). AWS does not publish the number: UNCONFIRMED, a plausible small value.
@@ -130,7 +131,10 @@ pub struct Queue {
     pub created_at: SimTime,
     pub last_modified_at: SimTime,
     pub tags: BTreeMap<String, String>,
-    pub(crate) messages: OrdMap<u64, Message>,
+    /// Shared with the world's snapshots: a clone copies a pointer per message, and a message
+    /// is copied (`Arc::make_mut`) only when it changes while a snapshot still holds it. Most
+    /// messages of a busy queue only wait, so a snapshot costs the map, not the messages.
+    pub(crate) messages: OrdMap<u64, Arc<Message>>,
     pub(crate) visible: BTreeSet<u64>,
     by_sent: BTreeSet<(SimTime, u64)>,
     delayed: usize,
@@ -216,11 +220,11 @@ impl Queue {
         self.messages.is_empty()
     }
     pub fn message(&self, seq: u64) -> Option<&Message> {
-        self.messages.get(&seq)
+        self.messages.get(&seq).map(|m| &**m)
     }
     /// All messages in arrival order (for inspectors and invariant checks).
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
-        self.messages.values()
+        self.messages.values().map(|m| &**m)
     }
     pub fn groups_with_in_flight(&self) -> usize {
         self.groups.values().filter(|g| g.in_flight > 0).count()
@@ -261,7 +265,7 @@ impl Queue {
             }
         }
         let expiry = m.sent_at + self.retention_ms();
-        self.messages.insert(seq, m);
+        self.messages.insert(seq, Arc::new(m));
         self.schedule_retention(ctx, expiry);
     }
 
@@ -277,7 +281,8 @@ impl Queue {
 
     /// Removes a message from every index, whatever its state.
     pub fn remove(&mut self, seq: u64) -> Option<Message> {
-        let m = self.messages.remove(&seq)?;
+        // The message itself when no snapshot shares it, else a copy.
+        let m = Arc::unwrap_or_clone(self.messages.remove(&seq)?);
         self.by_sent.remove(&(m.sent_at, seq));
         match m.state {
             MessageState::Delayed { .. } => self.delayed -= 1,
@@ -328,7 +333,11 @@ impl Queue {
                 self.leave_flight(&m);
             }
         }
-        let m = self.messages.get_mut(&seq).expect("checked above");
+        let m = self
+            .messages
+            .get_mut(&seq)
+            .map(Arc::make_mut)
+            .expect("checked above");
         m.state = MessageState::Visible;
         let reason = if reason == VisibleReason::VisibilityTimeoutExpired && m.undeleted_copy {
             VisibleReason::UndeletedCopy
@@ -351,7 +360,7 @@ impl Queue {
         until: SimTime,
         requested_at: SimTime,
     ) -> Option<u32> {
-        let m = self.messages.get_mut(&seq)?;
+        let m = self.messages.get_mut(&seq).map(Arc::make_mut)?;
         match m.state {
             MessageState::Visible => {
                 self.visible.remove(&seq);
@@ -402,7 +411,7 @@ impl Queue {
     /// Changes when an in-flight message becomes visible (or puts an expired-but-undeleted
     /// message back in flight). `until == now` makes it visible at once.
     pub fn set_visibility(&mut self, ctx: &mut Ctx, seq: u64, until: SimTime) {
-        let Some(m) = self.messages.get_mut(&seq) else {
+        let Some(m) = self.messages.get_mut(&seq).map(Arc::make_mut) else {
             return;
         };
         m.modified_since_receive = true;
