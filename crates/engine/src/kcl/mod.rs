@@ -37,13 +37,14 @@ use crate::kinesis::keys::SeqNum;
 pub use crate::kinesis::GET_RECORDS_LIMIT_MAX;
 use crate::kinesis::{sim_time_of, stream_arn, Kinesis};
 use crate::ordmap::OrdMap;
+use crate::segvec::SegVec;
 use crate::sqs::metrics::METRIC_MINUTES_MAX;
 use crate::time::{epoch_s, SimTime, MS_PER_MIN};
 use crate::world::{Ctx, Timer};
 use lease::{Checkpoint, Lease, LeaseTable, LEASES_MAX};
 use serde::Serialize;
 use spec::{InitialPosition, Retrieval, StreamConsumerSpec};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 /// KCL's failoverTimeMillis default, 10 s: a lease not renewed for this long may be taken.
 /// The facts file (§4.8) has no figure; KCL's documentation and source give 10,000 ms:
@@ -252,7 +253,9 @@ pub struct App {
     next_token: u64,
     pub totals: AppTotals,
     pub current: AppMinute,
-    pub history: VecDeque<AppMinute>,
+    /// Closed minutes, oldest first: sealed segments shared with the world's snapshots
+    /// (up to 14 days of minutes, which a snapshot would otherwise copy whole).
+    pub history: SegVec<AppMinute>,
 }
 
 /// Every simulated stream reader of the world.
@@ -335,7 +338,7 @@ impl Kcl {
                 start: ctx.now - ctx.now % MS_PER_MIN,
                 ..Default::default()
             },
-            history: VecDeque::new(),
+            history: SegVec::new(),
         });
     }
 
@@ -422,7 +425,7 @@ impl Kcl {
                 .filter(|w| w.state == WorkerState::Running)
                 .count() as u64;
             if app.history.len() >= METRIC_MINUTES_MAX {
-                app.history.pop_front();
+                app.history.remove_front();
             }
             app.history.push_back(closed);
             app.current.start = now;
