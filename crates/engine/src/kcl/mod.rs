@@ -281,6 +281,24 @@ fn max_opt(a: Option<u64>, b: u64) -> Option<u64> {
 }
 
 impl Kcl {
+    /// Adds every application to a memory estimate (see [`crate::memory`]).
+    pub(crate) fn memory(&self, t: &mut crate::memory::Tally) {
+        use crate::memory::{self as m, TABLE_ENTRY_BYTES};
+        use std::mem::size_of;
+        for app in &self.apps {
+            t.copied(m::other, 1, size_of::<App>() as u64);
+            t.segvec(m::metrics, &app.history, 0);
+            let mut tables = app.leases.len() + app.processed_up_to.len() + app.workers.len();
+            let mut batched = 0;
+            for w in &app.workers {
+                tables += w.shards.len();
+                batched += w.shards.values().map(|c| c.batch.len()).sum::<usize>();
+            }
+            t.copied(m::other, tables, TABLE_ENTRY_BYTES);
+            t.copied(m::other, batched, size_of::<SeqNum>() as u64);
+        }
+    }
+
     pub fn apps(&self) -> &[App] {
         &self.apps
     }

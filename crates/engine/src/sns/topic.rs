@@ -114,6 +114,11 @@ pub struct DedupWindow {
 }
 
 impl DedupWindow {
+    /// Deduplication ids remembered.
+    pub(crate) fn len(&self) -> usize {
+        self.order.len()
+    }
+
     fn expire(&mut self, now: SimTime) {
         while let Some((at, key)) = self.order.front() {
             if *at + DEDUP_INTERVAL_MS > now && self.order.len() <= DEDUP_ENTRIES_MAX {

@@ -9,10 +9,14 @@ use super::message_attributes::MessageAttributes;
 use super::metrics::{MinuteSample, QueueMetrics};
 use super::SqsTimer;
 use crate::event::{EventKind, VisibleReason};
+use crate::memory::{
+    self, btree_entry, Tally, ARC_HEADER_BYTES, MESSAGE_STRINGS_BYTES, TABLE_ENTRY_BYTES,
+};
 use crate::ordmap::OrdMap;
 use crate::time::{SimTime, MS_PER_S};
 use crate::world::{Caller, Ctx, Timer};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::mem::size_of;
 use std::sync::Arc;
 
 /// Servers a standard queue's messages are spread over. Short polling samples a subset of
@@ -155,6 +159,9 @@ pub struct Queue {
     pub(crate) last_accessed: std::cell::Cell<SimTime>,
     pub metrics: QueueMetrics,
     pub totals: Totals,
+    /// Bodies and attributes of the messages held (`Message::size` summed): the memory
+    /// estimate reads it rather than walking the messages.
+    payload_bytes: u64,
 }
 
 impl Queue {
@@ -197,6 +204,7 @@ impl Queue {
             last_accessed: std::cell::Cell::new(now),
             metrics,
             totals: Totals::default(),
+            payload_bytes: 0,
         }
     }
 
@@ -228,6 +236,41 @@ impl Queue {
     }
     pub fn groups_with_in_flight(&self) -> usize {
         self.groups.values().filter(|g| g.in_flight > 0).count()
+    }
+
+    /// Bytes of message bodies and attributes this queue holds.
+    pub(crate) fn payload_bytes(&self) -> u64 {
+        self.payload_bytes
+    }
+
+    /// Adds this queue to a memory estimate (see [`crate::memory`]), from counts only.
+    pub(crate) fn memory(&self, t: &mut Tally) {
+        let n = self.messages.len() as u64;
+        // The message itself, behind an `Arc`: a snapshot shares it.
+        let message = size_of::<Message>() as u64 + ARC_HEADER_BYTES + MESSAGE_STRINGS_BYTES;
+        // Its entries in the indexes, which a snapshot copies: the map's key and slot, the
+        // sent-time index, a FIFO group's pending set.
+        let mut index = btree_entry::<u64, u32>()
+            + size_of::<Option<Arc<Message>>>() as u64
+            + btree_entry::<(SimTime, u64), ()>();
+        if self.fifo() {
+            index += btree_entry::<u64, ()>();
+        }
+        let visible = self.visible.len() as u64 * btree_entry::<u64, ()>();
+        t.add(
+            memory::messages,
+            n * (message + index) + visible,
+            n * index + visible,
+        );
+        t.segvec(memory::metrics, &self.metrics.history, 0);
+        let tables = self.groups.len()
+            + self.tenants.len()
+            + self.dedup.len()
+            + self.attempts.len()
+            + self.rate_windows.len()
+            + self.waiters.len();
+        t.copied(memory::other, tables, TABLE_ENTRY_BYTES);
+        t.copied(memory::other, 1, size_of::<Queue>() as u64);
     }
 
     fn retention_ms(&self) -> SimTime {
@@ -265,6 +308,7 @@ impl Queue {
             }
         }
         let expiry = m.sent_at + self.retention_ms();
+        self.payload_bytes += m.size as u64;
         self.messages.insert(seq, Arc::new(m));
         self.schedule_retention(ctx, expiry);
     }
@@ -283,6 +327,7 @@ impl Queue {
     pub fn remove(&mut self, seq: u64) -> Option<Message> {
         // The message itself when no snapshot shares it, else a copy.
         let m = Arc::unwrap_or_clone(self.messages.remove(&seq)?);
+        self.payload_bytes = self.payload_bytes.saturating_sub(m.size as u64);
         self.by_sent.remove(&(m.sent_at, seq));
         match m.state {
             MessageState::Delayed { .. } => self.delayed -= 1,
