@@ -230,6 +230,11 @@ impl Queue {
     pub fn message(&self, seq: u64) -> Option<&Message> {
         self.messages.get(&seq).map(|m| &**m)
     }
+    /// All messages in arrival order as the queue holds them: behind an `Arc` each, shared
+    /// with the world's snapshots until one side changes (tests of that sharing).
+    pub fn shared_messages(&self) -> impl Iterator<Item = &Arc<Message>> {
+        self.messages.values()
+    }
     /// All messages in arrival order (for inspectors and invariant checks).
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
         self.messages.values().map(|m| &**m)
