@@ -103,7 +103,18 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(10);
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/presets/");
-    for preset in ["kinesis-efo-vs-shared", "kinesis-provisioned"] {
+    // `all` as a second argument: every preset, to see which one a snapshot costs most.
+    let mut presets = vec!["kinesis-efo-vs-shared".to_string(), "kinesis-provisioned".into()];
+    if std::env::args().nth(2).as_deref() == Some("all") {
+        let mut names: Vec<String> = std::fs::read_dir(root)
+            .expect("presets")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|n| n.strip_suffix(".json").map(str::to_string))
+            .collect();
+        names.sort();
+        presets = names;
+    }
+    for preset in &presets {
         let json = std::fs::read_to_string(format!("{root}{preset}.json")).expect("preset");
         measure(preset, &json, minutes);
     }
