@@ -104,7 +104,10 @@ fn main() {
         .unwrap_or(10);
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/presets/");
     // `all` as a second argument: every preset, to see which one a snapshot costs most.
-    let mut presets = vec!["kinesis-efo-vs-shared".to_string(), "kinesis-provisioned".into()];
+    let mut presets = vec![
+        "kinesis-efo-vs-shared".to_string(),
+        "kinesis-provisioned".into(),
+    ];
     if std::env::args().nth(2).as_deref() == Some("all") {
         let mut names: Vec<String> = std::fs::read_dir(root)
             .expect("presets")

@@ -34,6 +34,9 @@ pub const EVENT_HEAP_BYTES: u64 = 64;
 /// Heap strings of an SNS notification besides its message: message id, topic ARN and name,
 /// signature version.
 pub const NOTIFICATION_STRINGS_BYTES: u64 = 160;
+/// What a simulated SNS endpoint received, on the heap: the JSON envelope (about 600 bytes
+/// with its signature fields) and HTTP headers.
+pub const INBOX_ENTRY_HEAP_BYTES: u64 = 1024;
 /// Entries of small per-queue and per-topic tables (deduplication ids, attempt ids, FIFO
 /// groups, SNS deliveries, KCL leases): their key strings and values.
 pub const TABLE_ENTRY_BYTES: u64 = 128;

@@ -306,6 +306,8 @@ impl World {
         self.sqs.memory(&mut t);
         #[cfg(feature = "sns")]
         self.sns.memory(&mut t);
+        #[cfg(feature = "sns")]
+        self.s3.memory(&mut t);
         #[cfg(feature = "kinesis")]
         self.kinesis.memory(&mut t);
         #[cfg(feature = "kinesis")]

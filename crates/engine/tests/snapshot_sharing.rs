@@ -137,3 +137,11 @@ fn a_world_restored_from_a_clone_runs_as_the_original_sns() {
     restored_runs_as_the_original(&preset("sns-fifo"));
     restored_runs_as_the_original(&preset("sns-fanout"));
 }
+
+/// Shared parts are behind `Arc`, not `Rc`, so a world (and its snapshots) can still move to
+/// another thread: a worker, a test harness.
+#[test]
+fn a_world_is_send() {
+    fn send<T: Send>() {}
+    send::<World>();
+}

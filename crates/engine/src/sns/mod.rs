@@ -343,7 +343,7 @@ impl Sns {
             + self.push_endpoints.len();
         t.copied(m::other, tables, TABLE_ENTRY_BYTES);
         let inbox_entries: usize = self.inboxes.values().map(|q| q.len()).sum();
-        let entry = size_of::<InboxEntry>() as u64 + 2 * TABLE_ENTRY_BYTES;
+        let entry = size_of::<InboxEntry>() as u64 + m::INBOX_ENTRY_HEAP_BYTES;
         t.copied(m::other, inbox_entries, entry);
     }
 
