@@ -3,7 +3,7 @@
 //! up to 24 such snapshots for seeking back, so this is the number the memory budget is about.
 //!
 //! ```sh
-//! cargo run --release -p mqlab-engine --example clone_cost [virtual-minutes]
+//! cargo run --release -p mqlab-engine --example clone_cost -- [virtual-minutes] [all]
 //! ```
 
 use mqlab_engine::{Scenario, World};
