@@ -10,7 +10,11 @@
 //! - [`sched`] — the one scheduler: timers ordered by (time, sequence).
 //! - [`event`] — typed events with stable ids, in a capped log.
 //! - [`error`] — `AwsError`: an AWS error code and message, as a value.
+//! - [`memory`] — `MemoryEstimate`: what a world holds and what a snapshot of it would add,
+//!   estimated from counts (`World::memory_estimate`, `World::snapshot_cost_estimate`).
 //! - [`ordmap`] — `OrdMap`, an ordered map whose code is shared between value types (small wasm).
+//! - [`segvec`] — `SegVec`, an append-only queue in shared, sealed segments: Kinesis records,
+//!   so that a snapshot of the world (`World::clone()`) shares them instead of copying.
 //! - [`sqs`] — Amazon SQS: queues, messages, visibility, FIFO, DLQs, metrics, cost, and the
 //!   AWS-shaped operations (typed, plus a JSON layer with AWS member names).
 //! - [`sns`] — Amazon SNS: standard and FIFO topics, subscriptions and their confirmation,
@@ -60,6 +64,7 @@ pub mod event;
 #[cfg(feature = "kinesis")]
 pub mod kcl;
 pub mod kinesis;
+pub mod memory;
 pub mod ordmap;
 pub mod rng;
 // S3 publishes through SNS: it exists only where SNS is in the world, so the web app's bundle
@@ -68,6 +73,7 @@ pub mod rng;
 pub mod s3;
 pub mod scenario;
 pub mod sched;
+pub mod segvec;
 pub mod sns;
 pub mod sqs;
 pub mod time;
@@ -75,6 +81,7 @@ pub mod world;
 
 pub use error::AwsError;
 pub use event::{events_hash, Event, EventHasher, EventKind};
+pub use memory::MemoryEstimate;
 pub use scenario::{Scenario, ScenarioError};
 pub use time::SimTime;
 pub use world::{CallId, Completion, World, WorldConfig};

@@ -37,13 +37,14 @@ use crate::kinesis::keys::SeqNum;
 pub use crate::kinesis::GET_RECORDS_LIMIT_MAX;
 use crate::kinesis::{sim_time_of, stream_arn, Kinesis};
 use crate::ordmap::OrdMap;
+use crate::segvec::SegVec;
 use crate::sqs::metrics::METRIC_MINUTES_MAX;
 use crate::time::{epoch_s, SimTime, MS_PER_MIN};
 use crate::world::{Ctx, Timer};
 use lease::{Checkpoint, Lease, LeaseTable, LEASES_MAX};
 use serde::Serialize;
 use spec::{InitialPosition, Retrieval, StreamConsumerSpec};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 /// KCL's failoverTimeMillis default, 10 s: a lease not renewed for this long may be taken.
 /// aws-rules §4.8 has no figure; KCL's documentation and source give 10,000 ms:
@@ -252,7 +253,9 @@ pub struct App {
     next_token: u64,
     pub totals: AppTotals,
     pub current: AppMinute,
-    pub history: VecDeque<AppMinute>,
+    /// Closed minutes, oldest first: sealed segments shared with the world's snapshots
+    /// (up to 14 days of minutes, which a snapshot would otherwise copy whole).
+    pub history: SegVec<AppMinute>,
 }
 
 /// Every simulated stream reader of the world.
@@ -278,6 +281,24 @@ fn max_opt(a: Option<u64>, b: u64) -> Option<u64> {
 }
 
 impl Kcl {
+    /// Adds every application to a memory estimate (see [`crate::memory`]).
+    pub(crate) fn memory(&self, t: &mut crate::memory::Tally) {
+        use crate::memory::{self as m, TABLE_ENTRY_BYTES};
+        use std::mem::size_of;
+        for app in &self.apps {
+            t.copied(m::other, 1, size_of::<App>() as u64);
+            t.segvec(m::metrics, &app.history, 0);
+            let mut tables = app.leases.len() + app.processed_up_to.len() + app.workers.len();
+            let mut batched = 0;
+            for w in &app.workers {
+                tables += w.shards.len();
+                batched += w.shards.values().map(|c| c.batch.len()).sum::<usize>();
+            }
+            t.copied(m::other, tables, TABLE_ENTRY_BYTES);
+            t.copied(m::other, batched, size_of::<SeqNum>() as u64);
+        }
+    }
+
     pub fn apps(&self) -> &[App] {
         &self.apps
     }
@@ -335,7 +356,7 @@ impl Kcl {
                 start: ctx.now - ctx.now % MS_PER_MIN,
                 ..Default::default()
             },
-            history: VecDeque::new(),
+            history: SegVec::new(),
         });
     }
 
@@ -422,7 +443,7 @@ impl Kcl {
                 .filter(|w| w.state == WorkerState::Running)
                 .count() as u64;
             if app.history.len() >= METRIC_MINUTES_MAX {
-                app.history.pop_front();
+                app.history.remove_front();
             }
             app.history.push_back(closed);
             app.current.start = now;

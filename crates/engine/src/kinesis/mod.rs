@@ -295,6 +295,58 @@ impl Kinesis {
         self.streams.get(name)
     }
 
+    /// Adds every stream, shard and subscription to a memory estimate (see
+    /// [`crate::memory`]), from counts only.
+    pub(crate) fn memory(&self, t: &mut crate::memory::Tally) {
+        use crate::memory::{self as m, TABLE_ENTRY_BYTES};
+        use std::mem::size_of;
+        for s in self.streams.values() {
+            t.copied(m::other, 1, size_of::<Stream>() as u64);
+            t.segvec(m::metrics, &s.metrics.history, 0);
+            let tables = s.consumers.len()
+                + s.last_subscribe.len()
+                + s.seq_ix.len()
+                + s.on_demand.keys.len()
+                + s.on_demand.recent.len()
+                + s.on_demand.daily.len();
+            t.copied(m::other, tables, TABLE_ENTRY_BYTES);
+            for sh in &s.shards {
+                // The shard, its id and its parents' ids.
+                t.copied(m::other, 1, size_of::<stream::Shard>() as u64 + 3 * 32);
+                t.segvec(m::records, &sh.records, m::PARTITION_KEY_BYTES);
+                // Data of the records in the open tail: a snapshot copies it (sealed data is
+                // shared). What the world holds is counted in `World::payload_bytes`.
+                let tail = (sh.bytes_stored as u128 * sh.records.unsealed_len() as u128)
+                    .checked_div(sh.records.len() as u128)
+                    .unwrap_or(0);
+                t.add(m::payloads, 0, tail as u64);
+            }
+        }
+        for sub in self.subscriptions.values() {
+            t.copied(
+                m::other,
+                1,
+                size_of::<Subscription>() as u64 + TABLE_ENTRY_BYTES,
+            );
+            // Records pushed and not yet taken, converted (data copied) for the API.
+            for e in &sub.events {
+                for r in &e.records {
+                    let each = size_of::<api::RecordOut>() + r.data.len() + r.partition_key.len();
+                    t.copied(m::other, 1, each as u64);
+                }
+            }
+        }
+    }
+
+    /// Bytes of record data the shards hold.
+    pub(crate) fn payload_bytes_held(&self) -> u64 {
+        self.streams
+            .values()
+            .flat_map(|s| &s.shards)
+            .map(|sh| sh.bytes_stored)
+            .sum()
+    }
+
     pub fn subscription(&self, id: u64) -> Option<&Subscription> {
         self.subscriptions.get(&id)
     }

@@ -6,6 +6,7 @@ use super::keys::SeqNum;
 use super::metrics::StreamMetrics;
 use super::*;
 use crate::event::EventKind;
+use crate::segvec::SegVec;
 use crate::time::{epoch_s, SimTime, MS_PER_DAY, MS_PER_MIN, MS_PER_S};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
@@ -159,7 +160,9 @@ pub struct Shard {
     pub closed_at: Option<SimTime>,
     /// Closed and past retention: gone from listings, iterators refused.
     pub expired: bool,
-    pub records: VecDeque<Record>,
+    /// Append-only, trimmed at the front: sealed segments shared between a world and its
+    /// snapshots (`SegVec`), so a snapshot copies only the records written since the last seal.
+    pub records: SegVec<Record>,
     pub bytes_stored: u64,
     pub write: Window,
     pub read: ReadWindow,
@@ -197,7 +200,7 @@ impl Shard {
             ending_seq: None,
             closed_at: None,
             expired: false,
-            records: VecDeque::new(),
+            records: SegVec::new(),
             bytes_stored: 0,
             write: Window::default(),
             read: ReadWindow::default(),
@@ -255,17 +258,21 @@ impl Shard {
             .partition_point(|r| if after { r.seq <= *pos } else { r.seq < *pos })
     }
 
-    fn drop_front(&mut self) -> Option<Record> {
-        let r = self.records.pop_front()?;
-        self.bytes_stored = self.bytes_stored.saturating_sub(r.data.len() as u64);
-        Some(r)
+    /// Drops the oldest record; false when there is none.
+    fn drop_front(&mut self) -> bool {
+        let Some(size) = self.records.front().map(|r| r.data.len() as u64) else {
+            return false;
+        };
+        self.records.remove_front();
+        self.bytes_stored = self.bytes_stored.saturating_sub(size);
+        true
     }
 
     pub(crate) fn push(&mut self, r: Record) {
         self.bytes_stored += r.data.len() as u64;
         self.records.push_back(r);
         while self.records.len() > SHARD_RECORDS_MAX || self.bytes_stored > SHARD_BYTES_MAX {
-            if self.drop_front().is_none() {
+            if !self.drop_front() {
                 break;
             }
             self.totals.records_dropped_over_cap += 1;

@@ -162,6 +162,25 @@ pub fn is_valid_bucket_name(name: &str) -> bool {
 }
 
 impl S3 {
+    /// Adds buckets, objects (their keys and ETags: bodies are not kept) and notifications
+    /// waiting to publish to a memory estimate (see [`crate::memory`]).
+    pub(crate) fn memory(&self, t: &mut crate::memory::Tally) {
+        use crate::memory::{self as m, btree_entry, TABLE_ENTRY_BYTES};
+        use std::mem::size_of;
+        let object = size_of::<Object>() as u64 + btree_entry::<String, u32>() + 2 * 32;
+        t.copied(m::other, self.objects_total, object);
+        t.copied(
+            m::other,
+            self.buckets.len(),
+            size_of::<Bucket>() as u64 + TABLE_ENTRY_BYTES,
+        );
+        t.copied(
+            m::other,
+            self.pending.len(),
+            size_of::<Pending>() as u64 + TABLE_ENTRY_BYTES,
+        );
+    }
+
     pub fn new(config: S3Config) -> Self {
         S3 {
             config,

@@ -1,10 +1,10 @@
 //! CloudWatch metrics of one topic (namespace `AWS/SNS`, dimension `TopicName`), at 1-minute
 //! resolution in a bounded ring buffer, like `sqs::metrics`.
 
+use crate::segvec::SegVec;
 use crate::sqs::metrics::METRIC_MINUTES_MAX;
 use crate::time::SimTime;
 use serde::Serialize;
-use std::collections::VecDeque;
 
 /// One closed minute of one topic.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -91,7 +91,9 @@ impl TopicMinute {
 pub struct TopicMetrics {
     /// Counters of the minute in progress.
     pub current: TopicMinute,
-    pub history: VecDeque<TopicMinute>,
+    /// Closed minutes, oldest first: sealed segments shared with the world's snapshots
+    /// (up to 14 days of minutes, which a snapshot would otherwise copy whole).
+    pub history: SegVec<TopicMinute>,
 }
 
 impl TopicMetrics {
@@ -101,14 +103,14 @@ impl TopicMetrics {
                 start: now - now % crate::time::MS_PER_MIN,
                 ..Default::default()
             },
-            history: VecDeque::new(),
+            history: SegVec::new(),
         }
     }
 
     pub fn close_minute(&mut self, next_start: SimTime) {
         let closed = std::mem::take(&mut self.current);
         if self.history.len() >= METRIC_MINUTES_MAX {
-            self.history.pop_front();
+            self.history.remove_front();
         }
         self.history.push_back(closed);
         self.current.start = next_start;

@@ -312,6 +312,52 @@ impl Sns {
             .filter_map(|arn| self.subscriptions.get(arn))
     }
 
+    /// Adds topics, notifications, deliveries and endpoints to a memory estimate (see
+    /// [`crate::memory`]), from counts only.
+    pub(crate) fn memory(&self, t: &mut crate::memory::Tally) {
+        use crate::memory::{
+            self as m, btree_entry, NOTIFICATION_STRINGS_BYTES, TABLE_ENTRY_BYTES,
+        };
+        use std::mem::size_of;
+        let notification = size_of::<Notification>() as u64
+            + NOTIFICATION_STRINGS_BYTES
+            + btree_entry::<u64, u32>();
+        t.copied(m::messages, self.notifications.len(), notification);
+        let delivery = size_of::<Delivery>() as u64 + btree_entry::<u64, u32>() + 64;
+        t.copied(m::other, self.deliveries.len(), delivery);
+        for topic in self.topics.values() {
+            t.copied(m::other, 1, size_of::<Topic>() as u64);
+            t.segvec(m::metrics, &topic.metrics.history, 0);
+            t.segvec(m::messages, &topic.archive, NOTIFICATION_STRINGS_BYTES);
+            t.copied(
+                m::other,
+                topic.subscriptions.len() + topic.dedup.len(),
+                TABLE_ENTRY_BYTES,
+            );
+        }
+        let tables = self.subscriptions.len()
+            + self.sub_order.len()
+            + self.tokens.len()
+            + self.endpoints.len()
+            + self.push_apps.len()
+            + self.push_endpoints.len();
+        t.copied(m::other, tables, TABLE_ENTRY_BYTES);
+        let inbox_entries: usize = self.inboxes.values().map(|q| q.len()).sum();
+        let entry = size_of::<InboxEntry>() as u64 + m::INBOX_ENTRY_HEAP_BYTES;
+        t.copied(m::other, inbox_entries, entry);
+    }
+
+    /// Bytes of notification texts held: pending deliveries' and the topics' archives.
+    pub(crate) fn payload_bytes_held(&self) -> u64 {
+        let pending: usize = self
+            .notifications
+            .values()
+            .map(|n| n.message.for_protocol("").len())
+            .sum();
+        let archived: usize = self.topics.values().map(|t| t.archive_bytes).sum();
+        (pending + archived) as u64
+    }
+
     /// Deliveries waiting for an attempt or a retry.
     pub fn pending_deliveries(&self) -> usize {
         self.deliveries.len()

@@ -150,7 +150,8 @@ impl Topic {
                 || self.archive.len() > ARCHIVE_MESSAGES_MAX
                 || self.archive_bytes > ARCHIVE_BYTES_MAX
         }) {
-            if let Some((size, _)) = self.archive.pop_front() {
+            if let Some(&(size, _)) = self.archive.front() {
+                self.archive.remove_front();
                 self.archive_bytes -= size;
             }
         }

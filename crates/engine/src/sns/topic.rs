@@ -6,6 +6,7 @@ use super::metrics::TopicMetrics;
 use super::{invalid_parameter, ACCOUNT_ID};
 use crate::error::AwsError;
 use crate::ordmap::OrdMap;
+use crate::segvec::SegVec;
 use crate::time::SimTime;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -113,6 +114,11 @@ pub struct DedupWindow {
 }
 
 impl DedupWindow {
+    /// Deduplication ids remembered.
+    pub(crate) fn len(&self) -> usize {
+        self.order.len()
+    }
+
     fn expire(&mut self, now: SimTime) {
         while let Some((at, key)) = self.order.front() {
             if *at + DEDUP_INTERVAL_MS > now && self.order.len() <= DEDUP_ENTRIES_MAX {
@@ -169,7 +175,9 @@ pub struct Topic {
     /// Publishes admitted in the current virtual second: (second, messages, bytes).
     pub(crate) throughput: (SimTime, u64, u64),
     /// With an ArchivePolicy: what was published (with its size), oldest first, for replays.
-    pub(crate) archive: VecDeque<(usize, super::Notification)>,
+    /// Up to 100,000 messages, append-only and pruned at the front: in sealed segments shared
+    /// with the world's snapshots.
+    pub(crate) archive: SegVec<(usize, super::Notification)>,
     pub(crate) archive_bytes: usize,
     /// When archiving began (the ArchivePolicy was set).
     pub(crate) archive_since: Option<SimTime>,
@@ -196,7 +204,7 @@ impl Topic {
             metrics: TopicMetrics::new(now),
             totals: TopicTotals::default(),
             throughput: (0, 0, 0),
-            archive: VecDeque::new(),
+            archive: SegVec::new(),
             archive_bytes: 0,
             archive_since: None,
         }

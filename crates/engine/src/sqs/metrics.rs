@@ -1,9 +1,9 @@
 //! CloudWatch metrics of one queue (namespace `AWS/SQS`, dimension `QueueName`, aws-rules §1.13),
 //! at 1-minute resolution in a bounded ring buffer.
 
+use crate::segvec::SegVec;
 use crate::time::SimTime;
 use serde::Serialize;
-use std::collections::VecDeque;
 
 /// 14 days of minutes: the longest retention a queue can have, so a 14-day run keeps its whole
 /// history; older minutes are dropped first.
@@ -81,7 +81,9 @@ impl MinuteSample {
 pub struct QueueMetrics {
     /// Counters of the minute in progress.
     pub current: MinuteSample,
-    pub history: VecDeque<MinuteSample>,
+    /// Closed minutes, oldest first: sealed segments shared with the world's snapshots
+    /// (up to 14 days of minutes, which a snapshot would otherwise copy whole).
+    pub history: SegVec<MinuteSample>,
 }
 
 impl QueueMetrics {
@@ -97,7 +99,7 @@ impl QueueMetrics {
         closed.approximate_number_of_groups_with_inflight_messages =
             gauges.approximate_number_of_groups_with_inflight_messages;
         if self.history.len() >= METRIC_MINUTES_MAX {
-            self.history.pop_front();
+            self.history.remove_front();
         }
         self.history.push_back(closed);
         self.current.start = next_start;

@@ -284,6 +284,24 @@ impl Sqs {
         }
     }
 
+    /// Adds every queue to a memory estimate (see [`crate::memory`]).
+    pub(crate) fn memory(&self, t: &mut crate::memory::Tally) {
+        for q in self.queues.values() {
+            q.memory(t);
+        }
+        let tables = self.by_name.len() + self.deleted_at.len() + self.move_tasks.len();
+        t.copied(
+            crate::memory::other,
+            tables,
+            crate::memory::TABLE_ENTRY_BYTES,
+        );
+    }
+
+    /// Bytes of message bodies and attributes held in every queue.
+    pub(crate) fn payload_bytes_held(&self) -> u64 {
+        self.queues.values().map(|q| q.payload_bytes()).sum()
+    }
+
     /// Checks every queue's indexes against its messages. For tests.
     pub fn check_invariants(&self) -> Result<(), String> {
         for q in self.queues.values() {

@@ -11,6 +11,7 @@ use crate::time::{epoch_ms, MS_PER_S};
 use base64::Engine as _;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 const HANDLE_PREFIX: &str = "AQEB";
 /// A queue carries at most 50 tags.
@@ -329,7 +330,7 @@ impl Sqs {
             for (seq, until) in delayed {
                 if until <= ctx.now {
                     q.make_visible(ctx, seq, VisibleReason::DelayEnded);
-                } else if let Some(m) = q.messages.get_mut(&seq) {
+                } else if let Some(m) = q.messages.get_mut(&seq).map(Arc::make_mut) {
                     m.state = MessageState::Delayed { until };
                     ctx.timers.schedule(
                         until,
@@ -1028,7 +1029,11 @@ impl Sqs {
                 };
                 let handle = encode_handle(ctx, id, seq, gen);
                 let q = self.queue_mut(id);
-                let m = q.messages.get_mut(&seq).expect("just taken");
+                let m = q
+                    .messages
+                    .get_mut(&seq)
+                    .map(Arc::make_mut)
+                    .expect("just taken");
                 let duplicate = std::mem::take(&mut m.undeleted_copy);
                 let m = q.message(seq).expect("just taken");
                 out.push(render_message(m, handle.clone(), spec, fifo));
@@ -1219,7 +1224,11 @@ impl Sqs {
         if !fifo && in_flight && ctx.rng.chance(dup_p) {
             // At-least-once: a server holding a copy missed the delete; the copy comes back
             // when the visibility timeout ends (aws-rules §1.1).
-            let m = q.messages.get_mut(&seq).expect("present");
+            let m = q
+                .messages
+                .get_mut(&seq)
+                .map(Arc::make_mut)
+                .expect("present");
             m.undeleted_copy = true;
             m.modified_since_receive = true;
             return Ok(());

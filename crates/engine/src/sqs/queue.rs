@@ -9,10 +9,15 @@ use super::message_attributes::MessageAttributes;
 use super::metrics::{MinuteSample, QueueMetrics};
 use super::SqsTimer;
 use crate::event::{EventKind, VisibleReason};
+use crate::memory::{
+    self, btree_entry, Tally, ARC_HEADER_BYTES, MESSAGE_STRINGS_BYTES, TABLE_ENTRY_BYTES,
+};
 use crate::ordmap::OrdMap;
 use crate::time::{SimTime, MS_PER_S};
 use crate::world::{Caller, Ctx, Timer};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::mem::size_of;
+use std::sync::Arc;
 
 /// Servers a standard queue's messages are spread over. Short polling samples a subset of
 /// them (aws-rules §1.1). AWS does not publish the number: UNCONFIRMED, a plausible small value.
@@ -130,7 +135,10 @@ pub struct Queue {
     pub created_at: SimTime,
     pub last_modified_at: SimTime,
     pub tags: BTreeMap<String, String>,
-    pub(crate) messages: OrdMap<u64, Message>,
+    /// Shared with the world's snapshots: a clone copies a pointer per message, and a message
+    /// is copied (`Arc::make_mut`) only when it changes while a snapshot still holds it. Most
+    /// messages of a busy queue only wait, so a snapshot costs the map, not the messages.
+    pub(crate) messages: OrdMap<u64, Arc<Message>>,
     pub(crate) visible: BTreeSet<u64>,
     by_sent: BTreeSet<(SimTime, u64)>,
     delayed: usize,
@@ -151,6 +159,9 @@ pub struct Queue {
     pub(crate) last_accessed: std::cell::Cell<SimTime>,
     pub metrics: QueueMetrics,
     pub totals: Totals,
+    /// Bodies and attributes of the messages held (`Message::size` summed): the memory
+    /// estimate reads it rather than walking the messages.
+    payload_bytes: u64,
 }
 
 impl Queue {
@@ -193,6 +204,7 @@ impl Queue {
             last_accessed: std::cell::Cell::new(now),
             metrics,
             totals: Totals::default(),
+            payload_bytes: 0,
         }
     }
 
@@ -216,14 +228,54 @@ impl Queue {
         self.messages.is_empty()
     }
     pub fn message(&self, seq: u64) -> Option<&Message> {
-        self.messages.get(&seq)
+        self.messages.get(&seq).map(|m| &**m)
+    }
+    /// All messages in arrival order as the queue holds them: behind an `Arc` each, shared
+    /// with the world's snapshots until one side changes (tests of that sharing).
+    pub fn shared_messages(&self) -> impl Iterator<Item = &Arc<Message>> {
+        self.messages.values()
     }
     /// All messages in arrival order (for inspectors and invariant checks).
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
-        self.messages.values()
+        self.messages.values().map(|m| &**m)
     }
     pub fn groups_with_in_flight(&self) -> usize {
         self.groups.values().filter(|g| g.in_flight > 0).count()
+    }
+
+    /// Bytes of message bodies and attributes this queue holds.
+    pub(crate) fn payload_bytes(&self) -> u64 {
+        self.payload_bytes
+    }
+
+    /// Adds this queue to a memory estimate (see [`crate::memory`]), from counts only.
+    pub(crate) fn memory(&self, t: &mut Tally) {
+        let n = self.messages.len() as u64;
+        // The message itself, behind an `Arc`: a snapshot shares it.
+        let message = size_of::<Message>() as u64 + ARC_HEADER_BYTES + MESSAGE_STRINGS_BYTES;
+        // Its entries in the indexes, which a snapshot copies: the map's key and slot, the
+        // sent-time index, a FIFO group's pending set.
+        let mut index = btree_entry::<u64, u32>()
+            + size_of::<Option<Arc<Message>>>() as u64
+            + btree_entry::<(SimTime, u64), ()>();
+        if self.fifo() {
+            index += btree_entry::<u64, ()>();
+        }
+        let visible = self.visible.len() as u64 * btree_entry::<u64, ()>();
+        t.add(
+            memory::messages,
+            n * (message + index) + visible,
+            n * index + visible,
+        );
+        t.segvec(memory::metrics, &self.metrics.history, 0);
+        let tables = self.groups.len()
+            + self.tenants.len()
+            + self.dedup.len()
+            + self.attempts.len()
+            + self.rate_windows.len()
+            + self.waiters.len();
+        t.copied(memory::other, tables, TABLE_ENTRY_BYTES);
+        t.copied(memory::other, 1, size_of::<Queue>() as u64);
     }
 
     fn retention_ms(&self) -> SimTime {
@@ -261,7 +313,8 @@ impl Queue {
             }
         }
         let expiry = m.sent_at + self.retention_ms();
-        self.messages.insert(seq, m);
+        self.payload_bytes += m.size as u64;
+        self.messages.insert(seq, Arc::new(m));
         self.schedule_retention(ctx, expiry);
     }
 
@@ -277,7 +330,9 @@ impl Queue {
 
     /// Removes a message from every index, whatever its state.
     pub fn remove(&mut self, seq: u64) -> Option<Message> {
-        let m = self.messages.remove(&seq)?;
+        // The message itself when no snapshot shares it, else a copy.
+        let m = Arc::unwrap_or_clone(self.messages.remove(&seq)?);
+        self.payload_bytes = self.payload_bytes.saturating_sub(m.size as u64);
         self.by_sent.remove(&(m.sent_at, seq));
         match m.state {
             MessageState::Delayed { .. } => self.delayed -= 1,
@@ -328,7 +383,11 @@ impl Queue {
                 self.leave_flight(&m);
             }
         }
-        let m = self.messages.get_mut(&seq).expect("checked above");
+        let m = self
+            .messages
+            .get_mut(&seq)
+            .map(Arc::make_mut)
+            .expect("checked above");
         m.state = MessageState::Visible;
         let reason = if reason == VisibleReason::VisibilityTimeoutExpired && m.undeleted_copy {
             VisibleReason::UndeletedCopy
@@ -351,7 +410,7 @@ impl Queue {
         until: SimTime,
         requested_at: SimTime,
     ) -> Option<u32> {
-        let m = self.messages.get_mut(&seq)?;
+        let m = self.messages.get_mut(&seq).map(Arc::make_mut)?;
         match m.state {
             MessageState::Visible => {
                 self.visible.remove(&seq);
@@ -402,7 +461,7 @@ impl Queue {
     /// Changes when an in-flight message becomes visible (or puts an expired-but-undeleted
     /// message back in flight). `until == now` makes it visible at once.
     pub fn set_visibility(&mut self, ctx: &mut Ctx, seq: u64, until: SimTime) {
-        let Some(m) = self.messages.get_mut(&seq) else {
+        let Some(m) = self.messages.get_mut(&seq).map(Arc::make_mut) else {
             return;
         };
         m.modified_since_receive = true;
