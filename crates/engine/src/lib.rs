@@ -11,6 +11,9 @@
 //! - [`event`] — typed events with stable ids, in a capped log.
 //! - [`error`] — `AwsError`: an AWS error code and message, as a value.
 //! - [`ordmap`] — `OrdMap`, an ordered map whose code is shared between value types (small wasm).
+//! - [`payload`] — `Payload`: a body stored as given, or synthetic (head + pad + tail, its bytes
+//!   produced on demand) so that simulated producers' large bodies cost memory per message,
+//!   not per byte; MD5 computed lazily.
 //! - [`sqs`] — Amazon SQS: queues, messages, visibility, FIFO, DLQs, metrics, cost, and the
 //!   AWS-shaped operations (typed, plus a JSON layer with AWS member names).
 //! - [`sns`] — Amazon SNS: standard and FIFO topics, subscriptions and their confirmation,
@@ -61,6 +64,7 @@ pub mod event;
 pub mod kcl;
 pub mod kinesis;
 pub mod ordmap;
+pub mod payload;
 pub mod rng;
 // S3 publishes through SNS: it exists only where SNS is in the world, so the web app's bundle
 // (built without `sns`) carries none of it.
@@ -75,6 +79,7 @@ pub mod world;
 
 pub use error::AwsError;
 pub use event::{events_hash, Event, EventHasher, EventKind};
+pub use payload::Payload;
 pub use scenario::{Scenario, ScenarioError};
 pub use time::SimTime;
 pub use world::{CallId, Completion, World, WorldConfig};

@@ -6,6 +6,7 @@ use super::keys::SeqNum;
 use super::metrics::StreamMetrics;
 use super::*;
 use crate::event::EventKind;
+use crate::payload::Payload;
 use crate::time::{epoch_s, SimTime, MS_PER_DAY, MS_PER_MIN, MS_PER_S};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
@@ -79,7 +80,7 @@ pub enum PendingChange {
 pub struct Record {
     pub seq: SeqNum,
     pub partition_key: String,
-    pub data: Vec<u8>,
+    pub data: Payload,
     pub arrival: SimTime,
 }
 

@@ -38,6 +38,7 @@ pub mod topic;
 
 use crate::error::AwsError;
 use crate::ordmap::OrdMap;
+use crate::payload::Payload;
 use crate::sqs::Sqs;
 use crate::time::{epoch_s, SimTime};
 use crate::world::Ctx;
@@ -184,7 +185,7 @@ pub struct InboxEntry {
     pub token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    pub body: String,
+    pub body: Payload,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
 }

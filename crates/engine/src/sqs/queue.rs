@@ -10,6 +10,7 @@ use super::metrics::{MinuteSample, QueueMetrics};
 use super::SqsTimer;
 use crate::event::{EventKind, VisibleReason};
 use crate::ordmap::OrdMap;
+use crate::payload::Payload;
 use crate::time::{SimTime, MS_PER_S};
 use crate::world::{Caller, Ctx, Timer};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -54,8 +55,7 @@ pub struct Message {
     /// Order of arrival in this queue.
     pub seq: u64,
     pub id: String,
-    pub body: String,
-    pub md5_of_body: String,
+    pub body: Payload,
     pub attributes: MessageAttributes,
     pub md5_of_attributes: Option<String>,
     pub system_attributes: MessageAttributes,
