@@ -291,6 +291,17 @@ impl Kinesis {
         self.streams.values()
     }
 
+    /// Payload bytes the shards keep in memory: every record's data, a synthetic one counted
+    /// by its head and tail only (see [`crate::payload`]).
+    pub fn payload_bytes_retained(&self) -> u64 {
+        self.streams
+            .values()
+            .flat_map(|s| s.shards.iter())
+            .flat_map(|sh| sh.records.iter())
+            .map(|r| r.data.retained_bytes() as u64)
+            .sum()
+    }
+
     pub fn stream(&self, name: &str) -> Option<&Stream> {
         self.streams.get(name)
     }

@@ -177,6 +177,12 @@ impl S3 {
         &mut self.config
     }
 
+    /// Payload bytes S3 keeps in memory: none, since an object keeps its size and ETag, not its
+    /// body (a notification's JSON is SNS's to count). Here so that every service answers.
+    pub fn payload_bytes_retained(&self) -> u64 {
+        0
+    }
+
     pub fn buckets(&self) -> impl Iterator<Item = &Bucket> {
         self.buckets.values()
     }

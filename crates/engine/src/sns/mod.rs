@@ -319,6 +319,42 @@ impl Sns {
     }
 
     /// What a simulated endpoint (URL, address, number or ARN) has received, oldest first.
+    /// Payload bytes SNS keeps in memory: the messages of notifications with deliveries
+    /// pending, of FIFO topics' archives, and what simulated endpoints received; a synthetic
+    /// payload counted by its head and tail only. A message shared by several holders is
+    /// counted by each.
+    pub fn payload_bytes_retained(&self) -> u64 {
+        fn text(m: &MessageText) -> u64 {
+            match m {
+                MessageText::Plain(p) => p.retained_bytes() as u64,
+                MessageText::PerProtocol {
+                    default,
+                    by_protocol,
+                } => {
+                    default.retained_bytes() as u64
+                        + by_protocol
+                            .values()
+                            .map(|p| p.retained_bytes() as u64)
+                            .sum::<u64>()
+                }
+            }
+        }
+        let pending: u64 = self.notifications.values().map(|n| text(&n.message)).sum();
+        let archived: u64 = self
+            .topics
+            .values()
+            .flat_map(|t| t.archive.iter())
+            .map(|(_, n)| text(&n.message))
+            .sum();
+        let inboxes: u64 = self
+            .inboxes
+            .values()
+            .flatten()
+            .map(|e| e.body.retained_bytes() as u64)
+            .sum();
+        pending + archived + inboxes
+    }
+
     pub fn endpoint_messages(&self, endpoint: &str) -> Vec<&InboxEntry> {
         self.inboxes
             .get(endpoint)
