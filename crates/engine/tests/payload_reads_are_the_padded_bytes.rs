@@ -93,7 +93,7 @@ fn sqs_bodies_and_their_md5s_are_the_old_padded_bytes() {
     let mut seen = 0;
     for m in q.messages() {
         let n = n_of(&m.body.as_str());
-        let old = old_body("web", n, n % 3 == 0, 5000);
+        let old = old_body("web", n, n.is_multiple_of(3), 5000);
         assert!(m.body.is_synthetic());
         assert_eq!(m.body, old);
         assert_eq!(m.body.as_str(), m.body.as_str(), "every read the same");
@@ -117,7 +117,7 @@ fn sqs_bodies_and_their_md5s_are_the_old_padded_bytes() {
     for m in msgs {
         let body = m["Body"].as_str().unwrap();
         let n = n_of(body);
-        assert_eq!(body, old_body("web", n, n % 3 == 0, 5000));
+        assert_eq!(body, old_body("web", n, n.is_multiple_of(3), 5000));
         assert_eq!(m["MD5OfBody"], md5_hex(body.as_bytes()));
     }
 }
