@@ -193,7 +193,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                             queue
                                 .messages()
                                 .find(|x| x.id == m.message_id)
-                                .map(|x| x.body.clone())
+                                .map(|x| x.body.to_string())
                         });
                         *kept.borrow_mut() = Some((sel, m.clone(), q, body));
                     }

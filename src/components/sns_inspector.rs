@@ -83,14 +83,14 @@ fn received(lab: &Lab, s: &SubscriptionView, message_id: Option<&str>, lang: Lan
             q.messages()
                 .filter(|m| message_id.is_none_or(|id| m.body.contains(id)))
                 .max_by_key(|m| m.seq)
-                .map(|m| m.body.clone())
+                .map(|m| m.body.to_string())
         }),
         None => world
             .sns()
             .endpoint_messages(&s.endpoint)
             .into_iter()
             .rfind(|m| m.kind == "Notification" && message_id.is_none_or(|id| m.message_id == id))
-            .map(|m| m.body.clone()),
+            .map(|m| m.body.to_string()),
     };
     let Some(body) = body else {
         return html! {};

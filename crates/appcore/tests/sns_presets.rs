@@ -97,7 +97,7 @@ fn sns_filter_routes_by_attribute_and_by_body() {
             .messages()
             .map(|m| {
                 // The envelope carries the attributes and the original message.
-                let env: serde_json::Value = serde_json::from_str(&m.body).unwrap();
+                let env: serde_json::Value = serde_json::from_str(&m.body.as_str()).unwrap();
                 let store = env["MessageAttributes"]["store"]["Value"]
                     .as_str()
                     .unwrap_or("")

@@ -125,7 +125,7 @@ fn engine_cycles(n: u64, events: bool) -> f64 {
         .unwrap_or(url);
     let send = SendMessageInput {
         queue_url: Some(url.clone()),
-        message_body: Some("x".repeat(64)),
+        message_body: Some("x".repeat(64).into()),
         ..Default::default()
     };
     let recv = ReceiveMessageInput {

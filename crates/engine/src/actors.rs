@@ -8,6 +8,7 @@
 
 use crate::error::AwsError;
 use crate::event::EventKind;
+use crate::payload::Payload;
 use crate::rng::Rng;
 use crate::sns::Sns;
 use crate::sqs::api::{
@@ -441,7 +442,7 @@ pub enum ActorTimer {
     RetryPut {
         producer: usize,
         gen: u32,
-        records: Vec<(String, Vec<u8>)>,
+        records: Vec<(String, Payload)>,
         attempt: u32,
     },
 }
@@ -795,7 +796,7 @@ impl Actors {
         ctx: &mut Ctx,
         out: Outlets,
         producer: usize,
-        records: Vec<(String, Vec<u8>)>,
+        records: Vec<(String, Payload)>,
         attempt: u32,
     ) {
         let p = &mut self.producers[producer];
@@ -864,7 +865,7 @@ impl Actors {
             });
             let poison =
                 p.spec.poison_every > 0 && p.sent.is_multiple_of(p.spec.poison_every as u64);
-            let mut body = if poison {
+            let head = if poison {
                 format!(
                     "{{\"producer\":\"{}\",\"n\":{},{POISON_MARK}}}",
                     p.spec.name, p.sent
@@ -872,9 +873,9 @@ impl Actors {
             } else {
                 format!("{{\"producer\":\"{}\",\"n\":{}}}", p.spec.name, p.sent)
             };
-            if body.len() < p.spec.body_bytes {
-                body.push_str(&" ".repeat(p.spec.body_bytes - body.len()));
-            }
+            // Padded with spaces up to body_bytes, synthetic: a run keeps the head, not the
+            // pad, of every message it holds.
+            let body = Payload::padded(head, p.spec.body_bytes);
             #[cfg(feature = "sns")]
             let message_attributes = crate::ordmap::btree_map_from(
                 p.spec.message_attributes.iter().map(|(name, values)| {
@@ -900,7 +901,7 @@ impl Actors {
         if p.spec.stream.is_some() {
             let keys = p.spec.partition_keys.clone();
             let first = p.sent + 1 - entries.len() as u64;
-            let records: Vec<(String, Vec<u8>)> = entries
+            let records: Vec<(String, Payload)> = entries
                 .into_iter()
                 .enumerate()
                 .map(|(k, e)| {
@@ -910,7 +911,7 @@ impl Actors {
                     } else {
                         keys[((n - 1) % keys.len() as u64) as usize].clone()
                     };
-                    (key, e.message_body.unwrap_or_default().into_bytes())
+                    (key, e.message_body.unwrap_or_default())
                 })
                 .collect();
             self.put_to_stream(ctx, out, producer, records, 1);
@@ -1173,8 +1174,8 @@ fn put_records(
     ctx: &mut Ctx,
     k: &mut crate::kinesis::Kinesis,
     stream: &str,
-    mut records: Vec<(String, Vec<u8>)>,
-) -> (Vec<(String, Vec<u8>)>, Option<AwsError>) {
+    mut records: Vec<(String, Payload)>,
+) -> (Vec<(String, Payload)>, Option<AwsError>) {
     use crate::kinesis::api::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
     const THROTTLED: &str = "ProvisionedThroughputExceededException";
     if records.len() == 1 {
@@ -1228,15 +1229,10 @@ fn upload(
     s3: &mut crate::s3::S3,
     bucket: &str,
     key: String,
-    body: String,
+    body: Payload,
 ) -> Result<(), AwsError> {
-    use base64::Engine as _;
-    let input = crate::s3::api::PutObjectInput {
-        bucket: Some(bucket.to_string()),
-        key: Some(key),
-        body: Some(base64::engine::general_purpose::STANDARD.encode(body)),
-    };
-    s3.put_object(ctx, &input).map(|_| ())
+    // The typed body: no base64 round trip of a padded body.
+    s3.put_object_payload(ctx, bucket, key, body).map(|_| ())
 }
 
 #[cfg(feature = "sns")]

@@ -15,6 +15,9 @@
 //! - [`ordmap`] — `OrdMap`, an ordered map whose code is shared between value types (small wasm).
 //! - [`segvec`] — `SegVec`, an append-only queue in shared, sealed segments: Kinesis records,
 //!   so that a snapshot of the world (`World::clone()`) shares them instead of copying.
+//! - [`payload`] — `Payload`: a body stored as given, or synthetic (head + pad + tail, its bytes
+//!   produced on demand) so that simulated producers' large bodies cost memory per message,
+//!   not per byte; MD5 computed lazily.
 //! - [`sqs`] — Amazon SQS: queues, messages, visibility, FIFO, DLQs, metrics, cost, and the
 //!   AWS-shaped operations (typed, plus a JSON layer with AWS member names).
 //! - [`sns`] — Amazon SNS: standard and FIFO topics, subscriptions and their confirmation,
@@ -66,6 +69,7 @@ pub mod kcl;
 pub mod kinesis;
 pub mod memory;
 pub mod ordmap;
+pub mod payload;
 pub mod rng;
 // S3 publishes through SNS: it exists only where SNS is in the world, so the web app's bundle
 // (built without `sns`) carries none of it.
@@ -82,6 +86,7 @@ pub mod world;
 pub use error::AwsError;
 pub use event::{events_hash, Event, EventHasher, EventKind};
 pub use memory::MemoryEstimate;
+pub use payload::Payload;
 pub use scenario::{Scenario, ScenarioError};
 pub use time::SimTime;
 pub use world::{CallId, Completion, World, WorldConfig};

@@ -239,6 +239,23 @@ impl World {
         self.s3.config_mut()
     }
 
+    /// Payload bytes the services keep in memory (message bodies, notification texts,
+    /// record data; synthetic payloads count their head and tail, not their pad): the part of
+    /// a run's memory that grew with the payloads' size before they could be synthetic.
+    pub fn payload_bytes_retained(&self) -> u64 {
+        #[allow(unused_mut)]
+        let mut total = self.sqs.payload_bytes_retained();
+        #[cfg(feature = "sns")]
+        {
+            total += self.sns.payload_bytes_retained() + self.s3.payload_bytes_retained();
+        }
+        #[cfg(feature = "kinesis")]
+        {
+            total += self.kinesis.payload_bytes_retained();
+        }
+        total
+    }
+
     pub fn actors(&self) -> &Actors {
         &self.actors
     }

@@ -4,6 +4,7 @@
 //! epoch seconds.
 
 use crate::error::AwsError;
+use crate::payload::Payload;
 use base64::Engine as _;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -14,19 +15,24 @@ fn b64() -> base64::engine::GeneralPurpose {
 }
 
 /// A blob member: base64 text in JSON (the JSON protocol's encoding), bytes in Rust.
-fn blob<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+fn blob<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Payload>, D::Error> {
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
-        Some(s) => b64().decode(s.as_bytes()).map(Some).map_err(|e| {
-            serde::de::Error::custom(format!(
-                "'{s}' can not be converted to a Blob: Base64 encoded data is invalid ({e})"
-            ))
-        }),
+        Some(s) => b64()
+            .decode(s.as_bytes())
+            .map(|b| Some(Payload::bytes(b)))
+            .map_err(|e| {
+                serde::de::Error::custom(format!(
+                    "'{s}' can not be converted to a Blob: Base64 encoded data is invalid ({e})"
+                ))
+            }),
     }
 }
 
-fn blob_out<S: Serializer>(data: &[u8], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&b64().encode(data))
+/// The base64 of a synthetic payload is computed here, when an answer is written, and not
+/// kept.
+fn blob_out<S: Serializer>(data: &Payload, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&b64().encode(data.as_bytes()))
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +114,7 @@ pub struct PutRecordInput {
     #[serde(rename = "StreamARN")]
     pub stream_arn: Option<String>,
     #[serde(default, deserialize_with = "blob")]
-    pub data: Option<Vec<u8>>,
+    pub data: Option<Payload>,
     pub partition_key: Option<String>,
     pub explicit_hash_key: Option<String>,
     pub sequence_number_for_ordering: Option<String>,
@@ -118,7 +124,7 @@ pub struct PutRecordInput {
 #[serde(rename_all = "PascalCase")]
 pub struct PutRecordsRequestEntry {
     #[serde(default, deserialize_with = "blob")]
-    pub data: Option<Vec<u8>>,
+    pub data: Option<Payload>,
     pub partition_key: Option<String>,
     pub explicit_hash_key: Option<String>,
 }
@@ -196,7 +202,7 @@ pub struct RecordOut {
     /// Epoch seconds with milliseconds.
     pub approximate_arrival_timestamp: f64,
     #[serde(serialize_with = "blob_out")]
-    pub data: Vec<u8>,
+    pub data: Payload,
     pub partition_key: String,
 }
 

@@ -132,7 +132,8 @@ pub const ON_DEMAND_KEYS_TRACKED_MAX: usize = 100_000;
 /// shard over 365 days cannot, so beyond this the oldest records go early (counted in
 /// `ShardTotals::records_dropped_over_cap`).
 pub const SHARD_RECORDS_MAX: usize = 200_000;
-/// Bytes of record data kept per shard, for the same reason.
+/// Bytes of record data kept in memory per shard (`Shard::bytes_stored`: synthetic data
+/// counts what it stores), for the same reason.
 pub const SHARD_BYTES_MAX: u64 = 256 * 1024 * 1024;
 /// Streams in the simulated account (listing and memory bound).
 pub const STREAMS_MAX: usize = 1_000;
@@ -291,6 +292,17 @@ impl Kinesis {
         self.streams.values()
     }
 
+    /// Payload bytes the shards keep in memory: every record's data, a synthetic one counted
+    /// by its head and tail only (see [`crate::payload`]).
+    pub fn payload_bytes_retained(&self) -> u64 {
+        self.streams
+            .values()
+            .flat_map(|s| s.shards.iter())
+            .flat_map(|sh| sh.records.iter())
+            .map(|r| r.data.retained_bytes() as u64)
+            .sum()
+    }
+
     pub fn stream(&self, name: &str) -> Option<&Stream> {
         self.streams.get(name)
     }
@@ -338,7 +350,7 @@ impl Kinesis {
         }
     }
 
-    /// Bytes of record data the shards hold.
+    /// Bytes of record data and keys the shards keep in memory (a running total per shard).
     pub(crate) fn payload_bytes_held(&self) -> u64 {
         self.streams
             .values()

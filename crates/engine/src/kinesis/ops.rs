@@ -7,6 +7,7 @@ use super::keys::{self, amz_utc_string, SeqNum};
 use super::stream::*;
 use super::*;
 use crate::event::EventKind;
+use crate::payload::Payload;
 use crate::time::{epoch_ms, epoch_s, MS_PER_DAY, MS_PER_MIN};
 use crate::world::Timer;
 use base64::Engine as _;
@@ -219,7 +220,7 @@ fn invalid_token() -> AwsError {
 
 /// One record to write, validated.
 struct Entry<'a> {
-    data: &'a [u8],
+    data: &'a Payload,
     partition_key: &'a str,
     hash: u128,
 }
@@ -227,7 +228,7 @@ struct Entry<'a> {
 /// Validates one record's members (`prefix` names them as AWS does: `` or `records.3.member.`)
 /// and computes its hash key.
 fn check_entry<'a>(
-    data: Option<&'a Vec<u8>>,
+    data: Option<&'a Payload>,
     partition_key: Option<&'a String>,
     explicit_hash_key: Option<&'a String>,
     prefix: &str,
@@ -799,7 +800,7 @@ impl Kinesis {
         shard.push(Record {
             seq,
             partition_key: e.partition_key.to_string(),
-            data: e.data.to_vec(),
+            data: e.data.clone(),
             arrival: now,
         });
         shard.totals.records_in += 1;

@@ -7,6 +7,7 @@ use super::metrics::StreamMetrics;
 use super::*;
 use crate::event::EventKind;
 use crate::segvec::SegVec;
+use crate::payload::Payload;
 use crate::time::{epoch_s, SimTime, MS_PER_DAY, MS_PER_MIN, MS_PER_S};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
@@ -80,7 +81,7 @@ pub enum PendingChange {
 pub struct Record {
     pub seq: SeqNum,
     pub partition_key: String,
-    pub data: Vec<u8>,
+    pub data: Payload,
     pub arrival: SimTime,
 }
 
@@ -92,6 +93,12 @@ impl Record {
             data: self.data.clone(),
             partition_key: self.partition_key.clone(),
         }
+    }
+
+    /// What keeping the record costs in memory beyond its struct: its partition key and
+    /// the stored part of its data.
+    pub fn held_bytes(&self) -> u64 {
+        (self.data.retained_bytes() + self.partition_key.len()) as u64
     }
 
     /// Data plus partition key: what counts against the write limit.
@@ -163,6 +170,10 @@ pub struct Shard {
     /// Append-only, trimmed at the front: sealed segments shared between a world and its
     /// snapshots (`SegVec`), so a snapshot copies only the records written since the last seal.
     pub records: SegVec<Record>,
+    /// What the records keep in memory, bytes: partition keys and data, a simulated
+    /// producer's synthetic data counted by what it stores (its head), not its length. The
+    /// memory cap [`SHARD_BYTES_MAX`] counts this, so records that cost little to keep are
+    /// never dropped early (AWS keeps every record for the retention period).
     pub bytes_stored: u64,
     pub write: Window,
     pub read: ReadWindow,
@@ -260,7 +271,7 @@ impl Shard {
 
     /// Drops the oldest record; false when there is none.
     fn drop_front(&mut self) -> bool {
-        let Some(size) = self.records.front().map(|r| r.data.len() as u64) else {
+        let Some(size) = self.records.front().map(Record::held_bytes) else {
             return false;
         };
         self.records.remove_front();
@@ -269,7 +280,7 @@ impl Shard {
     }
 
     pub(crate) fn push(&mut self, r: Record) {
-        self.bytes_stored += r.data.len() as u64;
+        self.bytes_stored += r.held_bytes();
         self.records.push_back(r);
         while self.records.len() > SHARD_RECORDS_MAX || self.bytes_stored > SHARD_BYTES_MAX {
             if !self.drop_front() {

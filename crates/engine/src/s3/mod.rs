@@ -24,6 +24,7 @@ pub mod record;
 use crate::error::AwsError;
 use crate::event::EventKind;
 use crate::ordmap::OrdMap;
+use crate::payload::Payload;
 use crate::sns::envelope::iso8601_ms;
 use crate::sns::Sns;
 use crate::sqs::REGION;
@@ -31,7 +32,6 @@ use crate::time::{epoch_s, SimTime};
 use crate::world::{Ctx, Timer};
 use api::*;
 use base64::Engine as _;
-use md5::{Digest, Md5};
 use notification::TopicConfiguration;
 use record::*;
 use serde::{Deserialize, Serialize};
@@ -194,6 +194,12 @@ impl S3 {
 
     pub fn config_mut(&mut self) -> &mut S3Config {
         &mut self.config
+    }
+
+    /// Payload bytes S3 keeps in memory: none, since an object keeps its size and ETag, not its
+    /// body (a notification's JSON is SNS's to count). Here so that every service answers.
+    pub fn payload_bytes_retained(&self) -> u64 {
+        0
     }
 
     pub fn buckets(&self) -> impl Iterator<Item = &Bucket> {
@@ -427,6 +433,19 @@ impl S3 {
                 )
             })?,
         };
+        self.put_object_payload(ctx, &bucket, key, Payload::bytes(body))
+    }
+
+    /// PutObject with the body as a payload (what a simulated producer uploads): the ETag is
+    /// the MD5 streamed over its parts, and the body is not kept (objects hold no bytes).
+    pub fn put_object_payload(
+        &mut self,
+        ctx: &mut Ctx,
+        bucket: &str,
+        key: String,
+        body: Payload,
+    ) -> Result<Value, AwsError> {
+        let bucket = bucket.to_string();
         if key.len() > KEY_MAX_BYTES {
             return Err(AwsError::new("KeyTooLongError", "Your key is too long"));
         }
@@ -437,7 +456,7 @@ impl S3 {
                 format!("mqlab keeps at most {OBJECTS_MAX} objects; delete some first"),
             ));
         }
-        let etag = crate::sqs::message_attributes::hex(&Md5::digest(&body));
+        let etag = body.md5_hex();
         let size = body.len() as u64;
         let b = self.bucket_mut(&bucket)?;
         let replaced = b

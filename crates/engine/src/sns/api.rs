@@ -7,6 +7,7 @@
 
 use super::invalid_parameter;
 use crate::error::AwsError;
+use crate::payload::Payload;
 use crate::sqs::message_attributes::MessageAttributes;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -135,7 +136,7 @@ pub struct PublishInput {
     pub topic_arn: Option<String>,
     pub target_arn: Option<String>,
     pub phone_number: Option<String>,
-    pub message: Option<String>,
+    pub message: Option<Payload>,
     pub subject: Option<String>,
     pub message_structure: Option<String>,
     #[serde(default)]
@@ -148,7 +149,7 @@ pub struct PublishInput {
 #[serde(rename_all = "PascalCase")]
 pub struct PublishBatchEntry {
     pub id: Option<String>,
-    pub message: Option<String>,
+    pub message: Option<Payload>,
     pub subject: Option<String>,
     pub message_structure: Option<String>,
     #[serde(default)]

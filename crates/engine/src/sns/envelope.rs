@@ -8,6 +8,7 @@
 
 use super::invalid_parameter_value;
 use crate::error::AwsError;
+use crate::payload::Payload;
 use crate::sqs::message_attributes::{MessageAttributeValue, MessageAttributes};
 use crate::sqs::{ACCOUNT_ID, REGION};
 use crate::time::epoch_ms;
@@ -83,13 +84,19 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 /// A deterministic stand-in for the RSA signature over `string_to_sign`.
 pub fn fake_signature(string_to_sign: &str, version: &str) -> String {
+    fake_signature_of(&Payload::text(string_to_sign), version)
+}
+
+/// [`fake_signature`] of a payload, streamed over its parts (a padded message is not
+/// materialised to be signed).
+fn fake_signature_of(string_to_sign: &Payload, version: &str) -> String {
     let mut bytes = Vec::with_capacity(SIGNATURE_BYTES);
     let mut i = 0u32;
     while bytes.len() < SIGNATURE_BYTES {
         let mut h = Sha256::new();
         h.update(version.as_bytes());
         h.update(i.to_be_bytes());
-        h.update(string_to_sign.as_bytes());
+        string_to_sign.for_each_chunk(|c| h.update(c));
         bytes.extend_from_slice(&h.finalize());
         i += 1;
     }
@@ -101,16 +108,16 @@ pub fn fake_signature(string_to_sign: &str, version: &str) -> String {
 /// one per protocol with `default` for the rest.
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageText {
-    Plain(String),
+    Plain(Payload),
     PerProtocol {
-        default: String,
-        by_protocol: std::collections::BTreeMap<String, String>,
+        default: Payload,
+        by_protocol: std::collections::BTreeMap<String, Payload>,
     },
 }
 
 impl MessageText {
     /// The text a subscriber of `protocol` receives (aws-rules §3.2).
-    pub fn for_protocol(&self, protocol: &str) -> &str {
+    pub fn for_protocol(&self, protocol: &str) -> &Payload {
         match self {
             MessageText::Plain(s) => s,
             MessageText::PerProtocol {
@@ -140,7 +147,7 @@ impl MessageText {
         let mut by_protocol = std::collections::BTreeMap::new();
         for (k, v) in map {
             if let Value::String(s) = v {
-                by_protocol.insert(k, s);
+                by_protocol.insert(k, Payload::text(s));
             }
         }
         let default = by_protocol.remove("default").ok_or_else(|| {
@@ -256,9 +263,10 @@ fn validate_name(name: &str) -> Result<(), AwsError> {
     Ok(())
 }
 
-/// Bytes a publish counts toward the 256 KB limit: message + attribute names, types, values.
-pub fn publish_size(message: &str, attrs: &MessageAttributes) -> usize {
-    message.len()
+/// Bytes a publish counts toward the 256 KB limit: message (`message_len` bytes) + attribute
+/// names, types, values.
+pub fn publish_size(message_len: usize, attrs: &MessageAttributes) -> usize {
+    message_len
         + attrs
             .iter()
             .map(|(k, v)| {
@@ -296,7 +304,7 @@ pub struct Envelope<'a> {
     pub message_id: &'a str,
     pub topic_arn: &'a str,
     pub subject: Option<&'a str>,
-    pub message: &'a str,
+    pub message: &'a Payload,
     pub timestamp: String,
     /// `None` on FIFO topics: their envelopes carry no signature (aws-rules §3.12).
     pub signature_version: Option<&'a str>,
@@ -310,10 +318,10 @@ pub struct Envelope<'a> {
 }
 
 impl Envelope<'_> {
-    /// The string AWS signs: name/value lines in byte order (aws-rules §3.4).
-    fn string_to_sign(&self, subscribe_url: Option<&str>) -> String {
-        let mut fields: Vec<(&str, &str)> =
-            vec![("Message", self.message), ("MessageId", self.message_id)];
+    /// The string AWS signs: name/value lines in byte order (aws-rules §3.4). `Message` comes
+    /// first, so the rest is the tail around a synthetic message.
+    fn string_to_sign(&self, subscribe_url: Option<&str>) -> Payload {
+        let mut fields: Vec<(&str, &str)> = vec![("MessageId", self.message_id)];
         if let Some(s) = self.subject {
             fields.push(("Subject", s));
         }
@@ -327,12 +335,15 @@ impl Envelope<'_> {
         }
         fields.push(("TopicArn", self.topic_arn));
         fields.push(("Type", self.kind));
-        fields.iter().map(|(k, v)| format!("{k}\n{v}\n")).collect()
+        let rest: String = fields.iter().map(|(k, v)| format!("{k}\n{v}\n")).collect();
+        self.message
+            .wrapped("Message\n", &format!("\n{rest}"), crate::payload::verbatim)
     }
 
     /// The JSON text, laid out as SNS lays it out (`"Name" : value`, two-space indent) with
-    /// members in the order of the documentation's examples.
-    pub fn to_json(&self) -> String {
+    /// members in the order of the documentation's examples. Synthetic if the message is: the
+    /// members around `Message` become its head and tail.
+    pub fn to_json(&self) -> Payload {
         let subscribe_url = self.token.map(|t| subscribe_url(self.topic_arn, t));
         let mut members: Vec<(&str, String)> =
             vec![("Type", q(self.kind)), ("MessageId", q(self.message_id))];
@@ -343,7 +354,9 @@ impl Envelope<'_> {
         if let Some(s) = self.subject {
             members.push(("Subject", q(s)));
         }
-        members.push(("Message", q(self.message)));
+        // A placeholder: the message is quoted into the payload below, not into a String.
+        let message_at = members.len();
+        members.push(("Message", String::new()));
         if let Some(u) = &subscribe_url {
             members.push(("SubscribeURL", q(u)));
         }
@@ -352,7 +365,7 @@ impl Envelope<'_> {
             members.push(("SequenceNumber", q(seq)));
         }
         if let Some(v) = self.signature_version {
-            let sig = fake_signature(&self.string_to_sign(subscribe_url.as_deref()), v);
+            let sig = fake_signature_of(&self.string_to_sign(subscribe_url.as_deref()), v);
             members.push(("SignatureVersion", q(v)));
             members.push(("Signature", q(&sig)));
             members.push(("SigningCertURL", q(&signing_cert_url())));
@@ -381,11 +394,14 @@ impl Envelope<'_> {
                 format!("{{\n{}\n  }}", inner.join(",\n")),
             ));
         }
-        let body: Vec<String> = members
-            .iter()
-            .map(|(k, v)| format!("  \"{k}\" : {v}"))
-            .collect();
-        format!("{{\n{}\n}}", body.join(",\n"))
+        let line = |(k, v): &(&str, String)| format!("  \"{k}\" : {v}");
+        let before: Vec<String> = members[..message_at].iter().map(line).collect();
+        let after: Vec<String> = members[message_at + 1..].iter().map(line).collect();
+        // `Type` always comes before `Message` and `Timestamp` after it.
+        self.message.json_quoted(
+            &format!("{{\n{},\n  \"Message\" : ", before.join(",\n")),
+            &format!(",\n{}\n}}", after.join(",\n")),
+        )
     }
 
     /// The Lambda event for this notification (`Records[0].Sns`), as AWS invokes functions
@@ -400,12 +416,15 @@ impl Envelope<'_> {
             "Subject".into(),
             self.subject.map(Value::from).unwrap_or(Value::Null),
         );
-        sns.insert("Message".into(), Value::from(self.message));
+        sns.insert(
+            "Message".into(),
+            Value::from(self.message.as_str().into_owned()),
+        );
         sns.insert("Timestamp".into(), Value::from(self.timestamp.clone()));
         sns.insert("SignatureVersion".into(), Value::from(sig_version));
         sns.insert(
             "Signature".into(),
-            Value::from(fake_signature(&self.string_to_sign(None), sig_version)),
+            Value::from(fake_signature_of(&self.string_to_sign(None), sig_version)),
         );
         sns.insert("SigningCertUrl".into(), Value::from(signing_cert_url()));
         sns.insert(

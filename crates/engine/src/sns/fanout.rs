@@ -41,12 +41,12 @@ fn envelope_for<'a>(sub: &'a Subscription, n: &'a Notification) -> Envelope<'a> 
 
 /// The body a subscriber receives (aws-rules §3.4): raw for raw deliveries, plain text for email,
 /// SMS and mobile push, the Lambda event for functions, the JSON envelope otherwise.
-pub(crate) fn body_for(sub: &Subscription, n: &Notification) -> String {
+pub(crate) fn body_for(sub: &Subscription, n: &Notification) -> Payload {
     let text = n.message.for_protocol(sub.message_key());
     match sub.protocol.as_str() {
-        "sqs" | "http" | "https" | "firehose" if sub.raw => text.to_string(),
-        "email" | "sms" | "application" => text.to_string(),
-        "lambda" => envelope_for(sub, n).to_lambda_event(),
+        "sqs" | "http" | "https" | "firehose" if sub.raw => text.clone(),
+        "email" | "sms" | "application" => text.clone(),
+        "lambda" => Payload::text(envelope_for(sub, n).to_lambda_event()),
         _ => envelope_for(sub, n).to_json(),
     }
 }
@@ -133,10 +133,10 @@ fn sqs_attempt(
 }
 
 /// The CloudWatch metric a filtered-out message counts in.
-fn filtered_metric(scope: FilterPolicyScope, n: &Notification, body: &str) -> &'static str {
+fn filtered_metric(scope: FilterPolicyScope, n: &Notification, body: &Payload) -> &'static str {
     match scope {
         FilterPolicyScope::MessageBody => {
-            if serde_json::from_str::<Value>(body).is_ok_and(|v| v.is_object()) {
+            if serde_json::from_str::<Value>(&body.as_str()).is_ok_and(|v| v.is_object()) {
                 "NumberOfNotificationsFilteredOut-MessageBody"
             } else {
                 "NumberOfNotificationsFilteredOut-InvalidMessageBody"
@@ -181,7 +181,7 @@ impl Sns {
             }
             if let Some(policy) = &s.filter {
                 let body = n.message.for_protocol(s.message_key());
-                if let Err(reason) = policy.check(&n.attributes, body) {
+                if let Err(reason) = policy.check_payload(&n.attributes, body) {
                     let metric = filtered_metric(s.filter_scope(), &n, body);
                     if let Some(t) = self.topics.get_mut(&n.topic_name) {
                         let m = &mut t.metrics.current;
@@ -513,7 +513,7 @@ impl Sns {
             // The message as the subscriber would have received it (raw or envelope), with the
             // error in message attributes (SNS DLQ guide: RequestID, ErrorCode, ErrorMessage).
             let body = if sub.protocol == "sqs" && sub.raw {
-                n.message.for_protocol("sqs").to_string()
+                n.message.for_protocol("sqs").clone()
             } else {
                 envelope_for(sub, n).to_json()
             };

@@ -22,6 +22,7 @@
 
 use crate::error::AwsError;
 use crate::ordmap::{btree_map_from, sort_small_by_key, OrdMap};
+use crate::payload::Payload;
 use crate::sqs::message_attributes::{MessageAttributeValue, MessageAttributes};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -351,12 +352,21 @@ impl FilterPolicy {
     /// In both scopes `"exists": true` needs a non-null, non-empty value ("Key matching");
     /// `"exists": false` matches when there is none; `exists` only sees leaf values.
     pub fn check(&self, attributes: &MessageAttributes, body: &str) -> Result<(), String> {
+        self.check_payload(attributes, &Payload::text(body))
+    }
+
+    /// [`FilterPolicy::check`] of a payload, read only by a message-body policy.
+    pub fn check_payload(
+        &self,
+        attributes: &MessageAttributes,
+        body: &Payload,
+    ) -> Result<(), String> {
         if self.branches.is_empty() {
             return Ok(());
         }
         let facts = match self.scope {
             FilterPolicyScope::MessageAttributes => Facts::from_attributes(attributes)?,
-            FilterPolicyScope::MessageBody => Facts::from_body(body, &self.paths)?,
+            FilterPolicyScope::MessageBody => Facts::from_body(&body.as_str(), &self.paths)?,
         };
         let mut first_reason = None;
         for branch in &self.branches {

@@ -466,7 +466,8 @@ impl Sns {
         };
         let p = self.prepare(None, &plain)?;
         let body = if json_structure {
-            let v: Value = serde_json::from_str(f.message.unwrap_or("")).map_err(|_| {
+            let text = f.message.map(|m| m.as_str()).unwrap_or_default();
+            let v: Value = serde_json::from_str(&text).map_err(|_| {
                 invalid_parameter(
                     "Invalid parameter: Message Structure - JSON message body failed to parse",
                 )
@@ -479,9 +480,9 @@ impl Sns {
                         "Invalid parameter: Message Structure - No default entry in JSON message body",
                     )
                 })?
-                .to_string()
+                .into()
         } else {
-            p.message.for_protocol(platform).to_string()
+            p.message.for_protocol(platform).clone()
         };
         Ok(self.publish_direct(ctx, arn, "application", body, p.size))
     }
@@ -492,7 +493,7 @@ impl Sns {
         ctx: &mut Ctx,
         target: &str,
         protocol: &str,
-        body: String,
+        body: Payload,
         size: usize,
     ) -> PublishOutput {
         let message_id = ctx.rng.uuid();

@@ -38,6 +38,7 @@ pub mod topic;
 
 use crate::error::AwsError;
 use crate::ordmap::OrdMap;
+use crate::payload::Payload;
 use crate::sqs::Sqs;
 use crate::time::{epoch_s, SimTime};
 use crate::world::Ctx;
@@ -184,7 +185,7 @@ pub struct InboxEntry {
     pub token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    pub body: String,
+    pub body: Payload,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
 }
@@ -352,7 +353,7 @@ impl Sns {
         let pending: usize = self
             .notifications
             .values()
-            .map(|n| n.message.for_protocol("").len())
+            .map(|n| n.message.for_protocol("").retained_bytes())
             .sum();
         let archived: usize = self.topics.values().map(|t| t.archive_bytes).sum();
         (pending + archived) as u64
@@ -364,6 +365,42 @@ impl Sns {
     }
 
     /// What a simulated endpoint (URL, address, number or ARN) has received, oldest first.
+    /// Payload bytes SNS keeps in memory: the messages of notifications with deliveries
+    /// pending, of FIFO topics' archives, and what simulated endpoints received; a synthetic
+    /// payload counted by its head and tail only. A message shared by several holders is
+    /// counted by each.
+    pub fn payload_bytes_retained(&self) -> u64 {
+        fn text(m: &MessageText) -> u64 {
+            match m {
+                MessageText::Plain(p) => p.retained_bytes() as u64,
+                MessageText::PerProtocol {
+                    default,
+                    by_protocol,
+                } => {
+                    default.retained_bytes() as u64
+                        + by_protocol
+                            .values()
+                            .map(|p| p.retained_bytes() as u64)
+                            .sum::<u64>()
+                }
+            }
+        }
+        let pending: u64 = self.notifications.values().map(|n| text(&n.message)).sum();
+        let archived: u64 = self
+            .topics
+            .values()
+            .flat_map(|t| t.archive.iter())
+            .map(|(_, n)| text(&n.message))
+            .sum();
+        let inboxes: u64 = self
+            .inboxes
+            .values()
+            .flatten()
+            .map(|e| e.body.retained_bytes() as u64)
+            .sum();
+        pending + archived + inboxes
+    }
+
     pub fn endpoint_messages(&self, endpoint: &str) -> Vec<&InboxEntry> {
         self.inboxes
             .get(endpoint)

@@ -11,7 +11,6 @@ use crate::event::EventKind;
 use crate::world::Timer;
 use base64::Engine as _;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 fn b64() -> base64::engine::GeneralPurpose {
@@ -35,7 +34,7 @@ pub(crate) struct Prepared {
 /// The fields of Publish and of one PublishBatch entry.
 #[derive(Clone, Copy)]
 pub(crate) struct MessageFields<'a> {
-    pub message: Option<&'a str>,
+    pub message: Option<&'a Payload>,
     pub subject: Option<&'a str>,
     pub structure: Option<&'a str>,
     pub attributes: &'a MessageAttributes,
@@ -510,6 +509,7 @@ impl Sns {
                 sub.topic_arn
             )
         };
+        let message = Payload::text(message);
         let env = envelope::Envelope {
             kind,
             message_id: &message_id,
@@ -525,11 +525,11 @@ impl Sns {
             replayed: false,
         };
         let body = if sub.protocol == "email" {
-            format!(
+            Payload::text(format!(
                 "You have chosen to subscribe to the topic:\n{}\n\nTo confirm this subscription, click or visit the link below (If this was in error no action is necessary):\n{}",
                 sub.topic_arn,
                 envelope::subscribe_url(&sub.topic_arn, token)
-            )
+            ))
         } else {
             env.to_json()
         };
@@ -850,13 +850,13 @@ impl Sns {
             _ => return Err(invalid_parameter("Invalid parameter: Empty message")),
         };
         envelope::validate_attributes(f.attributes)?;
-        let size = envelope::publish_size(message, f.attributes);
+        let size = envelope::publish_size(message.len(), f.attributes);
         if size > MESSAGE_SIZE_MAX {
             return Err(invalid_parameter("Invalid parameter: Message too long"));
         }
         let text = match f.structure {
-            Some("json") => MessageText::parse_json_structure(message)?,
-            None => MessageText::Plain(message.to_string()),
+            Some("json") => MessageText::parse_json_structure(&message.as_str())?,
+            None => MessageText::Plain(message.clone()),
             Some(other) => {
                 return Err(invalid_parameter(&format!(
                     "Invalid parameter: MessageStructure Reason: {other} is not a valid message structure; use json"
@@ -881,9 +881,9 @@ impl Sns {
                     Some(d.to_string())
                 }
                 // SHA-256 of the message body (aws-rules §3.2).
-                None if t.content_based_deduplication() => Some(crate::sqs::message_attributes::hex(
-                    &Sha256::digest(message.as_bytes()),
-                )),
+                None if t.content_based_deduplication() => {
+                    Some(crate::sqs::message_attributes::hex(&message.sha256()))
+                }
                 None => {
                     return Err(invalid_parameter(
                         "Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
@@ -911,7 +911,7 @@ impl Sns {
         input: &PublishInput,
     ) -> Result<PublishOutput, AwsError> {
         let fields = MessageFields {
-            message: input.message.as_deref(),
+            message: input.message.as_ref(),
             subject: input.subject.as_deref(),
             structure: input.message_structure.as_deref(),
             attributes: &input.message_attributes,
@@ -930,7 +930,7 @@ impl Sns {
                 )));
             }
             let p = self.prepare(None, &fields)?;
-            let body = p.message.for_protocol("sms").to_string();
+            let body = p.message.for_protocol("sms").clone();
             return Ok(self.publish_direct(ctx, phone, "sms", body, p.size));
         }
         let target = match (&input.topic_arn, &input.target_arn) {
@@ -967,8 +967,9 @@ impl Sns {
     ) -> Result<PublishOutput, AwsError> {
         let name = self.resolve_topic(Some(&topic_arn.to_string()), "TopicArn")?;
         let attributes = MessageAttributes::new();
+        let message = Payload::text(message);
         let fields = MessageFields {
-            message: Some(message),
+            message: Some(&message),
             subject: Some(subject),
             structure: None,
             attributes: &attributes,
@@ -1123,8 +1124,10 @@ impl Sns {
                     "Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
                 ));
             }
-            total +=
-                envelope::publish_size(e.message.as_deref().unwrap_or(""), &e.message_attributes);
+            total += envelope::publish_size(
+                e.message.as_ref().map_or(0, Payload::len),
+                &e.message_attributes,
+            );
         }
         if total > MESSAGE_SIZE_MAX {
             return Err(AwsError::new(
@@ -1140,7 +1143,7 @@ impl Sns {
         for e in entries {
             let id = e.id.clone().unwrap_or_default();
             let fields = MessageFields {
-                message: e.message.as_deref(),
+                message: e.message.as_ref(),
                 subject: e.subject.as_deref(),
                 structure: e.message_structure.as_deref(),
                 attributes: &e.message_attributes,

@@ -242,7 +242,7 @@ impl Sns {
             .filter(|n| (start..=end).contains(&n.published_at))
             .filter(|n| {
                 sub.filter.as_ref().is_none_or(|p| {
-                    p.check(&n.attributes, n.message.for_protocol(sub.message_key()))
+                    p.check_payload(&n.attributes, n.message.for_protocol(sub.message_key()))
                         .is_ok()
                 })
             })

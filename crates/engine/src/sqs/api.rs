@@ -3,6 +3,7 @@
 
 use super::message_attributes::MessageAttributes;
 use crate::error::AwsError;
+use crate::payload::{Md5Hex, Payload};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -83,7 +84,7 @@ pub struct SetQueueAttributesInput {
 #[serde(rename_all = "PascalCase")]
 pub struct SendMessageInput {
     pub queue_url: Option<String>,
-    pub message_body: Option<String>,
+    pub message_body: Option<Payload>,
     #[serde(default, deserialize_with = "lenient_int")]
     pub delay_seconds: Option<i64>,
     #[serde(default)]
@@ -98,7 +99,7 @@ pub struct SendMessageInput {
 #[serde(rename_all = "PascalCase")]
 pub struct SendMessageOutput {
     #[serde(rename = "MD5OfMessageBody")]
-    pub md5_of_message_body: String,
+    pub md5_of_message_body: Md5Hex,
     #[serde(
         rename = "MD5OfMessageAttributes",
         skip_serializing_if = "Option::is_none"
@@ -118,7 +119,7 @@ pub struct SendMessageOutput {
 #[serde(rename_all = "PascalCase")]
 pub struct SendMessageBatchEntry {
     pub id: Option<String>,
-    pub message_body: Option<String>,
+    pub message_body: Option<Payload>,
     #[serde(default, deserialize_with = "lenient_int")]
     pub delay_seconds: Option<i64>,
     #[serde(default)]
@@ -197,8 +198,8 @@ pub struct ReceivedMessage {
     pub message_id: String,
     pub receipt_handle: String,
     #[serde(rename = "MD5OfBody")]
-    pub md5_of_body: String,
-    pub body: String,
+    pub md5_of_body: Md5Hex,
+    pub body: Payload,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
     #[serde(

@@ -232,6 +232,17 @@ impl Sqs {
         self.queues.values()
     }
 
+    /// Payload bytes the queues keep in memory: every message's body, a synthetic one counted
+    /// by its head and tail only (see [`crate::payload`]). A body shared with another holder
+    /// (an SNS notification) is counted by each.
+    pub fn payload_bytes_retained(&self) -> u64 {
+        self.queues
+            .values()
+            .flat_map(|q| q.messages())
+            .map(|m| m.body.retained_bytes() as u64)
+            .sum()
+    }
+
     pub fn queue_by_name(&self, name: &str) -> Option<&Queue> {
         self.by_name.get(name).and_then(|id| self.queues.get(id))
     }

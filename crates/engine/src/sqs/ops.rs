@@ -2,15 +2,15 @@
 
 use super::api::*;
 use super::attributes::{self, QueueAttributes, RedrivePermission, ALL_ATTRIBUTE_NAMES};
-use super::message_attributes::{self as mattrs, md5_hex, md5_of_attributes};
+use super::message_attributes::{self as mattrs, md5_of_attributes};
 use super::queue::{AttemptRecord, Message, MessageState, Queue, Waiter, SERVERS_PER_QUEUE};
 use super::validate::*;
 use super::*;
 use crate::ordmap::btree_map_from;
+use crate::payload::{Md5Hex, Payload};
 use crate::time::{epoch_ms, MS_PER_S};
 use base64::Engine as _;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 const HANDLE_PREFIX: &str = "AQEB";
@@ -592,7 +592,7 @@ impl Sqs {
             .entries
             .iter()
             .map(|e| {
-                e.message_body.as_deref().map(str::len).unwrap_or(0)
+                e.message_body.as_ref().map(Payload::len).unwrap_or(0)
                     + e.message_attributes
                         .iter()
                         .map(|(k, v)| v.size(k))
@@ -660,8 +660,15 @@ impl Sqs {
         batch: bool,
     ) -> Result<Prepared, AwsError> {
         let q = self.queue(id);
-        let body = required(&e.message_body, "MessageBody")?;
-        check_characters(body).map_err(|_| invalid_body_characters())?;
+        let body = match &e.message_body {
+            Some(b) if !b.is_empty() => b,
+            _ => return Err(AwsError::missing_parameter("MessageBody")),
+        };
+        // A synthetic body's pad is spaces: only its head and tail need checking.
+        let (text, tail) = body.unpadded();
+        check_characters(&text)
+            .and_then(|()| check_characters(tail))
+            .map_err(|_| invalid_body_characters())?;
         mattrs::validate(&e.message_attributes)?;
         for (name, v) in &e.message_system_attributes {
             if name != "AWSTraceHeader"
@@ -720,8 +727,7 @@ impl Sqs {
                 }
                 None if q.attrs.content_based_deduplication => {
                     // SHA-256 of the body only (aws-rules §1.9).
-                    let digest = Sha256::digest(body.as_bytes());
-                    Some(mattrs::hex(&digest))
+                    Some(mattrs::hex(&body.sha256()))
                 }
                 None => return Err(no_dedup_id()),
             };
@@ -729,7 +735,7 @@ impl Sqs {
             return Err(not_valid_for_queue_type("MessageDeduplicationId", d));
         }
         Ok(Prepared {
-            body: body.to_string(),
+            body: body.clone(),
             attributes: e.message_attributes.clone(),
             system_attributes: e.message_system_attributes.clone(),
             delay_ms: delay_s as SimTime * MS_PER_S,
@@ -746,7 +752,8 @@ impl Sqs {
         p: Prepared,
         actor: Option<&str>,
     ) -> SendMessageOutput {
-        let md5_of_message_body = md5_hex(&p.body);
+        // Computed only if someone reads the answer's MD5OfMessageBody.
+        let md5_of_message_body = Md5Hex::of(&p.body);
         let md5_of_message_attributes = md5_of_attributes(&p.attributes);
         let md5_of_message_system_attributes = md5_of_attributes(&p.system_attributes);
         let q = self.queue_mut(id);
@@ -794,7 +801,6 @@ impl Sqs {
             seq,
             id: message_id.clone(),
             body: p.body,
-            md5_of_body: md5_of_message_body.clone(),
             attributes: p.attributes,
             md5_of_attributes: md5_of_message_attributes.clone(),
             system_attributes: p.system_attributes,
@@ -1402,7 +1408,7 @@ fn differing(
 }
 
 struct Prepared {
-    body: String,
+    body: Payload,
     attributes: mattrs::MessageAttributes,
     system_attributes: mattrs::MessageAttributes,
     delay_ms: SimTime,
@@ -1473,7 +1479,7 @@ fn render_message(
     ReceivedMessage {
         message_id: m.id.clone(),
         receipt_handle,
-        md5_of_body: m.md5_of_body.clone(),
+        md5_of_body: Md5Hex::of(&m.body),
         body: m.body.clone(),
         attributes,
         md5_of_message_attributes,

@@ -13,6 +13,7 @@ use crate::memory::{
     self, btree_entry, Tally, ARC_HEADER_BYTES, MESSAGE_STRINGS_BYTES, TABLE_ENTRY_BYTES,
 };
 use crate::ordmap::OrdMap;
+use crate::payload::Payload;
 use crate::time::{SimTime, MS_PER_S};
 use crate::world::{Caller, Ctx, Timer};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -59,8 +60,7 @@ pub struct Message {
     /// Order of arrival in this queue.
     pub seq: u64,
     pub id: String,
-    pub body: String,
-    pub md5_of_body: String,
+    pub body: Payload,
     pub attributes: MessageAttributes,
     pub md5_of_attributes: Option<String>,
     pub system_attributes: MessageAttributes,
@@ -88,6 +88,14 @@ pub struct Message {
     /// A delete reached only some copies: the message will be delivered again.
     pub undeleted_copy: bool,
     pub dead_letter_source_arn: Option<String>,
+}
+
+impl Message {
+    /// What keeping the message costs in memory beyond its struct: its attributes and the
+    /// stored part of its body (a simulated producer's synthetic body keeps only its head).
+    pub fn held_bytes(&self) -> u64 {
+        (self.size.saturating_sub(self.body.len()) + self.body.retained_bytes()) as u64
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -313,7 +321,7 @@ impl Queue {
             }
         }
         let expiry = m.sent_at + self.retention_ms();
-        self.payload_bytes += m.size as u64;
+        self.payload_bytes += m.held_bytes();
         self.messages.insert(seq, Arc::new(m));
         self.schedule_retention(ctx, expiry);
     }
@@ -332,7 +340,7 @@ impl Queue {
     pub fn remove(&mut self, seq: u64) -> Option<Message> {
         // The message itself when no snapshot shares it, else a copy.
         let m = Arc::unwrap_or_clone(self.messages.remove(&seq)?);
-        self.payload_bytes = self.payload_bytes.saturating_sub(m.size as u64);
+        self.payload_bytes = self.payload_bytes.saturating_sub(m.held_bytes());
         self.by_sent.remove(&(m.sent_at, seq));
         match m.state {
             MessageState::Delayed { .. } => self.delayed -= 1,

@@ -1,0 +1,420 @@
+//! Payloads: message bodies, notification texts, object bodies and record data.
+//!
+//! A simulated producer's body is a short JSON head padded with spaces up to `body_bytes`; a
+//! run of 1 MB bodies at 50 msg/s would hold gigabytes if every copy were real bytes. So a
+//! [`Payload`] is either what an API call gave (stored as given), or *synthetic*: a head, a
+//! count of pad spaces and a tail, whose bytes are produced on demand, the same on every
+//! read. Length, equality, MD5, SHA-256 and JSON quoting work on the parts, so a run's memory
+//! grows with the number of messages, not their size.
+//!
+//! A payload is an `Arc`: copies (a fan-out, a receive, a `World` clone) share one body and its
+//! MD5 once computed.
+
+use md5::{Digest, Md5};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::Sha256;
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+/// The byte synthetic payloads are padded with: a space needs no escaping in JSON, so the
+/// JSON envelope of a padded body is padded the same way.
+pub const PAD_BYTE: u8 = b' ';
+/// Pad bytes fed to a digest at a time: the pad is never materialised whole.
+const PAD_CHUNK: usize = 4096;
+static PADDING: [u8; PAD_CHUNK] = [PAD_BYTE; PAD_CHUNK];
+
+/// Bytes or text, stored as given or synthetic (see the module documentation).
+#[derive(Clone)]
+pub struct Payload(Arc<Inner>);
+
+struct Inner {
+    repr: Repr,
+    /// MD5 of the bytes, computed on first use: most bodies are never asked for theirs.
+    md5: OnceLock<[u8; 16]>,
+}
+
+enum Repr {
+    Text(Box<str>),
+    Bytes(Box<[u8]>),
+    /// `head`, then `pad` × [`PAD_BYTE`], then `tail`.
+    Synthetic {
+        head: Box<str>,
+        pad: usize,
+        tail: Box<str>,
+    },
+}
+
+impl Payload {
+    fn new(repr: Repr) -> Payload {
+        Payload(Arc::new(Inner {
+            repr,
+            md5: OnceLock::new(),
+        }))
+    }
+
+    /// Text stored as given.
+    pub fn text(s: impl Into<String>) -> Payload {
+        Payload::new(Repr::Text(s.into().into_boxed_str()))
+    }
+
+    /// Bytes stored as given (Kinesis data, S3 bodies from the API).
+    pub fn bytes(b: impl Into<Vec<u8>>) -> Payload {
+        Payload::new(Repr::Bytes(b.into().into_boxed_slice()))
+    }
+
+    /// `head`, `pad` spaces, `tail`, produced on demand.
+    pub fn synthetic(head: impl Into<String>, pad: usize, tail: impl Into<String>) -> Payload {
+        Payload::new(Repr::Synthetic {
+            head: head.into().into_boxed_str(),
+            pad,
+            tail: tail.into().into_boxed_str(),
+        })
+    }
+
+    /// `head` padded with spaces up to `len` bytes (not cut if longer): a simulated producer's
+    /// body.
+    pub fn padded(head: impl Into<String>, len: usize) -> Payload {
+        let head = head.into();
+        let pad = len.saturating_sub(head.len());
+        Payload::synthetic(head, pad, String::new())
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.0.repr {
+            Repr::Text(s) => s.len(),
+            Repr::Bytes(b) => b.len(),
+            Repr::Synthetic { head, pad, tail } => head.len() + pad + tail.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn is_synthetic(&self) -> bool {
+        matches!(self.0.repr, Repr::Synthetic { .. })
+    }
+
+    /// Bytes this payload keeps in memory: a synthetic one only its head and tail.
+    pub fn retained_bytes(&self) -> usize {
+        match &self.0.repr {
+            Repr::Synthetic { head, tail, .. } => head.len() + tail.len(),
+            _ => self.len(),
+        }
+    }
+
+    /// Feeds the bytes, in order, in pieces of at most a few KiB for the pad.
+    pub fn for_each_chunk(&self, mut f: impl FnMut(&[u8])) {
+        match &self.0.repr {
+            Repr::Text(s) => f(s.as_bytes()),
+            Repr::Bytes(b) => f(b),
+            Repr::Synthetic { head, pad, tail } => {
+                f(head.as_bytes());
+                let mut left = *pad;
+                while left > 0 {
+                    let n = left.min(PAD_CHUNK);
+                    f(&PADDING[..n]);
+                    left -= n;
+                }
+                f(tail.as_bytes());
+            }
+        }
+    }
+
+    /// The bytes; a synthetic payload is materialised for the caller (and not kept).
+    pub fn as_bytes(&self) -> Cow<'_, [u8]> {
+        match &self.0.repr {
+            Repr::Text(s) => Cow::Borrowed(s.as_bytes()),
+            Repr::Bytes(b) => Cow::Borrowed(b),
+            Repr::Synthetic { .. } => Cow::Owned(self.materialise().into_bytes()),
+        }
+    }
+
+    /// The text (bytes that are not UTF-8 are replaced, as `String::from_utf8_lossy` does);
+    /// a synthetic payload is materialised for the caller (and not kept).
+    pub fn as_str(&self) -> Cow<'_, str> {
+        match &self.0.repr {
+            Repr::Text(s) => Cow::Borrowed(s),
+            Repr::Bytes(b) => String::from_utf8_lossy(b),
+            Repr::Synthetic { .. } => Cow::Owned(self.materialise()),
+        }
+    }
+
+    fn materialise(&self) -> String {
+        let mut out = String::with_capacity(self.len());
+        if let Repr::Synthetic { head, pad, tail } = &self.0.repr {
+            out.push_str(head);
+            out.extend(std::iter::repeat_n(PAD_BYTE as char, *pad));
+            out.push_str(tail);
+        }
+        out
+    }
+
+    /// The text that is not pad: the whole text, or a synthetic payload's head and tail.
+    /// Validation of characters needs no more, since the pad is spaces.
+    pub fn unpadded(&self) -> (Cow<'_, str>, &str) {
+        match &self.0.repr {
+            Repr::Text(s) => (Cow::Borrowed(s), ""),
+            Repr::Bytes(b) => (String::from_utf8_lossy(b), ""),
+            Repr::Synthetic { head, tail, .. } => (Cow::Borrowed(head), tail),
+        }
+    }
+
+    /// MD5 of the bytes, computed once by streaming the parts.
+    pub fn md5(&self) -> [u8; 16] {
+        *self.0.md5.get_or_init(|| {
+            let mut h = Md5::new();
+            self.for_each_chunk(|c| h.update(c));
+            h.finalize().into()
+        })
+    }
+
+    /// MD5 as lowercase hex, as SQS and S3 write it.
+    pub fn md5_hex(&self) -> String {
+        crate::sqs::message_attributes::hex(&self.md5())
+    }
+
+    /// SHA-256 of the bytes (content-based deduplication), streamed over the parts.
+    pub fn sha256(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        self.for_each_chunk(|c| h.update(c));
+        h.finalize().into()
+    }
+
+    /// Whether `needle` occurs in the text, without materialising a synthetic payload whose
+    /// pad is at least as long as the needle.
+    pub fn contains(&self, needle: &str) -> bool {
+        match &self.0.repr {
+            Repr::Synthetic { head, pad, tail } if *pad >= needle.len() => {
+                // A match cannot span head, pad and tail at once: it lies in the head and the
+                // first pad bytes, or in the last pad bytes and the tail.
+                let spaces = " ".repeat(needle.len());
+                format!("{head}{spaces}").contains(needle)
+                    || format!("{spaces}{tail}").contains(needle)
+            }
+            _ => self.as_str().contains(needle),
+        }
+    }
+
+    pub fn starts_with(&self, prefix: &str) -> bool {
+        match &self.0.repr {
+            Repr::Synthetic { head, pad, .. } if head.len() + pad >= prefix.len() => {
+                let (h, rest) = prefix.as_bytes().split_at(prefix.len().min(head.len()));
+                head.as_bytes().starts_with(h) && rest.iter().all(|&b| b == PAD_BYTE)
+            }
+            _ => self.as_str().starts_with(prefix),
+        }
+    }
+
+    /// `prefix`, this text transformed by `escape`, `suffix`: synthetic if this is (the pad
+    /// passes `escape` unchanged, which holds for JSON string escaping and for no escaping at
+    /// all), so an SNS envelope around a padded body stays small. `escape` must work
+    /// character by character, so that escaping the parts equals escaping the whole.
+    pub fn wrapped(&self, prefix: &str, suffix: &str, escape: fn(&str) -> Cow<'_, str>) -> Payload {
+        match &self.0.repr {
+            Repr::Synthetic { head, pad, tail } => Payload::synthetic(
+                format!("{prefix}{}", escape(head)),
+                *pad,
+                format!("{}{suffix}", escape(tail)),
+            ),
+            _ => Payload::text(format!("{prefix}{}{suffix}", escape(&self.as_str()))),
+        }
+    }
+
+    /// [`Payload::wrapped`] as a JSON string member: `prefix"…escaped…"suffix`.
+    pub fn json_quoted(&self, prefix: &str, suffix: &str) -> Payload {
+        self.wrapped(&format!("{prefix}\""), &format!("\"{suffix}"), json_escape)
+    }
+}
+
+/// The inside of a JSON string literal for `s`, as `serde_json` writes it.
+pub fn json_escape(s: &str) -> Cow<'_, str> {
+    let quoted = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    Cow::Owned(quoted[1..quoted.len() - 1].to_string())
+}
+
+/// No escaping (text placed as is, e.g. in the string SNS signs).
+pub fn verbatim(s: &str) -> Cow<'_, str> {
+    Cow::Borrowed(s)
+}
+
+impl Default for Payload {
+    fn default() -> Payload {
+        Payload::text(String::new())
+    }
+}
+
+impl PartialEq for Payload {
+    fn eq(&self, other: &Payload) -> bool {
+        if Arc::ptr_eq(&self.0, &other.0) {
+            return true;
+        }
+        if self.len() != other.len() {
+            return false;
+        }
+        match (&self.0.repr, &other.0.repr) {
+            (
+                Repr::Synthetic { head, pad, tail },
+                Repr::Synthetic {
+                    head: h2,
+                    pad: p2,
+                    tail: t2,
+                },
+            ) if head == h2 && pad == p2 && tail == t2 => true,
+            _ => self.as_bytes() == other.as_bytes(),
+        }
+    }
+}
+
+impl Eq for Payload {}
+
+impl PartialEq<str> for Payload {
+    fn eq(&self, other: &str) -> bool {
+        self.len() == other.len() && self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for Payload {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
+
+impl PartialEq<String> for Payload {
+    fn eq(&self, other: &String) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl From<String> for Payload {
+    fn from(s: String) -> Payload {
+        Payload::text(s)
+    }
+}
+
+impl From<&str> for Payload {
+    fn from(s: &str) -> Payload {
+        Payload::text(s)
+    }
+}
+
+impl From<Vec<u8>> for Payload {
+    fn from(b: Vec<u8>) -> Payload {
+        Payload::bytes(b)
+    }
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0.repr {
+            Repr::Text(s) => fmt::Debug::fmt(s, f),
+            Repr::Bytes(b) => fmt::Debug::fmt(b, f),
+            Repr::Synthetic { head, pad, tail } => f
+                .debug_struct("Synthetic")
+                .field("head", head)
+                .field("pad", pad)
+                .field("tail", tail)
+                .finish(),
+        }
+    }
+}
+
+impl fmt::Display for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_str())
+    }
+}
+
+/// A text member in JSON (a message body, a notification's message).
+impl Serialize for Payload {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Payload {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Payload, D::Error> {
+        String::deserialize(d).map(Payload::text)
+    }
+}
+
+/// The MD5 (hex) of a payload, computed when read: a send or receive answer carries one, and
+/// simulated producers and consumers never look at it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Md5Hex(Payload);
+
+impl Md5Hex {
+    pub fn of(p: &Payload) -> Md5Hex {
+        Md5Hex(p.clone())
+    }
+
+    pub fn hex(&self) -> String {
+        self.0.md5_hex()
+    }
+}
+
+impl fmt::Display for Md5Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hex())
+    }
+}
+
+impl fmt::Debug for Md5Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.hex(), f)
+    }
+}
+
+impl PartialEq<&str> for Md5Hex {
+    fn eq(&self, other: &&str) -> bool {
+        self.hex() == *other
+    }
+}
+
+impl PartialEq<String> for Md5Hex {
+    fn eq(&self, other: &String) -> bool {
+        &self.hex() == other
+    }
+}
+
+impl Serialize for Md5Hex {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.hex())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_reads_as_head_pad_tail() {
+        let p = Payload::synthetic("{\"a\":1}", 5, "!");
+        assert_eq!(p.len(), 13);
+        assert_eq!(p, "{\"a\":1}     !");
+        assert_eq!(p.retained_bytes(), 8);
+        assert!(p.contains("1}  "));
+        assert!(p.contains("  !"));
+        assert!(!p.contains("1}!"));
+        assert!(p.starts_with("{\"a\":1}  "));
+        assert!(!p.starts_with("{\"a\":1}  x"));
+    }
+
+    #[test]
+    fn md5_and_sha256_stream_the_parts() {
+        let p = Payload::padded("{\"producer\":\"p\",\"n\":1}", 10_000);
+        let bytes = p.as_bytes().into_owned();
+        assert_eq!(p.md5(), <[u8; 16]>::from(Md5::digest(&bytes)));
+        assert_eq!(p.sha256(), <[u8; 32]>::from(Sha256::digest(&bytes)));
+    }
+
+    #[test]
+    fn json_quoting_a_synthetic_payload_equals_quoting_its_bytes() {
+        let p = Payload::synthetic("{\"n\":\"é\\\u{1}\"}", 100, "\"end\"");
+        let q = p.json_quoted("x:", ",y");
+        assert!(q.is_synthetic());
+        let whole = serde_json::to_string(&*p.as_str()).unwrap();
+        assert_eq!(q, format!("x:{whole},y"));
+    }
+}
