@@ -19,6 +19,7 @@ import {
   setSpeed,
   pickPreset,
   screenshot,
+  waitForAutosave,
 } from "./helpers.mjs";
 
 const PRESETS = [
@@ -201,7 +202,7 @@ test("a bad link or a bad file shows what is wrong and keeps the work; a reload 
   await waitForPage(page, (n, attr) => Number(attr("clock", "data-ms")) >= 20_000);
   await testid(page, "pause").click();
   const t = await clockMs(page);
-  await page.waitForTimeout(300); // the autosave follows a pause
+  await waitForAutosave(page, t);
 
   // A reload of the bare page restores the autosaved run.
   const restored = await openPage({ context });

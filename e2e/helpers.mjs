@@ -102,6 +102,18 @@ export async function playUntil(page, ms, speed = 25) {
   await page.waitForTimeout(150);
 }
 
+/// Waits until the autosave holds the run at virtual time `ms` (it follows a pause), instead
+/// of sleeping for a guess.
+export async function waitForAutosave(page, ms) {
+  await page.waitForFunction((ms) => {
+    try {
+      return JSON.parse(localStorage.getItem("mqlab.autosave.v1") ?? "null")?.t === ms;
+    } catch {
+      return false;
+    }
+  }, ms);
+}
+
 export async function pickPreset(page, id) {
   await testid(page, "preset").selectOption(id);
   await page.waitForFunction((id) => document.querySelector('[data-testid="preset"]').value === id, id);

@@ -3,7 +3,7 @@
 // leaves a way back, and prefers-reduced-motion. See app.test.mjs for how these run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ctx, openPage, testid, number, clockMs, waitForPage, setSpeed, pickPreset, screenshot } from "./helpers.mjs";
+import { ctx, openPage, testid, number, clockMs, waitForPage, setSpeed, pickPreset, screenshot, waitForAutosave } from "./helpers.mjs";
 
 /// Types a value into a parameter field and commits it (Enter), as a user does.
 async function setField(page, id, value) {
@@ -119,7 +119,7 @@ test("a panic shows a banner with a way back, and the way back restores the save
   await waitForPage(page, (n, attr) => Number(attr("clock", "data-ms")) >= 15_000);
   await testid(page, "pause").click();
   const t = await clockMs(page);
-  await page.waitForTimeout(300); // the autosave follows a pause
+  await waitForAutosave(page, t);
   await page.evaluate(() => {
     try {
       window.wasmBindings.mqlab_selftest_panic();
@@ -138,6 +138,19 @@ test("a panic shows a banner with a way back, and the way back restores the save
   assert.equal(await testid(page, "preset").inputValue(), "delay-queue");
   assert.equal(await clockMs(page), t);
   assert.equal(await testid(page, "panic-banner").count(), 0);
+  await context.close();
+});
+
+test("a WebAssembly trap (as when memory runs out) shows the banner at once, without waiting for a click", async () => {
+  const { page, context } = await openPage();
+  await pickPreset(page, "decoupling");
+  await testid(page, "play").click();
+  // From a timer, as a frame callback would: the trap reaches the window, not the caller.
+  await page.evaluate(() => setTimeout(() => window.wasmBindings.mqlab_selftest_abort(), 0));
+  const banner = testid(page, "panic-banner");
+  await banner.waitFor({ timeout: 5_000 });
+  assert.match(await banner.textContent(), /Something went wrong/);
+  assert.equal(await banner.locator("button").count(), 1);
   await context.close();
 });
 

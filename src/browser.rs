@@ -169,3 +169,15 @@ pub fn install_panic_hook(title: &'static str, action: &'static str) {
         let _ = body.insert_before(&div, body.first_child().as_ref());
     }));
 }
+
+/// The byte length of this program's WebAssembly memory (it only grows: the high-water mark).
+pub fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| {
+            m.buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map_or(0.0, |b| b.byte_length() as f64)
+        })
+        .unwrap_or(0.0)
+}

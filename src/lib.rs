@@ -29,9 +29,10 @@ pub mod canvas;
 pub mod components;
 pub mod format;
 pub mod frame_loop;
-pub mod lab;
-pub mod sim;
 pub mod state;
+
+// The run's driver and its world live in appcore (no browser needed: tested natively).
+pub use mqlab_appcore::{lab, sim};
 
 pub use components::app::App;
 
@@ -45,4 +46,21 @@ pub const SMOKE_SCENARIO: &str = include_str!("../scenarios/smoke.json");
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn mqlab_selftest_panic() {
     panic!("self-test panic (mqlab_selftest_panic)");
+}
+
+/// Stops the program the way running out of memory does: a WebAssembly trap that no panic
+/// hook sees (an allocation failure aborts without panicking). The page's own script
+/// (index.html) must still show the banner at once. Nothing on the page calls it; a test does.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn mqlab_selftest_abort() {
+    std::process::abort();
+}
+
+/// The size of the program's WebAssembly memory, bytes: what the run really holds (the engine,
+/// the view, the snapshots), as the browser counts it against its 4 GiB limit. Read by the
+/// memory test and benchmark (`window.wasmBindings.mqlab_memory_bytes()`) and by the page's
+/// memory guard.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn mqlab_memory_bytes() -> f64 {
+    browser::wasm_memory_bytes()
 }

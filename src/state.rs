@@ -3,7 +3,7 @@
 
 use crate::canvas::diagram::Hit;
 use crate::lab::{Edit, Lab};
-use mqlab_appcore::i18n::Lang;
+use mqlab_appcore::i18n::{tf, Lang};
 use mqlab_appcore::presets;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -169,6 +169,28 @@ impl AppState {
             .collect()
     }
 
+    /// The banner for a run (or the compared run) stopped at its memory budget.
+    fn memory_banner(&self) -> Option<Banner> {
+        let labs = std::iter::once(&self.lab).chain(self.compare.as_ref());
+        let stop = labs.filter_map(|l| l.borrow().memory_stop.clone()).next()?;
+        let mb = |b: u64| format!("{}", b.div_ceil(1024 * 1024));
+        let detail = tf(
+            self.lang,
+            "error.memory_detail",
+            &[
+                ("t", &crate::format::format_clock(stop.at_ms)),
+                ("held", &mb(stop.held_bytes)),
+                ("budget", &mb(stop.budget_bytes)),
+                ("messages", &stop.messages.to_string()),
+                ("records", &stop.records.to_string()),
+            ],
+        );
+        Some(Banner {
+            title_key: "error.memory",
+            detail,
+        })
+    }
+
     fn changed(&self) -> AppState {
         let mut s = self.clone();
         s.frame += 1;
@@ -247,7 +269,9 @@ impl Reducible for AppState {
                     // takes a fraction of the frame's budget.
                     let start = now_ms();
                     let mut chunk = self.fast_forward_chunk_ms.get();
-                    while now_ms() - start < FAST_FORWARD_BUDGET_MS {
+                    while now_ms() - start < FAST_FORWARD_BUDGET_MS
+                        && self.lab.borrow().memory_stop.is_none()
+                    {
                         let before = now_ms();
                         let t = self.lab.borrow().now() + chunk;
                         self.lab.borrow_mut().run_to(t);
@@ -264,6 +288,15 @@ impl Reducible for AppState {
                     self.align_compare();
                 }
                 let mut s = (*self).clone();
+                if let Some(banner) = s.memory_banner() {
+                    // Paused, not frozen: the run, its edits and the autosave are kept, and
+                    // the banner says what to change.
+                    s.playing = false;
+                    s.fast_forward = false;
+                    s.banner = Some(banner);
+                    s.set_transients();
+                    s.panels += 1;
+                }
                 s.frame += 1;
                 s.panel_ms += real_ms;
                 if s.panel_ms >= PANEL_REFRESH_MS {

@@ -1,5 +1,9 @@
 //! The same scenario and seed give the same run in wasm as natively, event for event.
 //!
+//! Every preset and scenario is pinned: `crates/engine/tests/golden/fingerprints.txt` holds
+//! the fingerprint of each over a fixed virtual duration, checked natively by the engine's
+//! golden test and here, in the browser, against the same file.
+//!
 //! The native half is the CLI: scripts/test.sh runs
 //! `mqlab hash scenarios/smoke.json --for 10m` and passes the printed hash to this test at
 //! compile time as `MQLAB_EXPECTED_HASH` (a wasm test cannot read files). Without it the test
@@ -62,4 +66,49 @@ fn advancing_frame_by_frame_gives_the_same_run_as_one_jump() {
     let frames = run_frame_by_frame(167);
     assert_eq!(jump.events_seen(), frames.events_seen());
     assert_eq!(jump.events_hash(), frames.events_hash());
+}
+
+/// The golden file's (path, seconds, fingerprint) lines.
+const GOLDEN: &str = include_str!("../crates/engine/tests/golden/fingerprints.txt");
+
+/// The scenario JSON of a golden path: the presets the page carries, and the smoke scenario.
+fn scenario_of(path: &str) -> Option<&'static str> {
+    if path == "scenarios/smoke.json" {
+        return Some(SMOKE_SCENARIO);
+    }
+    let id = path
+        .strip_prefix("scenarios/presets/")?
+        .strip_suffix(".json")?;
+    mqlab_appcore::presets::by_id(id).map(|p| p.scenario_json)
+}
+
+#[wasm_bindgen_test]
+fn every_pinned_scenario_runs_in_wasm_as_the_golden_file_says() {
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for line in GOLDEN.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let (path, secs, pinned) = (f[0], f[1].parse::<u64>().unwrap(), f[2]);
+        let Some(json) = scenario_of(path) else {
+            wrong.push(format!("{path}: the page does not carry this scenario"));
+            continue;
+        };
+        let mut sim = Sim::from_json(json).unwrap();
+        // In frames, as the page advances (the run must not depend on how time is cut).
+        let mut t = 0;
+        while t < secs * 1000 {
+            t = (t + 1_667).min(secs * 1000);
+            sim.advance_to(t);
+        }
+        let got = sim.events_hash();
+        if got.to_string() != pinned {
+            wrong.push(format!("{path}: wasm {got}, pinned {pinned}"));
+        }
+        checked += 1;
+    }
+    assert!(checked >= 25, "only {checked} pinned runs");
+    assert!(wrong.is_empty(), "wasm runs differ:\n{}", wrong.join("\n"));
 }

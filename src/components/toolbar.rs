@@ -97,6 +97,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     step="1"
                     value={now.to_string()}
                     oninput={on_seek}
+                    data-snapshots={lab.snapshot_times().len().to_string()}
+                    data-held-bytes={(lab.live_bytes() + lab.snapshot_bytes()).to_string()}
                 />
             </div>
         </div>

@@ -203,6 +203,11 @@ texts! {
     "error.keep_work" => "Your current work is kept.", "작업하던 내용은 그대로 남아 있습니다.";
     "error.recover" => "Reload the last saved state", "마지막으로 저장된 상태 다시 불러오기";
     "error.dismiss" => "Dismiss", "닫기";
+    "error.memory" => "The run was paused before it used up the page's memory",
+        "페이지 메모리가 바닥나기 전에 실행을 멈췄습니다";
+    "error.memory_detail" =>
+        "At {t} it holds about {held} MB of its {budget} MB: {messages} messages waiting or in flight, {records} stream records kept. Lower the producers' rate, the retention period (MessageRetentionPeriod, RetentionPeriodHours) or the duration, add consumers, or seek back.",
+        "{t} 시점에 {budget} MB 중 약 {held} MB를 쓰고 있습니다: 대기 중이거나 처리 중인 메시지 {messages}개, 스트림에 남아 있는 레코드 {records}개. 프로듀서의 전송 속도나 보존 기간(MessageRetentionPeriod, RetentionPeriodHours), 실행 시간을 줄이거나, 컨슈머를 늘리거나, 앞으로 되감아 보세요.";
 
     "share.copied" => "Link copied", "링크를 복사했습니다";
     "share.too_long" =>

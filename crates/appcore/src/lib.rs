@@ -12,6 +12,9 @@
 //! - [`json_path`] — names the member of a JSON text an error is about.
 //! - [`cli`] — the AWS CLI command equivalent to an API call, for the call log.
 //! - [`params`] — the editable parameters with AWS's names and ranges.
+//! - [`sim`] — one run as the page drives it: the world, advanced in steps, its events hashed.
+//! - [`lab`] — the driver of a run: view model, edits on a timeline, snapshots for seeking
+//!   back, and the memory budget that keeps a run from exhausting the tab.
 
 pub mod cli;
 pub mod edits;
@@ -19,9 +22,11 @@ pub mod i18n;
 pub mod json_path;
 #[cfg(feature = "kinesis")]
 pub mod kinesis_view;
+pub mod lab;
 pub mod params;
 pub mod presets;
 pub mod share;
+pub mod sim;
 #[cfg(feature = "sns")]
 pub mod sns_view;
 pub mod view;

@@ -745,6 +745,28 @@ impl ViewModel {
         self.marks.get(serial)
     }
 
+    /// What the view holds, bytes, roughly: its marks (the bulk, capped at [`MARKS_MAX`]),
+    /// the chart points and the call log, plus a fixed allowance for the rest (topics,
+    /// streams, flashes: all capped). Counts, not a walk: it is asked at every chart sample.
+    pub fn approx_bytes(&self) -> u64 {
+        const REST_BYTES: u64 = 1 << 20;
+        const MESSAGE_ID_BYTES: usize = 40;
+        const LOG_ENTRY_BYTES: usize = 512;
+        let mark = std::mem::size_of::<Mark>()
+            + MESSAGE_ID_BYTES
+            + LIFE_STEPS_MAX / 2 * std::mem::size_of::<LifeStep>();
+        let sample = self.samples.points.back().map_or(0, |p| {
+            std::mem::size_of::<Sample>()
+                + p.queues.len() * std::mem::size_of::<QueueSample>()
+                + p.topics.len() * std::mem::size_of::<[u64; 4]>()
+                + p.streams.len() * std::mem::size_of::<StreamSample>()
+        });
+        (self.marks.len() * mark
+            + self.samples.points.len() * sample
+            + self.api_log.len() * LOG_ENTRY_BYTES) as u64
+            + REST_BYTES
+    }
+
     /// The next instant the charts want a point at.
     pub fn next_sample_at(&self) -> SimTime {
         self.samples.next_at_ms

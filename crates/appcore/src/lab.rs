@@ -10,9 +10,9 @@
 //!   are recorded with their time, so seeking back and playing again replays them.
 //! - [`Lab::seek`] restores the latest snapshot at or before the target and runs forward.
 
+pub use crate::edits::{Edit, EDITS_MAX};
 use crate::sim::Sim;
-pub use mqlab_appcore::edits::{Edit, EDITS_MAX};
-use mqlab_appcore::view::ViewModel;
+use crate::view::ViewModel;
 use mqlab_engine::ordmap::btree_map_from;
 use mqlab_engine::{AwsError, Scenario, SimTime, World};
 use serde_json::Value;
@@ -23,12 +23,41 @@ use std::collections::BTreeMap;
 pub const SNAPSHOT_EVERY_MS_FIRST: SimTime = 15_000;
 /// Snapshots kept (each is a clone of the world and the view).
 pub const SNAPSHOTS_MAX: usize = 24;
+/// What one run may hold on the page, bytes: the live world and view, and the snapshots kept
+/// for seeking back. A phone or a school laptop gives a tab far less than the browser's 4 GiB
+/// WebAssembly limit; 300 MB leaves the page responsive there.
+pub const MEMORY_BUDGET_BYTES: u64 = 300 * 1024 * 1024;
+/// Snapshots may hold this share of the budget (percent); past it, every other one goes (the
+/// seek bar still reaches every instant, by replaying from an earlier one).
+const SNAPSHOTS_SHARE_PCT: u64 = 40;
+/// The live world and view may hold this share (percent); past it the run stops with a
+/// message, before the tab runs out of memory.
+const LIVE_SHARE_PCT: u64 = 60;
+/// Snapshots are never thinned below this many (the start, and one on the way).
+const SNAPSHOTS_KEPT_MIN: usize = 2;
+
 #[derive(Clone)]
 struct Snapshot {
     t_ms: SimTime,
     sim: Sim,
     vm: ViewModel,
     edits_applied: usize,
+    /// What keeping it costs, bytes: what it does not share with the live run.
+    cost_bytes: u64,
+}
+
+/// Why a run stopped before the time it was asked to reach: it would hold more than its
+/// memory budget. The page shows it with what to change; the run and its edits are kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemoryStop {
+    pub at_ms: SimTime,
+    /// What the live world and view hold, bytes (the engine's own estimate).
+    pub held_bytes: u64,
+    pub budget_bytes: u64,
+    /// Messages waiting or in flight, and stream records retained, when it stopped: what to
+    /// lower (the rate, the retention, the duration).
+    pub messages: u64,
+    pub records: u64,
 }
 
 #[derive(Clone)]
@@ -49,6 +78,10 @@ pub struct Lab {
     next_snapshot_ms: SimTime,
     /// The latest virtual time this run has reached (the end of the seek bar).
     pub horizon_ms: SimTime,
+    /// Bytes the run may hold ([`MEMORY_BUDGET_BYTES`] on the page).
+    memory_budget_bytes: u64,
+    /// Set when the run stopped at its memory budget; cleared by an edit or a seek back.
+    pub memory_stop: Option<MemoryStop>,
 }
 
 impl Lab {
@@ -67,6 +100,8 @@ impl Lab {
             snapshot_every_ms: SNAPSHOT_EVERY_MS_FIRST,
             next_snapshot_ms: 0,
             horizon_ms: 0,
+            memory_budget_bytes: MEMORY_BUDGET_BYTES,
+            memory_stop: None,
         };
         lab.run_to(0);
         Ok(lab)
@@ -104,7 +139,7 @@ impl Lab {
     /// A run of scenario JSON (a preset, a file). Read the way an imported file is, so the
     /// error names the field at fault (and the bundle carries one scenario reader, not two).
     pub fn from_json(json: &str, preset: Option<String>) -> Result<Lab, String> {
-        let scenario = mqlab_appcore::share::import_json(json).map_err(|e| e.to_string())?;
+        let scenario = crate::share::import_json(json).map_err(|e| e.to_string())?;
         Lab::new(scenario, preset)
     }
 
@@ -132,6 +167,9 @@ impl Lab {
     /// Advances to virtual time `t` (never backwards: see [`Lab::seek`]).
     pub fn run_to(&mut self, t: SimTime) {
         loop {
+            if self.memory_stop.is_some() {
+                break;
+            }
             let now = self.now();
             let next_edit = self
                 .edits
@@ -167,6 +205,7 @@ impl Lab {
             }
             if stop >= self.vm.next_sample_at() {
                 self.vm.sample(self.sim.world());
+                self.check_memory();
             }
             if stop >= self.next_snapshot_ms {
                 self.take_snapshot();
@@ -210,6 +249,8 @@ impl Lab {
             self.vm.set_transient_ms(transient_ms);
             self.edits_applied = snap.edits_applied;
             self.next_snapshot_ms = self.next_snapshot_after(t_snap);
+            // Back at an earlier instant the run holds what it held then.
+            self.memory_stop = None;
         }
         self.run_to(t.max(self.now()));
     }
@@ -225,17 +266,55 @@ impl Lab {
             sim: self.sim.clone(),
             vm: self.vm.clone(),
             edits_applied: self.edits_applied,
+            cost_bytes: self.sim.world().snapshot_cost_estimate().total() + self.vm.approx_bytes(),
         };
         match self.snapshots.binary_search_by_key(&t, |s| s.t_ms) {
             Ok(i) => self.snapshots[i] = snap,
             Err(i) => self.snapshots.insert(i, snap),
         }
-        if self.snapshots.len() > SNAPSHOTS_MAX {
+        let snapshots_max_bytes = self.memory_budget_bytes / 100 * SNAPSHOTS_SHARE_PCT;
+        while self.snapshots.len() > SNAPSHOTS_MAX
+            || (self.snapshots.len() > SNAPSHOTS_KEPT_MIN
+                && self.snapshot_bytes() > snapshots_max_bytes)
+        {
             let every = self.snapshot_every_ms * 2;
             self.snapshots.retain(|s| s.t_ms % every == 0);
             self.snapshot_every_ms = every;
         }
         self.next_snapshot_ms = self.next_snapshot_after(t);
+    }
+
+    /// What the snapshots kept for seeking back hold, bytes (estimated).
+    pub fn snapshot_bytes(&self) -> u64 {
+        self.snapshots.iter().map(|s| s.cost_bytes).sum()
+    }
+
+    /// What the live run holds, bytes: the engine's estimate of its world plus the view.
+    pub fn live_bytes(&self) -> u64 {
+        self.sim.world().memory_estimate().total() + self.vm.approx_bytes()
+    }
+
+    /// Sets the budget (the page uses [`MEMORY_BUDGET_BYTES`]; tests and the command line
+    /// choose theirs).
+    pub fn set_memory_budget(&mut self, bytes: u64) {
+        self.memory_budget_bytes = bytes;
+    }
+
+    /// Stops the run (see [`MemoryStop`]) when the live world and view hold more than their
+    /// share of the budget. Checked at every chart sample, so a fast run stops within one.
+    fn check_memory(&mut self) {
+        let held_bytes = self.live_bytes();
+        if held_bytes <= self.memory_budget_bytes / 100 * LIVE_SHARE_PCT {
+            return;
+        }
+        let (messages, records) = held_counts(self.sim.world());
+        self.memory_stop = Some(MemoryStop {
+            at_ms: self.now(),
+            held_bytes,
+            budget_bytes: self.memory_budget_bytes,
+            messages,
+            records,
+        });
     }
 
     /// Applies a change now and records it; refused changes (AWS's error, or a setting out of
@@ -255,6 +334,9 @@ impl Lab {
         }
         let result = result.map_err(|e| e.message);
         if result.is_ok() {
+            // A change (a lower retention, a purge, fewer producers) may be what lets the run
+            // go on: it is checked again at the next sample.
+            self.memory_stop = None;
             // A new branch of the run: what was recorded after now no longer happens.
             self.edits.truncate(self.edits_applied);
             self.edits.retain(|&(at, _)| at <= now);
@@ -354,6 +436,22 @@ impl Lab {
     pub fn snapshot_times(&self) -> Vec<SimTime> {
         self.snapshots.iter().map(|s| s.t_ms).collect()
     }
+}
+
+/// Messages in every queue and records in every shard: what a run that outgrew its budget
+/// holds, in the words a learner can act on.
+fn held_counts(world: &World) -> (u64, u64) {
+    let messages = world.sqs().queues().map(|q| q.len() as u64).sum();
+    #[cfg(feature = "kinesis")]
+    let records = world
+        .kinesis()
+        .streams()
+        .flat_map(|s| &s.shards)
+        .map(|sh| sh.records.len() as u64)
+        .sum();
+    #[cfg(not(feature = "kinesis"))]
+    let records = 0;
+    (messages, records)
 }
 
 /// Why an edit was refused: the AWS error code (or "" for an actor setting) and the message.
