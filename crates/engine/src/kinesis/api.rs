@@ -300,6 +300,7 @@ pub struct ListStreamConsumersInput {
     pub stream_arn: Option<String>,
     pub next_token: Option<String>,
     pub max_results: Option<i64>,
+    pub stream_creation_timestamp: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -72,8 +72,18 @@ pub const GET_RECORDS_LIMIT_MAX: usize = 10_000;
 pub const GET_RECORDS_BYTES_MAX: u64 = 10 * 1024 * 1024;
 /// Shard iterators expire 5 minutes after they are returned (aws-rules §4.1).
 pub const ITERATOR_TTL_MS: SimTime = 300_000;
-/// ListShards / ListStreamConsumers next tokens: AWS documents 300 s.
+/// ListShards / ListStreamConsumers next tokens: AWS documents 300 s; ListStreams tokens get
+/// the same life (their expiry is UNCONFIRMED) (aws-rules §4.12).
 pub const NEXT_TOKEN_TTL_MS: SimTime = 300_000;
+/// ListStreams: `Limit` 1–10,000, default 100, at most 100 returned (aws-rules §4.12).
+pub const LIST_STREAMS_PAGE_MAX: i64 = 100;
+/// ListShards: `MaxResults` 1–10,000, default 1,000, at most 1,000 returned (aws-rules §4.12).
+pub const LIST_SHARDS_PAGE_MAX: i64 = 1_000;
+/// ListStreamConsumers: `MaxResults` 1–10,000, default 100, at most 100 returned
+/// (aws-rules §4.12).
+pub const LIST_CONSUMERS_PAGE_MAX: i64 = 100;
+/// The upper bound of the `Limit`/`MaxResults` members of the list operations above.
+pub const LIST_MEMBER_MAX: i64 = 10_000;
 
 /// Retention: 24 h default and minimum, 8,760 h (365 days) maximum (aws-rules §4.4).
 pub const RETENTION_DEFAULT_HOURS: u32 = 24;
@@ -382,7 +392,7 @@ impl Kinesis {
             "DescribeStreamSummary" => {
                 parse(params).and_then(|i| self.describe_stream_summary(ctx, &i))
             }
-            "ListStreams" => parse(params).and_then(|i| self.list_streams(&i)),
+            "ListStreams" => parse(params).and_then(|i| self.list_streams(ctx, &i)),
             "ListShards" => parse(params).and_then(|i| self.list_shards(ctx, &i)),
             "DescribeLimits" => Ok(self.describe_limits()),
             "PutRecord" => parse(params)
