@@ -488,6 +488,7 @@ impl World {
                 stream_name: Some(st.stream_name.clone()),
                 shard_count: st.shard_count,
                 stream_mode_details: mode,
+                tags: None,
             };
             if let Err(e) = self.with_kinesis(|k, ctx| k.create_stream(ctx, &input)) {
                 result = Err(ScenarioError::new(field, e.to_string()));

@@ -140,3 +140,175 @@ fn list_stream_consumers_pages_with_max_results_and_next_token() {
         "ValidationException"
     );
 }
+
+fn tags(v: &serde_json::Value) -> Vec<(String, String)> {
+    v["Tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["Key"].as_str().unwrap().to_string(),
+                t["Value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn stream_tags_are_added_listed_in_pages_and_removed() {
+    let mut k = K::new();
+    k.ok(
+        "CreateStream",
+        json!({"StreamName": "s", "ShardCount": 1, "Tags": {"team": "data"}}),
+    );
+    k.advance(mqlab_engine::kinesis::STREAM_CREATE_DELAY_MS);
+    k.ok(
+        "AddTagsToStream",
+        json!({"StreamName": "s", "Tags": {"env": "prod", "team": "ingest", "cost": ""}}),
+    );
+    let r = k.ok("ListTagsForStream", json!({"StreamName": "s"}));
+    assert_eq!(
+        tags(&r),
+        [("cost", ""), ("env", "prod"), ("team", "ingest")]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert_eq!(r["HasMoreTags"], false);
+    let r = k.ok("ListTagsForStream", json!({"StreamName": "s", "Limit": 2}));
+    assert_eq!(tags(&r).len(), 2);
+    assert_eq!(r["HasMoreTags"], true);
+    let r = k.ok(
+        "ListTagsForStream",
+        json!({"StreamName": "s", "ExclusiveStartTagKey": "env"}),
+    );
+    assert_eq!(tags(&r), [("team".to_string(), "ingest".to_string())]);
+    k.ok(
+        "RemoveTagsFromStream",
+        json!({"StreamName": "s", "TagKeys": ["env", "absent"]}),
+    );
+    let r = k.ok("ListTagsForStream", json!({"StreamName": "s"}));
+    assert_eq!(tags(&r).len(), 2);
+    // The ARN-based operations see the same tags.
+    let arn = "arn:aws:kinesis:us-east-1:123456789012:stream/s";
+    k.ok(
+        "TagResource",
+        json!({"ResourceARN": arn, "Tags": {"x": "1"}}),
+    );
+    k.ok(
+        "UntagResource",
+        json!({"ResourceARN": arn, "TagKeys": ["cost"]}),
+    );
+    let r = k.ok("ListTagsForResource", json!({"ResourceARN": arn}));
+    assert_eq!(
+        tags(&r),
+        [("team", "ingest"), ("x", "1")].map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let r = k.ok("ListTagsForStream", json!({"StreamARN": arn}));
+    assert_eq!(tags(&r).len(), 2);
+}
+
+#[test]
+fn tag_limits_give_the_documented_errors() {
+    let mut k = K::new();
+    k.stream("s", 1);
+    let eleven: serde_json::Map<String, serde_json::Value> =
+        (0..11).map(|n| (format!("k{n}"), json!("v"))).collect();
+    let e = k.err(
+        "AddTagsToStream",
+        json!({"StreamName": "s", "Tags": eleven}),
+    );
+    assert_eq!(e.code, "ValidationException");
+    let e = k.err("AddTagsToStream", json!({"StreamName": "s", "Tags": {}}));
+    assert_eq!(e.code, "ValidationException");
+    let e = k.err("AddTagsToStream", json!({"StreamName": "s"}));
+    assert_eq!(e.code, "ValidationException");
+    let long_key = "k".repeat(129);
+    let e = k.err(
+        "AddTagsToStream",
+        json!({"StreamName": "s", "Tags": {long_key: "v"}}),
+    );
+    assert_eq!(e.code, "ValidationException");
+    let long_value = "v".repeat(257);
+    let e = k.err(
+        "AddTagsToStream",
+        json!({"StreamName": "s", "Tags": {"k": long_value}}),
+    );
+    assert_eq!(e.code, "ValidationException");
+    k.ok(
+        "AddTagsToStream",
+        json!({"StreamName": "s", "Tags": {"k".repeat(128): "v".repeat(256)}}),
+    );
+    let e = k.err(
+        "AddTagsToStream",
+        json!({"StreamName": "s", "Tags": {"a#b": "v"}}),
+    );
+    assert_eq!(e.code, "InvalidArgumentException");
+    // 50 tags per stream: 1 + 49 fit, the 51st does not, and nothing of the refused call stays.
+    for batch in 0..5 {
+        let t: serde_json::Map<String, serde_json::Value> = (0..10)
+            .filter(|n| batch * 10 + n < 49)
+            .map(|n| (format!("t{:02}", batch * 10 + n), json!("v")))
+            .collect();
+        k.ok("AddTagsToStream", json!({"StreamName": "s", "Tags": t}));
+    }
+    let e = k.err(
+        "AddTagsToStream",
+        json!({"StreamName": "s", "Tags": {"one-more": "v", "t00": "w"}}),
+    );
+    assert_eq!(e.code, "InvalidArgumentException");
+    assert!(
+        e.message.contains("cannot have more than 50 tags"),
+        "{}",
+        e.message
+    );
+    let r = k.ok("ListTagsForStream", json!({"StreamName": "s"}));
+    assert_eq!(tags(&r).len(), 50);
+    assert_eq!(r["HasMoreTags"], false);
+    assert!(tags(&r).contains(&("t00".to_string(), "v".to_string())));
+    // Overwriting an existing key is not a new tag.
+    k.ok(
+        "AddTagsToStream",
+        json!({"StreamName": "s", "Tags": {"t00": "w"}}),
+    );
+    for bad in [0, 51] {
+        let e = k.err(
+            "ListTagsForStream",
+            json!({"StreamName": "s", "Limit": bad}),
+        );
+        assert_eq!(e.code, "ValidationException");
+    }
+    let e = k.err("ListTagsForStream", json!({"StreamName": "nope"}));
+    assert_eq!(e.code, "ResourceNotFoundException");
+    let e = k.err(
+        "TagResource",
+        json!({"ResourceARN": "arn:aws:kinesis:us-east-1:123456789012:stream/nope", "Tags": {"a": "b"}}),
+    );
+    assert_eq!(e.code, "ResourceNotFoundException");
+    let fifty_one: serde_json::Map<String, serde_json::Value> =
+        (0..51).map(|n| (format!("k{n}"), json!("v"))).collect();
+    let e = k.err(
+        "CreateStream",
+        json!({"StreamName": "t", "ShardCount": 1, "Tags": fifty_one}),
+    );
+    assert_eq!(e.code, "InvalidArgumentException");
+    let e = k.err(
+        "RemoveTagsFromStream",
+        json!({"StreamName": "s", "TagKeys": []}),
+    );
+    assert_eq!(e.code, "ValidationException");
+}
+
+#[test]
+fn a_recreated_stream_starts_without_tags() {
+    let mut k = K::new();
+    k.stream("s", 1);
+    k.ok(
+        "AddTagsToStream",
+        json!({"StreamName": "s", "Tags": {"a": "b"}}),
+    );
+    k.ok("DeleteStream", json!({"StreamName": "s"}));
+    k.advance(mqlab_engine::kinesis::STREAM_DELETE_DELAY_MS);
+    k.stream("s", 1);
+    let r = k.ok("ListTagsForStream", json!({"StreamName": "s"}));
+    assert!(tags(&r).is_empty());
+}

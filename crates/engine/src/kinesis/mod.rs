@@ -23,6 +23,7 @@ pub mod keys;
 pub mod metrics;
 mod ops;
 pub mod stream;
+pub mod tags;
 
 use crate::error::AwsError;
 use crate::time::{epoch_s, SimTime, MS_PER_H, MS_PER_S};
@@ -437,10 +438,13 @@ impl Kinesis {
                     Err(e) => Err(e),
                 }
             }
-            "AddTagsToStream"
-            | "RemoveTagsFromStream"
-            | "ListTagsForStream"
-            | "StartStreamEncryption"
+            "AddTagsToStream" => parse(params).and_then(|i| self.add_tags_to_stream(&i)),
+            "RemoveTagsFromStream" => parse(params).and_then(|i| self.remove_tags_from_stream(&i)),
+            "ListTagsForStream" => parse(params).and_then(|i| self.list_tags_for_stream(&i)),
+            "TagResource" => parse(params).and_then(|i| self.tag_resource(&i)),
+            "UntagResource" => parse(params).and_then(|i| self.untag_resource(&i)),
+            "ListTagsForResource" => parse(params).and_then(|i| self.list_tags_for_resource(&i)),
+            "StartStreamEncryption"
             | "StopStreamEncryption"
             | "EnableEnhancedMonitoring"
             | "DisableEnhancedMonitoring"
@@ -450,7 +454,7 @@ impl Kinesis {
             | "GetResourcePolicy"
             | "DeleteResourcePolicy" => Err(AwsError::new(
                 "UnsupportedOperation",
-                format!("{op} is not simulated: mqlab has no tags, KMS keys, shard-level metrics or resource policies for Kinesis yet."),
+                format!("{op} is not simulated: mqlab has no KMS keys, shard-level metrics or resource policies for Kinesis yet."),
             )),
             other => Err(AwsError::new(
                 "UnknownOperationException",

@@ -393,6 +393,10 @@ impl Kinesis {
                 n as u32
             }
         };
+        if let Some(tags) = &i.tags {
+            tags::check_tags(tags, "tags", tags::TAG_MAP_MAX, true)?;
+            tags::check_quota(name, &BTreeMap::new(), tags)?;
+        }
         if self.streams.contains_key(name) {
             return Err(AwsError::new(
                 "ResourceInUseException",
@@ -441,6 +445,7 @@ impl Kinesis {
                 consumers: Default::default(),
                 last_subscribe: Default::default(),
                 metrics: metrics::StreamMetrics::new(ctx.now),
+                tags: i.tags.clone().unwrap_or_default(),
             },
         );
         let stream = name.to_string();
