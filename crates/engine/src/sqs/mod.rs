@@ -15,6 +15,7 @@ pub mod message_attributes;
 pub mod metrics;
 mod move_task;
 mod ops;
+pub mod policy;
 pub mod queue;
 pub mod validate;
 
