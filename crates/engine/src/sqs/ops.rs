@@ -112,6 +112,10 @@ impl Sqs {
             .map(|v| v.eq_ignore_ascii_case("true"));
         let fifo = fifo_attr.unwrap_or(false);
         check_queue_name(name, fifo)?;
+        // The 50-tag quota holds for the tags a queue is created with too (aws-rules §1.17).
+        if input.tags.len() > QUEUE_TAGS_MAX {
+            return Err(too_many_tags());
+        }
         let mut attrs = QueueAttributes::defaults(fifo);
         for (k, v) in attributes::attribute_pairs(&input.attributes) {
             attrs.apply(k, v, true)?;
@@ -440,9 +444,7 @@ impl Sqs {
             .count();
         // Checked before anything changes: a refused call leaves the tags as they were.
         if q.tags.len() + new_keys > QUEUE_TAGS_MAX {
-            return Err(AwsError::invalid_parameter_value(
-                "Too many tags added for queue. A queue can have at most 50 tags.",
-            ));
+            return Err(too_many_tags());
         }
         q.tags.extend(input.tags.clone());
         Ok(json!({}))
@@ -1370,6 +1372,12 @@ fn per_entry<E>(
 fn no_dedup_id() -> AwsError {
     AwsError::invalid_parameter_value(
         "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
+    )
+}
+
+fn too_many_tags() -> AwsError {
+    AwsError::invalid_parameter_value(
+        "Too many tags added for queue. A queue can have at most 50 tags.",
     )
 }
 
