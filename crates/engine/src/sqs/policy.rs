@@ -10,6 +10,7 @@
 //! refuses. Condition keys other than those two are not evaluated (taken as satisfied: mqlab
 //! has no other request context; UNCONFIRMED simplification).
 
+use super::api::PermissionInput;
 use super::{Sqs, ACCOUNT_ID};
 use crate::error::AwsError;
 use serde_json::{json, Value};
@@ -152,7 +153,153 @@ pub fn console_sns_statement(queue_arn: &str, topic_arn: &str) -> Value {
     })
 }
 
+/// AddPermission: at most 7 actions per call (aws-rules §1.18).
+pub const PERMISSION_ACTIONS_MAX: usize = 7;
+/// AddPermission labels: 1–80 letters, digits, `-` and `_` (aws-rules §1.18).
+pub const PERMISSION_LABEL_MAX: usize = 80;
+/// The actions AddPermission may grant (the others are the queue owner's only).
+pub const PERMISSION_ACTIONS: &[&str] = &[
+    "*",
+    "ChangeMessageVisibility",
+    "DeleteMessage",
+    "GetQueueAttributes",
+    "GetQueueUrl",
+    "ListDeadLetterSourceQueues",
+    "PurgeQueue",
+    "ReceiveMessage",
+    "SendMessage",
+];
+
+fn label_error(label: &str, reason: &str) -> AwsError {
+    AwsError::invalid_parameter_value(format!(
+        "Value {label} for parameter Label is invalid. Reason: {reason}"
+    ))
+}
+
+/// The queue's policy document, or a new empty one with the default id.
+fn policy_doc(policy: Option<&str>, queue_arn: &str) -> Value {
+    policy
+        .and_then(|p| serde_json::from_str::<Value>(p).ok())
+        .filter(Value::is_object)
+        .unwrap_or_else(|| {
+            json!({
+                "Version": "2012-10-17",
+                "Id": format!("{queue_arn}/SQSDefaultPolicy"),
+                "Statement": []
+            })
+        })
+}
+
+/// The statements of a policy document as a list (a single statement object becomes one).
+fn statements_mut(doc: &mut Value) -> &mut Vec<Value> {
+    let current = doc.get_mut("Statement").map(Value::take);
+    doc["Statement"] = match current {
+        Some(Value::Array(a)) => Value::Array(a),
+        Some(one @ Value::Object(_)) => json!([one]),
+        _ => json!([]),
+    };
+    match &mut doc["Statement"] {
+        Value::Array(a) => a,
+        _ => unreachable!("set to an array above"),
+    }
+}
+
 impl Sqs {
+    /// AddPermission: a statement `Label` granting `SQS:Action`s on the queue to the accounts'
+    /// root principals, added to the queue's `Policy` (moto's checks and texts).
+    pub fn add_permission(&mut self, input: &PermissionInput) -> Result<Value, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let label = match input.label.as_deref() {
+            Some(l) if !l.is_empty() => l,
+            _ => return Err(AwsError::missing_parameter("Label")),
+        };
+        if input.actions.is_empty() {
+            return Err(AwsError::missing_parameter("Actions"));
+        }
+        if input.aws_account_ids.is_empty() {
+            return Err(AwsError::invalid_parameter_value(
+                "Value [] for parameter PrincipalId is invalid. Reason: Unable to verify.",
+            ));
+        }
+        if label.len() > PERMISSION_LABEL_MAX
+            || !label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(label_error(
+                label,
+                "Label must be 1-80 alphanumeric characters, hyphens or underscores.",
+            ));
+        }
+        if input.actions.len() > PERMISSION_ACTIONS_MAX {
+            return Err(AwsError::new(
+                "OverLimit",
+                format!(
+                    "{} Actions were found, maximum allowed is {PERMISSION_ACTIONS_MAX}.",
+                    input.actions.len()
+                ),
+            ));
+        }
+        if let Some(bad) = input
+            .actions
+            .iter()
+            .find(|a| !PERMISSION_ACTIONS.contains(&a.as_str()))
+        {
+            return Err(AwsError::invalid_parameter_value(format!(
+                "Value SQS:{bad} for parameter ActionName is invalid. Reason: Only the queue owner is allowed to invoke this action."
+            )));
+        }
+        let q = self.queues.get_mut(&id).expect("resolved");
+        let mut doc = policy_doc(q.attrs.policy.as_deref(), &q.arn);
+        let statements = statements_mut(&mut doc);
+        if statements.iter().any(|st| st["Sid"] == label) {
+            return Err(label_error(label, "Already exists."));
+        }
+        let principals: Vec<String> = input
+            .aws_account_ids
+            .iter()
+            .map(|a| format!("arn:aws:iam::{a}:root"))
+            .collect();
+        let actions: Vec<String> = input.actions.iter().map(|a| format!("SQS:{a}")).collect();
+        let one_or_list = |v: Vec<String>| {
+            if v.len() == 1 {
+                json!(v[0])
+            } else {
+                json!(v)
+            }
+        };
+        statements.push(json!({
+            "Sid": label,
+            "Effect": "Allow",
+            "Principal": {"AWS": one_or_list(principals)},
+            "Action": one_or_list(actions),
+            "Resource": q.arn,
+        }));
+        q.attrs.policy = Some(doc.to_string());
+        Ok(json!({}))
+    }
+
+    /// RemovePermission: drops the statement `Label` from the queue's `Policy`; the policy
+    /// goes away with its last statement.
+    pub fn remove_permission(&mut self, input: &PermissionInput) -> Result<Value, AwsError> {
+        let id = self.resolve(input.queue_url.as_ref())?;
+        let label = match input.label.as_deref() {
+            Some(l) if !l.is_empty() => l,
+            _ => return Err(AwsError::missing_parameter("Label")),
+        };
+        let q = self.queues.get_mut(&id).expect("resolved");
+        let mut doc = policy_doc(q.attrs.policy.as_deref(), &q.arn);
+        let statements = statements_mut(&mut doc);
+        let before = statements.len();
+        statements.retain(|st| st["Sid"] != label);
+        if statements.len() == before {
+            return Err(label_error(label, "can't find label on existing policy."));
+        }
+        let empty = statements.is_empty();
+        q.attrs.policy = (!empty).then(|| doc.to_string());
+        Ok(json!({}))
+    }
+
     /// Why SNS may not send to the queue `queue_arn` for the topic `topic_arn`: SQS's
     /// `AccessDenied` when the queue exists and its policy does not allow it; `None` when it
     /// does, or when the queue does not exist (the send itself then fails).
@@ -188,27 +335,8 @@ impl Sqs {
             return;
         };
         let statement = console_sns_statement(queue_arn, topic_arn);
-        let mut doc = q
-            .attrs
-            .policy
-            .as_deref()
-            .and_then(|p| serde_json::from_str::<Value>(p).ok())
-            .filter(Value::is_object)
-            .unwrap_or_else(|| {
-                json!({
-                    "Version": "2012-10-17",
-                    "Id": format!("{queue_arn}/SQSDefaultPolicy"),
-                    "Statement": []
-                })
-            });
-        match doc.get_mut("Statement") {
-            Some(Value::Array(a)) => a.push(statement),
-            Some(one @ Value::Object(_)) => {
-                let first = one.take();
-                *one = json!([first, statement]);
-            }
-            _ => doc["Statement"] = json!([statement]),
-        }
+        let mut doc = policy_doc(q.attrs.policy.as_deref(), queue_arn);
+        statements_mut(&mut doc).push(statement);
         q.attrs.policy = Some(doc.to_string());
     }
 }
