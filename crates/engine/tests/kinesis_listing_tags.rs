@@ -30,6 +30,11 @@ fn list_streams_returns_at_most_100_streams_whatever_the_limit() {
     );
     assert_eq!(r["StreamNames"], json!(["s099"]));
     assert_eq!(r["HasMoreStreams"], true);
+    let e = k.err(
+        "ListStreams",
+        json!({"ExclusiveStartStreamName": "bad name"}),
+    );
+    assert_eq!(e.code, "ValidationException");
     let e = k.err("ListStreams", json!({"Limit": 10_001}));
     assert_eq!(e.code, "ValidationException");
     assert_eq!(

@@ -578,7 +578,10 @@ impl Kinesis {
                     .map(str::to_string)
                     .ok_or_else(invalid_token)?,
             ),
-            (None, Some(n)) => Some(n.clone()),
+            (None, Some(n)) => {
+                check_name(n, "exclusiveStartStreamName")?;
+                Some(n.clone())
+            }
             (None, None) => None,
         };
         let names: Vec<&Stream> = self
