@@ -44,6 +44,32 @@ fn list_streams_returns_at_most_100_streams_whatever_the_limit() {
 }
 
 #[test]
+fn describe_stream_returns_at_most_100_shards_whatever_the_limit() {
+    let mut k = K::new();
+    k.stream("s", 101);
+    let d = k.ok(
+        "DescribeStream",
+        json!({"StreamName": "s", "Limit": 10_000}),
+    );
+    let sd = &d["StreamDescription"];
+    assert_eq!(sd["Shards"].as_array().unwrap().len(), 100);
+    assert_eq!(sd["HasMoreShards"], true);
+    let last = sd["Shards"][99]["ShardId"].clone();
+    let d = k.ok(
+        "DescribeStream",
+        json!({"StreamName": "s", "ExclusiveStartShardId": last}),
+    );
+    let sd = &d["StreamDescription"];
+    assert_eq!(sd["Shards"].as_array().unwrap().len(), 1);
+    assert_eq!(sd["HasMoreShards"], false);
+    let e = k.err(
+        "DescribeStream",
+        json!({"StreamName": "s", "Limit": 10_001}),
+    );
+    assert_eq!(e.code, "ValidationException");
+}
+
+#[test]
 fn list_streams_tokens_expire_and_garbled_ones_are_invalid() {
     let mut k = K::new();
     k.stream("a", 1);

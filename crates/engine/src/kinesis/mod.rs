@@ -83,6 +83,8 @@ pub const LIST_SHARDS_PAGE_MAX: i64 = 1_000;
 /// ListStreamConsumers: `MaxResults` 1–10,000, default 100, at most 100 returned
 /// (aws-rules §4.12).
 pub const LIST_CONSUMERS_PAGE_MAX: i64 = 100;
+/// DescribeStream: `Limit` 1–10,000, default 100, at most 100 shards returned (aws-rules §4.12).
+pub const DESCRIBE_STREAM_PAGE_MAX: i64 = 100;
 /// The upper bound of the `Limit`/`MaxResults` members of the list operations above.
 pub const LIST_MEMBER_MAX: i64 = 10_000;
 

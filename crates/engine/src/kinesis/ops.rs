@@ -516,8 +516,10 @@ impl Kinesis {
         i: &DescribeStreamInput,
     ) -> Result<Value, AwsError> {
         let name = stream_name_of(i.stream_name.as_deref(), i.stream_arn.as_deref())?;
-        let limit = i.limit.unwrap_or(100);
-        check_range(limit, "limit", 1, 10_000)?;
+        // Limit 1–10,000, default 100, at most 100 shards returned (aws-rules §4.12).
+        let limit = i.limit.unwrap_or(DESCRIBE_STREAM_PAGE_MAX);
+        check_range(limit, "limit", 1, LIST_MEMBER_MAX)?;
+        let limit = limit.min(DESCRIBE_STREAM_PAGE_MAX);
         let s = self
             .streams
             .get_mut(&name)
