@@ -52,6 +52,9 @@ SNS deliveries happen in virtual time (tens of ms after Publish). Simulated HTTP
 SMS, mobile push and Lambda endpoints keep what they receive: {\"svc\": \"sns\", \"op\":
 \"ListEndpointMessages\", \"params\": {\"Endpoint\": \"https://...\"}} lists it (simulation
 only), e.g. to bind the Token of a SubscriptionConfirmation for ConfirmSubscription.
+As in AWS, SNS delivers to a queue only if the queue's Policy attribute lets the topic send
+(principal sns.amazonaws.com or *, sqs:SendMessage, aws:SourceArn the topic); otherwise the
+delivery fails and is not retried.
 
 Kinesis blob members (Data) are base64 text and timestamps epoch seconds, as in the AWS JSON
 protocol. CreateStream, resharding and UpdateStreamMode finish later in virtual time (the

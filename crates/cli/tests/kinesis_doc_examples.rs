@@ -259,3 +259,57 @@ fn example_kinesis_errors_give_the_documented_codes() {
         ]
     );
 }
+
+/// aws-rules §4.12: stream tags through `mqlab api`: given at CreateStream, added, listed a
+/// page at a time, removed, listed by ARN; an unknown stream is not found.
+#[test]
+fn stream_tags_through_mqlab_api() {
+    let out = run(&[
+        k(
+            0.0,
+            "CreateStream",
+            json!({"StreamName": "s", "ShardCount": 1, "Tags": {"Owner": "me"}}),
+            json!({}),
+        ),
+        k(
+            30.0,
+            "AddTagsToStream",
+            json!({"StreamName": "s", "Tags": {"Project": "myProject", "Environment": "Production"}}),
+            json!({}),
+        ),
+        k(
+            31.0,
+            "ListTagsForStream",
+            json!({"StreamName": "s", "Limit": 2}),
+            json!({}),
+        ),
+        k(
+            32.0,
+            "RemoveTagsFromStream",
+            json!({"StreamName": "s", "TagKeys": ["Owner"]}),
+            json!({}),
+        ),
+        k(
+            33.0,
+            "ListTagsForResource",
+            json!({"ResourceARN": "arn:aws:kinesis:us-east-1:123456789012:stream/s"}),
+            json!({}),
+        ),
+        k(
+            34.0,
+            "AddTagsToStream",
+            json!({"StreamName": "missing", "Tags": {"a": "b"}}),
+            json!({}),
+        ),
+    ]);
+    assert_eq!(ok(&out[1]), &json!({}));
+    assert_eq!(
+        ok(&out[2]),
+        &json!({"Tags": [{"Key": "Environment", "Value": "Production"}, {"Key": "Owner", "Value": "me"}], "HasMoreTags": true})
+    );
+    assert_eq!(
+        ok(&out[4]),
+        &json!({"Tags": [{"Key": "Environment", "Value": "Production"}, {"Key": "Project", "Value": "myProject"}]})
+    );
+    assert_eq!(code(&out[5]), "ResourceNotFoundException");
+}

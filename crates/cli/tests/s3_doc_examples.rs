@@ -55,8 +55,8 @@ fn messages(v: &Value) -> Vec<Value> {
     ok(v)["Messages"].as_array().cloned().unwrap_or_default()
 }
 
-/// The walkthrough's setup: a topic whose policy lets S3 publish, a queue subscribed to it
-/// (envelope delivery, as LocalStack's recording), a bucket.
+/// The walkthrough's setup: a topic whose policy lets S3 publish, a queue whose policy lets
+/// the topic send, subscribed to it (envelope delivery, as LocalStack's recording), a bucket.
 fn setup() -> Vec<Value> {
     let policy = json!({
         "Version": "2012-10-17",
@@ -68,6 +68,16 @@ fn setup() -> Vec<Value> {
             "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::amzn-example-bucket-1"}}
         }]
     });
+    let queue_policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": QUEUE_ARN,
+            "Condition": {"ArnEquals": {"aws:SourceArn": TOPIC_ARN}}
+        }]
+    });
     vec![
         line(0.0, "sns", "CreateTopic", json!({"Name": "s3-events"})),
         line(
@@ -77,11 +87,12 @@ fn setup() -> Vec<Value> {
             json!({"TopicArn": TOPIC_ARN, "AttributeName": "Policy",
                    "AttributeValue": policy.to_string()}),
         ),
+        // The queue's policy lets the topic send (SNS needs it, aws-rules §3.12).
         line(
             0.0,
             "sqs",
             "CreateQueue",
-            json!({"QueueName": "s3-events-queue"}),
+            json!({"QueueName": "s3-events-queue", "Attributes": {"Policy": queue_policy.to_string()}}),
         ),
         line(
             0.0,

@@ -39,11 +39,26 @@ fn messages(v: &Value) -> Vec<Value> {
     ok(v)["Messages"].as_array().cloned().unwrap_or_default()
 }
 
-/// The documentation's fan-out: a topic, two queues subscribed, one publish with a subject;
-/// each queue receives a message whose body is the JSON document the guide shows.
+/// The documentation's fan-out: a topic, two queues whose policies give the topic permission
+/// to send (the guide's step 2), subscribed; one publish with a subject; each queue receives a
+/// message whose body is the JSON document the guide shows.
 #[test]
 fn fanout_to_sqs_queues_delivers_the_documented_json_document_to_each_queue() {
     let q = |n: &str| format!("arn:aws:sqs:us-east-1:123456789012:{n}");
+    let allow = |n: &str| {
+        json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Sid": "MySQSPolicy001",
+                "Effect": "Allow",
+                "Principal": {"Service": "sns.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": q(n),
+                "Condition": {"ArnEquals": {"aws:SourceArn": TOPIC_ARN}}
+            }]
+        })
+        .to_string()
+    };
     let out = run(&[
         line(
             0.0,
@@ -56,14 +71,14 @@ fn fanout_to_sqs_queues_delivers_the_documented_json_document_to_each_queue() {
             0.0,
             "sqs",
             "CreateQueue",
-            json!({"QueueName": "MyQueue1"}),
+            json!({"QueueName": "MyQueue1", "Attributes": {"Policy": allow("MyQueue1")}}),
             json!({"q1": "QueueUrl"}),
         ),
         line(
             0.0,
             "sqs",
             "CreateQueue",
-            json!({"QueueName": "MyQueue2"}),
+            json!({"QueueName": "MyQueue2", "Attributes": {"Policy": allow("MyQueue2")}}),
             json!({"q2": "QueueUrl"}),
         ),
         line(
@@ -327,4 +342,86 @@ fn example_sns_fifo_replay() {
         out[17]["error"]["Message"],
         "Invalid parameter: Attributes Reason: ArchivePolicy Reason: Message archiving is only supported for FIFO topics"
     );
+}
+
+/// aws-rules §3.12: through `mqlab api`, a queue subscribed without a policy that lets the
+/// topic send receives nothing (SNS is a service principal; the queue owner's rights do not
+/// cover it). Setting the policy lets the next publish through.
+#[test]
+fn a_queue_without_a_policy_for_the_topic_receives_nothing() {
+    let queue_arn = "arn:aws:sqs:us-east-1:123456789012:MyQueue1";
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": queue_arn,
+            "Condition": {"ArnEquals": {"aws:SourceArn": TOPIC_ARN}}
+        }]
+    })
+    .to_string();
+    let out = run(&[
+        line(
+            0.0,
+            "sns",
+            "CreateTopic",
+            json!({"Name": "MyTopic"}),
+            json!({}),
+        ),
+        line(
+            0.0,
+            "sqs",
+            "CreateQueue",
+            json!({"QueueName": "MyQueue1"}),
+            json!({"q": "QueueUrl"}),
+        ),
+        line(
+            1.0,
+            "sns",
+            "Subscribe",
+            json!({"TopicArn": TOPIC_ARN, "Protocol": "sqs", "Endpoint": queue_arn,
+                   "Attributes": {"RawMessageDelivery": "true"}}),
+            json!({}),
+        ),
+        line(
+            2.0,
+            "sns",
+            "Publish",
+            json!({"TopicArn": TOPIC_ARN, "Message": "refused"}),
+            json!({}),
+        ),
+        line(
+            3.0,
+            "sqs",
+            "ReceiveMessage",
+            json!({"QueueUrl": "${q}"}),
+            json!({}),
+        ),
+        line(
+            4.0,
+            "sqs",
+            "SetQueueAttributes",
+            json!({"QueueUrl": "${q}", "Attributes": {"Policy": policy}}),
+            json!({}),
+        ),
+        line(
+            5.0,
+            "sns",
+            "Publish",
+            json!({"TopicArn": TOPIC_ARN, "Message": "allowed"}),
+            json!({}),
+        ),
+        line(
+            6.0,
+            "sqs",
+            "ReceiveMessage",
+            json!({"QueueUrl": "${q}"}),
+            json!({}),
+        ),
+    ]);
+    assert!(messages(&out[4]).is_empty(), "{}", out[4]);
+    let got = messages(&out[7]);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["Body"], "allowed");
 }

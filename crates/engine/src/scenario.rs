@@ -429,6 +429,18 @@ impl World {
                     attributes: sub.attributes.clone(),
                     return_subscription_arn: Some(true),
                 };
+                // As the SNS console does when it subscribes a queue, the scenario's queues
+                // (and a subscription's dead-letter queue) get a policy statement letting the
+                // topic send: SNS deliveries need one (aws-rules §3.12).
+                let dlq = sub
+                    .attributes
+                    .get("RedrivePolicy")
+                    .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+                    .and_then(|p| p["deadLetterTargetArn"].as_str().map(str::to_string));
+                let endpoint = (sub.protocol == "sqs").then(|| sub.endpoint.clone());
+                for q in endpoint.into_iter().chain(dlq) {
+                    self.sqs_mut().grant_sns_send(&q, &arn);
+                }
                 let sub_arn = self
                     .with_sns(|sns, ctx| sns.subscribe(ctx, &input))
                     .map_err(|e| ScenarioError::new(field.clone(), e.to_string()))?
@@ -488,6 +500,7 @@ impl World {
                 stream_name: Some(st.stream_name.clone()),
                 shard_count: st.shard_count,
                 stream_mode_details: mode,
+                tags: None,
             };
             if let Err(e) = self.with_kinesis(|k, ctx| k.create_stream(ctx, &input)) {
                 result = Err(ScenarioError::new(field, e.to_string()));

@@ -167,6 +167,12 @@ impl World {
         &self.sqs
     }
 
+    /// The SQS service, for the scenario builder's set-up (queue policies).
+    #[cfg(feature = "sns")]
+    pub(crate) fn sqs_mut(&mut self) -> &mut Sqs {
+        &mut self.sqs
+    }
+
     pub fn sqs_config_mut(&mut self) -> &mut SqsConfig {
         self.sqs.config_mut()
     }

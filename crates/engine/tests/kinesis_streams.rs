@@ -593,6 +593,12 @@ fn no_input_makes_the_engine_panic() {
         "ListStreamConsumers",
         "DeregisterStreamConsumer",
         "SubscribeToShard",
+        "AddTagsToStream",
+        "RemoveTagsFromStream",
+        "ListTagsForStream",
+        "TagResource",
+        "UntagResource",
+        "ListTagsForResource",
         "Nope",
     ];
     let members = [
@@ -625,6 +631,10 @@ fn no_input_makes_the_engine_panic() {
         "StreamModeDetails",
         "ShardFilter",
         "StartingPosition",
+        "Tags",
+        "TagKeys",
+        "ExclusiveStartTagKey",
+        "ResourceARN",
     ];
     let values = [
         json!(null),

@@ -382,6 +382,45 @@ fn same_subscription_twice_returns_the_same_arn() {
     assert_eq!(s.topic_attrs(&t)["SubscriptionsConfirmed"], "1");
 }
 
+/// aws-rules §3.3: Subscribe is idempotent when the attributes it gives restate the
+/// subscription's values or their defaults; only the attributes given are compared.
+#[test]
+fn subscribing_again_with_default_or_equal_attributes_returns_the_existing_subscription() {
+    let mut s = Sim::new();
+    let t = s.create_topic("t", json!({}));
+    let a = s.subscribe_queue(&t, "q", json!({}));
+    // Defaults restated: RawMessageDelivery=false, FilterPolicyScope=MessageAttributes.
+    let b = s.subscribe_queue(
+        &t,
+        "q",
+        json!({"RawMessageDelivery": "false", "FilterPolicyScope": "MessageAttributes"}),
+    );
+    assert_eq!(a, b);
+    let f = s.subscribe_queue(&t, "f", json!({"FilterPolicy": r#"{"kind": ["a", "b"]}"#}));
+    // The same policy, spaced and ordered differently, is the same policy.
+    let g = s.subscribe_queue(&t, "f", json!({"FilterPolicy": r#"{"kind":["a","b"]}"#}));
+    assert_eq!(f, g);
+    let h = s.subscribe_queue(&t, "f", json!({"RawMessageDelivery": "FALSE"}));
+    assert_eq!(f, h);
+    for different in [
+        json!({"FilterPolicy": r#"{"kind": ["c"]}"#}),
+        json!({"FilterPolicyScope": "MessageBody"}),
+        json!({"RawMessageDelivery": "true"}),
+    ] {
+        let e = s.err(
+            "Subscribe",
+            json!({"TopicArn": t, "Protocol": "sqs", "Endpoint": queue_arn("f"),
+                   "Attributes": different}),
+            "InvalidParameterException",
+        );
+        assert_eq!(
+            e.message,
+            "Invalid parameter: Attributes Reason: Subscription already exists with different attributes"
+        );
+    }
+    assert_eq!(s.topic_attrs(&t)["SubscriptionsConfirmed"], "2");
+}
+
 #[test]
 fn same_subscription_with_different_attributes_is_refused() {
     let mut s = Sim::new();

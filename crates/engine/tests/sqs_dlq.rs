@@ -653,3 +653,46 @@ fn message_move_task_returns_each_message_to_its_own_source_queue() {
     assert_eq!(bodies(&sim.receive_n(&s1, 10)), vec!["one".to_string()]);
     assert_eq!(bodies(&sim.receive_n(&s2, 10)), vec!["two".to_string()]);
 }
+
+/// aws-rules §1.17: ListDeadLetterSourceQueues pages like ListQueues: MaxResults 1–1,000, and a
+/// NextToken only when MaxResults was given and more sources remain.
+#[test]
+fn list_dead_letter_source_queues_pages_with_max_results_and_next_token() {
+    let mut sim = Sim::new();
+    let dlq = sim.create("dlq", json!({}));
+    let policy = json!({"deadLetterTargetArn": arn("dlq"), "maxReceiveCount": 3}).to_string();
+    for n in ["src-a", "src-b", "src-c"] {
+        sim.create(n, json!({"RedrivePolicy": policy}));
+    }
+    sim.create("other", json!({}));
+    let all = sim.ok("ListDeadLetterSourceQueues", json!({"QueueUrl": dlq}));
+    assert_eq!(
+        all["queueUrls"],
+        json!([url("src-a"), url("src-b"), url("src-c")])
+    );
+    assert!(all.get("NextToken").is_none());
+    let p1 = sim.ok(
+        "ListDeadLetterSourceQueues",
+        json!({"QueueUrl": dlq, "MaxResults": 2}),
+    );
+    assert_eq!(p1["queueUrls"], json!([url("src-a"), url("src-b")]));
+    let token = p1["NextToken"].as_str().expect("a NextToken").to_string();
+    let p2 = sim.ok(
+        "ListDeadLetterSourceQueues",
+        json!({"QueueUrl": dlq, "MaxResults": 2, "NextToken": token}),
+    );
+    assert_eq!(p2["queueUrls"], json!([url("src-c")]));
+    assert!(p2.get("NextToken").is_none());
+    for bad in [0, 1001] {
+        sim.err_code(
+            "ListDeadLetterSourceQueues",
+            json!({"QueueUrl": dlq, "MaxResults": bad}),
+            "InvalidParameterValue",
+        );
+    }
+    sim.err_code(
+        "ListDeadLetterSourceQueues",
+        json!({"QueueUrl": dlq, "NextToken": "***"}),
+        "InvalidParameterValue",
+    );
+}

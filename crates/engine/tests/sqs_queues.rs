@@ -573,3 +573,82 @@ fn messages_sent_after_the_purge_window_survive() {
     let got = sim.receive_n(&q, 10);
     assert_eq!(bodies(&got), vec!["new".to_string()]);
 }
+
+/// aws-rules §1.18: AddPermission / RemovePermission edit the queue's Policy, with moto's
+/// checks and texts.
+#[test]
+fn add_permission_and_remove_permission_edit_the_queue_policy() {
+    let mut sim = Sim::new();
+    let q = sim.create("perm", json!({}));
+    sim.ok(
+        "AddPermission",
+        json!({"QueueUrl": q, "Label": "readers", "AWSAccountIds": ["111122223333"],
+               "Actions": ["ReceiveMessage", "DeleteMessage"]}),
+    );
+    let attrs = sim.ok(
+        "GetQueueAttributes",
+        json!({"QueueUrl": q, "AttributeNames": ["Policy"]}),
+    );
+    let policy: serde_json::Value =
+        serde_json::from_str(attrs["Attributes"]["Policy"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        policy["Statement"],
+        json!([{
+            "Sid": "readers", "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+            "Action": ["SQS:ReceiveMessage", "SQS:DeleteMessage"],
+            "Resource": arn("perm")
+        }])
+    );
+    let e = sim.err_code(
+        "AddPermission",
+        json!({"QueueUrl": q, "Label": "readers", "AWSAccountIds": ["111122223333"],
+               "Actions": ["SendMessage"]}),
+        "InvalidParameterValue",
+    );
+    assert_eq!(
+        e.message,
+        "Value readers for parameter Label is invalid. Reason: Already exists."
+    );
+    let e = sim.err_code(
+        "AddPermission",
+        json!({"QueueUrl": q, "Label": "x", "AWSAccountIds": ["111122223333"],
+               "Actions": vec!["SendMessage"; 8]}),
+        "OverLimit",
+    );
+    assert_eq!(e.message, "8 Actions were found, maximum allowed is 7.");
+    sim.err_code(
+        "AddPermission",
+        json!({"QueueUrl": q, "Label": "x", "AWSAccountIds": ["111122223333"],
+               "Actions": ["CreateQueue"]}),
+        "InvalidParameterValue",
+    );
+    sim.err_code(
+        "AddPermission",
+        json!({"QueueUrl": q, "Label": "x", "AWSAccountIds": [], "Actions": ["SendMessage"]}),
+        "InvalidParameterValue",
+    );
+    sim.err_code(
+        "AddPermission",
+        json!({"QueueUrl": q, "Label": "x", "AWSAccountIds": ["111122223333"]}),
+        "MissingParameter",
+    );
+    let e = sim.err_code(
+        "RemovePermission",
+        json!({"QueueUrl": q, "Label": "nope"}),
+        "InvalidParameterValue",
+    );
+    assert_eq!(
+        e.message,
+        "Value nope for parameter Label is invalid. Reason: can't find label on existing policy."
+    );
+    sim.ok(
+        "RemovePermission",
+        json!({"QueueUrl": q, "Label": "readers"}),
+    );
+    let attrs = sim.ok(
+        "GetQueueAttributes",
+        json!({"QueueUrl": q, "AttributeNames": ["Policy"]}),
+    );
+    assert!(attrs["Attributes"].get("Policy").is_none(), "{attrs}");
+}

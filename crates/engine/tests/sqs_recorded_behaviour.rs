@@ -461,3 +461,30 @@ fn a_refused_tag_queue_leaves_the_tags_unchanged() {
     let tags = ok(&mut w, "ListQueueTags", json!({"QueueUrl": q}));
     assert_eq!(tags["Tags"].as_object().unwrap().len(), 49);
 }
+
+/// aws-rules §1.17: CreateQueue's tags count against the same 50-tag quota as TagQueue's.
+#[test]
+fn create_queue_refuses_more_than_50_tags() {
+    let mut w = world();
+    let tags = |n: usize| -> serde_json::Map<String, Value> {
+        (0..n).map(|i| (format!("k{i}"), json!("v"))).collect()
+    };
+    let e = err(
+        &mut w,
+        "CreateQueue",
+        json!({"QueueName": "q", "tags": tags(51)}),
+    );
+    assert_eq!(e.code, "InvalidParameterValue");
+    assert_eq!(
+        err(&mut w, "GetQueueUrl", json!({"QueueName": "q"})).code,
+        "QueueDoesNotExist"
+    );
+    let q = ok(
+        &mut w,
+        "CreateQueue",
+        json!({"QueueName": "q", "tags": tags(50)}),
+    )["QueueUrl"]
+        .clone();
+    let listed = ok(&mut w, "ListQueueTags", json!({"QueueUrl": q}));
+    assert_eq!(listed["Tags"].as_object().unwrap().len(), 50);
+}

@@ -9,6 +9,7 @@ use base64::Engine as _;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 fn b64() -> base64::engine::GeneralPurpose {
     base64::engine::general_purpose::STANDARD
@@ -47,6 +48,38 @@ pub struct CreateStreamInput {
     pub stream_name: Option<String>,
     pub shard_count: Option<i64>,
     pub stream_mode_details: Option<StreamModeDetails>,
+    pub tags: Option<BTreeMap<String, String>>,
+}
+
+/// AddTagsToStream (`Tags`) and RemoveTagsFromStream (`TagKeys`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StreamTagsInput {
+    pub stream_name: Option<String>,
+    #[serde(rename = "StreamARN")]
+    pub stream_arn: Option<String>,
+    pub tags: Option<BTreeMap<String, String>>,
+    pub tag_keys: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListTagsForStreamInput {
+    pub stream_name: Option<String>,
+    #[serde(rename = "StreamARN")]
+    pub stream_arn: Option<String>,
+    pub exclusive_start_tag_key: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// TagResource (`Tags`), UntagResource (`TagKeys`) and ListTagsForResource, by ARN.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResourceTagsInput {
+    #[serde(rename = "ResourceARN")]
+    pub resource_arn: Option<String>,
+    pub tags: Option<BTreeMap<String, String>>,
+    pub tag_keys: Option<Vec<String>>,
 }
 
 /// Every request that names a stream accepts `StreamName` or `StreamARN`.
@@ -306,6 +339,7 @@ pub struct ListStreamConsumersInput {
     pub stream_arn: Option<String>,
     pub next_token: Option<String>,
     pub max_results: Option<i64>,
+    pub stream_creation_timestamp: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

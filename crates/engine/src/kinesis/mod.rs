@@ -23,6 +23,7 @@ pub mod keys;
 pub mod metrics;
 mod ops;
 pub mod stream;
+pub mod tags;
 
 use crate::error::AwsError;
 use crate::time::{epoch_s, SimTime, MS_PER_H, MS_PER_S};
@@ -72,8 +73,20 @@ pub const GET_RECORDS_LIMIT_MAX: usize = 10_000;
 pub const GET_RECORDS_BYTES_MAX: u64 = 10 * 1024 * 1024;
 /// Shard iterators expire 5 minutes after they are returned (aws-rules §4.1).
 pub const ITERATOR_TTL_MS: SimTime = 300_000;
-/// ListShards / ListStreamConsumers next tokens: AWS documents 300 s.
+/// ListShards / ListStreamConsumers next tokens: AWS documents 300 s; ListStreams tokens get
+/// the same life (their expiry is UNCONFIRMED) (aws-rules §4.12).
 pub const NEXT_TOKEN_TTL_MS: SimTime = 300_000;
+/// ListStreams: `Limit` 1–10,000, default 100, at most 100 returned (aws-rules §4.12).
+pub const LIST_STREAMS_PAGE_MAX: i64 = 100;
+/// ListShards: `MaxResults` 1–10,000, default 1,000, at most 1,000 returned (aws-rules §4.12).
+pub const LIST_SHARDS_PAGE_MAX: i64 = 1_000;
+/// ListStreamConsumers: `MaxResults` 1–10,000, default 100, at most 100 returned
+/// (aws-rules §4.12).
+pub const LIST_CONSUMERS_PAGE_MAX: i64 = 100;
+/// DescribeStream: `Limit` 1–10,000, default 100, at most 100 shards returned (aws-rules §4.12).
+pub const DESCRIBE_STREAM_PAGE_MAX: i64 = 100;
+/// The upper bound of the `Limit`/`MaxResults` members of the list operations above.
+pub const LIST_MEMBER_MAX: i64 = 10_000;
 
 /// Retention: 24 h default and minimum, 8,760 h (365 days) maximum (aws-rules §4.4).
 pub const RETENTION_DEFAULT_HOURS: u32 = 24;
@@ -446,7 +459,7 @@ impl Kinesis {
             "DescribeStreamSummary" => {
                 parse(params).and_then(|i| self.describe_stream_summary(ctx, &i))
             }
-            "ListStreams" => parse(params).and_then(|i| self.list_streams(&i)),
+            "ListStreams" => parse(params).and_then(|i| self.list_streams(ctx, &i)),
             "ListShards" => parse(params).and_then(|i| self.list_shards(ctx, &i)),
             "DescribeLimits" => Ok(self.describe_limits()),
             "PutRecord" => parse(params)
@@ -491,10 +504,13 @@ impl Kinesis {
                     Err(e) => Err(e),
                 }
             }
-            "AddTagsToStream"
-            | "RemoveTagsFromStream"
-            | "ListTagsForStream"
-            | "StartStreamEncryption"
+            "AddTagsToStream" => parse(params).and_then(|i| self.add_tags_to_stream(&i)),
+            "RemoveTagsFromStream" => parse(params).and_then(|i| self.remove_tags_from_stream(&i)),
+            "ListTagsForStream" => parse(params).and_then(|i| self.list_tags_for_stream(&i)),
+            "TagResource" => parse(params).and_then(|i| self.tag_resource(&i)),
+            "UntagResource" => parse(params).and_then(|i| self.untag_resource(&i)),
+            "ListTagsForResource" => parse(params).and_then(|i| self.list_tags_for_resource(&i)),
+            "StartStreamEncryption"
             | "StopStreamEncryption"
             | "EnableEnhancedMonitoring"
             | "DisableEnhancedMonitoring"
@@ -504,7 +520,7 @@ impl Kinesis {
             | "GetResourcePolicy"
             | "DeleteResourcePolicy" => Err(AwsError::new(
                 "UnsupportedOperation",
-                format!("{op} is not simulated: mqlab has no tags, KMS keys, shard-level metrics or resource policies for Kinesis yet."),
+                format!("{op} is not simulated: mqlab has no KMS keys, shard-level metrics or resource policies for Kinesis yet."),
             )),
             other => Err(AwsError::new(
                 "UnknownOperationException",

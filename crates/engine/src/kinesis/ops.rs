@@ -48,7 +48,7 @@ fn check_name(value: &str, member: &str) -> Result<(), AwsError> {
     Ok(())
 }
 
-fn check_range(v: i64, member: &str, min: i64, max: i64) -> Result<(), AwsError> {
+pub(super) fn check_range(v: i64, member: &str, min: i64, max: i64) -> Result<(), AwsError> {
     if v < min {
         return Err(validation(
             Some(&v.to_string()),
@@ -67,7 +67,7 @@ fn check_range(v: i64, member: &str, min: i64, max: i64) -> Result<(), AwsError>
 }
 
 /// The stream a request names by `StreamName` or `StreamARN`.
-fn stream_name_of(name: Option<&str>, arn: Option<&str>) -> Result<String, AwsError> {
+pub(super) fn stream_name_of(name: Option<&str>, arn: Option<&str>) -> Result<String, AwsError> {
     match (name, arn) {
         (Some(n), _) => {
             check_name(n, "streamName")?;
@@ -80,7 +80,7 @@ fn stream_name_of(name: Option<&str>, arn: Option<&str>) -> Result<String, AwsEr
     }
 }
 
-fn stream_name_from_arn(arn: &str) -> Result<String, AwsError> {
+pub(super) fn stream_name_from_arn(arn: &str) -> Result<String, AwsError> {
     let prefix = format!("arn:aws:kinesis:{REGION}:{ACCOUNT_ID}:stream/");
     match arn.strip_prefix(&prefix) {
         Some(n) if is_name(n) && n.len() <= 128 => Ok(n.to_string()),
@@ -218,6 +218,20 @@ fn invalid_token() -> AwsError {
     invalid_argument("The NextToken is invalid.")
 }
 
+/// Decodes a NextToken this service issued, refusing one older than `NEXT_TOKEN_TTL_MS`
+/// with `ExpiredNextTokenException` (aws-rules §4.12).
+fn live_token(ctx: &Ctx, t: &str) -> Result<Value, AwsError> {
+    let v = decode_token(t).ok_or_else(invalid_token)?;
+    let issued = v["issued"].as_u64().ok_or_else(invalid_token)?;
+    if ctx.now.saturating_sub(issued) > NEXT_TOKEN_TTL_MS {
+        return Err(AwsError::new(
+            "ExpiredNextTokenException",
+            "The timestamp sent in the NextToken has expired.",
+        ));
+    }
+    Ok(v)
+}
+
 /// One record to write, validated.
 struct Entry<'a> {
     data: &'a Payload,
@@ -295,11 +309,11 @@ fn check_entry<'a>(
 }
 
 impl Kinesis {
-    fn stream_ref(&self, name: &str) -> Result<&Stream, AwsError> {
+    pub(super) fn stream_ref(&self, name: &str) -> Result<&Stream, AwsError> {
         self.streams.get(name).ok_or_else(|| stream_not_found(name))
     }
 
-    fn stream_mut(&mut self, name: &str) -> Result<&mut Stream, AwsError> {
+    pub(super) fn stream_mut(&mut self, name: &str) -> Result<&mut Stream, AwsError> {
         self.streams
             .get_mut(name)
             .ok_or_else(|| stream_not_found(name))
@@ -380,6 +394,10 @@ impl Kinesis {
                 n as u32
             }
         };
+        if let Some(tags) = &i.tags {
+            tags::check_tags(tags, "tags", tags::TAG_MAP_MAX, true)?;
+            tags::check_quota(name, &BTreeMap::new(), tags)?;
+        }
         if self.streams.contains_key(name) {
             return Err(AwsError::new(
                 "ResourceInUseException",
@@ -428,6 +446,7 @@ impl Kinesis {
                 consumers: Default::default(),
                 last_subscribe: Default::default(),
                 metrics: metrics::StreamMetrics::new(ctx.now),
+                tags: i.tags.clone().unwrap_or_default(),
             },
         );
         let stream = name.to_string();
@@ -498,8 +517,10 @@ impl Kinesis {
         i: &DescribeStreamInput,
     ) -> Result<Value, AwsError> {
         let name = stream_name_of(i.stream_name.as_deref(), i.stream_arn.as_deref())?;
-        let limit = i.limit.unwrap_or(100);
-        check_range(limit, "limit", 1, 10_000)?;
+        // Limit 1–10,000, default 100, at most 100 shards returned (aws-rules §4.12).
+        let limit = i.limit.unwrap_or(DESCRIBE_STREAM_PAGE_MAX);
+        check_range(limit, "limit", 1, LIST_MEMBER_MAX)?;
+        let limit = limit.min(DESCRIBE_STREAM_PAGE_MAX);
         let s = self
             .streams
             .get_mut(&name)
@@ -546,16 +567,24 @@ impl Kinesis {
         Ok(json!({ "StreamDescriptionSummary": m }))
     }
 
-    pub fn list_streams(&self, i: &ListStreamsInput) -> Result<Value, AwsError> {
-        let limit = i.limit.unwrap_or(100);
-        check_range(limit, "limit", 1, 10_000)?;
+    /// ListStreams pages by `Limit` (at most 100 per call) and answers both the old
+    /// `ExclusiveStartStreamName` continuation and a `NextToken` (aws-rules §4.12).
+    pub fn list_streams(&self, ctx: &Ctx, i: &ListStreamsInput) -> Result<Value, AwsError> {
+        let limit = i.limit.unwrap_or(LIST_STREAMS_PAGE_MAX);
+        check_range(limit, "limit", 1, LIST_MEMBER_MAX)?;
+        let limit = limit.min(LIST_STREAMS_PAGE_MAX) as usize;
         let start = match (&i.next_token, &i.exclusive_start_stream_name) {
+            // Whether AWS refuses both together is not documented: the token wins.
             (Some(t), _) => Some(
-                decode_token(t)
-                    .and_then(|v| v["after"].as_str().map(str::to_string))
+                live_token(ctx, t)?["after"]
+                    .as_str()
+                    .map(str::to_string)
                     .ok_or_else(invalid_token)?,
             ),
-            (None, Some(n)) => Some(n.clone()),
+            (None, Some(n)) => {
+                check_name(n, "exclusiveStartStreamName")?;
+                Some(n.clone())
+            }
             (None, None) => None,
         };
         let names: Vec<&Stream> = self
@@ -563,7 +592,7 @@ impl Kinesis {
             .values()
             .filter(|s| start.as_deref().is_none_or(|a| s.name.as_str() > a))
             .collect();
-        let page = &names[..names.len().min(limit as usize)];
+        let page = &names[..names.len().min(limit)];
         let more = names.len() > page.len();
         let mut out = json!({
             "StreamNames": page.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
@@ -578,7 +607,9 @@ impl Kinesis {
         });
         if more {
             if let Some(last) = page.last() {
-                out["NextToken"] = json!(encode_token(&json!({"after": last.name})));
+                out["NextToken"] = json!(encode_token(
+                    &json!({"after": last.name, "issued": ctx.now})
+                ));
             }
         }
         Ok(out)
@@ -586,8 +617,29 @@ impl Kinesis {
 
     pub fn list_shards(&mut self, ctx: &mut Ctx, i: &ListShardsInput) -> Result<Value, AwsError> {
         let named = i.stream_name.is_some() || i.stream_arn.is_some();
-        let max = i.max_results.unwrap_or(1_000);
-        check_range(max, "maxResults", 1, 10_000)?;
+        let max = i.max_results.unwrap_or(LIST_SHARDS_PAGE_MAX);
+        check_range(max, "maxResults", 1, LIST_MEMBER_MAX)?;
+        let max = max.min(LIST_SHARDS_PAGE_MAX);
+        // A NextToken names the stream, the position and the filter: none of the members that
+        // set them may come with it (aws-rules §4.12).
+        if i.next_token.is_some() {
+            let clash = [
+                (
+                    i.exclusive_start_shard_id.is_some(),
+                    "ExclusiveStartShardId",
+                ),
+                (
+                    i.stream_creation_timestamp.is_some(),
+                    "StreamCreationTimestamp",
+                ),
+                (i.shard_filter.is_some(), "ShardFilter"),
+            ];
+            if let Some((_, member)) = clash.iter().find(|(given, _)| *given) {
+                return Err(invalid_argument(format!(
+                    "NextToken and {member} cannot be provided together."
+                )));
+            }
+        }
         // (stream, incarnation, offset index, filter type, filter shard, filter time)
         let (name, incarnation, from_ix, filter) = match (&i.next_token, named) {
             (Some(_), true) => {
@@ -601,14 +653,7 @@ impl Kinesis {
                 ))
             }
             (Some(t), false) => {
-                let v = decode_token(t).ok_or_else(invalid_token)?;
-                let issued = v["issued"].as_u64().ok_or_else(invalid_token)?;
-                if ctx.now.saturating_sub(issued) > NEXT_TOKEN_TTL_MS {
-                    return Err(AwsError::new(
-                        "ExpiredNextTokenException",
-                        "The timestamp sent in the NextToken has expired.",
-                    ));
-                }
+                let v = live_token(ctx, t)?;
                 let name = v["stream"].as_str().ok_or_else(invalid_token)?.to_string();
                 (
                     name,
@@ -1739,19 +1784,21 @@ impl Kinesis {
         i: &ListStreamConsumersInput,
     ) -> Result<Value, AwsError> {
         let name = self.stream_of_arn_input(i.stream_arn.as_deref())?;
-        let max = i.max_results.unwrap_or(100);
-        check_range(max, "maxResults", 1, 10_000)?;
+        let max = i.max_results.unwrap_or(LIST_CONSUMERS_PAGE_MAX);
+        check_range(max, "maxResults", 1, LIST_MEMBER_MAX)?;
+        let max = max.min(LIST_CONSUMERS_PAGE_MAX);
+        if i.next_token.is_some() && i.stream_creation_timestamp.is_some() {
+            return Err(invalid_argument(
+                "NextToken and StreamCreationTimestamp cannot be provided together.",
+            ));
+        }
         let after = match &i.next_token {
-            Some(t) => {
-                let v = decode_token(t).ok_or_else(invalid_token)?;
-                if ctx.now.saturating_sub(v["issued"].as_u64().unwrap_or(0)) > NEXT_TOKEN_TTL_MS {
-                    return Err(AwsError::new(
-                        "ExpiredNextTokenException",
-                        "The timestamp sent in the NextToken has expired.",
-                    ));
-                }
-                Some(v["after"].as_str().ok_or_else(invalid_token)?.to_string())
-            }
+            Some(t) => Some(
+                live_token(ctx, t)?["after"]
+                    .as_str()
+                    .ok_or_else(invalid_token)?
+                    .to_string(),
+            ),
             None => None,
         };
         let s = self.stream_ref(&name)?;

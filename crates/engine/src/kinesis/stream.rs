@@ -465,6 +465,8 @@ pub struct Stream {
     /// Last successful SubscribeToShard per (consumer ARN, shard): time and subscription.
     pub last_subscribe: BTreeMap<(String, u32), (SimTime, u64)>,
     pub metrics: StreamMetrics,
+    /// Tags, by key (aws-rules §4.12).
+    pub tags: BTreeMap<String, String>,
 }
 
 impl Stream {

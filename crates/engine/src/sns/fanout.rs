@@ -74,6 +74,17 @@ fn sqs_attempt(
     sub: &Subscription,
     n: &Notification,
 ) -> (AttemptOutcome, Option<String>) {
+    // SNS sends as the service principal: the queue's policy must let the topic send
+    // (aws-rules §3.12). A refusal is a client-side error, not retried (§3.6).
+    if let Some(e) = sqs.sns_send_refusal(&sub.endpoint, &sub.topic_arn) {
+        return (
+            AttemptOutcome::ClientError {
+                after_ms: 0,
+                reason: format!("{}: {}", e.code, e.message),
+            },
+            None,
+        );
+    }
     let mut attributes = MessageAttributes::new();
     if sub.raw {
         if let Some(a) = n.delivered_attributes() {
@@ -546,7 +557,12 @@ impl Sns {
                     None
                 },
             };
-            redriven = Some((dlq.clone(), sqs.send_from_service(ctx, &dlq, &entry)));
+            // The dead-letter queue's policy must let the topic send too (aws-rules §3.7).
+            let sent = match sqs.sns_send_refusal(&dlq, &sub.topic_arn) {
+                Some(e) => Err(e),
+                None => sqs.send_from_service(ctx, &dlq, &entry),
+            };
+            redriven = Some((dlq.clone(), sent));
         }
         let (sub, n) = (
             &self.subscriptions[&d.subscription],

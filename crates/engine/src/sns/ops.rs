@@ -409,10 +409,10 @@ impl Sns {
                 .filter(|s| s.protocol == protocol && s.endpoint == endpoint)
         });
         if let Some(s) = existing {
-            let differs = parsed.attrs.iter().any(|(k, v)| {
-                s.attrs.get(k).is_some_and(|cur| cur != v)
-                    || !(s.attrs.contains_key(k) || k == "RawMessageDelivery" && v == "false")
-            });
+            // Only the attributes the call gives are compared (LocalStack's rule, from AWS's
+            // answers); one that restates the subscription's value, or its default, is no
+            // difference.
+            let differs = parsed.attrs.iter().any(|(k, v)| !subs::restates(s, k, v));
             if differs {
                 return Err(invalid_parameter(
                     "Invalid parameter: Attributes Reason: Subscription already exists with different attributes",

@@ -252,6 +252,33 @@ pub fn scope_of(v: Option<&str>) -> FilterPolicyScope {
     }
 }
 
+/// Whether the attribute `name` = `value` (as parsed by `parse_attributes`) says what the
+/// subscription `s` already has: the same value, or the default of one it never set
+/// (`RawMessageDelivery=false`, `FilterPolicyScope=MessageAttributes`). JSON policies compare
+/// as JSON, so spacing and key order do not count (mqlab's choice; AWS's comparison is
+/// UNCONFIRMED) (aws-rules §3.3).
+pub fn restates(s: &Subscription, name: &str, value: &str) -> bool {
+    match name {
+        "RawMessageDelivery" => value == s.raw.to_string(),
+        "FilterPolicyScope" => {
+            value
+                == s.attrs
+                    .get(name)
+                    .map(String::as_str)
+                    .unwrap_or("MessageAttributes")
+        }
+        "FilterPolicy" | "DeliveryPolicy" | "RedrivePolicy" | "ReplayPolicy" => {
+            s.attrs.get(name).is_some_and(|cur| {
+                cur == value
+                    || serde_json::from_str::<Value>(cur)
+                        .ok()
+                        .is_some_and(|a| serde_json::from_str::<Value>(value).is_ok_and(|b| a == b))
+            })
+        }
+        _ => s.attrs.get(name).is_some_and(|cur| cur == value),
+    }
+}
+
 /// What a set of subscription attributes means once validated.
 #[derive(Clone, Debug, Default)]
 pub struct ParsedSubscriptionAttributes {

@@ -321,6 +321,17 @@ pub struct UntagQueueInput {
     pub tag_keys: Vec<String>,
 }
 
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PermissionInput {
+    pub queue_url: Option<String>,
+    pub label: Option<String>,
+    #[serde(default, rename = "AWSAccountIds")]
+    pub aws_account_ids: Vec<String>,
+    #[serde(default)]
+    pub actions: Vec<String>,
+}
+
 /// Parses a request's members; a member of the wrong type is an InvalidParameterValue naming
 /// the problem (AWS's JSON protocol would answer a SerializationException before validation).
 pub fn parse<T: DeserializeOwned + Default>(params: &Value) -> Result<T, AwsError> {

@@ -15,6 +15,7 @@ pub mod message_attributes;
 pub mod metrics;
 mod move_task;
 mod ops;
+pub mod policy;
 pub mod queue;
 pub mod validate;
 
@@ -460,10 +461,8 @@ impl Sqs {
             "TagQueue" => parse(params).and_then(|i| self.tag_queue(&i)),
             "UntagQueue" => parse(params).and_then(|i| self.untag_queue(&i)),
             "ListQueueTags" => parse(params).and_then(|i| self.list_queue_tags(&i)),
-            "AddPermission" | "RemovePermission" => Err(AwsError::new(
-                "UnsupportedOperation",
-                format!("{op} is not simulated: mqlab has no IAM principals."),
-            )),
+            "AddPermission" => parse(params).and_then(|i| self.add_permission(&i)),
+            "RemovePermission" => parse(params).and_then(|i| self.remove_permission(&i)),
             other => Err(AwsError::new(
                 "UnknownOperationException",
                 format!("The operation {other} is not an SQS operation."),

@@ -113,6 +113,10 @@ impl Sqs {
             .map(|v| v.eq_ignore_ascii_case("true"));
         let fifo = fifo_attr.unwrap_or(false);
         check_queue_name(name, fifo)?;
+        // The 50-tag quota holds for the tags a queue is created with too (aws-rules §1.17).
+        if input.tags.len() > QUEUE_TAGS_MAX {
+            return Err(too_many_tags());
+        }
         let mut attrs = QueueAttributes::defaults(fifo);
         for (k, v) in attributes::attribute_pairs(&input.attributes) {
             attrs.apply(k, v, true)?;
@@ -216,13 +220,7 @@ impl Sqs {
             "MaxResults must be an integer between 1 and 1000.",
         )?;
         let prefix = input.queue_name_prefix.as_deref().unwrap_or("");
-        let start = match &input.next_token {
-            Some(t) => Some(
-                String::from_utf8(b64().decode(t).map_err(|_| bad_token())?)
-                    .map_err(|_| bad_token())?,
-            ),
-            None => None,
-        };
+        let start = decode_list_token(input.next_token.as_deref())?;
         let names: Vec<&String> = self
             .by_name
             .keys()
@@ -406,21 +404,32 @@ impl Sqs {
             1000,
             "MaxResults must be an integer between 1 and 1000.",
         )?;
+        let start = decode_list_token(input.next_token.as_deref())?;
         let arn = &self.queue(id).arn;
-        let urls: Vec<&str> = self
-            .queues
-            .values()
-            .filter(|q| {
+        // Listed by queue name, as ListQueues lists, so that a token (the last name returned)
+        // resumes after it (aws-rules §1.17).
+        let sources: Vec<(&String, &str)> = self
+            .by_name
+            .iter()
+            .filter(|(n, _)| start.as_ref().is_none_or(|s| n.as_str() > s.as_str()))
+            .filter_map(|(n, qid)| {
+                let q = self.queues.get(qid)?;
                 q.attrs
                     .redrive_policy
                     .as_ref()
                     .is_some_and(|p| &p.dead_letter_target_arn == arn)
+                    .then_some((n, q.url.as_str()))
             })
-            .map(|q| q.url.as_str())
-            .take(max.unwrap_or(1000) as usize)
             .collect();
+        let limit = max.map(|m| m as usize).unwrap_or(LIST_QUEUES_MAX);
+        let page: Vec<&str> = sources.iter().take(limit).map(|(_, u)| *u).collect();
         // The JSON protocol spells this member in lower camel case.
-        Ok(json!({ "queueUrls": urls }))
+        let mut out = json!({ "queueUrls": page });
+        // As ListQueues: a token only when MaxResults was given.
+        if max.is_some() && sources.len() > limit {
+            out["NextToken"] = json!(b64().encode(sources[limit - 1].0.as_bytes()));
+        }
+        Ok(out)
     }
 
     pub fn tag_queue(&mut self, input: &TagQueueInput) -> Result<Value, AwsError> {
@@ -436,9 +445,7 @@ impl Sqs {
             .count();
         // Checked before anything changes: a refused call leaves the tags as they were.
         if q.tags.len() + new_keys > QUEUE_TAGS_MAX {
-            return Err(AwsError::invalid_parameter_value(
-                "Too many tags added for queue. A queue can have at most 50 tags.",
-            ));
+            return Err(too_many_tags());
         }
         q.tags.extend(input.tags.clone());
         Ok(json!({}))
@@ -1383,8 +1390,25 @@ fn no_dedup_id() -> AwsError {
     )
 }
 
+fn too_many_tags() -> AwsError {
+    AwsError::invalid_parameter_value(
+        "Too many tags added for queue. A queue can have at most 50 tags.",
+    )
+}
+
 fn bad_token() -> AwsError {
     AwsError::invalid_parameter_value("Invalid NextToken value.")
+}
+
+/// The queue name a ListQueues / ListDeadLetterSourceQueues token resumes after.
+fn decode_list_token(token: Option<&str>) -> Result<Option<String>, AwsError> {
+    match token {
+        Some(t) => Ok(Some(
+            String::from_utf8(b64().decode(t).map_err(|_| bad_token())?)
+                .map_err(|_| bad_token())?,
+        )),
+        None => Ok(None),
+    }
 }
 
 fn batch_error_for(mut e: AwsError, entry: &str) -> AwsError {

@@ -21,6 +21,22 @@ pub fn queue_url(name: &str) -> String {
     format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}")
 }
 
+/// A queue policy letting SNS topics of the account send to `queue` (the shape the SNS
+/// docs give, with a wildcard topic).
+pub fn sns_policy(queue: &str) -> String {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": queue_arn(queue),
+            "Condition": {"ArnLike": {"aws:SourceArn": format!("arn:aws:sns:{REGION}:{ACCOUNT}:*")}}
+        }]
+    })
+    .to_string()
+}
+
 pub struct Sim {
     pub w: World,
     events: Vec<Event>,
@@ -114,7 +130,12 @@ impl Sim {
         self.create_topic(name, attrs)
     }
 
-    pub fn create_queue(&mut self, name: &str, attrs: Value) -> String {
+    /// Creates a queue whose `Policy` lets every topic of the account send to it (SNS needs
+    /// one, aws-rules §3.12), unless `attrs` gives its own `Policy`.
+    pub fn create_queue(&mut self, name: &str, mut attrs: Value) -> String {
+        if attrs.get("Policy").is_none() {
+            attrs["Policy"] = json!(sns_policy(name));
+        }
         let v = self
             .sqs(
                 "CreateQueue",
