@@ -31,13 +31,13 @@ test("kinesis-efo-vs-shared plays 10 virtual minutes fast-forwarded within the m
 });
 
 test("a run that outgrows its budget pauses with a message naming what to lower, and keeps the work", async () => {
-  // A queue filled by 1 MiB messages 300 times a second with one slow consumer: the backlog
+  // A queue filled by 1 MiB messages 5,000 times a second with one slow consumer: the backlog
   // grows without end. Opened as an imported file, as a learner would try it.
   const { page, context } = await openPage();
   const scenario = {
     name: "backlog", seed: 3,
     queues: [{ QueueName: "q", Attributes: { MessageRetentionPeriod: "1209600" } }],
-    producers: [{ name: "p", queue: "q", rate_per_s: 300, batch_size: 10, body_bytes: 1048576 }],
+    producers: [{ name: "p", queue: "q", rate_per_s: 5000, batch_size: 1, body_bytes: 1048576 }],
     consumers: [{ name: "c", queue: "q", count: 1, wait_time_s: 20, processing: { dist: "fixed", ms: 1000 } }],
   };
   await page.locator('input[type="file"]').setInputFiles({

@@ -51,7 +51,8 @@ struct Snapshot {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemoryStop {
     pub at_ms: SimTime,
-    /// What the live world and view hold, bytes (the engine's own estimate).
+    /// What the run holds, bytes: the live world and view and the snapshots (the engine's own
+    /// estimate).
     pub held_bytes: u64,
     pub budget_bytes: u64,
     /// Messages waiting or in flight, and stream records retained, when it stopped: what to
@@ -310,7 +311,7 @@ impl Lab {
         let (messages, records) = held_counts(self.sim.world());
         self.memory_stop = Some(MemoryStop {
             at_ms: self.now(),
-            held_bytes,
+            held_bytes: held_bytes + self.snapshot_bytes(),
             budget_bytes: self.memory_budget_bytes,
             messages,
             records,

@@ -749,7 +749,7 @@ impl ViewModel {
     /// the chart points and the call log, plus a fixed allowance for the rest (topics,
     /// streams, flashes: all capped). Counts, not a walk: it is asked at every chart sample.
     pub fn approx_bytes(&self) -> u64 {
-        const REST_BYTES: u64 = 1 << 20;
+        const REST_BYTES: u64 = 256 << 10;
         const MESSAGE_ID_BYTES: usize = 40;
         const LOG_ENTRY_BYTES: usize = 512;
         let mark = std::mem::size_of::<Mark>()

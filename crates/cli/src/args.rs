@@ -23,7 +23,8 @@ Commands:
   help    show this, or the details of one command
 
 DURATION is virtual time: 90s, 15m, 1h, 14d, 1h30m, 500ms, or plain seconds.
-Exit status: 0 on success, 2 for bad arguments or input, 1 when output cannot be written.
+Exit status: 0 on success, 2 for bad arguments or input, 1 when output cannot be written,
+3 when `run` stops at its --memory-max.
 ";
 
 pub const API_USAGE: &str = "\
@@ -85,6 +86,8 @@ Options:
   --metrics FILE|-         write CloudWatch-style 1-minute metrics
   --metrics-format FORMAT  csv (timestamp,namespace,name,metric,value) or json (an array of rows);
                            default: json if FILE ends in .json, else csv
+  --memory-max SIZE        stop (exit status 3) when the world would hold more than SIZE by the
+                           engine's own estimate: 512M, 4G, or bytes (default 4G)
 ";
 
 pub const HASH_USAGE: &str = "\
@@ -158,6 +161,33 @@ pub struct RunArgs {
     pub seed: Option<u64>,
     pub events: Sink,
     pub metrics: Option<(Sink, MetricsFormat)>,
+    /// The most the world may hold, bytes (its own estimate): past it the run stops.
+    pub memory_max_bytes: u64,
+}
+
+/// `mqlab run`'s memory limit when none is given: well under a laptop's memory, far above
+/// any preset (each holds under 100 MB after a virtual hour).
+pub const MEMORY_MAX_BYTES_DEFAULT: u64 = 4 << 30;
+
+/// `512M`, `4G`, `300MB`, `1GiB` or plain bytes.
+fn parse_size(cmd: &str, flag: &str, s: &str) -> Result<u64, UsageError> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => 64,
+    };
+    match digits.parse::<u64>() {
+        Ok(n) if shift < 64 && n > 0 && n.leading_zeros() >= shift => Ok(n << shift),
+        _ => Err(UsageError::new(
+            Some(cmd),
+            format!("--{flag}: expected a size such as 512M, 4G or a number of bytes, found {s:?}"),
+        )),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -368,11 +398,17 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
                     ("no-events", false),
                     ("metrics", true),
                     ("metrics-format", true),
+                    ("memory-max", true),
                 ],
             )?;
             if p.help {
                 return Ok(Command::Help(Some("run".into())));
             }
+            let memory_max_bytes = p
+                .value("memory-max")
+                .map(|s| parse_size("run", "memory-max", s))
+                .transpose()?
+                .unwrap_or(MEMORY_MAX_BYTES_DEFAULT);
             let scenario = one_positional("run", &p, "SCENARIO (a .json file)")?;
             let duration_ms = parse_for("run", &p)?;
             let seed = p.value("seed").map(|s| parse_seed("run", s)).transpose()?;
@@ -432,6 +468,7 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
                 seed,
                 events,
                 metrics,
+                memory_max_bytes,
             }))
         }
         "hash" => {

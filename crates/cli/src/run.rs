@@ -252,7 +252,13 @@ pub fn run_command(args: &RunArgs) -> i32 {
     } else {
         QUIET_CHUNK_MS
     };
+    let mut memory_stop: Option<String> = None;
     let driven = drive(&mut world, args.duration_ms, chunk, |w| {
+        let held = w.memory_estimate().total();
+        if held > args.memory_max_bytes {
+            memory_stop = Some(memory_stop_message(w, held, args.memory_max_bytes));
+            return Err(io::Error::other("memory limit"));
+        }
         if recording {
             let events = w.drain_events();
             events_written += events.len() as u64;
@@ -267,6 +273,11 @@ pub fn run_command(args: &RunArgs) -> i32 {
         Ok(())
     })
     .and_then(|()| events_out.flush());
+    if let Some(message) = memory_stop {
+        let _ = events_out.flush();
+        eprintln!("{message}");
+        return 3;
+    }
     if let Err(e) = driven {
         return report_io(&e);
     }
@@ -406,6 +417,26 @@ pub fn run_command(args: &RunArgs) -> i32 {
     s.push('\n');
     eprint!("{s}");
     0
+}
+
+/// Why `mqlab run` stopped early: what the world holds and what to lower.
+fn memory_stop_message(world: &World, held: u64, max: u64) -> String {
+    let messages: usize = world.sqs().queues().map(|q| q.len()).sum();
+    let records: usize = world
+        .kinesis()
+        .streams()
+        .flat_map(|s| &s.shards)
+        .map(|sh| sh.records.len())
+        .sum();
+    format!(
+        "mqlab run: stopped at {} of virtual time: the world holds about {} MiB, over \
+         --memory-max ({} MiB): {messages} messages in queues, {records} stream records. Lower \
+         the producers' rate, the retention period or the duration, add consumers, or raise \
+         --memory-max.",
+        format_duration(world.now()),
+        held >> 20,
+        max >> 20
+    )
 }
 
 /// `mqlab hash`: prints the fingerprint alone; returns the exit status.

@@ -341,3 +341,63 @@ fn run_of_the_kcl_failover_scenario_writes_reader_metrics_and_consumer_stats() {
     assert!(stderr.contains("billing (orders)"), "{stderr}");
     assert!(stderr.contains("dashboard (orders)"), "{stderr}");
 }
+
+#[test]
+fn run_stops_at_its_memory_max_naming_what_the_world_holds() {
+    // 2,000 messages a second into a queue nobody reads: the backlog outgrows 8 MiB.
+    let scenario = write_temp(
+        "backlog.json",
+        r#"{"name": "backlog", "seed": 1, "queues": [{"QueueName": "q"}],
+            "producers": [{"name": "p", "queue": "q", "rate_per_s": 2000, "body_bytes": 1048576}]}"#,
+    );
+    let out = mqlab(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--for",
+            "1h",
+            "--no-events",
+            "--memory-max",
+            "8M",
+        ],
+        "",
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("over --memory-max (8 MiB)") && stderr.contains("messages in queues"),
+        "{stderr}"
+    );
+    // The same run under the default limit finishes.
+    let out = mqlab(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--for",
+            "1m",
+            "--no-events",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_bad_memory_max_is_a_usage_error_naming_the_flag() {
+    let scenario = write_temp("smoke-mem.json", SMOKE_SCENARIO);
+    for bad in ["lots", "0", "12T", "99999999999G"] {
+        let out = mqlab(
+            &[
+                "run",
+                scenario.to_str().unwrap(),
+                "--for",
+                "1m",
+                "--memory-max",
+                bad,
+            ],
+            "",
+        );
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(text(&out.stderr).contains("--memory-max"), "{bad}");
+    }
+}
