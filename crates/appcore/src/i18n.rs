@@ -372,4 +372,29 @@ texts! {
     "inspector.readers" => "Readers", "소비자";
     "kinesis.stored" => "stored", "보관 중";
     "kinesis.expired" => "expired (retention)", "만료됨 (보존 기간)";
+
+    "summary.sqs" => "SQS queues", "SQS 큐";
+    "summary.sns" => "SNS topics", "SNS 토픽";
+    "summary.kinesis" => "Kinesis streams", "Kinesis 스트림";
+    "summary.total" => "Every service", "모든 서비스 합계";
+    "summary.sns.published" => "Published", "발행";
+    "summary.sns.delivered" => "Delivered", "전달됨";
+    "summary.sns.filtered_out" => "Filtered out", "필터로 걸러짐";
+    "summary.sns.retried" => "Delivery retries", "전달 재시도";
+    "summary.sns.failed" => "Given up", "전달 포기";
+    "summary.sns.to_dlq" => "Sent to a DLQ", "DLQ로 보냄";
+    "summary.sns.lost" => "Lost (no DLQ)", "사라짐 (DLQ 없음)";
+    "summary.kinesis.records_in" => "Records in", "들어온 레코드";
+    "summary.kinesis.throttled" => "Writes throttled", "스로틀링된 쓰기";
+    "summary.kinesis.read_throttled" => "Reads throttled", "스로틀링된 읽기";
+    "summary.kinesis.resent" => "Records resent", "다시 보낸 레코드";
+    "summary.kinesis.read_by" => "Read by {name}", "{name}이(가) 읽음";
+    "summary.kinesis.processed_twice" => "Processed twice", "두 번 처리됨";
+    "summary.kinesis.behind" => "Iterator age (MillisBehindLatest)", "뒤처진 정도 (MillisBehindLatest)";
+    "summary.requests.sqs" => "SQS requests", "SQS 요청";
+    "summary.requests.sns" => "SNS publishes", "SNS 발행 요청";
+    "summary.requests.kinesis" => "Kinesis calls", "Kinesis 호출";
+    "summary.requests_note" =>
+        "SQS: billed requests; SNS: Publish and PublishBatch; Kinesis: PutRecord, PutRecords and GetRecords calls",
+        "SQS는 과금 요청, SNS는 Publish와 PublishBatch, Kinesis는 PutRecord·PutRecords·GetRecords 호출을 셉니다";
 }

@@ -127,6 +127,86 @@ pub struct KinesisView {
     key_colors: BTreeMap<String, u16>,
 }
 
+/// One reader (a KCL application or a plain reader) over the whole run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReaderSummary {
+    /// The application's name (or the reader's).
+    pub name: String,
+    pub enhanced_fan_out: bool,
+    /// Records its GetRecords calls or SubscribeToShard events returned.
+    pub records_read: u64,
+    pub processed: u64,
+    /// Records processed a second time (or more), after a lease moved.
+    pub processed_twice: u64,
+    /// How far behind the newest record its live workers' latest reads were (the largest
+    /// MillisBehindLatest), None before its first read.
+    pub millis_behind: Option<u64>,
+}
+
+/// Kinesis over the whole run, all streams together: what the summary row shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KinesisSummary {
+    /// IncomingRecords: records the streams took.
+    pub records_in: u64,
+    /// Writes refused with ProvisionedThroughputExceededException
+    /// (WriteProvisionedThroughputExceeded).
+    pub write_throttled: u64,
+    /// Reads refused the same way (ReadProvisionedThroughputExceeded).
+    pub read_throttled: u64,
+    /// Records the producers sent again after a throttle.
+    pub resent: u64,
+    pub readers: Vec<ReaderSummary>,
+    /// Over all readers.
+    pub processed_twice: u64,
+    /// The largest MillisBehindLatest over the live readers (the iterator age).
+    pub millis_behind: Option<u64>,
+    /// PutRecord, PutRecords and GetRecords calls answered.
+    pub requests: u64,
+}
+
+impl KinesisSummary {
+    /// The engine's counters: shard totals, producers' resends, each reader's totals and the
+    /// streams' per-minute API metrics; each reader's lag from the reads this view folded.
+    pub fn of(world: &mqlab_engine::World, view: &KinesisView) -> KinesisSummary {
+        let mut s = KinesisSummary::default();
+        for st in world.kinesis().streams() {
+            for sh in &st.shards {
+                s.records_in += sh.totals.records_in;
+                s.write_throttled += sh.totals.writes_throttled;
+                s.read_throttled += sh.totals.reads_throttled;
+            }
+        }
+        s.requests = crate::view::kinesis_calls(world);
+        s.resent = world
+            .actors()
+            .producers
+            .iter()
+            .filter(|p| p.spec.stream.is_some())
+            .map(|p| p.retried)
+            .sum();
+        for app in world.stream_consumers().apps() {
+            let name = app.spec.application().to_string();
+            let millis_behind = view
+                .readers
+                .iter()
+                .filter(|r| r.consumer == name && r.alive)
+                .flat_map(|r| r.cursors.values().map(|c| c.1))
+                .max();
+            s.processed_twice += app.totals.duplicates;
+            s.millis_behind = s.millis_behind.max(millis_behind);
+            s.readers.push(ReaderSummary {
+                enhanced_fan_out: app.consumer_arn.is_some(),
+                records_read: app.totals.records_read,
+                processed: app.totals.records_processed,
+                processed_twice: app.totals.duplicates,
+                millis_behind,
+                name,
+            });
+        }
+        s
+    }
+}
+
 impl KinesisView {
     pub fn is_empty(&self) -> bool {
         self.streams.is_empty()
