@@ -259,6 +259,23 @@ texts! {
         "Poison pill every Nth message (0 = none)",
         "N번째마다 독성 메시지 (0이면 없음)";
     "producer.burst_count" => "Messages in a burst", "버스트 메시지 수";
+    "producer.topic.rate" => "Rate (messages published per second)", "발행 속도 (초당 메시지 수)";
+    "producer.topic.batch_size" => "Batch size (PublishBatch)", "배치 크기 (PublishBatch)";
+    "producer.topic.groups" => "Message groups (MessageGroupId, FIFO topics)", "메시지 그룹 수 (MessageGroupId, FIFO 토픽)";
+    "producer.topic.body_bytes" => "Message size (bytes)", "메시지 크기 (바이트)";
+    "producer.topic.poison_every" =>
+        "Poison pill every Nth message (0 = none)",
+        "N번째마다 독성 메시지 (0이면 없음)";
+    "producer.topic.burst" => "Burst: publish many at once", "버스트: 한꺼번에 발행하기";
+    "producer.stream.rate" => "Rate (records per second)", "쓰기 속도 (초당 레코드 수)";
+    "producer.stream.batch_size" => "Records per call (PutRecords)", "호출당 레코드 수 (PutRecords)";
+    "producer.stream.body_bytes" => "Record size (bytes)", "레코드 크기 (바이트)";
+    "producer.stream.burst" => "Burst: write many records at once", "버스트: 레코드를 한꺼번에 쓰기";
+    "producer.stream.burst_count" => "Records in a burst", "버스트 레코드 수";
+    "producer.bucket.rate" => "Uploads per second (PutObject)", "초당 업로드 수 (PutObject)";
+    "producer.bucket.body_bytes" => "Object size (bytes)", "객체 크기 (바이트)";
+    "producer.bucket.burst" => "Burst: upload many at once", "버스트: 한꺼번에 업로드하기";
+    "producer.bucket.burst_count" => "Objects in a burst", "버스트 객체 수";
     "producer.burst_now" => "Send a burst now", "지금 버스트 보내기";
 
     "consumer.processing_dist" => "Processing time distribution", "처리 시간 분포";
