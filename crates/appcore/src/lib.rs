@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod json_path;
 #[cfg(feature = "kinesis")]
 pub mod kinesis_view;
+pub mod palette;
 pub mod params;
 pub mod presets;
 pub mod share;

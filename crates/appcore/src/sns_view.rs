@@ -64,7 +64,9 @@ impl SubscriptionView {
             return q.clone();
         }
         let e = &self.endpoint;
-        // A mobile platform endpoint: arn:…:endpoint/GCM/my-app/<id> → "my-app (GCM)".
+        // A mobile platform endpoint: arn:…:endpoint/APNS/my-app/<id> → "my-app (APNS)".
+        // Firebase Cloud Messaging keeps its old name GCM in SNS's ARNs and API; the box says
+        // FCM, the service's name today (and the presets' texts), with GCM beside it.
         if let Some(rest) = e
             .rsplit(':')
             .next()
@@ -72,6 +74,11 @@ impl SubscriptionView {
         {
             let mut parts = rest.split('/');
             if let (Some(platform), Some(app)) = (parts.next(), parts.next()) {
+                let platform = if platform == "GCM" {
+                    "FCM/GCM"
+                } else {
+                    platform
+                };
                 return format!("{app} ({platform})");
             }
         }
