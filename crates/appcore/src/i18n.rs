@@ -388,6 +388,9 @@ texts! {
     "inspector.shards" => "Shards (ListShards)", "샤드 (ListShards)";
     "inspector.readers" => "Readers", "소비자";
     "kinesis.stored" => "stored", "보관 중";
+    "kinesis.cursor" => "{worker} {s} s behind, {n} unread", "{worker} {s}초 뒤처짐, 안 읽은 레코드 {n}개";
+    "kinesis.cursor_level" => "{worker} up to date", "{worker} 최신까지 읽음";
+    "kinesis.cursor_dead" => "{worker} down: stopped here", "{worker} 죽음: 여기서 멈춤";
     "kinesis.expired" => "expired (retention)", "만료됨 (보존 기간)";
 
     "summary.sqs" => "SQS queues", "SQS 큐";

@@ -108,10 +108,25 @@ pub struct ReaderView {
     /// Per shard: the sequence number of the last record read, and how far behind the newest
     /// it was then (ms).
     pub cursors: BTreeMap<String, (SeqNum, u64)>,
+    /// Per shard, where its cursor stands now (read from the world at each sync): a reader
+    /// that was level with the newest record at its last read but has not read since (its
+    /// calls throttled, or it died) is behind by now, whatever its last MillisBehindLatest said.
+    pub lag: BTreeMap<String, Lag>,
     pub processed: u64,
     pub duplicates: u64,
     pub throttled: u64,
     pub iterators_expired: u64,
+}
+
+/// How far a cursor is behind the newest record of its shard, now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lag {
+    /// Records in the shard after the cursor (not read yet).
+    pub unread: u64,
+    /// The newest record's arrival minus the arrival of the record at the cursor (or of the
+    /// oldest unread one, if that was trimmed): MillisBehindLatest as a read would report it
+    /// now. 0 when nothing is unread.
+    pub behind_ms: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -138,8 +153,8 @@ pub struct ReaderSummary {
     pub processed: u64,
     /// Records processed a second time (or more), after a lease moved.
     pub processed_twice: u64,
-    /// How far behind the newest record its live workers' latest reads were (the largest
-    /// MillisBehindLatest), None before its first read.
+    /// How far behind the newest record its live workers' cursors are now, on the shards
+    /// they hold (the largest [`Lag::behind_ms`]), None before its first read.
     pub millis_behind: Option<u64>,
 }
 
@@ -190,7 +205,11 @@ impl KinesisSummary {
                 .readers
                 .iter()
                 .filter(|r| r.consumer == name && r.alive)
-                .flat_map(|r| r.cursors.values().map(|c| c.1))
+                .flat_map(|r| {
+                    r.shards
+                        .iter()
+                        .filter_map(|sh| r.lag.get(sh).map(|l| l.behind_ms))
+                })
                 .max();
             s.processed_twice += app.totals.duplicates;
             s.millis_behind = s.millis_behind.max(millis_behind);
@@ -295,6 +314,31 @@ impl KinesisView {
         }
         self.streams = streams;
         self.key_colors = colors;
+        for r in &mut self.readers {
+            let Some(st) = kinesis.stream(&r.stream) else {
+                continue;
+            };
+            r.lag = r
+                .cursors
+                .iter()
+                .filter_map(|(shard, (seq, _))| {
+                    let sh = st.shards.iter().find(|s| &s.shard_id == shard)?;
+                    let next = sh.records.partition_point(|x| x.seq <= *seq);
+                    let unread = (sh.records.len() - next) as u64;
+                    let behind_ms = match (sh.records.back(), unread) {
+                        (Some(newest), 1..) => {
+                            let from = sh
+                                .records
+                                .get(next.wrapping_sub(1))
+                                .unwrap_or(&sh.records[next]);
+                            newest.arrival.saturating_sub(from.arrival)
+                        }
+                        _ => 0,
+                    };
+                    Some((shard.clone(), Lag { unread, behind_ms }))
+                })
+                .collect();
+        }
     }
 
     fn reader_mut(&mut self, stream: &str, consumer: &str, worker: &str) -> &mut ReaderView {
