@@ -186,7 +186,24 @@ texts! {
         "그룹 잠김: 이 그룹의 메시지가 처리 중입니다";
     "group.label" => "Message group {g}", "메시지 그룹 {g}";
 
-    "help.title" => "Keyboard shortcuts", "키보드 단축키";
+    "help.title" => "Help", "도움말";
+    "help.about" =>
+        "mqlab simulates Amazon SQS, SNS and Kinesis in your browser: producers, queues, topics, streams and consumers run on a virtual clock you control. Nothing is sent to AWS; the rules it follows (limits, retries, prices) are AWS's.",
+        "mqlab은 Amazon SQS, SNS, Kinesis를 브라우저 안에서 시뮬레이션합니다. 생산자, 큐, 토픽, 스트림, 소비자가 내가 조절하는 가상 시계에 맞춰 움직입니다. AWS로 보내는 것은 없지만, 따르는 규칙(한도, 재시도, 요금)은 AWS의 것입니다.";
+    "help.start_title" => "How to start", "시작하는 법";
+    "help.start_preset" =>
+        "Pick a preset from the presets list: each is one lesson, with a short text on what to watch and why.",
+        "프리셋 목록에서 하나를 고르세요. 프리셋 하나가 수업 하나이고, 무엇을 왜 지켜봐야 하는지 짧은 설명이 붙어 있습니다.";
+    "help.start_play" =>
+        "Press play (or Space) and watch the messages move; make time run faster or slower with + and −.",
+        "재생(또는 Space)을 누르고 메시지가 움직이는 것을 지켜보세요. + 와 −로 시간을 빠르게, 느리게 할 수 있습니다.";
+    "help.start_inspect" =>
+        "Click a queue, topic, stream, message or record to inspect it: its attributes, its life so far, and charts of its metrics.",
+        "큐, 토픽, 스트림, 메시지, 레코드를 클릭하면 자세히 볼 수 있습니다. 속성, 지금까지 거쳐 온 과정, 지표 차트가 나옵니다.";
+    "help.start_change" =>
+        "Change a setting in the parameters panel and see the run react; \"Copy share link\" makes a link to this very run.",
+        "파라미터 패널에서 설정을 바꾸면 실행이 어떻게 달라지는지 바로 보입니다. \"공유 링크 복사\"는 지금 이 실행으로 가는 링크를 만듭니다.";
+    "help.shortcuts" => "Keyboard shortcuts", "키보드 단축키";
     "help.space" => "Space: play / pause", "Space: 재생 / 일시정지";
     "help.step" => "→: step to the next event", "→: 다음 이벤트로 한 단계 이동";
     "help.faster" => "+: faster", "+: 더 빠르게";
@@ -393,6 +410,26 @@ texts! {
     "kinesis.cursor_dead" => "{worker} down: stopped here", "{worker} 죽음: 여기서 멈춤";
     "kinesis.expired" => "expired (retention)", "만료됨 (보존 기간)";
 
+    "sns.phase.immediate" => "immediate", "즉시 재시도";
+    "sns.phase.pre_backoff" => "pre-backoff", "백오프 전";
+    "sns.phase.backoff" => "backoff", "백오프";
+    "sns.phase.post_backoff" => "post-backoff", "백오프 후";
+    "chart.visible" => "Visible", "가시 상태";
+    "chart.not_visible" => "In flight", "처리 중";
+    "chart.delayed" => "Delayed", "지연 중";
+    "chart.age" => "Age of oldest (s)", "가장 오래된 메시지 나이 (초)";
+    "chart.sent" => "Sent", "전송";
+    "chart.received" => "Received", "수신";
+    "chart.deleted" => "Deleted", "삭제";
+    "chart.empty_receives" => "Empty receives", "빈 응답";
+    "chart.published" => "Published", "발행";
+    "chart.delivered" => "Delivered", "전달됨";
+    "chart.filtered_out" => "Filtered out", "필터로 걸러짐";
+    "chart.failed" => "Given up", "전달 포기";
+    "chart.incoming_records" => "Records in", "들어온 레코드";
+    "chart.write_throttled" => "Writes throttled", "스로틀링된 쓰기";
+    "chart.read_throttled" => "Reads throttled", "스로틀링된 읽기";
+    "chart.behind_ms" => "Behind the newest (ms)", "최신 레코드보다 뒤처짐 (ms)";
     "summary.sqs" => "SQS queues", "SQS 큐";
     "summary.sns" => "SNS topics", "SNS 토픽";
     "summary.kinesis" => "Kinesis streams", "Kinesis 스트림";
