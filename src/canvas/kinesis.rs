@@ -330,13 +330,26 @@ pub fn draw_streams(
                 ctx.stroke();
                 // Labels stack down the lane as far as it has room; the rest go unlabelled.
                 if lane.h >= 14.0 && 10.0 * (row + 1.0) <= lane.h - 2.0 {
-                    label(ctx, color, "10px sans-serif", "left");
-                    let _ = ctx.fill_text_with_max_width(
-                        &cursor_label(lang, rd, &s.id, off_lane),
-                        x + 2.0,
-                        lane.y + 10.0 + 10.0 * row,
-                        (lane.x + lane.w - x - 4.0).max(30.0),
-                    );
+                    // Right of the cursor where it fits, else left of it (a cursor near the
+                    // newest record would squeeze its label unreadable).
+                    let text = cursor_label(lang, rd, &s.id, off_lane);
+                    ctx.set_font("10px sans-serif");
+                    let w = ctx.measure_text(&text).map_or(120.0, |m| m.width());
+                    let right_room = lane.x + lane.w - x - 4.0;
+                    let y = lane.y + 10.0 + 10.0 * row;
+                    if w <= right_room || right_room >= x - x0 {
+                        label(ctx, color, "10px sans-serif", "left");
+                        let _ =
+                            ctx.fill_text_with_max_width(&text, x + 2.0, y, right_room.max(30.0));
+                    } else {
+                        label(ctx, color, "10px sans-serif", "right");
+                        let _ = ctx.fill_text_with_max_width(
+                            &text,
+                            x - 3.0,
+                            y,
+                            (x - x0 - 2.0).max(30.0),
+                        );
+                    }
                 }
                 row += 1.0;
             }

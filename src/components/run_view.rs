@@ -121,7 +121,8 @@ pub fn run_view(props: &RunViewProps) -> Html {
             !vm.kinesis.is_empty(),
         )
     };
-    let sqs_legend: &[(&str, &str)] = if has_queues || !has_streams {
+    // SQS's states only where there are queues (an SNS-only or Kinesis-only run has none).
+    let sqs_legend: &[(&str, &str)] = if has_queues || (!has_streams && !has_topics) {
         &legend
     } else {
         &[]
