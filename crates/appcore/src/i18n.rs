@@ -447,7 +447,7 @@ texts! {
     "summary.kinesis.resent" => "Records resent", "다시 보낸 레코드";
     "summary.kinesis.read_by" => "Read by {name}", "{name}이(가) 읽음";
     "summary.kinesis.processed_twice" => "Processed twice", "두 번 처리됨";
-    "summary.kinesis.behind" => "Iterator age (MillisBehindLatest)", "뒤처진 정도 (MillisBehindLatest)";
+    "summary.kinesis.behind" => "Behind the newest record (now)", "최신 레코드보다 뒤처짐 (지금)";
     "summary.requests.sqs" => "SQS requests", "SQS 요청";
     "summary.requests.sns" => "SNS publishes", "SNS 발행 요청";
     "summary.requests.kinesis" => "Kinesis calls", "Kinesis 호출";
