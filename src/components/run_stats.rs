@@ -72,8 +72,11 @@ pub fn run_stats(props: &RunStatsProps) -> Html {
                 tf(lang, "summary.kinesis.read_by", &[("name", &r.name)]),
                 r.records_read.to_string(),
             )) }
-            { stat("kinesis-twice", t(lang, "summary.kinesis.processed_twice").into(), k.processed_twice.to_string()) }
-            { stat("kinesis-behind", t(lang, "summary.kinesis.behind").into(), seconds(k.millis_behind)) }
+            // Readers' numbers only where the stream has readers.
+            if !k.readers.is_empty() {
+                { stat("kinesis-twice", t(lang, "summary.kinesis.processed_twice").into(), k.processed_twice.to_string()) }
+                { stat("kinesis-behind", t(lang, "summary.kinesis.behind").into(), seconds(k.millis_behind)) }
+            }
         </> })
     });
     let per_service = [
