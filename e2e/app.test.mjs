@@ -89,6 +89,21 @@ test("every preset plays; a screenshot of each is saved", async () => {
     await page.waitForTimeout(150);
     assert.ok((await testid(page, "explanation").textContent()).length > 100, `${id} explains itself`);
     assert.equal(await testid(page, "error-banner").count(), 0, `${id} runs without an error`);
+    // One summary row per service the run has; no SQS counters on a run without queues.
+    const rows = async (r) => testid(page, `summary-${r}`).count();
+    const [sqs, sns, kinesis] = [await rows("sqs"), await rows("sns"), await rows("kinesis")];
+    assert.equal(await rows("total"), 1, `${id} totals every service`);
+    if (id.startsWith("kinesis-") || ["sns-alone", "sns-mobile-push"].includes(id)) {
+      assert.equal(sqs, 0, `${id} has no queue: no SQS row`);
+      assert.equal(await testid(page, "queues").count(), 0, `${id} has no queue table`);
+    }
+    if (id.startsWith("kinesis-") || id === "sqs-vs-kinesis") assert.equal(kinesis, 1, `${id} Kinesis row`);
+    if (id.startsWith("sns-") || id === "s3-thumbnails") assert.equal(sns, 1, `${id} SNS row`);
+    assert.ok(await number(page, "requests") > 0, `${id} counts its requests`);
+    if (id === "kinesis-kcl-failover") {
+      assert.ok((await number(page, "kinesis-twice")) > 0, "the KCL run's duplicates are in its summary");
+    }
+    if (id === "sns-alone") assert.ok((await number(page, "sns-lost")) > 0, "SNS alone's losses are in its summary");
     shots.push(await screenshot(page, id));
   }
   await writeFile(new URL("./screenshots/README.txt", import.meta.url), shots.join("\n") + "\n");
@@ -144,6 +159,7 @@ test("keyboard: space plays and pauses, → steps, + and − change speed, ? sho
   await page.keyboard.press("?");
   await testid(page, "help").waitFor();
   assert.match(await testid(page, "help").textContent(), /Space/);
+  assert.match(await testid(page, "help-start").textContent(), /preset/, "the help says how to start");
   await page.keyboard.press("Escape");
   await testid(page, "help").waitFor({ state: "detached" });
   assert.deepEqual(problems, []);
@@ -157,6 +173,10 @@ test("the language switch puts the whole page in Korean", async () => {
   assert.match(await testid(page, "play").textContent(), /재생/);
   assert.match(await testid(page, "explanation").textContent(), /[가-힣]/);
   assert.match(await page.locator(".params h2").textContent(), /파라미터/);
+  // Dropdown options are Korean too (the value stays the engine's).
+  const arrival = page.locator('[data-testid="param-p0-arrival"] option');
+  assert.match(await arrival.first().textContent(), /[가-힣]/);
+  assert.equal(await arrival.first().getAttribute("value"), "constant");
   await testid(page, "play").click();
   await waitForPage(page, (n, attr) => Number(attr("clock", "data-ms")) >= 25_000);
   await testid(page, "pause").click();

@@ -8,6 +8,7 @@
 //! wasm + JS against a 350 KB budget, plotters' share about 26 KB. These charts need axes,
 //! a grid, lines and a legend, which take a page of code.
 
+use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::view::{QueueSample, Sample, Samples, StreamSample, ViewModel};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -114,7 +115,12 @@ fn chart(id: &'static str, title: &str, lines: Vec<Line>) -> ChartData {
 
 /// The charts of `scope`, titled with CloudWatch's metric names (the same in every language)
 /// and `cost_title` for the cost meter.
-pub fn charts_for(vm: &ViewModel, scope: ChartScope, cost_title: &str) -> Vec<ChartData> {
+pub fn charts_for(
+    vm: &ViewModel,
+    scope: ChartScope,
+    cost_title: &str,
+    lang: Lang,
+) -> Vec<ChartData> {
     let s = &vm.samples;
     let now = vm.now_ms;
     let cost = chart(
@@ -138,30 +144,50 @@ pub fn charts_for(vm: &ViewModel, scope: ChartScope, cost_title: &str) -> Vec<Ch
                     "messages",
                     "ApproximateNumberOfMessages…",
                     vec![
-                        line("Visible", BLUE, gauge(s, q(|x| x.visible))),
-                        line("NotVisible", ORANGE, gauge(s, q(|x| x.not_visible))),
-                        line("Delayed", GREY, gauge(s, q(|x| x.delayed))),
+                        line(t(lang, "chart.visible"), BLUE, gauge(s, q(|x| x.visible))),
+                        line(
+                            t(lang, "chart.not_visible"),
+                            ORANGE,
+                            gauge(s, q(|x| x.not_visible)),
+                        ),
+                        line(t(lang, "chart.delayed"), GREY, gauge(s, q(|x| x.delayed))),
                     ],
                 ),
                 chart(
                     "age",
                     "ApproximateAgeOfOldestMessage (s)",
-                    vec![line("Age", PURPLE, gauge(s, q(|x| x.age_of_oldest_s)))],
+                    vec![line(
+                        t(lang, "chart.age"),
+                        PURPLE,
+                        gauge(s, q(|x| x.age_of_oldest_s)),
+                    )],
                 ),
                 chart(
                     "throughput",
                     "NumberOfMessages… (Sum, 1 min)",
                     vec![
-                        line("Sent", BLUE, per_minute(s, now, q(|x| x.sent))),
-                        line("Received", ORANGE, per_minute(s, now, q(|x| x.received))),
-                        line("Deleted", GREEN, per_minute(s, now, q(|x| x.deleted))),
+                        line(
+                            t(lang, "chart.sent"),
+                            BLUE,
+                            per_minute(s, now, q(|x| x.sent)),
+                        ),
+                        line(
+                            t(lang, "chart.received"),
+                            ORANGE,
+                            per_minute(s, now, q(|x| x.received)),
+                        ),
+                        line(
+                            t(lang, "chart.deleted"),
+                            GREEN,
+                            per_minute(s, now, q(|x| x.deleted)),
+                        ),
                     ],
                 ),
                 chart(
                     "empty",
                     "NumberOfEmptyReceives (Sum, 1 min)",
                     vec![line(
-                        "EmptyReceives",
+                        t(lang, "chart.empty_receives"),
                         RED,
                         per_minute(s, now, q(|x| x.empty_receives)),
                     )],
@@ -179,22 +205,22 @@ pub fn charts_for(vm: &ViewModel, scope: ChartScope, cost_title: &str) -> Vec<Ch
                 chart(
                     "published",
                     "NumberOfMessagesPublished (Sum, 1 min)",
-                    vec![line("Published", BLUE, sum(0))],
+                    vec![line(t(lang, "chart.published"), BLUE, sum(0))],
                 ),
                 chart(
                     "delivered",
                     "NumberOfNotificationsDelivered (Sum, 1 min)",
-                    vec![line("Delivered", GREEN, sum(1))],
+                    vec![line(t(lang, "chart.delivered"), GREEN, sum(1))],
                 ),
                 chart(
                     "filtered",
                     "NumberOfNotificationsFilteredOut (Sum, 1 min)",
-                    vec![line("FilteredOut", GREY, sum(2))],
+                    vec![line(t(lang, "chart.filtered_out"), GREY, sum(2))],
                 ),
                 chart(
                     "failed",
                     "NumberOfNotificationsFailed (Sum, 1 min)",
-                    vec![line("Failed", RED, sum(3))],
+                    vec![line(t(lang, "chart.failed"), RED, sum(3))],
                 ),
                 cost,
             ]
@@ -207,7 +233,7 @@ pub fn charts_for(vm: &ViewModel, scope: ChartScope, cost_title: &str) -> Vec<Ch
                     "incoming",
                     "IncomingRecords (Sum, 1 min)",
                     vec![line(
-                        "IncomingRecords",
+                        t(lang, "chart.incoming_records"),
                         BLUE,
                         per_minute(s, now, st(|x| x.incoming_records)),
                     )],
@@ -216,7 +242,7 @@ pub fn charts_for(vm: &ViewModel, scope: ChartScope, cost_title: &str) -> Vec<Ch
                     "write-throttled",
                     "WriteProvisionedThroughputExceeded (Sum, 1 min)",
                     vec![line(
-                        "Write",
+                        t(lang, "chart.write_throttled"),
                         RED,
                         per_minute(s, now, st(|x| x.write_throttled)),
                     )],
@@ -225,7 +251,7 @@ pub fn charts_for(vm: &ViewModel, scope: ChartScope, cost_title: &str) -> Vec<Ch
                     "read-throttled",
                     "ReadProvisionedThroughputExceeded (Sum, 1 min)",
                     vec![line(
-                        "Read",
+                        t(lang, "chart.read_throttled"),
                         ORANGE,
                         per_minute(s, now, st(|x| x.read_throttled)),
                     )],
@@ -233,7 +259,11 @@ pub fn charts_for(vm: &ViewModel, scope: ChartScope, cost_title: &str) -> Vec<Ch
                 chart(
                     "behind",
                     "MillisBehindLatest (Max)",
-                    vec![line("ms", PURPLE, gauge(s, st(|x| x.millis_behind_latest)))],
+                    vec![line(
+                        t(lang, "chart.behind_ms"),
+                        PURPLE,
+                        gauge(s, st(|x| x.millis_behind_latest)),
+                    )],
                 ),
                 cost,
             ]

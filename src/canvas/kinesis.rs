@@ -9,7 +9,7 @@
 use super::diagram::{curve, draw_batches, label, push_point, round_rect, Batch};
 use super::layout::{Layout, StreamBox};
 use super::palette::Palette;
-use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::i18n::{t, tf, Lang};
 use mqlab_appcore::kinesis_view::{MomentKind, ShardView, StreamView};
 use mqlab_appcore::view::ViewModel;
 use web_sys::CanvasRenderingContext2d;
@@ -295,14 +295,31 @@ pub fn draw_streams(
                 x0 + RECORD_STEP_PX * k as f64
             };
             let mut row = 0.0;
-            for rd in vm.kinesis.readers.iter().filter(|r| r.stream == st.name) {
-                let Some((seq, behind)) = rd.cursors.get(&s.id) else {
+            let readers: Vec<_> = vm
+                .kinesis
+                .readers
+                .iter()
+                .filter(|r| r.stream == st.name)
+                .collect();
+            for rd in &readers {
+                let Some((seq, _)) = rd.cursors.get(&s.id) else {
                     continue;
                 };
                 if !rd.shards.contains(&s.id) && rd.alive {
                     // A lease it no longer holds: the new owner's cursor tells.
                     continue;
                 }
+                if !rd.alive
+                    && readers
+                        .iter()
+                        .any(|o| o.alive && o.consumer == rd.consumer && o.shards.contains(&s.id))
+                {
+                    // A dead worker whose lease another has taken: that one's cursor tells.
+                    continue;
+                }
+                // Older than the oldest record the lane shows: pinned at its left edge,
+                // pointing left.
+                let off_lane = shown.first().is_some_and(|r| *seq < r.seq);
                 let x = at(seq);
                 let color = if rd.alive { p.fg } else { p.danger };
                 ctx.set_stroke_style_str(color);
@@ -313,13 +330,26 @@ pub fn draw_streams(
                 ctx.stroke();
                 // Labels stack down the lane as far as it has room; the rest go unlabelled.
                 if lane.h >= 14.0 && 10.0 * (row + 1.0) <= lane.h - 2.0 {
-                    label(ctx, color, "10px sans-serif", "left");
-                    let _ = ctx.fill_text_with_max_width(
-                        &format!("▲ {} {:.1}s", worker_label(rd), *behind as f64 / 1000.0),
-                        x + 2.0,
-                        lane.y + 10.0 + 10.0 * row,
-                        (lane.x + lane.w - x - 4.0).max(30.0),
-                    );
+                    // Right of the cursor where it fits, else left of it (a cursor near the
+                    // newest record would squeeze its label unreadable).
+                    let text = cursor_label(lang, rd, &s.id, off_lane);
+                    ctx.set_font("10px sans-serif");
+                    let w = ctx.measure_text(&text).map_or(120.0, |m| m.width());
+                    let right_room = lane.x + lane.w - x - 4.0;
+                    let y = lane.y + 10.0 + 10.0 * row;
+                    if w <= right_room || right_room >= x - x0 {
+                        label(ctx, color, "10px sans-serif", "left");
+                        let _ =
+                            ctx.fill_text_with_max_width(&text, x + 2.0, y, right_room.max(30.0));
+                    } else {
+                        label(ctx, color, "10px sans-serif", "right");
+                        let _ = ctx.fill_text_with_max_width(
+                            &text,
+                            x - 3.0,
+                            y,
+                            (x - x0 - 2.0).max(30.0),
+                        );
+                    }
                 }
                 row += 1.0;
             }
@@ -387,4 +417,34 @@ pub fn draw_streams(
         }
         draw_batches(ctx, &batches, 1.0);
     }
+}
+
+/// What a cursor's label says now: how far behind the newest record the reader is and how many
+/// records it has not read (not its last read's MillisBehindLatest, stale once it stops
+/// reading), or that its worker is down.
+fn cursor_label(
+    lang: Lang,
+    rd: &mqlab_appcore::kinesis_view::ReaderView,
+    shard: &str,
+    off_lane: bool,
+) -> String {
+    let arrow = if off_lane { "◀" } else { "▲" };
+    let worker = worker_label(rd);
+    let lag = rd.lag.get(shard).copied().unwrap_or_default();
+    let text = if !rd.alive {
+        tf(lang, "kinesis.cursor_dead", &[("worker", &worker)])
+    } else if lag.unread == 0 {
+        tf(lang, "kinesis.cursor_level", &[("worker", &worker)])
+    } else {
+        tf(
+            lang,
+            "kinesis.cursor",
+            &[
+                ("worker", &worker),
+                ("s", &format!("{:.1}", lag.behind_ms as f64 / 1000.0)),
+                ("n", &lag.unread.to_string()),
+            ],
+        )
+    };
+    format!("{arrow} {text}")
 }

@@ -156,7 +156,7 @@ pub fn draw_boxes(
                 Some(&sub),
             );
             if s.failed + s.moved_to_dlq > 0 || retrying {
-                retry_timeline(ctx, s, r, vm.now_ms, p);
+                retry_timeline(ctx, s, r, vm.now_ms, p, lang);
             }
         }
         if s.filter_policy.is_some() {
@@ -196,6 +196,7 @@ fn retry_timeline(
     r: &Rect,
     now: u64,
     p: &Palette,
+    lang: Lang,
 ) {
     // Of the failed messages whose first attempt is still remembered, the one with the most
     // attempts (older attempts are forgotten past a cap).
@@ -241,7 +242,7 @@ fn retry_timeline(
         ctx.stroke();
     }
     if let Some(latest) = attempts.first() {
-        let phase = latest.phase.map_or("", phase_name);
+        let phase = latest.phase.map_or("", |ph| phase_name(ph, lang));
         label(ctx, p.muted, "10px sans-serif", "left");
         let _ = ctx.fill_text_with_max_width(
             &format!("#{} {phase}", latest.attempt),
@@ -252,14 +253,17 @@ fn retry_timeline(
     }
 }
 
-/// The AWS name of a retry phase (as the delivery policy calls it).
-pub fn phase_name(phase: RetryPhase) -> &'static str {
-    match phase {
-        RetryPhase::Immediate => "immediate",
-        RetryPhase::PreBackoff => "pre-backoff",
-        RetryPhase::Backoff => "backoff",
-        RetryPhase::PostBackoff => "post-backoff",
-    }
+/// A retry phase, named as the delivery policy's phases are (in the page's language).
+pub fn phase_name(phase: RetryPhase, lang: Lang) -> &'static str {
+    t(
+        lang,
+        match phase {
+            RetryPhase::Immediate => "sns.phase.immediate",
+            RetryPhase::PreBackoff => "sns.phase.pre_backoff",
+            RetryPhase::Backoff => "sns.phase.backoff",
+            RetryPhase::PostBackoff => "sns.phase.post_backoff",
+        },
+    )
 }
 
 /// Draws every copy on its branch; returns (serial, x, y) of each drawn, for hit-testing.

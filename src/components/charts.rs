@@ -56,7 +56,7 @@ pub fn charts(props: &ChartsProps) -> Html {
         let (lang, dark, scope) = (props.lang, props.dark, props.scope);
         use_effect(move || {
             let lab = lab.borrow();
-            let data = charts_for(&lab.vm, scope, t(lang, "cost.total"));
+            let data = charts_for(&lab.vm, scope, t(lang, "cost.total"), lang);
             for (chart, r) in data.iter().zip(refs.iter()) {
                 if let Some(canvas) = r.cast::<HtmlCanvasElement>() {
                     let points: usize = chart.lines.iter().map(|l| l.points.len()).sum();

@@ -1,4 +1,4 @@
-//! The keyboard shortcuts overlay (`?`).
+//! The help overlay (`?`): what the page is, how to start, and the keyboard shortcuts.
 
 use crate::state::Action;
 use mqlab_appcore::i18n::{t, Lang};
@@ -18,7 +18,14 @@ pub fn help_overlay(props: &HelpProps) -> Html {
         <div class="overlay" data-testid="help">
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="help-title">
                 <h2 id="help-title">{ t(lang, "help.title") }</h2>
-                <ul>
+                <p data-testid="help-about">{ t(lang, "help.about") }</p>
+                <h3>{ t(lang, "help.start_title") }</h3>
+                <ol data-testid="help-start">
+                    { for ["help.start_preset", "help.start_play", "help.start_inspect", "help.start_change"]
+                        .iter().map(|k| html! { <li>{ t(lang, k) }</li> }) }
+                </ol>
+                <h3>{ t(lang, "help.shortcuts") }</h3>
+                <ul data-testid="help-shortcuts">
                     { for ["help.space", "help.step", "help.faster", "help.slower", "help.help"]
                         .iter().map(|k| html! { <li>{ t(lang, k) }</li> }) }
                 </ul>

@@ -8,8 +8,8 @@ use crate::state::Action;
 use mqlab_appcore::i18n::{t, tf, Lang};
 use mqlab_appcore::params::{
     consumer_params, help, producer_params, queue_choices, queue_params, ActorParam,
-    BURST_NOW_DEFAULT, BURST_NOW_MAX, MAX_RECEIVE_COUNT_RANGE, MAX_RECEIVE_COUNT_SUGGESTED,
-    START_S_MAX,
+    ProducerTarget, BURST_NOW_DEFAULT, BURST_NOW_MAX, MAX_RECEIVE_COUNT_RANGE,
+    MAX_RECEIVE_COUNT_SUGGESTED, START_S_MAX,
 };
 use mqlab_engine::actors::{Arrival, Burst, ConsumerSpec, Processing, ProducerSpec};
 use mqlab_engine::sqs::queue_arn;
@@ -66,7 +66,8 @@ struct FieldProps {
     #[prop_or_default]
     step: Option<f64>,
     #[prop_or_default]
-    options: Option<Vec<&'static str>>,
+    /// (value, label) of each option; AWS values label themselves.
+    options: Option<Vec<(&'static str, &'static str)>>,
     error: Option<String>,
     on_commit: Callback<String>,
 }
@@ -91,7 +92,7 @@ fn field(p: &FieldProps) -> Html {
     let control = match &p.options {
         Some(options) => html! {
             <select id={dom_id.clone()} data-testid={dom_id.clone()} onchange={commit_select}>
-                { for options.iter().map(|o| html! { <option value={*o} selected={*o == p.value.as_str()}>{ *o }</option> }) }
+                { for options.iter().map(|(o, label)| html! { <option value={*o} selected={*o == p.value.as_str()}>{ *label }</option> }) }
             </select>
         },
         None => html! {
@@ -381,6 +382,7 @@ impl Target {
 fn actor_field<S: ActorSpec>(
     id: String,
     param: &'static ActorParam,
+    key: &'static str,
     index: usize,
     value: String,
     error: Option<String>,
@@ -393,7 +395,7 @@ fn actor_field<S: ActorSpec>(
         let parsed = if text.trim().is_empty() {
             None
         } else {
-            match parse_in_range(&text, param, lang) {
+            match parse_in_range(&text, param, key, lang) {
                 Ok(v) => Some(v),
                 Err(m) => return target.emit_error(fid.clone(), Some(m)),
             }
@@ -404,7 +406,7 @@ fn actor_field<S: ActorSpec>(
             accepted
         });
         if !accepted {
-            if let Err(m) = parse_in_range(&text, param, lang) {
+            if let Err(m) = parse_in_range(&text, param, key, lang) {
                 target.emit_error(fid.clone(), Some(m));
             }
         }
@@ -412,8 +414,8 @@ fn actor_field<S: ActorSpec>(
     html! {
         <Field
             id={id.clone()}
-            label={t(lang, param.key)}
-            help={help(param.key, lang)}
+            label={t(lang, key)}
+            help={help(key, lang)}
             {value}
             min={Some(param.min)}
             max={Some(param.max)}
@@ -424,7 +426,7 @@ fn actor_field<S: ActorSpec>(
     }
 }
 
-/// An actor setting chosen from a list; `options` are (value, i18n key of its label).
+/// An actor setting chosen from a list; each option's label is the text of `<key>.<value>`.
 #[allow(clippy::too_many_arguments)]
 fn actor_choice<S: ActorSpec>(
     id: String,
@@ -447,7 +449,7 @@ fn actor_choice<S: ActorSpec>(
             label={t(lang, key)}
             help={help(key, lang)}
             value={value}
-            options={Some(options.to_vec())}
+            options={Some(options.iter().map(|o| (*o, t(lang, &format!("{key}.{o}")))).collect())}
             {error}
             {on_commit}
         />
@@ -455,8 +457,8 @@ fn actor_choice<S: ActorSpec>(
 }
 
 /// Checks an actor setting against the panel's range; the refusal names the field.
-fn parse_in_range(text: &str, param: &ActorParam, lang: Lang) -> Result<f64, String> {
-    let name = t(lang, param.key);
+fn parse_in_range(text: &str, param: &ActorParam, key: &str, lang: Lang) -> Result<f64, String> {
+    let name = t(lang, key);
     let out = || {
         tf(
             lang,
@@ -488,7 +490,13 @@ static BURST_COUNT: ActorParam = ActorParam {
 
 /// "Send a burst now": a count and a button. The burst joins the producer's burst list at
 /// the current instant, so it is on the run's timeline like any other edit.
-fn burst_now(i: usize, lang: Lang, target: &Target, error: Option<String>) -> Html {
+fn burst_now(
+    i: usize,
+    kind: ProducerTarget,
+    lang: Lang,
+    target: &Target,
+    error: Option<String>,
+) -> Html {
     let id = format!("{}p{i}-burst", target.prefix);
     let input_ref = NodeRef::default();
     let onclick = {
@@ -498,7 +506,7 @@ fn burst_now(i: usize, lang: Lang, target: &Target, error: Option<String>) -> Ht
                 .cast::<HtmlInputElement>()
                 .map(|i| i.value())
                 .unwrap_or_default();
-            match parse_in_range(&text, &BURST_COUNT, lang) {
+            match parse_in_range(&text, &BURST_COUNT, kind.key("producer.burst_count"), lang) {
                 Ok(n) => {
                     let now_ms = target.lab.borrow().now();
                     target.edit_actor(fid.clone(), i, |spec: &mut ProducerSpec| {
@@ -516,13 +524,13 @@ fn burst_now(i: usize, lang: Lang, target: &Target, error: Option<String>) -> Ht
     let dom_id = format!("param-{id}");
     html! {
         <div class={classes!("field", "burst", error.is_some().then_some("invalid"))}>
-            <label for={dom_id.clone()}>{ t(lang, "producer.burst_count") }</label>
+            <label for={dom_id.clone()}>{ t(lang, kind.key("producer.burst_count")) }</label>
             <div class="row">
                 <input id={dom_id.clone()} data-testid={dom_id} type="number" inputmode="numeric"
                     ref={input_ref} value={BURST_NOW_DEFAULT.to_string()} min="1" max={BURST_NOW_MAX.to_string()} step="1" />
                 <button type="button" data-testid={format!("burst-{}p{i}", target.prefix)} {onclick}>{ t(lang, "producer.burst_now") }</button>
             </div>
-            <small class="help">{ help("producer.burst", lang) }</small>
+            <small class="help">{ help(kind.key("producer.burst"), lang) }</small>
             <span class="field-error" data-testid={format!("error-{id}")} role="alert">{ error.unwrap_or_default() }</span>
         </div>
     }
@@ -593,7 +601,7 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
                     label={c.attribute}
                     help={help(c.attribute, lang)}
                     value={q.attrs.render(c.attribute).unwrap_or_else(|| c.default.to_string())}
-                    options={Some(c.options.to_vec())}
+                    options={Some(c.options.iter().map(|o| (*o, *o)).collect())}
                     error={err(&format!("{pfx}q:{name}:{}", c.attribute))}
                     on_commit={edit(c.attribute)}
                 />
@@ -694,12 +702,15 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
 
     let actors = world.actors();
     let producers = actors.producers.iter().enumerate().map(|(i, p)| {
-        let fields = producer_params().iter().chain(&PRODUCER_OPTIONAL).map(|param| {
-            let id = format!("{pfx}p{i}-{}", param.field);
-            let error = err(&id);
-            actor_field(id, param, i, producer_value(&p.spec, param.field), error, lang,
-                &target, set_producer)
-        });
+        let kind = ProducerTarget::of(&p.spec);
+        let fields = producer_params().iter().chain(&PRODUCER_OPTIONAL)
+            .filter(|param| kind.has(param.field))
+            .map(|param| {
+                let id = format!("{pfx}p{i}-{}", param.field);
+                let error = err(&id);
+                actor_field(id, param, kind.key(param.key), i, producer_value(&p.spec, param.field),
+                    error, lang, &target, set_producer)
+            });
         let arrival_id = format!("{pfx}p{i}-arrival");
         let arrival = actor_choice(
             arrival_id.clone(), "producer.arrival", &ARRIVALS,
@@ -713,7 +724,7 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
         html! {
             <fieldset>
                 <legend>{ format!("{} · {} → {}", t(lang, "producer.title"), p.spec.name, producer_target(&p.spec)) }</legend>
-                { burst_now(i, lang, &target, err(&format!("{pfx}p{i}-burst"))) }
+                { burst_now(i, kind, lang, &target, err(&format!("{pfx}p{i}-burst"))) }
                 { for fields }
                 { arrival }
             </fieldset>
@@ -723,7 +734,7 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
         let fields = consumer_params().iter().chain(&CONSUMER_OPTIONAL).map(|param| {
             let id = format!("{pfx}c{i}-{}", param.field);
             let error = err(&id);
-            actor_field(id, param, i, consumer_value(c, param.field), error, lang,
+            actor_field(id, param, param.key, i, consumer_value(c, param.field), error, lang,
                 &target, set_consumer)
         });
         let dist_id = format!("{pfx}c{i}-processing_dist");

@@ -67,12 +67,13 @@ pub fn run_view(props: &RunViewProps) -> Html {
             (
                 lab.vm.queues.clone(),
                 lab.vm.totals,
+                lab.vm.summary.clone(),
                 lab.sim().events_seen(),
                 format!("{:016x}", lab.sim().events_hash()),
             )
         })
     };
-    let (queues, totals, events, hash) = (*panel).clone();
+    let (queues, totals, summary, events, hash) = (*panel).clone();
     // The charts follow what was clicked: a queue, a topic (or its subscription or copy), a
     // stream; else the first queue, stream or topic the run has.
     let chart_scope = {
@@ -120,7 +121,8 @@ pub fn run_view(props: &RunViewProps) -> Html {
             !vm.kinesis.is_empty(),
         )
     };
-    let sqs_legend: &[(&str, &str)] = if has_queues || !has_streams {
+    // SQS's states only where there are queues (an SNS-only or Kinesis-only run has none).
+    let sqs_legend: &[(&str, &str)] = if has_queues || (!has_streams && !has_topics) {
         &legend
     } else {
         &[]
@@ -176,10 +178,10 @@ pub fn run_view(props: &RunViewProps) -> Html {
                     html! { <li><span class={*class} aria-hidden="true">{ mark }</span>{ text }</li> }
                 }) }
             </ul>
-            if has_queues || !has_streams {
+            if has_queues || (!has_streams && !has_topics) {
                 { queue_table(&QueueTableProps { lang, rows: queues, prefix: prefix.clone(), on_select: on_select_queue }) }
             }
-            { run_stats(&RunStatsProps { lang, totals, events, events_hash: hash.into(), prefix: prefix.clone() }) }
+            { run_stats(&RunStatsProps { lang, totals, summary, events, events_hash: hash.into(), prefix: prefix.clone() }) }
             <Charts lab={props.lab.clone()} panels={props.panels} {lang} dark={props.dark} scope={chart_scope} {prefix} />
         </article>
     }

@@ -142,7 +142,7 @@ fn attempts_view(s: &SubscriptionView, now: u64, lang: Lang) -> Html {
                     html! {
                         <li>
                             <span class="time">{ format_clock(a.at_ms) }</span>
-                            { format!(" #{} {} · {result}{next}", a.attempt, a.phase.map_or("", phase_name)) }
+                            { format!(" #{} {} · {result}{next}", a.attempt, a.phase.map_or("", |ph| phase_name(ph, lang))) }
                         </li>
                     }
                 }) }

@@ -186,7 +186,24 @@ texts! {
         "그룹 잠김: 이 그룹의 메시지가 처리 중입니다";
     "group.label" => "Message group {g}", "메시지 그룹 {g}";
 
-    "help.title" => "Keyboard shortcuts", "키보드 단축키";
+    "help.title" => "Help", "도움말";
+    "help.about" =>
+        "mqlab simulates Amazon SQS, SNS and Kinesis in your browser: producers, queues, topics, streams and consumers run on a virtual clock you control. Nothing is sent to AWS; the rules it follows (limits, retries, prices) are AWS's.",
+        "mqlab은 Amazon SQS, SNS, Kinesis를 브라우저 안에서 시뮬레이션합니다. 생산자, 큐, 토픽, 스트림, 소비자가 내가 조절하는 가상 시계에 맞춰 움직입니다. AWS로 보내는 것은 없지만, 따르는 규칙(한도, 재시도, 요금)은 AWS의 것입니다.";
+    "help.start_title" => "How to start", "시작하는 법";
+    "help.start_preset" =>
+        "Pick a preset from the presets list: each is one lesson, with a short text on what to watch and why.",
+        "프리셋 목록에서 하나를 고르세요. 프리셋 하나가 수업 하나이고, 무엇을 왜 지켜봐야 하는지 짧은 설명이 붙어 있습니다.";
+    "help.start_play" =>
+        "Press play (or Space) and watch the messages move; make time run faster or slower with + and −.",
+        "재생(또는 Space)을 누르고 메시지가 움직이는 것을 지켜보세요. + 와 −로 시간을 빠르게, 느리게 할 수 있습니다.";
+    "help.start_inspect" =>
+        "Click a queue, topic, stream, message or record to inspect it: its attributes, its life so far, and charts of its metrics.",
+        "큐, 토픽, 스트림, 메시지, 레코드를 클릭하면 자세히 볼 수 있습니다. 속성, 지금까지 거쳐 온 과정, 지표 차트가 나옵니다.";
+    "help.start_change" =>
+        "Change a setting in the parameters panel and see the run react; \"Copy share link\" makes a link to this very run.",
+        "파라미터 패널에서 설정을 바꾸면 실행이 어떻게 달라지는지 바로 보입니다. \"공유 링크 복사\"는 지금 이 실행으로 가는 링크를 만듭니다.";
+    "help.shortcuts" => "Keyboard shortcuts", "키보드 단축키";
     "help.space" => "Space: play / pause", "Space: 재생 / 일시정지";
     "help.step" => "→: step to the next event", "→: 다음 이벤트로 한 단계 이동";
     "help.faster" => "+: faster", "+: 더 빠르게";
@@ -264,6 +281,23 @@ texts! {
         "Poison pill every Nth message (0 = none)",
         "N번째마다 독성 메시지 (0이면 없음)";
     "producer.burst_count" => "Messages in a burst", "버스트 메시지 수";
+    "producer.topic.rate" => "Rate (messages published per second)", "발행 속도 (초당 메시지 수)";
+    "producer.topic.batch_size" => "Batch size (PublishBatch)", "배치 크기 (PublishBatch)";
+    "producer.topic.groups" => "Message groups (MessageGroupId, FIFO topics)", "메시지 그룹 수 (MessageGroupId, FIFO 토픽)";
+    "producer.topic.body_bytes" => "Message size (bytes)", "메시지 크기 (바이트)";
+    "producer.topic.poison_every" =>
+        "Poison pill every Nth message (0 = none)",
+        "N번째마다 독성 메시지 (0이면 없음)";
+    "producer.topic.burst" => "Burst: publish many at once", "버스트: 한꺼번에 발행하기";
+    "producer.stream.rate" => "Rate (records per second)", "쓰기 속도 (초당 레코드 수)";
+    "producer.stream.batch_size" => "Records per call (PutRecords)", "호출당 레코드 수 (PutRecords)";
+    "producer.stream.body_bytes" => "Record size (bytes)", "레코드 크기 (바이트)";
+    "producer.stream.burst" => "Burst: write many records at once", "버스트: 레코드를 한꺼번에 쓰기";
+    "producer.stream.burst_count" => "Records in a burst", "버스트 레코드 수";
+    "producer.bucket.rate" => "Uploads per second (PutObject)", "초당 업로드 수 (PutObject)";
+    "producer.bucket.body_bytes" => "Object size (bytes)", "객체 크기 (바이트)";
+    "producer.bucket.burst" => "Burst: upload many at once", "버스트: 한꺼번에 업로드하기";
+    "producer.bucket.burst_count" => "Objects in a burst", "버스트 객체 수";
     "producer.burst_now" => "Send a burst now", "지금 버스트 보내기";
 
     "consumer.processing_dist" => "Processing time distribution", "처리 시간 분포";
@@ -376,5 +410,53 @@ texts! {
     "inspector.shards" => "Shards (ListShards)", "샤드 (ListShards)";
     "inspector.readers" => "Readers", "소비자";
     "kinesis.stored" => "stored", "보관 중";
+    "kinesis.cursor" => "{worker} {s} s behind, {n} unread", "{worker} {s}초 뒤처짐, 안 읽은 레코드 {n}개";
+    "kinesis.cursor_level" => "{worker} up to date", "{worker} 최신까지 읽음";
+    "kinesis.cursor_dead" => "{worker} down: stopped here", "{worker} 죽음: 여기서 멈춤";
     "kinesis.expired" => "expired (retention)", "만료됨 (보존 기간)";
+
+    "sns.phase.immediate" => "immediate", "즉시 재시도";
+    "sns.phase.pre_backoff" => "pre-backoff", "백오프 전";
+    "sns.phase.backoff" => "backoff", "백오프";
+    "sns.phase.post_backoff" => "post-backoff", "백오프 후";
+    "chart.visible" => "Visible", "가시 상태";
+    "chart.not_visible" => "In flight", "처리 중";
+    "chart.delayed" => "Delayed", "지연 중";
+    "chart.age" => "Age of oldest (s)", "가장 오래된 메시지 나이 (초)";
+    "chart.sent" => "Sent", "전송";
+    "chart.received" => "Received", "수신";
+    "chart.deleted" => "Deleted", "삭제";
+    "chart.empty_receives" => "Empty receives", "빈 응답";
+    "chart.published" => "Published", "발행";
+    "chart.delivered" => "Delivered", "전달됨";
+    "chart.filtered_out" => "Filtered out", "필터로 걸러짐";
+    "chart.failed" => "Given up", "전달 포기";
+    "chart.incoming_records" => "Records in", "들어온 레코드";
+    "chart.write_throttled" => "Writes throttled", "스로틀링된 쓰기";
+    "chart.read_throttled" => "Reads throttled", "스로틀링된 읽기";
+    "chart.behind_ms" => "Behind the newest (ms)", "최신 레코드보다 뒤처짐 (ms)";
+    "summary.sqs" => "SQS queues", "SQS 큐";
+    "summary.sns" => "SNS topics", "SNS 토픽";
+    "summary.kinesis" => "Kinesis streams", "Kinesis 스트림";
+    "summary.total" => "Every service", "모든 서비스 합계";
+    "summary.sns.published" => "Published", "발행";
+    "summary.sns.delivered" => "Delivered", "전달됨";
+    "summary.sns.filtered_out" => "Filtered out", "필터로 걸러짐";
+    "summary.sns.retried" => "Delivery retries", "전달 재시도";
+    "summary.sns.failed" => "Given up", "전달 포기";
+    "summary.sns.to_dlq" => "Sent to a DLQ", "DLQ로 보냄";
+    "summary.sns.lost" => "Lost (no DLQ)", "사라짐 (DLQ 없음)";
+    "summary.kinesis.records_in" => "Records in", "들어온 레코드";
+    "summary.kinesis.throttled" => "Writes throttled", "스로틀링된 쓰기";
+    "summary.kinesis.read_throttled" => "Reads throttled", "스로틀링된 읽기";
+    "summary.kinesis.resent" => "Records resent", "다시 보낸 레코드";
+    "summary.kinesis.read_by" => "Read by {name}", "{name}이(가) 읽음";
+    "summary.kinesis.processed_twice" => "Processed twice", "두 번 처리됨";
+    "summary.kinesis.behind" => "Behind the newest record (now)", "최신 레코드보다 뒤처짐 (지금)";
+    "summary.requests.sqs" => "SQS requests", "SQS 요청";
+    "summary.requests.sns" => "SNS publishes", "SNS 발행 요청";
+    "summary.requests.kinesis" => "Kinesis calls", "Kinesis 호출";
+    "summary.requests_note" =>
+        "SQS: billed requests; SNS: Publish and PublishBatch; Kinesis: PutRecord, PutRecords and GetRecords calls",
+        "SQS는 과금 요청, SNS는 Publish와 PublishBatch, Kinesis는 PutRecord·PutRecords·GetRecords 호출을 셉니다";
 }

@@ -108,10 +108,25 @@ pub struct ReaderView {
     /// Per shard: the sequence number of the last record read, and how far behind the newest
     /// it was then (ms).
     pub cursors: BTreeMap<String, (SeqNum, u64)>,
+    /// Per shard, where its cursor stands now (read from the world at each sync): a reader
+    /// that was level with the newest record at its last read but has not read since (its
+    /// calls throttled, or it died) is behind by now, whatever its last MillisBehindLatest said.
+    pub lag: BTreeMap<String, Lag>,
     pub processed: u64,
     pub duplicates: u64,
     pub throttled: u64,
     pub iterators_expired: u64,
+}
+
+/// How far a cursor is behind the newest record of its shard, now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lag {
+    /// Records in the shard after the cursor (not read yet).
+    pub unread: u64,
+    /// The newest record's arrival minus the arrival of the record at the cursor (or of the
+    /// oldest unread one, if that was trimmed): MillisBehindLatest as a read would report it
+    /// now. 0 when nothing is unread.
+    pub behind_ms: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -125,6 +140,90 @@ pub struct KinesisView {
     /// Partition key → colour, in the order keys were first written (so the first dozen keys
     /// all differ).
     key_colors: BTreeMap<String, u16>,
+}
+
+/// One reader (a KCL application or a plain reader) over the whole run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReaderSummary {
+    /// The application's name (or the reader's).
+    pub name: String,
+    pub enhanced_fan_out: bool,
+    /// Records its GetRecords calls or SubscribeToShard events returned.
+    pub records_read: u64,
+    pub processed: u64,
+    /// Records processed a second time (or more), after a lease moved.
+    pub processed_twice: u64,
+    /// How far behind the newest record its live workers' cursors are now, on the shards
+    /// they hold (the largest [`Lag::behind_ms`]), None before its first read.
+    pub millis_behind: Option<u64>,
+}
+
+/// Kinesis over the whole run, all streams together: what the summary row shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KinesisSummary {
+    /// IncomingRecords: records the streams took.
+    pub records_in: u64,
+    /// Writes refused with ProvisionedThroughputExceededException
+    /// (WriteProvisionedThroughputExceeded).
+    pub write_throttled: u64,
+    /// Reads refused the same way (ReadProvisionedThroughputExceeded).
+    pub read_throttled: u64,
+    /// Records the producers sent again after a throttle.
+    pub resent: u64,
+    pub readers: Vec<ReaderSummary>,
+    /// Over all readers.
+    pub processed_twice: u64,
+    /// The largest MillisBehindLatest over the live readers (the iterator age).
+    pub millis_behind: Option<u64>,
+    /// PutRecord, PutRecords and GetRecords calls answered.
+    pub requests: u64,
+}
+
+impl KinesisSummary {
+    /// The engine's counters: shard totals, producers' resends, each reader's totals and the
+    /// streams' per-minute API metrics; each reader's lag from the reads this view folded.
+    pub fn of(world: &mqlab_engine::World, view: &KinesisView) -> KinesisSummary {
+        let mut s = KinesisSummary::default();
+        for st in world.kinesis().streams() {
+            for sh in &st.shards {
+                s.records_in += sh.totals.records_in;
+                s.write_throttled += sh.totals.writes_throttled;
+                s.read_throttled += sh.totals.reads_throttled;
+            }
+        }
+        s.requests = crate::view::kinesis_calls(world);
+        s.resent = world
+            .actors()
+            .producers
+            .iter()
+            .filter(|p| p.spec.stream.is_some())
+            .map(|p| p.retried)
+            .sum();
+        for app in world.stream_consumers().apps() {
+            let name = app.spec.application().to_string();
+            let millis_behind = view
+                .readers
+                .iter()
+                .filter(|r| r.consumer == name && r.alive)
+                .flat_map(|r| {
+                    r.shards
+                        .iter()
+                        .filter_map(|sh| r.lag.get(sh).map(|l| l.behind_ms))
+                })
+                .max();
+            s.processed_twice += app.totals.duplicates;
+            s.millis_behind = s.millis_behind.max(millis_behind);
+            s.readers.push(ReaderSummary {
+                enhanced_fan_out: app.consumer_arn.is_some(),
+                records_read: app.totals.records_read,
+                processed: app.totals.records_processed,
+                processed_twice: app.totals.duplicates,
+                millis_behind,
+                name,
+            });
+        }
+        s
+    }
 }
 
 impl KinesisView {
@@ -215,6 +314,34 @@ impl KinesisView {
         }
         self.streams = streams;
         self.key_colors = colors;
+        for r in &mut self.readers {
+            let Some(st) = kinesis.stream(&r.stream) else {
+                continue;
+            };
+            r.lag = r
+                .cursors
+                .iter()
+                .filter_map(|(shard, (seq, _))| {
+                    let sh = st.shards.iter().find(|s| &s.shard_id == shard)?;
+                    let next = sh.records.partition_point(|x| x.seq <= *seq);
+                    let unread = (sh.records.len() - next) as u64;
+                    let behind_ms = match (sh.records.back(), unread) {
+                        (Some(newest), 1..) => {
+                            // The last record read, or (none read yet) the oldest unread one.
+                            let from = sh
+                                .records
+                                .get(next.wrapping_sub(1))
+                                .or_else(|| sh.records.get(next));
+                            newest
+                                .arrival
+                                .saturating_sub(from.map_or(newest.arrival, |r| r.arrival))
+                        }
+                        _ => 0,
+                    };
+                    Some((shard.clone(), Lag { unread, behind_ms }))
+                })
+                .collect();
+        }
     }
 
     fn reader_mut(&mut self, stream: &str, consumer: &str, worker: &str) -> &mut ReaderView {

@@ -23,6 +23,7 @@ pub mod json_path;
 #[cfg(feature = "kinesis")]
 pub mod kinesis_view;
 pub mod lab;
+pub mod palette;
 pub mod params;
 pub mod presets;
 pub mod share;

@@ -309,6 +309,87 @@ pub fn producer_params() -> &'static [ActorParam] {
     &PRODUCER_PARAMS
 }
 
+/// What a producer sends to. Each target has its own calls and its own behaviour under load
+/// (a queue takes everything, a topic pushes on at once, a stream refuses writes over a
+/// shard's limit), so each names its settings in its own words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProducerTarget {
+    /// SendMessage / SendMessageBatch.
+    Queue,
+    /// Publish / PublishBatch.
+    Topic,
+    /// PutRecord / PutRecords.
+    Stream,
+    /// PutObject.
+    Bucket,
+}
+
+impl ProducerTarget {
+    pub const ALL: [ProducerTarget; 4] = [
+        ProducerTarget::Queue,
+        ProducerTarget::Topic,
+        ProducerTarget::Stream,
+        ProducerTarget::Bucket,
+    ];
+
+    pub fn of(spec: &mqlab_engine::actors::ProducerSpec) -> ProducerTarget {
+        #[cfg(feature = "kinesis")]
+        if spec.stream.is_some() {
+            return ProducerTarget::Stream;
+        }
+        #[cfg(feature = "sns")]
+        if spec.bucket.is_some() {
+            return ProducerTarget::Bucket;
+        }
+        if spec.topic.is_some() {
+            ProducerTarget::Topic
+        } else {
+            ProducerTarget::Queue
+        }
+    }
+
+    /// Whether the producer setting `field` (an [`ActorParam::field`], or "delay_seconds",
+    /// "stop_s", "arrival", "burst") means anything for this target: a stream has no message
+    /// groups, DelaySeconds or poison pills; a bucket takes one object per PutObject.
+    pub fn has(self, field: &str) -> bool {
+        match self {
+            ProducerTarget::Queue => true,
+            ProducerTarget::Topic => field != "delay_seconds",
+            ProducerTarget::Stream => {
+                !matches!(field, "message_groups" | "delay_seconds" | "poison_every")
+            }
+            ProducerTarget::Bucket => !matches!(
+                field,
+                "message_groups" | "delay_seconds" | "poison_every" | "batch_size"
+            ),
+        }
+    }
+
+    /// The i18n key of a producer setting for this target (its label; [`help`] takes it
+    /// too): the target's own words where they differ from a queue's.
+    pub fn key(self, key: &'static str) -> &'static str {
+        use ProducerTarget::*;
+        match (self, key) {
+            (Topic, "producer.rate") => "producer.topic.rate",
+            (Topic, "producer.batch_size") => "producer.topic.batch_size",
+            (Topic, "producer.groups") => "producer.topic.groups",
+            (Topic, "producer.body_bytes") => "producer.topic.body_bytes",
+            (Topic, "producer.poison_every") => "producer.topic.poison_every",
+            (Topic, "producer.burst") => "producer.topic.burst",
+            (Stream, "producer.rate") => "producer.stream.rate",
+            (Stream, "producer.batch_size") => "producer.stream.batch_size",
+            (Stream, "producer.body_bytes") => "producer.stream.body_bytes",
+            (Stream, "producer.burst") => "producer.stream.burst",
+            (Stream, "producer.burst_count") => "producer.stream.burst_count",
+            (Bucket, "producer.rate") => "producer.bucket.rate",
+            (Bucket, "producer.body_bytes") => "producer.bucket.body_bytes",
+            (Bucket, "producer.burst") => "producer.bucket.burst",
+            (Bucket, "producer.burst_count") => "producer.bucket.burst_count",
+            _ => key,
+        }
+    }
+}
+
 /// One sentence on what the setting does; `attribute` is an AWS attribute name or an actor
 /// setting's i18n key. Unknown names give "".
 pub fn help(attribute: &str, lang: Lang) -> &'static str {
@@ -436,7 +517,7 @@ pub fn help(attribute: &str, lang: Lang) -> &'static str {
         "producer.arrival" => (
             "Constant sends are evenly spaced; Poisson gaps are random with the same average, \
              like many independent users.",
-            "일정 간격은 메시지를 고르게 보내고, 포아송은 평균은 같되 간격이 무작위라서 서로 \
+            "일정 간격은 고르게 나눠 보내고, 포아송은 평균은 같되 간격이 무작위라서 서로 \
              독립적인 많은 사용자처럼 보냅니다.",
         ),
         "producer.start" => (
@@ -476,6 +557,85 @@ pub fn help(attribute: &str, lang: Lang) -> &'static str {
         "consumer.start" => (
             "When the consumers begin to poll, in virtual seconds from the start of the run.",
             "소비자가 폴링을 시작하는 시각으로, 실행 시작부터 센 가상 시간(초)입니다.",
+        ),
+        "producer.topic.rate" => (
+            "Messages published per second; SNS pushes each one on to every subscription at \
+             once, and keeps nothing for a subscriber that cannot keep up (it gets retries, then \
+             its dead-letter queue or nothing).",
+            "초당 발행하는 메시지 수입니다. SNS는 메시지마다 모든 구독으로 바로 밀어 보내고, 따라오지 \
+             못하는 구독자를 위해 보관해 주지 않습니다(재시도 뒤 데드레터 큐로 가거나 사라집니다).",
+        ),
+        "producer.topic.batch_size" => (
+            "1 publishes each message with Publish; 2–10 publishes them together with \
+             PublishBatch, one request for up to 10 messages.",
+            "1이면 메시지마다 Publish를, 2–10이면 PublishBatch로 묶어서 발행합니다. 요청 하나에 \
+             메시지를 최대 10개까지 담습니다.",
+        ),
+        "producer.topic.groups" => (
+            "How many MessageGroupIds the publisher rotates through; a FIFO topic keeps each \
+             group's order all the way to its FIFO queues.",
+            "발행자가 돌아가며 쓰는 MessageGroupId의 개수입니다. FIFO 토픽은 그룹마다 순서를 지켜 \
+             FIFO 큐까지 전달합니다.",
+        ),
+        "producer.topic.body_bytes" => (
+            "The size of each published message; SNS bills every 64 KB of a Publish as one \
+             request and refuses messages over 256 KB.",
+            "발행하는 메시지 하나의 크기입니다. SNS는 Publish 페이로드 64KB마다 요청 하나로 \
+             과금하고, 256KB보다 큰 메시지는 거절합니다.",
+        ),
+        "producer.topic.poison_every" => (
+            "Every Nth message is a poison pill that the subscribers' consumers cannot process; \
+             SNS delivers it like any other, and each subscribed queue deals with it.",
+            "N번째 메시지마다 구독자 쪽 소비자가 처리할 수 없는 독성 메시지가 됩니다. SNS는 다른 \
+             메시지처럼 전달하고, 처리는 구독한 큐마다 따로 맡습니다.",
+        ),
+        "producer.topic.burst" => (
+            "Publishes many messages at one instant; SNS pushes them all on to the subscribers \
+             at once, however slow they are.",
+            "한순간에 많은 메시지를 발행합니다. SNS는 구독자가 아무리 느려도 모두 한꺼번에 밀어 \
+             보냅니다.",
+        ),
+        "producer.stream.rate" => (
+            "Records written per second. A shard takes at most 1,000 records or 1 MB a second: \
+             what goes over is refused with ProvisionedThroughputExceededException, and the \
+             producer writes it again after a backoff.",
+            "초당 쓰는 레코드 수입니다. 샤드 하나는 초당 최대 1,000개 또는 1MB까지만 받습니다. 넘치는 \
+             만큼은 ProvisionedThroughputExceededException으로 거절되고, 생산자는 잠시 기다렸다가 \
+             다시 씁니다.",
+        ),
+        "producer.stream.batch_size" => (
+            "1 writes each record with PutRecord; 2–10 writes them together with PutRecords, \
+             whose answer may refuse some records (FailedRecordCount) and accept the rest.",
+            "1이면 레코드마다 PutRecord를, 2–10이면 PutRecords로 묶어서 씁니다. PutRecords는 일부 \
+             레코드만 거절하고(FailedRecordCount) 나머지는 받아들일 수 있습니다.",
+        ),
+        "producer.stream.body_bytes" => (
+            "The data of each record; with its partition key it counts against the shard's 1 MB \
+             a second, and every 25 KB is one PUT payload unit on the bill.",
+            "레코드 하나의 데이터 크기입니다. 파티션 키와 합쳐 샤드의 초당 1MB 한도에 들어가고, \
+             25KB마다 PUT 페이로드 단위 하나로 과금됩니다.",
+        ),
+        "producer.stream.burst" => (
+            "Writes many records at one instant, like a flash sale; what goes over a shard's \
+             limit is throttled and written again.",
+            "플래시 세일처럼 한순간에 많은 레코드를 씁니다. 샤드 한도를 넘는 만큼은 스로틀링되어 \
+             다시 쓰게 됩니다.",
+        ),
+        "producer.bucket.rate" => (
+            "Objects uploaded per second with PutObject; each upload that matches the bucket's \
+             event notification becomes a message on the SNS topic about a second later.",
+            "PutObject로 초당 업로드하는 객체 수입니다. 버킷의 이벤트 알림 조건에 맞는 업로드는 약 1초 \
+             뒤 SNS 토픽의 메시지가 됩니다.",
+        ),
+        "producer.bucket.body_bytes" => (
+            "The size of each uploaded object; the event S3 publishes names the object and its \
+             size, it does not carry the data.",
+            "업로드하는 객체 하나의 크기입니다. S3가 발행하는 이벤트에는 객체 이름과 크기만 담기고 \
+             데이터는 담기지 않습니다.",
+        ),
+        "producer.bucket.burst" => (
+            "Uploads many objects at one instant; each becomes its own event notification.",
+            "한순간에 많은 객체를 업로드합니다. 업로드마다 이벤트 알림이 하나씩 나갑니다.",
         ),
         "producer.groups" => (
             "How many MessageGroupIds the producer rotates through; on a FIFO queue each group \

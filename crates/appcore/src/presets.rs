@@ -288,8 +288,11 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              (MessageVisible, reason VisibilityTimeoutExpired) and another worker receives and \
              processes it a second time. The first worker's late DeleteMessage carries an old \
              receipt handle: on a standard queue it succeeds but deletes nothing. Watch the \
-             duplicate flashes, the processed count running ahead of the sent count, and the \
-             backlog growing because capacity is wasted on repeats. The fix is a VisibilityTimeout \
+             counter \"Received 2+ times\" climb (each is a message processed again), \
+             NumberOfMessagesReceived run ahead of NumberOfMessagesSent in the queue table, and \
+             the backlog grow because capacity is wasted on repeats. \"Duplicate deliveries\" \
+             stays near 0: it counts only the rare extra copy a standard queue hands out on its \
+             own, not these redeliveries. The fix is a VisibilityTimeout \
              longer than the processing time (compare with the preset next to it), or a worker \
              that extends it with ChangeMessageVisibility (a heartbeat) while it works. Even then \
              a standard queue delivers at least once, so consumers must be idempotent.",
@@ -298,8 +301,11 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              DeleteMessage가 호출되지 않으니 메시지는 다시 가시 상태가 되고(MessageVisible, 이유 \
              VisibilityTimeoutExpired), 다른 워커가 받아서 한 번 더 처리합니다. 첫 번째 워커가 뒤늦게 \
              호출한 DeleteMessage는 이전 수신 핸들(receipt handle)을 쓰기 때문에, 표준 큐에서는 성공으로 \
-             응답하지만 아무것도 삭제하지 않습니다. 중복 표시가 깜빡이고, 처리 횟수가 전송 수를 앞지르고, \
-             같은 일을 반복하느라 처리 용량이 낭비되어 백로그가 쌓이는 것을 확인하세요. 해결책은 가시성 \
+             응답하지만 아무것도 삭제하지 않습니다. \"2+번 수신됨\" 카운터가 올라가고(하나하나가 다시 \
+             처리된 메시지), 큐 표에서 NumberOfMessagesReceived가 NumberOfMessagesSent를 앞지르고, 같은 \
+             일을 반복하느라 처리 용량이 낭비되어 백로그가 쌓이는 것을 확인하세요. \"중복 전달\"은 0 \
+             근처에 머뭅니다. 이 카운터는 표준 큐가 드물게 스스로 한 부 더 내주는 경우만 세고, 이런 \
+             재전달은 세지 않기 때문입니다. 해결책은 가시성 \
              타임아웃을 처리 시간보다 길게 잡거나(옆 프리셋과 비교해 보세요), 처리 중에 \
              ChangeMessageVisibility로 타임아웃을 연장(하트비트)하는 것입니다. 그래도 표준 큐는 최소 한 번(At Least \
              Once) 전달하므로 소비자는 멱등하게 만들어야 합니다.",
@@ -483,16 +489,19 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
         #[cfg(feature = "sns")]
         "sns-alone" => (
             "SNS pushes: every order is delivered to the HTTPS service as soon as it is published. \
-             The service can only take part of the traffic (it answers 503 to the rest), so when \
-             the burst of 50 arrives at 10 s many deliveries fail; SNS retries each 3 times, 20 s \
-             apart, and then the message is gone (NumberOfNotificationsFailed). SNS does not \
-             store messages for a subscriber that cannot keep up. Compare side by side with SNS + \
-             SQS.",
-            "SNS는 밀어 넣습니다. 주문이 발행되는 즉시 HTTPS 서비스로 전달합니다. 서비스는 트래픽의 일부만 \
-             받을 수 있어서(나머지에는 503), 10초에 50건의 버스트가 오면 많은 전달이 실패합니다. SNS는 \
-             각각을 20초 간격으로 3번 재시도하고, 그래도 안 되면 메시지는 사라집니다 \
-             (NumberOfNotificationsFailed). SNS는 따라오지 못하는 구독자를 위해 메시지를 보관해 주지 \
-             않습니다. SNS + SQS와 나란히 비교해 보세요.",
+             The service is struggling: from the first order on it accepts only about 3 requests \
+             in 10 and answers 503 to the rest, so deliveries fail all along, and the burst of 50 \
+             at 10 s makes many fail at once. SNS retries each 3 times, 20 s apart (\"Delivery \
+             retries\" in the summary), and then the message is gone: \"Lost (no DLQ)\" and \
+             NumberOfNotificationsFailed count it, about one order in four. SNS does not store \
+             messages for a subscriber that cannot keep up. Compare side by side with SNS + SQS.",
+            "SNS는 밀어 넣습니다. 주문이 발행되는 즉시 HTTPS 서비스로 전달합니다. 서비스는 힘겨운 \
+             상태라서 첫 주문부터 요청 10개 중 3개쯤만 받고 나머지에는 503으로 응답합니다. 그래서 전달은 \
+             처음부터 계속 실패하고, 10초에 50건의 버스트가 오면 한꺼번에 많이 실패합니다. SNS는 각각을 \
+             20초 간격으로 3번 재시도하고(요약의 \"전달 재시도\"), 그래도 안 되면 메시지는 사라집니다. \
+             \"사라짐 (DLQ 없음)\"과 NumberOfNotificationsFailed가 이를 세며, 주문 네 건 중 한 건쯤입니다. \
+             SNS는 따라오지 못하는 구독자를 위해 메시지를 보관해 주지 않습니다. SNS + SQS와 나란히 \
+             비교해 보세요.",
         ),
         #[cfg(feature = "sns")]
         "sns-with-sqs" => (
@@ -529,14 +538,14 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
         #[cfg(feature = "sns")]
         "sns-mobile-push" => (
             "One announcement goes out through three channels: a phone app through FCM (protocol \
-             application, a platform endpoint ARN), SMS to a phone number, and email. These \
+             application, a platform endpoint ARN, where SNS still names FCM by its old name GCM), SMS to a phone number, and email. These \
              endpoints are outside AWS, so SNS uses the customer-managed retry policy: no \
              immediate retries, 2 at 10 s, 10 with exponential backoff up to 600 s, then 38 at 600 \
              s — 50 attempts over more than 6 hours. Each channel has its own latency and failure \
              rate; watch the email branch retry. Pricing differs by channel: push $0.50 per million, \
              email $2 per 100,000, SMS priced per message by country (the cost meter shows it).",
             "공지 하나가 세 채널로 나갑니다. FCM을 거친 휴대폰 앱(protocol application, 플랫폼 엔드포인트 \
-             ARN), 전화번호로 가는 SMS, 그리고 이메일입니다. 이 엔드포인트들은 AWS 밖에 있으므로 SNS는 \
+             ARN, SNS는 FCM을 아직 옛 이름 GCM으로 부릅니다), 전화번호로 가는 SMS, 그리고 이메일입니다. 이 엔드포인트들은 AWS 밖에 있으므로 SNS는 \
              고객 관리형 재시도 정책을 씁니다: 즉시 재시도 없음, 10초 간격 2번, 600초까지 지수 백오프로 \
              10번, 그다음 600초 간격 38번, 6시간 넘게 모두 50번입니다. 채널마다 지연과 실패율이 다르니 \
              이메일 쪽 재시도를 지켜보세요. 요금도 채널마다 다릅니다: 푸시는 100만 건에 0.50달러, 이메일은 \
@@ -656,20 +665,31 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
             "billing is a KCL application with two workers. They share the four shards through \
              a lease table (one lease per shard, held by one worker, renewed every few seconds) \
              and write a checkpoint — the sequence number processed so far, the green diamond \
-             on a lane — every 30 s. At 2 minutes worker 1 dies: it stops renewing, its leases \
-             expire after the failover time (10 s), and worker 2 takes them and restarts each \
-             shard from its last checkpoint. Everything worker 1 had processed after that \
-             checkpoint is processed again (×2 on the worker): Kinesis consumers are \
+             on a lane — every 30 s. The first ×2 comes early, at about 20 s: worker 2 started a \
+             few milliseconds before worker 1 and took all four leases, and to balance them \
+             worker 1 steals one at once and a second at its next lease check, 20 s later (KCL \
+             steals one lease at a time). Worker 2 had not checkpointed that shard yet, so worker \
+             1 starts it from TRIM_HORIZON and processes its first 20 s again, while worker 2 \
+             goes on processing it until its next renewal finds the lease gone. At 2 minutes \
+             worker 1 dies: it stops renewing, its leases expire after the failover time (10 s), \
+             and worker 2 takes them and restarts each shard from its last checkpoint. \
+             Everything worker 1 had processed after that checkpoint is processed again (×2 on \
+             the worker, \"Processed twice\" in the summary): Kinesis consumers are \
              at-least-once, so processing must be idempotent. At 3 minutes worker 1 comes back \
-             and the leases are balanced again. dashboard reads the same stream with enhanced \
+             and the leases are balanced again, from their checkpoints once more. dashboard reads the same stream with enhanced \
              fan-out, untouched by all this.",
             "billing은 워커 두 개로 된 KCL 애플리케이션입니다. 워커들은 리스 테이블로 샤드 네 개를 \
              나눠 맡고(샤드마다 리스 하나, 한 워커가 잡고 몇 초마다 갱신), 30초마다 체크포인트(지금까지 \
-             처리한 시퀀스 번호, 레인 위의 초록 마름모)를 씁니다. 2분에 워커 1이 죽으면 갱신이 멈추고, \
-             장애 조치 시간(10초)이 지나 리스가 만료되면 워커 2가 가져가 각 샤드를 마지막 체크포인트부터 \
-             다시 읽습니다. 워커 1이 그 체크포인트 뒤에 처리했던 레코드는 다시 처리됩니다(워커의 ×2). \
+             처리한 시퀀스 번호, 레인 위의 초록 마름모)를 씁니다. 첫 ×2는 일찍, 20초쯤에 나옵니다. 워커 2가 \
+             워커 1보다 몇 ms 먼저 시작해 리스 네 개를 모두 잡았고, 균형을 맞추려고 워커 1이 하나는 바로, \
+             또 하나는 20초 뒤 다음 리스 점검 때 빼앗아 오기 때문입니다(KCL은 한 번에 리스 하나씩만 \
+             빼앗습니다). 워커 2가 그 샤드의 체크포인트를 아직 쓰지 않았으므로 워커 1은 TRIM_HORIZON부터 \
+             시작해 처음 20초 분량을 다시 처리하고, 워커 2도 다음 갱신에서 리스가 없어진 것을 알기 전까지 \
+             그 샤드를 계속 처리합니다. 2분에 워커 1이 죽으면 갱신이 멈추고, 장애 조치 시간(10초)이 지나 \
+             리스가 만료되면 워커 2가 가져가 각 샤드를 마지막 체크포인트부터 다시 읽습니다. 워커 1이 그 \
+             체크포인트 뒤에 처리했던 레코드는 다시 처리됩니다(워커의 ×2, 요약의 \"두 번 처리됨\"). \
              Kinesis 소비자는 최소 한 번 전달이므로 처리는 멱등이어야 합니다. 3분에 워커 1이 돌아오면 \
-             리스가 다시 균형을 잡습니다. dashboard는 같은 스트림을 향상된 팬아웃으로 읽으며 이 일과 \
+             리스가 다시 균형을 잡고, 이때도 체크포인트부터 다시 읽습니다. dashboard는 같은 스트림을 향상된 팬아웃으로 읽으며 이 일과 \
              무관합니다.",
         ),
         #[cfg(feature = "kinesis")]

@@ -64,7 +64,9 @@ impl SubscriptionView {
             return q.clone();
         }
         let e = &self.endpoint;
-        // A mobile platform endpoint: arn:…:endpoint/GCM/my-app/<id> → "my-app (GCM)".
+        // A mobile platform endpoint: arn:…:endpoint/APNS/my-app/<id> → "my-app (APNS)".
+        // Firebase Cloud Messaging keeps its old name GCM in SNS's ARNs and API; the box says
+        // FCM, the service's name today (and the presets' texts), with GCM beside it.
         if let Some(rest) = e
             .rsplit(':')
             .next()
@@ -72,6 +74,11 @@ impl SubscriptionView {
         {
             let mut parts = rest.split('/');
             if let (Some(platform), Some(app)) = (parts.next(), parts.next()) {
+                let platform = if platform == "GCM" {
+                    "FCM/GCM"
+                } else {
+                    platform
+                };
                 return format!("{app} ({platform})");
             }
         }
@@ -148,6 +155,51 @@ pub struct SnsView {
     /// (message id, topic, subscription) → serial.
     index: BTreeMap<(String, u16, u16), u64>,
     next_serial: u64,
+    /// Delivery attempts after the first (retries), over the run.
+    pub retries: u64,
+}
+
+/// SNS over the whole run, all topics together: what the summary row shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SnsSummary {
+    /// NumberOfMessagesPublished.
+    pub published: u64,
+    /// NumberOfNotificationsDelivered.
+    pub delivered: u64,
+    /// NumberOfNotificationsFilteredOut.
+    pub filtered_out: u64,
+    /// Delivery attempts after the first.
+    pub retried: u64,
+    /// NumberOfNotificationsFailed: copies SNS gave up on (into a DLQ or discarded).
+    pub failed: u64,
+    /// Of those, moved to a subscription's dead-letter queue.
+    pub moved_to_dlq: u64,
+    /// Of those, discarded: no dead-letter queue kept them.
+    pub lost: u64,
+    /// Publish and PublishBatch requests (billed per 64 KB of payload).
+    pub requests: u64,
+}
+
+impl SnsSummary {
+    /// The engine's counters (every topic's totals and the cost meter's publish requests),
+    /// with the retries this view counted from the engine's delivery events.
+    pub fn of(sns: &mqlab_engine::sns::Sns, view: &SnsView) -> SnsSummary {
+        let mut s = SnsSummary {
+            retried: view.retries,
+            ..SnsSummary::default()
+        };
+        for t in sns.topics() {
+            s.published += t.totals.published;
+            s.delivered += t.totals.delivered;
+            s.filtered_out += t.totals.filtered_out;
+            s.failed += t.totals.failed;
+            s.moved_to_dlq += t.totals.moved_to_dlq;
+        }
+        s.lost = s.failed.saturating_sub(s.moved_to_dlq);
+        let cost = sns.cost();
+        s.requests = cost.publish_requests + cost.fifo_publish_requests;
+        s
+    }
 }
 
 impl SnsView {
@@ -370,6 +422,8 @@ impl SnsView {
                 });
                 if *attempt == 1 {
                     self.set_copy(key, message_id, t, CopyState::Travelling);
+                } else {
+                    self.retries += 1;
                 }
             }
             EventKind::DeliveryAttemptFailed {

@@ -494,6 +494,23 @@ pub struct Totals {
     pub cost_usd: f64,
 }
 
+/// What the summary rows show: one summary per service the run has, each from the engine's
+/// own counters (SQS's are in [`Totals`] and the queue table).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// The run has (live) queues: the SQS row and the queue table are shown.
+    pub queues: bool,
+    #[cfg(feature = "sns")]
+    pub sns: Option<crate::sns_view::SnsSummary>,
+    #[cfg(feature = "kinesis")]
+    pub kinesis: Option<crate::kinesis_view::KinesisSummary>,
+    /// Requests per service: SQS (billed requests), SNS (Publish and PublishBatch), Kinesis
+    /// (PutRecord, PutRecords, GetRecords calls). Their sum is `Totals::requests`.
+    pub requests_sqs: u64,
+    pub requests_sns: u64,
+    pub requests_kinesis: u64,
+}
+
 /// One point of the charts: per queue, CloudWatch's gauges and the running counters.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sample {
@@ -636,6 +653,8 @@ pub struct ViewModel {
     pub empty_receives: VecDeque<EmptyReceive>,
     pub api_log: VecDeque<ApiLogEntry>,
     pub totals: Totals,
+    /// One summary per service (computed at sync).
+    pub summary: Summary,
     pub samples: Samples,
     /// Topics, subscriptions and the copies on their way (see `crate::sns_view`).
     #[cfg(feature = "sns")]
@@ -668,6 +687,7 @@ impl ViewModel {
             empty_receives: VecDeque::new(),
             api_log: VecDeque::new(),
             totals: Totals::default(),
+            summary: Summary::default(),
             #[cfg(feature = "sns")]
             sns: SnsView::default(),
             #[cfg(feature = "kinesis")]
@@ -1538,7 +1558,31 @@ impl ViewModel {
             v.crashes = c.crashes;
         }
         (self.totals.requests, self.totals.cost_usd) = billed(world);
+        self.summary = self.summarize(world);
         self.prune(now);
+    }
+
+    /// One summary per service the run has, from the engine's counters.
+    fn summarize(&self, world: &World) -> Summary {
+        #[allow(unused_mut)]
+        let mut s = Summary {
+            queues: self.queues.iter().any(|q| !q.deleted),
+            requests_sqs: world.sqs().cost().requests(),
+            ..Summary::default()
+        };
+        #[cfg(feature = "sns")]
+        if !self.sns.is_empty() {
+            let sns = crate::sns_view::SnsSummary::of(world.sns(), &self.sns);
+            s.requests_sns = sns.requests;
+            s.sns = Some(sns);
+        }
+        #[cfg(feature = "kinesis")]
+        if !self.kinesis.is_empty() {
+            let k = crate::kinesis_view::KinesisSummary::of(world, &self.kinesis);
+            s.requests_kinesis = k.requests;
+            s.kinesis = Some(k);
+        }
+        s
     }
 
     /// Forgets transients that have faded by `now`.
@@ -1635,9 +1679,11 @@ fn push_capped<T>(buf: &mut VecDeque<T>, max: usize, item: T) {
     buf.push_back(item);
 }
 
-/// Billable requests and the cost so far, over every service the world simulates: SQS
-/// requests, SNS publishes and deliveries, Kinesis shard-hours, PUT payload units and
-/// on-demand or enhanced fan-out data.
+/// Requests and the cost so far, over every service the world simulates: SQS's billed
+/// requests, SNS publishes, Kinesis PutRecord / PutRecords / GetRecords calls (an on-demand
+/// stream bills data, not payload units, but its calls are requests all the same); the cost
+/// adds SNS deliveries, Kinesis shard-hours, PUT payload units and on-demand or enhanced
+/// fan-out data.
 fn billed(world: &World) -> (u64, f64) {
     let cost = world.sqs().cost();
     #[allow(unused_mut)]
@@ -1651,10 +1697,22 @@ fn billed(world: &World) -> (u64, f64) {
     #[cfg(feature = "kinesis")]
     {
         let k = world.kinesis().cost();
-        requests += k.put_payload_units;
+        requests += kinesis_calls(world);
         usd += k.usd();
     }
     (requests, usd)
+}
+
+/// PutRecord, PutRecords and GetRecords calls answered, over every stream (from the streams'
+/// per-minute metrics).
+#[cfg(feature = "kinesis")]
+pub(crate) fn kinesis_calls(world: &World) -> u64 {
+    world
+        .kinesis()
+        .streams()
+        .flat_map(|st| st.metrics.history.iter().chain([&st.metrics.current]))
+        .map(|m| m.put_record_success + m.put_records_success + m.get_records_success)
+        .sum()
 }
 
 /// The key of a mark in `ViewModel::index`: the queue's index and the message id (the queue

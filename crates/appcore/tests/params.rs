@@ -129,3 +129,79 @@ fn every_attribute_has_help_in_both_languages() {
     assert_eq!(params::help("Nope", Lang::En), "");
     assert_eq!(params::MAX_RECEIVE_COUNT_RANGE, (1, 1_000));
 }
+
+/// SQS's own calls and words: a topic, stream or bucket producer's control never names them
+/// (a Kinesis field once said "Batch size (SendMessageBatch)" and "the queue takes them all",
+/// the opposite of a stream that refuses writes over a shard's limit).
+const SQS_WORDS: &[&str] = &[
+    "SendMessage",
+    "ReceiveMessage",
+    "DeleteMessage",
+    "ChangeMessageVisibility",
+    "DelaySeconds",
+    "MaximumMessageSize",
+    "the queue takes",
+    "큐는 모두 받아",
+];
+
+#[test]
+fn no_topic_stream_or_bucket_control_names_an_sqs_call() {
+    use mqlab_appcore::i18n::t;
+    use mqlab_appcore::params::{help, ProducerTarget};
+    let keys: Vec<(&str, &str)> = mqlab_appcore::params::producer_params()
+        .iter()
+        .map(|p| (p.key, p.field))
+        .chain([
+            ("producer.stop", "stop_s"),
+            ("producer.delay", "delay_seconds"),
+            ("producer.burst", "burst"),
+            ("producer.burst_count", "burst"),
+            ("producer.arrival", "arrival"),
+        ])
+        .collect();
+    for target in [
+        ProducerTarget::Topic,
+        ProducerTarget::Stream,
+        ProducerTarget::Bucket,
+    ] {
+        for &(key, field) in &keys {
+            if !target.has(field) {
+                continue;
+            }
+            let key = target.key(key);
+            for lang in Lang::ALL {
+                let label = t(lang, key);
+                let help_text = help(key, lang);
+                for w in SQS_WORDS {
+                    assert!(
+                        !label.contains(w),
+                        "{target:?} {key} label names {w}: {label}"
+                    );
+                    assert!(
+                        !help_text.contains(w),
+                        "{target:?} {key} help names {w}: {help_text}"
+                    );
+                }
+                if target == ProducerTarget::Stream {
+                    for w in ["queue", "message", "큐", "메시지"] {
+                        assert!(
+                            !label.to_lowercase().contains(w)
+                                && !help_text.to_lowercase().contains(w),
+                            "{key} speaks of a {w} on a stream: {label} / {help_text}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // Each names its own call where it has one.
+    assert!(t(Lang::En, ProducerTarget::Stream.key("producer.batch_size")).contains("PutRecords"));
+    assert!(t(Lang::En, ProducerTarget::Topic.key("producer.batch_size")).contains("PublishBatch"));
+    assert!(t(Lang::En, ProducerTarget::Bucket.key("producer.rate")).contains("PutObject"));
+    assert!(help(ProducerTarget::Stream.key("producer.rate"), Lang::En)
+        .contains("ProvisionedThroughputExceededException"));
+    // And a queue producer keeps SQS's words.
+    assert!(
+        t(Lang::En, ProducerTarget::Queue.key("producer.batch_size")).contains("SendMessageBatch")
+    );
+}

@@ -231,7 +231,11 @@ fn a_mobile_endpoint_is_labelled_by_its_app_and_platform() {
         endpoint: "arn:aws:sns:us-east-1:123456789012:endpoint/GCM/news-app/5e3e9847".into(),
         ..Default::default()
     };
-    assert_eq!(s.label(), "news-app (GCM)");
+    assert_eq!(
+        s.label(),
+        "news-app (FCM/GCM)",
+        "FCM, as the texts say; GCM, as the ARN says"
+    );
     let s = mqlab_appcore::sns_view::SubscriptionView {
         endpoint: "arn:aws:lambda:us-east-1:123456789012:function:thumbnailer".into(),
         ..Default::default()
