@@ -58,8 +58,8 @@ pub fn mqlab_selftest_abort() {
 
 /// The size of the program's WebAssembly memory, bytes: what the run really holds (the engine,
 /// the view, the snapshots), as the browser counts it against its 4 GiB limit. Read by the
-/// memory test and benchmark (`window.wasmBindings.mqlab_memory_bytes()`) and by the page's
-/// memory guard.
+/// memory test and benchmark (`window.wasmBindings.mqlab_memory_bytes()`); the page's own
+/// guard is the engine's estimate (`Lab`'s memory budget).
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn mqlab_memory_bytes() -> f64 {
     browser::wasm_memory_bytes()

@@ -2,7 +2,7 @@
 //! playing, by `Step` and `Seek`, and changed by `Edit`.
 
 use crate::canvas::diagram::Hit;
-use crate::lab::{Edit, Lab};
+use crate::lab::{Edit, Lab, MEMORY_BUDGET_BYTES};
 use mqlab_appcore::i18n::{tf, Lang};
 use mqlab_appcore::presets;
 use std::cell::RefCell;
@@ -264,14 +264,22 @@ impl Reducible for AppState {
                 self.reduce(next)
             }
             Action::Frame { real_ms } if self.playing => {
+                // Two runs side by side share the page's memory budget.
+                let budget = MEMORY_BUDGET_BYTES / if self.compare.is_some() { 2 } else { 1 };
+                for lab in std::iter::once(&self.lab).chain(self.compare.as_ref()) {
+                    lab.borrow_mut().set_memory_budget(budget);
+                }
                 if self.fast_forward {
                     // As fast as this machine goes: chunks of virtual time sized so one
                     // takes a fraction of the frame's budget.
                     let start = now_ms();
                     let mut chunk = self.fast_forward_chunk_ms.get();
-                    while now_ms() - start < FAST_FORWARD_BUDGET_MS
-                        && self.lab.borrow().memory_stop.is_none()
-                    {
+                    let stopped = || {
+                        std::iter::once(&self.lab)
+                            .chain(self.compare.as_ref())
+                            .any(|l| l.borrow().memory_stop.is_some())
+                    };
+                    while now_ms() - start < FAST_FORWARD_BUDGET_MS && !stopped() {
                         let before = now_ms();
                         let t = self.lab.borrow().now() + chunk;
                         self.lab.borrow_mut().run_to(t);
@@ -288,6 +296,13 @@ impl Reducible for AppState {
                     self.align_compare();
                 }
                 let mut s = (*self).clone();
+                // A change or a seek back let the run go on: its memory banner is stale.
+                if s.banner
+                    .as_ref()
+                    .is_some_and(|b| b.title_key == "error.memory")
+                {
+                    s.banner = None;
+                }
                 if let Some(banner) = s.memory_banner() {
                     // Paused, not frozen: the run, its edits and the autosave are kept, and
                     // the banner says what to change.

@@ -33,7 +33,11 @@ const SNAPSHOTS_SHARE_PCT: u64 = 40;
 /// The live world and view may hold this share (percent); past it the run stops with a
 /// message, before the tab runs out of memory.
 const LIVE_SHARE_PCT: u64 = 60;
-/// Snapshots are never thinned below this many (the start, and one on the way).
+/// After a stop and a change that lets the run go on, the live share may reach this (percent)
+/// before the run stops again.
+const LIVE_SHARE_HARD_PCT: u64 = 80;
+/// Snapshots are thinned towards this many (the start, and one on the way); the one at 0
+/// always stays.
 const SNAPSHOTS_KEPT_MIN: usize = 2;
 
 #[derive(Clone)]
@@ -83,6 +87,8 @@ pub struct Lab {
     memory_budget_bytes: u64,
     /// Set when the run stopped at its memory budget; cleared by an edit or a seek back.
     pub memory_stop: Option<MemoryStop>,
+    /// What the live run held when an edit let a stopped run go on.
+    memory_resumed_at_bytes: Option<u64>,
 }
 
 impl Lab {
@@ -103,6 +109,7 @@ impl Lab {
             horizon_ms: 0,
             memory_budget_bytes: MEMORY_BUDGET_BYTES,
             memory_stop: None,
+            memory_resumed_at_bytes: None,
         };
         lab.run_to(0);
         Ok(lab)
@@ -252,6 +259,7 @@ impl Lab {
             self.next_snapshot_ms = self.next_snapshot_after(t_snap);
             // Back at an earlier instant the run holds what it held then.
             self.memory_stop = None;
+            self.memory_resumed_at_bytes = None;
         }
         self.run_to(t.max(self.now()));
     }
@@ -273,6 +281,13 @@ impl Lab {
             Ok(i) => self.snapshots[i] = snap,
             Err(i) => self.snapshots.insert(i, snap),
         }
+        self.thin_snapshots();
+        self.next_snapshot_ms = self.next_snapshot_after(t);
+    }
+
+    /// Drops every other snapshot (doubling the interval) while more than [`SNAPSHOTS_MAX`]
+    /// are kept or they hold more than their share of the budget. The one at 0 always stays.
+    fn thin_snapshots(&mut self) {
         let snapshots_max_bytes = self.memory_budget_bytes / 100 * SNAPSHOTS_SHARE_PCT;
         while self.snapshots.len() > SNAPSHOTS_MAX
             || (self.snapshots.len() > SNAPSHOTS_KEPT_MIN
@@ -282,7 +297,17 @@ impl Lab {
             self.snapshots.retain(|s| s.t_ms % every == 0);
             self.snapshot_every_ms = every;
         }
-        self.next_snapshot_ms = self.next_snapshot_after(t);
+    }
+
+    /// A snapshot is cheap while it shares its messages and records with the live run; once
+    /// the run lets them go (a purge, retention, a shard's cap), the snapshot is their only
+    /// holder. Recounted at every check: at least what it holds beyond the live world.
+    fn recount_snapshots(&mut self) {
+        let live = self.sim.world().memory_estimate().total();
+        for s in &mut self.snapshots {
+            let own = s.sim.world().memory_estimate().total().saturating_sub(live);
+            s.cost_bytes = s.cost_bytes.max(own + s.vm.approx_bytes());
+        }
     }
 
     /// What the snapshots kept for seeking back hold, bytes (estimated).
@@ -304,8 +329,20 @@ impl Lab {
     /// Stops the run (see [`MemoryStop`]) when the live world and view hold more than their
     /// share of the budget. Checked at every chart sample, so a fast run stops within one.
     fn check_memory(&mut self) {
+        self.recount_snapshots();
+        self.thin_snapshots();
         let held_bytes = self.live_bytes();
-        if held_bytes <= self.memory_budget_bytes / 100 * LIVE_SHARE_PCT {
+        let limit = self.memory_budget_bytes / 100 * LIVE_SHARE_PCT;
+        // After a stop the user changed something (fewer producers, more consumers) that
+        // slows the growth without freeing what is held: let the run go on until it grows a
+        // tenth more, never past the hard share.
+        let limit = match self.memory_resumed_at_bytes {
+            Some(at) => (at + at / 10)
+                .max(limit)
+                .min(self.memory_budget_bytes / 100 * LIVE_SHARE_HARD_PCT),
+            None => limit,
+        };
+        if held_bytes <= limit {
             return;
         }
         let (messages, records) = held_counts(self.sim.world());
@@ -337,7 +374,9 @@ impl Lab {
         if result.is_ok() {
             // A change (a lower retention, a purge, fewer producers) may be what lets the run
             // go on: it is checked again at the next sample.
-            self.memory_stop = None;
+            if self.memory_stop.take().is_some() {
+                self.memory_resumed_at_bytes = Some(self.live_bytes());
+            }
             // A new branch of the run: what was recorded after now no longer happens.
             self.edits.truncate(self.edits_applied);
             self.edits.retain(|&(at, _)| at <= now);

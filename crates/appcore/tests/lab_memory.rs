@@ -106,6 +106,14 @@ fn a_run_over_its_budget_stops_with_the_reason_and_an_edit_lets_it_go_on() {
     assert_eq!(lab.memory_stop, None);
     lab.run_to(at + 60_000);
     assert!(lab.now() > at);
+    // The snapshots taken before the purge are now the only holders of the backlog: they are
+    // recounted at that, and thinned towards their share of the budget.
+    assert!(
+        lab.snapshot_bytes() <= 24 * MIB * 40 / 100 || lab.snapshot_times().len() <= 2,
+        "{} bytes in {:?}",
+        lab.snapshot_bytes(),
+        lab.snapshot_times()
+    );
 }
 
 #[test]

@@ -254,11 +254,6 @@ pub fn run_command(args: &RunArgs) -> i32 {
     };
     let mut memory_stop: Option<String> = None;
     let driven = drive(&mut world, args.duration_ms, chunk, |w| {
-        let held = w.memory_estimate().total();
-        if held > args.memory_max_bytes {
-            memory_stop = Some(memory_stop_message(w, held, args.memory_max_bytes));
-            return Err(io::Error::other("memory limit"));
-        }
         if recording {
             let events = w.drain_events();
             events_written += events.len() as u64;
@@ -270,16 +265,19 @@ pub fn run_command(args: &RunArgs) -> i32 {
                 next_metrics_copy = w.now() + METRICS_COPY_EVERY_MS;
             }
         }
+        // Checked once what happened is written: the output up to the stop is whole.
+        let held = w.memory_estimate().total();
+        if held > args.memory_max_bytes {
+            memory_stop = Some(memory_stop_message(w, held, args.memory_max_bytes));
+            return Err(io::Error::other("memory limit"));
+        }
         Ok(())
     })
     .and_then(|()| events_out.flush());
-    if let Some(message) = memory_stop {
-        let _ = events_out.flush();
-        eprintln!("{message}");
-        return 3;
-    }
-    if let Err(e) = driven {
-        return report_io(&e);
+    if memory_stop.is_none() {
+        if let Err(e) = driven {
+            return report_io(&e);
+        }
     }
     let metric_rows = match metrics {
         None => None,
@@ -291,6 +289,12 @@ pub fn run_command(args: &RunArgs) -> i32 {
             }
         }
     };
+    if let Some(message) = memory_stop {
+        // Events and metrics up to the stop are written and closed (valid JSON).
+        let _ = events_out.flush();
+        eprintln!("{message}");
+        return 3;
+    }
     let wall = started.elapsed().as_secs_f64();
 
     // The summary goes to standard error so that standard output stays pure JSON lines.

@@ -350,6 +350,7 @@ fn run_stops_at_its_memory_max_naming_what_the_world_holds() {
         r#"{"name": "backlog", "seed": 1, "queues": [{"QueueName": "q"}],
             "producers": [{"name": "p", "queue": "q", "rate_per_s": 2000, "body_bytes": 1048576}]}"#,
     );
+    let metrics = temp_path("backlog-metrics.json");
     let out = mqlab(
         &[
             "run",
@@ -359,6 +360,8 @@ fn run_stops_at_its_memory_max_naming_what_the_world_holds() {
             "--no-events",
             "--memory-max",
             "8M",
+            "--metrics",
+            metrics.to_str().unwrap(),
         ],
         "",
     );
@@ -368,6 +371,9 @@ fn run_stops_at_its_memory_max_naming_what_the_world_holds() {
         stderr.contains("over --memory-max (8 MiB)") && stderr.contains("messages in queues"),
         "{stderr}"
     );
+    // What was written up to the stop is whole: the metrics file is a JSON array.
+    let rows: Value = serde_json::from_str(&std::fs::read_to_string(&metrics).unwrap()).unwrap();
+    assert!(rows.as_array().is_some_and(|r| !r.is_empty()), "{rows}");
     // The same run under the default limit finishes.
     let out = mqlab(
         &[

@@ -1052,7 +1052,11 @@ impl Sns {
             replayed: false,
             refs: 0,
         };
-        self.topic_mut(name).archive_push(ctx.now, p.size, &n);
+        // The archive's memory cap counts what a message keeps in memory (a simulated
+        // producer's synthetic body: its head), as the shards' cap does.
+        let text = n.message.for_protocol("");
+        let held = p.size.saturating_sub(text.len()) + text.retained_bytes();
+        self.topic_mut(name).archive_push(ctx.now, held, &n);
         self.fan_out(ctx, n);
         PublishOutput {
             message_id,
