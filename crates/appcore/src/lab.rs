@@ -28,8 +28,8 @@ pub const SNAPSHOTS_MAX: usize = 24;
 /// WebAssembly limit; 300 MB leaves the page responsive there.
 pub const MEMORY_BUDGET_BYTES: u64 = 300 * 1024 * 1024;
 /// Snapshots may hold this share of the budget (percent); past it, every other one goes (the
-/// seek bar still reaches every instant, by replaying from an earlier one).
-const SNAPSHOTS_SHARE_PCT: u64 = 40;
+/// seek bar still reaches every instant, by replaying from an earlier one, only slower).
+const SNAPSHOTS_SHARE_PCT: u64 = 20;
 /// The live world and view may hold this share (percent); past it the run stops with a
 /// message, before the tab runs out of memory.
 const LIVE_SHARE_PCT: u64 = 60;
@@ -303,9 +303,9 @@ impl Lab {
     /// the run lets them go (a purge, retention, a shard's cap), the snapshot is their only
     /// holder. Recounted at every check: at least what it holds beyond the live world.
     fn recount_snapshots(&mut self) {
-        let live = self.sim.world().memory_estimate().total();
+        let live = self.sim.world();
         for s in &mut self.snapshots {
-            let own = s.sim.world().memory_estimate().total().saturating_sub(live);
+            let own = s.sim.world().bytes_not_shared_with(live);
             s.cost_bytes = s.cost_bytes.max(own + s.vm.approx_bytes());
         }
     }

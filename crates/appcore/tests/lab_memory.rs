@@ -48,7 +48,7 @@ fn snapshots_are_thinned_to_their_share_of_the_budget_and_seeking_still_replays_
     lab.run_to(120_000);
     assert_eq!(lab.memory_stop, None, "stopped: {:?}", lab.memory_stop);
     assert!(
-        lab.snapshot_bytes() <= 64 * MIB * 40 / 100,
+        lab.snapshot_bytes() <= 64 * MIB * 20 / 100,
         "snapshots hold {} bytes",
         lab.snapshot_bytes()
     );
@@ -109,20 +109,44 @@ fn a_run_over_its_budget_stops_with_the_reason_and_an_edit_lets_it_go_on() {
     // The snapshots taken before the purge are now the only holders of the backlog: they are
     // recounted at that, and thinned towards their share of the budget.
     assert!(
-        lab.snapshot_bytes() <= 24 * MIB * 40 / 100 || lab.snapshot_times().len() <= 2,
+        lab.snapshot_bytes() <= 24 * MIB * 20 / 100 || lab.snapshot_times().len() <= 2,
         "{} bytes in {:?}",
         lab.snapshot_bytes(),
         lab.snapshot_times()
     );
 }
 
+/// Every preset plays 10 virtual minutes well inside the page's budget (the README's memory
+/// table has the figures after a virtual hour).
 #[test]
-fn every_preset_holds_little_after_ten_virtual_minutes() {
+fn every_preset_holds_well_under_the_budget_after_ten_virtual_minutes() {
     for p in presets::all() {
         let mut lab = preset_lab(p.id);
         lab.run_to(10 * 60 * 1000);
         assert_eq!(lab.memory_stop, None, "{}: {:?}", p.id, lab.memory_stop);
         let held = lab.live_bytes() + lab.snapshot_bytes();
-        assert!(held < 100 * MIB, "{} holds {} MiB", p.id, held / MIB);
+        assert!(
+            held < MEMORY_BUDGET_BYTES / 2,
+            "{} holds {} MiB",
+            p.id,
+            held / MIB
+        );
     }
+}
+
+#[test]
+fn snapshots_of_a_shard_at_its_record_cap_are_counted_at_what_only_they_hold() {
+    // kinesis-hot-key writes ~1,000 records a second into one shard: after a few minutes the
+    // shard keeps its newest records only, so each older snapshot holds records the live run
+    // has let go (the live world's size stays the same). They must be counted and thinned.
+    let mut lab = preset_lab("kinesis-hot-key");
+    lab.set_memory_budget(64 * MIB);
+    lab.run_to(30 * 60 * 1000);
+    assert_eq!(lab.memory_stop, None, "stopped: {:?}", lab.memory_stop);
+    assert!(
+        lab.snapshot_bytes() <= 64 * MIB * 20 / 100 || lab.snapshot_times().len() <= 2,
+        "snapshots hold {} MiB in {:?}",
+        lab.snapshot_bytes() / MIB,
+        lab.snapshot_times()
+    );
 }

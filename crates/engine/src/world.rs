@@ -317,6 +317,20 @@ impl World {
         self.memory_tally().unshared
     }
 
+    /// What this world (a snapshot) holds that `live` does not share with it, bytes, roughly:
+    /// the difference of their estimates, or the records trimmed from the live world since
+    /// (a shard at its cap keeps as many records as before, but newer ones), whichever is
+    /// more. Cheap: counts and binary searches.
+    pub fn bytes_not_shared_with(&self, live: &World) -> u64 {
+        let diff = self
+            .memory_estimate()
+            .total()
+            .saturating_sub(live.memory_estimate().total());
+        #[cfg(feature = "kinesis")]
+        let diff = diff.max(self.kinesis.records_bytes_not_in(&live.kinesis));
+        diff
+    }
+
     fn memory_tally(&self) -> Tally {
         use crate::memory::{self as m, EVENT_HEAP_BYTES, TABLE_ENTRY_BYTES};
         use std::mem::size_of;

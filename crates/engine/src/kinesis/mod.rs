@@ -363,6 +363,37 @@ impl Kinesis {
         }
     }
 
+    /// What this world's records (a snapshot's) cost that `live` no longer holds: records
+    /// older than the live shard's oldest (trimmed since, by retention or the shard's cap),
+    /// and every record of a shard or stream the live world has dropped. A snapshot shares
+    /// the rest with the live world. Binary searches, no walk over records.
+    pub fn records_bytes_not_in(&self, live: &Kinesis) -> u64 {
+        let per_record =
+            std::mem::size_of::<stream::Record>() as u64 + crate::memory::PARTITION_KEY_BYTES;
+        let mut bytes = 0;
+        for (name, s) in &self.streams {
+            for sh in &s.shards {
+                let n = sh.records.len() as u64;
+                if n == 0 {
+                    continue;
+                }
+                let live_front = live
+                    .streams
+                    .get(name)
+                    .and_then(|l| l.shards.iter().find(|l| l.shard_id == sh.shard_id))
+                    .map(|l| l.records.front().map(|r| r.seq));
+                let gone = match live_front {
+                    // The live shard holds nothing older than its front.
+                    Some(Some(front)) => sh.records.partition_point(|r| r.seq < front) as u64,
+                    // Emptied, or no longer there: all of it is this world's own.
+                    Some(None) | None => n,
+                };
+                bytes += gone * (per_record + sh.bytes_stored / n);
+            }
+        }
+        bytes
+    }
+
     /// Bytes of record data and keys the shards keep in memory (a running total per shard).
     pub(crate) fn payload_bytes_held(&self) -> u64 {
         self.streams
