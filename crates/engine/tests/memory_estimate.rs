@@ -128,8 +128,9 @@ fn the_estimate_grows_by_a_little_per_record_kept_and_stays_within_the_caps() {
         "records are kept: {n_10} then {n_20}"
     );
     let per_record = (at_20.total() - at_10.total()) / (n_20 - n_10);
+    // The record, its key and its payload's allocations: a few hundred bytes, not 25 KB.
     assert!(
-        per_record < 256,
+        per_record < 400,
         "{per_record} bytes a record: {at_10:?} then {at_20:?}"
     );
     let shards = w

@@ -338,7 +338,11 @@ impl Kinesis {
             for sh in &s.shards {
                 // The shard, its id and its parents' ids.
                 t.copied(m::other, 1, size_of::<stream::Shard>() as u64 + 3 * 32);
-                t.segvec(m::records, &sh.records, m::PARTITION_KEY_BYTES);
+                t.segvec(
+                    m::records,
+                    &sh.records,
+                    m::PARTITION_KEY_BYTES + m::PAYLOAD_ALLOC_BYTES,
+                );
                 // Data of the records in the open tail: a snapshot copies it (sealed data is
                 // shared). What the world holds is counted in `World::payload_bytes`.
                 let tail = (sh.bytes_stored as u128 * sh.records.unsealed_len() as u128)
@@ -368,8 +372,9 @@ impl Kinesis {
     /// and every record of a shard or stream the live world has dropped. A snapshot shares
     /// the rest with the live world. Binary searches, no walk over records.
     pub fn records_bytes_not_in(&self, live: &Kinesis) -> u64 {
-        let per_record =
-            std::mem::size_of::<stream::Record>() as u64 + crate::memory::PARTITION_KEY_BYTES;
+        let per_record = std::mem::size_of::<stream::Record>() as u64
+            + crate::memory::PARTITION_KEY_BYTES
+            + crate::memory::PAYLOAD_ALLOC_BYTES;
         let mut bytes = 0;
         for (name, s) in &self.streams {
             for sh in &s.shards {

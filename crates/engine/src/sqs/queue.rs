@@ -260,7 +260,10 @@ impl Queue {
     pub(crate) fn memory(&self, t: &mut Tally) {
         let n = self.messages.len() as u64;
         // The message itself, behind an `Arc`: a snapshot shares it.
-        let message = size_of::<Message>() as u64 + ARC_HEADER_BYTES + MESSAGE_STRINGS_BYTES;
+        let message = size_of::<Message>() as u64
+            + ARC_HEADER_BYTES
+            + MESSAGE_STRINGS_BYTES
+            + crate::memory::PAYLOAD_ALLOC_BYTES;
         // Its entries in the indexes, which a snapshot copies: the map's key and slot, the
         // sent-time index, a FIFO group's pending set.
         let mut index = btree_entry::<u64, u32>()
