@@ -2,11 +2,13 @@
 //! snapshot would add (`World::snapshot_cost_estimate`): it follows what is held, stays
 //! bounded where the world is, and agrees with what a clone really allocates.
 
+mod memory_common;
+
+use memory_common::{preset, BUSY_SQS};
 use mqlab_engine::kinesis::{SHARD_BYTES_MAX, SHARD_RECORDS_MAX};
 use mqlab_engine::{Scenario, World};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::path::Path;
 
 /// Counts the bytes this thread allocates (tests run on several threads at once), so a
 /// clone's real cost can be set beside the estimate.
@@ -44,20 +46,6 @@ fn measured_clone_bytes(world: &World) -> u64 {
     let bytes = ALLOCATED.with(Cell::get) - before;
     drop(copy);
     bytes as u64
-}
-
-const BUSY_SQS: &str = r#"{
-  "seed": 3,
-  "queues": [{"QueueName": "orders"}],
-  "producers": [{"name": "web", "queue": "orders", "rate_per_s": 200}],
-  "consumers": [{"name": "worker", "queue": "orders", "count": 2, "wait_time_s": 20}]
-}"#;
-
-fn preset(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../scenarios/presets")
-        .join(format!("{name}.json"));
-    std::fs::read_to_string(path).unwrap()
 }
 
 fn world(json: &str) -> World {

@@ -2,24 +2,11 @@
 //! what did not change: Kinesis records in sealed segments, SQS messages behind `Arc`s. And
 //! sharing is invisible: a world restored from a clone runs exactly as the original.
 
+mod memory_common;
+
+use memory_common::{preset, BUSY_SQS};
 use mqlab_engine::{Scenario, World};
-use std::path::Path;
 use std::sync::Arc;
-
-/// A queue filled faster than it drains: most messages only wait.
-const BUSY_SQS: &str = r#"{
-  "seed": 3,
-  "queues": [{"QueueName": "orders"}],
-  "producers": [{"name": "web", "queue": "orders", "rate_per_s": 200}],
-  "consumers": [{"name": "worker", "queue": "orders", "count": 2, "wait_time_s": 20}]
-}"#;
-
-fn preset(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../scenarios/presets")
-        .join(format!("{name}.json"));
-    std::fs::read_to_string(path).unwrap()
-}
 
 fn world_after(json: &str, ms: u64) -> World {
     let scenario = Scenario::from_json(json).unwrap();
