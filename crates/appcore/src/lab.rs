@@ -345,7 +345,7 @@ impl Lab {
         if held_bytes <= limit {
             return;
         }
-        let (messages, records) = held_counts(self.sim.world());
+        let (messages, records) = self.sim.world().messages_and_records_held();
         self.memory_stop = Some(MemoryStop {
             at_ms: self.now(),
             held_bytes: held_bytes + self.snapshot_bytes(),
@@ -476,22 +476,6 @@ impl Lab {
     pub fn snapshot_times(&self) -> Vec<SimTime> {
         self.snapshots.iter().map(|s| s.t_ms).collect()
     }
-}
-
-/// Messages in every queue and records in every shard: what a run that outgrew its budget
-/// holds, in the words a learner can act on.
-fn held_counts(world: &World) -> (u64, u64) {
-    let messages = world.sqs().queues().map(|q| q.len() as u64).sum();
-    #[cfg(feature = "kinesis")]
-    let records = world
-        .kinesis()
-        .streams()
-        .flat_map(|s| &s.shards)
-        .map(|sh| sh.records.len() as u64)
-        .sum();
-    #[cfg(not(feature = "kinesis"))]
-    let records = 0;
-    (messages, records)
 }
 
 /// Why an edit was refused: the AWS error code (or "" for an actor setting) and the message.

@@ -425,13 +425,7 @@ pub fn run_command(args: &RunArgs) -> i32 {
 
 /// Why `mqlab run` stopped early: what the world holds and what to lower.
 fn memory_stop_message(world: &World, held: u64, max: u64) -> String {
-    let messages: usize = world.sqs().queues().map(|q| q.len()).sum();
-    let records: usize = world
-        .kinesis()
-        .streams()
-        .flat_map(|s| &s.shards)
-        .map(|sh| sh.records.len())
-        .sum();
+    let (messages, records) = world.messages_and_records_held();
     format!(
         "mqlab run: stopped at {} of virtual time: the world holds about {} MiB, over \
          --memory-max ({} MiB): {messages} messages in queues, {records} stream records. Lower \

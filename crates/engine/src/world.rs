@@ -317,6 +317,22 @@ impl World {
         self.memory_tally().unshared
     }
 
+    /// Messages in every queue and records in every shard: what a run that outgrew its
+    /// memory holds, in the words a user can act on (the page's and `mqlab run`'s stop).
+    pub fn messages_and_records_held(&self) -> (u64, u64) {
+        let messages = self.sqs.queues().map(|q| q.len() as u64).sum();
+        #[cfg(feature = "kinesis")]
+        let records = self
+            .kinesis
+            .streams()
+            .flat_map(|s| &s.shards)
+            .map(|sh| sh.records.len() as u64)
+            .sum();
+        #[cfg(not(feature = "kinesis"))]
+        let records = 0;
+        (messages, records)
+    }
+
     /// What this world (a snapshot) holds that `live` does not share with it, bytes, roughly:
     /// the difference of their estimates, or the records trimmed from the live world since
     /// (a shard at its cap keeps as many records as before, but newer ones), whichever is
