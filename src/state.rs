@@ -180,6 +180,8 @@ impl AppState {
             &[
                 ("t", &crate::format::format_clock(stop.at_ms)),
                 ("held", &mb(stop.held_bytes)),
+                ("limit", &mb(stop.limit_bytes)),
+                ("snapshots", &mb(stop.snapshot_bytes)),
                 ("budget", &mb(stop.budget_bytes)),
                 ("messages", &stop.messages.to_string()),
                 ("records", &stop.records.to_string()),

@@ -223,8 +223,8 @@ texts! {
     "error.memory" => "The run was paused before it used up the page's memory",
         "페이지 메모리가 바닥나기 전에 실행을 멈췄습니다";
     "error.memory_detail" =>
-        "At {t} it holds about {held} MB of its {budget} MB (the live run may use 60%, the snapshots for seeking back 20%): {messages} messages waiting or in flight, {records} stream records kept. Free what it holds (PurgeQueue, a shorter retention period: MessageRetentionPeriod, RetentionPeriodHours) or slow its growth (a lower producer rate, more consumers), or seek back.",
-        "{t} 시점에 {budget} MB 중 약 {held} MB를 쓰고 있습니다 (실행 중인 상태가 60%, 되감기용 스냅샷이 20%까지 쓸 수 있습니다): 대기 중이거나 처리 중인 메시지 {messages}개, 스트림에 남아 있는 레코드 {records}개. 잡고 있는 것을 비우거나 (PurgeQueue, 더 짧은 보존 기간: MessageRetentionPeriod, RetentionPeriodHours) 늘어나는 속도를 줄이거나 (프로듀서 전송 속도를 낮추거나 컨슈머를 늘리기), 이전 시점으로 되감아 보세요.";
+        "At {t} the run holds about {held} MB, over the {limit} MB it may use of the page's {budget} MB (the snapshots for seeking back hold {snapshots} MB more): {messages} messages waiting or in flight, {records} stream records kept. Free what it holds (PurgeQueue, a shorter retention period: MessageRetentionPeriod, RetentionPeriodHours) or slow its growth (a lower producer rate, more consumers), or seek back.",
+        "{t} 시점에 실행 중인 상태가 약 {held} MB로, 페이지 전체 {budget} MB 가운데 쓸 수 있는 {limit} MB를 넘었습니다 (되감기용 스냅샷이 {snapshots} MB를 더 씁니다): 대기 중이거나 처리 중인 메시지 {messages}개, 스트림에 남아 있는 레코드 {records}개. 잡고 있는 것을 비우거나 (PurgeQueue, 더 짧은 보존 기간: MessageRetentionPeriod, RetentionPeriodHours) 늘어나는 속도를 줄이거나 (프로듀서 전송 속도를 낮추거나 컨슈머를 늘리기), 이전 시점으로 되감아 보세요.";
 
     "share.copied" => "Link copied", "링크를 복사했습니다";
     "share.too_long" =>

@@ -55,9 +55,12 @@ struct Snapshot {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemoryStop {
     pub at_ms: SimTime,
-    /// What the run holds, bytes: the live world and view and the snapshots (the engine's own
-    /// estimate).
+    /// What the live world and view hold, bytes (the engine's own estimate).
     pub held_bytes: u64,
+    /// What the live run may hold, bytes (its share of the budget).
+    pub limit_bytes: u64,
+    /// What the snapshots for seeking back hold, bytes.
+    pub snapshot_bytes: u64,
     pub budget_bytes: u64,
     /// Messages waiting or in flight, and stream records retained, when it stopped: what to
     /// lower (the rate, the retention, the duration).
@@ -348,7 +351,9 @@ impl Lab {
         let (messages, records) = self.sim.world().messages_and_records_held();
         self.memory_stop = Some(MemoryStop {
             at_ms: self.now(),
-            held_bytes: held_bytes + self.snapshot_bytes(),
+            held_bytes,
+            limit_bytes: limit,
+            snapshot_bytes: self.snapshot_bytes(),
             budget_bytes: self.memory_budget_bytes,
             messages,
             records,
