@@ -44,7 +44,6 @@ pub enum Edit {
     /// SetSubscriptionAttributes on the subscription of `topic` to (`protocol`, `endpoint`)
     /// ("" removes FilterPolicy, DeliveryPolicy or RedrivePolicy, as in AWS). Named by its
     /// endpoint, not its ARN, so the scenario's subscription it changes can be found.
-    #[cfg(feature = "sns")]
     SubscriptionAttribute {
         topic: String,
         protocol: String,
@@ -54,7 +53,6 @@ pub enum Edit {
     },
     /// How the simulated endpoint behind (`protocol`, `endpoint`) answers from now on (an
     /// HTTP server going down, a slower Lambda): a setting of the simulation, not an API call.
-    #[cfg(feature = "sns")]
     EndpointBehaviour {
         protocol: String,
         endpoint: String,
@@ -67,7 +65,6 @@ impl Edit {
     pub fn operation(&self) -> &str {
         match self {
             Edit::QueueAttribute { .. } => "SetQueueAttributes",
-            #[cfg(feature = "sns")]
             Edit::SubscriptionAttribute { .. } => "SetSubscriptionAttributes",
             Edit::Call { op, .. } => op,
             _ => "",
@@ -83,7 +80,6 @@ impl Edit {
                 value,
             } => json!({"QueueUrl": queue_url(queue), "Attributes": {attribute: value}}),
             Edit::Call { params, .. } => params.clone(),
-            #[cfg(feature = "sns")]
             Edit::SubscriptionAttribute {
                 attribute, value, ..
             } => json!({"AttributeName": attribute, "AttributeValue": value}),
@@ -144,7 +140,6 @@ impl Edit {
                 );
             }
             Edit::Call { .. } => {}
-            #[cfg(feature = "sns")]
             Edit::EndpointBehaviour {
                 protocol,
                 endpoint,
@@ -159,7 +154,6 @@ impl Edit {
                     s.behaviour = Some(behaviour.clone());
                 }
             }
-            #[cfg(feature = "sns")]
             Edit::SubscriptionAttribute {
                 topic,
                 protocol,
@@ -220,9 +214,7 @@ impl Edit {
             // value changes nothing, as it would in AWS.
             Edit::QueueAttribute { .. } => Ok(()),
             // So does SetSubscriptionAttributes (and an unknown subscription is NotFound).
-            #[cfg(feature = "sns")]
             Edit::SubscriptionAttribute { .. } => Ok(()),
-            #[cfg(feature = "sns")]
             Edit::EndpointBehaviour { behaviour, .. } => behaviour
                 .validate()
                 .map_err(|m| split_member("behaviour", &m)),

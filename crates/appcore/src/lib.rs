@@ -20,7 +20,6 @@ pub mod cli;
 pub mod edits;
 pub mod i18n;
 pub mod json_path;
-#[cfg(feature = "kinesis")]
 pub mod kinesis_view;
 pub mod lab;
 pub mod palette;
@@ -28,6 +27,5 @@ pub mod params;
 pub mod presets;
 pub mod share;
 pub mod sim;
-#[cfg(feature = "sns")]
 pub mod sns_view;
 pub mod view;

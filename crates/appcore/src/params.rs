@@ -333,11 +333,9 @@ impl ProducerTarget {
     ];
 
     pub fn of(spec: &mqlab_engine::actors::ProducerSpec) -> ProducerTarget {
-        #[cfg(feature = "kinesis")]
         if spec.stream.is_some() {
             return ProducerTarget::Stream;
         }
-        #[cfg(feature = "sns")]
         if spec.bucket.is_some() {
             return ProducerTarget::Bucket;
         }

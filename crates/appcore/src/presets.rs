@@ -23,13 +23,7 @@ pub struct PresetAction {
 
 macro_rules! presets {
     ([$($id:literal),* $(,)?] [$($sns:literal),* $(,)?] [$($kin:literal),* $(,)?]) => {
-        #[cfg(not(feature = "sns"))]
-        static PRESETS: &[Preset] = &[$(preset!($id)),*];
-        /// With SNS (the `sns` feature), the SNS lessons follow the SQS ones; with Kinesis,
-        /// the Kinesis lessons follow those.
-        #[cfg(all(feature = "sns", not(feature = "kinesis")))]
-        static PRESETS: &[Preset] = &[$(preset!($id),)* $(preset!($sns)),*];
-        #[cfg(all(feature = "sns", feature = "kinesis"))]
+        /// The SQS presets, then SNS's, then Kinesis's.
         static PRESETS: &[Preset] = &[$(preset!($id),)* $(preset!($sns),)* $(preset!($kin)),*];
     };
 }
@@ -94,13 +88,9 @@ pub fn compare_with(id: &str) -> Option<&'static str> {
         "visibility-ok" => Some("visibility-too-short"),
         "short-polling" => Some("long-polling"),
         "long-polling" => Some("short-polling"),
-        #[cfg(feature = "sns")]
         "sns-alone" => Some("sns-with-sqs"),
-        #[cfg(feature = "sns")]
         "sns-with-sqs" => Some("sns-alone"),
-        #[cfg(feature = "kinesis")]
         "kinesis-provisioned" => Some("kinesis-on-demand"),
-        #[cfg(feature = "kinesis")]
         "kinesis-on-demand" => Some("kinesis-provisioned"),
         _ => None,
     }
@@ -173,82 +163,66 @@ pub fn title(id: &str, lang: Lang) -> &'static str {
             "Delay queue: messages wait before they can be received",
             "지연 큐: 받을 수 있게 될 때까지 기다리는 메시지",
         ),
-        #[cfg(feature = "sns")]
         "sns-fanout" => (
             "SNS fan-out: one topic, a copy for every queue",
             "SNS 팬아웃: 토픽 하나, 큐마다 한 부씩",
         ),
-        #[cfg(feature = "sns")]
         "sns-filter" => (
             "Filter policies: route by attribute and by body",
             "필터 정책: 속성과 본문으로 골라 보내기",
         ),
-        #[cfg(feature = "sns")]
         "sns-fifo" => (
             "FIFO topic to FIFO queues: order kept per group",
             "FIFO 토픽에서 FIFO 큐로: 그룹별 순서 유지",
         ),
-        #[cfg(feature = "sns")]
         "sns-http-retries" => (
             "A webhook goes down: retries, then the DLQ",
             "웹훅이 죽으면: 재시도, 그다음 DLQ",
         ),
-        #[cfg(feature = "sns")]
         "sns-alone" => (
             "SNS alone: a burst pushed at a slow service",
             "SNS만 쓸 때: 느린 서비스로 밀려드는 버스트",
         ),
-        #[cfg(feature = "sns")]
         "sns-with-sqs" => (
             "SNS + SQS: the queue buffers the burst",
             "SNS + SQS: 큐가 버스트를 받아 둔다",
         ),
-        #[cfg(feature = "sns")]
         "s3-thumbnails" => (
             "S3 upload → SNS → Lambda thumbnailer + SQS audit",
             "S3 업로드 → SNS → Lambda 썸네일러 + SQS 감사 큐",
         ),
-        #[cfg(feature = "sns")]
         "sns-mobile-push" => (
             "Mobile push, SMS and email from one topic",
             "토픽 하나로 모바일 푸시, SMS, 이메일 보내기",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-ordering" => (
             "Kinesis: same partition key, same shard, in order",
             "Kinesis: 같은 파티션 키는 같은 샤드에, 순서대로",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-hot-key" => (
             "Kinesis: one hot partition key throttles its shard",
             "Kinesis: 핫 파티션 키 하나가 샤드를 막는다",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-reshard" => (
             "Kinesis: resharding under load",
             "Kinesis: 부하 중에 샤드 나누기(리샤딩)",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-provisioned" => (
             "Kinesis provisioned: a burst over the shards' capacity",
             "Kinesis 프로비저닝 모드: 샤드 용량을 넘는 급증",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-on-demand" => (
             "Kinesis on-demand: the same burst absorbed",
             "Kinesis 온디맨드 모드: 같은 급증을 흡수",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-efo-vs-shared" => (
             "Kinesis: enhanced fan-out vs shared readers",
             "Kinesis: 향상된 팬아웃 vs 공유 처리량 소비자",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-kcl-failover" => (
             "Kinesis: a KCL worker dies, its shards move",
             "Kinesis: KCL 워커가 죽으면 샤드가 옮겨 간다",
         ),
-        #[cfg(feature = "kinesis")]
         "sqs-vs-kinesis" => (
             "SQS vs Kinesis: a queue deletes, a stream keeps",
             "SQS vs Kinesis: 큐는 지우고, 스트림은 남긴다",
@@ -413,7 +387,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              타이머(SendMessage의 DelaySeconds)가 큐의 지연보다 우선하고, FIFO 큐에는 큐 단위 지연만 \
              있습니다.",
         ),
-        #[cfg(feature = "sns")]
         "sns-fanout" => (
             "The web tier publishes each order once, to the topic orders; SNS delivers a copy to \
              every subscribed queue: billing, shipping and analytics. Each queue stores its own \
@@ -432,7 +405,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              Timestamp, 서명 필드)를 받고, RawMessageDelivery를 켠 shipping은 메시지 원문만 받습니다. SQS로 \
              가는 사본은 큐의 SendMessage로, 발행은 64KB마다 SNS 요청 하나로 과금됩니다.",
         ),
-        #[cfg(feature = "sns")]
         "sns-filter" => (
             "Two producers publish to one topic, each message with a store attribute. Three \
              subscriptions carry filter policies, so each queue gets only what it asked for: \
@@ -452,7 +424,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              전달 요금이 붙지도 않습니다. SNS에서 거르면 구독자마다 자기 것이 아닌 메시지를 받아서 버리는 일이 \
              없어집니다. 키끼리는 AND, 한 키의 값 목록 안에서는 OR이고, 정책 하나에 키는 5개, 조합은 150개까지입니다.",
         ),
-        #[cfg(feature = "sns")]
         "sns-fifo" => (
             "payments.fifo is a FIFO topic: every payment carries a MessageGroupId (its account) \
              and a deduplication ID, and gets a SequenceNumber. SNS delivers each group's messages \
@@ -467,7 +438,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              한 번에 하나입니다. FIFO 토픽은 SQS 큐에만 전달하고, 토픽당 초당 3,000건(FifoThroughputScope \
              Topic)을 넘으면 요청이 제한됩니다.",
         ),
-        #[cfg(feature = "sns")]
         "sns-http-retries" => (
             "The topic alerts has two subscribers: an SQS audit queue, which takes every copy at \
              once, and an HTTPS webhook that answers 503 three times out of four. SNS does not \
@@ -486,7 +456,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              minDelayTarget과 maxDelayTarget 사이의 백오프(linear, arithmetic, geometric, exponential), \
              최대 100번, 한 시간까지. SQS와 Lambda로의 전달은 훨씬 오래 재시도합니다(23일 동안 100,015번).",
         ),
-        #[cfg(feature = "sns")]
         "sns-alone" => (
             "SNS pushes: every order is delivered to the HTTPS service as soon as it is published. \
              The service is struggling: from the first order on it accepts only about 3 requests \
@@ -503,7 +472,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              SNS는 따라오지 못하는 구독자를 위해 메시지를 보관해 주지 않습니다. SNS + SQS와 나란히 \
              비교해 보세요.",
         ),
-        #[cfg(feature = "sns")]
         "sns-with-sqs" => (
             "The same publisher and the same burst, but the topic's subscriber is an SQS queue, and \
              the service pulls from it with long polling at its own pace. The queue takes every \
@@ -517,7 +485,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              이것입니다: 보관, 버퍼링, 그리고 소비자가 정하는 재시도(가시성 타임아웃, 데드레터 큐). SNS만 쓸 \
              때와 나란히 비교해 보세요.",
         ),
-        #[cfg(feature = "sns")]
         "s3-thumbnails" => (
             "Two apps upload to the bucket shop-photos. Its event notification configuration sends \
              s3:ObjectCreated:* events for keys ending in .jpg to the SNS topic photo-uploads, so \
@@ -535,7 +502,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              표준 토픽에만 알릴 수 있고 FIFO 토픽에는 못 보내며, 설정을 저장하는 순간 먼저 s3:TestEvent가 \
              발행됩니다.",
         ),
-        #[cfg(feature = "sns")]
         "sns-mobile-push" => (
             "One announcement goes out through three channels: a phone app through FCM (protocol \
              application, a platform endpoint ARN, where SNS still names FCM by its old name GCM), SMS to a phone number, and email. These \
@@ -551,7 +517,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              이메일 쪽 재시도를 지켜보세요. 요금도 채널마다 다릅니다: 푸시는 100만 건에 0.50달러, 이메일은 \
              10만 건에 2달러, SMS는 나라별로 건당(비용 미터에 나옵니다).",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-ordering" => (
             "The checkout writes each order to the stream orders with PutRecord, using the \
              customer as the partition key. Kinesis takes the MD5 of the key as a 128-bit hash \
@@ -570,7 +535,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              없습니다. 스트림은 전달한 것을 지우지 않습니다. 레코드는 보존 기간(기본 24시간)이 끝날 때까지 \
              남아 있어 여러 소비자가 몇 번이든 읽을 수 있습니다.",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-hot-key" => (
             "One device, sensor-hot, sends 1,200 records a second, all with its own partition \
              key, so all of them go to one shard — and a shard takes at most 1,000 records (or \
@@ -588,7 +552,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              언제나 샤드 하나로 가기 때문입니다. 키를 더 다양하게 나누거나(장치 ID + 접미사 등), 여러 \
              측정값을 레코드 하나에 묶어 보내세요.",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-reshard" => (
             "The web tier writes 1,500 records a second, spread over many keys, into a stream \
              with one shard — which takes 1,000. A third of the writes bounce off with \
@@ -608,7 +571,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              유지됩니다. UpdateShardCount는 한 번에 열린 샤드 수를 최대 두 배 또는 절반까지만 바꿀 수 \
              있고, 24시간 동안 10번까지만 호출할 수 있습니다.",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-provisioned" => (
             "A provisioned stream has the capacity of its shards: here 2 shards, so 2,000 \
              records (or 2 MB) a second of writes. The shop writes a steady 500 a second; at \
@@ -625,7 +587,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              샤드-시간 단위로, 여기에 PUT 페이로드 단위(25KB) 백만 개당 요금이 더해집니다. 온디맨드 \
              스트림과 비교해 보세요. 같은 부하에 스로틀링 없이, 대신 GB 단위로 과금됩니다.",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-on-demand" => (
             "The same load on an on-demand stream. It starts with 4 MB/s (4,000 records/s) of \
              write capacity and adapts to traffic — up to twice the peak of the previous 30 \
@@ -642,7 +603,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              (그리고 스트림당 시간 요금)입니다. 들쭉날쭉하거나 예측하기 어려운 트래픽에는 싸고, 꾸준히 높은 \
              부하에는 크기를 잘 맞춘 샤드보다 비쌉니다. 두 비용 계기를 나란히 비교해 보세요.",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-efo-vs-shared" => (
             "Five applications read the same stream. reports, audit and search poll with \
              GetRecords and share each shard's read limits — 5 calls and 2 MB a second for all \
@@ -660,7 +620,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              상관이 없습니다. 향상된 팬아웃은 소비자-샤드-시간과 읽은 GB마다 추가 요금이 붙습니다. 소비자가 \
              한둘이면 폴링으로 충분합니다.",
         ),
-        #[cfg(feature = "kinesis")]
         "kinesis-kcl-failover" => (
             "billing is a KCL application with two workers. They share the four shards through \
              a lease table (one lease per shard, held by one worker, renewed every few seconds) \
@@ -692,7 +651,6 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
              리스가 다시 균형을 잡고, 이때도 체크포인트부터 다시 읽습니다. dashboard는 같은 스트림을 향상된 팬아웃으로 읽으며 이 일과 \
              무관합니다.",
         ),
-        #[cfg(feature = "kinesis")]
         "sqs-vs-kinesis" => (
             "The same orders go to an SQS queue and to a Kinesis stream. The two workers on the \
              queue compete: each message is received by one of them and deleted, so the queue \

@@ -35,9 +35,7 @@
 //! Every buffer has a named cap, so an hour at 1,000× cannot grow memory without bound: past
 //! [`MARKS_MAX`] messages are counted, not drawn one by one.
 
-#[cfg(feature = "kinesis")]
 use crate::kinesis_view::KinesisView;
-#[cfg(feature = "sns")]
 use crate::sns_view::SnsView;
 use mqlab_engine::actors::ConsumerState;
 use mqlab_engine::event::VisibleReason;
@@ -500,9 +498,7 @@ pub struct Totals {
 pub struct Summary {
     /// The run has (live) queues: the SQS row and the queue table are shown.
     pub queues: bool,
-    #[cfg(feature = "sns")]
     pub sns: Option<crate::sns_view::SnsSummary>,
-    #[cfg(feature = "kinesis")]
     pub kinesis: Option<crate::kinesis_view::KinesisSummary>,
     /// Requests per service: SQS (billed requests), SNS (Publish and PublishBatch), Kinesis
     /// (PutRecord, PutRecords, GetRecords calls). Their sum is `Totals::requests`.
@@ -657,10 +653,8 @@ pub struct ViewModel {
     pub summary: Summary,
     pub samples: Samples,
     /// Topics, subscriptions and the copies on their way (see `crate::sns_view`).
-    #[cfg(feature = "sns")]
     pub sns: SnsView,
     /// Streams, their shards and records (see `crate::kinesis_view`).
-    #[cfg(feature = "kinesis")]
     pub kinesis: KinesisView,
     /// (queue, message id) → serial.
     /// Mark serial by `mark_key(queue, message id)` (a `String` key: one B-tree type less in
@@ -688,9 +682,7 @@ impl ViewModel {
             api_log: VecDeque::new(),
             totals: Totals::default(),
             summary: Summary::default(),
-            #[cfg(feature = "sns")]
             sns: SnsView::default(),
-            #[cfg(feature = "kinesis")]
             kinesis: KinesisView::default(),
             samples: Samples {
                 next_at_ms: world.now().div_ceil(SAMPLE_EVERY_MS_FIRST) * SAMPLE_EVERY_MS_FIRST,
@@ -1152,7 +1144,6 @@ impl ViewModel {
             | EventKind::NotificationDelivered { .. }
             | EventKind::NotificationFailed { .. }
             | EventKind::NotificationMovedToDeadLetterQueue { .. } => {
-                #[cfg(feature = "sns")]
                 self.apply_sns(t, &e.kind);
             }
             EventKind::StreamCreated { .. }
@@ -1168,7 +1159,6 @@ impl ViewModel {
             | EventKind::ShardsMerged { .. }
             | EventKind::StreamConsumerRegistered { .. }
             | EventKind::StreamConsumerDeregistered { .. } => {
-                #[cfg(feature = "kinesis")]
                 self.kinesis.apply(t, &e.kind);
             }
             EventKind::ApiCall {
@@ -1224,7 +1214,6 @@ impl ViewModel {
                 self.consumers[c as usize].status = ConsumerStatus::Polling;
             }
             // Stream readers and KCL applications (see `crate::kinesis_view`).
-            #[cfg(feature = "kinesis")]
             EventKind::KinesisRecordsRead { .. }
             | EventKind::KinesisRecordsProcessed { .. }
             | EventKind::KinesisReadThrottled { .. }
@@ -1314,7 +1303,6 @@ impl ViewModel {
 
     /// Folds an SNS event; a copy that SNS put into a queue (a delivery, or a subscription
     /// dead-letter queue) starts its journey at the topic instead of off-screen.
-    #[cfg(feature = "sns")]
     fn apply_sns(&mut self, t: SimTime, kind: &EventKind) {
         self.sns.apply(t, kind);
         let (topic, subscription, queue, sqs_id) = match kind {
@@ -1473,9 +1461,7 @@ impl ViewModel {
         for d in dlqs {
             self.queues[d as usize].is_dead_letter_queue = true;
         }
-        #[cfg(feature = "kinesis")]
         self.kinesis.sync(world.kinesis());
-        #[cfg(feature = "sns")]
         {
             self.sns.sync(world.sns());
             // A subscription's dead-letter queue is drawn as one too.
@@ -1497,7 +1483,6 @@ impl ViewModel {
         let actors = world.actors();
         for p in &actors.producers {
             let qi = self.queue_index.get(&p.spec.queue).copied();
-            #[cfg(feature = "sns")]
             let (ti, bucket) = {
                 let bucket = p.spec.bucket.clone();
                 let topic = p.spec.topic.clone().or_else(|| {
@@ -1514,14 +1499,11 @@ impl ViewModel {
                 });
                 (ti, bucket)
             };
-            #[cfg(not(feature = "sns"))]
-            let (ti, bucket) = (None, None);
             let pi = self.producer_idx(&p.spec.name) as usize;
             let v = &mut self.producers[pi];
             v.queue = qi;
             v.topic = ti;
             v.bucket = bucket;
-            #[cfg(feature = "kinesis")]
             {
                 v.stream = p.spec.stream.as_deref().and_then(|n| {
                     self.kinesis
@@ -1570,13 +1552,11 @@ impl ViewModel {
             requests_sqs: world.sqs().cost().requests(),
             ..Summary::default()
         };
-        #[cfg(feature = "sns")]
         if !self.sns.is_empty() {
             let sns = crate::sns_view::SnsSummary::of(world.sns(), &self.sns);
             s.requests_sns = sns.requests;
             s.sns = Some(sns);
         }
-        #[cfg(feature = "kinesis")]
         if !self.kinesis.is_empty() {
             let k = crate::kinesis_view::KinesisSummary::of(world, &self.kinesis);
             s.requests_kinesis = k.requests;
@@ -1598,9 +1578,7 @@ impl ViewModel {
         while self.empty_receives.front().is_some_and(|e| !fresh(e.at_ms)) {
             self.empty_receives.pop_front();
         }
-        #[cfg(feature = "sns")]
         self.sns.prune(now, keep);
-        #[cfg(feature = "kinesis")]
         self.kinesis.prune(now, keep);
     }
 
@@ -1627,17 +1605,13 @@ impl ViewModel {
             };
         }
         let (requests, cost_usd) = billed(world);
-        #[cfg(feature = "sns")]
         let topics = self
             .sns
             .topics
             .iter()
             .map(|t| [t.published, t.delivered, t.filtered_out, t.failed])
             .collect();
-        #[cfg(not(feature = "sns"))]
-        let topics = Vec::new();
         // From the world (not the synced view), so a sample is the same however frames fall.
-        #[cfg(feature = "kinesis")]
         let streams = world
             .kinesis()
             .streams()
@@ -1655,8 +1629,6 @@ impl ViewModel {
                     .unwrap_or(0),
             })
             .collect();
-        #[cfg(not(feature = "kinesis"))]
-        let streams = Vec::new();
         self.samples.points.push_back(Sample {
             t_ms: now,
             queues,
@@ -1688,13 +1660,11 @@ fn billed(world: &World) -> (u64, f64) {
     let cost = world.sqs().cost();
     #[allow(unused_mut)]
     let (mut requests, mut usd) = (cost.requests(), cost.usd());
-    #[cfg(feature = "sns")]
     {
         let sns = world.sns().cost();
         requests += sns.publish_requests + sns.fifo_publish_requests;
         usd += sns.usd();
     }
-    #[cfg(feature = "kinesis")]
     {
         let k = world.kinesis().cost();
         requests += kinesis_calls(world);
@@ -1705,7 +1675,6 @@ fn billed(world: &World) -> (u64, f64) {
 
 /// PutRecord, PutRecords and GetRecords calls answered, over every stream (from the streams'
 /// per-minute metrics).
-#[cfg(feature = "kinesis")]
 pub(crate) fn kinesis_calls(world: &World) -> u64 {
     world
         .kinesis()

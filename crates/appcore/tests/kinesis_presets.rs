@@ -1,6 +1,5 @@
 //! Every Kinesis preset shows, within a few virtual minutes, what its explanation promises; and
 //! the Kinesis view shows each stream's shards and records as the world holds them.
-#![cfg(feature = "kinesis")]
 
 use mqlab_appcore::presets;
 use mqlab_appcore::view::ViewModel;

@@ -79,7 +79,6 @@ fn no_group_or_key_colour_is_a_state_colour() {
 #[test]
 fn every_partition_key_colour_is_a_group_colour_of_its_own() {
     // Kinesis keys take colours 0..KEY_COLORS: each must be a distinct palette entry.
-    #[cfg(feature = "kinesis")]
     for p in [&LIGHT, &DARK] {
         assert!(p.groups.len() >= mqlab_appcore::kinesis_view::KEY_COLORS as usize);
     }

@@ -1,5 +1,4 @@
 //! Every SNS preset shows, within a few virtual minutes, what its explanation promises.
-#![cfg(feature = "sns")]
 
 use mqlab_appcore::i18n::Lang;
 use mqlab_appcore::presets;

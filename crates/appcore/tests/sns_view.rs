@@ -1,5 +1,4 @@
 //! The SNS half of the view: what a topic's branches show, folded from a real run's events.
-#![cfg(feature = "sns")]
 
 use mqlab_appcore::sns_view::CopyState;
 use mqlab_appcore::view::ViewModel;

@@ -1,7 +1,6 @@
 //! Each preset's text names numbers; each test here reads them from the run, at the moment the
 //! text speaks of, and checks them. A text that says "duplicates come from the crash at 2:00"
 //! while a worker shows ×2 at 0:20 fails here.
-#![cfg(all(feature = "sns", feature = "kinesis"))]
 
 use mqlab_appcore::presets;
 use mqlab_appcore::view::ViewModel;

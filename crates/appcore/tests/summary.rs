@@ -1,7 +1,6 @@
 //! Each service the run has gets its own summary, and its numbers are the engine's: the SNS
 //! row adds up the topics' totals, the Kinesis row the shards', producers' and readers'
 //! totals, the request total counts every service's calls.
-#![cfg(all(feature = "sns", feature = "kinesis"))]
 
 use mqlab_appcore::presets;
 use mqlab_appcore::view::ViewModel;

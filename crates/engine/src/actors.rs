@@ -15,13 +15,11 @@ use crate::sqs::api::{
     ChangeMessageVisibilityInput, DeleteMessageInput, ReceiveMessageInput, ReceiveMessageOutput,
     ReceivedMessage, SendMessageBatchEntry, SendMessageBatchInput, SendMessageInput,
 };
-#[cfg(feature = "sns")]
 use crate::sqs::message_attributes::MessageAttributeValue;
 use crate::sqs::{queue_url, Sqs};
 use crate::time::{SimTime, MS_PER_S};
 use crate::world::{Caller, Ctx, Timer};
 use serde::{Deserialize, Serialize};
-#[cfg(feature = "sns")]
 use std::collections::BTreeMap;
 use std::collections::VecDeque;
 
@@ -105,28 +103,22 @@ pub struct ProducerSpec {
     pub poison_every: u32,
     /// String message attributes on every message: message n carries the (n−1 mod len)-th
     /// value of each list (e.g. `{"store": ["north", "south"]}` alternates), so filter
-    /// policies have something to route on. Only in builds with SNS (the `sns` feature),
-    /// whose filter lessons need it; the web app's bundle goes without it for now.
-    #[cfg(feature = "sns")]
+    /// policies have something to route on.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub message_attributes: BTreeMap<String, Vec<String>>,
-    /// An S3 bucket the producer uploads to (PutObject) instead of sending to a queue; with
-    /// SNS builds only (S3 publishes its events through SNS).
-    #[cfg(feature = "sns")]
+    /// An S3 bucket the producer uploads to (PutObject) instead of sending to a queue (S3
+    /// publishes its events through SNS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// The uploaded objects' keys, `{n}` replaced by the message number (default
     /// `<producer name>/{n}`).
-    #[cfg(feature = "sns")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_key: Option<String>,
     /// A Kinesis stream the producer writes to (PutRecord, PutRecords for batches) instead of
     /// a queue; with Kinesis builds only.
-    #[cfg(feature = "kinesis")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<String>,
     /// Partition keys the records rotate through (default: the producer's name, one key).
-    #[cfg(feature = "kinesis")]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partition_keys: Vec<String>,
 }
@@ -135,9 +127,7 @@ pub struct ProducerSpec {
 #[derive(Default)]
 pub(crate) struct Outlets<'a> {
     pub sns: Option<&'a mut Sns>,
-    #[cfg(feature = "sns")]
     pub s3: Option<&'a mut crate::s3::S3>,
-    #[cfg(feature = "kinesis")]
     pub kinesis: Option<&'a mut crate::kinesis::Kinesis>,
 }
 
@@ -145,9 +135,7 @@ impl Outlets<'_> {
     fn reborrow(&mut self) -> Outlets<'_> {
         Outlets {
             sns: self.sns.as_deref_mut(),
-            #[cfg(feature = "sns")]
             s3: self.s3.as_deref_mut(),
-            #[cfg(feature = "kinesis")]
             kinesis: self.kinesis.as_deref_mut(),
         }
     }
@@ -350,13 +338,11 @@ impl ProducerSpec {
         if self.stop_s.is_some_and(|s| !(s.is_finite() && s >= 0.0)) {
             return Err("stop_s: must be a non-negative number".into());
         }
-        #[cfg(feature = "sns")]
         if self.message_attributes.len() > PRODUCER_ATTRIBUTES_MAX {
             return Err(format!(
                 "message_attributes: at most {PRODUCER_ATTRIBUTES_MAX} attributes"
             ));
         }
-        #[cfg(feature = "sns")]
         if let Some((name, _)) = self.message_attributes.iter().find(|(_, v)| v.is_empty()) {
             return Err(format!(
                 "message_attributes: {name} needs at least one value"
@@ -438,7 +424,6 @@ pub enum ActorTimer {
         gen: u32,
     },
     /// Records a stream refused (ProvisionedThroughputExceededException), sent again.
-    #[cfg(feature = "kinesis")]
     RetryPut {
         producer: usize,
         gen: u32,
@@ -450,21 +435,17 @@ pub enum ActorTimer {
 /// Attempts a producer makes at a record a stream throttles, the first included (the AWS
 /// SDKs' standard retry mode makes 3; a Kinesis producer resends the failed entries of a
 /// PutRecords itself, as the KPL does). UNCONFIRMED for any one producer: a named choice.
-#[cfg(feature = "kinesis")]
 pub const PUT_ATTEMPTS_MAX: u32 = 3;
 /// Base of the exponential backoff before a resend, ms (the SDKs' standard mode: 100 ms,
 /// doubled per attempt, with full jitter).
-#[cfg(feature = "kinesis")]
 pub const PUT_RETRY_BASE_MS: u64 = 100;
 
 impl Producer {
     /// The queue or topic the producer sends to.
     pub fn target(&self) -> &str {
-        #[cfg(feature = "kinesis")]
         if let Some(s) = &self.spec.stream {
             return s;
         }
-        #[cfg(feature = "sns")]
         if let Some(b) = &self.spec.bucket {
             return b;
         }
@@ -718,7 +699,6 @@ impl Actors {
                     left -= n;
                 }
             }
-            #[cfg(feature = "kinesis")]
             ActorTimer::RetryPut {
                 producer,
                 gen,
@@ -790,7 +770,6 @@ impl Actors {
     /// Writes `records` to the producer's stream (PutRecord for one, PutRecords for more);
     /// the entries the stream throttles are sent again after a backoff, up to
     /// [`PUT_ATTEMPTS_MAX`] attempts in all.
-    #[cfg(feature = "kinesis")]
     fn put_to_stream(
         &mut self,
         ctx: &mut Ctx,
@@ -876,15 +855,12 @@ impl Actors {
             // Padded with spaces up to body_bytes, synthetic: a run keeps the head, not the
             // pad, of every message it holds.
             let body = Payload::padded(head, p.spec.body_bytes);
-            #[cfg(feature = "sns")]
             let message_attributes = crate::ordmap::btree_map_from(
                 p.spec.message_attributes.iter().map(|(name, values)| {
                     let v = &values[((p.sent - 1) % values.len() as u64) as usize];
                     (name.clone(), MessageAttributeValue::string(v))
                 }),
             );
-            #[cfg(not(feature = "sns"))]
-            let message_attributes = Default::default();
             entries.push(SendMessageBatchEntry {
                 id: Some(format!("m{}", entries.len())),
                 message_body: Some(body),
@@ -897,7 +873,6 @@ impl Actors {
                 ..Default::default()
             });
         }
-        #[cfg(feature = "kinesis")]
         if p.spec.stream.is_some() {
             let keys = p.spec.partition_keys.clone();
             let first = p.sent + 1 - entries.len() as u64;
@@ -917,7 +892,6 @@ impl Actors {
             self.put_to_stream(ctx, out, producer, records, 1);
             return;
         }
-        #[cfg(feature = "sns")]
         if let Some(bucket) = p.spec.bucket.clone() {
             let template = p.spec.object_key.clone();
             let first = p.sent + 1 - entries.len() as u64;
@@ -937,16 +911,9 @@ impl Actors {
         }
         if let Some(topic) = p.spec.topic.clone() {
             let op = if n == 1 { "Publish" } else { "PublishBatch" };
-            // Without the `sns` feature the world has no SNS (and this code must not link it).
-            #[cfg(feature = "sns")]
             let result = match out.sns {
                 Some(sns) => publish(ctx, sns, &topic, entries),
                 None => Err(no_sns()),
-            };
-            #[cfg(not(feature = "sns"))]
-            let result = {
-                let _ = (out, entries);
-                Err::<(), _>(no_sns())
             };
             api_event(ctx, op, &topic, &actor, result.err());
             return;
@@ -1169,7 +1136,6 @@ fn no_sns() -> AwsError {
 /// (the same members a queue's SendMessage(Batch) would carry).
 /// A producer's records written to a Kinesis stream: PutRecord for one, PutRecords for more.
 /// A PutRecords entry that was throttled is lost (a producer that retries is later work).
-#[cfg(feature = "kinesis")]
 fn put_records(
     ctx: &mut Ctx,
     k: &mut crate::kinesis::Kinesis,
@@ -1223,7 +1189,6 @@ fn put_records(
 
 /// One upload of a producer's message as an S3 object (PutObject; the body as base64, as the
 /// AWS JSON protocol carries blobs).
-#[cfg(feature = "sns")]
 fn upload(
     ctx: &mut Ctx,
     s3: &mut crate::s3::S3,
@@ -1235,7 +1200,6 @@ fn upload(
     s3.put_object_payload(ctx, bucket, key, body).map(|_| ())
 }
 
-#[cfg(feature = "sns")]
 fn publish(
     ctx: &mut Ctx,
     sns: &mut Sns,

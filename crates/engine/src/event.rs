@@ -357,7 +357,6 @@ pub enum EventKind {
     // Simulated stream consumers (`stream_consumers` in a scenario, crate::kcl): plain readers
     // and KCL-style applications, acting through GetRecords or SubscribeToShard. `consumer`
     // names the reader or the KCL application, `worker` the process that did it.
-    #[cfg(feature = "kinesis")]
     /// A reader got records from a shard (GetRecords, or an enhanced fan-out push); its
     /// cursor is now at `sequence_number`. `iterator_age_ms` is the age of the last record
     /// returned (GetRecords.IteratorAgeMilliseconds).
@@ -373,7 +372,6 @@ pub enum EventKind {
         sequence_number: String,
         enhanced_fan_out: bool,
     },
-    #[cfg(feature = "kinesis")]
     /// A reader finished processing `count` records; `duplicates` of them had been processed
     /// by the application before (records after the last checkpoint, read again after a lease
     /// moved).
@@ -386,7 +384,6 @@ pub enum EventKind {
         duplicates: usize,
         sequence_number: String,
     },
-    #[cfg(feature = "kinesis")]
     /// A reader's GetRecords was refused with ProvisionedThroughputExceededException (the
     /// shard's 5 reads/s or 2 MiB/s, shared by every polling reader, were used up).
     KinesisReadThrottled {
@@ -395,7 +392,6 @@ pub enum EventKind {
         consumer: String,
         worker: String,
     },
-    #[cfg(feature = "kinesis")]
     /// A reader's shard iterator was older than 5 minutes (ExpiredIteratorException); it gets
     /// a new one after the last record it read.
     KinesisIteratorExpired {
@@ -404,7 +400,6 @@ pub enum EventKind {
         consumer: String,
         worker: String,
     },
-    #[cfg(feature = "kinesis")]
     /// A row was added to a KCL application's lease table (leaseKey = shard id).
     KclLeaseCreated {
         application: String,
@@ -412,7 +407,6 @@ pub enum EventKind {
         parent_shard_ids: Vec<String>,
         checkpoint: String,
     },
-    #[cfg(feature = "kinesis")]
     /// A worker took a lease: unowned, expired (its owner stopped renewing it), or stolen to
     /// balance the leases across workers.
     KclLeaseTaken {
@@ -425,7 +419,6 @@ pub enum EventKind {
         /// `unowned`, `expired` or `stolen`.
         reason: String,
     },
-    #[cfg(feature = "kinesis")]
     /// A worker found that another worker holds its lease now (at a renewal or a checkpoint)
     /// and stopped processing the shard.
     KclLeaseLost {
@@ -435,7 +428,6 @@ pub enum EventKind {
         #[serde(skip_serializing_if = "Option::is_none")]
         new_owner: Option<String>,
     },
-    #[cfg(feature = "kinesis")]
     /// A checkpoint was written to the lease table: a sequence number, or SHARD_END.
     KclCheckpoint {
         application: String,
@@ -443,7 +435,6 @@ pub enum EventKind {
         shard_id: String,
         checkpoint: String,
     },
-    #[cfg(feature = "kinesis")]
     /// A worker read a closed shard to its end; its children can be processed now.
     KclShardEnded {
         application: String,
@@ -451,12 +442,10 @@ pub enum EventKind {
         shard_id: String,
         child_shard_ids: Vec<String>,
     },
-    #[cfg(feature = "kinesis")]
     KclWorkerStarted {
         application: String,
         worker: String,
     },
-    #[cfg(feature = "kinesis")]
     /// A worker died: it stops renewing its `leases`, which expire after the failover time.
     KclWorkerDied {
         application: String,
@@ -464,21 +453,17 @@ pub enum EventKind {
         leases: usize,
     },
     // ------------------------------------------------------------------ S3 (with SNS only)
-    #[cfg(feature = "sns")]
     BucketCreated {
         bucket: String,
     },
-    #[cfg(feature = "sns")]
     BucketDeleted {
         bucket: String,
     },
-    #[cfg(feature = "sns")]
     /// PutBucketNotificationConfiguration replaced the bucket's configurations.
     BucketNotificationConfigured {
         bucket: String,
         configurations: usize,
     },
-    #[cfg(feature = "sns")]
     ObjectPut {
         bucket: String,
         key: String,
@@ -486,14 +471,12 @@ pub enum EventKind {
         /// MD5 hex of the body, without quotes.
         etag: String,
     },
-    #[cfg(feature = "sns")]
     /// `existed` is false for a delete of a key that was not there (which still succeeds).
     ObjectDeleted {
         bucket: String,
         key: String,
         existed: bool,
     },
-    #[cfg(feature = "sns")]
     /// An event notification was published to its SNS topic (`message_id` is SNS's).
     S3NotificationSent {
         bucket: String,
@@ -503,7 +486,6 @@ pub enum EventKind {
         topic_arn: String,
         message_id: String,
     },
-    #[cfg(feature = "sns")]
     /// An event notification could not be published (its topic is gone, or a cap) and is lost.
     S3NotificationFailed {
         bucket: String,
@@ -513,7 +495,6 @@ pub enum EventKind {
         topic_arn: String,
         reason: String,
     },
-    #[cfg(feature = "sns")]
     /// Saving a configuration published an `s3:TestEvent` to a destination topic.
     S3TestEventSent {
         bucket: String,

@@ -33,7 +33,7 @@
 //!   notifications (the `Records` JSON) published to standard SNS topics through SNS's own
 //!   publish path, with event-type wildcards and key name filters.
 //! - [`actors`] — simulated producers and consumers; they act only through SQS operations.
-//! - `kcl` — simulated Kinesis readers (with the `kinesis` feature): polling and enhanced
+//! - [`kcl`] — simulated Kinesis readers: polling and enhanced
 //!   fan-out readers, and KCL-style applications with workers, a lease table, checkpoints
 //!   and failover.
 //! - [`scenario`] — the serde unit that declares queues, actors, parameters and seed.
@@ -64,7 +64,6 @@ pub mod actors;
 pub mod error;
 pub mod event;
 // Simulated Kinesis readers (plain and KCL-style) exist only where Kinesis is in the world.
-#[cfg(feature = "kinesis")]
 pub mod kcl;
 pub mod kinesis;
 pub mod memory;
@@ -73,7 +72,6 @@ pub mod payload;
 pub mod rng;
 // S3 publishes through SNS: it exists only where SNS is in the world, so the web app's bundle
 // (built without `sns`) carries none of it.
-#[cfg(feature = "sns")]
 pub mod s3;
 pub mod scenario;
 pub mod sched;

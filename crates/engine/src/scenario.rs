@@ -127,18 +127,13 @@ pub struct Scenario {
     pub sqs: SqsConfig,
     #[serde(default)]
     pub queues: Vec<QueueSpec>,
-    /// SNS topics (built after the queues, so subscriptions can name them). Only in builds
-    /// with SNS (the `sns` feature): elsewhere a scenario with topics is refused as having an
-    /// unknown field, and the code to read them stays out of the web app's bundle.
-    #[cfg(feature = "sns")]
+    /// SNS topics (built after the queues, so subscriptions can name them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub topics: Vec<TopicSpec>,
-    /// S3 buckets whose uploads publish event notifications to the topics (SNS builds only).
-    #[cfg(feature = "sns")]
+    /// S3 buckets whose uploads publish event notifications to the topics.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buckets: Vec<BucketSpec>,
     /// Kinesis data streams (Kinesis builds only).
-    #[cfg(feature = "kinesis")]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub streams: Vec<StreamSpec>,
     #[serde(default)]
@@ -147,7 +142,6 @@ pub struct Scenario {
     pub consumers: Vec<ConsumerSpec>,
     /// Readers of the Kinesis streams: polling or enhanced fan-out, plain or KCL-style
     /// applications with workers and leases (Kinesis builds only).
-    #[cfg(feature = "kinesis")]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stream_consumers: Vec<crate::kcl::spec::StreamConsumerSpec>,
 }
@@ -207,15 +201,11 @@ impl Scenario {
         self.sqs.validate().map_err(|e| ScenarioError::new("", e))?;
         for (what, n) in [
             ("queues", self.queues.len()),
-            #[cfg(feature = "sns")]
             ("topics", self.topics.len()),
-            #[cfg(feature = "sns")]
             ("buckets", self.buckets.len()),
-            #[cfg(feature = "kinesis")]
             ("streams", self.streams.len()),
             ("producers", self.producers.len()),
             ("consumers", self.consumers.len()),
-            #[cfg(feature = "kinesis")]
             ("stream_consumers", self.stream_consumers.len()),
         ] {
             if n > SCENARIO_ITEMS_MAX {
@@ -236,7 +226,6 @@ impl Scenario {
         }
         #[allow(unused_mut)]
         let mut topics: BTreeSet<&str> = BTreeSet::new();
-        #[cfg(feature = "sns")]
         for (i, t) in self.topics.iter().enumerate() {
             if !topics.insert(t.name.as_str()) {
                 return Err(ScenarioError::new(
@@ -267,7 +256,6 @@ impl Scenario {
                     "must be non-empty and unique",
                 ));
             }
-            #[cfg(feature = "kinesis")]
             if let Some(stream) = &p.stream {
                 if !p.queue.is_empty() || p.topic.is_some() {
                     return Err(ScenarioError::new(
@@ -285,7 +273,6 @@ impl Scenario {
                     .map_err(|e| ScenarioError::new(format!("producers[{i}]"), e))?;
                 continue;
             }
-            #[cfg(feature = "sns")]
             if let Some(bucket) = &p.bucket {
                 if !p.queue.is_empty() || p.topic.is_some() {
                     return Err(ScenarioError::new(
@@ -346,14 +333,12 @@ impl Scenario {
             c.validate()
                 .map_err(|e| ScenarioError::new(format!("consumers[{i}]"), e))?;
         }
-        #[cfg(feature = "kinesis")]
         self.validate_stream_consumers(&mut actors)?;
         Ok(())
     }
 
     /// Names unique among all actors (and KCL application names among themselves: each
     /// names a lease table), streams that exist, ranges.
-    #[cfg(feature = "kinesis")]
     fn validate_stream_consumers<'a>(
         &'a self,
         actors: &mut BTreeSet<&'a str>,
@@ -392,7 +377,6 @@ impl Scenario {
 
 /// A serde_json error's message without the " at line L column C" it ends with when the
 /// input was text.
-#[cfg(feature = "sns")]
 fn unplaced(e: &serde_json::Error) -> String {
     let mut m = e.to_string();
     let at = format!(" at line {} column {}", e.line(), e.column());
@@ -403,7 +387,6 @@ fn unplaced(e: &serde_json::Error) -> String {
 }
 
 impl World {
-    #[cfg(feature = "sns")]
     fn add_topics(&mut self, topics: &[TopicSpec]) -> Result<(), ScenarioError> {
         use crate::sns::api::{ConfirmSubscriptionInput, CreateTopicInput, SubscribeInput};
         for (i, t) in topics.iter().enumerate() {
@@ -474,7 +457,6 @@ impl World {
         Ok(())
     }
 
-    #[cfg(feature = "kinesis")]
     fn add_streams(&mut self, streams: &[StreamSpec]) -> Result<(), ScenarioError> {
         use crate::kinesis::api::CreateStreamInput;
         // ACTIVE from the start: no CREATING delay for the scenario's own streams (the delay
@@ -515,7 +497,6 @@ impl World {
         result
     }
 
-    #[cfg(feature = "sns")]
     fn add_buckets(&mut self, buckets: &[BucketSpec]) -> Result<(), ScenarioError> {
         use crate::s3::api::{
             CreateBucketInput, NotificationConfigurationInput,
@@ -586,11 +567,8 @@ impl World {
                     )
                 })?;
         }
-        #[cfg(feature = "sns")]
         world.add_topics(&s.topics)?;
-        #[cfg(feature = "sns")]
         world.add_buckets(&s.buckets)?;
-        #[cfg(feature = "kinesis")]
         world.add_streams(&s.streams)?;
         for p in &s.producers {
             world.with_actors(|actors, ctx| actors.add_producer(ctx, p.clone()));
@@ -598,7 +576,6 @@ impl World {
         for c in &s.consumers {
             world.with_actors(|actors, ctx| actors.add_consumer(ctx, c.clone()));
         }
-        #[cfg(feature = "kinesis")]
         for c in &s.stream_consumers {
             world.add_stream_consumer(c.clone());
         }

@@ -4,15 +4,12 @@ use crate::actors::{ActorTimer, Actors, Outlets};
 use crate::error::AwsError;
 use crate::event::{Event, EventLog};
 use crate::kinesis::KinesisTimer;
-#[cfg(feature = "kinesis")]
 use crate::kinesis::{Kinesis, KinesisConfig};
 use crate::memory::{MemoryEstimate, Tally};
 use crate::rng::Rng;
-#[cfg(feature = "sns")]
 use crate::s3::{S3Config, S3Timer, S3};
 use crate::sched::Scheduler;
 use crate::sns::SnsTimer;
-#[cfg(feature = "sns")]
 use crate::sns::{Sns, SnsConfig};
 use crate::sqs::{Sqs, SqsConfig, SqsTimer};
 use crate::time::{SimTime, MS_PER_MIN};
@@ -20,15 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
-const KNOWN_SERVICES: &str = if cfg!(all(feature = "sns", feature = "kinesis")) {
-    "\"sqs\", \"sns\", \"kinesis\", \"s3\""
-} else if cfg!(feature = "sns") {
-    "\"sqs\", \"sns\", \"s3\""
-} else if cfg!(feature = "kinesis") {
-    "\"sqs\", \"kinesis\""
-} else {
-    "\"sqs\""
-};
+const KNOWN_SERVICES: &str = "\"sqs\", \"sns\", \"kinesis\", \"s3\"";
 
 /// Identifies one API call made through [`World::call`].
 pub type CallId = u64;
@@ -44,18 +33,13 @@ pub enum Caller {
 #[derive(Clone, Debug)]
 pub enum Timer {
     Sqs(SqsTimer),
-    /// SNS deliveries and retries (only scheduled when the `sns` feature puts SNS in the
-    /// world).
+    /// SNS deliveries and retries.
     Sns(SnsTimer),
-    /// Kinesis stream status changes, consumer registration and enhanced fan-out pushes
-    /// (only scheduled when the `kinesis` feature puts Kinesis in the world).
+    /// Kinesis stream status changes, consumer registration and enhanced fan-out pushes.
     Kinesis(KinesisTimer),
-    /// S3 event notifications waiting for their publish (S3 exists only with the `sns`
-    /// feature: it publishes through SNS).
-    #[cfg(feature = "sns")]
+    /// S3 event notifications waiting for their publish.
     S3(S3Timer),
     /// Simulated Kinesis readers and KCL workers.
-    #[cfg(feature = "kinesis")]
     Kcl(crate::kcl::KclTimer),
     Actor(ActorTimer),
     /// CloudWatch publishes at 1-minute resolution: close the current minute.
@@ -75,13 +59,9 @@ struct Parts<'a> {
     ctx: Ctx<'a>,
     sqs: &'a mut Sqs,
     actors: &'a mut Actors,
-    #[cfg(feature = "sns")]
     sns: &'a mut Sns,
-    #[cfg(feature = "sns")]
     s3: &'a mut S3,
-    #[cfg(feature = "kinesis")]
     kinesis: &'a mut Kinesis,
-    #[cfg(feature = "kinesis")]
     kcl: &'a mut crate::kcl::Kcl,
 }
 
@@ -110,14 +90,10 @@ pub struct World {
     timers: Scheduler<Timer>,
     events: EventLog,
     pub(crate) sqs: Sqs,
-    #[cfg(feature = "sns")]
     pub(crate) sns: Sns,
-    #[cfg(feature = "kinesis")]
     pub(crate) kinesis: Kinesis,
-    #[cfg(feature = "sns")]
     pub(crate) s3: S3,
     pub(crate) actors: Actors,
-    #[cfg(feature = "kinesis")]
     pub(crate) kcl: crate::kcl::Kcl,
     completions: Vec<Completion>,
     next_call: CallId,
@@ -134,14 +110,10 @@ impl World {
             timers,
             events: EventLog::default(),
             sqs: Sqs::new(config.sqs),
-            #[cfg(feature = "sns")]
             sns: Sns::new(SnsConfig::default()),
-            #[cfg(feature = "kinesis")]
             kinesis: Kinesis::new(KinesisConfig::default()),
-            #[cfg(feature = "sns")]
             s3: S3::new(S3Config::default()),
             actors: Actors::default(),
-            #[cfg(feature = "kinesis")]
             kcl: crate::kcl::Kcl::default(),
             completions: Vec::new(),
             next_call: 0,
@@ -168,7 +140,6 @@ impl World {
     }
 
     /// The SQS service, for the scenario builder's set-up (queue policies).
-    #[cfg(feature = "sns")]
     pub(crate) fn sqs_mut(&mut self) -> &mut Sqs {
         &mut self.sqs
     }
@@ -177,39 +148,33 @@ impl World {
         self.sqs.config_mut()
     }
 
-    #[cfg(feature = "sns")]
     /// Read access to the SNS service (topics, subscriptions, metrics, cost, what simulated
     /// endpoints received).
     pub fn sns(&self) -> &Sns {
         &self.sns
     }
 
-    #[cfg(feature = "sns")]
     /// SNS simulation knobs (delivery latency, default endpoint latency, prices). The
     /// `WorldConfig` does not carry them so that existing scenarios keep their shape.
     pub fn sns_config_mut(&mut self) -> &mut SnsConfig {
         self.sns.config_mut()
     }
 
-    #[cfg(feature = "kinesis")]
     /// Read access to Kinesis Data Streams (streams, shards, records, metrics, cost).
     pub fn kinesis(&self) -> &Kinesis {
         &self.kinesis
     }
 
-    #[cfg(feature = "kinesis")]
     /// Kinesis simulation knobs (status delays, account shard limit, prices).
     pub fn kinesis_config_mut(&mut self) -> &mut KinesisConfig {
         self.kinesis.config_mut()
     }
 
-    #[cfg(feature = "kinesis")]
     fn kinesis_ctx(&mut self) -> (Ctx<'_>, &mut Kinesis) {
         let p = self.parts();
         (p.ctx, p.kinesis)
     }
 
-    #[cfg(feature = "kinesis")]
     /// Runs `f` on Kinesis at the current instant, with typed operations (status changes,
     /// subscription pushes happen as time advances).
     pub fn with_kinesis<R>(&mut self, f: impl FnOnce(&mut Kinesis, &mut Ctx) -> R) -> R {
@@ -219,27 +184,23 @@ impl World {
         r
     }
 
-    #[cfg(feature = "kinesis")]
     /// The simulated Kinesis readers: plain readers and KCL applications (their workers,
     /// lease tables, totals and metrics).
     pub fn stream_consumers(&self) -> &crate::kcl::Kcl {
         &self.kcl
     }
 
-    #[cfg(feature = "kinesis")]
     /// Adds a Kinesis reader (a scenario's `stream_consumers` entry) while the run goes on.
     pub fn add_stream_consumer(&mut self, spec: crate::kcl::spec::StreamConsumerSpec) {
         let mut p = self.parts();
         p.kcl.add(&mut p.ctx, spec);
     }
 
-    #[cfg(feature = "sns")]
     /// Read access to the S3 service (buckets, objects, notification configurations).
     pub fn s3(&self) -> &S3 {
         &self.s3
     }
 
-    #[cfg(feature = "sns")]
     /// S3 simulation knobs (the latency of event notifications).
     pub fn s3_config_mut(&mut self) -> &mut S3Config {
         self.s3.config_mut()
@@ -251,11 +212,9 @@ impl World {
     pub fn payload_bytes_retained(&self) -> u64 {
         #[allow(unused_mut)]
         let mut total = self.sqs.payload_bytes_retained();
-        #[cfg(feature = "sns")]
         {
             total += self.sns.payload_bytes_retained() + self.s3.payload_bytes_retained();
         }
-        #[cfg(feature = "kinesis")]
         {
             total += self.kinesis.payload_bytes_retained();
         }
@@ -321,15 +280,12 @@ impl World {
     /// memory holds, in the words a user can act on (the page's and `mqlab run`'s stop).
     pub fn messages_and_records_held(&self) -> (u64, u64) {
         let messages = self.sqs.queues().map(|q| q.len() as u64).sum();
-        #[cfg(feature = "kinesis")]
         let records = self
             .kinesis
             .streams()
             .flat_map(|s| &s.shards)
             .map(|sh| sh.records.len() as u64)
             .sum();
-        #[cfg(not(feature = "kinesis"))]
-        let records = 0;
         (messages, records)
     }
 
@@ -342,7 +298,6 @@ impl World {
             .memory_estimate()
             .total()
             .saturating_sub(live.memory_estimate().total());
-        #[cfg(feature = "kinesis")]
         let diff = diff.max(self.kinesis.records_bytes_not_in(&live.kinesis));
         diff
     }
@@ -357,13 +312,9 @@ impl World {
         // A heap entry is the timer plus its time and sequence number.
         t.copied(m::timers, self.timers.len(), size_of::<Timer>() as u64 + 16);
         self.sqs.memory(&mut t);
-        #[cfg(feature = "sns")]
         self.sns.memory(&mut t);
-        #[cfg(feature = "sns")]
         self.s3.memory(&mut t);
-        #[cfg(feature = "kinesis")]
         self.kinesis.memory(&mut t);
-        #[cfg(feature = "kinesis")]
         self.kcl.memory(&mut t);
         let actors = self.actors.producers.len()
             + self.actors.consumer_specs.len()
@@ -380,11 +331,9 @@ impl World {
     fn payload_bytes(&self) -> u64 {
         #[allow(unused_mut)]
         let mut bytes = self.sqs.payload_bytes_held();
-        #[cfg(feature = "sns")]
         {
             bytes += self.sns.payload_bytes_held();
         }
-        #[cfg(feature = "kinesis")]
         {
             bytes += self.kinesis.payload_bytes_held();
         }
@@ -409,13 +358,9 @@ impl World {
             },
             sqs: &mut self.sqs,
             actors: &mut self.actors,
-            #[cfg(feature = "sns")]
             sns: &mut self.sns,
-            #[cfg(feature = "sns")]
             s3: &mut self.s3,
-            #[cfg(feature = "kinesis")]
             kinesis: &mut self.kinesis,
-            #[cfg(feature = "kinesis")]
             kcl: &mut self.kcl,
         }
     }
@@ -425,13 +370,8 @@ impl World {
     fn actor_ctx(&mut self) -> (Ctx<'_>, &mut Sqs, &mut Actors, Outlets<'_>) {
         let p = self.parts();
         let out = Outlets {
-            #[cfg(feature = "sns")]
             sns: Some(p.sns),
-            #[cfg(not(feature = "sns"))]
-            sns: None,
-            #[cfg(feature = "sns")]
             s3: Some(p.s3),
-            #[cfg(feature = "kinesis")]
             kinesis: Some(p.kinesis),
         };
         (p.ctx, p.sqs, p.actors, out)
@@ -451,13 +391,11 @@ impl World {
         r
     }
 
-    #[cfg(feature = "sns")]
     fn sns_ctx(&mut self) -> (Ctx<'_>, &mut Sns, &mut Sqs) {
         let p = self.parts();
         (p.ctx, p.sns, p.sqs)
     }
 
-    #[cfg(feature = "sns")]
     /// Runs `f` on the SNS service at the current instant, with typed operations (publishes
     /// schedule their deliveries; nothing is delivered until time advances). Also the way to
     /// attach endpoint behaviours: `w.with_sns(|sns, _| sns.set_endpoint_behaviour(..))`.
@@ -468,13 +406,11 @@ impl World {
         r
     }
 
-    #[cfg(feature = "sns")]
     fn s3_ctx(&mut self) -> (Ctx<'_>, &mut S3, &mut Sns) {
         let p = self.parts();
         (p.ctx, p.s3, p.sns)
     }
 
-    #[cfg(feature = "sns")]
     /// Runs `f` on the S3 service at the current instant, with typed operations. S3 needs SNS
     /// to check notification destinations and to publish to them, so `f` gets both.
     pub fn with_s3<R>(&mut self, f: impl FnOnce(&mut S3, &mut Sns, &mut Ctx) -> R) -> R {
@@ -502,17 +438,14 @@ impl World {
                 let (mut ctx, sqs, _) = self.ctx();
                 sqs.call_json(&mut ctx, op, params, Caller::External(id))
             }
-            #[cfg(feature = "sns")]
             "sns" => {
                 let (mut ctx, sns, _) = self.sns_ctx();
                 Some(sns.call_json(&mut ctx, op, params))
             }
-            #[cfg(feature = "kinesis")]
             "kinesis" => {
                 let (mut ctx, kinesis) = self.kinesis_ctx();
                 kinesis.call_json(&mut ctx, op, params, id)
             }
-            #[cfg(feature = "sns")]
             "s3" => {
                 let (mut ctx, s3, sns) = self.s3_ctx();
                 Some(s3.call_json(&mut ctx, sns, op, params))
@@ -545,7 +478,6 @@ impl World {
         self.now = t;
         // Shard-hours are billed continuously: bring the meter up to now, not just to the
         // last minute tick.
-        #[cfg(feature = "kinesis")]
         self.kinesis.accrue(t);
     }
 
@@ -563,26 +495,18 @@ impl World {
                 let (mut ctx, sqs, _) = self.ctx();
                 sqs.on_timer(&mut ctx, t);
             }
-            #[cfg(feature = "sns")]
             Timer::Sns(t) => {
                 let (mut ctx, sns, sqs) = self.sns_ctx();
                 sns.on_timer(&mut ctx, sqs, t);
             }
-            #[cfg(not(feature = "sns"))]
-            Timer::Sns(_) => {}
-            #[cfg(feature = "kinesis")]
             Timer::Kinesis(t) => {
                 let (mut ctx, kinesis) = self.kinesis_ctx();
                 kinesis.on_timer(&mut ctx, t);
             }
-            #[cfg(not(feature = "kinesis"))]
-            Timer::Kinesis(_) => {}
-            #[cfg(feature = "kinesis")]
             Timer::Kcl(t) => {
                 let mut p = self.parts();
                 p.kcl.on_timer(&mut p.ctx, p.kinesis, t);
             }
-            #[cfg(feature = "sns")]
             Timer::S3(t) => {
                 let (mut ctx, s3, sns) = self.s3_ctx();
                 s3.on_timer(&mut ctx, sns, t);
@@ -595,9 +519,7 @@ impl World {
             Timer::MetricsTick => {
                 let now = self.now;
                 self.sqs.close_metrics_minute(now);
-                #[cfg(feature = "sns")]
                 self.sns.close_metrics_minute(now);
-                #[cfg(feature = "kinesis")]
                 {
                     let (mut ctx, kinesis) = self.kinesis_ctx();
                     kinesis.close_metrics_minute(&mut ctx);
@@ -611,7 +533,6 @@ impl World {
     /// Long polls that finished go to whoever asked: the external caller's completions, or
     /// the actor that made them.
     fn route_replies(&mut self) {
-        #[cfg(feature = "kinesis")]
         for (call, result) in self.kinesis.take_replies() {
             self.completions.push(Completion {
                 call,
@@ -621,7 +542,6 @@ impl World {
         }
         // Pushes to simulated enhanced fan-out readers (taking them may not push again at
         // once: a resumed subscription pushes on its own timer).
-        #[cfg(feature = "kinesis")]
         {
             let pushed = self.kinesis.take_notified();
             if !pushed.is_empty() {

@@ -1,6 +1,5 @@
 //! Producers writing to a stream resend the records it throttles, with a backoff, a bounded
 //! number of times.
-#![cfg(feature = "kinesis")]
 
 use mqlab_engine::actors::PUT_ATTEMPTS_MAX;
 use mqlab_engine::{EventKind, Scenario, World};

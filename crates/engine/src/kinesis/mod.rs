@@ -13,10 +13,6 @@
 //! a shard only when the retention period has passed (trimmed at each metrics minute, and never
 //! returned by a read once too old). Nothing here draws from the RNG.
 
-// Without the `kinesis` feature the World does not hold Kinesis: its run-time half goes
-// unused.
-#![cfg_attr(not(feature = "kinesis"), allow(dead_code))]
-
 pub mod api;
 pub mod cost;
 pub mod keys;

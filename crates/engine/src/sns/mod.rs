@@ -16,12 +16,9 @@
 //!
 //! A publish returns at once; each delivery is a timer [`SNS_DELIVERY_LATENCY_MS`] later.
 //! Deliveries to SQS go through the SQS service's own send path, so SQS rules (FIFO group and
-//! deduplication, delay, size, attribute count) apply to them. IAM is not simulated: topic and
-//! queue `Policy` documents are stored but never deny anything (aws-rules §3.12 would make a queue
-//! whose policy does not allow SNS a client-side failure).
-
-// Without the `sns` feature the World does not hold SNS: its run-time half goes unused.
-#![cfg_attr(not(feature = "sns"), allow(dead_code))]
+//! deduplication, delay, size, attribute count) apply to them. IAM is not simulated, with one
+//! exception: a queue whose `Policy` does not let the topic send refuses the delivery, a
+//! client-side failure (aws-rules §3.12).
 
 pub mod api;
 pub mod cost;

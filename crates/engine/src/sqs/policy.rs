@@ -323,7 +323,6 @@ impl Sqs {
     /// Adds to the queue's policy the statement the SNS console adds when it subscribes the
     /// queue to `topic_arn`, unless the policy already lets the topic send. Scenarios use it
     /// for the queues they subscribe (aws-rules §3.12).
-    #[cfg_attr(not(feature = "sns"), allow(dead_code))]
     pub(crate) fn grant_sns_send(&mut self, queue_arn: &str, topic_arn: &str) {
         if self.sns_send_refusal(queue_arn, topic_arn).is_none() {
             return;
