@@ -298,8 +298,7 @@ impl World {
             .memory_estimate()
             .total()
             .saturating_sub(live.memory_estimate().total());
-        let diff = diff.max(self.kinesis.records_bytes_not_in(&live.kinesis));
-        diff
+        diff.max(self.kinesis.records_bytes_not_in(&live.kinesis))
     }
 
     fn memory_tally(&self) -> Tally {
