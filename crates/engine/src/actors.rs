@@ -6,18 +6,18 @@
 //! It can crash mid-batch (its messages stay in flight until their visibility timeout ends)
 //! and restart later, and it can send heartbeats (ChangeMessageVisibility) while it works.
 
-use crate::error::AwsError;
-use crate::event::EventKind;
-use crate::payload::Payload;
-use crate::rng::Rng;
+use crate::core::error::AwsError;
+use crate::core::event::EventKind;
+use crate::core::message_attributes::MessageAttributeValue;
+use crate::core::payload::Payload;
+use crate::core::rng::Rng;
+use crate::core::time::{SimTime, MS_PER_S};
 use crate::sns::Sns;
 use crate::sqs::api::{
     ChangeMessageVisibilityInput, DeleteMessageInput, ReceiveMessageInput, ReceiveMessageOutput,
     ReceivedMessage, SendMessageBatchEntry, SendMessageBatchInput, SendMessageInput,
 };
-use crate::sqs::message_attributes::MessageAttributeValue;
 use crate::sqs::{queue_url, Sqs};
-use crate::time::{SimTime, MS_PER_S};
 use crate::world::{Caller, Ctx, Timer};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -855,7 +855,7 @@ impl Actors {
             // Padded with spaces up to body_bytes, synthetic: a run keeps the head, not the
             // pad, of every message it holds.
             let body = Payload::padded(head, p.spec.body_bytes);
-            let message_attributes = crate::ordmap::btree_map_from(
+            let message_attributes = crate::core::ordmap::btree_map_from(
                 p.spec.message_attributes.iter().map(|(name, values)| {
                     let v = &values[((p.sent - 1) % values.len() as u64) as usize];
                     (name.clone(), MessageAttributeValue::string(v))

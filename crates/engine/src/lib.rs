@@ -5,6 +5,7 @@
 //!
 //! ## Layout
 //!
+//! - [`core`] — what every service shares and that knows no service:
 //! - [`time`] — virtual time (`SimTime`, ms) and the fixed epoch it maps to.
 //! - [`rng`] — the one seeded PRNG; every random choice in a run comes from it.
 //! - [`sched`] — the one scheduler: timers ordered by (time, sequence).
@@ -61,25 +62,17 @@
 //! map, so the same scenario and seed give the same events, natively and in wasm.
 
 pub mod actors;
-pub mod error;
-pub mod event;
-// Simulated Kinesis readers (plain and KCL-style) exist only where Kinesis is in the world.
+pub mod core;
 pub mod kcl;
 pub mod kinesis;
-pub mod memory;
-pub mod ordmap;
-pub mod payload;
-pub mod rng;
-// S3 publishes through SNS: it exists only where SNS is in the world, so the web app's bundle
-// (built without `sns`) carries none of it.
 pub mod s3;
 pub mod scenario;
-pub mod sched;
-pub mod segvec;
 pub mod sns;
 pub mod sqs;
-pub mod time;
 pub mod world;
+
+// The core's modules at their old paths, for the app and the CLI.
+pub use crate::core::{error, event, memory, ordmap, payload, rng, sched, segvec, time};
 
 pub use error::AwsError;
 pub use event::{events_hash, Event, EventHasher, EventKind};

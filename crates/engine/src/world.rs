@@ -1,18 +1,18 @@
 //! The world: virtual clock, the one RNG, the one scheduler, the services and the actors.
 
 use crate::actors::{ActorTimer, Actors, Outlets};
-use crate::error::AwsError;
-use crate::event::{Event, EventLog};
+use crate::core::error::AwsError;
+use crate::core::event::{Event, EventLog};
+use crate::core::memory::{MemoryEstimate, Tally};
+use crate::core::rng::Rng;
+use crate::core::sched::Scheduler;
+use crate::core::time::{SimTime, MS_PER_MIN};
 use crate::kinesis::KinesisTimer;
 use crate::kinesis::{Kinesis, KinesisConfig};
-use crate::memory::{MemoryEstimate, Tally};
-use crate::rng::Rng;
 use crate::s3::{S3Config, S3Timer, S3};
-use crate::sched::Scheduler;
 use crate::sns::SnsTimer;
 use crate::sns::{Sns, SnsConfig};
 use crate::sqs::{Sqs, SqsConfig, SqsTimer};
-use crate::time::{SimTime, MS_PER_MIN};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -262,7 +262,7 @@ impl World {
     }
 
     /// What this world holds in memory, roughly in bytes, by what holds it: from counts the
-    /// services keep, so cheap enough to call every frame (see [`crate::memory`]). Sealed
+    /// services keep, so cheap enough to call every frame (see [`crate::core::memory`]). Sealed
     /// segments and messages shared with snapshots are counted here as if held alone.
     pub fn memory_estimate(&self) -> MemoryEstimate {
         self.memory_tally().held
@@ -302,7 +302,7 @@ impl World {
     }
 
     fn memory_tally(&self) -> Tally {
-        use crate::memory::{self as m, EVENT_HEAP_BYTES, TABLE_ENTRY_BYTES};
+        use crate::core::memory::{self as m, EVENT_HEAP_BYTES, TABLE_ENTRY_BYTES};
         use std::mem::size_of;
         let mut t = Tally::default();
         t.copied(m::other, 1, size_of::<World>() as u64);

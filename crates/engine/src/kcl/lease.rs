@@ -3,9 +3,9 @@
 //! `ownerSwitchesSinceCheckpoint`, `parentShardId`. The table is not simulated as DynamoDB
 //! (no capacity, no cost): its rows and the conditional updates KCL makes are what matter.
 
+use crate::core::ordmap::OrdMap;
+use crate::core::time::SimTime;
 use crate::kinesis::keys::SeqNum;
-use crate::ordmap::OrdMap;
-use crate::time::SimTime;
 
 /// Rows one lease table holds; shards beyond it get no lease (memory bound: a stream has at
 /// most 10,000 open shards, and closed ones leave with retention).

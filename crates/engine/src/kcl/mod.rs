@@ -28,7 +28,10 @@ pub mod lease;
 pub mod spec;
 
 use crate::actors::{API_RTT_MS, RETRY_BACKOFF_MS};
-use crate::event::EventKind;
+use crate::core::event::EventKind;
+use crate::core::metrics::MinuteSeries;
+use crate::core::ordmap::OrdMap;
+use crate::core::time::{epoch_s, SimTime};
 use crate::kinesis::api::{
     ConsumerInput, GetRecordsInput, GetShardIteratorInput, ListShardsInput, StartingPosition,
     SubscribeToShardInput,
@@ -36,10 +39,6 @@ use crate::kinesis::api::{
 use crate::kinesis::keys::SeqNum;
 pub use crate::kinesis::GET_RECORDS_LIMIT_MAX;
 use crate::kinesis::{sim_time_of, stream_arn, Kinesis};
-use crate::ordmap::OrdMap;
-use crate::segvec::SegVec;
-use crate::sqs::metrics::METRIC_MINUTES_MAX;
-use crate::time::{epoch_s, SimTime, MS_PER_MIN};
 use crate::world::{Ctx, Timer};
 use lease::{Checkpoint, Lease, LeaseTable, LEASES_MAX};
 use serde::Serialize;
@@ -228,6 +227,8 @@ impl AppMinute {
     }
 }
 
+crate::minute!(AppMinute);
+
 /// One row of exported reader metrics.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AppMetricRow {
@@ -252,10 +253,7 @@ pub struct App {
     synced_at: Option<SimTime>,
     next_token: u64,
     pub totals: AppTotals,
-    pub current: AppMinute,
-    /// Closed minutes, oldest first: sealed segments shared with the world's snapshots
-    /// (up to 14 days of minutes, which a snapshot would otherwise copy whole).
-    pub history: SegVec<AppMinute>,
+    pub metrics: MinuteSeries<AppMinute>,
 }
 
 /// Every simulated stream reader of the world.
@@ -281,13 +279,13 @@ fn max_opt(a: Option<u64>, b: u64) -> Option<u64> {
 }
 
 impl Kcl {
-    /// Adds every application to a memory estimate (see [`crate::memory`]).
-    pub(crate) fn memory(&self, t: &mut crate::memory::Tally) {
-        use crate::memory::{self as m, TABLE_ENTRY_BYTES};
+    /// Adds every application to a memory estimate (see [`crate::core::memory`]).
+    pub(crate) fn memory(&self, t: &mut crate::core::memory::Tally) {
+        use crate::core::memory::{self as m, TABLE_ENTRY_BYTES};
         use std::mem::size_of;
         for app in &self.apps {
             t.copied(m::other, 1, size_of::<App>() as u64);
-            t.segvec(m::metrics, &app.history, 0);
+            t.segvec(m::metrics, &app.metrics.history, 0);
             let mut tables = app.leases.len() + app.processed_up_to.len() + app.workers.len();
             let mut batched = 0;
             for w in &app.workers {
@@ -314,7 +312,7 @@ impl Kcl {
     pub fn add(&mut self, ctx: &mut Ctx, spec: StreamConsumerSpec) {
         let a = self.apps.len();
         let n = spec.kcl.as_ref().map_or(1, |k| k.workers);
-        let start = crate::time::secs_to_ms(spec.start_s)
+        let start = crate::core::time::secs_to_ms(spec.start_s)
             .unwrap_or(0)
             .max(ctx.now);
         let app_name = spec.application().to_string();
@@ -352,11 +350,7 @@ impl Kcl {
             synced_at: None,
             next_token: 0,
             totals: AppTotals::default(),
-            current: AppMinute {
-                start: ctx.now - ctx.now % MS_PER_MIN,
-                ..Default::default()
-            },
-            history: SegVec::new(),
+            metrics: MinuteSeries::starting(ctx.now),
         });
     }
 
@@ -435,18 +429,16 @@ impl Kcl {
     /// Closes the metrics minute of every reader.
     pub(crate) fn close_metrics_minute(&mut self, now: SimTime) {
         for app in &mut self.apps {
-            let mut closed = std::mem::take(&mut app.current);
-            closed.total_leases = app.leases.values().filter(|l| !l.is_finished()).count() as u64;
-            closed.workers_alive = app
+            let total_leases = app.leases.values().filter(|l| !l.is_finished()).count() as u64;
+            let workers_alive = app
                 .workers
                 .iter()
                 .filter(|w| w.state == WorkerState::Running)
                 .count() as u64;
-            if app.history.len() >= METRIC_MINUTES_MAX {
-                app.history.remove_front();
-            }
-            app.history.push_back(closed);
-            app.current.start = now;
+            app.metrics.close(now, |m| {
+                m.total_leases = total_leases;
+                m.workers_alive = workers_alive;
+            });
         }
     }
 
@@ -454,7 +446,7 @@ impl Kcl {
     pub fn metric_rows(&self) -> Vec<AppMetricRow> {
         let mut rows = Vec::new();
         for app in &self.apps {
-            for m in &app.history {
+            for m in &app.metrics.history {
                 for (metric, value) in m.values() {
                     rows.push(AppMetricRow {
                         timestamp: epoch_s(m.start),
@@ -784,7 +776,7 @@ impl App {
         l.renewed_at = ctx.now;
         let counter = l.lease_counter;
         self.totals.leases_taken += 1;
-        self.current.leases_taken += 1;
+        self.metrics.current.leases_taken += 1;
         if reason == "stolen" {
             self.totals.leases_stolen += 1;
         }
@@ -846,7 +838,7 @@ impl App {
     fn lose(&mut self, ctx: &mut Ctx, w: usize, shard: &str) {
         self.workers[w].shards.remove(shard);
         self.totals.leases_lost += 1;
-        self.current.leases_lost += 1;
+        self.metrics.current.leases_lost += 1;
         if self.is_kcl() {
             let new_owner = self.leases.get(shard).and_then(|l| l.lease_owner.clone());
             let (application, worker, shard_id) = (
@@ -1073,13 +1065,15 @@ impl App {
         enhanced_fan_out: bool,
     ) {
         let now = ctx.now;
-        self.current.millis_behind_latest =
-            max_opt(self.current.millis_behind_latest, millis_behind_latest);
+        self.metrics.current.millis_behind_latest = max_opt(
+            self.metrics.current.millis_behind_latest,
+            millis_behind_latest,
+        );
         let Some(&(last, _, arrival)) = records.last() else {
             return;
         };
         let age = now.saturating_sub(arrival);
-        self.current.iterator_age_ms = max_opt(self.current.iterator_age_ms, age);
+        self.metrics.current.iterator_age_ms = max_opt(self.metrics.current.iterator_age_ms, age);
         let bytes: u64 = records.iter().map(|r| r.1).sum();
         self.totals.records_read += records.len() as u64;
         self.totals.bytes_read += bytes;
@@ -1196,9 +1190,9 @@ impl App {
         }
         self.totals.records_processed += count as u64;
         self.totals.duplicates += duplicates as u64;
-        self.current.records_processed += count as u64;
-        self.current.bytes_processed += bytes;
-        self.current.duplicates += duplicates as u64;
+        self.metrics.current.records_processed += count as u64;
+        self.metrics.current.bytes_processed += bytes;
+        self.metrics.current.duplicates += duplicates as u64;
         ctx.events.push(now, || EventKind::KinesisRecordsProcessed {
             stream: ev.0,
             shard_id: ev.1,

@@ -3,17 +3,15 @@
 //! Blob members (`Data`) are base64 text in JSON and bytes in the typed API; timestamps are
 //! epoch seconds.
 
-use crate::error::AwsError;
-use crate::payload::Payload;
+use crate::core::aws::b64;
+use crate::core::error::AwsError;
+use crate::core::payload::Payload;
+use crate::core::request;
 use base64::Engine as _;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-fn b64() -> base64::engine::GeneralPurpose {
-    base64::engine::general_purpose::STANDARD
-}
 
 /// A blob member: base64 text in JSON (the JSON protocol's encoding), bytes in Rust.
 fn blob<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Payload>, D::Error> {
@@ -374,17 +372,14 @@ pub struct SubscribeToShardEvent {
 /// Parses a request's members. A member of the wrong type is a SerializationException, the
 /// code AWS's JSON protocol answers for a body it cannot read.
 pub fn parse<T: DeserializeOwned + Default>(params: &Value) -> Result<T, AwsError> {
-    match params {
-        Value::Null => Ok(T::default()),
-        Value::Object(_) => serde_json::from_value(params.clone())
-            .map_err(|e| AwsError::new("SerializationException", e.to_string())),
-        _ => Err(AwsError::new(
-            "SerializationException",
-            "Start of list found where not expected",
-        )),
-    }
+    request::parse(
+        params,
+        &request::Unreadable {
+            code: "SerializationException",
+            member_message: "{}",
+            not_object_message: "Start of list found where not expected",
+        },
+    )
 }
 
-pub fn to_json<T: Serialize>(v: T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
+pub use request::to_json;

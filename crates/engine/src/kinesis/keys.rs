@@ -9,6 +9,7 @@
 //!   record time vary, so numbers increase with the index; the shard index at the end makes
 //!   them unique in the stream.
 
+use crate::core::time::civil_from_days;
 use md5::{Digest, Md5};
 use std::cmp::Ordering;
 
@@ -250,20 +251,6 @@ pub fn amz_utc_string(epoch_ms: u64) -> String {
         rem % 60,
         y
     )
-}
-
-/// Howard Hinnant's days-since-1970 → (year, month, day).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 #[cfg(test)]

@@ -1,9 +1,7 @@
 //! CloudWatch metrics of one stream (namespace `AWS/Kinesis`, dimension `StreamName`,
 //! aws-rules §4.9), at 1-minute resolution in a bounded ring buffer, like `sqs::metrics`.
 
-use crate::segvec::SegVec;
-use crate::sqs::metrics::METRIC_MINUTES_MAX;
-use crate::time::SimTime;
+use crate::core::time::SimTime;
 use serde::Serialize;
 
 /// One closed minute of one stream.
@@ -88,34 +86,10 @@ impl StreamMinute {
     }
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct StreamMetrics {
-    pub current: StreamMinute,
-    /// Closed minutes, oldest first: sealed segments shared with the world's snapshots
-    /// (up to 14 days of minutes, which a snapshot would otherwise copy whole).
-    pub history: SegVec<StreamMinute>,
-}
+crate::minute!(StreamMinute);
 
-impl StreamMetrics {
-    pub fn new(now: SimTime) -> Self {
-        StreamMetrics {
-            current: StreamMinute {
-                start: now - now % crate::time::MS_PER_MIN,
-                ..Default::default()
-            },
-            history: SegVec::new(),
-        }
-    }
-
-    pub fn close_minute(&mut self, next_start: SimTime) {
-        let closed = std::mem::take(&mut self.current);
-        if self.history.len() >= METRIC_MINUTES_MAX {
-            self.history.remove_front();
-        }
-        self.history.push_back(closed);
-        self.current.start = next_start;
-    }
-}
+/// A stream's minutes.
+pub type StreamMetrics = crate::core::metrics::MinuteSeries<StreamMinute>;
 
 /// One row of exported Kinesis metrics.
 #[derive(Clone, Debug, PartialEq, Serialize)]

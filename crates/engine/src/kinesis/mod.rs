@@ -21,8 +21,8 @@ mod ops;
 pub mod stream;
 pub mod tags;
 
-use crate::error::AwsError;
-use crate::time::{epoch_s, SimTime, MS_PER_H, MS_PER_S};
+use crate::core::error::AwsError;
+use crate::core::time::{epoch_s, SimTime, MS_PER_H, MS_PER_S};
 use crate::world::{CallId, Ctx};
 use cost::{KinesisCostMeter, KinesisPrices};
 use metrics::KinesisMetricRow;
@@ -31,7 +31,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use stream::{Stream, Subscription};
 
-pub use crate::sqs::{ACCOUNT_ID, REGION};
+pub use crate::core::aws::{ACCOUNT_ID, REGION};
 
 /// CREATING → ACTIVE. AWS gives no figure (streams are usually ACTIVE within a minute):
 /// UNCONFIRMED, 30 s.
@@ -123,16 +123,16 @@ pub const PUSHED_EVENTS_PENDING_MAX: usize = 1;
 pub const ON_DEMAND_INITIAL_SHARDS: u32 = 4;
 /// On-demand absorbs up to twice the peak write rate of the previous 30 days (aws-rules §4.7).
 pub const ON_DEMAND_PEAK_MULTIPLIER: u64 = 2;
-pub const ON_DEMAND_PEAK_WINDOW_MS: SimTime = 30 * crate::time::MS_PER_DAY;
+pub const ON_DEMAND_PEAK_WINDOW_MS: SimTime = 30 * crate::core::time::MS_PER_DAY;
 /// A new peak raises capacity only after this long ("traffic more than doubling the previous
 /// peak within 15 minutes" can be throttled, aws-rules §4.7). UNCONFIRMED that it is a sharp step.
-pub const ON_DEMAND_SCALE_UP_MS: SimTime = 15 * crate::time::MS_PER_MIN;
+pub const ON_DEMAND_SCALE_UP_MS: SimTime = 15 * crate::core::time::MS_PER_MIN;
 /// On-demand splits a shard that receives more than 500 KB/s (aws-rules §4.7; KB read as KiB).
 pub const ON_DEMAND_SHARD_SPLIT_BYTES_PER_S: u64 = 500 * 1024;
 /// …once the shard has been that busy, on average over each minute, for this long.
 /// aws-rules §4.7 says only that the split comes "within 15 min": UNCONFIRMED, 5 minutes
 /// (short enough for a lesson to watch).
-pub const ON_DEMAND_SPLIT_SUSTAINED_MS: SimTime = 5 * crate::time::MS_PER_MIN;
+pub const ON_DEMAND_SPLIT_SUSTAINED_MS: SimTime = 5 * crate::core::time::MS_PER_MIN;
 /// Partition keys whose on-demand per-key rate is tracked within one second; keys beyond it
 /// are not throttled individually (memory bound).
 pub const ON_DEMAND_KEYS_TRACKED_MAX: usize = 100_000;
@@ -244,7 +244,7 @@ pub fn required(member: &str) -> AwsError {
 
 /// The epoch-seconds number of a virtual instant, with milliseconds.
 pub fn epoch_secs_f64(t: SimTime) -> f64 {
-    crate::time::epoch_ms(t) as f64 / 1000.0
+    crate::core::time::epoch_ms(t) as f64 / 1000.0
 }
 
 /// A timestamp member (epoch seconds) as virtual time: before the run began is 0.
@@ -252,7 +252,7 @@ pub fn sim_time_of(epoch_secs: f64) -> SimTime {
     if !epoch_secs.is_finite() {
         return 0;
     }
-    let ms = (epoch_secs * 1000.0).round() - (crate::time::EPOCH_S * MS_PER_S) as f64;
+    let ms = (epoch_secs * 1000.0).round() - (crate::core::time::EPOCH_S * MS_PER_S) as f64;
     if ms <= 0.0 {
         0
     } else {
@@ -302,7 +302,7 @@ impl Kinesis {
     }
 
     /// Payload bytes the shards keep in memory: every record's data, a synthetic one counted
-    /// by its head and tail only (see [`crate::payload`]).
+    /// by its head and tail only (see [`crate::core::payload`]).
     pub fn payload_bytes_retained(&self) -> u64 {
         self.streams
             .values()
@@ -317,9 +317,9 @@ impl Kinesis {
     }
 
     /// Adds every stream, shard and subscription to a memory estimate (see
-    /// [`crate::memory`]), from counts only.
-    pub(crate) fn memory(&self, t: &mut crate::memory::Tally) {
-        use crate::memory::{self as m, TABLE_ENTRY_BYTES};
+    /// [`crate::core::memory`]), from counts only.
+    pub(crate) fn memory(&self, t: &mut crate::core::memory::Tally) {
+        use crate::core::memory::{self as m, TABLE_ENTRY_BYTES};
         use std::mem::size_of;
         for s in self.streams.values() {
             t.copied(m::other, 1, size_of::<Stream>() as u64);
@@ -369,8 +369,8 @@ impl Kinesis {
     /// the rest with the live world. Binary searches, no walk over records.
     pub fn records_bytes_not_in(&self, live: &Kinesis) -> u64 {
         let per_record = std::mem::size_of::<stream::Record>() as u64
-            + crate::memory::PARTITION_KEY_BYTES
-            + crate::memory::PAYLOAD_ALLOC_BYTES;
+            + crate::core::memory::PARTITION_KEY_BYTES
+            + crate::core::memory::PAYLOAD_ALLOC_BYTES;
         let mut bytes = 0;
         for (name, s) in &self.streams {
             for sh in &s.shards {
@@ -466,7 +466,7 @@ impl Kinesis {
         let now = ctx.now;
         self.accrue(now);
         for s in self.streams.values_mut() {
-            s.metrics.close_minute(now);
+            s.metrics.close(now, |_| {});
             s.trim(ctx);
         }
         self.split_hot_on_demand_shards(ctx);

@@ -6,9 +6,10 @@ use super::api::*;
 use super::keys::{self, amz_utc_string, SeqNum};
 use super::stream::*;
 use super::*;
-use crate::event::EventKind;
-use crate::payload::Payload;
-use crate::time::{epoch_ms, epoch_s, MS_PER_DAY, MS_PER_MIN};
+use crate::core::aws::b64;
+use crate::core::event::EventKind;
+use crate::core::payload::Payload;
+use crate::core::time::{epoch_ms, epoch_s, MS_PER_DAY, MS_PER_MIN};
 use crate::world::Timer;
 use base64::Engine as _;
 use serde_json::json;
@@ -19,10 +20,6 @@ const ITERATOR_TYPES: &str =
     "[AFTER_SEQUENCE_NUMBER, LATEST, AT_TIMESTAMP, TRIM_HORIZON, AT_SEQUENCE_NUMBER]";
 /// The first bytes of every shard iterator (kinesalite: "perhaps a version number").
 const ITERATOR_MAGIC: [u8; 8] = [0, 0, 0, 0, 0, 0, 0, 1];
-
-fn b64() -> base64::engine::GeneralPurpose {
-    base64::engine::general_purpose::STANDARD
-}
 
 fn is_name(s: &str) -> bool {
     !s.is_empty()
@@ -194,7 +191,7 @@ impl Iterator {
             _ => return None,
         };
         Some(Iterator {
-            created_at: created_ms.checked_sub(crate::time::EPOCH_S * 1000)?,
+            created_at: created_ms.checked_sub(crate::core::time::EPOCH_S * 1000)?,
             stream,
             incarnation,
             shard,
@@ -445,7 +442,7 @@ impl Kinesis {
                 on_demand: OnDemandCapacity::new(shards),
                 consumers: Default::default(),
                 last_subscribe: Default::default(),
-                metrics: metrics::StreamMetrics::new(ctx.now),
+                metrics: metrics::StreamMetrics::starting(ctx.now),
                 tags: i.tags.clone().unwrap_or_default(),
             },
         );

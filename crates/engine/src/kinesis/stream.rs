@@ -5,10 +5,10 @@ use super::api::{ChildShard, HashKeyRangeOut, RecordOut};
 use super::keys::SeqNum;
 use super::metrics::StreamMetrics;
 use super::*;
-use crate::event::EventKind;
-use crate::payload::Payload;
-use crate::segvec::SegVec;
-use crate::time::{epoch_s, SimTime, MS_PER_DAY, MS_PER_MIN, MS_PER_S};
+use crate::core::event::EventKind;
+use crate::core::payload::Payload;
+use crate::core::segvec::SegVec;
+use crate::core::time::{epoch_s, SimTime, MS_PER_DAY, MS_PER_MIN, MS_PER_S};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 

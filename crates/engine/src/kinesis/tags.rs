@@ -5,7 +5,7 @@
 use super::api::{ListTagsForStreamInput, ResourceTagsInput, StreamTagsInput};
 use super::ops::{check_range, stream_name_from_arn, stream_name_of};
 use super::{invalid_argument, required, validation, Kinesis, ACCOUNT_ID};
-use crate::error::AwsError;
+use crate::core::error::AwsError;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 

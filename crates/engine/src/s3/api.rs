@@ -5,7 +5,8 @@
 //! base64 text, `NotificationConfiguration` → `TopicConfigurations` → `Filter` → `Key` →
 //! `FilterRules`). Responses use the members of botocore's `…Output` shapes.
 
-use crate::error::AwsError;
+use crate::core::error::AwsError;
+use crate::core::request;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -132,19 +133,15 @@ pub fn missing(member: &str) -> AwsError {
 /// Parses a request's members. A member of the wrong type is refused as botocore's client-side
 /// validation would.
 pub fn parse<T: DeserializeOwned + Default>(params: &Value) -> Result<T, AwsError> {
-    match params {
-        Value::Null => Ok(T::default()),
-        Value::Object(_) => serde_json::from_value(params.clone()).map_err(|e| {
-            AwsError::new(
-                "ParamValidationError",
-                format!("Parameter validation failed:\n{e}"),
-            )
-        }),
-        _ => Err(AwsError::new(
-            "ParamValidationError",
-            "Parameter validation failed:\nthe request parameters must be a JSON object",
-        )),
-    }
+    request::parse(
+        params,
+        &request::Unreadable {
+            code: "ParamValidationError",
+            member_message: "Parameter validation failed:\n{}",
+            not_object_message:
+                "Parameter validation failed:\nthe request parameters must be a JSON object",
+        },
+    )
 }
 
 /// A required string member, present and non-empty.

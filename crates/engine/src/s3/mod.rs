@@ -21,14 +21,15 @@ pub mod api;
 pub mod notification;
 pub mod record;
 
-use crate::error::AwsError;
-use crate::event::EventKind;
-use crate::ordmap::OrdMap;
-use crate::payload::Payload;
-use crate::sns::envelope::iso8601_ms;
+use crate::core::aws::b64;
+use crate::core::aws::REGION;
+use crate::core::error::AwsError;
+use crate::core::event::EventKind;
+use crate::core::ordmap::OrdMap;
+use crate::core::payload::Payload;
+use crate::core::time::iso8601_ms;
+use crate::core::time::{epoch_s, SimTime};
 use crate::sns::Sns;
-use crate::sqs::REGION;
-use crate::time::{epoch_s, SimTime};
 use crate::world::{Ctx, Timer};
 use api::*;
 use base64::Engine as _;
@@ -128,10 +129,6 @@ pub fn no_such_bucket() -> AwsError {
     AwsError::new("NoSuchBucket", "The specified bucket does not exist")
 }
 
-fn b64() -> base64::engine::GeneralPurpose {
-    base64::engine::general_purpose::STANDARD
-}
-
 /// The general purpose bucket naming rules: 3–63 characters of lower-case letters, digits,
 /// dots and hyphens, starting and ending with a letter or digit, no two adjacent dots, not
 /// an IP address, and none of the reserved prefixes and suffixes.
@@ -163,9 +160,9 @@ pub fn is_valid_bucket_name(name: &str) -> bool {
 
 impl S3 {
     /// Adds buckets, objects (their keys and ETags: bodies are not kept) and notifications
-    /// waiting to publish to a memory estimate (see [`crate::memory`]).
-    pub(crate) fn memory(&self, t: &mut crate::memory::Tally) {
-        use crate::memory::{self as m, btree_entry, TABLE_ENTRY_BYTES};
+    /// waiting to publish to a memory estimate (see [`crate::core::memory`]).
+    pub(crate) fn memory(&self, t: &mut crate::core::memory::Tally) {
+        use crate::core::memory::{self as m, btree_entry, TABLE_ENTRY_BYTES};
         use std::mem::size_of;
         let object = size_of::<Object>() as u64 + btree_entry::<String, u32>() + 2 * 32;
         t.copied(m::other, self.objects_total, object);

@@ -10,8 +10,8 @@
 //! (AWS wording UNCONFIRMED for those).
 
 use super::api::{missing, FilterRuleInput, TopicConfigurationInput};
-use crate::error::AwsError;
-use crate::sqs::{ACCOUNT_ID, REGION};
+use crate::core::aws::{ACCOUNT_ID, REGION};
+use crate::core::error::AwsError;
 use serde::Serialize;
 
 /// Every event type a notification configuration may name (botocore's `Event` enum,

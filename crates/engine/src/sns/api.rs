@@ -5,10 +5,10 @@
 //! names: `Name`, `Attributes` as a map, `Tags` as `[{"Key", "Value"}]`, …). Responses use the
 //! members of the `…Result` shapes.
 
-use super::invalid_parameter;
-use crate::error::AwsError;
-use crate::payload::Payload;
-use crate::sqs::message_attributes::MessageAttributes;
+use crate::core::error::AwsError;
+use crate::core::message_attributes::MessageAttributes;
+use crate::core::payload::Payload;
+use crate::core::request;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -225,19 +225,14 @@ pub struct ListEndpointMessagesInput {
 /// Parses a request's members. A member of the wrong type is an InvalidParameterException
 /// naming the problem (AWS's query protocol would answer a validation error).
 pub fn parse<T: DeserializeOwned + Default>(params: &Value) -> Result<T, AwsError> {
-    match params {
-        Value::Null => Ok(T::default()),
-        Value::Object(_) => serde_json::from_value(params.clone()).map_err(|e| {
-            invalid_parameter(&format!(
-                "Invalid parameter: the request could not be read: {e}"
-            ))
-        }),
-        _ => Err(invalid_parameter(
-            "Invalid parameter: the request parameters must be a JSON object",
-        )),
-    }
+    request::parse(
+        params,
+        &request::Unreadable {
+            code: "InvalidParameterException",
+            member_message: "Invalid parameter: the request could not be read: {}",
+            not_object_message: "Invalid parameter: the request parameters must be a JSON object",
+        },
+    )
 }
 
-pub fn to_json<T: Serialize>(v: T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
+pub use request::to_json;

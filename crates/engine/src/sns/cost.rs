@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::sqs::cost::{billable_requests, BILLING_CHUNK_BYTES};
+pub use crate::core::aws::{billable_requests, BILLING_CHUNK_BYTES};
 
 /// USD per million publish requests (64 KB chunks), standard topics (aws-rules §3.10).
 pub const PRICE_PUBLISH_PER_MILLION_USD: f64 = 0.50;

@@ -18,9 +18,9 @@
 //! [`AttemptOutcome`]: delivered, a server-side error (retried per the policy) or a
 //! client-side error (never retried; aws-rules §3.6 "Failure classes").
 
-use crate::error::AwsError;
-use crate::rng::Rng;
-use crate::time::SimTime;
+use crate::core::error::AwsError;
+use crate::core::rng::Rng;
+use crate::core::time::SimTime;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::fmt;

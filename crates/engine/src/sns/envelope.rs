@@ -7,12 +7,11 @@
 //! changes with the content. Nothing in a simulation can verify it, and nothing should try.
 
 use super::invalid_parameter_value;
-use crate::error::AwsError;
-use crate::payload::Payload;
-use crate::sqs::message_attributes::{MessageAttributeValue, MessageAttributes};
-use crate::sqs::{ACCOUNT_ID, REGION};
-use crate::time::epoch_ms;
-use crate::time::SimTime;
+use crate::core::aws::b64;
+use crate::core::aws::{ACCOUNT_ID, REGION};
+use crate::core::error::AwsError;
+use crate::core::message_attributes::{MessageAttributeValue, MessageAttributes};
+use crate::core::payload::Payload;
 use base64::Engine as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -23,10 +22,6 @@ pub const ATTRIBUTE_NAME_MAX: usize = 256;
 const SIGNATURE_BYTES: usize = 256;
 /// The certificate AWS would name; the hex part is a fixed made-up value.
 pub const SIGNING_CERT_HEX: &str = "01d088a6f77103d0fe307c0069e40ed6";
-
-fn b64() -> base64::engine::GeneralPurpose {
-    base64::engine::general_purpose::STANDARD
-}
 
 pub fn sns_host() -> String {
     format!("https://sns.{REGION}.amazonaws.com")
@@ -51,35 +46,6 @@ pub fn subscribe_url(topic_arn: &str, token: &str) -> String {
         "{}/?Action=ConfirmSubscription&TopicArn={topic_arn}&Token={token}",
         sns_host()
     )
-}
-
-/// ISO-8601 UTC with milliseconds, as SNS writes `Timestamp`: `2026-01-01T00:00:00.000Z`.
-pub fn iso8601_ms(t: SimTime) -> String {
-    let ms = epoch_ms(t);
-    let secs = ms / 1000;
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60,
-        ms % 1000
-    )
-}
-
-/// Days since 1970-01-01 to (year, month, day) — Howard Hinnant's civil_from_days.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// A deterministic stand-in for the RSA signature over `string_to_sign`.
@@ -336,8 +302,11 @@ impl Envelope<'_> {
         fields.push(("TopicArn", self.topic_arn));
         fields.push(("Type", self.kind));
         let rest: String = fields.iter().map(|(k, v)| format!("{k}\n{v}\n")).collect();
-        self.message
-            .wrapped("Message\n", &format!("\n{rest}"), crate::payload::verbatim)
+        self.message.wrapped(
+            "Message\n",
+            &format!("\n{rest}"),
+            crate::core::payload::verbatim,
+        )
     }
 
     /// The JSON text, laid out as SNS lays it out (`"Name" : value`, two-space indent) with
@@ -455,6 +424,7 @@ pub fn owner() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::time::iso8601_ms;
 
     #[test]
     fn timestamps_are_iso8601_utc_with_milliseconds() {

@@ -5,15 +5,15 @@
 //! discarded (aws-rules §3.7).
 
 use super::delivery::{AttemptOutcome, DeliveryPolicy};
-use super::envelope::{self, Envelope};
+use super::envelope::Envelope;
 use super::filter::FilterPolicyScope;
 use super::ops::http_headers;
 use super::subscription::Subscription;
 use super::*;
-use crate::event::EventKind;
+use crate::core::event::EventKind;
+use crate::core::message_attributes::MessageAttributeValue;
+use crate::core::time::epoch_ms;
 use crate::sqs::api::SendMessageBatchEntry;
-use crate::sqs::message_attributes::MessageAttributeValue;
-use crate::time::epoch_ms;
 use crate::world::Timer;
 
 /// SQS errors that are the queue's server side (throttling, capacity): retried. Every other
@@ -29,7 +29,7 @@ fn envelope_for<'a>(sub: &'a Subscription, n: &'a Notification) -> Envelope<'a> 
         topic_arn: &n.topic_arn,
         subject: n.subject.as_deref(),
         message: n.message.for_protocol(sub.message_key()),
-        timestamp: envelope::iso8601_ms(n.published_at),
+        timestamp: crate::core::time::iso8601_ms(n.published_at),
         signature_version: (!n.fifo).then_some(n.signature_version.as_str()),
         subscription_arn: &sub.arn,
         token: None,
@@ -54,7 +54,7 @@ pub(crate) fn body_for(sub: &Subscription, n: &Notification) -> Payload {
 /// SNS message attributes as SQS message attributes (raw delivery, aws-rules §3.4): same names,
 /// types and values (`String.Array` stays a String with a custom type).
 fn to_sqs_attributes(attrs: &MessageAttributes) -> MessageAttributes {
-    crate::ordmap::btree_map_from(attrs.iter().map(|(k, v)| {
+    crate::core::ordmap::btree_map_from(attrs.iter().map(|(k, v)| {
         (
             k.clone(),
             MessageAttributeValue {

@@ -20,10 +20,10 @@
 //! of conditions of one key, any of which may match (OR within a key). A message passes when
 //! every key of some branch matches (AND across keys, OR across branches).
 
-use crate::error::AwsError;
-use crate::ordmap::{btree_map_from, sort_small_by_key, OrdMap};
-use crate::payload::Payload;
-use crate::sqs::message_attributes::{MessageAttributeValue, MessageAttributes};
+use crate::core::error::AwsError;
+use crate::core::message_attributes::{MessageAttributeValue, MessageAttributes};
+use crate::core::ordmap::{btree_map_from, sort_small_by_key, OrdMap};
+use crate::core::payload::Payload;
 use serde_json::Value;
 use std::collections::BTreeMap;
 

@@ -1,9 +1,7 @@
 //! CloudWatch metrics of one topic (namespace `AWS/SNS`, dimension `TopicName`), at 1-minute
 //! resolution in a bounded ring buffer, like `sqs::metrics`.
 
-use crate::segvec::SegVec;
-use crate::sqs::metrics::METRIC_MINUTES_MAX;
-use crate::time::SimTime;
+use crate::core::time::SimTime;
 use serde::Serialize;
 
 /// One closed minute of one topic.
@@ -87,35 +85,10 @@ impl TopicMinute {
     }
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct TopicMetrics {
-    /// Counters of the minute in progress.
-    pub current: TopicMinute,
-    /// Closed minutes, oldest first: sealed segments shared with the world's snapshots
-    /// (up to 14 days of minutes, which a snapshot would otherwise copy whole).
-    pub history: SegVec<TopicMinute>,
-}
+crate::minute!(TopicMinute);
 
-impl TopicMetrics {
-    pub fn new(now: SimTime) -> Self {
-        TopicMetrics {
-            current: TopicMinute {
-                start: now - now % crate::time::MS_PER_MIN,
-                ..Default::default()
-            },
-            history: SegVec::new(),
-        }
-    }
-
-    pub fn close_minute(&mut self, next_start: SimTime) {
-        let closed = std::mem::take(&mut self.current);
-        if self.history.len() >= METRIC_MINUTES_MAX {
-            self.history.remove_front();
-        }
-        self.history.push_back(closed);
-        self.current.start = next_start;
-    }
-}
+/// A topic's minutes.
+pub type TopicMetrics = crate::core::metrics::MinuteSeries<TopicMinute>;
 
 /// One row of exported SNS metrics.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -11,7 +11,7 @@ use super::api::{PublishOutput, PushInput};
 use super::ops::MessageFields;
 use super::subscription::arn_parts;
 use super::*;
-use crate::event::EventKind;
+use crate::core::event::EventKind;
 use base64::Engine as _;
 use serde_json::json;
 
@@ -111,7 +111,7 @@ fn page(
     items: impl Iterator<Item = (String, Value)>,
     next_token: Option<&str>,
 ) -> Result<(Vec<Value>, Option<String>), AwsError> {
-    let b64 = base64::engine::general_purpose::STANDARD;
+    let b64 = crate::core::aws::b64();
     let start = match next_token.filter(|t| !t.is_empty()) {
         Some(t) => Some(
             b64.decode(t)
@@ -499,7 +499,8 @@ impl Sns {
         let message_id = ctx.rng.uuid();
         self.cost.charge_publish(false, size);
         self.cost.charge_delivery(protocol);
-        let received_at = crate::time::epoch_ms(ctx.now + self.config.default_endpoint_latency_ms);
+        let received_at =
+            crate::core::time::epoch_ms(ctx.now + self.config.default_endpoint_latency_ms);
         self.record_inbox(
             target,
             InboxEntry {

@@ -33,11 +33,11 @@ pub mod replay;
 pub mod subscription;
 pub mod topic;
 
-use crate::error::AwsError;
-use crate::ordmap::OrdMap;
-use crate::payload::Payload;
+use crate::core::error::AwsError;
+use crate::core::ordmap::OrdMap;
+use crate::core::payload::Payload;
+use crate::core::time::{epoch_s, SimTime};
 use crate::sqs::Sqs;
-use crate::time::{epoch_s, SimTime};
 use crate::world::Ctx;
 use cost::{SnsCostMeter, SnsPrices};
 use delivery::{AttemptOutcome, Endpoint, EndpointState};
@@ -49,8 +49,8 @@ use std::collections::{BTreeMap, VecDeque};
 use subscription::Subscription;
 use topic::Topic;
 
-pub use crate::sqs::message_attributes::MessageAttributes;
-pub use crate::sqs::{ACCOUNT_ID, REGION};
+pub use crate::core::aws::{ACCOUNT_ID, REGION};
+pub use crate::core::message_attributes::MessageAttributes;
 
 /// Time from a publish to the first delivery attempt to each subscriber. AWS publishes no
 /// figure: UNCONFIRMED — SNS → SQS / Lambda deliveries are commonly observed within tens of
@@ -75,9 +75,9 @@ pub const FIFO_ID_MAX: usize = 128;
 /// (aws-rules §3.2, SNS message attributes page).
 pub const RAW_SQS_ATTRIBUTES_MAX: usize = 10;
 /// Confirmation tokens are valid for 2 days (aws-rules §3.3).
-pub const CONFIRMATION_TOKEN_TTL_MS: SimTime = 2 * crate::time::MS_PER_DAY;
+pub const CONFIRMATION_TOKEN_TTL_MS: SimTime = 2 * crate::core::time::MS_PER_DAY;
 /// Unconfirmed subscriptions are deleted after 3 days (aws-rules §3.3).
-pub const PENDING_SUBSCRIPTION_TTL_MS: SimTime = 3 * crate::time::MS_PER_DAY;
+pub const PENDING_SUBSCRIPTION_TTL_MS: SimTime = 3 * crate::core::time::MS_PER_DAY;
 /// Filter policies per topic (aws-rules §3.5).
 pub const FILTER_POLICIES_PER_TOPIC_MAX: usize = 200;
 /// Tags per topic.
@@ -311,9 +311,9 @@ impl Sns {
     }
 
     /// Adds topics, notifications, deliveries and endpoints to a memory estimate (see
-    /// [`crate::memory`]), from counts only.
-    pub(crate) fn memory(&self, t: &mut crate::memory::Tally) {
-        use crate::memory::{
+    /// [`crate::core::memory`]), from counts only.
+    pub(crate) fn memory(&self, t: &mut crate::core::memory::Tally) {
+        use crate::core::memory::{
             self as m, btree_entry, NOTIFICATION_STRINGS_BYTES, TABLE_ENTRY_BYTES,
         };
         use std::mem::size_of;
@@ -492,7 +492,7 @@ impl Sns {
 
     pub(crate) fn close_metrics_minute(&mut self, now: SimTime) {
         for t in self.topics.values_mut() {
-            t.metrics.close_minute(now);
+            t.metrics.close(now, |_| {});
         }
     }
 

@@ -7,15 +7,12 @@ use super::envelope::{self, MessageText};
 use super::subscription::{self as subs, Subscription};
 use super::topic::{self, Topic};
 use super::*;
-use crate::event::EventKind;
+use crate::core::aws::b64;
+use crate::core::event::EventKind;
 use crate::world::Timer;
 use base64::Engine as _;
 use serde_json::json;
 use std::sync::Arc;
-
-fn b64() -> base64::engine::GeneralPurpose {
-    base64::engine::general_purpose::STANDARD
-}
 
 fn bad_token() -> AwsError {
     invalid_parameter("Invalid parameter: NextToken")
@@ -165,7 +162,7 @@ impl Sns {
         let mut t = Topic::new(name, arn.clone(), fifo, ctx.now);
         t.attrs = attrs;
         t.archive_since = t.archive_retention_ms().map(|_| ctx.now);
-        t.tags = crate::ordmap::btree_map_from(
+        t.tags = crate::core::ordmap::btree_map_from(
             input
                 .tags
                 .iter()
@@ -237,7 +234,10 @@ impl Sns {
         let (confirmed, pending) = self.subscription_counts(t);
         let mut attrs = t.render(confirmed, pending);
         if let Some(since) = t.beginning_archive_time(now) {
-            attrs.insert("BeginningArchiveTime".into(), envelope::iso8601_ms(since));
+            attrs.insert(
+                "BeginningArchiveTime".into(),
+                crate::core::time::iso8601_ms(since),
+            );
         }
         Ok(json!({ "Attributes": attrs }))
     }
@@ -516,7 +516,7 @@ impl Sns {
             topic_arn: &sub.topic_arn,
             subject: None,
             message: &message,
-            timestamp: envelope::iso8601_ms(ctx.now),
+            timestamp: crate::core::time::iso8601_ms(ctx.now),
             signature_version: Some("1"),
             subscription_arn: &sub.arn,
             token: Some(token),
@@ -541,7 +541,7 @@ impl Sns {
         self.record_inbox(
             &sub.endpoint,
             InboxEntry {
-                received_at: crate::time::epoch_ms(ctx.now) as f64 / 1000.0,
+                received_at: crate::core::time::epoch_ms(ctx.now) as f64 / 1000.0,
                 protocol: sub.protocol.clone(),
                 kind: kind.into(),
                 message_id,
@@ -882,7 +882,7 @@ impl Sns {
                 }
                 // SHA-256 of the message body (aws-rules §3.2).
                 None if t.content_based_deduplication() => {
-                    Some(crate::sqs::message_attributes::hex(&message.sha256()))
+                    Some(crate::core::aws::hex(&message.sha256()))
                 }
                 None => {
                     return Err(invalid_parameter(

@@ -8,7 +8,7 @@
 
 use super::topic::Topic;
 use super::*;
-use crate::time::{EPOCH_S, MS_PER_DAY, MS_PER_S};
+use crate::core::time::{EPOCH_S, MS_PER_DAY, MS_PER_S};
 use crate::world::Timer;
 
 /// Archived messages (and their bytes) a topic keeps at once, oldest forgotten first: AWS

@@ -5,8 +5,8 @@
 use super::delivery::{in_attributes, DeliveryPolicy, EndpointClass, RetryPolicy};
 use super::filter::{FilterPolicy, FilterPolicyScope};
 use super::{invalid_parameter, ACCOUNT_ID};
-use crate::error::AwsError;
-use crate::time::SimTime;
+use crate::core::error::AwsError;
+use crate::core::time::SimTime;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -4,10 +4,10 @@
 use super::delivery::{in_attributes, DeliveryPolicy};
 use super::metrics::TopicMetrics;
 use super::{invalid_parameter, ACCOUNT_ID};
-use crate::error::AwsError;
-use crate::ordmap::OrdMap;
-use crate::segvec::SegVec;
-use crate::time::SimTime;
+use crate::core::error::AwsError;
+use crate::core::ordmap::OrdMap;
+use crate::core::segvec::SegVec;
+use crate::core::time::SimTime;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, VecDeque};
@@ -201,7 +201,7 @@ impl Topic {
             created_at: now,
             sequence: 0,
             dedup: DedupWindow::default(),
-            metrics: TopicMetrics::new(now),
+            metrics: TopicMetrics::starting(now),
             totals: TopicTotals::default(),
             throughput: (0, 0, 0),
             archive: SegVec::new(),

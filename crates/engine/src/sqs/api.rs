@@ -2,8 +2,9 @@
 //! names, and the JSON dispatch used by `World::call` and the CLI's `api` mode.
 
 use super::message_attributes::MessageAttributes;
-use crate::error::AwsError;
-use crate::payload::{Md5Hex, Payload};
+use crate::core::error::AwsError;
+use crate::core::payload::{Md5Hex, Payload};
+use crate::core::request;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -335,24 +336,17 @@ pub struct PermissionInput {
 /// Parses a request's members; a member of the wrong type is an InvalidParameterValue naming
 /// the problem (AWS's JSON protocol would answer a SerializationException before validation).
 pub fn parse<T: DeserializeOwned + Default>(params: &Value) -> Result<T, AwsError> {
-    match params {
-        Value::Null => Ok(T::default()),
-        Value::Object(_) => serde_json::from_value(params.clone()).map_err(|e| {
-            AwsError::new(
-                "InvalidParameterValue",
-                format!("The request could not be read: {e}."),
-            )
-        }),
-        _ => Err(AwsError::new(
-            "InvalidParameterValue",
-            "The request parameters must be a JSON object.",
-        )),
-    }
+    request::parse(
+        params,
+        &request::Unreadable {
+            code: "InvalidParameterValue",
+            member_message: "The request could not be read: {}.",
+            not_object_message: "The request parameters must be a JSON object.",
+        },
+    )
 }
 
-pub fn to_json<T: Serialize>(v: T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
+pub use request::to_json;
 
 pub fn required<'a>(v: &'a Option<String>, name: &str) -> Result<&'a str, AwsError> {
     match v.as_deref() {

@@ -1,6 +1,6 @@
 //! Queue attributes: names, ranges, defaults and validation (aws-rules §1.2).
 
-use crate::error::AwsError;
+use crate::core::error::AwsError;
 use serde_json::Value;
 use std::collections::BTreeMap;
 

@@ -4,8 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Each 64 KB (65,536 bytes) chunk of a payload is billed as one request.
-pub const BILLING_CHUNK_BYTES: usize = 65_536;
+pub use crate::core::aws::{billable_requests, BILLING_CHUNK_BYTES};
 /// USD per million requests, standard queues, first 100 billion a month (aws-rules §1.14).
 pub const PRICE_STANDARD_PER_MILLION_USD: f64 = 0.40;
 /// USD per million requests, FIFO queues (aws-rules §1.14).
@@ -41,11 +40,6 @@ pub struct CostMeter {
     pub standard_requests: u64,
     pub fifo_requests: u64,
     pub prices: Prices,
-}
-
-/// Billable requests for one API action carrying `payload_bytes`.
-pub fn billable_requests(payload_bytes: usize) -> u64 {
-    payload_bytes.div_ceil(BILLING_CHUNK_BYTES).max(1) as u64
 }
 
 impl CostMeter {

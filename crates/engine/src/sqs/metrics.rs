@@ -1,13 +1,10 @@
 //! CloudWatch metrics of one queue (namespace `AWS/SQS`, dimension `QueueName`, aws-rules §1.13),
 //! at 1-minute resolution in a bounded ring buffer.
 
-use crate::segvec::SegVec;
-use crate::time::SimTime;
+use crate::core::time::SimTime;
 use serde::Serialize;
 
-/// 14 days of minutes: the longest retention a queue can have, so a 14-day run keeps its whole
-/// history; older minutes are dropped first.
-pub const METRIC_MINUTES_MAX: usize = 14 * 24 * 60;
+pub use crate::core::metrics::METRIC_MINUTES_MAX;
 
 /// One closed minute of one queue.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -77,34 +74,10 @@ impl MinuteSample {
     }
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct QueueMetrics {
-    /// Counters of the minute in progress.
-    pub current: MinuteSample,
-    /// Closed minutes, oldest first: sealed segments shared with the world's snapshots
-    /// (up to 14 days of minutes, which a snapshot would otherwise copy whole).
-    pub history: SegVec<MinuteSample>,
-}
+crate::minute!(MinuteSample);
 
-impl QueueMetrics {
-    pub fn close_minute(&mut self, gauges: MinuteSample, next_start: SimTime) {
-        let mut closed = std::mem::take(&mut self.current);
-        closed.approximate_number_of_messages_visible =
-            gauges.approximate_number_of_messages_visible;
-        closed.approximate_number_of_messages_not_visible =
-            gauges.approximate_number_of_messages_not_visible;
-        closed.approximate_number_of_messages_delayed =
-            gauges.approximate_number_of_messages_delayed;
-        closed.approximate_age_of_oldest_message = gauges.approximate_age_of_oldest_message;
-        closed.approximate_number_of_groups_with_inflight_messages =
-            gauges.approximate_number_of_groups_with_inflight_messages;
-        if self.history.len() >= METRIC_MINUTES_MAX {
-            self.history.remove_front();
-        }
-        self.history.push_back(closed);
-        self.current.start = next_start;
-    }
-}
+/// A queue's minutes.
+pub type QueueMetrics = crate::core::metrics::MinuteSeries<MinuteSample>;
 
 /// One row of exported metrics: what `mqlab run --metrics` writes.
 #[derive(Clone, Debug, PartialEq, Serialize)]

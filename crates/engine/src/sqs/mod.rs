@@ -11,7 +11,8 @@
 pub mod api;
 pub mod attributes;
 pub mod cost;
-pub mod message_attributes;
+/// Message attributes and their MD5 are shared by every service (see [`crate::core`]).
+pub use crate::core::message_attributes;
 pub mod metrics;
 mod move_task;
 mod ops;
@@ -19,10 +20,10 @@ pub mod policy;
 pub mod queue;
 pub mod validate;
 
-use crate::error::AwsError;
-use crate::event::{EventKind, VisibleReason};
-use crate::ordmap::OrdMap;
-use crate::time::{epoch_s, SimTime};
+use crate::core::error::AwsError;
+use crate::core::event::{EventKind, VisibleReason};
+use crate::core::ordmap::OrdMap;
+use crate::core::time::{epoch_s, SimTime};
 use crate::world::{Caller, Ctx};
 use api::ReceiveMessageOutput;
 use cost::{CostMeter, Prices};
@@ -34,10 +35,7 @@ use std::collections::BTreeMap;
 
 pub use move_task::MoveTask;
 
-/// The region and account every simulated resource lives in (the account id AWS's own
-/// documentation uses in examples).
-pub const REGION: &str = "us-east-1";
-pub const ACCOUNT_ID: &str = "123456789012";
+pub use crate::core::aws::{ACCOUNT_ID, REGION};
 /// SenderId reported for every message (an IAM user id as AWS shows them).
 pub const SENDER_ID: &str = "AIDAIT2UOQQY3AUEKVGXU";
 /// A deleted queue's name cannot be reused for 60 s (aws-rules §1.2).
@@ -234,7 +232,7 @@ impl Sqs {
     }
 
     /// Payload bytes the queues keep in memory: every message's body, a synthetic one counted
-    /// by its head and tail only (see [`crate::payload`]). A body shared with another holder
+    /// by its head and tail only (see [`crate::core::payload`]). A body shared with another holder
     /// (an SNS notification) is counted by each.
     pub fn payload_bytes_retained(&self) -> u64 {
         self.queues
@@ -296,16 +294,16 @@ impl Sqs {
         }
     }
 
-    /// Adds every queue to a memory estimate (see [`crate::memory`]).
-    pub(crate) fn memory(&self, t: &mut crate::memory::Tally) {
+    /// Adds every queue to a memory estimate (see [`crate::core::memory`]).
+    pub(crate) fn memory(&self, t: &mut crate::core::memory::Tally) {
         for q in self.queues.values() {
             q.memory(t);
         }
         let tables = self.by_name.len() + self.deleted_at.len() + self.move_tasks.len();
         t.copied(
-            crate::memory::other,
+            crate::core::memory::other,
             tables,
-            crate::memory::TABLE_ENTRY_BYTES,
+            crate::core::memory::TABLE_ENTRY_BYTES,
         );
     }
 

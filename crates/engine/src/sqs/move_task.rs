@@ -6,7 +6,7 @@
 use super::api::*;
 use super::queue::MessageState;
 use super::*;
-use crate::time::{epoch_ms, MS_PER_S};
+use crate::core::time::{epoch_ms, MS_PER_S};
 use crate::world::Timer;
 use serde_json::json;
 
@@ -91,7 +91,7 @@ impl Sqs {
         }
         let id = self.move_tasks.last().map(|t| t.id + 1).unwrap_or(1);
         let handle = base64::Engine::encode(
-            &base64::engine::general_purpose::STANDARD,
+            &crate::core::aws::b64(),
             json!({"taskId": format!("{:08x}-{}", id, ctx.rng.uuid()), "sourceArn": source_arn})
                 .to_string(),
         );
@@ -126,10 +126,9 @@ impl Sqs {
         let handle = required(&input.task_handle, "TaskHandle")?;
         // A handle is base64 JSON naming the task and its source queue; each part that does
         // not hold gets its own answer (recorded AWS answers).
-        let decoded: Option<Value> =
-            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, handle)
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok());
+        let decoded: Option<Value> = base64::Engine::decode(&crate::core::aws::b64(), handle)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
         let source = match decoded
             .as_ref()
             .map(|v| (v.get("taskId"), v.get("sourceArn")))

@@ -6,9 +6,10 @@ use super::message_attributes::{self as mattrs, md5_of_attributes};
 use super::queue::{AttemptRecord, Message, MessageState, Queue, Waiter, SERVERS_PER_QUEUE};
 use super::validate::*;
 use super::*;
-use crate::ordmap::btree_map_from;
-use crate::payload::{Md5Hex, Payload};
-use crate::time::{epoch_ms, MS_PER_S};
+use crate::core::aws::b64;
+use crate::core::ordmap::btree_map_from;
+use crate::core::payload::{Md5Hex, Payload};
+use crate::core::time::{epoch_ms, MS_PER_S};
 use base64::Engine as _;
 use serde_json::json;
 use std::sync::Arc;
@@ -18,10 +19,6 @@ const HANDLE_PREFIX: &str = "AQEB";
 const QUEUE_TAGS_MAX: usize = 50;
 const HANDLE_HEADER_BYTES: usize = 16;
 const HANDLE_RANDOM_BYTES: usize = 32;
-
-fn b64() -> base64::engine::GeneralPurpose {
-    base64::engine::general_purpose::STANDARD
-}
 
 /// A receipt handle names the queue, the message and which receive issued it; the rest is
 /// random, as AWS's handles look.
@@ -734,7 +731,7 @@ impl Sqs {
                 }
                 None if q.attrs.content_based_deduplication => {
                     // SHA-256 of the body only (aws-rules §1.9).
-                    Some(mattrs::hex(&body.sha256()))
+                    Some(crate::core::aws::hex(&body.sha256()))
                 }
                 None => return Err(no_dedup_id()),
             };

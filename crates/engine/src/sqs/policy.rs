@@ -12,7 +12,7 @@
 
 use super::api::PermissionInput;
 use super::{Sqs, ACCOUNT_ID};
-use crate::error::AwsError;
+use crate::core::error::AwsError;
 use serde_json::{json, Value};
 
 /// The service principal SNS sends as.

@@ -8,13 +8,13 @@ use super::attributes::QueueAttributes;
 use super::message_attributes::MessageAttributes;
 use super::metrics::{MinuteSample, QueueMetrics};
 use super::SqsTimer;
-use crate::event::{EventKind, VisibleReason};
-use crate::memory::{
+use crate::core::event::{EventKind, VisibleReason};
+use crate::core::memory::{
     self, btree_entry, Tally, ARC_HEADER_BYTES, MESSAGE_STRINGS_BYTES, TABLE_ENTRY_BYTES,
 };
-use crate::ordmap::OrdMap;
-use crate::payload::Payload;
-use crate::time::{SimTime, MS_PER_S};
+use crate::core::ordmap::OrdMap;
+use crate::core::payload::Payload;
+use crate::core::time::{SimTime, MS_PER_S};
 use crate::world::{Caller, Ctx, Timer};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::mem::size_of;
@@ -42,7 +42,7 @@ pub const FAIR_NOISY_MIN_IN_FLIGHT: u32 = 30;
 pub const POISON_PILL_RECEIVES: u32 = 3;
 /// A queue without messages is "active" for CloudWatch while an action named it within this
 /// window (aws-rules §1.13).
-pub const ACTIVE_QUEUE_WINDOW_MS: SimTime = 6 * crate::time::MS_PER_H;
+pub const ACTIVE_QUEUE_WINDOW_MS: SimTime = 6 * crate::core::time::MS_PER_H;
 /// Most entries the age metric inspects while skipping poison pills.
 const AGE_SCAN_MAX: usize = 10_000;
 /// Most ReceiveRequestAttemptIds remembered per queue.
@@ -181,8 +181,7 @@ impl Queue {
         attrs: QueueAttributes,
         now: SimTime,
     ) -> Self {
-        let mut metrics = QueueMetrics::default();
-        metrics.current.start = now - now % crate::time::MS_PER_MIN;
+        let metrics = QueueMetrics::starting(now);
         Queue {
             id,
             name: name.to_string(),
@@ -256,14 +255,14 @@ impl Queue {
         self.payload_bytes
     }
 
-    /// Adds this queue to a memory estimate (see [`crate::memory`]), from counts only.
+    /// Adds this queue to a memory estimate (see [`crate::core::memory`]), from counts only.
     pub(crate) fn memory(&self, t: &mut Tally) {
         let n = self.messages.len() as u64;
         // The message itself, behind an `Arc`: a snapshot shares it.
         let message = size_of::<Message>() as u64
             + ARC_HEADER_BYTES
             + MESSAGE_STRINGS_BYTES
-            + crate::memory::PAYLOAD_ALLOC_BYTES;
+            + crate::core::memory::PAYLOAD_ALLOC_BYTES;
         // Its entries in the indexes, which a snapshot copies: the map's key and slot, the
         // sent-time index, a FIFO group's pending set.
         let mut index = btree_entry::<u64, u32>()
@@ -719,17 +718,18 @@ impl Queue {
             };
             return;
         }
-        let gauges = MinuteSample {
-            approximate_number_of_messages_visible: self.visible.len() as u64,
-            approximate_number_of_messages_not_visible: self.in_flight as u64,
-            approximate_number_of_messages_delayed: self.delayed as u64,
-            approximate_age_of_oldest_message: self.age_of_oldest_s(now),
-            approximate_number_of_groups_with_inflight_messages: self
-                .fifo()
-                .then(|| self.groups_with_in_flight() as u64),
-            ..Default::default()
-        };
-        self.metrics.close_minute(gauges, now);
+        let visible = self.visible.len() as u64;
+        let not_visible = self.in_flight as u64;
+        let delayed = self.delayed as u64;
+        let oldest = self.age_of_oldest_s(now);
+        let groups = self.fifo().then(|| self.groups_with_in_flight() as u64);
+        self.metrics.close(now, |m| {
+            m.approximate_number_of_messages_visible = visible;
+            m.approximate_number_of_messages_not_visible = not_visible;
+            m.approximate_number_of_messages_delayed = delayed;
+            m.approximate_age_of_oldest_message = oldest;
+            m.approximate_number_of_groups_with_inflight_messages = groups;
+        });
     }
 
     /// Checks that every index agrees with the messages' states. For tests.

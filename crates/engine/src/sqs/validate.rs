@@ -1,6 +1,6 @@
 //! Input rules shared by several operations (aws-rules §1.2, §1.6, §1.9).
 
-use crate::error::AwsError;
+use crate::core::error::AwsError;
 
 pub const QUEUE_NAME_MAX: usize = 80;
 pub const BATCH_ENTRIES_MAX: usize = 10;
@@ -9,26 +9,7 @@ pub const BATCH_ENTRY_ID_MAX: usize = 80;
 pub const FIFO_ID_MAX: usize = 128;
 pub const RECEIPT_HANDLE_MAX: usize = 1_024;
 
-/// Allowed: #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF.
-/// (Rust strings cannot hold surrogates, so #xD800–#xDFFF cannot occur.)
-pub fn check_characters(s: &str) -> Result<(), char> {
-    // Fast path: printable ASCII plus tab / LF / CR, the common case.
-    if s.bytes()
-        .all(|b| (0x20..0x7F).contains(&b) || b == b'\t' || b == b'\n' || b == b'\r')
-    {
-        return Ok(());
-    }
-    for c in s.chars() {
-        let ok = matches!(c, '\u{9}' | '\u{A}' | '\u{D}')
-            || ('\u{20}'..='\u{D7FF}').contains(&c)
-            || ('\u{E000}'..='\u{FFFD}').contains(&c)
-            || c >= '\u{10000}';
-        if !ok {
-            return Err(c);
-        }
-    }
-    Ok(())
-}
+pub use crate::core::aws::check_characters;
 
 pub fn invalid_body_characters() -> AwsError {
     AwsError::new(

@@ -172,7 +172,7 @@ impl Payload {
 
     /// MD5 as lowercase hex, as SQS and S3 write it.
     pub fn md5_hex(&self) -> String {
-        crate::sqs::message_attributes::hex(&self.md5())
+        crate::core::aws::hex(&self.md5())
     }
 
     /// SHA-256 of the bytes (content-based deduplication), streamed over the parts.

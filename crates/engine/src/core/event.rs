@@ -1,7 +1,7 @@
 //! What happened, as typed events with stable ids. The app animates from them, the CLI writes
 //! them as JSON lines, tests assert on them.
 
-use crate::time::SimTime;
+use crate::core::time::SimTime;
 use serde::Serialize;
 use std::collections::VecDeque;
 

@@ -1,7 +1,7 @@
 //! Message attributes: validation (aws-rules §1.6) and the MD5 digests AWS returns (aws-rules §1.16).
 
-use crate::error::AwsError;
-use base64::Engine as _;
+use crate::core::aws::hex;
+use crate::core::error::AwsError;
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -40,9 +40,7 @@ impl MessageAttributeValue {
     }
 
     fn binary_bytes(&self) -> Option<Vec<u8>> {
-        base64::engine::general_purpose::STANDARD
-            .decode(self.binary_value.as_deref()?)
-            .ok()
+        crate::core::aws::b64_decode(self.binary_value.as_deref()?)
     }
 
     /// Bytes counted toward the message size: name + type + value.
@@ -143,7 +141,7 @@ fn validate_value(name: &str, v: &MessageAttributeValue) -> Result<(), AwsError>
             if s.is_empty() {
                 return Err(empty("String"));
             }
-            super::validate::check_characters(s).map_err(|_| {
+            crate::core::aws::check_characters(s).map_err(|_| {
                 attr_error(format!(
                     "Message (user) attribute '{name}' must contain a valid string value: it contains characters outside the allowed set."
                 ))
@@ -203,16 +201,6 @@ pub fn md5_of_attributes(attrs: &MessageAttributes) -> Option<String> {
 
 pub fn md5_hex(s: &str) -> String {
     hex(&Md5::digest(s.as_bytes()))
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 0xF) as usize] as char);
-    }
-    s
 }
 
 #[cfg(test)]

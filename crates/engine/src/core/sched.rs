@@ -2,7 +2,7 @@
 //! timers due at the same instant fire in the order they were scheduled — never in an order
 //! that depends on hashing or allocation.
 
-use crate::time::SimTime;
+use crate::core::time::SimTime;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 

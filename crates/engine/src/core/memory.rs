@@ -13,7 +13,7 @@
 //! allocator rounding and B-tree fill are guessed, and a heap string is counted at a typical
 //! length. `examples/clone_cost.rs` measures real clones to compare them with.
 
-use crate::segvec::SegVec;
+use crate::core::segvec::SegVec;
 use serde::Serialize;
 use std::mem::size_of;
 

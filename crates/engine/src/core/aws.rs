@@ -1,0 +1,71 @@
+//! The AWS vocabulary every simulated service shares: the account and region resources live
+//! in, ARNs, hex and base64 encodings, and the 64 KB billing chunk.
+
+use base64::Engine as _;
+
+/// The region and account every simulated resource lives in (the account id AWS's own
+/// documentation uses in examples).
+pub const REGION: &str = "us-east-1";
+pub const ACCOUNT_ID: &str = "123456789012";
+
+/// `arn:aws:<service>:us-east-1:123456789012:<resource>`.
+pub fn arn(service: &str, resource: &str) -> String {
+    format!("arn:aws:{service}:{REGION}:{ACCOUNT_ID}:{resource}")
+}
+
+/// Lower-case hex of a digest (MD5OfMessageBody, SHA-256 deduplication ids).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 0xF) as usize] as char);
+    }
+    s
+}
+
+/// Standard base64 with padding, as AWS's JSON protocols carry blobs.
+pub fn b64() -> base64::engine::GeneralPurpose {
+    base64::engine::general_purpose::STANDARD
+}
+
+/// `bytes` in standard base64.
+pub fn b64_encode(bytes: impl AsRef<[u8]>) -> String {
+    b64().encode(bytes)
+}
+
+/// Standard base64 decoded, or `None` where the text is not base64.
+pub fn b64_decode(text: impl AsRef<[u8]>) -> Option<Vec<u8>> {
+    b64().decode(text).ok()
+}
+
+/// Each 64 KB (65,536 bytes) chunk of a payload is billed as one request (SQS and SNS,
+/// aws-rules §1.14 and §3.10).
+pub const BILLING_CHUNK_BYTES: usize = 65_536;
+
+/// Billable requests for one API action carrying `payload_bytes`.
+pub fn billable_requests(payload_bytes: usize) -> u64 {
+    payload_bytes.div_ceil(BILLING_CHUNK_BYTES).max(1) as u64
+}
+
+/// The characters a message body or string attribute may hold (SQS and SNS, aws-rules §1.6).
+/// Allowed: #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF.
+/// (Rust strings cannot hold surrogates, so #xD800–#xDFFF cannot occur.)
+pub fn check_characters(s: &str) -> Result<(), char> {
+    // Fast path: printable ASCII plus tab / LF / CR, the common case.
+    if s.bytes()
+        .all(|b| (0x20..0x7F).contains(&b) || b == b'\t' || b == b'\n' || b == b'\r')
+    {
+        return Ok(());
+    }
+    for c in s.chars() {
+        let ok = matches!(c, '\u{9}' | '\u{A}' | '\u{D}')
+            || ('\u{20}'..='\u{D7FF}').contains(&c)
+            || ('\u{E000}'..='\u{FFFD}').contains(&c)
+            || c >= '\u{10000}';
+        if !ok {
+            return Err(c);
+        }
+    }
+    Ok(())
+}
