@@ -191,7 +191,7 @@ impl KinesisSummary {
                 s.read_throttled += sh.totals.reads_throttled;
             }
         }
-        s.requests = crate::view::kinesis_calls(world);
+        s.requests = world.kinesis().bill().requests;
         s.resent = world
             .actors()
             .producers

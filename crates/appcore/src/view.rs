@@ -1539,7 +1539,7 @@ impl ViewModel {
             v.failed = c.failed;
             v.crashes = c.crashes;
         }
-        (self.totals.requests, self.totals.cost_usd) = billed(world);
+        (self.totals.requests, self.totals.cost_usd) = world.bill_total();
         self.summary = self.summarize(world);
         self.prune(now);
     }
@@ -1604,7 +1604,7 @@ impl ViewModel {
                 empty_receives: q.totals.empty_receives,
             };
         }
-        let (requests, cost_usd) = billed(world);
+        let (requests, cost_usd) = world.bill_total();
         let topics = self
             .sns
             .topics
@@ -1649,39 +1649,6 @@ fn push_capped<T>(buf: &mut VecDeque<T>, max: usize, item: T) {
         buf.pop_front();
     }
     buf.push_back(item);
-}
-
-/// Requests and the cost so far, over every service the world simulates: SQS's billed
-/// requests, SNS publishes, Kinesis PutRecord / PutRecords / GetRecords calls (an on-demand
-/// stream bills data, not payload units, but its calls are requests all the same); the cost
-/// adds SNS deliveries, Kinesis shard-hours, PUT payload units and on-demand or enhanced
-/// fan-out data.
-fn billed(world: &World) -> (u64, f64) {
-    let cost = world.sqs().cost();
-    #[allow(unused_mut)]
-    let (mut requests, mut usd) = (cost.requests(), cost.usd());
-    {
-        let sns = world.sns().cost();
-        requests += sns.publish_requests + sns.fifo_publish_requests;
-        usd += sns.usd();
-    }
-    {
-        let k = world.kinesis().cost();
-        requests += kinesis_calls(world);
-        usd += k.usd();
-    }
-    (requests, usd)
-}
-
-/// PutRecord, PutRecords and GetRecords calls answered, over every stream (from the streams'
-/// per-minute metrics).
-pub(crate) fn kinesis_calls(world: &World) -> u64 {
-    world
-        .kinesis()
-        .streams()
-        .flat_map(|st| st.metrics.history.iter().chain([&st.metrics.current]))
-        .map(|m| m.put_record_success + m.put_records_success + m.get_records_success)
-        .sum()
 }
 
 /// The key of a mark in `ViewModel::index`: the queue's index and the message id (the queue

@@ -70,9 +70,9 @@ pub fn fingerprint(world: &mut World, duration_ms: u64) -> u64 {
 #[derive(serde::Serialize)]
 struct MetricsRow {
     timestamp: u64,
-    namespace: std::borrow::Cow<'static, str>,
+    namespace: String,
     name: String,
-    metric: String,
+    metric: &'static str,
     value: f64,
 }
 
@@ -102,46 +102,19 @@ impl<W: Write> MetricsWriter<W> {
     /// Copies the rows of minutes that have closed by now (all of them when `last`).
     pub fn copy(&mut self, world: &World, last: bool) -> io::Result<()> {
         let before_s = if last { u64::MAX } else { epoch_s(world.now()) };
-        let sqs = world.sqs().metric_rows().into_iter().map(|r| MetricsRow {
-            timestamp: r.timestamp,
-            namespace: "AWS/SQS".into(),
-            name: r.queue,
-            metric: r.metric,
-            value: r.value,
+        // The world's metrics bus: SQS, SNS, Kinesis, then Kinesis readers.
+        let bus = world.metric_datapoints().into_iter().map(|d| MetricsRow {
+            timestamp: d.timestamp,
+            name: d
+                .dimensions
+                .first()
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
+            namespace: d.namespace,
+            metric: d.metric,
+            value: d.value,
         });
-        let sns = world.sns().metric_rows().into_iter().map(|r| MetricsRow {
-            timestamp: r.timestamp,
-            namespace: "AWS/SNS".into(),
-            name: r.topic,
-            metric: r.metric,
-            value: r.value,
-        });
-        let kinesis = world
-            .kinesis()
-            .metric_rows()
-            .into_iter()
-            .map(|r| MetricsRow {
-                timestamp: r.timestamp,
-                namespace: "AWS/Kinesis".into(),
-                name: r.stream,
-                metric: r.metric,
-                value: r.value,
-            });
-        let readers = world
-            .stream_consumers()
-            .metric_rows()
-            .into_iter()
-            .map(|r| MetricsRow {
-                timestamp: r.timestamp,
-                namespace: r.namespace.into(),
-                name: r.stream,
-                metric: r.metric,
-                value: r.value,
-            });
-        let mut rows: Vec<MetricsRow> = sqs
-            .chain(sns)
-            .chain(kinesis)
-            .chain(readers)
+        let mut rows: Vec<MetricsRow> = bus
             .filter(|r| r.timestamp >= self.written_before_s && r.timestamp < before_s)
             .collect();
         // By minute; within a minute SQS, SNS, Kinesis, then Kinesis readers, each in its own
@@ -155,7 +128,7 @@ impl<W: Write> MetricsWriter<W> {
                     row.timestamp,
                     row.namespace,
                     csv_field(&row.name),
-                    csv_field(&row.metric),
+                    csv_field(row.metric),
                     row.value
                 )?,
                 MetricsFormat::Json => {
@@ -403,20 +376,21 @@ pub fn run_command(args: &RunArgs) -> i32 {
             t.worker_deaths
         ));
     }
-    let cost = world.sqs().cost();
-    s.push_str(&format!(
-        "cost: ${:.6} for {} SQS requests",
-        cost.usd(),
-        cost.requests()
-    ));
-    if !topics.is_empty() {
-        s.push_str(&format!(" + ${:.6} for SNS", world.sns().cost().usd()));
-    }
-    if world.kinesis().streams().next().is_some() {
-        s.push_str(&format!(
-            " + ${:.6} for Kinesis",
-            world.kinesis().cost().usd()
-        ));
+    // The world's bill, one line per service: SQS always, the others where the run uses them.
+    for (i, b) in world.bill().iter().enumerate() {
+        let used = match b.service {
+            "SNS" => !topics.is_empty(),
+            "Kinesis" => world.kinesis().streams().next().is_some(),
+            _ => true,
+        };
+        match (i, used) {
+            (0, _) => s.push_str(&format!(
+                "cost: ${:.6} for {} {} requests",
+                b.usd, b.requests, b.service
+            )),
+            (_, true) => s.push_str(&format!(" + ${:.6} for {}", b.usd, b.service)),
+            (_, false) => {}
+        }
     }
     s.push('\n');
     eprint!("{s}");

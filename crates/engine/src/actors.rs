@@ -6,23 +6,26 @@
 //! It can crash mid-batch (its messages stay in flight until their visibility timeout ends)
 //! and restart later, and it can send heartbeats (ChangeMessageVisibility) while it works.
 
+use crate::core::ctx::Caller;
 use crate::core::error::AwsError;
 use crate::core::event::EventKind;
 use crate::core::message_attributes::MessageAttributeValue;
 use crate::core::payload::Payload;
 use crate::core::rng::Rng;
 use crate::core::time::{SimTime, MS_PER_S};
+use crate::hub::Hub;
 use crate::sns::Sns;
 use crate::sqs::api::{
     ChangeMessageVisibilityInput, DeleteMessageInput, ReceiveMessageInput, ReceiveMessageOutput,
     ReceivedMessage, SendMessageBatchEntry, SendMessageBatchInput, SendMessageInput,
 };
-use crate::sqs::{queue_url, Sqs};
-use crate::world::{Caller, Ctx, Timer};
+use crate::sqs::queue_url;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::collections::VecDeque;
 
+/// What an actor acts on at one instant (see [`crate::core::ctx`]).
+pub type Ctx<'a> = crate::core::ctx::Ctx<'a, ActorTimer>;
 /// Round trip of one API call from an actor to SQS and back. In-region SQS calls take tens of
 /// milliseconds; AWS publishes no figure: UNCONFIRMED, a plausible modelling constant. It also
 /// keeps a short-polling loop from spinning at one instant.
@@ -121,24 +124,6 @@ pub struct ProducerSpec {
     /// Partition keys the records rotate through (default: the producer's name, one key).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partition_keys: Vec<String>,
-}
-
-/// The services besides SQS an actor may send to, when the world has them.
-#[derive(Default)]
-pub(crate) struct Outlets<'a> {
-    pub sns: Option<&'a mut Sns>,
-    pub s3: Option<&'a mut crate::s3::S3>,
-    pub kinesis: Option<&'a mut crate::kinesis::Kinesis>,
-}
-
-impl Outlets<'_> {
-    fn reborrow(&mut self) -> Outlets<'_> {
-        Outlets {
-            sns: self.sns.as_deref_mut(),
-            s3: self.s3.as_deref_mut(),
-            kinesis: self.kinesis.as_deref_mut(),
-        }
-    }
 }
 
 /// Most message attributes a producer may set (SQS's and SNS's limit, aws-rules §1.6 / §3.2).
@@ -525,11 +510,11 @@ fn schedule_bursts(ctx: &mut Ctx, producer: usize, gen: u32, bursts: &[Burst], a
         }
         ctx.timers.schedule(
             at,
-            Timer::Actor(ActorTimer::Burst {
+            ActorTimer::Burst {
                 producer,
                 burst: i,
                 gen,
-            }),
+            },
         );
     }
 }
@@ -542,10 +527,10 @@ impl Actors {
         if spec.rate_per_s > 0.0 {
             ctx.timers.schedule(
                 start,
-                Timer::Actor(ActorTimer::Produce {
+                ActorTimer::Produce {
                     producer: idx,
                     gen: 0,
-                }),
+                },
             );
         }
         self.producers.push(Producer {
@@ -581,10 +566,8 @@ impl Actors {
         p.spec = spec;
         if ticking {
             let gen = p.gen;
-            ctx.timers.schedule(
-                start,
-                Timer::Actor(ActorTimer::Produce { producer: idx, gen }),
-            );
+            ctx.timers
+                .schedule(start, ActorTimer::Produce { producer: idx, gen });
         }
         Ok(())
     }
@@ -635,10 +618,10 @@ impl Actors {
         });
         ctx.timers.schedule(
             start,
-            Timer::Actor(ActorTimer::Poll {
+            ActorTimer::Poll {
                 consumer: ci,
                 gen: 0,
-            }),
+            },
         );
     }
 
@@ -669,17 +652,11 @@ impl Actors {
         }
     }
 
-    pub(crate) fn on_timer(
-        &mut self,
-        ctx: &mut Ctx,
-        sqs: &mut Sqs,
-        mut out: Outlets,
-        t: ActorTimer,
-    ) {
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, hub: &mut Hub, t: ActorTimer) {
         match t {
             ActorTimer::Produce { producer, gen } => {
                 if self.producers.get(producer).is_some_and(|p| p.gen == gen) {
-                    self.produce(ctx, sqs, out, producer)
+                    self.produce(ctx, hub, producer)
                 }
             }
             ActorTimer::Burst {
@@ -695,7 +672,7 @@ impl Actors {
                 let mut left = count;
                 while left > 0 {
                     let n = left.min(batch);
-                    self.send(ctx, sqs, out.reborrow(), producer, n);
+                    self.send(ctx, hub, producer, n);
                     left -= n;
                 }
             }
@@ -706,7 +683,7 @@ impl Actors {
                 attempt,
             } => {
                 if self.producers.get(producer).is_some_and(|p| p.gen == gen) {
-                    self.put_to_stream(ctx, out, producer, records, attempt);
+                    self.put_to_stream(ctx, hub, producer, records, attempt);
                 }
             }
             ActorTimer::Poll { consumer, gen } => {
@@ -715,7 +692,7 @@ impl Actors {
                     .get(consumer)
                     .is_some_and(|c| c.gen == gen && c.state == ConsumerState::Polling)
                 {
-                    self.poll(ctx, sqs, consumer);
+                    self.poll(ctx, hub, consumer);
                 }
             }
             ActorTimer::ProcessDone { consumer, gen } => {
@@ -724,14 +701,14 @@ impl Actors {
                     .get(consumer)
                     .is_some_and(|c| c.gen == gen && c.state == ConsumerState::Processing)
                 {
-                    self.finish_message(ctx, sqs, consumer);
+                    self.finish_message(ctx, hub, consumer);
                 }
             }
             ActorTimer::Heartbeat {
                 consumer,
                 gen,
                 message,
-            } => self.heartbeat(ctx, sqs, consumer, gen, message),
+            } => self.heartbeat(ctx, hub, consumer, gen, message),
             ActorTimer::Restart { consumer, gen } => {
                 let Some(c) = self.consumers.get_mut(consumer) else {
                     return;
@@ -741,13 +718,13 @@ impl Actors {
                     ctx.events.push(ctx.now, || EventKind::ConsumerRestarted {
                         actor: c.name.clone(),
                     });
-                    self.poll(ctx, sqs, consumer);
+                    self.poll(ctx, hub, consumer);
                 }
             }
         }
     }
 
-    fn produce(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, out: Outlets, producer: usize) {
+    fn produce(&mut self, ctx: &mut Ctx, hub: &mut Hub, producer: usize) {
         let p = &self.producers[producer];
         if p.spec.stop_s.is_some_and(|s| ctx.now >= s_to_ms(s)) || p.spec.rate_per_s <= 0.0 {
             return;
@@ -759,11 +736,11 @@ impl Actors {
             Arrival::Constant => mean_gap_ms,
             Arrival::Poisson => ctx.rng.exponential(mean_gap_ms),
         };
-        self.send(ctx, sqs, out, producer, batch);
+        self.send(ctx, hub, producer, batch);
         let gen = self.producers[producer].gen;
         ctx.timers.schedule(
             ctx.now + (gap.round() as SimTime).max(1),
-            Timer::Actor(ActorTimer::Produce { producer, gen }),
+            ActorTimer::Produce { producer, gen },
         );
     }
 
@@ -773,7 +750,7 @@ impl Actors {
     fn put_to_stream(
         &mut self,
         ctx: &mut Ctx,
-        out: Outlets,
+        hub: &mut Hub,
         producer: usize,
         records: Vec<(String, Payload)>,
         attempt: u32,
@@ -788,15 +765,9 @@ impl Actors {
         } else {
             "PutRecords"
         };
-        let (throttled, err) = match out.kinesis {
-            Some(k) => put_records(ctx, k, &stream, records),
-            None => (
-                Vec::new(),
-                Some(AwsError::new(
-                    "UnknownService",
-                    "this build of mqlab does not simulate Kinesis",
-                )),
-            ),
+        let (throttled, err) = match hub.kinesis(ctx) {
+            Ok((k, mut c)) => put_records(&mut c, k, &stream, records),
+            Err(e) => (Vec::new(), Some(e)),
         };
         api_event(ctx, op, &stream, &actor, err);
         if throttled.is_empty() || attempt >= PUT_ATTEMPTS_MAX {
@@ -808,23 +779,16 @@ impl Actors {
         let delay = 1 + (ctx.rng.next_f64() * cap as f64) as u64;
         ctx.timers.schedule(
             ctx.now + delay,
-            Timer::Actor(ActorTimer::RetryPut {
+            ActorTimer::RetryPut {
                 producer,
                 gen: p.gen,
                 records: throttled,
                 attempt: attempt + 1,
-            }),
+            },
         );
     }
 
-    fn send(
-        &mut self,
-        ctx: &mut Ctx,
-        sqs: &mut Sqs,
-        #[allow(unused_mut)] mut out: Outlets,
-        producer: usize,
-        n: u32,
-    ) {
+    fn send(&mut self, ctx: &mut Ctx, hub: &mut Hub, producer: usize, n: u32) {
         let p = &mut self.producers[producer];
         let url = p.url.clone();
         let fifo = p.target().ends_with(".fifo");
@@ -889,7 +853,7 @@ impl Actors {
                     (key, e.message_body.unwrap_or_default())
                 })
                 .collect();
-            self.put_to_stream(ctx, out, producer, records, 1);
+            self.put_to_stream(ctx, hub, producer, records, 1);
             return;
         }
         if let Some(bucket) = p.spec.bucket.clone() {
@@ -901,20 +865,19 @@ impl Actors {
                     Some(t) => t.replace("{n}", &n.to_string()),
                     None => format!("{actor}/{n}"),
                 };
-                let result = match out.s3.as_deref_mut() {
-                    Some(s3) => upload(ctx, s3, &bucket, key, e.message_body.unwrap_or_default()),
-                    None => Err(no_sns()),
-                };
+                let body = e.message_body.unwrap_or_default();
+                let result = hub
+                    .s3(ctx)
+                    .and_then(|(s3, mut c)| upload(&mut c, s3, &bucket, key, body));
                 api_event(ctx, "PutObject", &bucket, &actor, result.err());
             }
             return;
         }
         if let Some(topic) = p.spec.topic.clone() {
             let op = if n == 1 { "Publish" } else { "PublishBatch" };
-            let result = match out.sns {
-                Some(sns) => publish(ctx, sns, &topic, entries),
-                None => Err(no_sns()),
-            };
+            let result = hub
+                .sns(ctx)
+                .and_then(|(sns, mut c)| publish(&mut c, sns, &topic, entries));
             api_event(ctx, op, &topic, &actor, result.err());
             return;
         }
@@ -929,13 +892,16 @@ impl Actors {
                 message_attributes: e.message_attributes,
                 ..Default::default()
             };
-            sqs.send_message(ctx, &input, Some(&actor)).map(|_| ())
+            hub.sqs(ctx)
+                .and_then(|(sqs, mut cx)| sqs.send_message(&mut cx, &input, Some(&actor)))
+                .map(|_| ())
         } else {
             let input = SendMessageBatchInput {
                 queue_url: Some(url),
                 entries,
             };
-            sqs.send_message_batch(ctx, &input, Some(&actor))
+            hub.sqs(ctx)
+                .and_then(|(sqs, mut cx)| sqs.send_message_batch(&mut cx, &input, Some(&actor)))
                 .map(|_| ())
         };
         let op = if n == 1 {
@@ -952,7 +918,7 @@ impl Actors {
         );
     }
 
-    fn poll(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, consumer: usize) {
+    fn poll(&mut self, ctx: &mut Ctx, hub: &mut Hub, consumer: usize) {
         let c = &self.consumers[consumer];
         let s = &self.consumer_specs[c.spec];
         let input = ReceiveMessageInput {
@@ -966,14 +932,19 @@ impl Actors {
         };
         let actor = c.name.clone();
         let queue = s.queue.clone();
-        let reply = sqs.receive_message(ctx, &input, Caller::Actor(consumer), Some(&actor));
+        let reply = match hub.sqs(ctx) {
+            Ok((sqs, mut cx)) => {
+                sqs.receive_message(&mut cx, &input, Caller::Actor(consumer), Some(&actor))
+            }
+            Err(e) => Some(Err(e)),
+        };
         if let Some(Err(e)) = &reply {
             api_event(ctx, "ReceiveMessage", &queue, &actor, Some(e.clone()));
         } else {
             api_event(ctx, "ReceiveMessage", &queue, &actor, None);
         }
         if let Some(r) = reply {
-            self.on_receive_reply(ctx, sqs, consumer, r);
+            self.on_receive_reply(ctx, consumer, r);
         }
     }
 
@@ -981,11 +952,9 @@ impl Actors {
     pub(crate) fn on_receive_reply(
         &mut self,
         ctx: &mut Ctx,
-        sqs: &mut Sqs,
         consumer: usize,
         result: Result<ReceiveMessageOutput, AwsError>,
     ) {
-        let _ = sqs;
         let Some(c) = self.consumers.get_mut(consumer) else {
             return;
         };
@@ -1002,11 +971,11 @@ impl Actors {
             }
             Ok(_) => ctx.timers.schedule(
                 ctx.now + API_RTT_MS + pause,
-                Timer::Actor(ActorTimer::Poll { consumer, gen }),
+                ActorTimer::Poll { consumer, gen },
             ),
             Err(_) => ctx.timers.schedule(
                 ctx.now + RETRY_BACKOFF_MS,
-                Timer::Actor(ActorTimer::Poll { consumer, gen }),
+                ActorTimer::Poll { consumer, gen },
             ),
         }
     }
@@ -1018,24 +987,22 @@ impl Actors {
         let work = s.processing.sample(ctx.rng);
         let gen = c.gen;
         let done = ctx.now + lead_ms + work;
-        ctx.timers.schedule(
-            done,
-            Timer::Actor(ActorTimer::ProcessDone { consumer, gen }),
-        );
+        ctx.timers
+            .schedule(done, ActorTimer::ProcessDone { consumer, gen });
         if s.heartbeat {
             let vis = s.visibility_timeout_s.unwrap_or(30).max(2) as SimTime * MS_PER_S;
             ctx.timers.schedule(
                 ctx.now + vis / 2,
-                Timer::Actor(ActorTimer::Heartbeat {
+                ActorTimer::Heartbeat {
                     consumer,
                     gen,
                     message: c.message_no,
-                }),
+                },
             );
         }
     }
 
-    fn heartbeat(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, consumer: usize, gen: u32, message: u64) {
+    fn heartbeat(&mut self, ctx: &mut Ctx, hub: &mut Hub, consumer: usize, gen: u32, message: u64) {
         let Some(c) = self.consumers.get(consumer) else {
             return;
         };
@@ -1052,19 +1019,21 @@ impl Actors {
             receipt_handle: Some(m.receipt_handle.clone()),
             visibility_timeout: Some(vis_s as i64),
         };
-        let r = sqs.change_message_visibility(ctx, &input, Some(&c.name));
+        let r = hub.sqs(ctx).and_then(|(sqs, mut cx)| {
+            sqs.change_message_visibility(&mut cx, &input, Some(&c.name))
+        });
         api_event(ctx, "ChangeMessageVisibility", &s.queue, &c.name, r.err());
         ctx.timers.schedule(
             ctx.now + vis_s as SimTime * MS_PER_S / 2,
-            Timer::Actor(ActorTimer::Heartbeat {
+            ActorTimer::Heartbeat {
                 consumer,
                 gen,
                 message,
-            }),
+            },
         );
     }
 
-    fn finish_message(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, consumer: usize) {
+    fn finish_message(&mut self, ctx: &mut Ctx, hub: &mut Hub, consumer: usize) {
         let c = &mut self.consumers[consumer];
         let s = &self.consumer_specs[c.spec];
         let Some(m) = c.batch.pop_front() else {
@@ -1084,10 +1053,10 @@ impl Actors {
             let at = ctx.now + s_to_ms(s.restart_after_s);
             ctx.timers.schedule(
                 at,
-                Timer::Actor(ActorTimer::Restart {
+                ActorTimer::Restart {
                     consumer,
                     gen: c.gen,
-                }),
+                },
             );
             return;
         }
@@ -1107,7 +1076,9 @@ impl Actors {
                 queue_url: Some(queue_url(&s.queue)),
                 receipt_handle: Some(m.receipt_handle),
             };
-            let r = sqs.delete_message(ctx, &input, Some(&c.name));
+            let r = hub
+                .sqs(ctx)
+                .and_then(|(sqs, mut cx)| sqs.delete_message(&mut cx, &input, Some(&c.name)));
             api_event(ctx, "DeleteMessage", &s.queue, &c.name, r.err());
         } else {
             c.failed += 1;
@@ -1115,21 +1086,12 @@ impl Actors {
         if c.batch.is_empty() {
             c.state = ConsumerState::Polling;
             let gen = c.gen;
-            ctx.timers.schedule(
-                ctx.now + API_RTT_MS,
-                Timer::Actor(ActorTimer::Poll { consumer, gen }),
-            );
+            ctx.timers
+                .schedule(ctx.now + API_RTT_MS, ActorTimer::Poll { consumer, gen });
         } else {
             self.start_message(ctx, consumer, if ok { API_RTT_MS } else { 0 });
         }
     }
-}
-
-fn no_sns() -> AwsError {
-    AwsError::new(
-        "UnknownService",
-        "this build of mqlab does not simulate SNS",
-    )
 }
 
 /// A producer's messages published to an SNS topic: Publish for one, PublishBatch for more
@@ -1137,7 +1099,7 @@ fn no_sns() -> AwsError {
 /// A producer's records written to a Kinesis stream: PutRecord for one, PutRecords for more.
 /// A PutRecords entry that was throttled is lost (a producer that retries is later work).
 fn put_records(
-    ctx: &mut Ctx,
+    ctx: &mut crate::kinesis::Ctx,
     k: &mut crate::kinesis::Kinesis,
     stream: &str,
     mut records: Vec<(String, Payload)>,
@@ -1190,7 +1152,7 @@ fn put_records(
 /// One upload of a producer's message as an S3 object (PutObject; the body as base64, as the
 /// AWS JSON protocol carries blobs).
 fn upload(
-    ctx: &mut Ctx,
+    ctx: &mut crate::s3::Ctx,
     s3: &mut crate::s3::S3,
     bucket: &str,
     key: String,
@@ -1201,7 +1163,7 @@ fn upload(
 }
 
 fn publish(
-    ctx: &mut Ctx,
+    ctx: &mut crate::sns::Ctx,
     sns: &mut Sns,
     topic: &str,
     mut entries: Vec<SendMessageBatchEntry>,

@@ -63,6 +63,7 @@
 
 pub mod actors;
 pub mod core;
+pub mod hub;
 pub mod kcl;
 pub mod kinesis;
 pub mod s3;

@@ -1,17 +1,23 @@
-//! The world: virtual clock, the one RNG, the one scheduler, the services and the actors.
+//! The world: virtual clock, the one RNG, every owner's timers, the services and the clients
+//! (actors, stream readers). It routes what services send each other ([`Hub`] as their
+//! [`Router`](crate::core::route::Router)) and what long polls answer.
 
-use crate::actors::{ActorTimer, Actors, Outlets};
+use crate::actors::{ActorTimer, Actors};
+use crate::core::ctx::Shared;
+pub use crate::core::ctx::{CallId, Caller};
 use crate::core::error::AwsError;
 use crate::core::event::{Event, EventLog};
 use crate::core::memory::{MemoryEstimate, Tally};
+use crate::core::metrics::{Bill, Datapoint};
 use crate::core::rng::Rng;
+use crate::core::route::Router;
 use crate::core::sched::Scheduler;
 use crate::core::time::{SimTime, MS_PER_MIN};
-use crate::kinesis::KinesisTimer;
-use crate::kinesis::{Kinesis, KinesisConfig};
+use crate::hub::{Hub, Slot};
+use crate::kcl::{Kcl, KclTimer};
+use crate::kinesis::{Kinesis, KinesisConfig, KinesisTimer};
 use crate::s3::{S3Config, S3Timer, S3};
-use crate::sns::SnsTimer;
-use crate::sns::{Sns, SnsConfig};
+use crate::sns::{Sns, SnsConfig, SnsTimer};
 use crate::sqs::{Sqs, SqsConfig, SqsTimer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -19,50 +25,107 @@ use serde_json::Value;
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
 const KNOWN_SERVICES: &str = "\"sqs\", \"sns\", \"kinesis\", \"s3\"";
 
-/// Identifies one API call made through [`World::call`].
-pub type CallId = u64;
-
-/// Who is waiting for the answer of an asynchronous call (a long poll).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Caller {
-    External(CallId),
-    Actor(usize),
-}
-
-/// Every timer in the world, whatever service or actor owns it.
+/// A timer of the world itself.
 #[derive(Clone, Debug)]
-pub enum Timer {
-    Sqs(SqsTimer),
-    /// SNS deliveries and retries.
-    Sns(SnsTimer),
-    /// Kinesis stream status changes, consumer registration and enhanced fan-out pushes.
-    Kinesis(KinesisTimer),
-    /// S3 event notifications waiting for their publish.
-    S3(S3Timer),
-    /// Simulated Kinesis readers and KCL workers.
-    Kcl(crate::kcl::KclTimer),
-    Actor(ActorTimer),
+enum WorldTimer {
     /// CloudWatch publishes at 1-minute resolution: close the current minute.
     MetricsTick,
 }
 
-/// Everything a service needs from the world to act at the current instant.
-pub struct Ctx<'a> {
-    pub now: SimTime,
-    pub rng: &'a mut Rng,
-    pub timers: &'a mut Scheduler<Timer>,
-    pub events: &'a mut EventLog,
+/// The next timer due, whichever owner it belongs to.
+enum Timer {
+    Sqs(SqsTimer),
+    Sns(SnsTimer),
+    Kinesis(KinesisTimer),
+    S3(S3Timer),
+    Kcl(KclTimer),
+    Actor(ActorTimer),
+    World(WorldTimer),
 }
 
-/// Disjoint borrows of a world's parts (see `World::parts`).
+/// Every owner's timer queue, and the one counter whose sequence numbers order timers due at
+/// the same instant across them (see [`crate::core::ctx`]).
+#[derive(Clone, Debug, Default)]
+struct TimerQueues {
+    seq: u64,
+    world: Scheduler<WorldTimer>,
+    sqs: Scheduler<SqsTimer>,
+    sns: Scheduler<SnsTimer>,
+    kinesis: Scheduler<KinesisTimer>,
+    s3: Scheduler<S3Timer>,
+    kcl: Scheduler<KclTimer>,
+    actor: Scheduler<ActorTimer>,
+}
+
+impl TimerQueues {
+    fn heads(&self) -> [Option<(SimTime, u64)>; 7] {
+        [
+            self.world.peek(),
+            self.sqs.peek(),
+            self.sns.peek(),
+            self.kinesis.peek(),
+            self.s3.peek(),
+            self.kcl.peek(),
+            self.actor.peek(),
+        ]
+    }
+
+    /// (queue index, time) of the earliest timer of all.
+    fn earliest(&self) -> Option<(usize, SimTime)> {
+        self.heads()
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, h)| h.map(|h| (h, i)))
+            .min()
+            .map(|((at, _), i)| (i, at))
+    }
+
+    fn next_at(&self) -> Option<SimTime> {
+        self.earliest().map(|(_, at)| at)
+    }
+
+    /// Removes and returns the earliest timer of all if it is due at or before `t`.
+    fn pop_due(&mut self, t: SimTime) -> Option<(SimTime, Timer)> {
+        let (i, at) = self.earliest()?;
+        if at > t {
+            return None;
+        }
+        fn pop<T>(q: &mut Scheduler<T>, t: SimTime, f: fn(T) -> Timer) -> Option<(SimTime, Timer)> {
+            q.pop_due(t).map(|(at, x)| (at, f(x)))
+        }
+        match i {
+            0 => pop(&mut self.world, t, Timer::World),
+            1 => pop(&mut self.sqs, t, Timer::Sqs),
+            2 => pop(&mut self.sns, t, Timer::Sns),
+            3 => pop(&mut self.kinesis, t, Timer::Kinesis),
+            4 => pop(&mut self.s3, t, Timer::S3),
+            5 => pop(&mut self.kcl, t, Timer::Kcl),
+            _ => pop(&mut self.actor, t, Timer::Actor),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.world.len()
+            + self.sqs.len()
+            + self.sns.len()
+            + self.kinesis.len()
+            + self.s3.len()
+            + self.kcl.len()
+            + self.actor.len()
+    }
+}
+
+/// Disjoint borrows of a world's parts (see `World::parts`): the instant, each service with
+/// its timers, and the clients with theirs.
 struct Parts<'a> {
-    ctx: Ctx<'a>,
-    sqs: &'a mut Sqs,
-    actors: &'a mut Actors,
-    sns: &'a mut Sns,
-    s3: &'a mut S3,
-    kinesis: &'a mut Kinesis,
-    kcl: &'a mut crate::kcl::Kcl,
+    at: Shared<'a>,
+    sqs: Slot<'a, Sqs, SqsTimer>,
+    sns: Slot<'a, Sns, SnsTimer>,
+    kinesis: Slot<'a, Kinesis, KinesisTimer>,
+    s3: Slot<'a, S3, S3Timer>,
+    actors: Slot<'a, Actors, ActorTimer>,
+    kcl: Slot<'a, Kcl, KclTimer>,
+    world: &'a mut Scheduler<WorldTimer>,
 }
 
 /// The answer to a call made with [`World::call`].
@@ -87,14 +150,14 @@ pub struct WorldConfig {
 pub struct World {
     now: SimTime,
     rng: Rng,
-    timers: Scheduler<Timer>,
+    timers: TimerQueues,
     events: EventLog,
     pub(crate) sqs: Sqs,
     pub(crate) sns: Sns,
     pub(crate) kinesis: Kinesis,
     pub(crate) s3: S3,
     pub(crate) actors: Actors,
-    pub(crate) kcl: crate::kcl::Kcl,
+    pub(crate) kcl: Kcl,
     completions: Vec<Completion>,
     next_call: CallId,
     seed: u64,
@@ -102,8 +165,11 @@ pub struct World {
 
 impl World {
     pub fn new(config: WorldConfig) -> World {
-        let mut timers = Scheduler::default();
-        timers.schedule(MS_PER_MIN, Timer::MetricsTick);
+        let mut timers = TimerQueues::default();
+        timers
+            .world
+            .schedule(MS_PER_MIN, 0, WorldTimer::MetricsTick);
+        timers.seq = 1;
         World {
             now: 0,
             rng: Rng::new(config.seed),
@@ -114,7 +180,7 @@ impl World {
             kinesis: Kinesis::new(KinesisConfig::default()),
             s3: S3::new(S3Config::default()),
             actors: Actors::default(),
-            kcl: crate::kcl::Kcl::default(),
+            kcl: Kcl::default(),
             completions: Vec::new(),
             next_call: 0,
             seed: config.seed,
@@ -170,30 +236,32 @@ impl World {
         self.kinesis.config_mut()
     }
 
-    fn kinesis_ctx(&mut self) -> (Ctx<'_>, &mut Kinesis) {
-        let p = self.parts();
-        (p.ctx, p.kinesis)
-    }
-
     /// Runs `f` on Kinesis at the current instant, with typed operations (status changes,
     /// subscription pushes happen as time advances).
-    pub fn with_kinesis<R>(&mut self, f: impl FnOnce(&mut Kinesis, &mut Ctx) -> R) -> R {
-        let (mut ctx, kinesis) = self.kinesis_ctx();
-        let r = f(kinesis, &mut ctx);
+    pub fn with_kinesis<R>(
+        &mut self,
+        f: impl FnOnce(&mut Kinesis, &mut crate::kinesis::Ctx) -> R,
+    ) -> R {
+        let Parts {
+            at, mut kinesis, ..
+        } = self.parts();
+        let (svc, mut ctx) = kinesis.at(at);
+        let r = f(svc, &mut ctx);
         self.route_replies();
         r
     }
 
     /// The simulated Kinesis readers: plain readers and KCL applications (their workers,
     /// lease tables, totals and metrics).
-    pub fn stream_consumers(&self) -> &crate::kcl::Kcl {
+    pub fn stream_consumers(&self) -> &Kcl {
         &self.kcl
     }
 
     /// Adds a Kinesis reader (a scenario's `stream_consumers` entry) while the run goes on.
     pub fn add_stream_consumer(&mut self, spec: crate::kcl::spec::StreamConsumerSpec) {
-        let mut p = self.parts();
-        p.kcl.add(&mut p.ctx, spec);
+        let Parts { at, mut kcl, .. } = self.parts();
+        let (kcl, mut ctx) = kcl.at(at);
+        kcl.add(&mut ctx, spec);
     }
 
     /// Read access to the S3 service (buckets, objects, notification configurations).
@@ -339,90 +407,129 @@ impl World {
         bytes
     }
 
+    /// The metrics bus: every closed minute of every resource, as each service publishes it
+    /// (SQS, SNS, Kinesis streams, then the stream readers' applications), the way CloudWatch
+    /// would hold them. `mqlab run --metrics` writes them; alarms will read them.
+    pub fn metric_datapoints(&self) -> Vec<Datapoint> {
+        let mut out = self.sqs.metric_rows();
+        out.extend(self.sns.metric_rows());
+        out.extend(self.kinesis.metric_rows());
+        out.extend(self.kcl.metric_rows());
+        out
+    }
+
+    /// The cost meter: one line per service that bills.
+    pub fn bill(&self) -> Vec<Bill> {
+        vec![self.sqs.bill(), self.sns.bill(), self.kinesis.bill()]
+    }
+
+    /// Requests and dollars so far, over every service.
+    pub fn bill_total(&self) -> (u64, f64) {
+        self.bill()
+            .iter()
+            .fold((0, 0.0), |(r, u), b| (r + b.requests, u + b.usd))
+    }
+
     /// Answers of calls that have finished, in the order they finished.
     pub fn take_completions(&mut self) -> Vec<Completion> {
         std::mem::take(&mut self.completions)
     }
 
-    /// The world split into what a service or actor acts on: the instant's context and each
-    /// service, borrowed at once (the one place that builds a `Ctx`).
+    /// The world split into what a service or client acts on: the instant and each owner of
+    /// timers, borrowed at once (the one place that lends them).
     fn parts(&mut self) -> Parts<'_> {
         self.sqs.now = self.now;
+        let q = &mut self.timers;
         Parts {
-            ctx: Ctx {
+            at: Shared {
                 now: self.now,
                 rng: &mut self.rng,
-                timers: &mut self.timers,
                 events: &mut self.events,
+                seq: &mut q.seq,
             },
-            sqs: &mut self.sqs,
-            actors: &mut self.actors,
-            sns: &mut self.sns,
-            s3: &mut self.s3,
-            kinesis: &mut self.kinesis,
-            kcl: &mut self.kcl,
+            sqs: Slot {
+                svc: &mut self.sqs,
+                timers: &mut q.sqs,
+            },
+            sns: Slot {
+                svc: &mut self.sns,
+                timers: &mut q.sns,
+            },
+            kinesis: Slot {
+                svc: &mut self.kinesis,
+                timers: &mut q.kinesis,
+            },
+            s3: Slot {
+                svc: &mut self.s3,
+                timers: &mut q.s3,
+            },
+            actors: Slot {
+                svc: &mut self.actors,
+                timers: &mut q.actor,
+            },
+            kcl: Slot {
+                svc: &mut self.kcl,
+                timers: &mut q.kcl,
+            },
+            world: &mut q.world,
         }
-    }
-
-    /// What an actor acts on: SQS, and SNS and S3 when the world has them (a producer that
-    /// publishes or uploads).
-    fn actor_ctx(&mut self) -> (Ctx<'_>, &mut Sqs, &mut Actors, Outlets<'_>) {
-        let p = self.parts();
-        let out = Outlets {
-            sns: Some(p.sns),
-            s3: Some(p.s3),
-            kinesis: Some(p.kinesis),
-        };
-        (p.ctx, p.sqs, p.actors, out)
-    }
-
-    fn ctx(&mut self) -> (Ctx<'_>, &mut Sqs, &mut Actors) {
-        let p = self.parts();
-        (p.ctx, p.sqs, p.actors)
     }
 
     /// Runs `f` on the SQS service at the current instant, with typed operations (faster than
     /// [`World::call`]: no JSON). Long-poll answers are routed as usual afterwards.
-    pub fn with_sqs<R>(&mut self, f: impl FnOnce(&mut Sqs, &mut Ctx) -> R) -> R {
-        let (mut ctx, sqs, _) = self.ctx();
-        let r = f(sqs, &mut ctx);
+    pub fn with_sqs<R>(&mut self, f: impl FnOnce(&mut Sqs, &mut crate::sqs::Ctx) -> R) -> R {
+        let Parts { at, mut sqs, .. } = self.parts();
+        let (svc, mut ctx) = sqs.at(at);
+        let r = f(svc, &mut ctx);
         self.route_replies();
         r
-    }
-
-    fn sns_ctx(&mut self) -> (Ctx<'_>, &mut Sns, &mut Sqs) {
-        let p = self.parts();
-        (p.ctx, p.sns, p.sqs)
     }
 
     /// Runs `f` on the SNS service at the current instant, with typed operations (publishes
     /// schedule their deliveries; nothing is delivered until time advances). Also the way to
     /// attach endpoint behaviours: `w.with_sns(|sns, _| sns.set_endpoint_behaviour(..))`.
-    pub fn with_sns<R>(&mut self, f: impl FnOnce(&mut Sns, &mut Ctx) -> R) -> R {
-        let (mut ctx, sns, _) = self.sns_ctx();
-        let r = f(sns, &mut ctx);
+    pub fn with_sns<R>(&mut self, f: impl FnOnce(&mut Sns, &mut crate::sns::Ctx) -> R) -> R {
+        let Parts { at, mut sns, .. } = self.parts();
+        let (svc, mut ctx) = sns.at(at);
+        let r = f(svc, &mut ctx);
         self.route_replies();
         r
     }
 
-    fn s3_ctx(&mut self) -> (Ctx<'_>, &mut S3, &mut Sns) {
-        let p = self.parts();
-        (p.ctx, p.s3, p.sns)
-    }
-
-    /// Runs `f` on the S3 service at the current instant, with typed operations. S3 needs SNS
-    /// to check notification destinations and to publish to them, so `f` gets both.
-    pub fn with_s3<R>(&mut self, f: impl FnOnce(&mut S3, &mut Sns, &mut Ctx) -> R) -> R {
-        let (mut ctx, s3, sns) = self.s3_ctx();
-        let r = f(s3, sns, &mut ctx);
+    /// Runs `f` on the S3 service at the current instant, with typed operations. S3 checks
+    /// notification destinations and publishes to them through the router `f` gets.
+    pub fn with_s3<R>(
+        &mut self,
+        f: impl FnOnce(&mut S3, &mut dyn Router, &mut crate::s3::Ctx) -> R,
+    ) -> R {
+        let Parts {
+            at,
+            sqs,
+            sns,
+            kinesis,
+            mut s3,
+            ..
+        } = self.parts();
+        let mut peers = Hub {
+            sqs: Some(sqs),
+            sns: Some(sns),
+            kinesis: Some(kinesis),
+            s3: None,
+        };
+        let (svc, mut ctx) = s3.at(at);
+        let r = f(svc, &mut peers, &mut ctx);
         self.route_replies();
         r
     }
 
     /// Runs `f` on the actors at the current instant (add or change producers and consumers).
-    pub fn with_actors<R>(&mut self, f: impl FnOnce(&mut Actors, &mut Ctx) -> R) -> R {
-        let (mut ctx, _, actors) = self.ctx();
-        f(actors, &mut ctx)
+    pub fn with_actors<R>(
+        &mut self,
+        f: impl FnOnce(&mut Actors, &mut crate::actors::Ctx) -> R,
+    ) -> R {
+        let Parts { at, mut actors, .. } = self.parts();
+        let (svc, mut ctx) = actors.at(at);
+        f(svc, &mut ctx)
     }
 
     /// Makes an AWS API call now, with the AWS JSON request members as `params`. The answer
@@ -432,22 +539,36 @@ impl World {
         let id = self.next_call;
         self.next_call += 1;
         let now = self.now;
+        let Parts {
+            at,
+            mut sqs,
+            mut sns,
+            mut kinesis,
+            mut s3,
+            ..
+        } = self.parts();
         let result = match svc {
             "sqs" => {
-                let (mut ctx, sqs, _) = self.ctx();
+                let (sqs, mut ctx) = sqs.at(at);
                 sqs.call_json(&mut ctx, op, params, Caller::External(id))
             }
             "sns" => {
-                let (mut ctx, sns, _) = self.sns_ctx();
+                let (sns, mut ctx) = sns.at(at);
                 Some(sns.call_json(&mut ctx, op, params))
             }
             "kinesis" => {
-                let (mut ctx, kinesis) = self.kinesis_ctx();
+                let (kinesis, mut ctx) = kinesis.at(at);
                 kinesis.call_json(&mut ctx, op, params, id)
             }
             "s3" => {
-                let (mut ctx, s3, sns) = self.s3_ctx();
-                Some(s3.call_json(&mut ctx, sns, op, params))
+                let (s3, mut ctx) = s3.at(at);
+                let mut peers = Hub {
+                    sqs: Some(sqs),
+                    sns: Some(sns),
+                    kinesis: Some(kinesis),
+                    s3: None,
+                };
+                Some(s3.call_json(&mut ctx, &mut peers, op, params))
             }
             other => Some(Err(AwsError::new(
                 "UnknownService",
@@ -489,42 +610,69 @@ impl World {
     }
 
     fn fire(&mut self, timer: Timer) {
+        let Parts {
+            at,
+            mut sqs,
+            mut sns,
+            mut kinesis,
+            mut s3,
+            mut actors,
+            mut kcl,
+            world,
+        } = self.parts();
         match timer {
             Timer::Sqs(t) => {
-                let (mut ctx, sqs, _) = self.ctx();
+                let (sqs, mut ctx) = sqs.at(at);
                 sqs.on_timer(&mut ctx, t);
             }
             Timer::Sns(t) => {
-                let (mut ctx, sns, sqs) = self.sns_ctx();
-                sns.on_timer(&mut ctx, sqs, t);
+                let (sns, mut ctx) = sns.at(at);
+                let mut peers = Hub {
+                    sqs: Some(sqs),
+                    sns: None,
+                    kinesis: Some(kinesis),
+                    s3: Some(s3),
+                };
+                sns.on_timer(&mut ctx, &mut peers, t);
             }
             Timer::Kinesis(t) => {
-                let (mut ctx, kinesis) = self.kinesis_ctx();
+                let (kinesis, mut ctx) = kinesis.at(at);
                 kinesis.on_timer(&mut ctx, t);
             }
             Timer::Kcl(t) => {
-                let mut p = self.parts();
-                p.kcl.on_timer(&mut p.ctx, p.kinesis, t);
+                let (kcl, mut ctx) = kcl.at(at);
+                kcl.on_timer(&mut ctx, &mut kinesis, t);
             }
             Timer::S3(t) => {
-                let (mut ctx, s3, sns) = self.s3_ctx();
-                s3.on_timer(&mut ctx, sns, t);
+                let (s3, mut ctx) = s3.at(at);
+                let mut peers = Hub {
+                    sqs: Some(sqs),
+                    sns: Some(sns),
+                    kinesis: Some(kinesis),
+                    s3: None,
+                };
+                s3.on_timer(&mut ctx, &mut peers, t);
             }
-
             Timer::Actor(t) => {
-                let (mut ctx, sqs, actors, sns) = self.actor_ctx();
-                actors.on_timer(&mut ctx, sqs, sns, t);
+                let (actors, mut ctx) = actors.at(at);
+                let mut hub = Hub {
+                    sqs: Some(sqs),
+                    sns: Some(sns),
+                    kinesis: Some(kinesis),
+                    s3: Some(s3),
+                };
+                actors.on_timer(&mut ctx, &mut hub, t);
             }
-            Timer::MetricsTick => {
-                let now = self.now;
-                self.sqs.close_metrics_minute(now);
-                self.sns.close_metrics_minute(now);
-                {
-                    let (mut ctx, kinesis) = self.kinesis_ctx();
-                    kinesis.close_metrics_minute(&mut ctx);
-                    self.kcl.close_metrics_minute(now);
-                }
-                self.timers.schedule(now + MS_PER_MIN, Timer::MetricsTick);
+            Timer::World(WorldTimer::MetricsTick) => {
+                let now = at.now;
+                sqs.svc.close_metrics_minute(now);
+                sns.svc.close_metrics_minute(now);
+                let mut world = at.with(world);
+                kinesis.with(&mut world, |k, ctx| k.close_metrics_minute(ctx));
+                kcl.svc.close_metrics_minute(now);
+                world
+                    .timers
+                    .schedule(now + MS_PER_MIN, WorldTimer::MetricsTick);
             }
         }
     }
@@ -541,12 +689,16 @@ impl World {
         }
         // Pushes to simulated enhanced fan-out readers (taking them may not push again at
         // once: a resumed subscription pushes on its own timer).
-        {
-            let pushed = self.kinesis.take_notified();
-            if !pushed.is_empty() {
-                let mut p = self.parts();
-                p.kcl.on_pushed(&mut p.ctx, p.kinesis, pushed);
-            }
+        let pushed = self.kinesis.take_notified();
+        if !pushed.is_empty() {
+            let Parts {
+                at,
+                mut kinesis,
+                mut kcl,
+                ..
+            } = self.parts();
+            let (kcl, mut ctx) = kcl.at(at);
+            kcl.on_pushed(&mut ctx, &mut kinesis, pushed);
         }
         loop {
             let replies = self.sqs.take_replies();
@@ -561,8 +713,9 @@ impl World {
                         result: result.map(|r| serde_json::to_value(r).unwrap_or(Value::Null)),
                     }),
                     Caller::Actor(actor) => {
-                        let (mut ctx, sqs, actors) = self.ctx();
-                        actors.on_receive_reply(&mut ctx, sqs, actor, result);
+                        let Parts { at, mut actors, .. } = self.parts();
+                        let (actors, mut ctx) = actors.at(at);
+                        actors.on_receive_reply(&mut ctx, actor, result);
                     }
                 }
             }

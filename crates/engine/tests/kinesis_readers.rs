@@ -398,7 +398,11 @@ fn reader_metrics_are_published_under_the_application_name() {
     let rows = w.stream_consumers().metric_rows();
     let sum = |m: &str| -> f64 {
         rows.iter()
-            .filter(|r| r.namespace == "orders-app" && r.stream == "clicks" && r.metric == m)
+            .filter(|r| {
+                r.namespace == "orders-app"
+                    && r.dimension("StreamName") == Some("clicks")
+                    && r.metric == m
+            })
             .map(|r| r.value)
             .sum()
     };

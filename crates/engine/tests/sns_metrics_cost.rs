@@ -39,7 +39,7 @@ fn publishes_and_deliveries_are_counted_per_minute() {
         "the average size of the minute's publishes"
     );
     assert_eq!(minute("NumberOfNotificationsFailed", 0), 0.0);
-    assert!(rows.iter().all(|r| r.topic == "t"));
+    assert!(rows.iter().all(|r| r.dimension("TopicName") == Some("t")));
     assert_eq!(rows[0].timestamp, 1_767_225_600);
 }
 

@@ -123,7 +123,7 @@ fn moves_into_a_dlq_are_not_counted_in_its_number_of_messages_sent() {
         .sqs()
         .metric_rows()
         .iter()
-        .filter(|r| r.queue == "dlq" && r.metric == "NumberOfMessagesSent")
+        .filter(|r| r.dimension("QueueName") == Some("dlq") && r.metric == "NumberOfMessagesSent")
         .map(|r| r.value)
         .sum();
     assert_eq!(sent, 1.0, "only the manual send counts");

@@ -11,7 +11,7 @@ fn rows(sim: &Sim, queue: &str, metric: &str) -> Vec<(u64, f64)> {
         .sqs()
         .metric_rows()
         .into_iter()
-        .filter(|r| r.queue == queue && r.metric == metric)
+        .filter(|r| r.dimension("QueueName") == Some(queue) && r.metric == metric)
         .map(|r| (r.timestamp, r.value))
         .collect()
 }
@@ -40,12 +40,12 @@ fn metrics_use_the_cloudwatch_names() {
     sim.delete(&q, &handle(&m)).unwrap();
     sim.receive_one(&q);
     sim.at(130.0);
-    let names: std::collections::BTreeSet<String> = sim
+    let names: std::collections::BTreeSet<&str> = sim
         .w
         .sqs()
         .metric_rows()
         .into_iter()
-        .filter(|r| r.queue == "m")
+        .filter(|r| r.dimension("QueueName") == Some("m"))
         .map(|r| r.metric)
         .collect();
     for n in [

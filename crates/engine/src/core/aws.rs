@@ -8,6 +8,9 @@ use base64::Engine as _;
 pub const REGION: &str = "us-east-1";
 pub const ACCOUNT_ID: &str = "123456789012";
 
+/// The service principal SNS sends as (a queue's policy must let it send, aws-rules §3.12).
+pub const SNS_SERVICE_PRINCIPAL: &str = "sns.amazonaws.com";
+
 /// `arn:aws:<service>:us-east-1:123456789012:<resource>`.
 pub fn arn(service: &str, resource: &str) -> String {
     format!("arn:aws:{service}:{REGION}:{ACCOUNT_ID}:{resource}")

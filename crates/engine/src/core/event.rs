@@ -241,7 +241,7 @@ pub enum EventKind {
         message_id: String,
         attempt: u32,
         #[serde(skip_serializing_if = "Option::is_none")]
-        phase: Option<crate::sns::delivery::RetryPhase>,
+        phase: Option<RetryPhase>,
     },
     /// An attempt failed; `retry_at` says when the next one is due, if any.
     DeliveryAttemptFailed {
@@ -354,7 +354,7 @@ pub enum EventKind {
         consumer: String,
     },
     // ------------------------------------------------------------------ Kinesis readers
-    // Simulated stream consumers (`stream_consumers` in a scenario, crate::kcl): plain readers
+    // Simulated stream consumers (`stream_consumers` in a scenario, `kcl`): plain readers
     // and KCL-style applications, acting through GetRecords or SubscribeToShard. `consumer`
     // names the reader or the KCL application, `worker` the process that did it.
     /// A reader got records from a shard (GetRecords, or an enhanced fan-out push); its
@@ -582,4 +582,13 @@ pub fn events_hash(events: &[Event]) -> u64 {
     let mut h = EventHasher::default();
     h.update(events);
     h.finish()
+}
+
+/// The phase of an SNS delivery policy a retry belongs to (aws-rules §3.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum RetryPhase {
+    Immediate,
+    PreBackoff,
+    Backoff,
+    PostBackoff,
 }

@@ -55,7 +55,7 @@ impl<M: Minute> MinuteSeries<M> {
     /// Every closed minute's datapoints for one resource, oldest first.
     pub fn publish(
         &self,
-        namespace: &'static str,
+        namespace: &str,
         dimensions: &[(&'static str, &str)],
         out: &mut Vec<Datapoint>,
     ) {
@@ -63,7 +63,7 @@ impl<M: Minute> MinuteSeries<M> {
             for (metric, value) in m.values() {
                 out.push(Datapoint {
                     timestamp: epoch_s(m.start()),
-                    namespace,
+                    namespace: namespace.to_string(),
                     metric,
                     dimensions: dimensions
                         .iter()
@@ -100,12 +100,34 @@ macro_rules! minute {
 pub struct Datapoint {
     /// Epoch seconds of the start of the minute.
     pub timestamp: u64,
-    /// `AWS/SQS`, `AWS/SNS`, `AWS/Kinesis`, …
-    pub namespace: &'static str,
+    /// `AWS/SQS`, `AWS/SNS`, `AWS/Kinesis`, … (a KCL application publishes under its own
+    /// name).
+    pub namespace: String,
     pub metric: &'static str,
     /// (name, value): `QueueName`, `TopicName`, `StreamName`, …
     pub dimensions: Vec<(&'static str, String)>,
     pub value: f64,
+}
+
+impl Datapoint {
+    /// The value of dimension `name` (`QueueName`, `TopicName`, `StreamName`).
+    pub fn dimension(&self, name: &str) -> Option<&str> {
+        self.dimensions
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What one service has cost so far: the cost meter's line for it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Bill {
+    /// `SQS`, `SNS`, `Kinesis`, …
+    pub service: &'static str,
+    /// API requests billed or counted (SQS counts 64 KB chunks as requests; SNS its
+    /// publishes; Kinesis its PutRecord(s) and GetRecords calls).
+    pub requests: u64,
+    pub usd: f64,
 }
 
 #[cfg(test)]
@@ -138,7 +160,8 @@ mod tests {
         let mut out = Vec::new();
         s.publish("NS", &[("Name", "q")], &mut out);
         assert_eq!(out.len(), METRIC_MINUTES_MAX);
-        assert_eq!(out[0].dimensions, vec![("Name", "q".to_string())]);
+        assert_eq!(out[0].dimension("Name"), Some("q"));
+        assert_eq!(out[0].dimension("Other"), None);
         assert!(out.windows(2).all(|w| w[0].timestamp < w[1].timestamp));
     }
 }

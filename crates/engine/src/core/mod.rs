@@ -5,6 +5,7 @@
 //! module and itself; `tests/layering.rs` checks it.
 
 pub mod aws;
+pub mod ctx;
 pub mod error;
 pub mod event;
 pub mod memory;
@@ -14,6 +15,7 @@ pub mod ordmap;
 pub mod payload;
 pub mod request;
 pub mod rng;
+pub mod route;
 pub mod sched;
 pub mod segvec;
 pub mod time;

@@ -1,6 +1,7 @@
-//! The one scheduler: a priority queue of timers ordered by (time, sequence number), so two
-//! timers due at the same instant fire in the order they were scheduled — never in an order
-//! that depends on hashing or allocation.
+//! A timer queue: timers ordered by (time, sequence number), so two timers due at the same
+//! instant fire in the order they were scheduled — never in an order that depends on hashing
+//! or allocation. Each owner of timers has one; the sequence numbers come from the world's one
+//! counter (see [`crate::core::ctx::Timers`]), so the order holds across queues too.
 
 use crate::core::time::SimTime;
 use std::cmp::Ordering;
@@ -34,31 +35,30 @@ impl<T> Ord for Entry<T> {
 #[derive(Clone, Debug)]
 pub struct Scheduler<T> {
     heap: BinaryHeap<Entry<T>>,
-    next_seq: u64,
 }
 
 impl<T> Default for Scheduler<T> {
     fn default() -> Self {
         Scheduler {
             heap: BinaryHeap::new(),
-            next_seq: 0,
         }
     }
 }
 
 impl<T> Scheduler<T> {
-    pub fn schedule(&mut self, at: SimTime, item: T) {
-        self.heap.push(Entry {
-            at,
-            seq: self.next_seq,
-            item,
-        });
-        self.next_seq += 1;
+    /// `item` fires at `at`; `seq` orders it among timers due at the same instant.
+    pub fn schedule(&mut self, at: SimTime, seq: u64, item: T) {
+        self.heap.push(Entry { at, seq, item });
     }
 
     /// Time of the earliest pending timer.
     pub fn next_at(&self) -> Option<SimTime> {
         self.heap.peek().map(|e| e.at)
+    }
+
+    /// (time, sequence number) of the earliest pending timer.
+    pub fn peek(&self) -> Option<(SimTime, u64)> {
+        self.heap.peek().map(|e| (e.at, e.seq))
     }
 
     /// Removes and returns the earliest timer if it is due at or before `t`.
@@ -86,10 +86,10 @@ mod tests {
     #[test]
     fn timers_fire_in_time_then_schedule_order() {
         let mut s = Scheduler::default();
-        s.schedule(10, "c");
-        s.schedule(5, "a");
-        s.schedule(10, "d");
-        s.schedule(5, "b");
+        s.schedule(10, 0, "c");
+        s.schedule(5, 1, "a");
+        s.schedule(10, 2, "d");
+        s.schedule(5, 3, "b");
         let mut out = vec![];
         while let Some((_, x)) = s.pop_due(100) {
             out.push(x);
@@ -100,7 +100,7 @@ mod tests {
     #[test]
     fn nothing_fires_before_its_time() {
         let mut s = Scheduler::default();
-        s.schedule(10, 1);
+        s.schedule(10, 0, 1);
         assert!(s.pop_due(9).is_none());
         assert_eq!(s.pop_due(10), Some((10, 1)));
     }

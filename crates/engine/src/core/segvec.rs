@@ -1,7 +1,7 @@
 //! `SegVec`: an append-only queue whose clone shares what it already held.
 //!
 //! Why: the web page keeps snapshots of the world (`World::clone()`) to seek back, and a Kinesis
-//! shard holds up to [`SHARD_RECORDS_MAX`](crate::kinesis::SHARD_RECORDS_MAX) records. With a
+//! shard holds up to `kinesis::SHARD_RECORDS_MAX` records. With a
 //! `VecDeque` every snapshot copied every record; the tab ran out of memory within minutes.
 //! Records never change once written and only leave from the front (retention, caps), so they
 //! are kept here in sealed, reference-counted segments of [`SEGMENT_LEN`] items plus an open

@@ -29,22 +29,24 @@ pub mod spec;
 
 use crate::actors::{API_RTT_MS, RETRY_BACKOFF_MS};
 use crate::core::event::EventKind;
-use crate::core::metrics::MinuteSeries;
+use crate::core::metrics::{Datapoint, MinuteSeries};
 use crate::core::ordmap::OrdMap;
-use crate::core::time::{epoch_s, SimTime};
+use crate::core::time::SimTime;
+use crate::hub::KinesisSlot;
 use crate::kinesis::api::{
     ConsumerInput, GetRecordsInput, GetShardIteratorInput, ListShardsInput, StartingPosition,
     SubscribeToShardInput,
 };
 use crate::kinesis::keys::SeqNum;
 pub use crate::kinesis::GET_RECORDS_LIMIT_MAX;
-use crate::kinesis::{sim_time_of, stream_arn, Kinesis};
-use crate::world::{Ctx, Timer};
+use crate::kinesis::{sim_time_of, stream_arn};
 use lease::{Checkpoint, Lease, LeaseTable, LEASES_MAX};
 use serde::Serialize;
 use spec::{InitialPosition, Retrieval, StreamConsumerSpec};
 use std::collections::BTreeMap;
 
+/// What a stream reader acts on at one instant (see [`crate::core::ctx`]).
+pub type Ctx<'a> = crate::core::ctx::Ctx<'a, KclTimer>;
 /// KCL's failoverTimeMillis default, 10 s: a lease not renewed for this long may be taken.
 /// aws-rules §4.8 has no figure; KCL's documentation and source give 10,000 ms:
 /// UNCONFIRMED here.
@@ -229,18 +231,6 @@ impl AppMinute {
 
 crate::minute!(AppMinute);
 
-/// One row of exported reader metrics.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct AppMetricRow {
-    /// Epoch seconds of the start of the minute.
-    pub timestamp: u64,
-    /// The application name (KCL's namespace) or the reader's name.
-    pub namespace: String,
-    pub stream: String,
-    pub metric: String,
-    pub value: f64,
-}
-
 #[derive(Clone, Debug)]
 pub struct App {
     pub spec: StreamConsumerSpec,
@@ -265,12 +255,12 @@ pub struct Kcl {
 fn schedule(ctx: &mut Ctx, at: SimTime, app: usize, worker: usize, gen: u32, action: KclAction) {
     ctx.timers.schedule(
         at,
-        Timer::Kcl(KclTimer {
+        KclTimer {
             app,
             worker,
             gen,
             action,
-        }),
+        },
     );
 }
 
@@ -354,7 +344,7 @@ impl Kcl {
         });
     }
 
-    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, k: &mut Kinesis, t: KclTimer) {
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, k: &mut KinesisSlot, t: KclTimer) {
         let Some(app) = self.apps.get_mut(t.app) else {
             return;
         };
@@ -405,7 +395,7 @@ impl Kcl {
 
     /// Pushed subscriptions that got an event or ended: their shard consumers take what
     /// arrived unless they are busy processing (they take it when done).
-    pub(crate) fn on_pushed(&mut self, ctx: &mut Ctx, k: &mut Kinesis, ids: Vec<u64>) {
+    pub(crate) fn on_pushed(&mut self, ctx: &mut Ctx, k: &mut KinesisSlot, ids: Vec<u64>) {
         for id in ids {
             'find: for a in 0..self.apps.len() {
                 let app = &mut self.apps[a];
@@ -443,22 +433,16 @@ impl Kcl {
     }
 
     /// Every closed minute of every reader.
-    pub fn metric_rows(&self) -> Vec<AppMetricRow> {
-        let mut rows = Vec::new();
+    pub fn metric_rows(&self) -> Vec<Datapoint> {
+        let mut out = Vec::new();
         for app in &self.apps {
-            for m in &app.metrics.history {
-                for (metric, value) in m.values() {
-                    rows.push(AppMetricRow {
-                        timestamp: epoch_s(m.start),
-                        namespace: app.spec.application().to_string(),
-                        stream: app.spec.stream.clone(),
-                        metric: metric.to_string(),
-                        value,
-                    });
-                }
-            }
+            app.metrics.publish(
+                app.spec.application(),
+                &[("StreamName", &app.spec.stream)],
+                &mut out,
+            );
         }
-        rows
+        out
     }
 }
 
@@ -506,7 +490,7 @@ impl App {
         schedule(ctx, at, a, w, self.workers[w].gen, action);
     }
 
-    fn start_worker(&mut self, ctx: &mut Ctx, k: &mut Kinesis, a: usize, w: usize) {
+    fn start_worker(&mut self, ctx: &mut Ctx, k: &mut KinesisSlot, a: usize, w: usize) {
         self.workers[w].state = WorkerState::Running;
         let gen = self.workers[w].gen;
         if self.is_kcl() {
@@ -574,16 +558,16 @@ impl App {
     /// RegisterStreamConsumer under the application's name (or finds the consumer if it is
     /// registered already). Until it is ACTIVE, SubscribeToShard fails and shard consumers
     /// try again a second later.
-    fn register(&mut self, ctx: &mut Ctx, k: &mut Kinesis) {
+    fn register(&mut self, ctx: &mut Ctx, k: &mut KinesisSlot) {
         let input = ConsumerInput {
             stream_arn: Some(stream_arn(&self.spec.stream)),
             consumer_name: Some(self.name().to_string()),
             consumer_arn: None,
         };
-        let arn = match k.register_stream_consumer(ctx, &input) {
+        let arn = match k.with(ctx, |k, cx| k.register_stream_consumer(cx, &input)) {
             Ok(v) => v["Consumer"]["ConsumerARN"].as_str().map(str::to_string),
             Err(e) if e.code == "ResourceInUseException" => {
-                k.describe_stream_consumer(&input).ok().and_then(|v| {
+                k.svc.describe_stream_consumer(&input).ok().and_then(|v| {
                     v["ConsumerDescription"]["ConsumerARN"]
                         .as_str()
                         .map(str::to_string)
@@ -598,7 +582,7 @@ impl App {
     /// each new shard. At the first sync that is every shard (TRIM_HORIZON) or every open
     /// shard (LATEST); later, the children of leased shards (from TRIM_HORIZON, so nothing
     /// written to a child is skipped).
-    fn sync_shards(&mut self, ctx: &mut Ctx, k: &mut Kinesis) {
+    fn sync_shards(&mut self, ctx: &mut Ctx, k: &mut KinesisSlot) {
         let mut shards = Vec::new();
         let mut token: Option<String> = None;
         for _ in 0..LIST_SHARDS_PAGES_MAX {
@@ -612,7 +596,7 @@ impl App {
                 max_results: Some(10_000),
                 ..Default::default()
             };
-            let Ok(page) = k.list_shards(ctx, &input) else {
+            let Ok(page) = k.with(ctx, |k, cx| k.list_shards(cx, &input)) else {
                 return;
             };
             if let Some(list) = page["Shards"].as_array() {
@@ -680,7 +664,7 @@ impl App {
     /// KCL's LeaseTaker: expired (or unowned) leases first, else one lease stolen from the
     /// most loaded worker, until this worker holds its share (leases / live workers, rounded
     /// up). A plain reader's one worker takes everything.
-    fn take(&mut self, ctx: &mut Ctx, k: &mut Kinesis, a: usize, w: usize) {
+    fn take(&mut self, ctx: &mut Ctx, k: &mut KinesisSlot, a: usize, w: usize) {
         let now = ctx.now;
         if self
             .synced_at
@@ -885,7 +869,7 @@ impl App {
 
     /// A shard consumer starts (or starts again): it waits for its parents, then gets an
     /// iterator (polling) or subscribes (enhanced fan-out).
-    fn begin(&mut self, ctx: &mut Ctx, k: &mut Kinesis, a: usize, w: usize, shard: &str) {
+    fn begin(&mut self, ctx: &mut Ctx, k: &mut KinesisSlot, a: usize, w: usize, shard: &str) {
         let now = ctx.now;
         if !self.still_owned(ctx, w, shard) {
             return;
@@ -928,13 +912,14 @@ impl App {
                     starting_sequence_number: seq,
                     ..Default::default()
                 };
-                k.get_shard_iterator(ctx, &input).map(|out| {
-                    if let Some(c) = self.consumer_mut(w, shard) {
-                        c.iterator = Some(out.shard_iterator);
-                        c.state = ShardState::Reading;
-                    }
-                    self.shard_step(ctx, a, w, shard, now + API_RTT_MS, Step::Fetch);
-                })
+                k.with(ctx, |k, cx| k.get_shard_iterator(cx, &input))
+                    .map(|out| {
+                        if let Some(c) = self.consumer_mut(w, shard) {
+                            c.iterator = Some(out.shard_iterator);
+                            c.state = ShardState::Reading;
+                        }
+                        self.shard_step(ctx, a, w, shard, now + API_RTT_MS, Step::Fetch);
+                    })
             }
             Retrieval::EnhancedFanOut => {
                 let Some(arn) = self.consumer_arn.clone() else {
@@ -951,12 +936,13 @@ impl App {
                         timestamp: None,
                     }),
                 };
-                k.subscribe_to_shard_pushed(ctx, &input).map(|id| {
-                    if let Some(c) = self.consumer_mut(w, shard) {
-                        c.subscription = Some(id);
-                        c.state = ShardState::Reading;
-                    }
-                })
+                k.with(ctx, |k, cx| k.subscribe_to_shard_pushed(cx, &input))
+                    .map(|id| {
+                        if let Some(c) = self.consumer_mut(w, shard) {
+                            c.subscription = Some(id);
+                            c.state = ShardState::Reading;
+                        }
+                    })
             }
         };
         match result {
@@ -964,7 +950,7 @@ impl App {
             // The shard is gone (past retention) or the stream deleted: nothing more to read.
             Err(e)
                 if e.code == "ResourceNotFoundException"
-                    && k.stream(&self.spec.stream).is_some() =>
+                    && k.svc.stream(&self.spec.stream).is_some() =>
             {
                 self.finish_shard(ctx, k, a, w, shard)
             }
@@ -974,7 +960,7 @@ impl App {
         }
     }
 
-    fn fetch(&mut self, ctx: &mut Ctx, k: &mut Kinesis, a: usize, w: usize, shard: &str) {
+    fn fetch(&mut self, ctx: &mut Ctx, k: &mut KinesisSlot, a: usize, w: usize, shard: &str) {
         let now = ctx.now;
         let limit = self.spec.limit;
         let idle = self.spec.idle_time_between_reads_ms;
@@ -990,7 +976,7 @@ impl App {
             limit: Some(i64::from(limit)),
             stream_arn: None,
         };
-        match k.get_records(ctx, &input) {
+        match k.with(ctx, |k, cx| k.get_records(cx, &input)) {
             Ok(out) => {
                 let children = out.next_shard_iterator.is_none().then(|| {
                     out.child_shards
@@ -1036,7 +1022,7 @@ impl App {
             }
             Err(e)
                 if e.code == "ResourceNotFoundException"
-                    && k.stream(&self.spec.stream).is_some() =>
+                    && k.svc.stream(&self.spec.stream).is_some() =>
             {
                 self.finish_shard(ctx, k, a, w, shard)
             }
@@ -1104,7 +1090,7 @@ impl App {
     fn after_read(
         &mut self,
         ctx: &mut Ctx,
-        k: &mut Kinesis,
+        k: &mut KinesisSlot,
         a: usize,
         w: usize,
         shard: &str,
@@ -1137,11 +1123,11 @@ impl App {
     }
 
     /// An enhanced fan-out consumer takes the events its subscription holds.
-    fn take_pushed(&mut self, ctx: &mut Ctx, k: &mut Kinesis, a: usize, w: usize, shard: &str) {
+    fn take_pushed(&mut self, ctx: &mut Ctx, k: &mut KinesisSlot, a: usize, w: usize, shard: &str) {
         let Some(id) = self.consumer_mut(w, shard).and_then(|c| c.subscription) else {
             return;
         };
-        let (events, ended) = k.take_pushed_events(ctx, id);
+        let (events, ended) = k.with(ctx, |k, cx| k.take_pushed_events(cx, id));
         for e in events {
             let records = read_records(&e.records);
             if let Some(children) = &e.child_shards {
@@ -1160,7 +1146,7 @@ impl App {
     }
 
     /// The batch is processed: count it (and the duplicates), maybe checkpoint, read on.
-    fn processed(&mut self, ctx: &mut Ctx, k: &mut Kinesis, a: usize, w: usize, shard: &str) {
+    fn processed(&mut self, ctx: &mut Ctx, k: &mut KinesisSlot, a: usize, w: usize, shard: &str) {
         let now = ctx.now;
         let crash_p = self.spec.kcl.as_ref().map_or(0.0, |k| k.crash_probability);
         if crash_p > 0.0 && ctx.rng.chance(crash_p) {
@@ -1265,7 +1251,14 @@ impl App {
 
     /// The shard was read to its end: checkpoint SHARD_END, add the children's leases, and
     /// look for work (a child) at once.
-    fn finish_shard(&mut self, ctx: &mut Ctx, k: &mut Kinesis, a: usize, w: usize, shard: &str) {
+    fn finish_shard(
+        &mut self,
+        ctx: &mut Ctx,
+        k: &mut KinesisSlot,
+        a: usize,
+        w: usize,
+        shard: &str,
+    ) {
         if !self.checkpoint(ctx, w, shard, Checkpoint::ShardEnd) {
             return;
         }

@@ -90,13 +90,3 @@ crate::minute!(StreamMinute);
 
 /// A stream's minutes.
 pub type StreamMetrics = crate::core::metrics::MinuteSeries<StreamMinute>;
-
-/// One row of exported Kinesis metrics.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct KinesisMetricRow {
-    /// Epoch seconds of the start of the minute.
-    pub timestamp: u64,
-    pub stream: String,
-    pub metric: String,
-    pub value: f64,
-}

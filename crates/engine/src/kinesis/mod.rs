@@ -21,15 +21,18 @@ mod ops;
 pub mod stream;
 pub mod tags;
 
+use crate::core::ctx::CallId;
 use crate::core::error::AwsError;
-use crate::core::time::{epoch_s, SimTime, MS_PER_H, MS_PER_S};
-use crate::world::{CallId, Ctx};
+use crate::core::metrics::{Bill, Datapoint};
+use crate::core::time::{SimTime, MS_PER_H, MS_PER_S};
 use cost::{KinesisCostMeter, KinesisPrices};
-use metrics::KinesisMetricRow;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use stream::{Stream, Subscription};
+
+/// What Kinesis acts on at one instant (see [`crate::core::ctx`]).
+pub type Ctx<'a> = crate::core::ctx::Ctx<'a, KinesisTimer>;
 
 pub use crate::core::aws::{ACCOUNT_ID, REGION};
 
@@ -297,6 +300,23 @@ impl Kinesis {
         &self.cost
     }
 
+    /// Kinesis's line of the world's bill: PutRecord, PutRecords and GetRecords calls
+    /// answered (an on-demand stream bills data, not payload units, but its calls are
+    /// requests all the same), and shard-hours, PUT payload units, on-demand and enhanced
+    /// fan-out data.
+    pub fn bill(&self) -> Bill {
+        let requests = self
+            .streams()
+            .flat_map(|st| st.metrics.history.iter().chain([&st.metrics.current]))
+            .map(|m| m.put_record_success + m.put_records_success + m.get_records_success)
+            .sum();
+        Bill {
+            service: "Kinesis",
+            requests,
+            usd: self.cost.usd(),
+        }
+    }
+
     pub fn streams(&self) -> impl Iterator<Item = &Stream> {
         self.streams.values()
     }
@@ -409,21 +429,13 @@ impl Kinesis {
     }
 
     /// Every closed minute of every stream, as CloudWatch would list them.
-    pub fn metric_rows(&self) -> Vec<KinesisMetricRow> {
-        let mut rows = Vec::new();
+    pub fn metric_rows(&self) -> Vec<Datapoint> {
+        let mut out = Vec::new();
         for s in self.streams.values() {
-            for m in &s.metrics.history {
-                for (metric, value) in m.values() {
-                    rows.push(KinesisMetricRow {
-                        timestamp: epoch_s(m.start),
-                        stream: s.name.clone(),
-                        metric: metric.to_string(),
-                        value,
-                    });
-                }
-            }
+            s.metrics
+                .publish("AWS/Kinesis", &[("StreamName", &s.name)], &mut out);
         }
-        rows
+        out
     }
 
     /// Pushed subscriptions with something new (an event to take, or their end), for the

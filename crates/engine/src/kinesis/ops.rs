@@ -10,7 +10,6 @@ use crate::core::aws::b64;
 use crate::core::event::EventKind;
 use crate::core::payload::Payload;
 use crate::core::time::{epoch_ms, epoch_s, MS_PER_DAY, MS_PER_MIN};
-use crate::world::Timer;
 use base64::Engine as _;
 use serde_json::json;
 
@@ -344,11 +343,11 @@ impl Kinesis {
         s.status = status;
         ctx.timers.schedule(
             ctx.now + delay,
-            Timer::Kinesis(KinesisTimer::StreamChange {
+            KinesisTimer::StreamChange {
                 stream: name.to_string(),
                 incarnation: s.incarnation,
                 change: s.change_seq,
-            }),
+            },
         );
         if old != status {
             let stream = name.to_string();
@@ -1750,11 +1749,11 @@ impl Kinesis {
         s.consumers.insert(cname.to_string(), c);
         ctx.timers.schedule(
             ctx.now + delay,
-            Timer::Kinesis(KinesisTimer::ConsumerChange {
+            KinesisTimer::ConsumerChange {
                 stream: name.clone(),
                 incarnation: s.incarnation,
                 consumer: cname.to_string(),
-            }),
+            },
         );
         let (stream, consumer) = (name, cname.to_string());
         ctx.events
@@ -1835,11 +1834,11 @@ impl Kinesis {
         let arn = c.arn.clone();
         ctx.timers.schedule(
             ctx.now + delay,
-            Timer::Kinesis(KinesisTimer::ConsumerChange {
+            KinesisTimer::ConsumerChange {
                 stream: stream.clone(),
                 incarnation,
                 consumer: cname.clone(),
-            }),
+            },
         );
         let ended: Vec<u64> = self
             .subscriptions
@@ -1978,10 +1977,8 @@ impl Kinesis {
                 window: Window::default(),
             },
         );
-        ctx.timers.schedule(
-            now,
-            Timer::Kinesis(KinesisTimer::SubscriptionPush { subscription: id }),
-        );
+        ctx.timers
+            .schedule(now, KinesisTimer::SubscriptionPush { subscription: id });
         Ok(id)
     }
 
@@ -2001,7 +1998,7 @@ impl Kinesis {
             sub.push_pending = true;
             ctx.timers.schedule(
                 sub.ends_at,
-                Timer::Kinesis(KinesisTimer::SubscriptionPush { subscription: id }),
+                KinesisTimer::SubscriptionPush { subscription: id },
             );
         }
         Ok(id)
@@ -2025,10 +2022,8 @@ impl Kinesis {
             self.subscriptions.remove(&id);
         } else if !sub.push_pending {
             sub.push_pending = true;
-            ctx.timers.schedule(
-                ctx.now,
-                Timer::Kinesis(KinesisTimer::SubscriptionPush { subscription: id }),
-            );
+            ctx.timers
+                .schedule(ctx.now, KinesisTimer::SubscriptionPush { subscription: id });
         }
         (events, ended)
     }
@@ -2046,9 +2041,9 @@ impl Kinesis {
                 sub.push_pending = true;
                 ctx.timers.schedule(
                     ctx.now + EFO_PUSH_LATENCY_MS,
-                    Timer::Kinesis(KinesisTimer::SubscriptionPush {
+                    KinesisTimer::SubscriptionPush {
                         subscription: sub.id,
-                    }),
+                    },
                 );
             }
         }
@@ -2201,7 +2196,7 @@ impl Kinesis {
         } else {
             ctx.timers.schedule(
                 now + SUBSCRIPTION_PUSH_INTERVAL_MS,
-                Timer::Kinesis(KinesisTimer::SubscriptionPush { subscription: id }),
+                KinesisTimer::SubscriptionPush { subscription: id },
             );
         }
     }
@@ -2361,7 +2356,7 @@ impl Kinesis {
             sub.push_pending = true;
             ctx.timers.schedule(
                 (now / MS_PER_S + 1) * MS_PER_S,
-                Timer::Kinesis(KinesisTimer::SubscriptionPush { subscription: id }),
+                KinesisTimer::SubscriptionPush { subscription: id },
             );
         }
     }

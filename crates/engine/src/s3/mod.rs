@@ -27,10 +27,9 @@ use crate::core::error::AwsError;
 use crate::core::event::EventKind;
 use crate::core::ordmap::OrdMap;
 use crate::core::payload::Payload;
+use crate::core::route::Router;
 use crate::core::time::iso8601_ms;
 use crate::core::time::{epoch_s, SimTime};
-use crate::sns::Sns;
-use crate::world::{Ctx, Timer};
 use api::*;
 use base64::Engine as _;
 use notification::TopicConfiguration;
@@ -38,6 +37,8 @@ use record::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+/// What S3 acts on at one instant (see [`crate::core::ctx`]).
+pub type Ctx<'a> = crate::core::ctx::Ctx<'a, S3Timer>;
 /// From a request to the SNS publish of its event notification. AWS: "typically delivered in
 /// seconds but can sometimes take a minute or longer"; UNCONFIRMED typical figure, 1 s.
 pub const S3_NOTIFICATION_LATENCY_MS: SimTime = 1_000;
@@ -314,7 +315,7 @@ impl S3 {
     pub fn put_bucket_notification_configuration(
         &mut self,
         ctx: &mut Ctx,
-        sns: &mut Sns,
+        router: &mut dyn Router,
         input: &PutBucketNotificationConfigurationInput,
     ) -> Result<Value, AwsError> {
         let name = required(&input.bucket, "Bucket")?.to_string();
@@ -361,11 +362,7 @@ impl S3 {
             for arn in &destinations {
                 // A FIFO topic cannot be a destination (aws-rules §3.1, §3.9): S3's test publish
                 // carries no MessageGroupId, so validation fails as for a missing topic.
-                let ok = sns
-                    .resolve_topic(Some(&arn.to_string()), "TopicArn")
-                    .ok()
-                    .and_then(|t| sns.topic_by_name(&t))
-                    .is_some_and(|t| !t.fifo);
+                let ok = router.topic(arn).is_some_and(|t| !t.fifo);
                 if !ok {
                     return Err(notification::unable_to_validate());
                 }
@@ -389,13 +386,16 @@ impl S3 {
                     request_id: request_id(ctx),
                     host_id: host_id(ctx),
                 };
-                if let Ok(out) =
-                    sns.publish_for_service(ctx, &arn, NOTIFICATION_SUBJECT, &test.to_json())
-                {
+                if let Ok(message_id) = router.publish_to_topic(
+                    ctx.shared(),
+                    &arn,
+                    NOTIFICATION_SUBJECT,
+                    &test.to_json(),
+                ) {
                     ctx.events.push(ctx.now, || EventKind::S3TestEventSent {
                         bucket: name.clone(),
                         topic_arn: arn.clone(),
-                        message_id: out.message_id.clone(),
+                        message_id: message_id.clone(),
                     });
                 }
             }
@@ -692,23 +692,24 @@ impl S3 {
             );
             ctx.timers.schedule(
                 ctx.now + self.config.notification_latency_ms,
-                Timer::S3(S3Timer::Publish { notification: id }),
+                S3Timer::Publish { notification: id },
             );
         }
     }
 
-    fn publish(&mut self, ctx: &mut Ctx, sns: &mut Sns, id: u64) {
+    fn publish(&mut self, ctx: &mut Ctx, router: &mut dyn Router, id: u64) {
         let Some(p) = self.pending.remove(&id) else {
             return;
         };
-        match sns.publish_for_service(ctx, &p.topic_arn, NOTIFICATION_SUBJECT, &p.message) {
-            Ok(out) => ctx.events.push(ctx.now, || EventKind::S3NotificationSent {
+        match router.publish_to_topic(ctx.shared(), &p.topic_arn, NOTIFICATION_SUBJECT, &p.message)
+        {
+            Ok(message_id) => ctx.events.push(ctx.now, || EventKind::S3NotificationSent {
                 bucket: p.bucket,
                 key: p.key,
                 event_name: p.event_name,
                 configuration_id: p.configuration_id,
                 topic_arn: p.topic_arn,
-                message_id: out.message_id,
+                message_id,
             }),
             // The topic went away (or became unusable) after the configuration was saved:
             // the event is lost, as AWS loses it.
@@ -725,9 +726,9 @@ impl S3 {
         }
     }
 
-    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, sns: &mut Sns, timer: S3Timer) {
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, router: &mut dyn Router, timer: S3Timer) {
         match timer {
-            S3Timer::Publish { notification } => self.publish(ctx, sns, notification),
+            S3Timer::Publish { notification } => self.publish(ctx, router, notification),
         }
     }
 
@@ -736,7 +737,7 @@ impl S3 {
     pub fn call_json(
         &mut self,
         ctx: &mut Ctx,
-        sns: &mut Sns,
+        router: &mut dyn Router,
         op: &str,
         params: &Value,
     ) -> Result<Value, AwsError> {
@@ -745,7 +746,7 @@ impl S3 {
             "DeleteBucket" => parse(params).and_then(|i| self.delete_bucket(ctx, &i)),
             "ListBuckets" => self.list_buckets(),
             "PutBucketNotificationConfiguration" => parse(params)
-                .and_then(|i| self.put_bucket_notification_configuration(ctx, sns, &i)),
+                .and_then(|i| self.put_bucket_notification_configuration(ctx, router, &i)),
             "GetBucketNotificationConfiguration" => {
                 parse(params).and_then(|i| self.get_bucket_notification_configuration(&i))
             }

@@ -73,14 +73,7 @@ impl EndpointClass {
     }
 }
 
-/// The phase a retry belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RetryPhase {
-    Immediate,
-    PreBackoff,
-    Backoff,
-    PostBackoff,
-}
+pub use crate::core::event::RetryPhase;
 
 /// How the delay grows from `minDelayTarget` to `maxDelayTarget` during the backoff phase.
 ///

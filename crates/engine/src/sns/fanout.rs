@@ -10,11 +10,11 @@ use super::filter::FilterPolicyScope;
 use super::ops::http_headers;
 use super::subscription::Subscription;
 use super::*;
+use crate::core::aws::SNS_SERVICE_PRINCIPAL;
 use crate::core::event::EventKind;
 use crate::core::message_attributes::MessageAttributeValue;
+use crate::core::route::{QueueSend, Router};
 use crate::core::time::epoch_ms;
-use crate::sqs::api::SendMessageBatchEntry;
-use crate::world::Timer;
 
 /// SQS errors that are the queue's server side (throttling, capacity): retried. Every other
 /// refusal (no such queue, a message the queue will not take) is client-side: not retried
@@ -70,13 +70,14 @@ fn to_sqs_attributes(attrs: &MessageAttributes) -> MessageAttributes {
 /// One attempt to deliver `n` into the SQS queue of `sub`, through SQS's own send path.
 fn sqs_attempt(
     ctx: &mut Ctx,
-    sqs: &mut Sqs,
+    router: &mut dyn Router,
     sub: &Subscription,
     n: &Notification,
 ) -> (AttemptOutcome, Option<String>) {
     // SNS sends as the service principal: the queue's policy must let the topic send
     // (aws-rules §3.12). A refusal is a client-side error, not retried (§3.6).
-    if let Some(e) = sqs.sns_send_refusal(&sub.endpoint, &sub.topic_arn) {
+    if let Some(e) = router.queue_send_refusal(&sub.endpoint, SNS_SERVICE_PRINCIPAL, &sub.topic_arn)
+    {
         return (
             AttemptOutcome::ClientError {
                 after_ms: 0,
@@ -112,20 +113,14 @@ fn sqs_attempt(
         None
     };
     let dedup = queue_fifo.then(|| n.dedup_id.clone().unwrap_or_else(|| n.message_id.clone()));
-    let entry = SendMessageBatchEntry {
-        id: None,
-        message_body: Some(body_for(sub, n)),
-        delay_seconds: None,
-        message_attributes: attributes,
-        message_system_attributes: MessageAttributes::new(),
-        message_deduplication_id: dedup,
-        message_group_id: group,
+    let message = QueueSend {
+        body: body_for(sub, n),
+        attributes,
+        dedup_id: dedup,
+        group_id: group,
     };
-    match sqs.send_from_service(ctx, &sub.endpoint, &entry) {
-        Ok(out) => (
-            AttemptOutcome::Delivered { after_ms: 0 },
-            Some(out.message_id),
-        ),
+    match router.send_to_queue(ctx.shared(), &sub.endpoint, &message) {
+        Ok(message_id) => (AttemptOutcome::Delivered { after_ms: 0 }, Some(message_id)),
         Err(e) if SQS_SERVER_SIDE_ERRORS.contains(&e.code.as_str()) => (
             AttemptOutcome::ServerError {
                 after_ms: 0,
@@ -264,7 +259,7 @@ impl Sns {
             );
             ctx.timers.schedule(
                 ctx.now + self.config.delivery_latency_ms,
-                Timer::Sns(SnsTimer::Attempt { delivery: d }),
+                SnsTimer::Attempt { delivery: d },
             );
         }
     }
@@ -311,10 +306,9 @@ impl Sns {
     }
 
     /// Attempts (or retries) delivery `id` now.
-    pub(crate) fn attempt(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, id: u64) {
+    pub(crate) fn attempt(&mut self, ctx: &mut Ctx, router: &mut dyn Router, id: u64) {
         if let Some(at) = self.throttled_until(ctx.now, id) {
-            ctx.timers
-                .schedule(at, Timer::Sns(SnsTimer::Attempt { delivery: id }));
+            ctx.timers.schedule(at, SnsTimer::Attempt { delivery: id });
             return;
         }
         let Some(d) = self.deliveries.get_mut(&id) else {
@@ -351,8 +345,8 @@ impl Sns {
             phase,
         });
         if sub.protocol == "sqs" {
-            let (outcome, sqs_message_id) = sqs_attempt(ctx, sqs, sub, n);
-            self.settle(ctx, sqs, id, outcome, sqs_message_id);
+            let (outcome, sqs_message_id) = sqs_attempt(ctx, router, sub, n);
+            self.settle(ctx, router, id, outcome, sqs_message_id);
             return;
         }
         let key = super::endpoint_key(&sub.protocol, &sub.endpoint);
@@ -372,14 +366,14 @@ impl Sns {
         };
         let after = outcome.after_ms();
         if after == 0 {
-            self.settle(ctx, sqs, id, outcome, None);
+            self.settle(ctx, router, id, outcome, None);
         } else {
             ctx.timers.schedule(
                 ctx.now + after,
-                Timer::Sns(SnsTimer::Outcome {
+                SnsTimer::Outcome {
                     delivery: id,
                     outcome,
-                }),
+                },
             );
         }
     }
@@ -388,7 +382,7 @@ impl Sns {
     pub(crate) fn settle(
         &mut self,
         ctx: &mut Ctx,
-        sqs: &mut Sqs,
+        router: &mut dyn Router,
         id: u64,
         outcome: AttemptOutcome,
         sqs_message_id: Option<String>,
@@ -477,12 +471,10 @@ impl Sns {
                         retry_at,
                     });
                 match retry_at {
-                    Some(at) => ctx
-                        .timers
-                        .schedule(at, Timer::Sns(SnsTimer::Attempt { delivery: id })),
+                    Some(at) => ctx.timers.schedule(at, SnsTimer::Attempt { delivery: id }),
                     None => self.give_up(
                         ctx,
-                        sqs,
+                        router,
                         id,
                         format!("Retries exhausted after {} attempts: {reason}", d.attempts),
                     ),
@@ -499,14 +491,14 @@ impl Sns {
                         client_error: true,
                         retry_at: None,
                     });
-                self.give_up(ctx, sqs, id, reason);
+                self.give_up(ctx, router, id, reason);
             }
         }
     }
 
     /// Delivery failed for good: to the subscription's DLQ if it has one, else discarded
     /// (aws-rules §3.6, §3.7). Either way it counts in NumberOfNotificationsFailed.
-    fn give_up(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, id: u64, reason: String) {
+    fn give_up(&mut self, ctx: &mut Ctx, router: &mut dyn Router, id: u64, reason: String) {
         let Some(d) = self.deliveries.get(&id).cloned() else {
             return;
         };
@@ -543,24 +535,22 @@ impl Sns {
                 MessageAttributeValue::string(&message),
             );
             let dlq_fifo = dlq.ends_with(".fifo");
-            let entry = SendMessageBatchEntry {
-                id: None,
-                message_body: Some(body),
-                delay_seconds: None,
-                message_attributes: attributes,
-                message_system_attributes: MessageAttributes::new(),
-                message_deduplication_id: dlq_fifo
+            let message = QueueSend {
+                body,
+                attributes,
+                dedup_id: dlq_fifo
                     .then(|| n.dedup_id.clone().unwrap_or_else(|| n.message_id.clone())),
-                message_group_id: if dlq_fifo {
+                group_id: if dlq_fifo {
                     Some(n.group_id.clone().unwrap_or_else(|| "sns-dlq".to_string()))
                 } else {
                     None
                 },
             };
             // The dead-letter queue's policy must let the topic send too (aws-rules §3.7).
-            let sent = match sqs.sns_send_refusal(&dlq, &sub.topic_arn) {
+            let sent = match router.queue_send_refusal(&dlq, SNS_SERVICE_PRINCIPAL, &sub.topic_arn)
+            {
                 Some(e) => Err(e),
-                None => sqs.send_from_service(ctx, &dlq, &entry),
+                None => router.send_to_queue(ctx.shared(), &dlq, &message),
             };
             redriven = Some((dlq.clone(), sent));
         }

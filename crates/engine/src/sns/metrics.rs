@@ -89,13 +89,3 @@ crate::minute!(TopicMinute);
 
 /// A topic's minutes.
 pub type TopicMetrics = crate::core::metrics::MinuteSeries<TopicMinute>;
-
-/// One row of exported SNS metrics.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SnsMetricRow {
-    /// Epoch seconds of the start of the minute.
-    pub timestamp: u64,
-    pub topic: String,
-    pub metric: String,
-    pub value: f64,
-}

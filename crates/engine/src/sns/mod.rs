@@ -34,20 +34,22 @@ pub mod subscription;
 pub mod topic;
 
 use crate::core::error::AwsError;
+use crate::core::metrics::{Bill, Datapoint};
 use crate::core::ordmap::OrdMap;
 use crate::core::payload::Payload;
-use crate::core::time::{epoch_s, SimTime};
-use crate::sqs::Sqs;
-use crate::world::Ctx;
+use crate::core::route::{Router, TopicInfo};
+use crate::core::time::SimTime;
 use cost::{SnsCostMeter, SnsPrices};
 use delivery::{AttemptOutcome, Endpoint, EndpointState};
 use envelope::MessageText;
-use metrics::SnsMetricRow;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
 use subscription::Subscription;
 use topic::Topic;
+
+/// What SNS acts on at one instant (see [`crate::core::ctx`]).
+pub type Ctx<'a> = crate::core::ctx::Ctx<'a, SnsTimer>;
 
 pub use crate::core::aws::{ACCOUNT_ID, REGION};
 pub use crate::core::message_attributes::MessageAttributes;
@@ -291,8 +293,28 @@ impl Sns {
         &self.cost
     }
 
+    /// SNS's line of the world's bill: publish requests, and the cost of publishes and
+    /// deliveries.
+    pub fn bill(&self) -> Bill {
+        Bill {
+            service: "SNS",
+            requests: self.cost.publish_requests + self.cost.fifo_publish_requests,
+            usd: self.cost.usd(),
+        }
+    }
+
     pub fn topics(&self) -> impl Iterator<Item = &Topic> {
         self.topics.values()
+    }
+
+    /// What another service needs to know of the topic an ARN names (S3 checks a
+    /// notification destination with it).
+    pub fn topic_info(&self, topic_arn: &str) -> Option<TopicInfo> {
+        let name = self
+            .resolve_topic(Some(&topic_arn.to_string()), "TopicArn")
+            .ok()?;
+        self.topic_by_name(&name)
+            .map(|t| TopicInfo { fifo: t.fifo })
     }
 
     pub fn topic_by_name(&self, name: &str) -> Option<&Topic> {
@@ -473,21 +495,13 @@ impl Sns {
     }
 
     /// Every closed minute of every topic, as CloudWatch would list them.
-    pub fn metric_rows(&self) -> Vec<SnsMetricRow> {
-        let mut rows = Vec::new();
+    pub fn metric_rows(&self) -> Vec<Datapoint> {
+        let mut out = Vec::new();
         for t in self.topics.values() {
-            for m in &t.metrics.history {
-                for (metric, value) in m.values() {
-                    rows.push(SnsMetricRow {
-                        timestamp: epoch_s(m.start),
-                        topic: t.name.clone(),
-                        metric: metric.to_string(),
-                        value,
-                    });
-                }
-            }
+            t.metrics
+                .publish("AWS/SNS", &[("TopicName", &t.name)], &mut out);
         }
-        rows
+        out
     }
 
     pub(crate) fn close_metrics_minute(&mut self, now: SimTime) {
@@ -579,11 +593,11 @@ impl Sns {
         }
     }
 
-    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, sqs: &mut Sqs, timer: SnsTimer) {
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, router: &mut dyn Router, timer: SnsTimer) {
         match timer {
-            SnsTimer::Attempt { delivery } => self.attempt(ctx, sqs, delivery),
+            SnsTimer::Attempt { delivery } => self.attempt(ctx, router, delivery),
             SnsTimer::Outcome { delivery, outcome } => {
-                self.settle(ctx, sqs, delivery, outcome, None)
+                self.settle(ctx, router, delivery, outcome, None)
             }
             SnsTimer::PendingExpiry { subscription } => self.expire_pending(ctx, &subscription),
             SnsTimer::ReplayStart {

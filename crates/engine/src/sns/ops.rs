@@ -9,7 +9,6 @@ use super::topic::{self, Topic};
 use super::*;
 use crate::core::aws::b64;
 use crate::core::event::EventKind;
-use crate::world::Timer;
 use base64::Engine as _;
 use serde_json::json;
 use std::sync::Arc;
@@ -472,9 +471,9 @@ impl Sns {
                 });
             ctx.timers.schedule(
                 ctx.now + PENDING_SUBSCRIPTION_TTL_MS,
-                Timer::Sns(SnsTimer::PendingExpiry {
+                SnsTimer::PendingExpiry {
                     subscription: arn.clone(),
-                }),
+                },
             );
         }
         self.subscriptions.insert(arn.clone(), sub);

@@ -9,7 +9,6 @@
 use super::topic::Topic;
 use super::*;
 use crate::core::time::{EPOCH_S, MS_PER_DAY, MS_PER_S};
-use crate::world::Timer;
 
 /// Archived messages (and their bytes) a topic keeps at once, oldest forgotten first: AWS
 /// keeps every message for the retention period; mqlab caps the archive so memory stays
@@ -213,10 +212,10 @@ impl Sns {
         }
         ctx.timers.schedule(
             ctx.now + self.config.delivery_latency_ms,
-            Timer::Sns(SnsTimer::ReplayStart {
+            SnsTimer::ReplayStart {
                 subscription: arn.to_string(),
                 replay: id,
-            }),
+            },
         );
     }
 
@@ -270,7 +269,7 @@ impl Sns {
             );
             ctx.timers.schedule(
                 ctx.now + self.config.delivery_latency_ms,
-                Timer::Sns(SnsTimer::Attempt { delivery: d }),
+                SnsTimer::Attempt { delivery: d },
             );
             scheduled += 1;
         }

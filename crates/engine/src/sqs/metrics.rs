@@ -78,13 +78,3 @@ crate::minute!(MinuteSample);
 
 /// A queue's minutes.
 pub type QueueMetrics = crate::core::metrics::MinuteSeries<MinuteSample>;
-
-/// One row of exported metrics: what `mqlab run --metrics` writes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct MetricRow {
-    /// Epoch seconds of the start of the minute.
-    pub timestamp: u64,
-    pub queue: String,
-    pub metric: String,
-    pub value: f64,
-}

@@ -20,20 +20,23 @@ pub mod policy;
 pub mod queue;
 pub mod validate;
 
+pub use crate::core::ctx::Caller;
 use crate::core::error::AwsError;
 use crate::core::event::{EventKind, VisibleReason};
+use crate::core::metrics::{Bill, Datapoint};
 use crate::core::ordmap::OrdMap;
 use crate::core::time::{epoch_s, SimTime};
-use crate::world::{Caller, Ctx};
 use api::ReceiveMessageOutput;
 use cost::{CostMeter, Prices};
-use metrics::MetricRow;
 use queue::Queue;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub use move_task::MoveTask;
+
+/// What SQS acts on at one instant (see [`crate::core::ctx`]).
+pub type Ctx<'a> = crate::core::ctx::Ctx<'a, SqsTimer>;
 
 pub use crate::core::aws::{ACCOUNT_ID, REGION};
 /// SenderId reported for every message (an IAM user id as AWS shows them).
@@ -227,6 +230,15 @@ impl Sqs {
         &self.cost
     }
 
+    /// SQS's line of the world's bill: billed requests (64 KB chunks count) and their cost.
+    pub fn bill(&self) -> Bill {
+        Bill {
+            service: "SQS",
+            requests: self.cost.requests(),
+            usd: self.cost.usd(),
+        }
+    }
+
     pub fn queues(&self) -> impl Iterator<Item = &Queue> {
         self.queues.values()
     }
@@ -271,21 +283,13 @@ impl Sqs {
     }
 
     /// Every closed minute of every queue, as CloudWatch would list them.
-    pub fn metric_rows(&self) -> Vec<MetricRow> {
-        let mut rows = Vec::new();
+    pub fn metric_rows(&self) -> Vec<Datapoint> {
+        let mut out = Vec::new();
         for q in self.queues.values() {
-            for s in &q.metrics.history {
-                for (metric, value) in s.values() {
-                    rows.push(MetricRow {
-                        timestamp: epoch_s(s.start),
-                        queue: q.name.clone(),
-                        metric: metric.to_string(),
-                        value,
-                    });
-                }
-            }
+            q.metrics
+                .publish("AWS/SQS", &[("QueueName", &q.name)], &mut out);
         }
-        rows
+        out
     }
 
     pub(crate) fn close_metrics_minute(&mut self, now: SimTime) {

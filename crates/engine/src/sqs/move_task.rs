@@ -7,7 +7,6 @@ use super::api::*;
 use super::queue::MessageState;
 use super::*;
 use crate::core::time::{epoch_ms, MS_PER_S};
-use crate::world::Timer;
 use serde_json::json;
 
 /// MaxNumberOfMessagesPerSecond may be at most 500 (aws-rules §1.8).
@@ -114,7 +113,7 @@ impl Sqs {
             failure_reason: None,
         });
         ctx.timers
-            .schedule(ctx.now, Timer::Sqs(SqsTimer::MoveTask { task: id }));
+            .schedule(ctx.now, SqsTimer::MoveTask { task: id });
         Ok(json!({ "TaskHandle": handle }))
     }
 
@@ -297,7 +296,7 @@ impl Sqs {
             self.end_task(ctx, ti, "COMPLETED", None);
         } else {
             ctx.timers
-                .schedule(ctx.now + tick_ms, Timer::Sqs(SqsTimer::MoveTask { task }));
+                .schedule(ctx.now + tick_ms, SqsTimer::MoveTask { task });
         }
     }
 

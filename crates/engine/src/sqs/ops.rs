@@ -9,6 +9,7 @@ use super::*;
 use crate::core::aws::b64;
 use crate::core::ordmap::btree_map_from;
 use crate::core::payload::{Md5Hex, Payload};
+use crate::core::route::QueueSend;
 use crate::core::time::{epoch_ms, MS_PER_S};
 use base64::Engine as _;
 use serde_json::json;
@@ -329,11 +330,11 @@ impl Sqs {
                     m.state = MessageState::Delayed { until };
                     ctx.timers.schedule(
                         until,
-                        crate::world::Timer::Sqs(SqsTimer::DelayEnd {
+                        SqsTimer::DelayEnd {
                             queue: id,
                             seq,
                             until,
-                        }),
+                        },
                     );
                 }
             }
@@ -562,8 +563,17 @@ impl Sqs {
         &mut self,
         ctx: &mut Ctx,
         queue_arn: &str,
-        entry: &SendMessageBatchEntry,
-    ) -> Result<SendMessageOutput, AwsError> {
+        message: &QueueSend,
+    ) -> Result<String, AwsError> {
+        let entry = &SendMessageBatchEntry {
+            id: None,
+            message_body: Some(message.body.clone()),
+            delay_seconds: None,
+            message_attributes: message.attributes.clone(),
+            message_system_attributes: Default::default(),
+            message_deduplication_id: message.dedup_id.clone(),
+            message_group_id: message.group_id.clone(),
+        };
         let id = self
             .resolve_arn(queue_arn)
             .ok_or_else(queue_does_not_exist)?;
@@ -581,7 +591,7 @@ impl Sqs {
         let fifo = self.queue(id).fifo();
         self.cost.charge(fifo, size);
         self.serve_waiters(ctx, id);
-        Ok(out)
+        Ok(out.message_id)
     }
 
     pub fn send_message_batch(
@@ -951,10 +961,8 @@ impl Sqs {
             requested_at: ctx.now,
             deadline,
         });
-        ctx.timers.schedule(
-            deadline,
-            crate::world::Timer::Sqs(SqsTimer::LongPollEnd { queue: id, waiter }),
-        );
+        ctx.timers
+            .schedule(deadline, SqsTimer::LongPollEnd { queue: id, waiter });
         Ok(None)
     }
 

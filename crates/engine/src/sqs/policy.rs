@@ -15,8 +15,7 @@ use super::{Sqs, ACCOUNT_ID};
 use crate::core::error::AwsError;
 use serde_json::{json, Value};
 
-/// The service principal SNS sends as.
-pub const SNS_SERVICE_PRINCIPAL: &str = "sns.amazonaws.com";
+pub use crate::core::aws::SNS_SERVICE_PRINCIPAL;
 
 /// `*` and `?` wildcards as IAM policies use them; `fold` compares case-insensitively.
 fn glob(pattern: &str, s: &str, fold: bool) -> bool {
@@ -303,15 +302,15 @@ impl Sqs {
     /// Why SNS may not send to the queue `queue_arn` for the topic `topic_arn`: SQS's
     /// `AccessDenied` when the queue exists and its policy does not allow it; `None` when it
     /// does, or when the queue does not exist (the send itself then fails).
-    pub(crate) fn sns_send_refusal(&self, queue_arn: &str, topic_arn: &str) -> Option<AwsError> {
+    pub fn service_send_refusal(
+        &self,
+        queue_arn: &str,
+        principal: &str,
+        source_arn: &str,
+    ) -> Option<AwsError> {
         let id = self.resolve_arn(queue_arn)?;
         let q = &self.queues[&id];
-        if allows_service_send(
-            q.attrs.policy.as_deref(),
-            queue_arn,
-            SNS_SERVICE_PRINCIPAL,
-            topic_arn,
-        ) {
+        if allows_service_send(q.attrs.policy.as_deref(), queue_arn, principal, source_arn) {
             return None;
         }
         Some(AwsError::new(
@@ -324,7 +323,10 @@ impl Sqs {
     /// queue to `topic_arn`, unless the policy already lets the topic send. Scenarios use it
     /// for the queues they subscribe (aws-rules §3.12).
     pub(crate) fn grant_sns_send(&mut self, queue_arn: &str, topic_arn: &str) {
-        if self.sns_send_refusal(queue_arn, topic_arn).is_none() {
+        if self
+            .service_send_refusal(queue_arn, SNS_SERVICE_PRINCIPAL, topic_arn)
+            .is_none()
+        {
             return;
         }
         let Some(id) = self.resolve_arn(queue_arn) else {

@@ -7,7 +7,9 @@
 use super::attributes::QueueAttributes;
 use super::message_attributes::MessageAttributes;
 use super::metrics::{MinuteSample, QueueMetrics};
+use super::Ctx;
 use super::SqsTimer;
+use crate::core::ctx::Caller;
 use crate::core::event::{EventKind, VisibleReason};
 use crate::core::memory::{
     self, btree_entry, Tally, ARC_HEADER_BYTES, MESSAGE_STRINGS_BYTES, TABLE_ENTRY_BYTES,
@@ -15,7 +17,6 @@ use crate::core::memory::{
 use crate::core::ordmap::OrdMap;
 use crate::core::payload::Payload;
 use crate::core::time::{SimTime, MS_PER_S};
-use crate::world::{Caller, Ctx, Timer};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::mem::size_of;
 use std::sync::Arc;
@@ -301,11 +302,11 @@ impl Queue {
                 self.delayed += 1;
                 ctx.timers.schedule(
                     until,
-                    Timer::Sqs(SqsTimer::DelayEnd {
+                    SqsTimer::DelayEnd {
                         queue: self.id,
                         seq,
                         until,
-                    }),
+                    },
                 );
             }
             MessageState::Visible => {
@@ -331,10 +332,8 @@ impl Queue {
     fn schedule_retention(&mut self, ctx: &mut Ctx, at: SimTime) {
         if self.retention_timer_at.is_none_or(|t| at < t) {
             self.retention_timer_at = Some(at);
-            ctx.timers.schedule(
-                at,
-                Timer::Sqs(SqsTimer::RetentionSweep { queue: self.id, at }),
-            );
+            ctx.timers
+                .schedule(at, SqsTimer::RetentionSweep { queue: self.id, at });
         }
     }
 
@@ -462,10 +461,8 @@ impl Queue {
 
     fn schedule_visibility_end(&mut self, ctx: &mut Ctx, seq: u64, until: SimTime) {
         let queue = self.id;
-        ctx.timers.schedule(
-            until,
-            Timer::Sqs(SqsTimer::VisibilityEnd { queue, seq, until }),
-        );
+        ctx.timers
+            .schedule(until, SqsTimer::VisibilityEnd { queue, seq, until });
     }
 
     /// Changes when an in-flight message becomes visible (or puts an expired-but-undeleted

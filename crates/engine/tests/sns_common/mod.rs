@@ -209,7 +209,7 @@ impl Sim {
             .sns()
             .metric_rows()
             .iter()
-            .filter(|r| r.topic == topic && r.metric == metric)
+            .filter(|r| r.dimension("TopicName") == Some(topic) && r.metric == metric)
             .map(|r| r.value)
             .sum()
     }

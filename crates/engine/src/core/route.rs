@@ -1,0 +1,66 @@
+//! Traffic between services. A service never holds another: what it sends to a peer (SNS
+//! delivering into a queue, S3 publishing an event notification to a topic) is an effect it
+//! hands to the world's router, which routes it to the peer at the same instant and hands the
+//! result back — the way sans-I/O protocol crates emit transmits for their driver to route.
+//! Read-only questions about a peer (does this topic exist?) are narrow queries here too.
+//!
+//! A new kind of traffic is a method here and its routing in the world (`hub.rs`); neither
+//! service imports the other.
+
+use crate::core::ctx::Shared;
+use crate::core::error::AwsError;
+use crate::core::message_attributes::MessageAttributes;
+use crate::core::payload::Payload;
+
+/// A message a service puts into an SQS queue on its own behalf (SNS's deliveries and its
+/// subscriptions' dead-letter queues).
+#[derive(Clone, Debug, Default)]
+pub struct QueueSend {
+    pub body: Payload,
+    pub attributes: MessageAttributes,
+    pub group_id: Option<String>,
+    pub dedup_id: Option<String>,
+}
+
+/// What a standard or FIFO topic is, as a publisher that is not a user needs to know it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TopicInfo {
+    pub fifo: bool,
+}
+
+/// The router a service sends its effects to (the world implements it over every other
+/// service).
+pub trait Router {
+    /// Why the queue at `queue_arn` would refuse a message `principal` (a service principal
+    /// such as `sns.amazonaws.com`) sends on behalf of `source_arn`: its policy (aws-rules
+    /// §3.12). `None` when it would accept one, or when there is no such queue (the send
+    /// itself then fails).
+    fn queue_send_refusal(
+        &self,
+        queue_arn: &str,
+        principal: &str,
+        source_arn: &str,
+    ) -> Option<AwsError>;
+
+    /// Sends into the queue at `queue_arn` through SQS's own send path (its rules apply:
+    /// FIFO group and deduplication, size, throughput). Answers the new message's id.
+    fn send_to_queue(
+        &mut self,
+        at: Shared<'_>,
+        queue_arn: &str,
+        message: &QueueSend,
+    ) -> Result<String, AwsError>;
+
+    /// The topic a (possibly malformed) ARN names, if it exists.
+    fn topic(&self, topic_arn: &str) -> Option<TopicInfo>;
+
+    /// Publishes to a topic as an AWS service does (S3 event notifications): through SNS's
+    /// own publish path. Answers the MessageId.
+    fn publish_to_topic(
+        &mut self,
+        at: Shared<'_>,
+        topic_arn: &str,
+        subject: &str,
+        message: &str,
+    ) -> Result<String, AwsError>;
+}

@@ -1,0 +1,121 @@
+//! The services of a world, borrowed at once: what the world lends to a client (the simulated
+//! producers and consumers, the stream readers) and the router it hands a service for its
+//! effects on its peers ([`crate::core::route::Router`]). The one module that knows every
+//! service; no service imports it.
+
+use crate::core::ctx::{Ctx, Shared};
+use crate::core::error::AwsError;
+use crate::core::route::{QueueSend, Router, TopicInfo};
+use crate::core::sched::Scheduler;
+use crate::kinesis::{Kinesis, KinesisTimer};
+use crate::s3::{S3Timer, S3};
+use crate::sns::{Sns, SnsTimer};
+use crate::sqs::{Sqs, SqsTimer};
+
+/// A service and its timer queue.
+pub struct Slot<'a, S, T> {
+    pub svc: &'a mut S,
+    pub timers: &'a mut Scheduler<T>,
+}
+
+impl<S, T> Slot<'_, S, T> {
+    /// The service, and the instant `at` for it.
+    pub fn at<'b>(&'b mut self, at: Shared<'b>) -> (&'b mut S, Ctx<'b, T>) {
+        (&mut *self.svc, at.with(&mut *self.timers))
+    }
+
+    /// Runs `f` on the service at the caller's instant.
+    pub fn with<U, R>(
+        &mut self,
+        ctx: &mut Ctx<'_, U>,
+        f: impl FnOnce(&mut S, &mut Ctx<T>) -> R,
+    ) -> R {
+        let (svc, mut cx) = self.at(ctx.shared());
+        f(svc, &mut cx)
+    }
+}
+
+/// Kinesis and its timers, as a stream reader (a client) uses them.
+pub type KinesisSlot<'a> = Slot<'a, Kinesis, KinesisTimer>;
+
+/// Every service of the world but the one acting (whose slot is `None` while it acts: it
+/// cannot route to itself).
+pub struct Hub<'a> {
+    pub sqs: Option<Slot<'a, Sqs, SqsTimer>>,
+    pub sns: Option<Slot<'a, Sns, SnsTimer>>,
+    pub kinesis: Option<Slot<'a, Kinesis, KinesisTimer>>,
+    pub s3: Option<Slot<'a, S3, S3Timer>>,
+}
+
+/// The error a client or a route meets where the world lends it no such service (never, in a
+/// world: every client gets every service, and no service routes to itself).
+fn absent(service: &str) -> AwsError {
+    AwsError::new(
+        "ServiceUnavailable",
+        format!("{service} is not reachable from here"),
+    )
+}
+
+macro_rules! client_access {
+    ($name:ident, $svc:ty, $timer:ty, $label:literal) => {
+        /// The service, and the caller's instant lent to it: `let (svc, mut c) =
+        /// hub.X(ctx); svc.op(&mut c, ..)`. `None` only while that service is the one acting.
+        pub fn $name<'b, T>(
+            &'b mut self,
+            ctx: &'b mut Ctx<'_, T>,
+        ) -> Result<(&'b mut $svc, Ctx<'b, $timer>), AwsError> {
+            match self.$name.as_mut() {
+                Some(slot) => Ok(slot.at(ctx.shared())),
+                None => Err(absent($label)),
+            }
+        }
+    };
+}
+
+impl<'a> Hub<'a> {
+    client_access!(sqs, Sqs, SqsTimer, "SQS");
+    client_access!(sns, Sns, SnsTimer, "SNS");
+    client_access!(kinesis, Kinesis, KinesisTimer, "Kinesis");
+    client_access!(s3, S3, S3Timer, "S3");
+}
+
+impl Router for Hub<'_> {
+    fn queue_send_refusal(
+        &self,
+        queue_arn: &str,
+        principal: &str,
+        source_arn: &str,
+    ) -> Option<AwsError> {
+        let sqs = self.sqs.as_ref()?;
+        sqs.svc
+            .service_send_refusal(queue_arn, principal, source_arn)
+    }
+
+    fn send_to_queue(
+        &mut self,
+        at: Shared<'_>,
+        queue_arn: &str,
+        message: &QueueSend,
+    ) -> Result<String, AwsError> {
+        let slot = self.sqs.as_mut().ok_or_else(|| absent("SQS"))?;
+        let (sqs, mut ctx) = slot.at(at);
+        sqs.send_from_service(&mut ctx, queue_arn, message)
+    }
+
+    fn topic(&self, topic_arn: &str) -> Option<TopicInfo> {
+        self.sns.as_ref()?.svc.topic_info(topic_arn)
+    }
+
+    fn publish_to_topic(
+        &mut self,
+        at: Shared<'_>,
+        topic_arn: &str,
+        subject: &str,
+        message: &str,
+    ) -> Result<String, AwsError> {
+        let slot = self.sns.as_mut().ok_or_else(|| absent("SNS"))?;
+        let (sns, mut ctx) = slot.at(at);
+        sns.publish_for_service(&mut ctx, topic_arn, subject, message)
+            .map(|out| out.message_id)
+    }
+}
