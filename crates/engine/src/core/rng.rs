@@ -73,20 +73,51 @@ impl Rng {
         let b = self.next_u64();
         let b = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
         let a = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xFFFF,
-            a & 0xFFFF,
-            b >> 48,
-            b & 0xFFFF_FFFF_FFFF
-        )
+        // 8-4-4-4-12 lower-case hex digits: a's 16, then b's 16 (without `format!`, which
+        // costs more than the draw on a hot path: every message id is one).
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 36];
+        let mut k = 0;
+        for (i, nibble) in (0..32).map(|i| {
+            let word = if i < 16 { a } else { b };
+            (i, (word >> (60 - 4 * (i % 16))) & 0xF)
+        }) {
+            if matches!(i, 8 | 12 | 16 | 20) {
+                out[k] = b'-';
+                k += 1;
+            }
+            out[k] = DIGITS[nibble as usize];
+            k += 1;
+        }
+        out.iter().map(|&c| c as char).collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uuids_are_v4_shaped_and_match_the_formatted_digits() {
+        let mut r = Rng::new(9);
+        let mut twin = Rng::new(9);
+        for _ in 0..50 {
+            let u = r.uuid();
+            let (a, b) = (twin.next_u64(), twin.next_u64());
+            let b = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
+            let a = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
+            let want = format!(
+                "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+                a >> 32,
+                (a >> 16) & 0xFFFF,
+                a & 0xFFFF,
+                b >> 48,
+                b & 0xFFFF_FFFF_FFFF
+            );
+            assert_eq!(u, want);
+            assert_eq!(&u[14..15], "4");
+        }
+    }
 
     #[test]
     fn same_seed_same_sequence() {

@@ -31,7 +31,10 @@ fn encode_handle(ctx: &mut Ctx, queue: u32, seq: u64, gen: u32) -> String {
     for _ in 0..HANDLE_RANDOM_BYTES / 8 {
         bytes.extend_from_slice(&ctx.rng.next_u64().to_be_bytes());
     }
-    format!("{HANDLE_PREFIX}{}", b64().encode(bytes))
+    let mut handle = String::with_capacity(HANDLE_PREFIX.len() + bytes.len().div_ceil(3) * 4);
+    handle.push_str(HANDLE_PREFIX);
+    b64().encode_string(bytes, &mut handle);
+    handle
 }
 
 fn decode_handle(h: &str) -> Option<(u32, u64, u32)> {
@@ -1456,32 +1459,35 @@ fn render_message(
     let all = spec.system_attribute_names.iter().any(|n| n == "All");
     let want = |n: &str| all || spec.system_attribute_names.iter().any(|x| x == n);
     let mut attributes = BTreeMap::new();
-    let mut put = |n: &str, v: Option<String>| {
-        if let (true, Some(v)) = (want(n), v) {
-            attributes.insert(n.to_string(), v);
+    // Each value is made only when the request asked for its attribute.
+    let mut put = |n: &str, v: &dyn Fn() -> Option<String>| {
+        if want(n) {
+            if let Some(v) = v() {
+                attributes.insert(n.to_string(), v);
+            }
         }
     };
-    put("SenderId", Some(SENDER_ID.to_string()));
-    put("SentTimestamp", Some(epoch_ms(m.sent_at).to_string()));
-    put("ApproximateReceiveCount", Some(m.receive_count.to_string()));
-    put(
-        "ApproximateFirstReceiveTimestamp",
-        m.first_receive_at.map(|t| epoch_ms(t).to_string()),
-    );
-    put(
-        "AWSTraceHeader",
+    put("SenderId", &|| Some(SENDER_ID.to_string()));
+    put("SentTimestamp", &|| Some(epoch_ms(m.sent_at).to_string()));
+    put("ApproximateReceiveCount", &|| {
+        Some(m.receive_count.to_string())
+    });
+    put("ApproximateFirstReceiveTimestamp", &|| {
+        m.first_receive_at.map(|t| epoch_ms(t).to_string())
+    });
+    put("AWSTraceHeader", &|| {
         m.system_attributes
             .get("AWSTraceHeader")
-            .and_then(|v| v.string_value.clone()),
-    );
-    put("DeadLetterQueueSourceArn", m.dead_letter_source_arn.clone());
+            .and_then(|v| v.string_value.clone())
+    });
+    put("DeadLetterQueueSourceArn", &|| {
+        m.dead_letter_source_arn.clone()
+    });
+    // Fair queues: a standard queue reports the tenant's MessageGroupId too.
+    put("MessageGroupId", &|| m.group_id.clone());
     if fifo {
-        put("MessageGroupId", m.group_id.clone());
-        put("MessageDeduplicationId", m.dedup_id.clone());
-        put("SequenceNumber", m.sequence_number.clone());
-    } else {
-        // Fair queues: a standard queue reports the tenant's MessageGroupId too.
-        put("MessageGroupId", m.group_id.clone());
+        put("MessageDeduplicationId", &|| m.dedup_id.clone());
+        put("SequenceNumber", &|| m.sequence_number.clone());
     }
     let message_attributes: mattrs::MessageAttributes = btree_map_from(
         m.attributes
