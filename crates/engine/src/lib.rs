@@ -5,20 +5,21 @@
 //!
 //! ## Layout
 //!
-//! - [`core`] — what every service shares and that knows no service:
-//! - [`time`] — virtual time (`SimTime`, ms) and the fixed epoch it maps to.
-//! - [`rng`] — the one seeded PRNG; every random choice in a run comes from it.
-//! - [`sched`] — the one scheduler: timers ordered by (time, sequence).
-//! - [`event`] — typed events with stable ids, in a capped log.
-//! - [`error`] — `AwsError`: an AWS error code and message, as a value.
-//! - [`memory`] — `MemoryEstimate`: what a world holds and what a snapshot of it would add,
-//!   estimated from counts (`World::memory_estimate`, `World::snapshot_cost_estimate`).
-//! - [`ordmap`] — `OrdMap`, an ordered map whose code is shared between value types (small wasm).
-//! - [`segvec`] — `SegVec`, an append-only queue in shared, sealed segments: Kinesis records,
-//!   so that a snapshot of the world (`World::clone()`) shares them instead of copying.
-//! - [`payload`] — `Payload`: a body stored as given, or synthetic (head + pad + tail, its bytes
-//!   produced on demand) so that simulated producers' large bodies cost memory per message,
-//!   not per byte; MD5 computed lazily.
+//! - [`core`] — what every service shares and that knows no service (a service folder imports
+//!   only this and itself; `tests/layering.rs` checks it):
+//!   - `time` — virtual time (`SimTime`, ms) and the fixed epoch it maps to;
+//!   - `rng` — the one seeded PRNG; every random choice in a run comes from it;
+//!   - `sched`, `ctx` — timer queues, one per owner, ordered by (time, one shared sequence);
+//!     `Ctx<T>`, the instant a service acts on with its own timers;
+//!   - `route` — the `Router` a service hands its effects on a peer to (the world routes);
+//!   - `event` — typed events with stable ids, in a capped log; `error` — `AwsError`;
+//!   - `memory` — `MemoryEstimate`: what a world holds and what a snapshot would add;
+//!   - `ordmap`, `segvec` — an ordered map sharing code between value types (small wasm),
+//!     and append-only storage in shared sealed segments (snapshots share, not copy);
+//!   - `payload` — a body stored as given, or synthetic (head + pad, bytes made on demand),
+//!     MD5 computed lazily;
+//!   - `aws`, `message_attributes`, `metrics`, `request` — account, region, ARNs, hex, base64,
+//!     message attributes and their MD5, per-minute series and datapoints, request parsing.
 //! - [`sqs`] — Amazon SQS: queues, messages, visibility, FIFO, DLQs, metrics, cost, and the
 //!   AWS-shaped operations (typed, plus a JSON layer with AWS member names).
 //! - [`sns`] — Amazon SNS: standard and FIFO topics, subscriptions and their confirmation,
@@ -33,12 +34,15 @@
 //! - [`s3`] — Amazon S3 as an event publisher: buckets, PutObject / DeleteObject, and event
 //!   notifications (the `Records` JSON) published to standard SNS topics through SNS's own
 //!   publish path, with event-type wildcards and key name filters.
-//! - [`actors`] — simulated producers and consumers; they act only through SQS operations.
+//! - [`hub`] — the services borrowed at once: the router the world hands a service, and what
+//!   clients (actors, stream readers) call services through.
+//! - [`actors`] — simulated producers and consumers; clients that act only through service
+//!   operations.
 //! - [`kcl`] — simulated Kinesis readers: polling and enhanced
 //!   fan-out readers, and KCL-style applications with workers, a lease table, checkpoints
 //!   and failover.
 //! - [`scenario`] — the serde unit that declares queues, actors, parameters and seed.
-//! - [`world`] — ties them together.
+//! - [`world`] — the clock, timer dispatch, routing, the metrics bus and the bill.
 //!
 //! ## The run loop
 //!
@@ -56,7 +60,7 @@
 //! assert!(!events.is_empty());
 //! ```
 //!
-//! `World::advance_to(t)` pops timers due up to `t` from the scheduler and lets their owner
+//! `World::advance_to(t)` pops timers due up to `t` from the owners' queues and lets their owner
 //! (a queue, an SNS delivery, a Kinesis status change, an actor, the metrics clock) act; services record `Event`s; long polls that
 //! finish are routed back to whoever asked. Nothing reads a clock and nothing iterates a hash
 //! map, so the same scenario and seed give the same events, natively and in wasm.

@@ -1,6 +1,6 @@
 //! The world: virtual clock, the one RNG, every owner's timers, the services and the clients
 //! (actors, stream readers). It routes what services send each other ([`Hub`] as their
-//! [`Router`](crate::core::route::Router)) and what long polls answer.
+//! [`Router`]) and what long polls answer.
 
 use crate::actors::{ActorTimer, Actors};
 use crate::core::ctx::Shared;
