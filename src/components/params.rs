@@ -5,14 +5,14 @@
 use super::same_lab;
 use crate::lab::{Edit, Lab};
 use crate::state::Action;
-use mqlab_appcore::i18n::{t, tf, Lang};
+use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::params::{
-    consumer_params, help, producer_params, queue_choices, queue_params, ActorParam,
-    ProducerTarget, BURST_NOW_DEFAULT, BURST_NOW_MAX, MAX_RECEIVE_COUNT_RANGE,
-    MAX_RECEIVE_COUNT_SUGGESTED, START_S_MAX,
+    consumer_params, consumer_value, dist_name, dlq_for, help, parse_in_range, producer_params,
+    producer_target, producer_value, queue_choices, queue_params, set_consumer, set_producer,
+    with_dist, ActorParam, ProducerTarget, BURST_NOW_DEFAULT, BURST_NOW_MAX, CONSUMER_OPTIONAL,
+    MAX_RECEIVE_COUNT_RANGE, MAX_RECEIVE_COUNT_SUGGESTED, PRODUCER_OPTIONAL,
 };
-use mqlab_engine::actors::{Arrival, Burst, ConsumerSpec, Processing, ProducerSpec};
-use mqlab_engine::sqs::queue_arn;
+use mqlab_engine::actors::{Arrival, Burst, ConsumerSpec, ProducerSpec};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -123,187 +123,6 @@ fn field(p: &FieldProps) -> Html {
             </span>
         </div>
     }
-}
-
-/// The number a processing-time field shows: the distribution's mean.
-fn processing_mean_ms(p: &Processing) -> u64 {
-    match *p {
-        Processing::Fixed { ms } => ms,
-        Processing::Uniform { min_ms, max_ms } => (min_ms + max_ms) / 2,
-        Processing::Exponential { mean_ms } => mean_ms,
-        Processing::Normal { mean_ms, .. } => mean_ms,
-    }
-}
-
-/// The spread a processing-time field shows: half the uniform range, or the normal's σ.
-fn processing_spread_ms(p: &Processing) -> u64 {
-    match *p {
-        Processing::Uniform { min_ms, max_ms } => (max_ms - min_ms) / 2,
-        Processing::Normal { stddev_ms, .. } => stddev_ms,
-        Processing::Fixed { .. } | Processing::Exponential { .. } => 0,
-    }
-}
-
-/// The distribution named `dist` ("fixed", "uniform", "exponential", "normal") with the
-/// mean and spread of `p`.
-fn with_dist(p: &Processing, dist: &str) -> Option<Processing> {
-    let (mean, spread) = (processing_mean_ms(p), processing_spread_ms(p));
-    Some(match dist {
-        "fixed" => Processing::Fixed { ms: mean },
-        "uniform" => Processing::Uniform {
-            min_ms: mean.saturating_sub(spread),
-            max_ms: mean + spread,
-        },
-        "exponential" => Processing::Exponential { mean_ms: mean },
-        "normal" => Processing::Normal {
-            mean_ms: mean,
-            stddev_ms: spread,
-        },
-        _ => return None,
-    })
-}
-
-fn dist_name(p: &Processing) -> &'static str {
-    match p {
-        Processing::Fixed { .. } => "fixed",
-        Processing::Uniform { .. } => "uniform",
-        Processing::Exponential { .. } => "exponential",
-        Processing::Normal { .. } => "normal",
-    }
-}
-
-/// The same distribution with a new spread (fixed and exponential have none to set).
-fn with_spread(p: &Processing, spread: u64) -> Processing {
-    let mean = processing_mean_ms(p);
-    match *p {
-        Processing::Uniform { .. } => Processing::Uniform {
-            min_ms: mean.saturating_sub(spread),
-            max_ms: mean + spread,
-        },
-        Processing::Normal { mean_ms, .. } => Processing::Normal {
-            mean_ms,
-            stddev_ms: spread,
-        },
-        ref other => other.clone(),
-    }
-}
-
-/// The same distribution moved to a new mean (a uniform range keeps its width).
-fn with_mean(p: &Processing, mean: u64) -> Processing {
-    match *p {
-        Processing::Fixed { .. } => Processing::Fixed { ms: mean },
-        Processing::Uniform { min_ms, max_ms } => {
-            let half = (max_ms - min_ms) / 2;
-            Processing::Uniform {
-                min_ms: mean.saturating_sub(half),
-                max_ms: mean + half,
-            }
-        }
-        Processing::Exponential { .. } => Processing::Exponential { mean_ms: mean },
-        Processing::Normal { stddev_ms, .. } => Processing::Normal {
-            mean_ms: mean,
-            stddev_ms,
-        },
-    }
-}
-
-fn consumer_value(c: &ConsumerSpec, field: &str) -> String {
-    match field {
-        "count" => c.count.to_string(),
-        "wait_time_s" => c.wait_time_s.map(|w| w.to_string()).unwrap_or_default(),
-        "max_messages" => c.max_messages.to_string(),
-        "processing" => processing_mean_ms(&c.processing).to_string(),
-        "processing_spread" => processing_spread_ms(&c.processing).to_string(),
-        "failure_probability" => c.failure_probability.to_string(),
-        "crash_probability" => c.crash_probability.to_string(),
-        "restart_after_s" => c.restart_after_s.to_string(),
-        "empty_poll_pause_ms" => c.empty_poll_pause_ms.to_string(),
-        "start_s" => c.start_s.to_string(),
-        "visibility_timeout_s" => c
-            .visibility_timeout_s
-            .map(|v| v.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
-}
-
-/// Sets one consumer setting; `None` clears an optional one. False if nothing could be set.
-fn set_consumer(c: &mut ConsumerSpec, field: &str, v: Option<f64>) -> bool {
-    match (field, v) {
-        ("visibility_timeout_s", v) => c.visibility_timeout_s = v.map(|v| v as u32),
-        (_, None) => return false,
-        ("count", Some(v)) => c.count = v as u32,
-        ("wait_time_s", Some(v)) => c.wait_time_s = Some(v as u32),
-        ("max_messages", Some(v)) => c.max_messages = v as u32,
-        ("processing", Some(v)) => c.processing = with_mean(&c.processing, v as u64),
-        ("processing_spread", Some(v)) => c.processing = with_spread(&c.processing, v as u64),
-        ("failure_probability", Some(v)) => c.failure_probability = v,
-        ("crash_probability", Some(v)) => c.crash_probability = v,
-        ("restart_after_s", Some(v)) => c.restart_after_s = v,
-        ("empty_poll_pause_ms", Some(v)) => c.empty_poll_pause_ms = v as u64,
-        ("start_s", Some(v)) => c.start_s = v,
-        _ => return false,
-    }
-    true
-}
-
-/// Settings that may be left empty (then the queue's own value applies, or never).
-static PRODUCER_OPTIONAL: [ActorParam; 2] = [
-    ActorParam {
-        key: "producer.delay",
-        field: "delay_seconds",
-        min: 0.0,
-        max: 900.0,
-        step: 1.0,
-        unit: "s",
-    },
-    ActorParam {
-        key: "producer.stop",
-        field: "stop_s",
-        min: 0.0,
-        max: START_S_MAX,
-        step: 1.0,
-        unit: "s",
-    },
-];
-static CONSUMER_OPTIONAL: [ActorParam; 1] = [ActorParam {
-    key: "consumer.visibility_timeout",
-    field: "visibility_timeout_s",
-    min: 0.0,
-    max: 43_200.0,
-    step: 1.0,
-    unit: "s",
-}];
-
-fn producer_value(p: &ProducerSpec, field: &str) -> String {
-    match field {
-        "delay_seconds" => p.delay_seconds.map(|d| d.to_string()).unwrap_or_default(),
-        "stop_s" => p.stop_s.map(|d| d.to_string()).unwrap_or_default(),
-        "rate_per_s" => p.rate_per_s.to_string(),
-        "batch_size" => p.batch_size.to_string(),
-        "message_groups" => p.message_groups.to_string(),
-        "body_bytes" => p.body_bytes.to_string(),
-        "start_s" => p.start_s.to_string(),
-        "poison_every" => p.poison_every.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// Sets one producer setting; `None` clears an optional one. False if nothing could be set.
-fn set_producer(p: &mut ProducerSpec, field: &str, v: Option<f64>) -> bool {
-    match (field, v) {
-        ("delay_seconds", v) => p.delay_seconds = v.map(|v| v as u32),
-        ("stop_s", v) => p.stop_s = v,
-        (_, None) => return false,
-        ("rate_per_s", Some(v)) => p.rate_per_s = v,
-        ("batch_size", Some(v)) => p.batch_size = v as u32,
-        ("message_groups", Some(v)) => p.message_groups = v as u32,
-        ("body_bytes", Some(v)) => p.body_bytes = v as usize,
-        ("start_s", Some(v)) => p.start_s = v,
-        ("poison_every", Some(v)) => p.poison_every = v as u32,
-        _ => return false,
-    }
-    true
 }
 
 /// Where an actor field sends its edits: which run, the field-id prefix, the dispatcher.
@@ -454,27 +273,6 @@ fn actor_choice<S: ActorSpec>(
             {on_commit}
         />
     }
-}
-
-/// Checks an actor setting against the panel's range; the refusal names the field.
-fn parse_in_range(text: &str, param: &ActorParam, key: &str, lang: Lang) -> Result<f64, String> {
-    let name = t(lang, key);
-    let out = || {
-        tf(
-            lang,
-            "param.out_of_range",
-            &[
-                ("name", name),
-                ("min", &param.min.to_string()),
-                ("max", &param.max.to_string()),
-            ],
-        )
-    };
-    let v: f64 = text.trim().parse().map_err(|_| out())?;
-    if !v.is_finite() || v < param.min || v > param.max {
-        return Err(out());
-    }
-    Ok(v)
 }
 
 static ARRIVALS: [&str; 2] = ["constant", "poisson"];
@@ -824,31 +622,4 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
             { for consumers }
         </section>
     }
-}
-
-/// Where a producer sends: its queue, topic (Publish), bucket (PutObject) or stream
-/// (PutRecord).
-fn producer_target(spec: &ProducerSpec) -> String {
-    match (&spec.topic, &spec.bucket, &spec.stream) {
-        (Some(topic), _, _) => format!("SNS {topic}"),
-        (None, Some(bucket), _) => format!("S3 {bucket}"),
-        (None, None, Some(stream)) => format!("Kinesis {stream}"),
-        _ => spec.queue.clone(),
-    }
-}
-
-/// A name for `queue`'s new dead-letter queue that no queue has yet, and its ARN.
-fn dlq_for(queue: &str, taken: &[String]) -> (String, String) {
-    let (stem, suffix) = match queue.strip_suffix(".fifo") {
-        Some(stem) => (stem, ".fifo"),
-        None => (queue, ""),
-    };
-    let mut name = format!("{stem}-dlq{suffix}");
-    let mut n = 2;
-    while taken.contains(&name) {
-        name = format!("{stem}-dlq{n}{suffix}");
-        n += 1;
-    }
-    let arn = queue_arn(&name);
-    (name, arn)
 }

@@ -205,3 +205,106 @@ fn no_topic_stream_or_bucket_control_names_an_sqs_call() {
         t(Lang::En, ProducerTarget::Queue.key("producer.batch_size")).contains("SendMessageBatch")
     );
 }
+
+// ---- the panel's actor-setting logic (moved out of the web crate) -----------------------------
+
+use mqlab_engine::actors::{ConsumerSpec, Processing, ProducerSpec};
+
+#[test]
+fn a_distribution_keeps_its_mean_and_spread_when_its_kind_changes() {
+    let u = Processing::Uniform {
+        min_ms: 100,
+        max_ms: 300,
+    };
+    assert_eq!(params::processing_mean_ms(&u), 200);
+    assert_eq!(params::processing_spread_ms(&u), 100);
+    assert_eq!(
+        params::with_dist(&u, "normal"),
+        Some(Processing::Normal {
+            mean_ms: 200,
+            stddev_ms: 100
+        })
+    );
+    assert_eq!(
+        params::with_dist(&u, "fixed"),
+        Some(Processing::Fixed { ms: 200 })
+    );
+    assert_eq!(params::with_dist(&u, "gamma"), None);
+    assert_eq!(params::dist_name(&u), "uniform");
+    // A uniform range moved to a new mean keeps its width; a new spread keeps the mean.
+    assert_eq!(
+        params::with_mean(&u, 1_000),
+        Processing::Uniform {
+            min_ms: 900,
+            max_ms: 1_100
+        }
+    );
+    assert_eq!(
+        params::with_spread(&u, 50),
+        Processing::Uniform {
+            min_ms: 150,
+            max_ms: 250
+        }
+    );
+    // Never below zero, and fixed has no spread to set.
+    assert_eq!(
+        params::with_mean(&u, 10),
+        Processing::Uniform {
+            min_ms: 0,
+            max_ms: 110
+        }
+    );
+    let f = Processing::Fixed { ms: 40 };
+    assert_eq!(params::with_spread(&f, 99), f);
+}
+
+#[test]
+fn actor_fields_read_back_what_was_set_and_refuse_unknown_ones() {
+    let mut c: ConsumerSpec = serde_json::from_str(r#"{"name":"w","queue":"q"}"#).unwrap();
+    assert!(params::set_consumer(&mut c, "count", Some(4.0)));
+    assert_eq!(params::consumer_value(&c, "count"), "4");
+    assert!(params::set_consumer(&mut c, "processing", Some(250.0)));
+    assert_eq!(params::consumer_value(&c, "processing"), "250");
+    assert!(params::set_consumer(
+        &mut c,
+        "visibility_timeout_s",
+        Some(45.0)
+    ));
+    assert_eq!(params::consumer_value(&c, "visibility_timeout_s"), "45");
+    // An optional field may be cleared; a required one may not; an unknown one is refused.
+    assert!(params::set_consumer(&mut c, "visibility_timeout_s", None));
+    assert_eq!(params::consumer_value(&c, "visibility_timeout_s"), "");
+    assert!(!params::set_consumer(&mut c, "count", None));
+    assert!(!params::set_consumer(&mut c, "colour", Some(1.0)));
+
+    let mut p: ProducerSpec = serde_json::from_str(r#"{"name":"p","queue":"q"}"#).unwrap();
+    assert!(params::set_producer(&mut p, "rate_per_s", Some(12.5)));
+    assert_eq!(params::producer_value(&p, "rate_per_s"), "12.5");
+    assert!(params::set_producer(&mut p, "stop_s", None));
+    assert!(!params::set_producer(&mut p, "rate_per_s", None));
+    assert_eq!(params::producer_target(&p), "q");
+    p.stream = Some("clicks".into());
+    assert_eq!(params::producer_target(&p), "Kinesis clicks");
+    p.topic = Some("orders".into());
+    assert_eq!(params::producer_target(&p), "SNS orders");
+}
+
+#[test]
+fn a_new_dead_letter_queue_gets_a_free_name_of_the_same_kind() {
+    let (name, arn) = params::dlq_for("orders", &[]);
+    assert_eq!(name, "orders-dlq");
+    assert!(arn.ends_with(":orders-dlq"));
+    let taken = vec!["jobs-dlq.fifo".to_string(), "jobs-dlq2.fifo".to_string()];
+    assert_eq!(params::dlq_for("jobs.fifo", &taken).0, "jobs-dlq3.fifo");
+}
+
+#[test]
+fn a_value_out_of_its_range_is_refused_with_the_fields_name() {
+    let p = &params::PRODUCER_OPTIONAL[0];
+    assert_eq!(params::parse_in_range(" 30 ", p, p.key, Lang::En), Ok(30.0));
+    for bad in ["901", "-1", "abc", "NaN"] {
+        let e = params::parse_in_range(bad, p, p.key, Lang::En).unwrap_err();
+        assert!(e.contains(&i18n::t(Lang::En, p.key)), "{e}");
+        assert!(e.contains("900"), "{e}");
+    }
+}
