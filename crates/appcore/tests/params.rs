@@ -304,7 +304,7 @@ fn a_value_out_of_its_range_is_refused_with_the_fields_name() {
     assert_eq!(params::parse_in_range(" 30 ", p, p.key, Lang::En), Ok(30.0));
     for bad in ["901", "-1", "abc", "NaN"] {
         let e = params::parse_in_range(bad, p, p.key, Lang::En).unwrap_err();
-        assert!(e.contains(&i18n::t(Lang::En, p.key)), "{e}");
+        assert!(e.contains(i18n::t(Lang::En, p.key)), "{e}");
         assert!(e.contains("900"), "{e}");
     }
 }
