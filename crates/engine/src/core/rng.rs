@@ -89,7 +89,8 @@ impl Rng {
             out[k] = DIGITS[nibble as usize];
             k += 1;
         }
-        out.iter().map(|&c| c as char).collect()
+        // ASCII hex and dashes: always UTF-8.
+        std::str::from_utf8(&out).map(str::to_owned).unwrap_or_default()
     }
 }
 
