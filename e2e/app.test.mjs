@@ -338,3 +338,25 @@ test("a phone-sized screen shows the diagram and the controls", async () => {
 });
 
 void ctx;
+
+test("the preset list is grouped by service, and an exported preset re-imports as that preset", async () => {
+  const { page, problems, context } = await openPage();
+  const groups = await page.$$eval('[data-testid="preset"] optgroup', (gs) =>
+    gs.map((g) => ({ label: g.label, ids: [...g.querySelectorAll("option")].map((o) => o.value) })),
+  );
+  assert.deepEqual(groups.map((g) => g.label), ["Amazon SQS", "Amazon SNS and S3 events", "Kinesis Data Streams"]);
+  assert.deepEqual(groups.flatMap((g) => g.ids), PRESETS, "every preset once, in the course's order");
+  assert.ok(groups[2].ids.every((id) => id.startsWith("kinesis-") || id === "sqs-vs-kinesis"));
+
+  // Export the preset, open something else, import the file: the title and explanation return.
+  await pickPreset(page, "sns-filter");
+  const explanation = await testid(page, "explanation").textContent();
+  const [download] = await Promise.all([page.waitForEvent("download"), testid(page, "export").click()]);
+  const file = await download.path();
+  await pickPreset(page, "decoupling");
+  await testid(page, "import").setInputFiles(file);
+  await waitForPage(page, () => document.querySelector('[data-testid="preset"]')?.value === "sns-filter");
+  assert.equal(await testid(page, "explanation").textContent(), explanation);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

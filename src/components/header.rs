@@ -3,6 +3,7 @@
 use crate::lab::Lab;
 use crate::state::{Action, Banner, Theme};
 use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::presets;
 use mqlab_appcore::share::{self, IMPORT_BYTES_MAX};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -49,13 +50,17 @@ fn import(file: web_sys::File, dispatch: Callback<Action>) {
             }
         };
         let action = match share::import_json(&text) {
-            Ok(scenario) => match Lab::new(scenario, None) {
-                Ok(lab) => Action::Load {
-                    lab: Box::new(lab),
-                    notice: None,
-                },
-                Err(e) => bad(e),
-            },
+            // An exported preset comes back as that preset (its title and explanation).
+            Ok(scenario) => {
+                let preset = presets::for_scenario_name(&scenario.name).map(String::from);
+                match Lab::new(scenario, preset) {
+                    Ok(lab) => Action::Load {
+                        lab: Box::new(lab),
+                        notice: None,
+                    },
+                    Err(e) => bad(e),
+                }
+            }
             Err(e) => bad(e.to_string()),
         };
         dispatch.emit(action);

@@ -38,8 +38,12 @@ pub fn preset_panel(props: &PresetPanelProps) -> Html {
                 if props.preset.is_none() {
                     <option value="" selected=true>{ "—" }</option>
                 }
-                { for presets::all().iter().map(|p| html! {
-                    <option value={p.id} selected={p.id == current}>{ presets::title(p.id, lang) }</option>
+                { for presets::Service::ALL.iter().map(|s| html! {
+                    <optgroup label={s.label(lang)}>
+                        { for presets::of(*s).map(|p| html! {
+                            <option value={p.id} selected={p.id == current}>{ presets::title(p.id, lang) }</option>
+                        }) }
+                    </optgroup>
                 }) }
             </select>
             if props.preset.is_some() {

@@ -5,8 +5,33 @@
 
 use crate::i18n::Lang;
 
+/// The service a preset is about: the picker groups presets by it, in the course's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    Sqs,
+    Sns,
+    Kinesis,
+}
+
+impl Service {
+    pub const ALL: [Service; 3] = [Service::Sqs, Service::Sns, Service::Kinesis];
+
+    /// The picker's group label.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Service::Sqs, Lang::En) => "Amazon SQS",
+            (Service::Sqs, Lang::Ko) => "Amazon SQS (큐)",
+            (Service::Sns, Lang::En) => "Amazon SNS and S3 events",
+            (Service::Sns, Lang::Ko) => "Amazon SNS와 S3 이벤트",
+            (Service::Kinesis, Lang::En) => "Kinesis Data Streams",
+            (Service::Kinesis, Lang::Ko) => "Kinesis Data Streams (스트림)",
+        }
+    }
+}
+
 pub struct Preset {
     pub id: &'static str,
+    pub service: Service,
     /// The scenario, as the engine reads it (`Scenario::from_json`).
     pub scenario_json: &'static str,
 }
@@ -24,14 +49,19 @@ pub struct PresetAction {
 macro_rules! presets {
     ([$($id:literal),* $(,)?] [$($sns:literal),* $(,)?] [$($kin:literal),* $(,)?]) => {
         /// The SQS presets, then SNS's, then Kinesis's.
-        static PRESETS: &[Preset] = &[$(preset!($id),)* $(preset!($sns),)* $(preset!($kin)),*];
+        static PRESETS: &[Preset] = &[
+            $(preset!($id, Service::Sqs),)*
+            $(preset!($sns, Service::Sns),)*
+            $(preset!($kin, Service::Kinesis)),*
+        ];
     };
 }
 
 macro_rules! preset {
-    ($id:literal) => {
+    ($id:literal, $service:expr) => {
         Preset {
             id: $id,
+            service: $service,
             scenario_json: include_str!(concat!("../../../scenarios/presets/", $id, ".json")),
         }
     };
@@ -78,6 +108,17 @@ pub fn all() -> &'static [Preset] {
 
 pub fn by_id(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.id == id)
+}
+
+/// The presets of one service, in the list's order.
+pub fn of(service: Service) -> impl Iterator<Item = &'static Preset> {
+    PRESETS.iter().filter(move |p| p.service == service)
+}
+
+/// The preset an imported scenario came from, by the name an exported preset keeps (its id),
+/// so an exported and re-imported preset keeps its title and explanation.
+pub fn for_scenario_name(name: &str) -> Option<&'static str> {
+    by_id(name).map(|p| p.id)
 }
 
 /// The preset to show beside this one on the same clock, when the pair tells the lesson

@@ -479,3 +479,39 @@ fn delay_queue_hides_each_message_for_delay_seconds_after_it_is_sent() {
         assert!(q.visible <= 2, "{q:?}");
     }
 }
+
+#[test]
+fn the_picker_groups_every_preset_by_the_service_it_is_about() {
+    use mqlab_appcore::presets::Service;
+    let grouped: usize = Service::ALL.iter().map(|s| presets::of(*s).count()).sum();
+    assert_eq!(grouped, presets::all().len());
+    // Each group's presets really use that service (the scenario names it).
+    for s in Service::ALL {
+        assert!(presets::of(s).count() >= 4, "{s:?}");
+        for p in presets::of(s) {
+            let v: serde_json::Value = serde_json::from_str(p.scenario_json).unwrap();
+            let has = |k: &str| {
+                v.get(k)
+                    .and_then(|x| x.as_array())
+                    .is_some_and(|a| !a.is_empty())
+            };
+            let ok = match s {
+                Service::Sqs => has("queues"),
+                Service::Sns => has("topics") || has("buckets"),
+                Service::Kinesis => has("streams"),
+            };
+            assert!(ok, "{} is listed under {s:?}", p.id);
+        }
+        assert_ne!(s.label(Lang::En), s.label(Lang::Ko));
+    }
+}
+
+#[test]
+fn an_exported_preset_is_recognised_when_imported_again() {
+    let p = presets::by_id("poison-dlq").unwrap();
+    let scenario = mqlab_engine::Scenario::from_json(p.scenario_json).unwrap();
+    let text = mqlab_appcore::share::export_json(&scenario);
+    let back = mqlab_appcore::share::import_json(&text).unwrap();
+    assert_eq!(presets::for_scenario_name(&back.name), Some("poison-dlq"));
+    assert_eq!(presets::for_scenario_name("my-own-design"), None);
+}

@@ -90,7 +90,9 @@ impl Rng {
             k += 1;
         }
         // ASCII hex and dashes: always UTF-8.
-        std::str::from_utf8(&out).map(str::to_owned).unwrap_or_default()
+        std::str::from_utf8(&out)
+            .map(str::to_owned)
+            .unwrap_or_default()
     }
 }
 
