@@ -459,4 +459,16 @@ texts! {
     "summary.requests_note" =>
         "SQS: billed requests; SNS: Publish and PublishBatch; Kinesis: PutRecord, PutRecords and GetRecords calls",
         "SQS는 과금 요청, SNS는 Publish와 PublishBatch, Kinesis는 PutRecord·PutRecords·GetRecords 호출을 셉니다";
+
+    // The course: checkpoints in words ({what} is the lesson's label or the event's name).
+    "check.count" => "{what}: {n} in the last {window} (goal {op} {goal})",
+        "{what}: 최근 {window} 동안 {n}건 (목표 {op} {goal})";
+    "check.metric" => "{what}: {n} over the last {minutes} min (goal {op} {goal})",
+        "{what}: 최근 {minutes}분 동안 {n} (목표 {op} {goal})";
+    "check.setting" => "{what}: now {n} (goal {op} {goal})", "{what}: 지금 {n} (목표 {op} {goal})";
+    "check.not_set" => "not set", "설정 안 됨";
+    "check.window_min" => "{n} min", "{n}분";
+    "check.window_s" => "{n} s", "{n}초";
+    "check.receive_count" => "received {n}+ times", "{n}회 이상 수신";
+    "check.watching" => "(watched {s} of {window} s so far)", "({window}초 중 {s}초째 지켜보는 중)";
 }
