@@ -29,10 +29,10 @@
 //! Everything is read from the world and from the events it emitted: no clock, no hash-map
 //! order, so the verdict at a virtual instant is the same on every machine.
 
+use super::read::{self, join, opt, req, Field, Kind, ReadError};
 use super::Text;
 use crate::i18n::{t, tf, Lang};
 use mqlab_engine::{Event, EventKind, SimTime, World};
-use serde::Deserialize;
 use serde_json::Value;
 use std::collections::VecDeque;
 
@@ -68,23 +68,29 @@ pub const EVENTS: &[&str] = &[
 ];
 
 /// A comparison, written as in the lesson file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
-    #[serde(rename = "==")]
     Eq,
-    #[serde(rename = "!=")]
     Ne,
-    #[serde(rename = ">=")]
     Ge,
-    #[serde(rename = ">")]
     Gt,
-    #[serde(rename = "<=")]
     Le,
-    #[serde(rename = "<")]
     Lt,
 }
 
 impl Op {
+    pub fn parse(s: &str) -> Option<Op> {
+        Some(match s {
+            "==" => Op::Eq,
+            "!=" => Op::Ne,
+            ">=" => Op::Ge,
+            ">" => Op::Gt,
+            "<=" => Op::Le,
+            "<" => Op::Lt,
+            _ => return None,
+        })
+    }
+
     pub fn symbol(self) -> &'static str {
         match self {
             Op::Eq => "=",
@@ -135,42 +141,30 @@ fn text(v: &Value) -> String {
 }
 
 /// Which events a count counts: the kind and the members that must match.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventFilter {
     pub event: String,
     /// The queue (for a move to a DLQ, the source queue; for a redrive, the destination).
-    #[serde(default)]
     pub queue: Option<String>,
-    #[serde(default)]
     pub topic: Option<String>,
     /// A subscription's endpoint (a queue's ARN, a URL, a function's ARN).
-    #[serde(default)]
     pub endpoint: Option<String>,
-    #[serde(default)]
     pub stream: Option<String>,
-    #[serde(default)]
     pub shard: Option<String>,
     /// The actor (producer, consumer instance — `worker` matches `worker-1`, `worker-2` …,
     /// or a Kinesis reader).
-    #[serde(default)]
     pub actor: Option<String>,
     /// MessageReceived: only receives with at least this ApproximateReceiveCount (2 = a
     /// message seen again).
-    #[serde(default)]
     pub min_receive_count: Option<u32>,
     /// MessageProcessed: only successes (true) or failures (false). ShardThrottled: —.
-    #[serde(default)]
     pub ok: Option<bool>,
     /// MessageReceived: only deliveries of a message already deleted (a standard queue's
     /// at-least-once copy); KinesisRecordsProcessed: count the records processed again.
-    #[serde(default)]
     pub duplicate: Option<bool>,
     /// EmptyReceive: only long polls (true) or short polls (false); ShardThrottled: `write`
     /// or `read` in `operation`.
-    #[serde(default)]
     pub long_poll: Option<bool>,
-    #[serde(default)]
     pub operation: Option<String>,
 }
 
@@ -457,14 +451,10 @@ impl EventFilter {
 }
 
 /// Which resource a metric belongs to (its CloudWatch dimension).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MetricRef {
-    #[serde(default)]
     pub queue: Option<String>,
-    #[serde(default)]
     pub topic: Option<String>,
-    #[serde(default)]
     pub stream: Option<String>,
     /// The CloudWatch metric name (`NumberOfEmptyReceives`, `IncomingRecords` …).
     pub name: String,
@@ -473,7 +463,7 @@ pub struct MetricRef {
     pub minutes: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stat {
     Sum,
     Average,
@@ -493,56 +483,43 @@ pub enum Check {
     Setting(SettingCheck),
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CountCheck {
     pub count: EventFilter,
     pub window_s: u64,
     pub op: Op,
     pub value: Value,
-    #[serde(default)]
     pub label: Option<Text>,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MetricCheck {
     pub metric: MetricRef,
     pub op: Op,
     pub value: Value,
-    #[serde(default)]
     pub label: Option<Text>,
 }
 
 /// `{"queue": "orders", "attribute": "VisibilityTimeout", …}` (or `topic`, `stream`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AttributeCheck {
-    #[serde(default)]
     pub queue: Option<String>,
-    #[serde(default)]
     pub topic: Option<String>,
-    #[serde(default)]
     pub stream: Option<String>,
     pub attribute: String,
     pub op: Op,
     pub value: Value,
-    #[serde(default)]
     pub label: Option<Text>,
 }
 
 /// `{"consumer": "worker", "setting": "wait_time_s", …}` (or `producer`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SettingCheck {
-    #[serde(default)]
     pub consumer: Option<String>,
-    #[serde(default)]
     pub producer: Option<String>,
     pub setting: String,
     pub op: Op,
     pub value: Value,
-    #[serde(default)]
     pub label: Option<Text>,
 }
 
@@ -599,25 +576,25 @@ impl Check {
     /// Reads a checkpoint from a lesson file, checking what can be checked without a world
     /// (kinds, event names, ranges). `Err((member, message))`, the member relative to the
     /// check (`all[1].count.event`).
-    pub fn read(v: &Value) -> Result<Check, (String, String)> {
+    pub fn read(v: &Value) -> Result<Check, ReadError> {
         let Some(obj) = v.as_object() else {
             return Err((String::new(), "must be a JSON object".into()));
         };
         for key in ["all", "any"] {
-            if let Some(list) = obj.get(key) {
+            if obj.contains_key(key) {
                 if obj.len() != 1 {
                     return Err((String::new(), format!("{key} stands alone in its object")));
                 }
-                let Some(list) = list.as_array().filter(|l| !l.is_empty()) else {
+                let list = read::list(v, key);
+                if list.is_empty() {
                     return Err((key.into(), "must be a list of at least one check".into()));
-                };
-                let checks = list
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        Check::read(c).map_err(|(m, e)| (join(&format!("{key}[{i}]"), &m), e))
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
+                }
+                let mut checks = Vec::new();
+                for (i, c) in list.iter().enumerate() {
+                    checks.push(
+                        Check::read(c).map_err(|(m, e)| (join(&format!("{key}[{i}]"), &m), e))?,
+                    );
+                }
                 return Ok(if key == "all" {
                     Check::All(checks)
                 } else {
@@ -625,79 +602,95 @@ impl Check {
                 });
             }
         }
-        let check = if obj.contains_key("count") {
-            let c: CountCheck = crate::json_path::read(v)?;
-            if !EVENTS.contains(&c.count.event.as_str()) {
-                return Err((
-                    "count.event".into(),
-                    format!(
-                        "{:?} is not an event a count can name ({})",
-                        c.count.event,
-                        EVENTS.join(", ")
-                    ),
-                ));
-            }
-            if c.window_s == 0 || c.window_s > WINDOW_S_MAX {
-                return Err((
-                    "window_s".into(),
-                    format!("must be between 1 and {WINDOW_S_MAX}"),
-                ));
-            }
-            check_number(&c.value)?;
-            check_label(&c.label)?;
-            Check::Count(c)
+        let schema = if obj.contains_key("count") {
+            Kind::Obj(COUNT)
         } else if obj.contains_key("metric") {
-            let c: MetricCheck = crate::json_path::read(v)?;
-            let m = &c.metric;
-            let dims = [&m.queue, &m.topic, &m.stream]
-                .iter()
-                .filter(|d| d.is_some())
-                .count();
-            if dims != 1 {
-                return Err((
-                    "metric".into(),
-                    "name exactly one of queue, topic or stream".into(),
-                ));
-            }
-            if m.minutes == 0 || m.minutes > METRIC_MINUTES_MAX {
-                return Err((
-                    "metric.minutes".into(),
-                    format!("must be between 1 and {METRIC_MINUTES_MAX}"),
-                ));
-            }
-            check_number(&c.value)?;
-            check_label(&c.label)?;
-            Check::Metric(c)
+            Kind::Obj(METRIC)
         } else if obj.contains_key("attribute") {
-            let c: AttributeCheck = crate::json_path::read(v)?;
-            if c.of().is_none() {
-                return Err((
-                    "attribute".into(),
-                    "name exactly one of queue, topic or stream".into(),
-                ));
-            }
-            check_label(&c.label)?;
-            Check::Attribute(c)
+            Kind::OneObj(ATTRIBUTE, DIMS)
         } else if obj.contains_key("setting") {
-            let c: SettingCheck = crate::json_path::read(v)?;
-            if c.of().is_none() {
-                return Err((
-                    "setting".into(),
-                    "name exactly one of consumer or producer".into(),
-                ));
-            }
-            check_label(&c.label)?;
-            Check::Setting(c)
+            Kind::OneObj(SETTING, &["consumer", "producer"])
         } else {
-            let keys: Vec<&str> = obj.keys().map(String::as_str).take(5).collect();
             return Err((
                 String::new(),
-                format!(
-                    "members {keys:?}: expected all, any, count, metric, queue/topic/stream + attribute, or consumer/producer + setting"
-                ),
+                "expected all, any, count, metric, queue/topic/stream + attribute, or consumer/producer + setting".into(),
             ));
         };
-        Ok(check)
+        read::check(v, &schema, "")?;
+        // Checked above: what follows only takes the members out.
+        let op = Op::parse(&read::str_of(v, "op")).unwrap_or(Op::Eq);
+        let value = v.get("value").cloned().unwrap_or(Value::Null);
+        let label = read::opt_text(v, "label");
+        let whole = |x: &Value, k: &str| x.get(k).and_then(Value::as_f64).unwrap_or(0.0) as u64;
+        if let Some(f) = v.get("count") {
+            check_number(&value)?;
+            let flag = |k: &str| f.get(k).and_then(Value::as_bool);
+            let count = EventFilter {
+                event: read::str_of(f, "event"),
+                queue: read::opt_str(f, "queue"),
+                topic: read::opt_str(f, "topic"),
+                endpoint: read::opt_str(f, "endpoint"),
+                stream: read::opt_str(f, "stream"),
+                shard: read::opt_str(f, "shard"),
+                actor: read::opt_str(f, "actor"),
+                min_receive_count: f
+                    .get("min_receive_count")
+                    .map(|_| whole(f, "min_receive_count").min(u64::from(u32::MAX)) as u32),
+                ok: flag("ok"),
+                duplicate: flag("duplicate"),
+                long_poll: flag("long_poll"),
+                operation: read::opt_str(f, "operation"),
+            };
+            return Ok(Check::Count(CountCheck {
+                count,
+                window_s: whole(v, "window_s"),
+                op,
+                value,
+                label,
+            }));
+        }
+        if let Some(m) = v.get("metric") {
+            check_number(&value)?;
+            let stat = match read::str_of(m, "stat").as_str() {
+                "Sum" => Stat::Sum,
+                "Average" => Stat::Average,
+                "Maximum" => Stat::Maximum,
+                _ => Stat::Minimum,
+            };
+            let metric = MetricRef {
+                queue: read::opt_str(m, "queue"),
+                topic: read::opt_str(m, "topic"),
+                stream: read::opt_str(m, "stream"),
+                name: read::str_of(m, "name"),
+                stat,
+                minutes: whole(m, "minutes") as u32,
+            };
+            return Ok(Check::Metric(MetricCheck {
+                metric,
+                op,
+                value,
+                label,
+            }));
+        }
+        if obj.contains_key("attribute") {
+            return Ok(Check::Attribute(AttributeCheck {
+                queue: read::opt_str(v, "queue"),
+                topic: read::opt_str(v, "topic"),
+                stream: read::opt_str(v, "stream"),
+                attribute: read::str_of(v, "attribute"),
+                op,
+                value,
+                label,
+            }));
+        }
+        Ok(Check::Setting(SettingCheck {
+            consumer: read::opt_str(v, "consumer"),
+            producer: read::opt_str(v, "producer"),
+            setting: read::str_of(v, "setting"),
+            op,
+            value,
+            label,
+        }))
     }
 
     /// Visits every leaf, depth first.
@@ -751,25 +744,68 @@ impl Check {
     }
 }
 
-fn join(a: &str, b: &str) -> String {
-    if b.is_empty() {
-        a.to_string()
-    } else {
-        format!("{a}.{b}")
-    }
-}
+const COMMON_OP: Field = req("op", Kind::OneOf(&["==", "!=", ">=", ">", "<=", "<"]));
+const FILTER: &[Field] = &[
+    req("event", Kind::OneOf(EVENTS)),
+    opt("queue", Kind::Str),
+    opt("topic", Kind::Str),
+    opt("endpoint", Kind::Str),
+    opt("stream", Kind::Str),
+    opt("shard", Kind::Str),
+    opt("actor", Kind::Str),
+    opt("min_receive_count", Kind::Count),
+    opt("ok", Kind::Bool),
+    opt("duplicate", Kind::Bool),
+    opt("long_poll", Kind::Bool),
+    opt("operation", Kind::Str),
+];
+const COUNT: &[Field] = &[
+    req("count", Kind::Obj(FILTER)),
+    req("window_s", Kind::Range(1.0, WINDOW_S_MAX as f64)),
+    COMMON_OP,
+    req("value", Kind::Any),
+    opt("label", Kind::Text),
+];
+const DIMS: &[&str] = &["queue", "topic", "stream"];
+const METRIC_REF: &[Field] = &[
+    opt("queue", Kind::Str),
+    opt("topic", Kind::Str),
+    opt("stream", Kind::Str),
+    req("name", Kind::Str),
+    req(
+        "stat",
+        Kind::OneOf(&["Sum", "Average", "Maximum", "Minimum"]),
+    ),
+    req("minutes", Kind::Range(1.0, METRIC_MINUTES_MAX as f64)),
+];
+const METRIC: &[Field] = &[
+    req("metric", Kind::OneObj(METRIC_REF, DIMS)),
+    COMMON_OP,
+    req("value", Kind::Any),
+    opt("label", Kind::Text),
+];
+const ATTRIBUTE: &[Field] = &[
+    opt("queue", Kind::Str),
+    opt("topic", Kind::Str),
+    opt("stream", Kind::Str),
+    req("attribute", Kind::Str),
+    COMMON_OP,
+    req("value", Kind::Any),
+    opt("label", Kind::Text),
+];
+const SETTING: &[Field] = &[
+    opt("consumer", Kind::Str),
+    opt("producer", Kind::Str),
+    req("setting", Kind::Str),
+    COMMON_OP,
+    req("value", Kind::Any),
+    opt("label", Kind::Text),
+];
 
 fn check_number(v: &Value) -> Result<(), (String, String)> {
     match number(v) {
         Some(n) if n.is_finite() => Ok(()),
         _ => Err(("value".into(), "must be a number".into())),
-    }
-}
-
-fn check_label(label: &Option<Text>) -> Result<(), (String, String)> {
-    match label {
-        Some(l) => l.check().map_err(|(m, e)| (join("label", &m), e)),
-        None => Ok(()),
     }
 }
 
@@ -922,16 +958,37 @@ fn eval(
     lang: Option<Lang>,
 ) -> Status {
     let now = world.now();
-    let leaf = |met: bool, text: &dyn Fn(Lang) -> String| Status {
-        met,
-        parts: vec![Part {
+    // One line per leaf: "{what}: {n} {scope} (goal {op} {goal})", in `lang` if texts are
+    // asked for. `what` is the lesson's label, else described from the check.
+    let leaf = |met: bool,
+                label: &Option<Text>,
+                what: &dyn Fn(Lang) -> String,
+                n: String,
+                scope: &dyn Fn(Lang) -> String,
+                op: Op,
+                goal: &Value| {
+        let text = lang.map_or_else(String::new, |lang| {
+            let what = label
+                .as_ref()
+                .map_or_else(|| what(lang), |l| l.get(lang).to_string());
+            tf(
+                lang,
+                "check.part",
+                &[
+                    ("what", &what),
+                    ("n", &n),
+                    ("scope", &scope(lang)),
+                    ("op", op.symbol()),
+                    ("goal", &text(goal)),
+                ],
+            )
+        });
+        Status {
             met,
-            text: lang.map(text).unwrap_or_default(),
-        }],
+            parts: vec![Part { met, text }],
+        }
     };
-    let label_or = |label: &Option<Text>, default: String, lang: Lang| {
-        label.as_ref().map_or(default, |l| l.get(lang).to_string())
-    };
+    let now_scope = |lang: Lang| t(lang, "check.now").to_string();
     match check {
         Check::All(list) | Check::Any(list) => {
             let subs: Vec<Status> = list
@@ -952,117 +1009,107 @@ fn eval(
             let n = counters.get(*next).map_or(0, |k| k.total(now));
             *next += 1;
             // "At most n in the last minute" means nothing until a whole minute was watched.
-            let watched_ms = now.saturating_sub(since_ms);
-            let full = watched_ms >= c.window_s * 1_000;
+            let watched_s = now.saturating_sub(since_ms) / 1_000;
+            let full = watched_s >= c.window_s;
             let upper_bound = matches!(c.op, Op::Eq | Op::Le | Op::Lt);
             let met = c.op.holds(&Value::from(n), &c.value) && (full || !upper_bound);
-            leaf(met, &|lang| {
-                let what = label_or(&c.label, describe_event(&c.count, lang), lang);
+            let scope = |lang: Lang| {
                 let mut s = tf(
                     lang,
-                    "check.count",
-                    &[
-                        ("what", &what),
-                        ("n", &n.to_string()),
-                        ("window", &window_text(c.window_s, lang)),
-                        ("op", c.op.symbol()),
-                        ("goal", &text(&c.value)),
-                    ],
+                    "check.in_last",
+                    &[("window", &window_text(c.window_s, lang))],
                 );
                 if upper_bound && !full {
-                    s.push(' ');
                     s.push_str(&tf(
                         lang,
                         "check.watching",
                         &[
-                            ("s", &(watched_ms / 1_000).to_string()),
+                            ("s", &watched_s.to_string()),
                             ("window", &c.window_s.to_string()),
                         ],
                     ));
                 }
                 s
-            })
+            };
+            leaf(
+                met,
+                &c.label,
+                &|lang| describe_event(&c.count, lang),
+                n.to_string(),
+                &scope,
+                c.op,
+                &c.value,
+            )
         }
         Check::Metric(c) => {
             let m = &c.metric;
             let actual = metric_value(world, m);
             let met = actual.is_some_and(|a| c.op.holds(&Value::from(a), &c.value));
-            let dim = m
-                .queue
-                .as_ref()
-                .or(m.topic.as_ref())
-                .or(m.stream.as_ref())
-                .cloned()
+            let dim = [&m.queue, &m.topic, &m.stream]
+                .iter()
+                .find_map(|x| x.as_deref())
                 .unwrap_or_default();
-            let shown = actual.map_or_else(|| "—".to_string(), round);
-            leaf(met, &|lang| {
-                let what = label_or(
-                    &c.label,
-                    format!("{} {} ({dim})", stat_name(m.stat), m.name),
-                    lang,
-                );
-                tf(
-                    lang,
-                    "check.metric",
-                    &[
-                        ("what", &what),
-                        ("n", &shown),
-                        ("minutes", &m.minutes.to_string()),
-                        ("op", c.op.symbol()),
-                        ("goal", &text(&c.value)),
-                    ],
-                )
-            })
+            leaf(
+                met,
+                &c.label,
+                &|_| format!("{} {} ({dim})", stat_name(m.stat), m.name),
+                actual.map_or_else(|| "—".to_string(), round),
+                &|lang| {
+                    tf(
+                        lang,
+                        "check.in_last",
+                        &[("window", &window_text(u64::from(m.minutes) * 60, lang))],
+                    )
+                },
+                c.op,
+                &c.value,
+            )
         }
         Check::Attribute(c) => {
             let actual = c
                 .of()
                 .and_then(|of| attribute_value(world, &of, &c.attribute));
             let met = actual.as_ref().is_some_and(|a| c.op.holds(a, &c.value));
-            let name = c
-                .queue
-                .as_ref()
-                .or(c.topic.as_ref())
-                .or(c.stream.as_ref())
-                .cloned()
+            let name = [&c.queue, &c.topic, &c.stream]
+                .iter()
+                .find_map(|x| x.as_deref())
                 .unwrap_or_default();
-            leaf(met, &|lang| {
-                let what = label_or(&c.label, format!("{} ({name})", c.attribute), lang);
-                setting_text(&what, actual.as_ref(), c.op, &c.value, lang)
-            })
+            leaf(
+                met,
+                &c.label,
+                &|_| format!("{} ({name})", c.attribute),
+                shown(actual.as_ref()),
+                &now_scope,
+                c.op,
+                &c.value,
+            )
         }
         Check::Setting(c) => {
             let actual = c.of().and_then(|of| setting_value(world, &of, &c.setting));
             let met = actual.as_ref().is_some_and(|a| c.op.holds(a, &c.value));
-            let name = c
-                .consumer
-                .as_ref()
-                .or(c.producer.as_ref())
-                .cloned()
+            let name = [&c.consumer, &c.producer]
+                .iter()
+                .find_map(|x| x.as_deref())
                 .unwrap_or_default();
-            leaf(met, &|lang| {
-                let what = label_or(&c.label, format!("{name}.{}", c.setting), lang);
-                setting_text(&what, actual.as_ref(), c.op, &c.value, lang)
-            })
+            leaf(
+                met,
+                &c.label,
+                &|_| format!("{name}.{}", c.setting),
+                shown(actual.as_ref()),
+                &now_scope,
+                c.op,
+                &c.value,
+            )
         }
     }
 }
 
-fn setting_text(what: &str, actual: Option<&Value>, op: Op, goal: &Value, lang: Lang) -> String {
-    let shown = match actual {
-        Some(Value::Null) | None => t(lang, "check.not_set").to_string(),
+/// A value as the checkpoint line shows it ("—" when unset).
+fn shown(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::Null) | None => "—".to_string(),
         Some(v) => text(v),
-    };
-    tf(
-        lang,
-        "check.setting",
-        &[
-            ("what", what),
-            ("n", &shown),
-            ("op", op.symbol()),
-            ("goal", &text(goal)),
-        ],
-    )
+    }
 }
 
 fn round(x: f64) -> String {

@@ -34,12 +34,13 @@
 //! no queue named "orders"`.
 
 pub mod check;
+pub mod read;
 
 use crate::edits::Edit;
 use crate::i18n::Lang;
 use crate::lab::Lab;
 use check::Check;
-use serde::Deserialize;
+use read::{join, opt, req, Field, Kind, ReadError};
 use serde_json::Value;
 use std::fmt;
 
@@ -54,8 +55,7 @@ pub const PLAY_S_MAX: f64 = 3_600.0;
 pub const PROGRESS_KEY: &str = "mqlab.course.v1";
 
 /// A text in both languages.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Text {
     pub en: String,
     pub ko: String,
@@ -88,57 +88,32 @@ impl Text {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Setup {
-    #[serde(default)]
     pub preset: Option<String>,
-    #[serde(default)]
     pub scenario: Option<Value>,
 }
 
 /// What a step points at on the page.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Highlight {
-    #[serde(default)]
     pub queue: Option<String>,
-    #[serde(default)]
     pub topic: Option<String>,
-    #[serde(default)]
     pub stream: Option<String>,
     /// A shard of `stream` (`shardId-000000000000`).
-    #[serde(default)]
     pub shard: Option<String>,
     /// The charts of the queue, topic or stream of that name.
-    #[serde(default)]
     pub charts: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     pub text: Text,
-    #[serde(default)]
     pub setup: Option<Setup>,
-    #[serde(default)]
     pub edits: Vec<Edit>,
-    #[serde(default)]
     pub highlight: Option<Highlight>,
     /// Run to this virtual second of the run, then pause.
-    #[serde(default)]
     pub play_to: Option<f64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTask {
-    text: Text,
-    checkpoint: Value,
-    #[serde(default)]
-    hints: Vec<Text>,
-    solution: Vec<Edit>,
-    play_s: f64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -151,8 +126,7 @@ pub struct Task {
     pub play_s: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Question {
     pub question: Text,
     pub choices: Vec<Text>,
@@ -161,19 +135,6 @@ pub struct Question {
     pub explanation: Text,
     /// The lesson that shows it.
     pub lesson: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLesson {
-    id: String,
-    chapter: String,
-    title: Text,
-    steps: Vec<Step>,
-    #[serde(default)]
-    task: Option<RawTask>,
-    #[serde(default)]
-    questions: Vec<Question>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -214,14 +175,6 @@ fn err(file: &str, field: impl Into<String>, message: impl Into<String>) -> Less
     }
 }
 
-fn join(a: &str, b: &str) -> String {
-    match (a.is_empty(), b.is_empty()) {
-        (_, true) => a.to_string(),
-        (true, false) => b.to_string(),
-        _ => format!("{a}.{b}"),
-    }
-}
-
 /// Lesson ids: lower-case letters, digits and `-` (they are file names and URL fragments).
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
@@ -247,138 +200,182 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, LessonError> {
     }
     let v: Value = serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text))
         .map_err(|e| err(file, "", format!("not valid JSON ({e})")))?;
-    let raw: RawLesson = crate::json_path::read(&v).map_err(|(p, m)| err(file, p, m))?;
-    if !valid_id(&raw.id) {
-        return Err(err(
-            file,
-            "id",
-            "must be lower-case letters, digits and -, at most 64",
-        ));
-    }
     let stem = file
         .rsplit('/')
         .next()
         .and_then(|f| f.strip_suffix(".json"))
         .unwrap_or(file);
-    if stem != raw.id {
-        return Err(err(
-            file,
-            "id",
-            format!("{:?} is not the file's name ({stem:?})", raw.id),
+    read_lesson(&v, stem).map_err(|(m, e)| err(file, m, e))
+}
+
+const SETUP: &[Field] = &[opt("preset", Kind::Str), opt("scenario", Kind::Any)];
+const HIGHLIGHT_ONE: &[&str] = &["queue", "topic", "stream", "charts"];
+const HIGHLIGHT: &[Field] = &[
+    opt("queue", Kind::Str),
+    opt("topic", Kind::Str),
+    opt("stream", Kind::Str),
+    opt("shard", Kind::Str),
+    opt("charts", Kind::Str),
+];
+const STEP: &[Field] = &[
+    req("text", Kind::Text),
+    opt("setup", Kind::OneObj(SETUP, &["preset", "scenario"])),
+    opt("edits", Kind::Edits),
+    opt("highlight", Kind::OneObj(HIGHLIGHT, HIGHLIGHT_ONE)),
+    opt("play_to", Kind::Range(0.0, PLAY_S_MAX)),
+];
+const TASK: &[Field] = &[
+    req("text", Kind::Text),
+    req("checkpoint", Kind::Check),
+    opt("hints", Kind::List(&Kind::Text)),
+    req("solution", Kind::Edits),
+    req("play_s", Kind::Range(1.0, PLAY_S_MAX)),
+];
+const QUESTION: &[Field] = &[
+    req("question", Kind::Text),
+    req("choices", Kind::List(&Kind::Text)),
+    req("answer", Kind::Count),
+    req("explanation", Kind::Text),
+    req("lesson", Kind::Str),
+];
+const LESSON: &[Field] = &[
+    req("id", Kind::Str),
+    req("chapter", Kind::Str),
+    req("title", Kind::Text),
+    req("steps", Kind::List(&Kind::Obj(STEP))),
+    opt("task", Kind::Obj(TASK)),
+    opt("questions", Kind::List(&Kind::Obj(QUESTION))),
+];
+
+fn bad(path: String, message: &str) -> ReadError {
+    (path, message.to_string())
+}
+
+fn read_lesson(v: &Value, stem: &str) -> Result<Lesson, ReadError> {
+    read::check(v, &Kind::Obj(LESSON), "")?;
+    let id = read::str_of(v, "id");
+    if !valid_id(&id) {
+        return Err(bad(
+            "id".into(),
+            "must be lower-case letters, digits and -, at most 64",
         ));
     }
-    let text_at =
-        |field: String, t: &Text| t.check().map_err(|(m, e)| err(file, join(&field, &m), e));
-    text_at("title".into(), &raw.title)?;
-    if raw.steps.is_empty() || raw.steps.len() > STEPS_MAX {
-        return Err(err(
-            file,
-            "steps",
-            format!("must have between 1 and {STEPS_MAX} steps"),
+    if stem != id {
+        return Err((
+            "id".into(),
+            format!("{id:?} is not the file's name ({stem:?})"),
         ));
     }
-    for (i, s) in raw.steps.iter().enumerate() {
+    let mut steps = Vec::new();
+    for (i, sv) in read::list(v, "steps").iter().enumerate() {
         let at = format!("steps[{i}]");
-        text_at(format!("{at}.text"), &s.text)?;
-        if i == 0 && s.setup.is_none() {
-            return Err(err(
-                file,
-                "steps[0].setup",
-                "the first step must set up a run (a preset or a scenario)",
+        let setup = sv.get("setup").filter(|x| !x.is_null()).map(|x| Setup {
+            preset: read::opt_str(x, "preset"),
+            scenario: x.get("scenario").filter(|y| !y.is_null()).cloned(),
+        });
+        match &setup {
+            None if i == 0 => {
+                return Err(bad(
+                    format!("{at}.setup"),
+                    "the first step must set up a run (a preset or a scenario)",
+                ))
+            }
+            Some(s) if s.preset.is_some() == s.scenario.is_some() => {
+                return Err(bad(format!("{at}.setup"), "give either preset or scenario"))
+            }
+            _ => {}
+        }
+        let play_to = read::num(sv, "play_to");
+        if play_to.is_some_and(|p| !(0.0..=PLAY_S_MAX).contains(&p)) {
+            return Err(bad(
+                format!("{at}.play_to"),
+                "must be between 0 and 3600 seconds",
             ));
         }
-        if let Some(setup) = &s.setup {
-            if setup.preset.is_some() == setup.scenario.is_some() {
-                return Err(err(
-                    file,
-                    format!("{at}.setup"),
-                    "give either preset or scenario",
-                ));
-            }
+        let highlight = sv
+            .get("highlight")
+            .filter(|x| !x.is_null())
+            .map(|h| Highlight {
+                queue: read::opt_str(h, "queue"),
+                topic: read::opt_str(h, "topic"),
+                stream: read::opt_str(h, "stream"),
+                shard: read::opt_str(h, "shard"),
+                charts: read::opt_str(h, "charts"),
+            });
+        if highlight
+            .as_ref()
+            .is_some_and(|h| h.shard.is_some() && h.stream.is_none())
+        {
+            return Err(bad(format!("{at}.highlight"), "a shard needs its stream"));
         }
-        if let Some(p) = s.play_to {
-            if !(0.0..=PLAY_S_MAX).contains(&p) {
-                return Err(err(
-                    file,
-                    format!("{at}.play_to"),
-                    format!("must be between 0 and {PLAY_S_MAX} seconds"),
-                ));
-            }
-        }
-        if let Some(h) = &s.highlight {
-            let named = [&h.queue, &h.topic, &h.stream, &h.charts]
-                .iter()
-                .filter(|x| x.is_some())
-                .count();
-            if named != 1 || (h.shard.is_some() && h.stream.is_none()) {
-                return Err(err(
-                    file,
-                    format!("{at}.highlight"),
-                    "name one of queue, topic, stream (with shard, optionally) or charts",
-                ));
-            }
-        }
+        steps.push(Step {
+            text: read::text_of(sv, "text"),
+            setup,
+            edits: read::edits(sv, "edits"),
+            highlight,
+            play_to: read::num(sv, "play_to"),
+        });
     }
-    let task = match raw.task {
+    if steps.is_empty() || steps.len() > STEPS_MAX {
+        return Err(bad("steps".into(), "must have between 1 and 40 steps"));
+    }
+    let task = match v.get("task").filter(|x| !x.is_null()) {
         None => None,
-        Some(t) => {
-            text_at("task.text".into(), &t.text)?;
-            for (i, h) in t.hints.iter().enumerate() {
-                text_at(format!("task.hints[{i}]"), h)?;
+        Some(tv) => {
+            let solution = read::edits(tv, "solution");
+            if solution.is_empty() {
+                return Err(bad("task.solution".into(), "must hold at least one edit"));
             }
-            if t.solution.is_empty() {
-                return Err(err(file, "task.solution", "must hold at least one edit"));
-            }
-            if !(1.0..=PLAY_S_MAX).contains(&t.play_s) {
-                return Err(err(
-                    file,
-                    "task.play_s",
-                    format!("must be between 1 and {PLAY_S_MAX} seconds"),
+            let play_s = read::num(tv, "play_s").unwrap_or(0.0);
+            if !(1.0..=PLAY_S_MAX).contains(&play_s) {
+                return Err(bad(
+                    "task.play_s".into(),
+                    "must be between 1 and 3600 seconds",
                 ));
             }
-            let checkpoint = Check::read(&t.checkpoint)
-                .map_err(|(m, e)| err(file, join("task.checkpoint", &m), e))?;
+            let checkpoint = Check::read(tv.get("checkpoint").unwrap_or(&Value::Null))
+                .map_err(|(m, e)| (join("task.checkpoint", &m), e))?;
             Some(Task {
-                text: t.text,
+                text: read::text_of(tv, "text"),
                 checkpoint,
-                hints: t.hints,
-                solution: t.solution,
-                play_s: t.play_s,
+                hints: read::list(tv, "hints").iter().map(read::text).collect(),
+                solution,
+                play_s,
             })
         }
     };
-    for (i, q) in raw.questions.iter().enumerate() {
-        let at = format!("questions[{i}]");
-        text_at(format!("{at}.question"), &q.question)?;
-        text_at(format!("{at}.explanation"), &q.explanation)?;
-        if q.choices.len() < 2 {
-            return Err(err(file, format!("{at}.choices"), "needs at least two"));
+    let mut questions = Vec::new();
+    for (i, q) in read::list(v, "questions").iter().enumerate() {
+        let choices: Vec<Text> = read::list(q, "choices").iter().map(read::text).collect();
+        let answer = q.get("answer").and_then(Value::as_u64).unwrap_or(0) as usize;
+        if choices.len() < 2 {
+            return Err(bad(format!("questions[{i}].choices"), "needs at least two"));
         }
-        for (j, c) in q.choices.iter().enumerate() {
-            text_at(format!("{at}.choices[{j}]"), c)?;
-        }
-        if q.answer >= q.choices.len() {
-            return Err(err(
-                file,
-                format!("{at}.answer"),
-                format!(
-                    "{} is not a choice (0 to {})",
-                    q.answer,
-                    q.choices.len() - 1
-                ),
+        if answer >= choices.len() {
+            return Err(bad(
+                format!("questions[{i}].answer"),
+                "is not one of the choices",
             ));
         }
-        if !valid_id(&q.lesson) {
-            return Err(err(file, format!("{at}.lesson"), "not a lesson id"));
+        let lesson = read::str_of(q, "lesson");
+        if !valid_id(&lesson) {
+            return Err(bad(format!("questions[{i}].lesson"), "not a lesson id"));
         }
+        questions.push(Question {
+            question: read::text_of(q, "question"),
+            choices,
+            answer,
+            explanation: read::text_of(q, "explanation"),
+            lesson,
+        });
     }
     Ok(Lesson {
-        id: raw.id,
-        chapter: raw.chapter,
-        title: raw.title,
-        steps: raw.steps,
+        id,
+        chapter: read::str_of(v, "chapter"),
+        title: read::text_of(v, "title"),
+        steps,
         task,
-        questions: raw.questions,
+        questions,
     })
 }
 
@@ -516,27 +513,22 @@ pub fn validate(file: &str, lesson: &Lesson) -> Result<(), LessonError> {
 }
 
 /// One entry of the course map.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LessonRef {
     pub id: String,
     pub title: Text,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Chapter {
     pub id: String,
     pub title: Text,
-    #[serde(default)]
     pub lessons: Vec<LessonRef>,
     /// A chapter whose service is not simulated yet: listed, not open.
-    #[serde(default)]
     pub coming: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CourseMap {
     pub chapters: Vec<Chapter>,
 }
@@ -563,49 +555,64 @@ pub fn parse_course(file: &str, text: &str) -> Result<CourseMap, LessonError> {
     }
     let v: Value =
         serde_json::from_str(text).map_err(|e| err(file, "", format!("not valid JSON ({e})")))?;
-    let map: CourseMap = crate::json_path::read(&v).map_err(|(p, m)| err(file, p, m))?;
+    read_course(&v).map_err(|(m, e)| err(file, m, e))
+}
+
+const LESSON_REF: &[Field] = &[req("id", Kind::Str), req("title", Kind::Text)];
+const CHAPTER: &[Field] = &[
+    req("id", Kind::Str),
+    req("title", Kind::Text),
+    opt("lessons", Kind::List(&Kind::Obj(LESSON_REF))),
+    opt("coming", Kind::Bool),
+];
+const COURSE: &[Field] = &[req("chapters", Kind::List(&Kind::Obj(CHAPTER)))];
+
+fn read_course(v: &Value) -> Result<CourseMap, ReadError> {
+    read::check(v, &Kind::Obj(COURSE), "")?;
     let mut seen = std::collections::BTreeSet::new();
-    for (i, c) in map.chapters.iter().enumerate() {
+    let mut chapters = Vec::new();
+    for (i, c) in read::list(v, "chapters").iter().enumerate() {
         let at = format!("chapters[{i}]");
-        c.title
-            .check()
-            .map_err(|(m, e)| err(file, format!("{at}.title.{m}"), e))?;
-        if !valid_id(&c.id) {
-            return Err(err(file, format!("{at}.id"), "not an id"));
+        let id = read::str_of(c, "id");
+        if !valid_id(&id) {
+            return Err(bad(format!("{at}.id"), "not an id"));
         }
-        if c.coming && !c.lessons.is_empty() {
-            return Err(err(
-                file,
+        let coming = c.get("coming").and_then(Value::as_bool).unwrap_or(false);
+        let mut lessons = Vec::new();
+        for (j, l) in read::list(c, "lessons").iter().enumerate() {
+            let lid = read::str_of(l, "id");
+            if !valid_id(&lid) || !seen.insert(lid.clone()) {
+                return Err(bad(
+                    format!("{at}.lessons[{j}].id"),
+                    "not an id, or listed twice",
+                ));
+            }
+            lessons.push(LessonRef {
+                id: lid,
+                title: read::text_of(l, "title"),
+            });
+        }
+        if coming && !lessons.is_empty() {
+            return Err(bad(
                 format!("{at}.lessons"),
                 "a chapter still coming has no lessons",
             ));
         }
-        for (j, l) in c.lessons.iter().enumerate() {
-            if !valid_id(&l.id) {
-                return Err(err(file, format!("{at}.lessons[{j}].id"), "not an id"));
-            }
-            if !seen.insert(l.id.clone()) {
-                return Err(err(
-                    file,
-                    format!("{at}.lessons[{j}].id"),
-                    format!("{:?} is listed twice", l.id),
-                ));
-            }
-            l.title
-                .check()
-                .map_err(|(m, e)| err(file, format!("{at}.lessons[{j}].title.{m}"), e))?;
-        }
+        chapters.push(Chapter {
+            id,
+            title: read::text_of(c, "title"),
+            lessons,
+            coming,
+        });
     }
-    Ok(map)
+    Ok(CourseMap { chapters })
 }
 
 /// The learner's progress: lessons whose task was met, questions answered right. Kept in
 /// localStorage as `{"done": [ids], "answered": ["lesson/index", …]}`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Progress {
-    #[serde(default)]
     pub done: Vec<String>,
-    #[serde(default)]
     pub answered: Vec<String>,
 }
 
@@ -616,15 +623,27 @@ impl Progress {
     /// Reads stored progress; anything unreadable is no progress (never an error for the
     /// learner: the course still opens).
     pub fn from_json(text: &str) -> Progress {
-        let mut p: Progress = serde_json::from_str(text).unwrap_or_default();
-        p.done.retain(|id| valid_id(id));
-        p.done.truncate(PROGRESS_MAX);
-        p.answered.truncate(PROGRESS_MAX);
-        p
+        let v: Value = serde_json::from_str(text).unwrap_or_default();
+        let list = |key: &str| -> Vec<String> {
+            v.get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .take(PROGRESS_MAX)
+                .map(str::to_string)
+                .collect()
+        };
+        let mut done = list("done");
+        done.retain(|id| valid_id(id));
+        Progress {
+            done,
+            answered: list("answered"),
+        }
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::json!({"done": self.done, "answered": self.answered}).to_string()
     }
 
     pub fn is_done(&self, lesson: &str) -> bool {
