@@ -7,9 +7,10 @@
 //! container that reads the clicked button's `data-act`: a tree of `html!` elements with a
 //! callback per button cost the wasm bundle about three times as much code.
 
-use crate::lab::Lab;
+use crate::lab::{Edit, Lab};
 use crate::state::{Action, Learn};
 use mqlab_appcore::i18n::{t, tf, Lang};
+use mqlab_appcore::presets;
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::rc::Rc;
@@ -84,6 +85,21 @@ fn on_click(dispatch: &Callback<Action>) -> Callback<MouseEvent> {
             "hint" => Action::Hint,
             "show" => Action::ShowMe,
             "answer" => Action::Answer(n(0), n(1)),
+            // A call the lesson's preset offers (Redrive, UpdateShardCount): "<preset>/<i>".
+            "call" => {
+                let (preset, _) = arg.split_once('/').unwrap_or_default();
+                match presets::actions(preset).get(n(1)) {
+                    Some(a) => Action::Edit {
+                        side: 0,
+                        field: "action".into(),
+                        edit: Box::new(Edit::Call {
+                            op: a.op.to_string(),
+                            params: serde_json::from_str(a.params_json).unwrap_or_default(),
+                        }),
+                    },
+                    None => Action::Noop,
+                }
+            }
             _ => Action::Noop,
         }
     })
@@ -263,6 +279,24 @@ fn lesson_body(h: &mut String, props: &LearnProps) {
         }
     } else {
         task_body(h, props);
+    }
+    // The calls the run's preset offers (the free lab shows them under its preset list).
+    let preset = props.lab.borrow().preset.clone().unwrap_or_default();
+    let actions = presets::actions(&preset);
+    if !actions.is_empty() {
+        h.push_str(r#"<div class="actions">"#);
+        for (i, a) in actions.iter().enumerate() {
+            button(
+                h,
+                "call",
+                &format!("{preset}/{i}"),
+                &format!("action-{}", a.op),
+                "",
+                t(lang, a.label_key),
+                false,
+            );
+        }
+        h.push_str("</div>");
     }
     h.push_str(r#"<div class="actions step-nav">"#);
     button(
