@@ -4,13 +4,19 @@
 // there after a reload. See app.test.mjs for how these run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ctx, openPage, testid, setSpeed, screenshot } from "./helpers.mjs";
+import { ctx, openPage, testid, setSpeed } from "./helpers.mjs";
 
 /// Types a value into a parameter field and commits it (Enter), as a user does.
 async function setField(page, id, value) {
   const field = testid(page, `param-${id}`);
   await field.fill(String(value));
   await field.press("Enter");
+}
+
+/// What the learner sees: the window, not the whole page (the README shows these).
+async function viewShot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: new URL(`./screenshots/${name}.png`, import.meta.url).pathname });
 }
 
 const stepOf = (page) => testid(page, "lesson-panel").getAttribute("data-step");
@@ -49,7 +55,7 @@ test("a learner opens Learn, walks a lesson, fixes the queue and sees the checkp
   await page.keyboard.press("ArrowRight");
   await waitForStep(page, "visibility-too-short", 1);
   assert.equal(await testid(page, "clock").getAttribute("data-ms"), "60000");
-  await screenshot(page, "course-lesson-step");
+  await viewShot(page, "course-lesson-step");
   await page.keyboard.press("ArrowLeft");
   await waitForStep(page, "visibility-too-short", 0);
   await testid(page, "lesson-next").click();
@@ -76,7 +82,7 @@ test("a learner opens Learn, walks a lesson, fixes the queue and sees the checkp
   );
   await testid(page, "pause").click();
   assert.match(await testid(page, "checkpoint").textContent(), /Checkpoint passed/);
-  await screenshot(page, "course-checkpoint-passed");
+  await viewShot(page, "course-checkpoint-passed");
 
   // The map marks it done; a reload keeps it, in the same browser.
   await testid(page, "lesson-map").click();
@@ -149,6 +155,7 @@ test("one lesson of every chapter: its link opens it, Show me meets its checkpoi
     "visibility-heartbeat",
     "dlq-redrive",
     "fifo-groups",
+    "sns-push",
     "fanout-filter",
     "kinesis-reshard",
   ];
@@ -174,9 +181,20 @@ test("one lesson of every chapter: its link opens it, Show me meets its checkpoi
     );
     await testid(page, "pause").click();
   }
+  // A lesson without a task ends with its questions; reading to its end marks it done.
+  await page.goto(`${ctx.baseUrl}#learn/choosing`);
+  await page.reload();
+  await waitForStep(page, "choosing", 0);
+  await page.keyboard.press("ArrowRight");
+  await waitForStep(page, "choosing", 1);
+  await page.keyboard.press("ArrowRight");
+  await waitForStep(page, "choosing", 2);
+  await testid(page, "question-2").waitFor();
+  await testid(page, "choice-2-1").click();
+  assert.equal(await testid(page, "explanation-2").getAttribute("data-right"), "true");
   await testid(page, "lesson-map").click();
-  for (const id of lessons) await testid(page, `done-${id}`).waitFor();
-  await screenshot(page, "course-map");
+  for (const id of [...lessons, "choosing"]) await testid(page, `done-${id}`).waitFor();
+  await viewShot(page, "course-map");
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -250,6 +250,13 @@ impl AppState {
                 let highlight = lesson.steps.get(k).and_then(|st| st.highlight.clone());
                 learn.step = k;
                 learn.error = None;
+                // A lesson with nothing to do is done when its last step is read.
+                if lesson.task.is_none()
+                    && k + 1 == lesson.steps.len()
+                    && learn.progress.mark_done(&lesson.id)
+                {
+                    learn.save_progress();
+                }
                 let mut s = s.load(lab);
                 s.selected = highlight.and_then(|h| highlight_hit(&s.lab.borrow(), &h));
                 s

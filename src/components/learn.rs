@@ -277,6 +277,10 @@ fn lesson_body(h: &mut String, props: &LearnProps) {
                 esc(&tf(lang, "learn.look_at", &[("name", &name)]))
             );
         }
+        // A lesson without a task ends with its questions on its last step.
+        if lesson.task.is_none() && k + 1 == n {
+            questions(h, props);
+        }
     } else {
         task_body(h, props);
     }
@@ -392,6 +396,16 @@ fn task_body(h: &mut String, props: &LearnProps) {
         false,
     );
     h.push_str("</div>");
+    questions(h, props);
+    h.push_str("</div>");
+}
+
+fn questions(h: &mut String, props: &LearnProps) {
+    let lang = props.lang;
+    let learn = props.learn;
+    let Some(lesson) = learn.lesson.as_ref() else {
+        return;
+    };
     if !lesson.questions.is_empty() {
         let _ = write!(
             h,
@@ -450,5 +464,4 @@ fn task_body(h: &mut String, props: &LearnProps) {
         }
         h.push_str("</div>");
     }
-    h.push_str("</div>");
 }
