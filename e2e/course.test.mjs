@@ -129,6 +129,7 @@ test("a lesson's own link, Show me, a question answered in Korean, and a bad les
   await testid(page, "choice-0-0").click();
   assert.equal(await testid(page, "explanation-0").getAttribute("data-right"), "true");
   assert.match(await testid(page, "explanation-0").textContent(), /정답/);
+  await viewShot(page, "course-korean");
   await testid(page, "lang").selectOption("en");
 
   // A lesson file that cannot be read is named, with the member, and the page goes on.
