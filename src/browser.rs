@@ -170,6 +170,29 @@ pub fn install_panic_hook(title: &'static str, action: &'static str) {
     }));
 }
 
+/// Fetches a text file of the page's own origin, relative to the page (a lesson: lessons are
+/// files next to the page, not part of the program). The error names the file.
+pub async fn fetch_text(path: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let w = window().ok_or_else(|| format!("{path}: no window"))?;
+    let response = JsFuture::from(w.fetch_with_str(path))
+        .await
+        .map_err(|_| format!("{path}: could not be fetched"))?
+        .dyn_into::<web_sys::Response>()
+        .map_err(|_| format!("{path}: not a response"))?;
+    if !response.ok() {
+        return Err(format!("{path}: HTTP {}", response.status()));
+    }
+    let text = response
+        .text()
+        .map_err(|_| format!("{path}: could not be read"))?;
+    JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| format!("{path}: could not be read"))
+}
+
 /// The byte length of this program's WebAssembly memory (it only grows: the high-water mark).
 pub fn wasm_memory_bytes() -> f64 {
     wasm_bindgen::memory()

@@ -3,6 +3,7 @@
 
 use crate::canvas::diagram::Hit;
 use crate::lab::{Edit, Lab, MEMORY_BUDGET_BYTES};
+use mqlab_appcore::course::{self, CourseMap, Lesson, Progress};
 use mqlab_appcore::i18n::{tf, Lang};
 use mqlab_appcore::presets;
 use std::cell::RefCell;
@@ -100,6 +101,65 @@ pub enum Action {
         message: Option<String>,
     },
     ToggleCompare,
+    /// → and ←: the next or previous lesson step in a lesson, else a step of the run.
+    ArrowRight,
+    ArrowLeft,
+    /// The course: open its map (or a lesson, by id), leave it for the free lab.
+    OpenLearn(Option<String>),
+    CloseLearn,
+    CourseLoaded(Result<Rc<CourseMap>, String>),
+    LessonLoaded(Result<Rc<Lesson>, String>),
+    /// Go to step `k` of the open lesson (`steps.len()` is the task).
+    LessonStep(usize),
+    Hint,
+    /// Applies the task's solution as recorded edits and plays.
+    ShowMe,
+    /// Question `.0` answered with choice `.1`.
+    Answer(usize, usize),
+    /// A click that asks for nothing.
+    Noop,
+}
+
+/// The course as the page shows it: the map, the lesson open, where the learner is in it.
+#[derive(Clone, Default)]
+pub struct Learn {
+    pub map: Option<Rc<CourseMap>>,
+    /// The lesson asked for (by a click or a link); `lesson` once its file has arrived.
+    pub lesson_id: Option<String>,
+    pub lesson: Option<Rc<Lesson>>,
+    /// The step shown; `steps.len()` is the task.
+    pub step: usize,
+    pub hints_shown: usize,
+    /// Answers chosen in this lesson: (question, choice).
+    pub answers: Vec<(usize, usize)>,
+    pub progress: Progress,
+    /// A file that could not be read or used, named with its member.
+    pub error: Option<String>,
+    /// The free lab's run, kept while lessons replace the run on screen.
+    pub saved_lab: Option<Rc<RefCell<Lab>>>,
+}
+
+impl Learn {
+    /// The course as the learner left it: progress read from storage.
+    pub fn open() -> Learn {
+        let progress = crate::browser::storage_get(course::PROGRESS_KEY)
+            .map(|t| Progress::from_json(&t))
+            .unwrap_or_default();
+        Learn {
+            progress,
+            ..Learn::default()
+        }
+    }
+
+    pub fn at_task(&self) -> bool {
+        self.lesson
+            .as_ref()
+            .is_some_and(|l| l.task.is_some() && self.step >= l.steps.len())
+    }
+
+    fn save_progress(&self) {
+        crate::browser::storage_set(course::PROGRESS_KEY, &self.progress.to_json());
+    }
 }
 
 #[derive(Clone)]
@@ -126,6 +186,8 @@ pub struct AppState {
     pub field_errors: BTreeMap<String, String>,
     /// Virtual ms per fast-forward chunk, tuned as it runs.
     fast_forward_chunk_ms: Rc<std::cell::Cell<u64>>,
+    /// The course, while the learner is in it (None: the free lab).
+    pub learn: Option<Learn>,
 }
 
 impl AppState {
@@ -147,6 +209,62 @@ impl AppState {
             notice: None,
             field_errors: BTreeMap::new(),
             fast_forward_chunk_ms: Rc::new(std::cell::Cell::new(1_000)),
+            learn: None,
+        }
+    }
+
+    /// A lesson's task whose checkpoint has been met marks the lesson done (once).
+    fn note_progress(&mut self) {
+        let met = self.lab.borrow().watch().is_some_and(|w| w.ever_met);
+        let Some(learn) = self.learn.as_mut() else {
+            return;
+        };
+        let Some(lesson) = learn.lesson.clone() else {
+            return;
+        };
+        if met && learn.at_task() && learn.progress.mark_done(&lesson.id) {
+            learn.save_progress();
+        }
+    }
+
+    /// Shows step `k` of the open lesson: its run, rebuilt from the lesson's setup (the same
+    /// every time), paused, with what the step points at selected.
+    fn lesson_step(&self, k: usize) -> AppState {
+        let mut s = self.changed();
+        let Some(learn) = s.learn.as_mut() else {
+            return s;
+        };
+        let Some(lesson) = learn.lesson.clone() else {
+            return s;
+        };
+        let k = k.min(lesson.steps.len() - usize::from(lesson.task.is_none()));
+        learn.hints_shown = 0;
+        match course::lab_at_step(&lesson, k) {
+            Ok(mut lab) => {
+                let at_task = k >= lesson.steps.len();
+                if at_task {
+                    if let Some(task) = &lesson.task {
+                        lab.set_watch(Some(task.checkpoint.clone()));
+                    }
+                }
+                let highlight = lesson.steps.get(k).and_then(|st| st.highlight.clone());
+                learn.step = k;
+                learn.error = None;
+                // A lesson with nothing to do is done when its last step is read.
+                if lesson.task.is_none()
+                    && k + 1 == lesson.steps.len()
+                    && learn.progress.mark_done(&lesson.id)
+                {
+                    learn.save_progress();
+                }
+                let mut s = s.load(lab);
+                s.selected = highlight.and_then(|h| highlight_hit(&s.lab.borrow(), &h));
+                s
+            }
+            Err((member, e)) => {
+                learn.error = Some(format!("lessons/{}.json: {member}: {e}", lesson.id));
+                s
+            }
         }
     }
 
@@ -314,6 +432,7 @@ impl Reducible for AppState {
                     s.set_transients();
                     s.panels += 1;
                 }
+                s.note_progress();
                 s.frame += 1;
                 s.panel_ms += real_ms;
                 if s.panel_ms >= PANEL_REFRESH_MS {
@@ -455,6 +574,7 @@ impl Reducible for AppState {
                     Ok(()) => s.field_errors.remove(&field),
                     Err(e) => s.field_errors.insert(field, e),
                 };
+                s.note_progress();
                 Rc::new(s)
             }
             Action::FieldError { field, message } => {
@@ -499,8 +619,167 @@ impl Reducible for AppState {
                     })),
                 }
             }
+            Action::ArrowRight | Action::ArrowLeft => {
+                let next = matches!(action, Action::ArrowRight);
+                let step = self
+                    .learn
+                    .as_ref()
+                    .filter(|l| l.lesson.is_some())
+                    .map(|l| l.step);
+                match step {
+                    Some(k) if next => self.reduce(Action::LessonStep(k + 1)),
+                    Some(k) => self.reduce(Action::LessonStep(k.saturating_sub(1))),
+                    None if next => self.reduce(Action::Step),
+                    None => self,
+                }
+            }
+            Action::OpenLearn(id) => {
+                let mut s = self.changed();
+                let mut learn = s.learn.take().unwrap_or_else(Learn::open);
+                if learn.saved_lab.is_none() {
+                    learn.saved_lab = Some(self.lab.clone());
+                }
+                learn.error = None;
+                learn.lesson_id = id;
+                if learn.lesson.as_ref().map(|l| &l.id) != learn.lesson_id.as_ref() {
+                    learn.lesson = None;
+                    learn.step = 0;
+                    learn.answers.clear();
+                }
+                s.learn = Some(learn);
+                s.playing = false;
+                s.fast_forward = false;
+                Rc::new(s)
+            }
+            Action::CloseLearn => {
+                let mut s = self.changed();
+                if let Some(saved) = s.learn.take().and_then(|l| l.saved_lab) {
+                    s.lab = saved;
+                    s.compare = None;
+                    s.selected = None;
+                    s.playing = false;
+                    s.fast_forward = false;
+                    s.set_transients();
+                }
+                Rc::new(s)
+            }
+            Action::CourseLoaded(result) => {
+                let mut s = self.changed();
+                if let Some(learn) = s.learn.as_mut() {
+                    match result {
+                        Ok(map) => learn.map = Some(map),
+                        Err(e) => learn.error = Some(e),
+                    }
+                }
+                Rc::new(s)
+            }
+            Action::LessonLoaded(result) => {
+                let mut s = self.changed();
+                let Some(learn) = s.learn.as_mut() else {
+                    return Rc::new(s);
+                };
+                match result {
+                    Ok(lesson) if learn.lesson_id.as_ref() == Some(&lesson.id) => {
+                        learn.lesson = Some(lesson);
+                        learn.answers.clear();
+                        return Rc::new(s).reduce(Action::LessonStep(0));
+                    }
+                    Ok(_) => {}
+                    Err(e) => learn.error = Some(e),
+                }
+                Rc::new(s)
+            }
+            Action::LessonStep(k) => Rc::new(self.lesson_step(k)),
+            Action::Hint => {
+                let mut s = self.changed();
+                if let Some(learn) = s.learn.as_mut() {
+                    let hints = learn
+                        .lesson
+                        .as_ref()
+                        .and_then(|l| l.task.as_ref())
+                        .map_or(0, |t| t.hints.len());
+                    learn.hints_shown = (learn.hints_shown + 1).min(hints);
+                }
+                Rc::new(s)
+            }
+            Action::ShowMe => {
+                let solution = self
+                    .learn
+                    .as_ref()
+                    .filter(|l| l.at_task())
+                    .and_then(|l| l.lesson.as_ref())
+                    .and_then(|l| l.task.as_ref())
+                    .map(|t| t.solution.clone());
+                let Some(solution) = solution else {
+                    return self;
+                };
+                let mut s = self.changed();
+                for edit in solution {
+                    if let Err(e) = s.lab.borrow_mut().edit(edit) {
+                        s.banner = Some(Banner {
+                            title_key: "error.engine",
+                            detail: e,
+                        });
+                    }
+                }
+                s.playing = true;
+                Rc::new(s)
+            }
+            Action::Answer(q, choice) => {
+                let mut s = self.changed();
+                if let Some(learn) = s.learn.as_mut() {
+                    learn.answers.retain(|&(i, _)| i != q);
+                    learn.answers.push((q, choice));
+                    let lesson = learn.lesson.clone();
+                    let right = lesson
+                        .as_ref()
+                        .and_then(|l| l.questions.get(q))
+                        .is_some_and(|x| x.answer == choice);
+                    if let (true, Some(l)) = (right, lesson) {
+                        learn.progress.mark_answered(&l.id, q);
+                        learn.save_progress();
+                    }
+                }
+                Rc::new(s)
+            }
             // Nothing changed: returning the same Rc means no re-render.
             _ => self,
         }
     }
+}
+
+/// What a step's highlight selects on the diagram (the charts follow the selection).
+fn highlight_hit(lab: &Lab, h: &course::Highlight) -> Option<Selection> {
+    let vm = &lab.vm;
+    let name = h
+        .queue
+        .as_ref()
+        .or(h.topic.as_ref())
+        .or(h.stream.as_ref())
+        .or(h.charts.as_ref())?;
+    let queue = || vm.queue_by_name(name).map(|(i, _)| Hit::Queue(i));
+    let topic = || {
+        vm.sns
+            .topics
+            .iter()
+            .position(|t| &t.name == name)
+            .map(|i| Hit::Topic(i as u16))
+    };
+    let stream = || {
+        vm.kinesis
+            .streams
+            .iter()
+            .position(|t| &t.name == name)
+            .map(|i| Hit::Stream(i as u16))
+    };
+    let hit = if h.queue.is_some() {
+        queue()
+    } else if h.topic.is_some() {
+        topic()
+    } else if h.stream.is_some() {
+        stream()
+    } else {
+        queue().or_else(topic).or_else(stream)
+    };
+    hit.map(|h| (0, h))
 }

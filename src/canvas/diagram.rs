@@ -237,6 +237,37 @@ impl Renderer {
             }
         }
 
+        // What is selected (a click, or the step of a lesson pointing at it): a dashed ring.
+        let ring = match opts.selected {
+            Some(Hit::Queue(i)) => lay
+                .queues
+                .get(i as usize)
+                .and_then(|b| b.as_ref())
+                .map(|b| &b.rect),
+            Some(Hit::Topic(i)) => lay.topics.get(i as usize).and_then(|b| b.as_ref()),
+            Some(Hit::Stream(i)) => lay
+                .streams
+                .get(i as usize)
+                .and_then(|b| b.as_ref())
+                .map(|b| &b.rect),
+            _ => None,
+        };
+        if let Some(r) = ring {
+            let _ = ctx.set_line_dash(&js_sys::Array::of2(&6.0.into(), &4.0.into()));
+            ctx.set_line_width(3.0);
+            ctx.set_stroke_style_str(p.accent);
+            let around = Rect {
+                x: r.x - 5.0,
+                y: r.y - 5.0,
+                w: r.w + 10.0,
+                h: r.h + 10.0,
+            };
+            round_rect(ctx, &around, 10.0);
+            ctx.stroke();
+            let _ = ctx.set_line_dash(&js_sys::Array::new());
+            ctx.set_line_width(1.0);
+        }
+
         self.draw_marks(ctx, vm, &lay, p, opts);
         self.copy_hits.clear();
         super::sns::draw_copies(ctx, vm, &lay, p, opts.reduced_motion, &mut self.copy_hits);

@@ -5,6 +5,7 @@ use super::banner::{banners, BannersProps};
 use super::header::{header, HeaderProps};
 use super::help::{help_overlay, HelpProps};
 use super::inspector::Inspector;
+use super::learn::{course_map, lesson_panel, LearnProps};
 use super::log::ApiLog;
 use super::params::ParamPanel;
 use super::presets::{preset_panel, PresetPanelProps};
@@ -13,7 +14,8 @@ use super::toolbar::Toolbar;
 use crate::browser;
 use crate::frame_loop::FrameLoop;
 use crate::lab::Lab;
-use crate::state::{Action, AppState, Banner, Theme};
+use crate::state::{Action, AppState, Banner, Learn, Theme};
+use mqlab_appcore::course;
 use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::share::{self, Shared, AUTOSAVE_KEY};
 use wasm_bindgen::JsCast;
@@ -38,7 +40,9 @@ pub fn initial_state() -> AppState {
         .unwrap_or_default();
     let mut banner = None;
     let hash = browser::location_hash();
-    if hash.len() > 1 {
+    // A lesson's link (#learn/<id>) opens the course over the autosaved free lab.
+    let learn_link = course::lesson_of_fragment(&hash);
+    if hash.len() > 1 && learn_link.is_none() {
         match share::from_fragment(&hash)
             .map_err(|e| e.to_string())
             .and_then(open_shared)
@@ -64,7 +68,62 @@ pub fn initial_state() -> AppState {
         None => AppState::new(AppState::default_lab(), browser_lang),
     };
     state.banner = banner;
+    if let Some(lesson_id) = learn_link {
+        state.learn = Some(Learn {
+            lesson_id,
+            saved_lab: Some(state.lab.clone()),
+            ..Learn::open()
+        });
+    }
     state
+}
+
+#[hook]
+/// Fetches the course map and the lesson asked for, when they are needed and not here yet:
+/// lessons are files beside the page (`lessons/`), not part of the program.
+fn use_course_files(state: &UseReducerHandle<AppState>) {
+    let want_map = state
+        .learn
+        .as_ref()
+        .is_some_and(|l| l.map.is_none() && l.error.is_none());
+    let want_lesson = state
+        .learn
+        .as_ref()
+        .filter(|l| l.error.is_none())
+        .and_then(|l| {
+            let id = l.lesson_id.clone()?;
+            (l.lesson.as_ref().map(|x| &x.id) != Some(&id)).then_some(id)
+        });
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(want_map, move |&want| {
+            if want {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let file = "lessons/course.json";
+                    let result = browser::fetch_text(file).await.and_then(|text| {
+                        course::parse_course(file, &text)
+                            .map(std::rc::Rc::new)
+                            .map_err(|e| e.to_string())
+                    });
+                    dispatcher.dispatch(Action::CourseLoaded(result));
+                });
+            }
+        });
+    }
+    let dispatcher = state.dispatcher();
+    use_effect_with(want_lesson, move |want| {
+        if let Some(id) = want.clone() {
+            wasm_bindgen_futures::spawn_local(async move {
+                let file = format!("lessons/{id}.json");
+                let result = browser::fetch_text(&file).await.and_then(|text| {
+                    course::parse_lesson(&file, &text)
+                        .map(std::rc::Rc::new)
+                        .map_err(|e| e.to_string())
+                });
+                dispatcher.dispatch(Action::LessonLoaded(result));
+            });
+        }
+    });
 }
 
 /// The run as a link, a file or the autosave carry it.
@@ -86,6 +145,7 @@ pub fn app() -> Html {
     let lang = state.lang;
     let system_dark = use_state(browser::prefers_dark);
     let reduced_motion = use_state(browser::prefers_reduced_motion);
+    use_course_files(&state);
 
     // The frame loop runs only while playing; dropping it (on pause or unmount) stops it.
     {
@@ -98,7 +158,8 @@ pub fn app() -> Html {
         });
     }
 
-    // Keyboard: space play/pause, → step, + / − speed, ? help, Esc closes it.
+    // Keyboard: space play/pause, → step (in a lesson: ← / → move between its steps), + / −
+    // speed, ? help, Esc closes it.
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
@@ -117,7 +178,8 @@ pub fn app() -> Html {
                 }
                 let action = match e.key().as_str() {
                     " " | "Spacebar" => Some(Action::TogglePlay),
-                    "ArrowRight" => Some(Action::Step),
+                    "ArrowRight" => Some(Action::ArrowRight),
+                    "ArrowLeft" => Some(Action::ArrowLeft),
                     "+" | "=" => Some(Action::Faster),
                     "-" | "_" | "−" => Some(Action::Slower),
                     "?" => Some(Action::ToggleHelp),
@@ -160,8 +222,19 @@ pub fn app() -> Html {
             state.playing,
             state.lab.as_ptr() as usize,
             state.lang,
+            state.learn.as_ref().map(|l| l.lesson_id.clone()),
         );
-        use_effect_with(key, move |(_, playing, _, _)| {
+        use_effect_with(key, move |(_, playing, _, _, learning)| {
+            // In the course the run on screen is the lesson's: the free lab's autosave is
+            // kept as it was, and the address bar holds the lesson's own link.
+            if let Some(lesson) = learning {
+                let fragment = match lesson {
+                    Some(id) => format!("#learn/{id}"),
+                    None => "#learn".to_string(),
+                };
+                browser::replace_hash(&fragment);
+                return;
+            }
             let shared = shared_of(&s);
             browser::storage_set(AUTOSAVE_KEY, &share::to_autosave(&shared));
             if !playing {
@@ -202,6 +275,7 @@ pub fn app() -> Html {
         })
     };
 
+    let map_view = state.learn.as_ref().is_some_and(|l| l.lesson_id.is_none());
     let main_title = state.lab.borrow().preset.clone();
     let compare_title = state
         .compare
@@ -248,6 +322,7 @@ pub fn app() -> Html {
                 dispatch: dispatch.clone(),
                 on_share,
                 on_export,
+                learning: state.learn.is_some(),
             }) }
             { banners(&BannersProps {
                 lang,
@@ -255,6 +330,7 @@ pub fn app() -> Html {
                 notice: state.notice,
                 dispatch: dispatch.clone(),
             }) }
+            if !map_view {
             <Toolbar
                 {lang}
                 lab={state.lab.clone()}
@@ -266,15 +342,23 @@ pub fn app() -> Html {
                 comparing={state.compare.is_some()}
                 dispatch={dispatch.clone()}
             />
-            <div class="workspace">
+            }
+            if let Some(learn) = state.learn.as_ref().filter(|l| l.lesson_id.is_none()) {
+                { course_map(&LearnProps { lang, learn, lab: &state.lab, dispatch: dispatch.clone() }) }
+            }
+            <div class="workspace" hidden={map_view}>
                 <section class="stage" aria-label={t(lang, "panel.diagram")}>{ runs }</section>
                 <aside class="side">
-                    { preset_panel(&PresetPanelProps {
-                        lang,
-                        preset: state.lab.borrow().preset.clone(),
-                        comparing: state.compare.is_some(),
-                        dispatch: dispatch.clone(),
-                    }) }
+                    if let Some(learn) = state.learn.as_ref().filter(|l| l.lesson_id.is_some()) {
+                        { lesson_panel(&LearnProps { lang, learn, lab: &state.lab, dispatch: dispatch.clone() }) }
+                    } else {
+                        { preset_panel(&PresetPanelProps {
+                            lang,
+                            preset: state.lab.borrow().preset.clone(),
+                            comparing: state.compare.is_some(),
+                            dispatch: dispatch.clone(),
+                        }) }
+                    }
                     <Inspector
                         {lang}
                         labs={state.labs()}

@@ -16,6 +16,8 @@ pub struct HeaderProps {
     pub dispatch: Callback<Action>,
     pub on_share: Callback<()>,
     pub on_export: Callback<()>,
+    /// The course is open (the button goes back to the free lab).
+    pub learning: bool,
 }
 
 fn select_value(e: &Event) -> String {
@@ -100,10 +102,23 @@ pub fn header(props: &HeaderProps) -> Html {
     let share = props.on_share.reform(|_: MouseEvent| ());
     let export = props.on_export.reform(|_: MouseEvent| ());
     let help = props.dispatch.reform(|_: MouseEvent| Action::ToggleHelp);
+    let learning = props.learning;
+    let learn = props.dispatch.reform(move |_: MouseEvent| {
+        if learning {
+            Action::CloseLearn
+        } else {
+            Action::OpenLearn(None)
+        }
+    });
     html! {
         <header class="top">
             <h1>{ "mq" }<span>{ "lab" }</span></h1>
             <p class="tagline">{ t(lang, "app.tagline") }</p>
+            <nav class="modes" aria-label={t(lang, "learn.modes")}>
+                <button type="button" data-testid="learn-open" aria-pressed={learning.to_string()} onclick={learn}>
+                    { if learning { t(lang, "learn.back_to_lab") } else { t(lang, "learn.open") } }
+                </button>
+            </nav>
             <div class="tools">
                 <label class="field inline">
                     <span class="sr-only">{ t(lang, "controls.language") }</span>

@@ -10,6 +10,7 @@ pub mod header;
 pub mod help;
 pub mod inspector;
 pub mod kinesis_inspector;
+pub mod learn;
 pub mod log;
 pub mod params;
 pub mod presets;

@@ -459,4 +459,36 @@ texts! {
     "summary.requests_note" =>
         "SQS: billed requests; SNS: Publish and PublishBatch; Kinesis: PutRecord, PutRecords and GetRecords calls",
         "SQS는 과금 요청, SNS는 Publish와 PublishBatch, Kinesis는 PutRecord·PutRecords·GetRecords 호출을 셉니다";
+
+    // The course: checkpoints in words ({what} is the lesson's label or the event's name).
+    "check.part" => "{what}: {n} {scope} (goal {op} {goal})", "{what}: {scope} {n} (목표 {op} {goal})";
+    "check.in_last" => "in the last {window}", "최근 {window} 동안";
+    "check.now" => "now", "지금";
+    "check.window_min" => "{n} min", "{n}분";
+    "check.window_s" => "{n} s", "{n}초";
+    "check.receive_count" => "received {n}+ times", "{n}회 이상 수신";
+    "check.watching" => ", watched {s} of {window} s so far", ", {window}초 중 {s}초째 지켜보는 중";
+
+    // The course on the page.
+    "learn.open" => "Learn", "배우기";
+    "learn.modes" => "Learn or free lab", "배우기 또는 자유 실습";
+    "learn.back_to_lab" => "Free lab", "자유 실습";
+    "learn.map" => "Course", "코스";
+    "learn.loading" => "Loading…", "불러오는 중…";
+    "learn.coming" => "coming", "준비 중";
+    "learn.done" => "done", "완료";
+    "learn.look_at" => "Look at {name}", "{name}을(를) 보세요";
+    "learn.step_of" => "Step {n} of {total}", "{total}단계 중 {n}단계";
+    "learn.keys" => "← / → keys move between steps", "← / → 키로 단계 이동";
+    "learn.back" => "Back", "이전";
+    "learn.next" => "Next", "다음";
+    "learn.task" => "Your task", "과제";
+    "learn.passed" => "Checkpoint passed", "체크포인트 통과";
+    "learn.not_yet" => "Not yet — press Play and watch", "아직이다. 재생을 누르고 지켜보자";
+    "learn.hint" => "Hint", "힌트";
+    "learn.show_me" => "Show me", "정답 보기";
+    "learn.questions" => "Questions", "확인 문제";
+    "learn.right" => "Right.", "정답.";
+    "learn.wrong" => "Not quite.", "아쉽다.";
+    "learn.see_lesson" => "See the lesson", "해당 레슨 보기";
 }

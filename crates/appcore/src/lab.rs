@@ -10,6 +10,7 @@
 //!   are recorded with their time, so seeking back and playing again replays them.
 //! - [`Lab::seek`] restores the latest snapshot at or before the target and runs forward.
 
+use crate::course::check::{Check, Watch};
 pub use crate::edits::{Edit, EDITS_MAX};
 use crate::sim::Sim;
 use crate::view::ViewModel;
@@ -46,6 +47,7 @@ struct Snapshot {
     sim: Sim,
     vm: ViewModel,
     edits_applied: usize,
+    watch: Option<Watch>,
     /// What keeping it costs, bytes: what it does not share with the live run.
     cost_bytes: u64,
 }
@@ -92,6 +94,8 @@ pub struct Lab {
     pub memory_stop: Option<MemoryStop>,
     /// What the live run held when an edit let a stopped run go on.
     memory_resumed_at_bytes: Option<u64>,
+    /// A lesson's checkpoint watching the run: fed its events, evaluated at every sample.
+    watch: Option<Watch>,
 }
 
 impl Lab {
@@ -113,6 +117,7 @@ impl Lab {
             memory_budget_bytes: MEMORY_BUDGET_BYTES,
             memory_stop: None,
             memory_resumed_at_bytes: None,
+            watch: None,
         };
         lab.run_to(0);
         Ok(lab)
@@ -200,7 +205,7 @@ impl Lab {
             .unwrap_or(t)
             .min(t);
             let events = self.sim.advance_to_events(stop);
-            self.vm.apply(&events);
+            self.observe(&events);
             while let Some((at, edit)) = self.edits.get(self.edits_applied).cloned() {
                 if at > stop {
                     break;
@@ -212,10 +217,13 @@ impl Lab {
                 // What it set off at this instant (a burst sent now) happens before the next
                 // edit, as it did when the edits were made one by one.
                 let events = self.sim.advance_to_events(stop);
-                self.vm.apply(&events);
+                self.observe(&events);
             }
             if stop >= self.vm.next_sample_at() {
                 self.vm.sample(self.sim.world());
+                if let Some(w) = &mut self.watch {
+                    w.evaluate(self.sim.world());
+                }
                 self.check_memory();
             }
             if stop >= self.next_snapshot_ms {
@@ -227,6 +235,23 @@ impl Lab {
         }
         self.vm.sync(self.sim.world());
         self.horizon_ms = self.horizon_ms.max(self.now());
+    }
+
+    /// Folds events into the view and shows them to the checkpoint, if one watches.
+    fn observe(&mut self, events: &[mqlab_engine::Event]) {
+        self.vm.apply(events);
+        if let Some(w) = &mut self.watch {
+            w.observe(events);
+        }
+    }
+
+    /// Sets (or removes) the checkpoint that watches the run from now on.
+    pub fn set_watch(&mut self, check: Option<Check>) {
+        self.watch = check.map(|c| Watch::new(c, self.now()));
+    }
+
+    pub fn watch(&self) -> Option<&Watch> {
+        self.watch.as_ref()
     }
 
     /// One animation frame: `real_ms` of wall-clock time at `speed` virtual ms per real ms.
@@ -259,6 +284,12 @@ impl Lab {
             self.vm = snap.vm;
             self.vm.set_transient_ms(transient_ms);
             self.edits_applied = snap.edits_applied;
+            // A checkpoint set after the snapshot watches again from there.
+            self.watch = match (snap.watch, self.watch.take()) {
+                (Some(w), _) => Some(w),
+                (None, Some(w)) => Some(Watch::new(w.check, t_snap)),
+                (None, None) => None,
+            };
             self.next_snapshot_ms = self.next_snapshot_after(t_snap);
             // Back at an earlier instant the run holds what it held then.
             self.memory_stop = None;
@@ -278,6 +309,7 @@ impl Lab {
             sim: self.sim.clone(),
             vm: self.vm.clone(),
             edits_applied: self.edits_applied,
+            watch: self.watch.clone(),
             cost_bytes: self.sim.world().snapshot_cost_estimate().total() + self.vm.approx_bytes(),
         };
         match self.snapshots.binary_search_by_key(&t, |s| s.t_ms) {
@@ -400,7 +432,7 @@ impl Lab {
             }
         }
         let events = self.sim.drain();
-        self.vm.apply(&events);
+        self.observe(&events);
         // What the edit set off at this instant (a burst sent now) happens now, paused or
         // not, as it does when the edit is replayed.
         self.run_to(now);

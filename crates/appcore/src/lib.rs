@@ -13,10 +13,13 @@
 //! - [`cli`] — the AWS CLI command equivalent to an API call, for the call log.
 //! - [`params`] — the editable parameters with AWS's names and ranges.
 //! - [`sim`] — one run as the page drives it: the world, advanced in steps, its events hashed.
+//! - [`course`] — lessons as data (`lessons/*.json`): their format, validation, the run at
+//!   each step, and checkpoints — declarative predicates evaluated against the run.
 //! - [`lab`] — the driver of a run: view model, edits on a timeline, snapshots for seeking
 //!   back, and the memory budget that keeps a run from exhausting the tab.
 
 pub mod cli;
+pub mod course;
 pub mod edits;
 pub mod i18n;
 pub mod json_path;
