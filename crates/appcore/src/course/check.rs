@@ -365,7 +365,6 @@ fn facts(kind: &EventKind) -> Option<(&'static str, Facts<'_>)> {
                 ..f
             },
         ),
-        #[cfg(feature = "kinesis")]
         EventKind::KinesisRecordsProcessed {
             stream,
             shard_id,
@@ -384,7 +383,6 @@ fn facts(kind: &EventKind) -> Option<(&'static str, Facts<'_>)> {
                 ..f
             },
         ),
-        #[cfg(feature = "kinesis")]
         EventKind::KinesisReadThrottled {
             stream,
             shard_id,
