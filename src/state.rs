@@ -108,6 +108,8 @@ pub enum Action {
     OpenLearn(Option<String>),
     CloseLearn,
     CourseLoaded(Result<Rc<CourseMap>, String>),
+    /// The presets' explanations arrived (or could not be read).
+    ExplanationsLoaded(Result<Rc<presets::Explanations>, String>),
     LessonLoaded(Result<Rc<Lesson>, String>),
     /// Go to step `k` of the open lesson (`steps.len()` is the task).
     LessonStep(usize),
@@ -188,6 +190,9 @@ pub struct AppState {
     fast_forward_chunk_ms: Rc<std::cell::Cell<u64>>,
     /// The course, while the learner is in it (None: the free lab).
     pub learn: Option<Learn>,
+    /// The presets' explanations, fetched when the page opens (`texts/presets.json`); an
+    /// error says which file or member is wrong.
+    pub explanations: Option<Result<Rc<presets::Explanations>, String>>,
 }
 
 impl AppState {
@@ -210,6 +215,7 @@ impl AppState {
             field_errors: BTreeMap::new(),
             fast_forward_chunk_ms: Rc::new(std::cell::Cell::new(1_000)),
             learn: None,
+            explanations: None,
         }
     }
 
@@ -661,6 +667,11 @@ impl Reducible for AppState {
                     s.fast_forward = false;
                     s.set_transients();
                 }
+                Rc::new(s)
+            }
+            Action::ExplanationsLoaded(result) => {
+                let mut s = self.changed();
+                s.explanations = Some(result);
                 Rc::new(s)
             }
             Action::CourseLoaded(result) => {

@@ -17,6 +17,7 @@ use crate::lab::Lab;
 use crate::state::{Action, AppState, Banner, Learn, Theme};
 use mqlab_appcore::course;
 use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::presets;
 use mqlab_appcore::share::{self, Shared, AUTOSAVE_KEY};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -94,6 +95,19 @@ fn use_course_files(state: &UseReducerHandle<AppState>) {
             let id = l.lesson_id.clone()?;
             (l.lesson.as_ref().map(|x| &x.id) != Some(&id)).then_some(id)
         });
+    {
+        // The presets' explanations, once, when the page opens.
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let file = presets::EXPLANATIONS_FILE;
+                let result = browser::fetch_text(file)
+                    .await
+                    .and_then(|text| presets::Explanations::from_json(&text).map(std::rc::Rc::new));
+                dispatcher.dispatch(Action::ExplanationsLoaded(result));
+            });
+        });
+    }
     {
         let dispatcher = state.dispatcher();
         use_effect_with(want_map, move |&want| {
@@ -355,6 +369,7 @@ pub fn app() -> Html {
                         { preset_panel(&PresetPanelProps {
                             lang,
                             preset: state.lab.borrow().preset.clone(),
+                            explanations: state.explanations.clone(),
                             comparing: state.compare.is_some(),
                             dispatch: dispatch.clone(),
                         }) }

@@ -12,6 +12,8 @@ use yew::prelude::*;
 pub struct PresetPanelProps {
     pub lang: Lang,
     pub preset: Option<String>,
+    /// Fetched when the page opens: until then the explanation is not shown.
+    pub explanations: Option<Result<std::rc::Rc<presets::Explanations>, String>>,
     pub comparing: bool,
     pub dispatch: Callback<Action>,
 }
@@ -31,10 +33,21 @@ pub fn preset_panel(props: &PresetPanelProps) -> Html {
     });
     let compare = props.dispatch.reform(|_: MouseEvent| Action::ToggleCompare);
     let partner = presets::compare_with(&current);
+    let explanation = match &props.explanations {
+        Some(Ok(e)) => html! {
+            <p class="explanation" data-testid="explanation">{ e.get(&current, lang) }</p>
+        },
+        Some(Err(e)) => {
+            html! { <p class="muted" data-testid="explanation-error">{ e.clone() }</p> }
+        }
+        None => html! {},
+    };
     html! {
         <section class="panel presets">
             <h2><label for="preset-select">{ t(lang, "panel.presets") }</label></h2>
-            <select id="preset-select" data-testid="preset" onchange={on_change}>
+            // Keyed by the preset: a preset loaded by the program (an import, a link) shows in a
+            // fresh select, as a select the user has touched ignores options' `selected`.
+            <select key={current.clone()} id="preset-select" data-testid="preset" onchange={on_change}>
                 if props.preset.is_none() {
                     <option value="" selected=true>{ "—" }</option>
                 }
@@ -48,7 +61,7 @@ pub fn preset_panel(props: &PresetPanelProps) -> Html {
             </select>
             if props.preset.is_some() {
                 <h3>{ t(lang, "panel.explanation") }</h3>
-                <p class="explanation" data-testid="explanation">{ presets::explanation(&current, lang) }</p>
+                { explanation }
             }
             <div class="actions">
                 { for presets::actions(&current).iter().map(|a| {

@@ -515,3 +515,31 @@ fn an_exported_preset_is_recognised_when_imported_again() {
     assert_eq!(presets::for_scenario_name(&back.name), Some("poison-dlq"));
     assert_eq!(presets::for_scenario_name("my-own-design"), None);
 }
+
+#[test]
+fn the_explanations_file_covers_every_preset_and_names_what_is_wrong() {
+    use mqlab_appcore::presets::Explanations;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../texts/presets.json"
+    ))
+    .unwrap();
+    let e = Explanations::from_json(&text).unwrap();
+    for p in presets::all() {
+        for lang in [Lang::En, Lang::Ko] {
+            assert!(e.get(p.id, lang).len() > 100, "{} {lang:?}", p.id);
+        }
+        assert_ne!(e.get(p.id, Lang::En), e.get(p.id, Lang::Ko));
+    }
+    let err = Explanations::from_json(r#"{"decoupling": {"en": "x"}}"#).unwrap_err();
+    assert_eq!(
+        err,
+        "texts/presets.json: decoupling.ko: missing or not a string"
+    );
+    assert!(Explanations::from_json("[1]")
+        .unwrap_err()
+        .contains("object"));
+    assert!(Explanations::from_json("{")
+        .unwrap_err()
+        .starts_with("texts/presets.json: not JSON"));
+}
