@@ -360,3 +360,29 @@ test("the preset list is grouped by service, and an exported preset re-imports a
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("while the program downloads, the page shows its shell (title, what it is, a busy bar); the app replaces it", async () => {
+  const c = await ctx.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await c.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  // Hold the wasm back until the shell has been seen.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route(/\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(ctx.baseUrl);
+  const boot = page.locator('[data-testid="boot"]');
+  await boot.waitFor({ state: "visible" });
+  assert.match(await boot.textContent(), /mqlab/);
+  assert.match(await boot.textContent(), /Loading the simulation/);
+  assert.equal(await page.locator('[data-testid="play"]').count(), 0, "no app yet");
+  release();
+  await page.locator('[data-testid="play"]').waitFor({ state: "visible", timeout: 15_000 });
+  await boot.waitFor({ state: "detached" });
+  assert.equal(await page.locator("header.top").count(), 1);
+  assert.deepEqual(errors, []);
+  await c.close();
+});

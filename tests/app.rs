@@ -120,11 +120,21 @@ async fn app_opens_the_default_preset_paused_at_time_zero() {
         .dyn_into::<web_sys::HtmlSelectElement>()
         .unwrap();
     assert_eq!(preset.value(), "decoupling");
-    assert!(!find(&root, "explanation")
-        .unwrap()
-        .text_content()
-        .unwrap()
-        .is_empty());
+    // The explanation is a file beside the page (texts/presets.json): the e2e tests, which
+    // serve dist/, check its text; this test's server has no such file, so the panel must say
+    // which file it could not read instead.
+    wait_until(
+        "the explanation or its error shows",
+        Duration::from_secs(5),
+        || find(&root, "explanation").is_some() || find(&root, "explanation-error").is_some(),
+    )
+    .await;
+    match find(&root, "explanation") {
+        Some(e) => assert!(!e.text_content().unwrap_or_default().is_empty()),
+        None => assert!(find(&root, "explanation-error")
+            .and_then(|e| e.text_content())
+            .is_some_and(|t| t.contains("texts/presets.json"))),
+    }
     for counter in [
         "visible",
         "in-flight",
