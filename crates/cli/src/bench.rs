@@ -11,9 +11,50 @@ use mqlab_engine::sqs::api::{DeleteMessageInput, ReceiveMessageInput, SendMessag
 use mqlab_engine::sqs::SqsConfig;
 use mqlab_engine::world::Caller;
 use mqlab_engine::{Scenario, World, WorldConfig};
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::{HashMap, VecDeque};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// The system allocator, counting allocations (and reallocations): the `mqlab` binary installs
+/// it so that the benchmark can report allocations per cycle and per message. Where it is not
+/// installed (tests), the count stays 0 and the report says so.
+pub struct CountingAlloc;
+
+// SAFETY: every call is forwarded unchanged to the system allocator.
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded with the caller's pointer and layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: forwarded with the caller's pointer, layout and size.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+fn allocations() -> u64 {
+    ALLOCATIONS.load(Ordering::Relaxed)
+}
+
+/// Allocations per unit over a run, or `None` where the counting allocator is not installed.
+fn per(allocs: u64, units: u64) -> Option<f64> {
+    (allocs > 0 && units > 0).then(|| allocs as f64 / units as f64)
+}
 
 const USAGE: &str = "usage: mqlab bench [--cycles N] [--days D] [--json]";
 
@@ -65,11 +106,15 @@ pub fn main(args: &[String]) -> i32 {
     engine_cycles(o.cycles / 10, false);
     baseline_cycles(o.cycles / 10);
 
+    let a0 = allocations();
     let engine = engine_cycles(o.cycles, false);
+    let engine_allocs = per(allocations() - a0, o.cycles);
     let engine_events = engine_cycles(o.cycles, true);
     let base = baseline_cycles(o.cycles);
     let ratio = base / engine;
+    let a0 = allocations();
     let (ff_s, ff_msgs) = fast_forward(o.days);
+    let ff_allocs = per(allocations() - a0, ff_msgs);
 
     if o.json {
         println!(
@@ -83,6 +128,8 @@ pub fn main(args: &[String]) -> i32 {
                 "fast_forward_days": o.days,
                 "fast_forward_wall_s": ff_s,
                 "fast_forward_messages": ff_msgs,
+                "engine_allocations_per_cycle": engine_allocs,
+                "fast_forward_allocations_per_message": ff_allocs,
             })
         );
     } else {
@@ -97,6 +144,12 @@ pub fn main(args: &[String]) -> i32 {
         println!(
             "Fast-forward {} days at 10 msg/s with 3 consumers: {:.2} s wall, {} messages",
             o.days, ff_s, ff_msgs
+        );
+        let show = |a: Option<f64>| a.map_or("not counted".to_string(), |a| format!("{a:.1}"));
+        println!(
+            "Allocations: {} per engine cycle, {} per fast-forwarded message",
+            show(engine_allocs),
+            show(ff_allocs)
         );
     }
     0

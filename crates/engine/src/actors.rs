@@ -483,6 +483,35 @@ pub struct Actors {
     pub producers: Vec<Producer>,
     pub consumer_specs: Vec<ConsumerSpec>,
     pub consumers: Vec<ConsumerInstance>,
+    /// What each consumer group's calls carry, made once per settings change rather than on
+    /// every poll (parallel to `consumer_specs`).
+    calls: Vec<ConsumerCalls>,
+}
+
+/// The requests a consumer group sends, ready to borrow.
+#[derive(Clone, Debug)]
+struct ConsumerCalls {
+    /// The queue URL the group's deletes and heartbeats name.
+    url: String,
+    receive: ReceiveMessageInput,
+}
+
+impl ConsumerCalls {
+    fn of(s: &ConsumerSpec) -> ConsumerCalls {
+        let url = queue_url(&s.queue);
+        ConsumerCalls {
+            receive: ReceiveMessageInput {
+                queue_url: Some(url.clone()),
+                max_number_of_messages: Some(s.max_messages as i64),
+                wait_time_seconds: s.wait_time_s.map(|w| w as i64),
+                visibility_timeout: s.visibility_timeout_s.map(|v| v as i64),
+                // What a worker needs to spot a poison message, without the cost of "All".
+                message_system_attribute_names: vec!["ApproximateReceiveCount".into()],
+                ..Default::default()
+            },
+            url,
+        }
+    }
 }
 
 fn s_to_ms(s: f64) -> SimTime {
@@ -585,6 +614,7 @@ impl Actors {
             return Err(format!("no consumer group {idx}"));
         };
         let count = spec.count;
+        self.calls[idx] = ConsumerCalls::of(&spec);
         *s = spec;
         self.set_consumer_count(ctx, idx, count);
         Ok(())
@@ -593,6 +623,7 @@ impl Actors {
     pub fn add_consumer(&mut self, ctx: &mut Ctx, spec: ConsumerSpec) {
         let idx = self.consumer_specs.len();
         let count = spec.count;
+        self.calls.push(ConsumerCalls::of(&spec));
         self.consumer_specs.push(spec);
         for _ in 0..count {
             self.spawn_instance(ctx, idx);
@@ -921,28 +952,18 @@ impl Actors {
     fn poll(&mut self, ctx: &mut Ctx, hub: &mut Hub, consumer: usize) {
         let c = &self.consumers[consumer];
         let s = &self.consumer_specs[c.spec];
-        let input = ReceiveMessageInput {
-            queue_url: Some(queue_url(&s.queue)),
-            max_number_of_messages: Some(s.max_messages as i64),
-            wait_time_seconds: s.wait_time_s.map(|w| w as i64),
-            visibility_timeout: s.visibility_timeout_s.map(|v| v as i64),
-            // What a worker needs to spot a poison message, without the cost of "All".
-            message_system_attribute_names: vec!["ApproximateReceiveCount".into()],
-            ..Default::default()
-        };
-        let actor = c.name.clone();
-        let queue = s.queue.clone();
+        let input = &self.calls[c.spec].receive;
         let reply = match hub.sqs(ctx) {
             Ok((sqs, mut cx)) => {
-                sqs.receive_message(&mut cx, &input, Caller::Actor(consumer), Some(&actor))
+                sqs.receive_message(&mut cx, input, Caller::Actor(consumer), Some(&c.name))
             }
             Err(e) => Some(Err(e)),
         };
-        if let Some(Err(e)) = &reply {
-            api_event(ctx, "ReceiveMessage", &queue, &actor, Some(e.clone()));
-        } else {
-            api_event(ctx, "ReceiveMessage", &queue, &actor, None);
-        }
+        let err = match &reply {
+            Some(Err(e)) => Some(e),
+            _ => None,
+        };
+        api_event(ctx, "ReceiveMessage", &s.queue, &c.name, err.cloned());
         if let Some(r) = reply {
             self.on_receive_reply(ctx, consumer, r);
         }
@@ -1015,7 +1036,7 @@ impl Actors {
         let s = &self.consumer_specs[c.spec];
         let vis_s = s.visibility_timeout_s.unwrap_or(30).max(2);
         let input = ChangeMessageVisibilityInput {
-            queue_url: Some(queue_url(&s.queue)),
+            queue_url: Some(self.calls[c.spec].url.clone()),
             receipt_handle: Some(m.receipt_handle.clone()),
             visibility_timeout: Some(vis_s as i64),
         };
@@ -1073,7 +1094,7 @@ impl Actors {
         if ok {
             c.processed += 1;
             let input = DeleteMessageInput {
-                queue_url: Some(queue_url(&s.queue)),
+                queue_url: Some(self.calls[c.spec].url.clone()),
                 receipt_handle: Some(m.receipt_handle),
             };
             let r = hub

@@ -515,19 +515,21 @@ impl Sqs {
             let Some(q) = self.queues.get(&queue) else {
                 return;
             };
-            let Some(w) = q.waiters.front().cloned() else {
+            if q.waiters.is_empty() || q.visible_count() == 0 {
+                return;
+            }
+            // Taken out while it is served (not copied: its spec owns strings), and put back
+            // in front if nothing could be delivered to it.
+            let q = self.queues.get_mut(&queue).expect("checked above");
+            let Some(w) = q.waiters.pop_front() else {
                 return;
             };
-            if q.visible_count() == 0 {
-                return;
-            }
             let msgs = self.deliver(ctx, queue, &w.spec, true, w.requested_at);
             if msgs.is_empty() {
+                if let Some(q) = self.queues.get_mut(&queue) {
+                    q.waiters.push_front(w);
+                }
                 return; // e.g. every FIFO group with visible messages is locked
-            }
-            let q = self.queues.get_mut(&queue).expect("checked above");
-            if let Some(pos) = q.waiters.iter().position(|x| x.id == w.id) {
-                q.waiters.remove(pos);
             }
             self.replies
                 .push((w.caller, Ok(ReceiveMessageOutput { messages: msgs })));

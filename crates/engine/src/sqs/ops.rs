@@ -24,12 +24,13 @@ const HANDLE_RANDOM_BYTES: usize = 32;
 /// A receipt handle names the queue, the message and which receive issued it; the rest is
 /// random, as AWS's handles look.
 fn encode_handle(ctx: &mut Ctx, queue: u32, seq: u64, gen: u32) -> String {
-    let mut bytes = Vec::with_capacity(HANDLE_HEADER_BYTES + HANDLE_RANDOM_BYTES);
-    bytes.extend_from_slice(&queue.to_be_bytes());
-    bytes.extend_from_slice(&seq.to_be_bytes());
-    bytes.extend_from_slice(&gen.to_be_bytes());
-    for _ in 0..HANDLE_RANDOM_BYTES / 8 {
-        bytes.extend_from_slice(&ctx.rng.next_u64().to_be_bytes());
+    // On the stack: a handle is made for every message received.
+    let mut bytes = [0u8; HANDLE_HEADER_BYTES + HANDLE_RANDOM_BYTES];
+    bytes[0..4].copy_from_slice(&queue.to_be_bytes());
+    bytes[4..12].copy_from_slice(&seq.to_be_bytes());
+    bytes[12..16].copy_from_slice(&gen.to_be_bytes());
+    for chunk in bytes[HANDLE_HEADER_BYTES..].chunks_exact_mut(8) {
+        chunk.copy_from_slice(&ctx.rng.next_u64().to_be_bytes());
     }
     let mut handle = String::with_capacity(HANDLE_PREFIX.len() + bytes.len().div_ceil(3) * 4);
     handle.push_str(HANDLE_PREFIX);
@@ -38,11 +39,15 @@ fn encode_handle(ctx: &mut Ctx, queue: u32, seq: u64, gen: u32) -> String {
 }
 
 fn decode_handle(h: &str) -> Option<(u32, u64, u32)> {
-    if h.len() > RECEIPT_HANDLE_MAX {
+    const LEN: usize = HANDLE_HEADER_BYTES + HANDLE_RANDOM_BYTES;
+    let text = h.strip_prefix(HANDLE_PREFIX)?;
+    if text.len() != LEN.div_ceil(3) * 4 {
         return None;
     }
-    let bytes = b64().decode(h.strip_prefix(HANDLE_PREFIX)?).ok()?;
-    if bytes.len() != HANDLE_HEADER_BYTES + HANDLE_RANDOM_BYTES {
+    // Decoded on the stack (room for a whole last quantum); a handle of any other length is
+    // not one of ours.
+    let mut bytes = [0u8; LEN.div_ceil(3) * 3];
+    if b64().decode_slice(text, &mut bytes).ok()? != LEN {
         return None;
     }
     let queue = u32::from_be_bytes(bytes[0..4].try_into().ok()?);
@@ -1016,14 +1021,13 @@ impl Sqs {
         requested_at: SimTime,
     ) -> Vec<ReceivedMessage> {
         let fifo = self.queue(id).fifo();
-        let sampled: Vec<bool> = if long_poll || fifo {
-            vec![true; SERVERS_PER_QUEUE as usize]
-        } else {
+        let mut sampled = [true; SERVERS_PER_QUEUE as usize];
+        if !(long_poll || fifo) {
             let ratio = self.config.short_poll_sample_ratio;
-            (0..SERVERS_PER_QUEUE)
-                .map(|_| ctx.rng.chance(ratio))
-                .collect()
-        };
+            for s in &mut sampled {
+                *s = ctx.rng.chance(ratio);
+            }
+        }
         let mut out = Vec::new();
         let mut delivered = Vec::new();
         // Each round either delivers or dead-letters at least one candidate; bounded anyway.
@@ -1233,15 +1237,13 @@ impl Sqs {
             q.metrics.current.number_of_messages_deleted += 1;
             return Ok(());
         }
-        let message_id = m.id.clone();
-        q.metrics.current.number_of_messages_deleted += 1;
-        q.totals.deleted += 1;
-        let name = q.name.clone();
         ctx.events.push(ctx.now, || EventKind::MessageDeleted {
-            queue: name,
-            message_id,
+            queue: q.name.clone(),
+            message_id: m.id.clone(),
             actor: actor.map(String::from),
         });
+        q.metrics.current.number_of_messages_deleted += 1;
+        q.totals.deleted += 1;
         if !fifo && in_flight && ctx.rng.chance(dup_p) {
             // At-least-once: a server holding a copy missed the delete; the copy comes back
             // when the visibility timeout ends (aws-rules §1.1).
