@@ -23,6 +23,7 @@ use crate::sqs::queue_url;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 
 /// What an actor acts on at one instant (see [`crate::core::ctx`]).
 pub type Ctx<'a> = crate::core::ctx::Ctx<'a, ActorTimer>;
@@ -442,6 +443,8 @@ impl Producer {
 pub struct Producer {
     pub spec: ProducerSpec,
     url: String,
+    /// Where each message's head is written before it is copied into its body.
+    head: String,
     /// Bumped when the spec changes, so the old chain of send timers stops.
     gen: u32,
     pub sent: u64,
@@ -565,6 +568,7 @@ impl Actors {
         self.producers.push(Producer {
             gen: 0,
             url: queue_url(&spec.queue),
+            head: String::new(),
             spec,
             sent: 0,
             retried: 0,
@@ -839,17 +843,19 @@ impl Actors {
             });
             let poison =
                 p.spec.poison_every > 0 && p.sent.is_multiple_of(p.spec.poison_every as u64);
-            let head = if poison {
-                format!(
-                    "{{\"producer\":\"{}\",\"n\":{},{POISON_MARK}}}",
-                    p.spec.name, p.sent
-                )
-            } else {
-                format!("{{\"producer\":\"{}\",\"n\":{}}}", p.spec.name, p.sent)
-            };
+            // Written into a reused buffer and copied once at its exact size: every message
+            // has a head.
+            let head = &mut p.head;
+            head.clear();
+            let _ = write!(head, "{{\"producer\":\"{}\",\"n\":{}", p.spec.name, p.sent);
+            if poison {
+                head.push(',');
+                head.push_str(POISON_MARK);
+            }
+            head.push('}');
             // Padded with spaces up to body_bytes, synthetic: a run keeps the head, not the
             // pad, of every message it holds.
-            let body = Payload::padded(head, p.spec.body_bytes);
+            let body = Payload::padded(head.as_str(), p.spec.body_bytes);
             let message_attributes = crate::core::ordmap::btree_map_from(
                 p.spec.message_attributes.iter().map(|(name, values)| {
                     let v = &values[((p.sent - 1) % values.len() as u64) as usize];
@@ -857,7 +863,8 @@ impl Actors {
                 }),
             );
             entries.push(SendMessageBatchEntry {
-                id: Some(format!("m{}", entries.len())),
+                // A batch entry's id; a single SendMessage has none.
+                id: (n > 1).then(|| format!("m{}", entries.len())),
                 message_body: Some(body),
                 message_attributes,
                 delay_seconds: (!fifo)

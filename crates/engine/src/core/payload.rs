@@ -188,10 +188,17 @@ impl Payload {
         match &self.0.repr {
             Repr::Synthetic { head, pad, tail } if *pad >= needle.len() => {
                 // A match cannot span head, pad and tail at once: it lies in the head and the
-                // first pad bytes, or in the last pad bytes and the tail.
-                let spaces = " ".repeat(needle.len());
-                format!("{head}{spaces}").contains(needle)
-                    || format!("{spaces}{tail}").contains(needle)
+                // first pad bytes, or in the last pad bytes and the tail. Checked in place
+                // (a consumer asks this of every message it processes).
+                let n = needle.as_bytes();
+                let spaces = |b: &[u8]| b.iter().all(|&c| c == PAD_BYTE);
+                head.contains(needle)
+                    || tail.contains(needle)
+                    || spaces(n)
+                    || (1..n.len()).any(|k| {
+                        (head.as_bytes().ends_with(&n[..k]) && spaces(&n[k..]))
+                            || (spaces(&n[..k]) && tail.as_bytes().starts_with(&n[k..]))
+                    })
             }
             _ => self.as_str().contains(needle),
         }
@@ -399,6 +406,31 @@ mod tests {
         assert!(!p.contains("1}!"));
         assert!(p.starts_with("{\"a\":1}  "));
         assert!(!p.starts_with("{\"a\":1}  x"));
+    }
+
+    #[test]
+    fn contains_agrees_with_the_materialised_text() {
+        // Every substring of each payload is found, and so is nothing that is not one.
+        for (head, pad, tail) in [
+            ("ab c", 3, " d e"),
+            ("x", 1, ""),
+            ("", 4, "yz "),
+            ("k  ", 2, "  k"),
+        ] {
+            let p = Payload::synthetic(head, pad, tail);
+            let text = p.as_str().into_owned();
+            let mut needles: Vec<String> = Vec::new();
+            for i in 0..text.len() {
+                for j in i + 1..=text.len() {
+                    needles.push(text[i..j].to_string());
+                    needles.push(format!("{}q", &text[i..j]));
+                    needles.push(format!("a{}", &text[i..j]));
+                }
+            }
+            for n in needles {
+                assert_eq!(p.contains(&n), text.contains(&n), "{text:?} contains {n:?}");
+            }
+        }
     }
 
     #[test]

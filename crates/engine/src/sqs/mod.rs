@@ -139,10 +139,49 @@ pub enum SqsTimer {
 pub struct ReceiveSpec {
     pub max: usize,
     pub visibility_ms: SimTime,
-    pub system_attribute_names: Vec<String>,
+    pub system_attributes: SystemAttributes,
     pub message_attribute_names: Vec<String>,
     pub attempt_id: Option<String>,
     pub actor: Option<String>,
+}
+
+/// The message system attributes a ReceiveMessage can ask for by name ("All" asks for each).
+pub const SYSTEM_ATTRIBUTE_NAMES: [&str; 9] = [
+    "SenderId",
+    "SentTimestamp",
+    "ApproximateReceiveCount",
+    "ApproximateFirstReceiveTimestamp",
+    "AWSTraceHeader",
+    "DeadLetterQueueSourceArn",
+    "MessageGroupId",
+    "MessageDeduplicationId",
+    "SequenceNumber",
+];
+
+/// A set of [`SYSTEM_ATTRIBUTE_NAMES`], as bits: a waiting receive keeps it without owning
+/// strings. Names it does not know select nothing, as before.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SystemAttributes(u16);
+
+impl SystemAttributes {
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a String>) -> SystemAttributes {
+        let mut bits = 0u16;
+        for n in names {
+            if n == "All" {
+                bits = (1 << SYSTEM_ATTRIBUTE_NAMES.len()) - 1;
+            } else if let Some(i) = SYSTEM_ATTRIBUTE_NAMES.iter().position(|k| k == n) {
+                bits |= 1 << i;
+            }
+        }
+        SystemAttributes(bits)
+    }
+
+    pub fn wants(self, name: &str) -> bool {
+        SYSTEM_ATTRIBUTE_NAMES
+            .iter()
+            .position(|k| *k == name)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
 }
 
 /// What the app shows per queue.
@@ -180,8 +219,11 @@ pub struct Sqs {
     serving: bool,
 }
 
+/// A queue URL up to the account id (in [`REGION`]; a test checks they agree).
+const QUEUE_URL_HOST: &str = "https://sqs.us-east-1.amazonaws.com/";
+
 pub fn queue_url(name: &str) -> String {
-    format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/{name}")
+    format!("{QUEUE_URL_HOST}{ACCOUNT_ID}/{name}")
 }
 
 pub fn queue_arn(name: &str) -> String {
@@ -332,6 +374,21 @@ impl Sqs {
             Some(u) if !u.is_empty() => u,
             _ => return Err(AwsError::missing_parameter("QueueUrl")),
         };
+        // The URL this world hands out (every call an actor makes): the name is the rest.
+        if let Some(name) = url
+            .strip_prefix(QUEUE_URL_HOST)
+            .and_then(|r| r.strip_prefix(ACCOUNT_ID))
+            .and_then(|r| r.strip_prefix('/'))
+            .filter(|n| !n.is_empty() && !n.contains('/'))
+        {
+            let id = self
+                .by_name
+                .get(name)
+                .copied()
+                .ok_or_else(queue_does_not_exist)?;
+            self.queues[&id].last_accessed.set(self.now);
+            return Ok(id);
+        }
         let mut parts = url.trim_end_matches('/').rsplit('/');
         let name = parts.next().unwrap_or("");
         if let Some(account) = parts.next() {
@@ -539,4 +596,29 @@ impl Sqs {
 
 pub fn queue_does_not_exist() -> AwsError {
     AwsError::new("QueueDoesNotExist", "The specified queue does not exist.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_prefix_is_in_the_simulated_region() {
+        assert_eq!(
+            QUEUE_URL_HOST,
+            format!("https://sqs.{REGION}.amazonaws.com/")
+        );
+        assert!(queue_url("q").ends_with(&format!("/{ACCOUNT_ID}/q")));
+    }
+
+    #[test]
+    fn system_attribute_sets_know_all_and_ignore_unknown_names() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let all = SystemAttributes::from_names(&names(&["All"]));
+        assert!(SYSTEM_ATTRIBUTE_NAMES.iter().all(|n| all.wants(n)));
+        let one = SystemAttributes::from_names(&names(&["SentTimestamp", "Nope"]));
+        assert!(one.wants("SentTimestamp"));
+        assert!(!one.wants("SenderId"));
+        assert!(!one.wants("Nope"));
+    }
 }

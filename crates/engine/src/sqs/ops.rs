@@ -40,16 +40,17 @@ fn encode_handle(ctx: &mut Ctx, queue: u32, seq: u64, gen: u32) -> String {
 
 fn decode_handle(h: &str) -> Option<(u32, u64, u32)> {
     const LEN: usize = HANDLE_HEADER_BYTES + HANDLE_RANDOM_BYTES;
-    let text = h.strip_prefix(HANDLE_PREFIX)?;
-    if text.len() != LEN.div_ceil(3) * 4 {
+    // The header's 16 bytes lie in the first 24 characters (18 bytes); the rest need only be
+    // base64 characters, which 64 unpadded ones always decode to 48 bytes. A handle of any
+    // other shape is not one of ours.
+    const HEADER_CHARS: usize = 24;
+    let text = h.strip_prefix(HANDLE_PREFIX)?.as_bytes();
+    let alphabet = |c: &u8| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/';
+    if text.len() != LEN.div_ceil(3) * 4 || !text.iter().all(alphabet) {
         return None;
     }
-    // Decoded on the stack (room for a whole last quantum); a handle of any other length is
-    // not one of ours.
-    let mut bytes = [0u8; LEN.div_ceil(3) * 3];
-    if b64().decode_slice(text, &mut bytes).ok()? != LEN {
-        return None;
-    }
+    let mut bytes = [0u8; HEADER_CHARS / 4 * 3];
+    b64().decode_slice(&text[..HEADER_CHARS], &mut bytes).ok()?;
     let queue = u32::from_be_bytes(bytes[0..4].try_into().ok()?);
     let seq = u64::from_be_bytes(bytes[4..12].try_into().ok()?);
     let gen = u32::from_be_bytes(bytes[12..16].try_into().ok()?);
@@ -924,12 +925,16 @@ impl Sqs {
         let wait_s = wait
             .map(|w| w as u32)
             .unwrap_or(q.attrs.receive_message_wait_time_seconds);
-        let mut names = input.message_system_attribute_names.clone();
-        names.extend(input.attribute_names.iter().cloned());
+        let system_attributes = SystemAttributes::from_names(
+            input
+                .message_system_attribute_names
+                .iter()
+                .chain(&input.attribute_names),
+        );
         let spec = ReceiveSpec {
             max,
             visibility_ms,
-            system_attribute_names: names,
+            system_attributes,
             message_attribute_names: input.message_attribute_names.clone(),
             attempt_id: input.receive_request_attempt_id.clone(),
             actor: actor.map(String::from),
@@ -1061,18 +1066,20 @@ impl Sqs {
                     .expect("just taken");
                 let duplicate = std::mem::take(&mut m.undeleted_copy);
                 let m = q.message(seq).expect("just taken");
-                out.push(render_message(m, handle.clone(), spec, fifo));
-                delivered.push((seq, gen, handle.clone()));
                 ctx.events.push(ctx.now, || EventKind::MessageReceived {
                     queue: q.name.clone(),
                     message_id: m.id.clone(),
                     receive_count: m.receive_count,
-                    receipt_handle: handle,
+                    receipt_handle: handle.clone(),
                     visible_at: until,
                     duplicate,
                     group_id: m.group_id.clone(),
                     actor: spec.actor.clone(),
                 });
+                // Only a FIFO receive with an attempt id keeps its handles.
+                let kept = spec.attempt_id.as_ref().map(|_| handle.clone());
+                delivered.push((seq, gen, kept));
+                out.push(render_message(m, handle, spec, fifo));
                 let q = self.queue_mut(id);
                 q.metrics.current.number_of_messages_received += 1;
                 q.totals.received += 1;
@@ -1095,7 +1102,7 @@ impl Sqs {
             let rec = AttemptRecord {
                 at: ctx.now,
                 delivered: delivered.iter().map(|(s, g, _)| (*s, *g)).collect(),
-                handles: delivered.into_iter().map(|(_, _, h)| h).collect(),
+                handles: delivered.into_iter().filter_map(|(_, _, h)| h).collect(),
             };
             self.queue_mut(id).remember_attempt(a.clone(), rec);
         }
@@ -1458,8 +1465,7 @@ fn render_message(
     spec: &ReceiveSpec,
     fifo: bool,
 ) -> ReceivedMessage {
-    let all = spec.system_attribute_names.iter().any(|n| n == "All");
-    let want = |n: &str| all || spec.system_attribute_names.iter().any(|x| x == n);
+    let want = |n: &str| spec.system_attributes.wants(n);
     let mut attributes = BTreeMap::new();
     // Each value is made only when the request asked for its attribute.
     let mut put = |n: &str, v: &dyn Fn() -> Option<String>| {
