@@ -16,8 +16,8 @@ use crate::core::time::{SimTime, MS_PER_S};
 use crate::hub::Hub;
 use crate::sns::Sns;
 use crate::sqs::api::{
-    ChangeMessageVisibilityInput, DeleteMessageInput, ReceiveMessageInput, ReceiveMessageOutput,
-    ReceivedMessage, SendMessageBatchEntry, SendMessageBatchInput, SendMessageInput,
+    ChangeMessageVisibilityInput, ReceiveMessageInput, ReceiveMessageOutput, ReceivedMessage,
+    SendMessageBatchEntry, SendMessageBatchInput,
 };
 use crate::sqs::queue_url;
 use serde::{Deserialize, Serialize};
@@ -508,8 +508,8 @@ impl ConsumerCalls {
                 max_number_of_messages: Some(s.max_messages as i64),
                 wait_time_seconds: s.wait_time_s.map(|w| w as i64),
                 visibility_timeout: s.visibility_timeout_s.map(|v| v as i64),
-                // What a worker needs to spot a poison message, without the cost of "All".
-                message_system_attribute_names: vec!["ApproximateReceiveCount".into()],
+                // No attributes: a simulated worker tells a poison message by its body, and
+                // asking for them changes neither the answer's cost nor the queue.
                 ..Default::default()
             },
             url,
@@ -825,7 +825,6 @@ impl Actors {
 
     fn send(&mut self, ctx: &mut Ctx, hub: &mut Hub, producer: usize, n: u32) {
         let p = &mut self.producers[producer];
-        let url = p.url.clone();
         let fifo = p.target().ends_with(".fifo");
         let groups = if fifo {
             p.spec.message_groups.max(1)
@@ -920,22 +919,13 @@ impl Actors {
             return;
         }
         let result = if n == 1 {
-            let e = entries.pop().expect("one entry");
-            let input = SendMessageInput {
-                queue_url: Some(url),
-                message_body: e.message_body,
-                delay_seconds: e.delay_seconds,
-                message_deduplication_id: e.message_deduplication_id,
-                message_group_id: e.message_group_id,
-                message_attributes: e.message_attributes,
-                ..Default::default()
-            };
+            let (e, url) = (&entries[0], &self.producers[producer].url);
             hub.sqs(ctx)
-                .and_then(|(sqs, mut cx)| sqs.send_message(&mut cx, &input, Some(&actor)))
+                .and_then(|(sqs, mut cx)| sqs.send_entry(&mut cx, url, e, Some(&actor)))
                 .map(|_| ())
         } else {
             let input = SendMessageBatchInput {
-                queue_url: Some(url),
+                queue_url: Some(self.producers[producer].url.clone()),
                 entries,
             };
             hub.sqs(ctx)
@@ -1100,13 +1090,10 @@ impl Actors {
         });
         if ok {
             c.processed += 1;
-            let input = DeleteMessageInput {
-                queue_url: Some(self.calls[c.spec].url.clone()),
-                receipt_handle: Some(m.receipt_handle),
-            };
-            let r = hub
-                .sqs(ctx)
-                .and_then(|(sqs, mut cx)| sqs.delete_message(&mut cx, &input, Some(&c.name)));
+            let url = &self.calls[c.spec].url;
+            let r = hub.sqs(ctx).and_then(|(sqs, mut cx)| {
+                sqs.delete_at(&mut cx, Some(url), Some(&m.receipt_handle), Some(&c.name))
+            });
             api_event(ctx, "DeleteMessage", &s.queue, &c.name, r.err());
         } else {
             c.failed += 1;

@@ -161,6 +161,8 @@ pub struct World {
     completions: Vec<Completion>,
     next_call: CallId,
     seed: u64,
+    /// Scratch for routing SQS replies (empty between calls; kept for its buffer).
+    reply_buf: crate::sqs::Replies,
 }
 
 impl World {
@@ -184,6 +186,7 @@ impl World {
             completions: Vec::new(),
             next_call: 0,
             seed: config.seed,
+            reply_buf: Vec::new(),
         }
     }
 
@@ -700,12 +703,14 @@ impl World {
             let (kcl, mut ctx) = kcl.at(at);
             kcl.on_pushed(&mut ctx, &mut kinesis, pushed);
         }
+        let mut replies = std::mem::take(&mut self.reply_buf);
         loop {
-            let replies = self.sqs.take_replies();
+            self.sqs.swap_replies(&mut replies);
             if replies.is_empty() {
+                self.reply_buf = replies;
                 return;
             }
-            for (caller, result) in replies {
+            for (caller, result) in replies.drain(..) {
                 match caller {
                     Caller::External(call) => self.completions.push(Completion {
                         call,

@@ -76,18 +76,24 @@ impl Rng {
         // 8-4-4-4-12 lower-case hex digits: a's 16, then b's 16 (without `format!`, which
         // costs more than the draw on a hot path: every message id is one).
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut out = [0u8; 36];
-        let mut k = 0;
-        for (i, nibble) in (0..32).map(|i| {
-            let word = if i < 16 { a } else { b };
-            (i, (word >> (60 - 4 * (i % 16))) & 0xF)
-        }) {
-            if matches!(i, 8 | 12 | 16 | 20) {
-                out[k] = b'-';
-                k += 1;
+        let mut out = [b'-'; 36];
+        // Where each of the 32 digits goes: the dashes sit at 8, 13, 18 and 23.
+        const AT: [usize; 32] = {
+            let mut at = [0; 32];
+            let mut i = 0;
+            while i < 32 {
+                at[i] = i
+                    + (i >= 8) as usize
+                    + (i >= 12) as usize
+                    + (i >= 16) as usize
+                    + (i >= 20) as usize;
+                i += 1;
             }
-            out[k] = DIGITS[nibble as usize];
-            k += 1;
+            at
+        };
+        for (i, at) in AT.iter().enumerate() {
+            let word = if i < 16 { a } else { b };
+            out[*at] = DIGITS[((word >> (60 - 4 * (i % 16))) & 0xF) as usize];
         }
         // ASCII hex and dashes: always UTF-8.
         std::str::from_utf8(&out)

@@ -134,6 +134,9 @@ pub enum SqsTimer {
     },
 }
 
+/// ReceiveMessage answers waiting to be routed to their callers.
+pub type Replies = Vec<(Caller, Result<ReceiveMessageOutput, AwsError>)>;
+
 /// What a receive asks for, once validated.
 #[derive(Clone, Debug)]
 pub struct ReceiveSpec {
@@ -209,7 +212,7 @@ pub struct Sqs {
     deleted_at: OrdMap<String, SimTime>,
     next_queue_id: u32,
     next_waiter: u64,
-    replies: Vec<(Caller, Result<ReceiveMessageOutput, AwsError>)>,
+    replies: Replies,
     cost: CostMeter,
     move_tasks: Vec<MoveTask>,
     /// The world's clock as of the current call (set by the world before every dispatch).
@@ -300,8 +303,11 @@ impl Sqs {
         self.by_name.get(name).and_then(|id| self.queues.get(id))
     }
 
-    pub(crate) fn take_replies(&mut self) -> Vec<(Caller, Result<ReceiveMessageOutput, AwsError>)> {
-        std::mem::take(&mut self.replies)
+    /// Hands over the replies due (into `into`, which must be empty) and keeps `into`'s
+    /// buffer for the next ones: no allocation per reply round.
+    pub(crate) fn swap_replies(&mut self, into: &mut Replies) {
+        debug_assert!(into.is_empty());
+        std::mem::swap(&mut self.replies, into);
     }
 
     pub fn queue_summaries(&self) -> Vec<QueueSummary> {
@@ -369,7 +375,7 @@ impl Sqs {
 
     /// Resolves a QueueUrl: `https://sqs.REGION.amazonaws.com/ACCOUNT/NAME` (a bare queue name
     /// is accepted too, as AWS does). Another account's queue does not exist here.
-    fn resolve(&self, url: Option<&String>) -> Result<u32, AwsError> {
+    fn resolve(&self, url: Option<&str>) -> Result<u32, AwsError> {
         let url = match url {
             Some(u) if !u.is_empty() => u,
             _ => return Err(AwsError::missing_parameter("QueueUrl")),

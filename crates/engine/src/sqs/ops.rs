@@ -255,7 +255,7 @@ impl Sqs {
         ctx: &mut Ctx,
         input: &QueueUrlInput,
     ) -> Result<Value, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         let q = self.queues.remove(&id).expect("resolved");
         self.by_name.remove(&q.name);
         self.deleted_at.insert(q.name.clone(), ctx.now);
@@ -272,7 +272,7 @@ impl Sqs {
         ctx: &mut Ctx,
         input: &GetQueueAttributesInput,
     ) -> Result<Value, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         let q = self.queue(id);
         let mut names: Vec<&str> = Vec::new();
         for n in &input.attribute_names {
@@ -311,7 +311,7 @@ impl Sqs {
         ctx: &mut Ctx,
         input: &SetQueueAttributesInput,
     ) -> Result<Value, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         let q = self.queue(id);
         let old = q.attrs.clone();
         let mut attrs = old.clone();
@@ -369,7 +369,7 @@ impl Sqs {
     }
 
     pub fn purge_queue(&mut self, ctx: &mut Ctx, input: &QueueUrlInput) -> Result<Value, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         let q = self.queue_mut(id);
         if q.purge_until.is_some_and(|t| ctx.now < t) {
             return Err(AwsError::new(
@@ -403,7 +403,7 @@ impl Sqs {
         &self,
         input: &ListDeadLetterSourceQueuesInput,
     ) -> Result<Value, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         let max = bounded(
             "MaxResults",
             input.max_results,
@@ -440,7 +440,7 @@ impl Sqs {
     }
 
     pub fn tag_queue(&mut self, input: &TagQueueInput) -> Result<Value, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         if input.tags.is_empty() {
             return Err(AwsError::missing_parameter("Tags"));
         }
@@ -459,7 +459,7 @@ impl Sqs {
     }
 
     pub fn untag_queue(&mut self, input: &UntagQueueInput) -> Result<Value, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         if input.tag_keys.is_empty() {
             return Err(AwsError::missing_parameter("TagKeys"));
         }
@@ -471,7 +471,7 @@ impl Sqs {
     }
 
     pub fn list_queue_tags(&self, input: &QueueUrlInput) -> Result<Value, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         let q = self.queue(id);
         if q.tags.is_empty() {
             return Ok(json!({}));
@@ -538,7 +538,7 @@ impl Sqs {
         input: &SendMessageInput,
         actor: Option<&str>,
     ) -> Result<SendMessageOutput, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         let entry = SendMessageBatchEntry {
             id: None,
             message_body: input.message_body.clone(),
@@ -548,7 +548,30 @@ impl Sqs {
             message_deduplication_id: input.message_deduplication_id.clone(),
             message_group_id: input.message_group_id.clone(),
         };
-        let prepared = self.prepare(id, &entry, false)?;
+        self.send_resolved(ctx, id, &entry, actor)
+    }
+
+    /// SendMessage of one entry to the queue at `url`: what a simulated producer sends,
+    /// without building a request that owns copies of its URL and body.
+    pub(crate) fn send_entry(
+        &mut self,
+        ctx: &mut Ctx,
+        url: &str,
+        entry: &SendMessageBatchEntry,
+        actor: Option<&str>,
+    ) -> Result<SendMessageOutput, AwsError> {
+        let id = self.resolve(Some(url))?;
+        self.send_resolved(ctx, id, entry, actor)
+    }
+
+    fn send_resolved(
+        &mut self,
+        ctx: &mut Ctx,
+        id: u32,
+        entry: &SendMessageBatchEntry,
+        actor: Option<&str>,
+    ) -> Result<SendMessageOutput, AwsError> {
+        let prepared = self.prepare(id, entry, false)?;
         self.check_throughput(
             ctx,
             id,
@@ -609,7 +632,7 @@ impl Sqs {
         input: &SendMessageBatchInput,
         actor: Option<&str>,
     ) -> Result<BatchOutput<SendMessageBatchResultEntry>, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         check_batch_ids(input.entries.iter().map(|e| e.id.as_deref().unwrap_or("")))?;
         let total: usize = input
             .entries
@@ -888,7 +911,7 @@ impl Sqs {
         caller: Caller,
         actor: Option<&str>,
     ) -> Result<Option<ReceiveMessageOutput>, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         let max = bounded(
             "MaxNumberOfMessages",
             input.max_number_of_messages,
@@ -1076,9 +1099,12 @@ impl Sqs {
                     group_id: m.group_id.clone(),
                     actor: spec.actor.clone(),
                 });
-                // Only a FIFO receive with an attempt id keeps its handles.
-                let kept = spec.attempt_id.as_ref().map(|_| handle.clone());
-                delivered.push((seq, gen, kept));
+                // Only a FIFO receive with an attempt id keeps its handles, and only it and a
+                // zero visibility timeout need the list.
+                if spec.attempt_id.is_some() || spec.visibility_ms == 0 {
+                    let kept = spec.attempt_id.as_ref().map(|_| handle.clone());
+                    delivered.push((seq, gen, kept));
+                }
                 out.push(render_message(m, handle, spec, fifo));
                 let q = self.queue_mut(id);
                 q.metrics.current.number_of_messages_received += 1;
@@ -1180,8 +1206,26 @@ impl Sqs {
         input: &DeleteMessageInput,
         actor: Option<&str>,
     ) -> Result<(), AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
-        let handle = required(&input.receipt_handle, "ReceiptHandle")?;
+        self.delete_at(
+            ctx,
+            input.queue_url.as_deref(),
+            input.receipt_handle.as_deref(),
+            actor,
+        )
+    }
+
+    /// DeleteMessage by borrowed URL and handle (what a simulated consumer sends).
+    pub(crate) fn delete_at(
+        &mut self,
+        ctx: &mut Ctx,
+        url: Option<&str>,
+        handle: Option<&str>,
+        actor: Option<&str>,
+    ) -> Result<(), AwsError> {
+        let id = self.resolve(url)?;
+        let handle = handle
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| AwsError::missing_parameter("ReceiptHandle"))?;
         self.check_throughput(ctx, id, "DeleteMessage", None, actor)?;
         self.delete_one(ctx, id, handle, actor)?;
         let fifo = self.queue(id).fifo();
@@ -1195,7 +1239,7 @@ impl Sqs {
         input: &DeleteMessageBatchInput,
         actor: Option<&str>,
     ) -> Result<BatchOutput<IdEntry>, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         check_batch_ids(input.entries.iter().map(|e| e.id.as_deref().unwrap_or("")))
             .map_err(|e| batch_error_for(e, "DeleteMessageBatchRequestEntry"))?;
         self.check_throughput(ctx, id, "DeleteMessage", None, actor)?;
@@ -1279,7 +1323,7 @@ impl Sqs {
         input: &ChangeMessageVisibilityInput,
         actor: Option<&str>,
     ) -> Result<(), AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         let handle = required(&input.receipt_handle, "ReceiptHandle")?;
         let v = input
             .visibility_timeout
@@ -1296,7 +1340,7 @@ impl Sqs {
         input: &ChangeMessageVisibilityBatchInput,
         actor: Option<&str>,
     ) -> Result<BatchOutput<IdEntry>, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         check_batch_ids(input.entries.iter().map(|e| e.id.as_deref().unwrap_or("")))
             .map_err(|e| batch_error_for(e, "ChangeMessageVisibilityBatchRequestEntry"))?;
         let out = per_entry(

@@ -207,7 +207,7 @@ impl Sqs {
     /// AddPermission: a statement `Label` granting `SQS:Action`s on the queue to the accounts'
     /// root principals, added to the queue's `Policy` (moto's checks and texts).
     pub fn add_permission(&mut self, input: &PermissionInput) -> Result<Value, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         let label = match input.label.as_deref() {
             Some(l) if !l.is_empty() => l,
             _ => return Err(AwsError::missing_parameter("Label")),
@@ -281,7 +281,7 @@ impl Sqs {
     /// RemovePermission: drops the statement `Label` from the queue's `Policy`; the policy
     /// goes away with its last statement.
     pub fn remove_permission(&mut self, input: &PermissionInput) -> Result<Value, AwsError> {
-        let id = self.resolve(input.queue_url.as_ref())?;
+        let id = self.resolve(input.queue_url.as_deref())?;
         let label = match input.label.as_deref() {
             Some(l) if !l.is_empty() => l,
             _ => return Err(AwsError::missing_parameter("Label")),
