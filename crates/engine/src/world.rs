@@ -72,12 +72,15 @@ impl TimerQueues {
 
     /// (queue index, time) of the earliest timer of all.
     fn earliest(&self) -> Option<(usize, SimTime)> {
-        self.heads()
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, h)| h.map(|h| (h, i)))
-            .min()
-            .map(|((at, _), i)| (i, at))
+        let mut best: Option<((SimTime, u64), usize)> = None;
+        for (i, head) in self.heads().into_iter().enumerate() {
+            if let Some(h) = head {
+                if best.is_none_or(|(b, _)| h < b) {
+                    best = Some((h, i));
+                }
+            }
+        }
+        best.map(|((at, _), i)| (i, at))
     }
 
     fn next_at(&self) -> Option<SimTime> {
