@@ -320,6 +320,38 @@ test("compare two presets side by side on one clock; inspect a queue and a messa
   await context.close();
 });
 
+test("a queue table wider than its panel scrolls by keyboard, keeps the queue names in view and shows a shadow", async () => {
+  // The compare view at laptop width and the phone both give the table less room than it needs.
+  for (const [viewport, compare] of [[{ width: 1366, height: 900 }, true], [{ width: 390, height: 844 }, false]]) {
+    const { page, problems, context } = await openPage({ viewport });
+    if (compare) {
+      await testid(page, "compare").click();
+      await testid(page, "cmp-run").waitFor();
+    }
+    const wrap = page.locator(".table-wrap").first();
+    const fits = await wrap.evaluate((w) => w.scrollWidth <= w.clientWidth);
+    assert.ok(!fits, `at ${viewport.width} px the table is wider than its panel (the case this test is about)`);
+    assert.match(await wrap.evaluate((w) => getComputedStyle(w).backgroundImage), /radial-gradient/, "a shadow marks the side with more");
+    await wrap.focus();
+    for (let i = 0; i < 25; i++) await page.keyboard.press("ArrowRight");
+    await page.waitForFunction(() => {
+      const w = document.querySelector(".table-wrap");
+      return w.scrollLeft > 0 && w.scrollLeft + w.clientWidth >= w.scrollWidth - 1;
+    });
+    const [wrapLeft, nameLeft, lastRight, wrapRight] = await wrap.evaluate((w) => [
+      w.getBoundingClientRect().left,
+      w.querySelector("tbody th").getBoundingClientRect().left,
+      w.querySelector("thead th:last-child").getBoundingClientRect().right,
+      w.getBoundingClientRect().right,
+    ]);
+    assert.ok(Math.abs(nameLeft - wrapLeft) < 2, `the queue name stays at the left edge (${nameLeft} vs ${wrapLeft})`);
+    assert.ok(lastRight <= wrapRight + 1, "the last column has scrolled into view");
+    assert.equal(await clockMs(page), 0, "the arrow keys scrolled the table and did not step the run");
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
+
 test("a phone-sized screen shows the diagram and the controls", async () => {
   const { page, problems, context } = await openPage({ viewport: { width: 390, height: 844 } });
   await testid(page, "play").click();

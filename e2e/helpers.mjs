@@ -66,14 +66,15 @@ export async function openPage({ viewport = { width: 1400, height: 900 }, contex
 }
 
 export const testid = (page, id) => page.locator(`[data-testid="${id}"]`);
-export const number = async (page, id) => Number((await testid(page, id).textContent()).trim());
+/// A count as the page prints it, digits grouped by thousands ("12,345").
+export const number = async (page, id) => Number((await testid(page, id).textContent()).trim().replaceAll(",", ""));
 export const clockMs = async (page) => Number(await testid(page, "clock").getAttribute("data-ms"));
 
 /// Waits until `fn` (run in the page with the data-testid reader `n`) returns true.
 export async function waitForPage(page, fn, arg, timeout = 20_000) {
   await page.waitForFunction(
     ([src, a]) => {
-      const n = (id) => Number(document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim());
+      const n = (id) => Number(document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim().replaceAll(",", ""));
       const attr = (id, name) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute(name);
       // eslint-disable-next-line no-new-func
       return new Function("n", "attr", "arg", `return (${src})(n, attr, arg);`)(n, attr, a);

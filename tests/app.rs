@@ -60,7 +60,13 @@ fn find(root: &Element, testid: &str) -> Option<Element> {
 }
 
 fn number(root: &Element, testid: &str) -> Option<u64> {
-    find(root, testid)?.text_content()?.trim().parse().ok()
+    // Counts are printed with thousands separators.
+    find(root, testid)?
+        .text_content()?
+        .trim()
+        .replace(',', "")
+        .parse()
+        .ok()
 }
 
 fn click(root: &Element, testid: &str) {

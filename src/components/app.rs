@@ -181,19 +181,23 @@ pub fn app() -> Html {
                 if e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
-                let typing = e
+                let target = e
                     .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| {
-                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
-                    });
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                let typing = target.as_ref().is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                });
                 if typing {
                     return;
                 }
+                // A focused scrolling region (a wide table) takes the arrow keys to scroll.
+                let scrolling = target
+                    .as_ref()
+                    .is_some_and(|el| el.get_attribute("role").as_deref() == Some("region"));
                 let action = match e.key().as_str() {
                     " " | "Spacebar" => Some(Action::TogglePlay),
-                    "ArrowRight" => Some(Action::ArrowRight),
-                    "ArrowLeft" => Some(Action::ArrowLeft),
+                    "ArrowRight" if !scrolling => Some(Action::ArrowRight),
+                    "ArrowLeft" if !scrolling => Some(Action::ArrowLeft),
                     "+" | "=" => Some(Action::Faster),
                     "-" | "_" | "−" => Some(Action::Slower),
                     "?" => Some(Action::ToggleHelp),

@@ -2,6 +2,7 @@
 //! `data-testid="<prefix><counter>-<queue>"` so tests can read it.
 
 use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::numbers::count;
 use mqlab_appcore::view::QueueView;
 use yew::prelude::*;
 
@@ -19,7 +20,8 @@ pub fn queue_table(props: &QueueTableProps) -> Html {
     let lang = props.lang;
     let head = |key: &str, aws: &str| html! { <th scope="col" title={aws.to_string()}>{ t(lang, key) }</th> };
     html! {
-        <div class="table-wrap">
+        // Focusable so that the arrow keys scroll it when it is wider than its panel.
+        <div class="table-wrap" tabindex="0" role="region" aria-label={t(lang, "queue.table")}>
             <table data-testid={format!("{}queues", props.prefix)}>
                 <thead>
                     <tr>
@@ -49,14 +51,14 @@ pub fn queue_table(props: &QueueTableProps) -> Html {
                                     { if row.fifo { " (FIFO)" } else { "" } }
                                     { if row.is_dead_letter_queue { " (DLQ)" } else { "" } }
                                 </th>
-                                { cell("visible", row.visible.to_string()) }
-                                { cell("in-flight", row.in_flight.to_string()) }
-                                { cell("delayed", row.delayed.to_string()) }
-                                { cell("sent", row.sent.to_string()) }
-                                { cell("received", row.received.to_string()) }
-                                { cell("deleted", row.deleted_messages.to_string()) }
-                                { cell("empty", row.empty_receives.to_string()) }
-                                { cell("moved", row.moved_to_dlq.to_string()) }
+                                { cell("visible", count(row.visible as u64)) }
+                                { cell("in-flight", count(row.in_flight as u64)) }
+                                { cell("delayed", count(row.delayed as u64)) }
+                                { cell("sent", count(row.sent as u64)) }
+                                { cell("received", count(row.received as u64)) }
+                                { cell("deleted", count(row.deleted_messages as u64)) }
+                                { cell("empty", count(row.empty_receives as u64)) }
+                                { cell("moved", count(row.moved_to_dlq as u64)) }
                             </tr>
                         }
                     }) }

@@ -6,6 +6,7 @@
 
 use crate::format::format_usd;
 use mqlab_appcore::i18n::{t, tf, Lang};
+use mqlab_appcore::numbers::count;
 use mqlab_appcore::view::{Summary, Totals};
 use yew::prelude::*;
 
@@ -42,39 +43,39 @@ pub fn run_stats(props: &RunStatsProps) -> Html {
     };
     let sqs = sm.queues.then(|| {
         row("sqs", "summary.sqs", html! { <>
-            { stat("duplicates", t(lang, "queue.duplicates").into(), tt.duplicates.to_string()) }
-            { stat("redeliveries", t(lang, "msg.receive_count").replace("{n}", "2+"), tt.redeliveries.to_string()) }
-            { stat("empty-receives", t(lang, "queue.empty_receives").into(), tt.empty_receives.to_string()) }
+            { stat("duplicates", t(lang, "queue.duplicates").into(), count(tt.duplicates)) }
+            { stat("redeliveries", t(lang, "msg.receive_count").replace("{n}", "2+"), count(tt.redeliveries)) }
+            { stat("empty-receives", t(lang, "queue.empty_receives").into(), count(tt.empty_receives)) }
         </> })
     });
     let sns = sm.sns.map(|s| {
         row("sns", "summary.sns", html! { <>
-            { stat("sns-published", t(lang, "summary.sns.published").into(), s.published.to_string()) }
-            { stat("sns-delivered", t(lang, "summary.sns.delivered").into(), s.delivered.to_string()) }
-            { stat("sns-filtered", t(lang, "summary.sns.filtered_out").into(), s.filtered_out.to_string()) }
-            { stat("sns-retried", t(lang, "summary.sns.retried").into(), s.retried.to_string()) }
-            { stat("sns-failed", t(lang, "summary.sns.failed").into(), s.failed.to_string()) }
-            { stat("sns-dlq", t(lang, "summary.sns.to_dlq").into(), s.moved_to_dlq.to_string()) }
-            { stat("sns-lost", t(lang, "summary.sns.lost").into(), s.lost.to_string()) }
+            { stat("sns-published", t(lang, "summary.sns.published").into(), count(s.published)) }
+            { stat("sns-delivered", t(lang, "summary.sns.delivered").into(), count(s.delivered)) }
+            { stat("sns-filtered", t(lang, "summary.sns.filtered_out").into(), count(s.filtered_out)) }
+            { stat("sns-retried", t(lang, "summary.sns.retried").into(), count(s.retried)) }
+            { stat("sns-failed", t(lang, "summary.sns.failed").into(), count(s.failed)) }
+            { stat("sns-dlq", t(lang, "summary.sns.to_dlq").into(), count(s.moved_to_dlq)) }
+            { stat("sns-lost", t(lang, "summary.sns.lost").into(), count(s.lost)) }
         </> })
     });
     let kinesis = sm.kinesis.as_ref().map(|k| {
         let seconds = |ms: Option<u64>| ms.map_or("–".to_string(), |ms| format!("{:.1} s", ms as f64 / 1000.0));
         row("kinesis", "summary.kinesis", html! { <>
-            { stat("kinesis-in", t(lang, "summary.kinesis.records_in").into(), k.records_in.to_string()) }
-            { stat("kinesis-throttled", t(lang, "summary.kinesis.throttled").into(), k.write_throttled.to_string()) }
+            { stat("kinesis-in", t(lang, "summary.kinesis.records_in").into(), count(k.records_in)) }
+            { stat("kinesis-throttled", t(lang, "summary.kinesis.throttled").into(), count(k.write_throttled)) }
             if k.read_throttled > 0 {
-                { stat("kinesis-read-throttled", t(lang, "summary.kinesis.read_throttled").into(), k.read_throttled.to_string()) }
+                { stat("kinesis-read-throttled", t(lang, "summary.kinesis.read_throttled").into(), count(k.read_throttled)) }
             }
-            { stat("kinesis-resent", t(lang, "summary.kinesis.resent").into(), k.resent.to_string()) }
+            { stat("kinesis-resent", t(lang, "summary.kinesis.resent").into(), count(k.resent)) }
             { for k.readers.iter().map(|r| stat(
                 &format!("kinesis-read-{}", r.name),
                 tf(lang, "summary.kinesis.read_by", &[("name", &r.name)]),
-                r.records_read.to_string(),
+                count(r.records_read),
             )) }
             // Readers' numbers only where the stream has readers.
             if !k.readers.is_empty() {
-                { stat("kinesis-twice", t(lang, "summary.kinesis.processed_twice").into(), k.processed_twice.to_string()) }
+                { stat("kinesis-twice", t(lang, "summary.kinesis.processed_twice").into(), count(k.processed_twice)) }
                 { stat("kinesis-behind", t(lang, "summary.kinesis.behind").into(), seconds(k.millis_behind)) }
             }
         </> })
@@ -108,11 +109,11 @@ pub fn run_stats(props: &RunStatsProps) -> Html {
             <dl class="stats" data-testid={format!("{p}summary-total")}>
                 <div class="stat service"><dt>{ t(lang, "summary.total") }</dt></div>
                 if several {
-                    { for per_service.iter().filter(|s| s.0).map(|(_, key, n, id)| stat(id, t(lang, key).into(), n.to_string())) }
+                    { for per_service.iter().filter(|s| s.0).map(|(_, key, n, id)| stat(id, t(lang, key).into(), count(*n))) }
                 }
                 <div class="stat" title={t(lang, "summary.requests_note")}>
                     <dt>{ t(lang, "cost.requests") }</dt>
-                    <dd data-testid={format!("{p}requests")}>{ tt.requests }</dd>
+                    <dd data-testid={format!("{p}requests")}>{ count(tt.requests) }</dd>
                 </div>
                 <div class="stat" title={t(lang, "cost.note")}>
                     <dt>{ t(lang, "cost.total") }</dt>

@@ -150,6 +150,7 @@ texts! {
 
     "queue.standard" => "Standard queue", "표준 큐";
     "queue.fifo" => "FIFO queue", "FIFO 큐";
+    "queue.table" => "Queues (scrolls sideways when wider than its panel)", "큐 (패널보다 넓으면 옆으로 스크롤)";
     "queue.visible" => "Visible", "가시 상태";
     "queue.in_flight" => "In flight", "처리 중";
     "queue.delayed" => "Delayed", "지연 중";

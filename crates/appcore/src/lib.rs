@@ -25,6 +25,7 @@ pub mod i18n;
 pub mod json_path;
 pub mod kinesis_view;
 pub mod lab;
+pub mod numbers;
 pub mod palette;
 pub mod params;
 pub mod presets;
