@@ -54,11 +54,11 @@ pub fn queue_table(props: &QueueTableProps) -> Html {
                                 { cell("visible", count(row.visible as u64)) }
                                 { cell("in-flight", count(row.in_flight as u64)) }
                                 { cell("delayed", count(row.delayed as u64)) }
-                                { cell("sent", count(row.sent as u64)) }
-                                { cell("received", count(row.received as u64)) }
-                                { cell("deleted", count(row.deleted_messages as u64)) }
-                                { cell("empty", count(row.empty_receives as u64)) }
-                                { cell("moved", count(row.moved_to_dlq as u64)) }
+                                { cell("sent", count(row.sent)) }
+                                { cell("received", count(row.received)) }
+                                { cell("deleted", count(row.deleted_messages)) }
+                                { cell("empty", count(row.empty_receives)) }
+                                { cell("moved", count(row.moved_to_dlq)) }
                             </tr>
                         }
                     }) }
