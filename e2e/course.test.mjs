@@ -218,7 +218,8 @@ test("a task's own buttons: more shards do not cure a hot key, spreading the key
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="clock"]')?.dataset.ms) >= 130_000, null, { timeout: 90_000 });
   assert.equal(await testid(page, "checkpoint").getAttribute("data-met"), "false");
   assert.match(await testid(page, "checkpoint").textContent(), /Throttled writes: [1-9]/);
-  // The cure: four keys instead of one.
+  // The cure: four keys instead of one (paused: the panel is redrawn with every frame).
+  await testid(page, "pause").click();
   await testid(page, "task-action-1").click();
   await page.waitForFunction(
     () => document.querySelector('[data-testid="checkpoint"]')?.dataset.met === "true",
