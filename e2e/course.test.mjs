@@ -158,7 +158,9 @@ test("one lesson of every chapter: its link opens it, Show me meets its checkpoi
     "fifo-groups",
     "sns-push",
     "fanout-filter",
+    "s3-events",
     "kinesis-reshard",
+    "kinesis-capacity",
   ];
   const { page, problems, context } = await openPage({ hash: `#learn/${lessons[0]}` });
   for (const id of lessons) {
@@ -196,6 +198,38 @@ test("one lesson of every chapter: its link opens it, Show me meets its checkpoi
   await testid(page, "lesson-map").click();
   for (const id of [...lessons, "choosing"]) await testid(page, `done-${id}`).waitFor();
   await viewShot(page, "course-map");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a task's own buttons: more shards do not cure a hot key, spreading the key does", async () => {
+  const { page, problems, context } = await openPage({ hash: "#learn/kinesis-hot-key" });
+  await waitForStep(page, "kinesis-hot-key", 0);
+  await page.keyboard.press("ArrowRight");
+  await waitForStep(page, "kinesis-hot-key", 1);
+  await page.keyboard.press("ArrowRight");
+  await waitForStep(page, "kinesis-hot-key", 2);
+  await testid(page, "task-panel").waitFor();
+  assert.equal(await testid(page, "task-action-0").textContent(), "UpdateShardCount → 4");
+  await setSpeed(page, 100);
+  // The tempting tool: four shards, and the one key still lands on one of them.
+  // A task's button applies its edits and plays, as Show me does.
+  await testid(page, "task-action-0").click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="clock"]')?.dataset.ms) >= 130_000, null, { timeout: 90_000 });
+  assert.equal(await testid(page, "checkpoint").getAttribute("data-met"), "false");
+  assert.match(await testid(page, "checkpoint").textContent(), /Throttled writes: [1-9]/);
+  // The cure: four keys instead of one (paused: the panel is redrawn with every frame).
+  await testid(page, "pause").click();
+  await testid(page, "task-action-1").click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="checkpoint"]')?.dataset.met === "true",
+    null,
+    { timeout: 90_000 },
+  );
+  await testid(page, "pause").click();
+  await viewShot(page, "course-hot-key-passed");
+  await testid(page, "lesson-map").click();
+  await testid(page, "done-kinesis-hot-key").waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -116,6 +116,8 @@ pub enum Action {
     Hint,
     /// Applies the task's solution as recorded edits and plays.
     ShowMe,
+    /// Applies the recorded edits of the task's button `.0` (and plays).
+    TaskAction(usize),
     /// Question `.0` answered with choice `.1`.
     Answer(usize, usize),
     /// A click that asks for nothing.
@@ -713,14 +715,17 @@ impl Reducible for AppState {
                 }
                 Rc::new(s)
             }
-            Action::ShowMe => {
+            Action::ShowMe | Action::TaskAction(_) => {
                 let solution = self
                     .learn
                     .as_ref()
                     .filter(|l| l.at_task())
                     .and_then(|l| l.lesson.as_ref())
                     .and_then(|l| l.task.as_ref())
-                    .map(|t| t.solution.clone());
+                    .and_then(|t| match action {
+                        Action::TaskAction(i) => t.actions.get(i).map(|a| a.edits.clone()),
+                        _ => Some(t.solution.clone()),
+                    });
                 let Some(solution) = solution else {
                     return self;
                 };

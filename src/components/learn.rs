@@ -84,6 +84,7 @@ fn on_click(dispatch: &Callback<Action>) -> Callback<MouseEvent> {
             "step" => Action::LessonStep(n(0)),
             "hint" => Action::Hint,
             "show" => Action::ShowMe,
+            "task-action" => Action::TaskAction(n(0)),
             "answer" => Action::Answer(n(0), n(1)),
             // A call the lesson's preset offers (Redrive, UpdateShardCount): "<preset>/<i>".
             "call" => {
@@ -376,7 +377,24 @@ fn task_body(h: &mut String, props: &LearnProps) {
             esc(hint.get(lang))
         );
     }
-    h.push_str(r#"</ol><div class="actions">"#);
+    h.push_str("</ol>");
+    // The task's own buttons (a reshard, a producer's keys): tools the page has no control for.
+    if !task.actions.is_empty() {
+        h.push_str(r#"<div class="actions task-actions">"#);
+        for (i, a) in task.actions.iter().enumerate() {
+            button(
+                h,
+                "task-action",
+                &i.to_string(),
+                &format!("task-action-{i}"),
+                "",
+                a.label.get(lang),
+                false,
+            );
+        }
+        h.push_str("</div>");
+    }
+    h.push_str(r#"<div class="actions">"#);
     button(
         h,
         "hint",

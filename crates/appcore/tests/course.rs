@@ -161,6 +161,37 @@ fn every_task_is_not_met_by_doing_nothing_and_is_met_by_its_solution() {
     }
 }
 
+/// A task's buttons that are not its solution are there to be tried and found wanting (more
+/// shards for one hot key, a key that still misses the filter): alone, they must not pass.
+#[test]
+fn a_tasks_other_buttons_do_not_meet_its_checkpoint() {
+    let mut offered = 0;
+    for l in lessons() {
+        let Some(task) = &l.task else { continue };
+        for (i, a) in task.actions.iter().enumerate() {
+            offered += 1;
+            if a.edits == task.solution {
+                continue;
+            }
+            let mut lab = task_run(&l);
+            let end = lab.now() + (task.play_s * 1_000.0) as u64;
+            for e in &a.edits {
+                lab.edit(e.clone())
+                    .unwrap_or_else(|m| panic!("{}: actions[{i}] refused: {m}", l.id));
+            }
+            lab.run_to(end);
+            eprintln!("{} actions[{i}]: {}", l.id, status_text(&lab));
+            assert!(
+                !lab.watch().unwrap().ever_met,
+                "{}: actions[{i}] ({}) meets the checkpoint though it is not the solution",
+                l.id,
+                a.label.en
+            );
+        }
+    }
+    assert!(offered >= 3, "only {offered} task buttons in the course");
+}
+
 #[test]
 fn checkpoint_verdicts_are_the_same_on_a_second_run() {
     for l in lessons().into_iter().filter(|l| l.task.is_some()) {

@@ -29,6 +29,9 @@
 //!   charts of one (`{"charts": name}`) that must exist at that step.
 //! - The task's `checkpoint` is a [`check::Check`]; its `solution` is a list of recorded edits
 //!   ("Show me" applies them), and `play_s` is how long the run needs to show the result.
+//!   `actions` (optional) are buttons the task offers, `{"label": {…}, "edits": […]}`, for
+//!   what the page has no control of its own (a reshard, a producer's partition keys); a
+//!   task may offer some that do not help.
 //!
 //! Every error names the file and the member: `lessons/sqs-visibility.json: steps[2].highlight:
 //! no queue named "orders"`.
@@ -124,6 +127,16 @@ pub struct Task {
     pub solution: Vec<Edit>,
     /// Virtual seconds the run needs, after the solution, to show that the goal is met.
     pub play_s: f64,
+    /// Buttons the task offers (calls or settings the page has no control for: a reshard, a
+    /// producer's key scheme). Tools, not the answer: a task may offer ones that do not help.
+    pub actions: Vec<TaskAction>,
+}
+
+/// A button of a task: its label and the recorded edits a click applies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskAction {
+    pub label: Text,
+    pub edits: Vec<Edit>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -230,7 +243,9 @@ const TASK: &[Field] = &[
     opt("hints", Kind::List(&Kind::Text)),
     req("solution", Kind::Edits),
     req("play_s", Kind::Range(1.0, PLAY_S_MAX)),
+    opt("actions", Kind::List(&Kind::Obj(ACTION))),
 ];
+const ACTION: &[Field] = &[req("label", Kind::Text), req("edits", Kind::Edits)];
 const QUESTION: &[Field] = &[
     req("question", Kind::Text),
     req("choices", Kind::List(&Kind::Text)),
@@ -335,12 +350,27 @@ fn read_lesson(v: &Value, stem: &str) -> Result<Lesson, ReadError> {
             }
             let checkpoint = Check::read(tv.get("checkpoint").unwrap_or(&Value::Null))
                 .map_err(|(m, e)| (join("task.checkpoint", &m), e))?;
+            let mut actions = Vec::new();
+            for (i, a) in read::list(tv, "actions").iter().enumerate() {
+                let edits = read::edits(a, "edits");
+                if edits.is_empty() {
+                    return Err(bad(
+                        format!("task.actions[{i}].edits"),
+                        "must hold at least one edit",
+                    ));
+                }
+                actions.push(TaskAction {
+                    label: read::text_of(a, "label"),
+                    edits,
+                });
+            }
             Some(Task {
                 text: read::text_of(tv, "text"),
                 checkpoint,
                 hints: read::list(tv, "hints").iter().map(read::text).collect(),
                 solution,
                 play_s,
+                actions,
             })
         }
     };
@@ -480,7 +510,7 @@ pub fn check_highlight(lab: &Lab, h: &Highlight) -> Result<(), String> {
 
 /// Everything that needs a run: every step's setup builds, its edits apply, its highlight
 /// names something that exists; the checkpoint names what exists in the task's run; the
-/// solution applies there.
+/// solution, and each of the task's buttons, applies there.
 pub fn validate(file: &str, lesson: &Lesson) -> Result<(), LessonError> {
     let mut lab: Option<Lab> = None;
     for (i, step) in lesson.steps.iter().enumerate() {
@@ -500,6 +530,15 @@ pub fn validate(file: &str, lesson: &Lesson) -> Result<(), LessonError> {
                 join("task.checkpoint", member),
                 format!("no {kind} named {name:?} in the task's run"),
             ));
+        }
+    }
+    for (i, a) in task.actions.iter().enumerate() {
+        let mut tried = run.clone();
+        for (j, e) in a.edits.iter().enumerate() {
+            let at = format!("task.actions[{i}].edits[{j}]");
+            e.check(&tried.scenario)
+                .map_err(|(m, msg)| err(file, join(&at, &m), msg))?;
+            tried.edit(e.clone()).map_err(|msg| err(file, at, msg))?;
         }
     }
     let mut solved = run;
