@@ -61,6 +61,7 @@ async function pageRow(run) {
   await page.locator('[data-testid="play"]').waitFor({ timeout: 30_000 });
   if (run.preset) {
     await page.locator('[data-testid="preset"]').selectOption(run.id);
+    await page.waitForFunction((id) => document.querySelector('[data-testid="preset"]').dataset.loaded === id, run.id);
   } else {
     await page.locator('[data-testid="import"]').setInputFiles(`${root}${run.file}`);
   }

@@ -117,7 +117,8 @@ export async function waitForAutosave(page, ms) {
 
 export async function pickPreset(page, id) {
   await testid(page, "preset").selectOption(id);
-  await page.waitForFunction((id) => document.querySelector('[data-testid="preset"]').value === id, id);
+  // The scenario is fetched first: wait until the run on the page is the preset's.
+  await page.waitForFunction((id) => document.querySelector('[data-testid="preset"]').dataset.loaded === id, id);
   await page.waitForFunction(() => document.querySelector('[data-testid="clock"]').dataset.ms === "0");
 }
 

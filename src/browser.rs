@@ -172,6 +172,19 @@ pub fn install_panic_hook(title: &'static str, action: &'static str) {
 
 /// Fetches a text file of the page's own origin, relative to the page (a lesson: lessons are
 /// files next to the page, not part of the program). The error names the file.
+/// Fetches the scenarios of presets `ids` that the page does not have yet (the build carries
+/// only the default one; see `presets::file`), and keeps them.
+pub async fn fetch_presets(ids: &[&str]) -> Result<(), String> {
+    use mqlab_appcore::presets;
+    for id in ids {
+        if presets::json(id).is_none() {
+            let text = fetch_text(&presets::file(id)).await?;
+            presets::remember(id, &text);
+        }
+    }
+    Ok(())
+}
+
 pub async fn fetch_text(path: &str) -> Result<String, String> {
     use wasm_bindgen_futures::JsFuture;
     let w = window().ok_or_else(|| format!("{path}: no window"))?;

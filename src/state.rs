@@ -26,7 +26,7 @@ pub const FAST_FORWARD_BUDGET_MS: f64 = 12.0;
 /// How long a transient (a fade, a flash, an empty receive) stays on screen, real ms.
 pub const TRANSIENT_REAL_MS: f64 = 1_500.0;
 /// The preset the page opens with when there is no link and no autosave.
-pub const PRESET_DEFAULT: &str = "decoupling";
+pub const PRESET_DEFAULT: &str = presets::DEFAULT;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {
@@ -278,10 +278,8 @@ impl AppState {
 
     /// The default preset, paused at time zero.
     pub fn default_lab() -> Lab {
-        let p = presets::by_id(PRESET_DEFAULT)
-            .or_else(|| presets::all().first())
-            .expect("at least one preset");
-        Lab::from_json(p.scenario_json, Some(p.id.to_string())).expect("presets are valid")
+        let json = presets::json(PRESET_DEFAULT).expect("the default preset is compiled in");
+        Lab::from_json(&json, Some(PRESET_DEFAULT.to_string())).expect("presets are valid")
     }
 
     pub fn speed(&self) -> f64 {
@@ -509,10 +507,11 @@ impl Reducible for AppState {
                 }
             }
             Action::LoadPreset(id) => {
-                let Some(p) = presets::by_id(&id) else {
+                // The picker fetches the scenario before it asks (see `fetch_presets`).
+                let Some(json) = presets::json(&id) else {
                     return self;
                 };
-                match Lab::from_json(p.scenario_json, Some(p.id.to_string())) {
+                match Lab::from_json(&json, Some(id)) {
                     Ok(lab) => Rc::new(self.load(lab)),
                     Err(e) => self.reduce(Action::ShowError(Banner {
                         title_key: "error.engine",
@@ -604,10 +603,12 @@ impl Reducible for AppState {
                     .borrow()
                     .preset
                     .as_deref()
-                    .and_then(presets::compare_with)
-                    .and_then(presets::by_id);
+                    .and_then(presets::compare_with);
                 let lab = match other {
-                    Some(p) => Lab::from_json(p.scenario_json, Some(p.id.to_string())),
+                    Some(id) => match presets::json(id) {
+                        Some(json) => Lab::from_json(&json, Some(id.to_string())),
+                        None => Err(format!("{} is not loaded", presets::file(id))),
+                    },
                     // No natural partner: the same scenario with another seed.
                     None => self
                         .lab

@@ -12,7 +12,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn preset(id: &str, t_ms: u64) -> Lab {
-    let mut lab = Lab::from_json(presets::by_id(id).unwrap().scenario_json, None).unwrap();
+    let mut lab = Lab::from_json(presets::by_id(id).unwrap().scenario_json(), None).unwrap();
     lab.run_to(t_ms);
     lab
 }

@@ -79,7 +79,7 @@ fn scenario_of(path: &str) -> Option<&'static str> {
     let id = path
         .strip_prefix("scenarios/presets/")?
         .strip_suffix(".json")?;
-    mqlab_appcore::presets::by_id(id).map(|p| p.scenario_json)
+    mqlab_appcore::presets::by_id(id).map(|p| p.scenario_json())
 }
 
 #[wasm_bindgen_test]

@@ -10,7 +10,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn preset(id: &str) -> Lab {
-    Lab::from_json(presets::by_id(id).unwrap().scenario_json, Some(id.into())).unwrap()
+    Lab::from_json(presets::by_id(id).unwrap().scenario_json(), Some(id.into())).unwrap()
 }
 
 fn fingerprint(lab: &Lab) -> (u64, u64, u64) {

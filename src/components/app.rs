@@ -129,11 +129,22 @@ fn use_course_files(state: &UseReducerHandle<AppState>) {
         if let Some(id) = want.clone() {
             wasm_bindgen_futures::spawn_local(async move {
                 let file = format!("lessons/{id}.json");
-                let result = browser::fetch_text(&file).await.and_then(|text| {
+                let mut result = browser::fetch_text(&file).await.and_then(|text| {
                     course::parse_lesson(&file, &text)
                         .map(std::rc::Rc::new)
                         .map_err(|e| e.to_string())
                 });
+                // The presets its steps start from, before the lesson opens.
+                if let Ok(lesson) = &result {
+                    let ids: Vec<&str> = lesson
+                        .steps
+                        .iter()
+                        .filter_map(|s| s.setup.as_ref()?.preset.as_deref())
+                        .collect();
+                    if let Err(e) = browser::fetch_presets(&ids).await {
+                        result = Err(e);
+                    }
+                }
                 dispatcher.dispatch(Action::LessonLoaded(result));
             });
         }

@@ -18,21 +18,44 @@ pub struct PresetPanelProps {
     pub dispatch: Callback<Action>,
 }
 
+/// Fetches preset `id`'s scenario (once) and then dispatches `action`, which needs it.
+fn after_fetch(dispatch: Callback<Action>, id: Option<String>, action: Action) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let ids: Vec<&str> = id.iter().map(String::as_str).collect();
+        match crate::browser::fetch_presets(&ids).await {
+            Ok(()) => dispatch.emit(action),
+            Err(detail) => dispatch.emit(Action::ShowError(crate::state::Banner {
+                title_key: "error.preset",
+                detail,
+            })),
+        }
+    });
+}
+
 /// A plain function, not a component: it renders with the app (a component of its own costs
 /// ~1 KB of wasm; its props are cheap to render again).
 pub fn preset_panel(props: &PresetPanelProps) -> Html {
     let lang = props.lang;
     let current = props.preset.clone().unwrap_or_default();
-    let on_change = props.dispatch.reform(|e: Event| {
+    let partner = presets::compare_with(&current);
+    let dispatch = props.dispatch.clone();
+    let on_change = Callback::from(move |e: Event| {
         let id = e
             .target()
             .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
             .map(|s| s.value())
             .unwrap_or_default();
-        Action::LoadPreset(id)
+        after_fetch(dispatch.clone(), Some(id.clone()), Action::LoadPreset(id));
     });
-    let compare = props.dispatch.reform(|_: MouseEvent| Action::ToggleCompare);
-    let partner = presets::compare_with(&current);
+    let (dispatch, comparing) = (props.dispatch.clone(), props.comparing);
+    let compare = Callback::from(move |_: MouseEvent| {
+        let partner = (!comparing).then_some(partner).flatten();
+        after_fetch(
+            dispatch.clone(),
+            partner.map(String::from),
+            Action::ToggleCompare,
+        );
+    });
     let explanation = match &props.explanations {
         Some(Ok(e)) => html! {
             <p class="explanation" data-testid="explanation">{ e.get(&current, lang) }</p>
@@ -47,7 +70,7 @@ pub fn preset_panel(props: &PresetPanelProps) -> Html {
             <h2><label for="preset-select">{ t(lang, "panel.presets") }</label></h2>
             // Keyed by the preset: a preset loaded by the program (an import, a link) shows in a
             // fresh select, as a select the user has touched ignores options' `selected`.
-            <select key={current.clone()} id="preset-select" data-testid="preset" onchange={on_change}>
+            <select key={current.clone()} id="preset-select" data-testid="preset" data-loaded={current.clone()} onchange={on_change}>
                 if props.preset.is_none() {
                     <option value="" selected=true>{ "—" }</option>
                 }

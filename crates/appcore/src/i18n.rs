@@ -214,6 +214,7 @@ texts! {
 
     "error.bad_link" => "This link could not be opened", "이 링크를 열 수 없습니다";
     "error.bad_file" => "This file could not be imported", "이 파일을 가져올 수 없습니다";
+    "error.preset" => "This preset could not be loaded", "이 프리셋을 불러올 수 없습니다";
     "error.engine" => "The simulation refused this change", "시뮬레이션이 이 변경을 받아들이지 않았습니다";
     "error.panic" =>
         "Something went wrong inside the page",

@@ -33,8 +33,49 @@ impl Service {
 pub struct Preset {
     pub id: &'static str,
     pub service: Service,
-    /// The scenario, as the engine reads it (`Scenario::from_json`).
-    pub scenario_json: &'static str,
+    /// The scenario compiled into this build (see [`json`]).
+    bundled: Option<&'static str>,
+}
+
+impl Preset {
+    /// The scenario, as the engine reads it (`Scenario::from_json`): compiled in natively and
+    /// in the wasm tests (feature `bundled-presets`).
+    #[cfg(any(not(target_arch = "wasm32"), feature = "bundled-presets"))]
+    pub fn scenario_json(&self) -> &'static str {
+        self.bundled.unwrap_or(DEFAULT_JSON)
+    }
+}
+
+/// The preset the page opens with when there is no link and no autosave: always compiled in,
+/// so the first run needs no request.
+pub const DEFAULT: &str = "decoupling";
+const DEFAULT_JSON: &str = include_str!("../../../scenarios/presets/decoupling.json");
+
+/// Where the page finds a preset's scenario beside it (Trunk copies `scenarios/presets/`):
+/// the page's build carries only the default one, so that the 24 scenarios (~5 KB gzipped)
+/// do not weigh on the first download.
+pub fn file(id: &str) -> String {
+    format!("scenarios/presets/{id}.json")
+}
+
+thread_local! {
+    /// Scenarios the page has fetched, by preset id.
+    static FETCHED: std::cell::RefCell<BTreeMap<String, std::rc::Rc<str>>> =
+        const { std::cell::RefCell::new(BTreeMap::new()) };
+}
+
+/// Keeps a scenario the page fetched for preset `id` (see [`file`]).
+pub fn remember(id: &str, json: &str) {
+    FETCHED.with(|f| f.borrow_mut().insert(id.to_string(), json.into()));
+}
+
+/// Preset `id`'s scenario if this build has it: compiled in, or fetched and remembered.
+pub fn json(id: &str) -> Option<std::rc::Rc<str>> {
+    let p = by_id(id)?;
+    if let Some(j) = p.bundled.or((p.id == DEFAULT).then_some(DEFAULT_JSON)) {
+        return Some(j.into());
+    }
+    FETCHED.with(|f| f.borrow().get(id).cloned())
 }
 
 /// A one-click AWS call a preset offers (e.g. redrive the DLQ), for the app to run with
@@ -63,8 +104,26 @@ macro_rules! preset {
         Preset {
             id: $id,
             service: $service,
-            scenario_json: include_str!(concat!("../../../scenarios/presets/", $id, ".json")),
+            bundled: bundled!($id),
         }
+    };
+}
+
+#[cfg(any(not(target_arch = "wasm32"), feature = "bundled-presets"))]
+macro_rules! bundled {
+    ($id:literal) => {
+        Some(include_str!(concat!(
+            "../../../scenarios/presets/",
+            $id,
+            ".json"
+        )))
+    };
+}
+
+#[cfg(all(target_arch = "wasm32", not(feature = "bundled-presets")))]
+macro_rules! bundled {
+    ($id:literal) => {
+        None
     };
 }
 

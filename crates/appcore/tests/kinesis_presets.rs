@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 fn run(id: &str, until_ms: u64) -> (World, ViewModel) {
     let p = presets::by_id(id).unwrap_or_else(|| panic!("no preset {id}"));
-    let s = Scenario::from_json(p.scenario_json).unwrap_or_else(|e| panic!("{id}: {e}"));
+    let s = Scenario::from_json(p.scenario_json()).unwrap_or_else(|e| panic!("{id}: {e}"));
     let mut world = World::from_scenario(&s).unwrap_or_else(|e| panic!("{id}: {e}"));
     let mut vm = ViewModel::new(&world);
     vm.set_transient_ms(5_000);
@@ -102,7 +102,7 @@ fn kinesis_hot_key_throttles_only_the_hot_keys_shard() {
 fn kinesis_reshard_throttles_until_update_shard_count_splits_the_shard() {
     use mqlab_engine::kinesis::api::UpdateShardCountInput;
     let p = presets::by_id("kinesis-reshard").unwrap();
-    let s = Scenario::from_json(p.scenario_json).unwrap();
+    let s = Scenario::from_json(p.scenario_json()).unwrap();
     let mut world = World::from_scenario(&s).unwrap();
     world.advance_to(20_000);
     let throttled = |w: &World| -> u64 {
@@ -274,7 +274,7 @@ fn a_queue_hands_each_message_to_one_worker_while_every_stream_reader_reads_ever
 fn partition_key_colours_do_not_depend_on_how_frames_cut_the_run() {
     let colours = |step_ms: u64| {
         let p = presets::by_id("kinesis-kcl-failover").unwrap();
-        let s = Scenario::from_json(p.scenario_json).unwrap();
+        let s = Scenario::from_json(p.scenario_json()).unwrap();
         let mut world = World::from_scenario(&s).unwrap();
         let mut vm = ViewModel::new(&world);
         let mut t = 0;

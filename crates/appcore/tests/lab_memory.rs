@@ -9,7 +9,7 @@ const MIB: u64 = 1024 * 1024;
 
 fn preset_lab(id: &str) -> Lab {
     let p = presets::by_id(id).unwrap_or_else(|| panic!("no preset {id}"));
-    Lab::from_json(p.scenario_json, Some(id.into())).unwrap()
+    Lab::from_json(p.scenario_json(), Some(id.into())).unwrap()
 }
 
 /// One queue fed faster than its consumer can drain it, with 1 MiB bodies: the backlog grows

@@ -13,7 +13,7 @@ const MIN: u64 = 60 * S;
 
 fn scenario(id: &str) -> Scenario {
     let p = presets::by_id(id).unwrap_or_else(|| panic!("no preset {id}"));
-    Scenario::from_json(p.scenario_json).unwrap_or_else(|e| panic!("{id}: {e}"))
+    Scenario::from_json(p.scenario_json()).unwrap_or_else(|e| panic!("{id}: {e}"))
 }
 
 /// The preset's own seed, then others: "new seed" must show the same effect.
@@ -489,7 +489,7 @@ fn the_picker_groups_every_preset_by_the_service_it_is_about() {
     for s in Service::ALL {
         assert!(presets::of(s).count() >= 4, "{s:?}");
         for p in presets::of(s) {
-            let v: serde_json::Value = serde_json::from_str(p.scenario_json).unwrap();
+            let v: serde_json::Value = serde_json::from_str(p.scenario_json()).unwrap();
             let has = |k: &str| {
                 v.get(k)
                     .and_then(|x| x.as_array())
@@ -509,7 +509,7 @@ fn the_picker_groups_every_preset_by_the_service_it_is_about() {
 #[test]
 fn an_exported_preset_is_recognised_when_imported_again() {
     let p = presets::by_id("poison-dlq").unwrap();
-    let scenario = mqlab_engine::Scenario::from_json(p.scenario_json).unwrap();
+    let scenario = mqlab_engine::Scenario::from_json(p.scenario_json()).unwrap();
     let text = mqlab_appcore::share::export_json(&scenario);
     let back = mqlab_appcore::share::import_json(&text).unwrap();
     assert_eq!(presets::for_scenario_name(&back.name), Some("poison-dlq"));
@@ -542,4 +542,24 @@ fn the_explanations_file_covers_every_preset_and_names_what_is_wrong() {
     assert!(Explanations::from_json("{")
         .unwrap_err()
         .starts_with("texts/presets.json: not JSON"));
+}
+
+#[test]
+fn every_preset_is_a_file_beside_the_page_and_the_default_needs_none() {
+    // The page fetches presets::file(id) (Trunk copies scenarios/presets/ into dist/): each must
+    // be the scenario the native build carries.
+    for p in presets::all() {
+        let path = format!(
+            "{}/../../{}",
+            env!("CARGO_MANIFEST_DIR"),
+            presets::file(p.id)
+        );
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(text, p.scenario_json(), "{path}");
+        assert_eq!(presets::json(p.id).as_deref(), Some(p.scenario_json()));
+    }
+    assert!(presets::by_id(presets::DEFAULT).is_some());
+    // What the page remembers is served only for presets it knows.
+    presets::remember("not-a-preset", "{}");
+    assert!(presets::json("not-a-preset").is_none());
 }

@@ -13,7 +13,7 @@ use mqlab_engine::{events_hash, Scenario, World};
 use proptest::prelude::*;
 
 fn preset_scenario(id: &str) -> Scenario {
-    Scenario::from_json(presets::by_id(id).unwrap().scenario_json).unwrap()
+    Scenario::from_json(presets::by_id(id).unwrap().scenario_json()).unwrap()
 }
 
 fn shared(id: &str, t_ms: u64) -> Shared {
@@ -105,7 +105,7 @@ fn every_preset_round_trips_through_a_file() {
         );
         assert_eq!(share::import_json(&text).unwrap(), s, "{}", p.id);
         // The preset files themselves import.
-        assert_eq!(share::import_json(p.scenario_json).unwrap(), s);
+        assert_eq!(share::import_json(p.scenario_json()).unwrap(), s);
     }
 }
 
@@ -315,7 +315,7 @@ fn every_kind_of_bad_file_names_the_field_at_fault() {
 
 #[test]
 fn a_file_with_a_byte_order_mark_imports() {
-    let text = format!("\u{feff}{}", presets::all()[0].scenario_json);
+    let text = format!("\u{feff}{}", presets::all()[0].scenario_json());
     assert!(share::import_json(&text).is_ok());
 }
 
@@ -333,7 +333,7 @@ fn a_link_padded_by_a_mail_client_still_opens() {
 fn mangled_links_and_files_never_panic() {
     for p in presets::all() {
         let frag = share::to_fragment(&shared(p.id, 1_000));
-        let json = p.scenario_json;
+        let json = p.scenario_json();
         // Every truncation, and every single-character change at a spread of positions.
         for cut in (0..frag.len()).step_by(7) {
             let _ = share::from_fragment(&frag[..cut]);

@@ -14,7 +14,7 @@ struct Run {
 
 fn run(id: &str, until_ms: u64) -> Run {
     let p = presets::by_id(id).unwrap_or_else(|| panic!("no preset {id}"));
-    let s = Scenario::from_json(p.scenario_json).unwrap_or_else(|e| panic!("{id}: {e}"));
+    let s = Scenario::from_json(p.scenario_json()).unwrap_or_else(|e| panic!("{id}: {e}"));
     let mut world = World::from_scenario(&s).unwrap_or_else(|e| panic!("{id}: {e}"));
     let mut events = Vec::new();
     let mut t = 0;

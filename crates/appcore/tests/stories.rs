@@ -19,7 +19,7 @@ impl Run {
     fn new(id: &str) -> Run {
         let p = presets::by_id(id).unwrap_or_else(|| panic!("no preset {id}"));
         assert!(!presets::explanation(id, mqlab_appcore::i18n::Lang::En).is_empty());
-        let s = Scenario::from_json(p.scenario_json).unwrap();
+        let s = Scenario::from_json(p.scenario_json()).unwrap();
         let world = World::from_scenario(&s).unwrap();
         let vm = ViewModel::new(&world);
         Run {

@@ -8,7 +8,7 @@ use mqlab_engine::{Event, EventKind, Scenario, World};
 
 fn run(id: &str, until_ms: u64) -> (World, ViewModel, Vec<Event>) {
     let p = presets::by_id(id).unwrap_or_else(|| panic!("no preset {id}"));
-    let s = Scenario::from_json(p.scenario_json).unwrap();
+    let s = Scenario::from_json(p.scenario_json()).unwrap();
     let mut world = World::from_scenario(&s).unwrap();
     let mut vm = ViewModel::new(&world);
     let mut all = Vec::new();

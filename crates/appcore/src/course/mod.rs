@@ -414,7 +414,11 @@ pub fn setup_lab(setup: &Setup) -> Result<Lab, (String, String)> {
     if let Some(id) = &setup.preset {
         let p = crate::presets::by_id(id)
             .ok_or_else(|| ("setup.preset".to_string(), format!("no preset {id:?}")))?;
-        return Lab::from_json(p.scenario_json, Some(p.id.to_string()))
+        let json = crate::presets::json(id).ok_or_else(|| {
+            let file = crate::presets::file(id);
+            ("setup.preset".to_string(), format!("{file} is not loaded"))
+        })?;
+        return Lab::from_json(&json, Some(p.id.to_string()))
             .map_err(|e| ("setup.preset".to_string(), e));
     }
     let v = setup.scenario.as_ref().ok_or_else(|| {
