@@ -18,6 +18,7 @@
 //! - [`lab`] — the driver of a run: view model, edits on a timeline, snapshots for seeking
 //!   back, and the memory budget that keeps a run from exhausting the tab.
 
+pub mod axis;
 pub mod cli;
 pub mod course;
 pub mod edits;
