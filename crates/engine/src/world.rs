@@ -686,6 +686,10 @@ impl World {
     /// Long polls that finished go to whoever asked: the external caller's completions, or
     /// the actor that made them.
     fn route_replies(&mut self) {
+        // Most timers leave nothing to route.
+        if !self.kinesis.has_pending() && !self.sqs.has_replies() {
+            return;
+        }
         for (call, result) in self.kinesis.take_replies() {
             self.completions.push(Completion {
                 call,

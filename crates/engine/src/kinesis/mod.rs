@@ -440,6 +440,11 @@ impl Kinesis {
 
     /// Pushed subscriptions with something new (an event to take, or their end), for the
     /// world to hand to the simulated readers.
+    /// Whether replies or pushes wait for the world to route them.
+    pub(crate) fn has_pending(&self) -> bool {
+        !self.replies.is_empty() || !self.notified.is_empty()
+    }
+
     pub(crate) fn take_notified(&mut self) -> Vec<u64> {
         std::mem::take(&mut self.notified)
     }

@@ -303,6 +303,11 @@ impl Sqs {
         self.by_name.get(name).and_then(|id| self.queues.get(id))
     }
 
+    /// Whether ReceiveMessage answers wait to be routed.
+    pub(crate) fn has_replies(&self) -> bool {
+        !self.replies.is_empty()
+    }
+
     /// Hands over the replies due (into `into`, which must be empty) and keeps `into`'s
     /// buffer for the next ones: no allocation per reply round.
     pub(crate) fn swap_replies(&mut self, into: &mut Replies) {
