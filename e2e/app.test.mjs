@@ -361,6 +361,16 @@ test("a phone-sized screen shows the diagram and the controls", async () => {
   assert.ok(box.width <= 390 && box.width > 300, `diagram width ${box.width}`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scroll (${overflow}px)`);
+  // The API log, below every parameter, is one click away.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await testid(page, "to-log").click();
+  await page.waitForFunction(() => {
+    // In view: its top on screen (at the top, or lower where the page ends).
+    const r = document.getElementById("api-calls").getBoundingClientRect();
+    return window.scrollY > 0 && r.top >= -1 && r.top < window.innerHeight - 40;
+  });
+  assert.ok((await testid(page, "api-log").textContent()).includes("ReceiveMessage"), "the log shows the run's calls");
+  await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, "phone");
   await testid(page, "theme").selectOption("dark");
   await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");

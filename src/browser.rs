@@ -93,6 +93,16 @@ pub fn download(name: &str, text: &str, mime: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// Scrolls the element with this id into view.
+pub fn scroll_to(id: &str) {
+    if let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        el.scroll_into_view();
+    }
+}
+
 /// Sets an attribute on `<html>` (theme, language), or removes it when `value` is None.
 pub fn set_root_attribute(name: &str, value: Option<&str>) {
     let Some(el) = window()

@@ -101,7 +101,7 @@ pub fn api_log(props: &ApiLogProps) -> Html {
         })
         .collect();
     html! {
-        <section class="panel log">
+        <section class="panel log" id="api-calls">
             <h2>{ t(lang, "panel.log") }</h2>
             if entries.is_empty() {
                 <p class="muted">{ t(lang, "log.empty") }</p>

@@ -82,6 +82,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button type="button" data-testid="restart" onclick={click(|| Action::Restart { new_seed: false })}>{ "↺ " }{ t(lang, "controls.restart") }</button>
                 <button type="button" data-testid="new-seed" onclick={click(|| Action::Restart { new_seed: true })}>{ t(lang, "controls.new_seed") }</button>
                 <span class="seed">{ t(lang, "time.seed") }{ " " }<code data-testid="seed">{ seed }</code></span>
+                // The API log sits below every parameter: one click away from anywhere.
+                <button type="button" data-testid="to-log" onclick={|_| crate::browser::scroll_to("api-calls")}>{ t(lang, "controls.api_log") }</button>
             </div>
             <div class="group timeline">
                 <span class="clock">

@@ -113,6 +113,7 @@ texts! {
         "Watch Amazon SQS, SNS and Kinesis at work: a simulation you can pause, steer, replay and share",
         "Amazon SQS, SNS, Kinesis가 움직이는 모습을 눈으로 보는 실습실: 멈추고, 바꾸고, 다시 돌려 보고, 공유하세요";
 
+    "controls.api_log" => "API calls ↓", "API 호출 ↓";
     "controls.play" => "Play", "재생";
     "controls.pause" => "Pause", "일시정지";
     "controls.step" => "Step", "한 단계씩";
