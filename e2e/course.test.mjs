@@ -87,6 +87,7 @@ test("a learner opens Learn, walks a lesson, fixes the queue and sees the checkp
   // The map marks it done; a reload keeps it, in the same browser.
   await testid(page, "lesson-map").click();
   await testid(page, "done-visibility-too-short").waitFor();
+  await page.waitForLoadState("networkidle");
   await page.reload();
   await testid(page, "course-map").waitFor();
   await testid(page, "done-visibility-too-short").waitFor();
@@ -164,6 +165,9 @@ test("one lesson of every chapter: its link opens it, Show me meets its checkpoi
   ];
   const { page, problems, context } = await openPage({ hash: `#learn/${lessons[0]}` });
   for (const id of lessons) {
+    // A reload while the page's own fetches (explanations, course map, presets) are in flight
+    // would abort them: let them finish first.
+    await page.waitForLoadState("networkidle");
     await page.goto(`${ctx.baseUrl}#learn/${id}`);
     await page.reload();
     await waitForStep(page, id, 0);
@@ -185,6 +189,7 @@ test("one lesson of every chapter: its link opens it, Show me meets its checkpoi
     await testid(page, "pause").click();
   }
   // A lesson without a task ends with its questions; reading to its end marks it done.
+  await page.waitForLoadState("networkidle");
   await page.goto(`${ctx.baseUrl}#learn/choosing`);
   await page.reload();
   await waitForStep(page, "choosing", 0);
