@@ -123,6 +123,13 @@ mod tests {
         t.iter().map(|(_, l)| l.as_str()).collect()
     }
 
+    /// Five labels, no two alike.
+    fn assert_distinct(t: &[(f64, String)]) {
+        let mut d = labels(t);
+        d.dedup();
+        assert_eq!(d.len(), 5, "repeated labels {t:?}");
+    }
+
     #[test]
     fn time_ticks_fall_on_round_steps_and_never_past_the_end() {
         // 2 min 46 s of run: ticks every 30 s... but at most 6, so every minute.
@@ -174,9 +181,7 @@ mod tests {
                 l.iter().all(|s| s.starts_with('$') && !s.contains('e')),
                 "{l:?}"
             );
-            let mut d = l.clone();
-            d.dedup();
-            assert_eq!(d.len(), 5, "repeated labels {l:?}");
+            assert_distinct(&t);
         }
     }
 
@@ -199,10 +204,7 @@ mod tests {
             ["0", "0.25", "0.5", "0.75", "1"]
         );
         for top in [1.0, 7.0, 130.0, 2_600.0, 45_000.0, 8.8e6] {
-            let l = value_ticks(top, Unit::Number).1;
-            let mut d = labels(&l);
-            d.dedup();
-            assert_eq!(d.len(), 5, "repeated labels {l:?}");
+            assert_distinct(&value_ticks(top, Unit::Number).1);
         }
     }
 }

@@ -386,27 +386,25 @@ impl Sqs {
             _ => return Err(AwsError::missing_parameter("QueueUrl")),
         };
         // The URL this world hands out (every call an actor makes): the name is the rest.
-        if let Some(name) = url
+        // Any other form is read from its last two segments.
+        let name = match url
             .strip_prefix(QUEUE_URL_HOST)
             .and_then(|r| r.strip_prefix(ACCOUNT_ID))
             .and_then(|r| r.strip_prefix('/'))
             .filter(|n| !n.is_empty() && !n.contains('/'))
         {
-            let id = self
-                .by_name
-                .get(name)
-                .copied()
-                .ok_or_else(queue_does_not_exist)?;
-            self.queues[&id].last_accessed.set(self.now);
-            return Ok(id);
-        }
-        let mut parts = url.trim_end_matches('/').rsplit('/');
-        let name = parts.next().unwrap_or("");
-        if let Some(account) = parts.next() {
-            if url.contains("://") && account != ACCOUNT_ID {
-                return Err(queue_does_not_exist());
+            Some(name) => name,
+            None => {
+                let mut parts = url.trim_end_matches('/').rsplit('/');
+                let name = parts.next().unwrap_or("");
+                if let Some(account) = parts.next() {
+                    if url.contains("://") && account != ACCOUNT_ID {
+                        return Err(queue_does_not_exist());
+                    }
+                }
+                name
             }
-        }
+        };
         let id = self
             .by_name
             .get(name)
