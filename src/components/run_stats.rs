@@ -121,7 +121,7 @@ pub fn run_stats(props: &RunStatsProps) -> Html {
                 </div>
                 <div class="stat muted">
                     <dt>{ t(lang, "stats.events") }</dt>
-                    <dd data-testid={format!("{p}events")}>{ props.events }</dd>
+                    <dd data-testid={format!("{p}events")}>{ count(props.events) }</dd>
                 </div>
                 <div class="stat muted">
                     <dt>{ t(lang, "stats.run_hash") }</dt>
