@@ -105,6 +105,13 @@ pub struct ProducerSpec {
     /// the dead-letter queue. 0 = none.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub poison_every: u32,
+    /// Every Nth call to a queue is made twice, the same messages again: a producer that
+    /// retries because the answer to a send that did succeed was lost (a timeout). A standard
+    /// queue then holds the message twice; a FIFO queue accepts the retry within its
+    /// 5-minute deduplication interval and keeps one (aws-rules §1.9). Queue targets only.
+    /// 0 = never.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub resend_every: u32,
     /// String message attributes on every message: message n carries the (n−1 mod len)-th
     /// value of each list (e.g. `{"store": ["north", "south"]}` alternates), so filter
     /// policies have something to route on.
@@ -334,6 +341,11 @@ impl ProducerSpec {
                 "message_attributes: {name} needs at least one value"
             ));
         }
+        if self.resend_every > 0
+            && (self.topic.is_some() || self.stream.is_some() || self.bucket.is_some())
+        {
+            return Err("resend_every: only a producer that sends to a queue resends".into());
+        }
         for (i, b) in self.bursts.iter().enumerate() {
             if !(b.at_s.is_finite() && b.at_s >= 0.0) || b.count > BURST_MAX {
                 return Err(format!(
@@ -450,6 +462,10 @@ pub struct Producer {
     pub sent: u64,
     /// Records resent after a stream throttled them.
     pub retried: u64,
+    /// Messages sent a second time (`ProducerSpec::resend_every`).
+    pub resent: u64,
+    /// Calls made to the queue (the count `resend_every` divides).
+    calls: u64,
     next_group: u32,
 }
 
@@ -572,6 +588,8 @@ impl Actors {
             spec,
             sent: 0,
             retried: 0,
+            resent: 0,
+            calls: 0,
             next_group: 0,
         });
     }
@@ -918,32 +936,42 @@ impl Actors {
             api_event(ctx, op, &topic, &actor, result.err());
             return;
         }
-        let result = if n == 1 {
-            let (e, url) = (&entries[0], &self.producers[producer].url);
-            hub.sqs(ctx)
-                .and_then(|(sqs, mut cx)| sqs.send_entry(&mut cx, url, e, Some(&actor)))
-                .map(|_| ())
-        } else {
-            let input = SendMessageBatchInput {
-                queue_url: Some(self.producers[producer].url.clone()),
-                entries,
-            };
-            hub.sqs(ctx)
-                .and_then(|(sqs, mut cx)| sqs.send_message_batch(&mut cx, &input, Some(&actor)))
-                .map(|_| ())
-        };
+        p.calls += 1;
+        // A retry of a call whose answer was lost sends the very same entries again.
+        let resend = p.spec.resend_every > 0 && p.calls.is_multiple_of(p.spec.resend_every as u64);
         let op = if n == 1 {
             "SendMessage"
         } else {
             "SendMessageBatch"
         };
-        api_event(
-            ctx,
-            op,
-            &self.producers[producer].spec.queue,
-            &actor,
-            result.err(),
-        );
+        let p = &self.producers[producer];
+        enum Call {
+            One(SendMessageBatchEntry),
+            Batch(SendMessageBatchInput),
+        }
+        let call = match n {
+            1 => Call::One(entries.pop().expect("one entry per message")),
+            _ => Call::Batch(SendMessageBatchInput {
+                queue_url: Some(p.url.clone()),
+                entries,
+            }),
+        };
+        for _ in 0..1 + resend as u32 {
+            let result = match &call {
+                Call::One(e) => hub
+                    .sqs(ctx)
+                    .and_then(|(sqs, mut cx)| sqs.send_entry(&mut cx, &p.url, e, Some(&actor)))
+                    .map(drop),
+                Call::Batch(input) => hub
+                    .sqs(ctx)
+                    .and_then(|(sqs, mut cx)| sqs.send_message_batch(&mut cx, input, Some(&actor)))
+                    .map(drop),
+            };
+            api_event(ctx, op, &p.spec.queue, &actor, result.err());
+        }
+        if resend {
+            self.producers[producer].resent += n as u64;
+        }
     }
 
     fn poll(&mut self, ctx: &mut Ctx, hub: &mut Hub, consumer: usize) {

@@ -430,3 +430,51 @@ fn a_poison_message_always_fails_and_ends_in_the_dead_letter_queue() {
         12
     );
 }
+
+/// A producer that resends (its answer was lost): a standard queue keeps both copies, a FIFO
+/// queue accepts the retry and keeps one (deduplication within 5 minutes, aws-rules §1.9).
+#[test]
+fn a_resending_producer_duplicates_on_a_standard_queue_and_is_deduplicated_on_fifo() {
+    let (w, ev) = run(
+        r#"{"queues":[{"QueueName":"q"}],
+            "producers":[{"name":"p","queue":"q","rate_per_s":10,"stop_s":2,"resend_every":3}]}"#,
+        MIN,
+    );
+    let p = &w.actors().producers[0];
+    assert_eq!(p.sent, 20);
+    assert_eq!(p.resent, 6, "every third call of 20 is made twice");
+    assert_eq!(w.sqs().queue_summaries()[0].sent, 26);
+    assert_eq!(
+        count(&ev, |k| matches!(k, EventKind::MessageDeduplicated { .. })),
+        0
+    );
+
+    let (w, ev) = run(
+        r#"{"queues":[{"QueueName":"q.fifo","Attributes":{"FifoQueue":"true"}}],
+            "producers":[{"name":"p","queue":"q.fifo","rate_per_s":10,"stop_s":2,"batch_size":2,"resend_every":2}]}"#,
+        MIN,
+    );
+    let p = &w.actors().producers[0];
+    assert_eq!(p.sent, 20);
+    assert_eq!(p.resent, 10, "every second batch of 2, of 10 batches");
+    assert_eq!(
+        w.sqs().queue_summaries()[0].sent,
+        20,
+        "the retries are not kept"
+    );
+    assert_eq!(
+        count(&ev, |k| matches!(k, EventKind::MessageDeduplicated { .. })),
+        10
+    );
+}
+
+#[test]
+fn only_a_producer_sending_to_a_queue_may_resend() {
+    let e = Scenario::from_json(
+        r#"{"topics":[{"Name":"t"}],
+            "producers":[{"name":"p","topic":"t","rate_per_s":1,"resend_every":2}]}"#,
+    )
+    .and_then(|s| World::from_scenario(&s).map(|_| ()))
+    .unwrap_err();
+    assert!(e.to_string().contains("resend_every"), "{e}");
+}
