@@ -23,7 +23,6 @@ use crate::sqs::queue_url;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::collections::VecDeque;
-use std::fmt::Write as _;
 
 /// What an actor acts on at one instant (see [`crate::core::ctx`]).
 pub type Ctx<'a> = crate::core::ctx::Ctx<'a, ActorTimer>;
@@ -136,6 +135,22 @@ pub struct ProducerSpec {
 
 /// Most message attributes a producer may set (SQS's and SNS's limit, aws-rules §1.6 / §3.2).
 pub const PRODUCER_ATTRIBUTES_MAX: usize = 10;
+
+/// Appends `n` in decimal (what `write!` would, without its formatting machinery: every
+/// simulated message's body has a number).
+fn push_decimal(s: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend(digits[i..].iter().map(|&d| d as char));
+}
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
@@ -864,7 +879,10 @@ impl Actors {
             // has a head.
             let head = &mut p.head;
             head.clear();
-            let _ = write!(head, "{{\"producer\":\"{}\",\"n\":{}", p.spec.name, p.sent);
+            head.push_str("{\"producer\":\"");
+            head.push_str(&p.spec.name);
+            head.push_str("\",\"n\":");
+            push_decimal(head, p.sent);
             if poison {
                 head.push(',');
                 head.push_str(POISON_MARK);
@@ -1112,7 +1130,7 @@ impl Actors {
         let ok = !poisoned && !ctx.rng.chance(s.failure_probability);
         ctx.events.push(ctx.now, || EventKind::MessageProcessed {
             queue: s.queue.clone(),
-            message_id: m.message_id.clone(),
+            message_id: m.message_id.to_string(),
             actor: c.name.clone(),
             ok,
         });
@@ -1249,4 +1267,16 @@ fn api_event(ctx: &mut Ctx, op: &str, queue: &str, actor: &str, err: Option<AwsE
         actor: Some(actor.to_string()),
         error: err.map(|e| e.code),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn push_decimal_writes_what_display_does() {
+        for n in [0, 7, 10, 99, 100, 12_345, u32::MAX as u64, u64::MAX] {
+            let mut s = String::from("n=");
+            super::push_decimal(&mut s, n);
+            assert_eq!(s, format!("n={n}"));
+        }
+    }
 }

@@ -299,7 +299,7 @@ fn check_run(fifo: bool, seed: u64, ops: &[Op]) -> Result<(), TestCaseError> {
             h.w.sqs()
                 .queue_by_name(if fifo { "q.fifo" } else { "q" })
                 .unwrap();
-        let ids: BTreeSet<String> = q.messages().map(|m| m.id.clone()).collect();
+        let ids: BTreeSet<String> = q.messages().map(|m| m.id.to_string()).collect();
         let live: BTreeSet<String> = ledger.live.keys().cloned().collect();
         prop_assert_eq!(
             &ids,
@@ -320,7 +320,7 @@ fn check_run(fifo: bool, seed: u64, ops: &[Op]) -> Result<(), TestCaseError> {
                 .queue_by_name(if fifo { "dlq.fifo" } else { "dlq" })
                 .unwrap()
                 .messages()
-                .map(|m| m.id.clone())
+                .map(|m| m.id.to_string())
                 .collect();
         prop_assert_eq!(
             &dlq_ids,

@@ -342,7 +342,7 @@ impl ViewModel {
                     .group_id
                     .as_deref()
                     .and_then(|g| vm.queues[qi as usize].group_color(g));
-                let serial = vm.new_mark(qi, m.id.clone(), group, state, Place::Queue(qi), now);
+                let serial = vm.new_mark(qi, m.id.to_string(), group, state, Place::Queue(qi), now);
                 if let Some(mark) = vm.marks.get_mut(&serial) {
                     mark.receive_count = m.receive_count;
                 }

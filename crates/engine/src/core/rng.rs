@@ -69,36 +69,109 @@ impl Rng {
 
     /// A random RFC 4122 version-4 UUID, as SQS message IDs look.
     pub fn uuid(&mut self) -> String {
+        self.uuid_inline().to_string()
+    }
+
+    /// The same draw as [`Rng::uuid`], held inline (no allocation): an SQS message id is made
+    /// for every message and copied into every answer that names it.
+    pub fn uuid_inline(&mut self) -> Uuid {
         let a = self.next_u64();
         let b = self.next_u64();
         let b = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
         let a = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
-        // 8-4-4-4-12 lower-case hex digits: a's 16, then b's 16 (without `format!`, which
-        // costs more than the draw on a hot path: every message id is one).
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut out = [b'-'; 36];
-        // Where each of the 32 digits goes: the dashes sit at 8, 13, 18 and 23.
-        const AT: [usize; 32] = {
-            let mut at = [0; 32];
+        // 8-4-4-4-12 lower-case hex digits of a's 8 bytes, then b's 8, two digits per byte
+        // from a table (without `format!`, which costs more than the draw on a hot path:
+        // every message id is one).
+        const HEX2: [[u8; 2]; 256] = {
+            const DIGITS: &[u8; 16] = b"0123456789abcdef";
+            let mut t = [[0; 2]; 256];
             let mut i = 0;
-            while i < 32 {
-                at[i] = i
-                    + (i >= 8) as usize
-                    + (i >= 12) as usize
-                    + (i >= 16) as usize
-                    + (i >= 20) as usize;
+            while i < 256 {
+                t[i] = [DIGITS[i >> 4], DIGITS[i & 0xF]];
                 i += 1;
             }
-            at
+            t
         };
-        for (i, at) in AT.iter().enumerate() {
-            let word = if i < 16 { a } else { b };
-            out[*at] = DIGITS[((word >> (60 - 4 * (i % 16))) & 0xF) as usize];
+        // Where each byte's two digits go: the dashes sit at 8, 13, 18 and 23.
+        const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+        let mut out = [b'-'; 36];
+        let bytes = ((a as u128) << 64 | b as u128).to_be_bytes();
+        for (byte, at) in bytes.iter().zip(AT) {
+            out[at..at + 2].copy_from_slice(&HEX2[*byte as usize]);
         }
-        // ASCII hex and dashes: always UTF-8.
-        std::str::from_utf8(&out)
-            .map(str::to_owned)
-            .unwrap_or_default()
+        Uuid(out)
+    }
+}
+
+/// A UUID's 36 characters (8-4-4-4-12 lower-case hex), inline: copying one costs no
+/// allocation. Reads as a `&str`; serializes as the string.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Uuid([u8; 36]);
+
+impl Uuid {
+    pub fn as_str(&self) -> &str {
+        // Only `uuid_inline` makes one, from ASCII hex digits and dashes.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// The nil UUID.
+impl Default for Uuid {
+    fn default() -> Self {
+        let mut u = [b'0'; 36];
+        for at in [8, 13, 18, 23] {
+            u[at] = b'-';
+        }
+        Uuid(u)
+    }
+}
+
+impl std::ops::Deref for Uuid {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for Uuid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Uuid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl serde::Serialize for Uuid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Uuid {
+    fn eq(&self, o: &str) -> bool {
+        self.as_str() == o
+    }
+}
+
+impl PartialEq<&str> for Uuid {
+    fn eq(&self, o: &&str) -> bool {
+        self.as_str() == *o
+    }
+}
+
+impl PartialEq<String> for Uuid {
+    fn eq(&self, o: &String) -> bool {
+        self.as_str() == o
+    }
+}
+
+impl From<Uuid> for String {
+    fn from(u: Uuid) -> String {
+        u.as_str().to_string()
     }
 }
 

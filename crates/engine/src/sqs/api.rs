@@ -5,6 +5,7 @@ use super::message_attributes::MessageAttributes;
 use crate::core::error::AwsError;
 use crate::core::payload::{Md5Hex, Payload};
 use crate::core::request;
+pub use crate::core::rng::Uuid;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -111,7 +112,7 @@ pub struct SendMessageOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub md5_of_message_system_attributes: Option<String>,
-    pub message_id: String,
+    pub message_id: Uuid,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
 }
@@ -196,7 +197,7 @@ pub struct ReceiveMessageInput {
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct ReceivedMessage {
-    pub message_id: String,
+    pub message_id: Uuid,
     pub receipt_handle: String,
     #[serde(rename = "MD5OfBody")]
     pub md5_of_body: Md5Hex,

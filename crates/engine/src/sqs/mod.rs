@@ -457,7 +457,7 @@ impl Sqs {
                 for m in expired {
                     ctx.events.push(ctx.now, || EventKind::MessageExpired {
                         queue: name.clone(),
-                        message_id: m.id,
+                        message_id: m.id.to_string(),
                     });
                 }
                 // An expired head of a FIFO group can unlock the rest of the group.

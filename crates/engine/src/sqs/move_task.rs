@@ -264,11 +264,11 @@ impl Sqs {
             let source_name = q.name.clone();
             // A fresh message: new id, enqueue time and retention (aws-rules §1.8).
             let dq = self.queues.get_mut(&dest).expect("resolved");
-            let new_id = ctx.rng.uuid();
+            let new_id = ctx.rng.uuid_inline();
             let mut n = m.clone();
             n.seq = dq.next_seq;
             dq.next_seq += 1;
-            n.id = new_id.clone();
+            n.id = new_id;
             n.sent_at = ctx.now;
             n.enqueued_at = ctx.now;
             n.receive_count = 0;
@@ -282,8 +282,8 @@ impl Sqs {
             ctx.events.push(ctx.now, || EventKind::MessageRedriven {
                 source: source_name,
                 destination: dest_name,
-                message_id: m.id,
-                new_message_id: new_id,
+                message_id: m.id.to_string(),
+                new_message_id: new_id.to_string(),
             });
             self.cost.charge(dq_fifo(&self.queues, dest), m.size);
             self.serve_waiters(ctx, dest);

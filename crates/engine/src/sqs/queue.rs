@@ -16,6 +16,7 @@ use crate::core::memory::{
 };
 use crate::core::ordmap::OrdMap;
 use crate::core::payload::Payload;
+use crate::core::rng::Uuid;
 use crate::core::time::{SimTime, MS_PER_S};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::mem::size_of;
@@ -60,7 +61,7 @@ pub enum MessageState {
 pub struct Message {
     /// Order of arrival in this queue.
     pub seq: u64,
-    pub id: String,
+    pub id: Uuid,
     pub body: Payload,
     pub attributes: MessageAttributes,
     pub md5_of_attributes: Option<String>,
@@ -155,7 +156,7 @@ pub struct Queue {
     pub(crate) groups: OrdMap<String, GroupState>,
     /// Fair queues: in-flight count per tenant (MessageGroupId on a standard queue).
     tenants: OrdMap<String, u32>,
-    pub(crate) dedup: OrdMap<String, (SimTime, String, Option<String>)>,
+    pub(crate) dedup: OrdMap<String, (SimTime, Uuid, Option<String>)>,
     dedup_order: VecDeque<(SimTime, String)>,
     pub(crate) waiters: VecDeque<Waiter>,
     pub(crate) attempts: OrdMap<String, AttemptRecord>,
@@ -406,7 +407,7 @@ impl Queue {
         self.visible.insert(seq);
         ctx.events.push(ctx.now, || EventKind::MessageVisible {
             queue: self.name.clone(),
-            message_id: m.id.clone(),
+            message_id: m.id.to_string(),
             reason,
         });
     }
@@ -652,7 +653,7 @@ impl Queue {
     }
 
     /// The message id (and sequence number) of a send already seen within the interval.
-    pub fn dedup_lookup(&mut self, now: SimTime, key: &str) -> Option<(String, Option<String>)> {
+    pub fn dedup_lookup(&mut self, now: SimTime, key: &str) -> Option<(Uuid, Option<String>)> {
         while let Some((at, k)) = self.dedup_order.front() {
             if at + DEDUP_INTERVAL_MS > now {
                 break;
@@ -662,16 +663,14 @@ impl Queue {
             }
             self.dedup_order.pop_front();
         }
-        self.dedup
-            .get(key)
-            .map(|(_, id, sn)| (id.clone(), sn.clone()))
+        self.dedup.get(key).map(|(_, id, sn)| (*id, sn.clone()))
     }
 
     pub fn dedup_record(
         &mut self,
         now: SimTime,
         key: String,
-        id: String,
+        id: Uuid,
         seq_number: Option<String>,
     ) {
         self.dedup_order.push_back((now, key.clone()));
