@@ -481,6 +481,8 @@ pub struct Producer {
     pub resent: u64,
     /// Calls made to the queue (the count `resend_every` divides).
     calls: u64,
+    /// The list a single SendMessage's entry is built in, kept for the next one.
+    entries: Vec<SendMessageBatchEntry>,
     next_group: u32,
 }
 
@@ -605,6 +607,7 @@ impl Actors {
             retried: 0,
             resent: 0,
             calls: 0,
+            entries: Vec::new(),
             next_group: 0,
         });
     }
@@ -864,8 +867,10 @@ impl Actors {
         } else {
             p.spec.message_groups
         };
-        let actor = p.spec.name.clone();
-        let mut entries = Vec::with_capacity(n as usize);
+        // A single SendMessage reuses the producer's buffer (no list allocated per message).
+        let mut entries = std::mem::take(&mut p.entries);
+        entries.clear();
+        entries.reserve(n as usize);
         for _ in 0..n {
             p.sent += 1;
             let group = (groups > 0).then(|| {
@@ -910,6 +915,12 @@ impl Actors {
                 ..Default::default()
             });
         }
+        let actor = if p.spec.stream.is_some() || p.spec.bucket.is_some() || p.spec.topic.is_some()
+        {
+            p.spec.name.clone()
+        } else {
+            String::new()
+        };
         if p.spec.stream.is_some() {
             let keys = p.spec.partition_keys.clone();
             let first = p.sent + 1 - entries.len() as u64;
@@ -962,30 +973,35 @@ impl Actors {
         } else {
             "SendMessageBatch"
         };
-        let p = &self.producers[producer];
         enum Call {
             One(SendMessageBatchEntry),
             Batch(SendMessageBatchInput),
         }
         let call = match n {
-            1 => Call::One(entries.pop().expect("one entry per message")),
+            1 => {
+                let one = entries.pop().expect("one entry per message");
+                p.entries = entries;
+                Call::One(one)
+            }
             _ => Call::Batch(SendMessageBatchInput {
                 queue_url: Some(p.url.clone()),
                 entries,
             }),
         };
+        let p = &self.producers[producer];
+        let actor = &p.spec.name;
         for _ in 0..1 + resend as u32 {
             let result = match &call {
                 Call::One(e) => hub
                     .sqs(ctx)
-                    .and_then(|(sqs, mut cx)| sqs.send_entry(&mut cx, &p.url, e, Some(&actor)))
+                    .and_then(|(sqs, mut cx)| sqs.send_entry(&mut cx, &p.url, e, Some(actor)))
                     .map(drop),
                 Call::Batch(input) => hub
                     .sqs(ctx)
-                    .and_then(|(sqs, mut cx)| sqs.send_message_batch(&mut cx, input, Some(&actor)))
+                    .and_then(|(sqs, mut cx)| sqs.send_message_batch(&mut cx, input, Some(actor)))
                     .map(drop),
             };
-            api_event(ctx, op, &p.spec.queue, &actor, result.err());
+            api_event(ctx, op, &p.spec.queue, actor, result.err());
         }
         if resend {
             self.producers[producer].resent += n as u64;

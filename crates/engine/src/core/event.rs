@@ -531,6 +531,11 @@ impl EventLog {
         self.buf.push_back(Event { id, t, kind });
     }
 
+    /// Whether events are being recorded (what only an event reads need not be kept).
+    pub fn recording(&self) -> bool {
+        !self.disabled
+    }
+
     pub fn drain(&mut self) -> Vec<Event> {
         self.buf.drain(..).collect()
     }

@@ -1000,7 +1000,9 @@ impl Sqs {
             system_attributes,
             message_attribute_names: input.message_attribute_names.clone(),
             attempt_id: input.receive_request_attempt_id.clone(),
-            actor: actor.map(String::from),
+            // Only the MessageReceived events name the actor: a run that records none (a
+            // fast-forward; recording is chosen when a run starts) keeps no copy per receive.
+            actor: actor.filter(|_| ctx.events.recording()).map(String::from),
         };
         self.check_throughput(ctx, id, "ReceiveMessage", None, actor)?;
         self.cost.charge(fifo, 0);
