@@ -209,6 +209,8 @@ pub struct Sqs {
     config: SqsConfig,
     queues: OrdMap<u32, Queue>,
     by_name: OrdMap<String, u32>,
+    /// The id `resolve` found last (a hint, checked on use).
+    last_resolved: std::cell::Cell<u32>,
     deleted_at: OrdMap<String, SimTime>,
     next_queue_id: u32,
     next_waiter: u64,
@@ -251,6 +253,7 @@ impl Sqs {
             config,
             queues: OrdMap::new(),
             by_name: OrdMap::new(),
+            last_resolved: std::cell::Cell::new(u32::MAX),
             deleted_at: OrdMap::new(),
             next_queue_id: 1,
             next_waiter: 1,
@@ -387,12 +390,20 @@ impl Sqs {
         };
         // The URL this world hands out (every call an actor makes): the name is the rest.
         // Any other form is read from its last two segments.
-        let name = match url
+        let ours = url
             .strip_prefix(QUEUE_URL_HOST)
             .and_then(|r| r.strip_prefix(ACCOUNT_ID))
-            .and_then(|r| r.strip_prefix('/'))
-            .filter(|n| !n.is_empty() && !n.contains('/'))
-        {
+            .and_then(|r| r.strip_prefix('/'));
+        // The queue resolved last, checked by its name (ids are never reused, so a deleted
+        // queue's id finds nothing): an actor names the same queue call after call.
+        let last = self.last_resolved.get();
+        if let (Some(name), Some(q)) = (ours, self.queues.get(&last)) {
+            if q.name == name {
+                q.last_accessed.set(self.now);
+                return Ok(last);
+            }
+        }
+        let name = match ours.filter(|n| !n.is_empty() && !n.contains('/')) {
             Some(name) => name,
             None => {
                 let mut parts = url.trim_end_matches('/').rsplit('/');
@@ -411,6 +422,7 @@ impl Sqs {
             .copied()
             .ok_or_else(queue_does_not_exist)?;
         self.queues[&id].last_accessed.set(self.now);
+        self.last_resolved.set(id);
         Ok(id)
     }
 
