@@ -21,8 +21,8 @@
 //! - `metric`: a CloudWatch metric of a queue, topic or stream, a statistic over its last
 //!   `minutes` closed 1-minute periods.
 //! - `queue` / `topic` / `stream` + `attribute`: an attribute as the API reports it now;
-//!   `consumer` / `producer` / `stream_consumer` + `setting`: a simulated actor's setting
-//!   now (the scenario's member name, dotted into objects: `kcl.checkpoint_interval_ms`).
+//!   `consumer` / `producer` + `setting`: a simulated actor's setting now (the scenario's
+//!   member name).
 //! - `all` / `any` combine; every leaf may carry a `label` in both languages, else it is
 //!   described from its parts.
 //!
@@ -510,12 +510,11 @@ pub struct AttributeCheck {
     pub label: Option<Text>,
 }
 
-/// `{"consumer": "worker", "setting": "wait_time_s", …}` (or `producer`, `stream_consumer`).
+/// `{"consumer": "worker", "setting": "wait_time_s", …}` (or `producer`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SettingCheck {
     pub consumer: Option<String>,
     pub producer: Option<String>,
-    pub stream_consumer: Option<String>,
     pub setting: String,
     pub op: Op,
     pub value: Value,
@@ -533,7 +532,6 @@ pub enum Resource {
 pub enum Actor {
     Consumer(String),
     Producer(String),
-    StreamConsumer(String),
 }
 
 impl AttributeCheck {
@@ -549,10 +547,9 @@ impl AttributeCheck {
 
 impl SettingCheck {
     pub fn of(&self) -> Option<Actor> {
-        match (&self.consumer, &self.producer, &self.stream_consumer) {
-            (Some(c), None, None) => Some(Actor::Consumer(c.clone())),
-            (None, Some(p), None) => Some(Actor::Producer(p.clone())),
-            (None, None, Some(r)) => Some(Actor::StreamConsumer(r.clone())),
+        match (&self.consumer, &self.producer) {
+            (Some(c), None) => Some(Actor::Consumer(c.clone())),
+            (None, Some(p)) => Some(Actor::Producer(p.clone())),
             _ => None,
         }
     }
@@ -610,11 +607,11 @@ impl Check {
         } else if obj.contains_key("attribute") {
             Kind::OneObj(ATTRIBUTE, DIMS)
         } else if obj.contains_key("setting") {
-            Kind::OneObj(SETTING, SETTING_OF)
+            Kind::OneObj(SETTING, &["consumer", "producer"])
         } else {
             return Err((
                 String::new(),
-                "expected all, any, count, metric, queue/topic/stream + attribute, or consumer/producer/stream_consumer + setting".into(),
+                "expected all, any, count, metric, queue/topic/stream + attribute, or consumer/producer + setting".into(),
             ));
         };
         read::check(v, &schema, "")?;
@@ -687,7 +684,6 @@ impl Check {
         Ok(Check::Setting(SettingCheck {
             consumer: read::opt_str(v, "consumer"),
             producer: read::opt_str(v, "producer"),
-            stream_consumer: read::opt_str(v, "stream_consumer"),
             setting: read::str_of(v, "setting"),
             op,
             value,
@@ -732,7 +728,7 @@ impl Check {
                 Check::Setting(c) => [
                     ("consumer", "consumer", &c.consumer),
                     ("producer", "producer", &c.producer),
-                    ("stream_consumer", "stream_consumer", &c.stream_consumer),
+                    ("", "", &None),
                 ],
                 Check::All(_) | Check::Any(_) => continue,
             };
@@ -795,11 +791,9 @@ const ATTRIBUTE: &[Field] = &[
     req("value", Kind::Any),
     opt("label", Kind::Text),
 ];
-const SETTING_OF: &[&str] = &["consumer", "producer", "stream_consumer"];
 const SETTING: &[Field] = &[
     opt("consumer", Kind::Str),
     opt("producer", Kind::Str),
-    opt("stream_consumer", Kind::Str),
     req("setting", Kind::Str),
     COMMON_OP,
     req("value", Kind::Any),
@@ -1091,7 +1085,7 @@ fn eval(
         Check::Setting(c) => {
             let actual = c.of().and_then(|of| setting_value(world, &of, &c.setting));
             let met = actual.as_ref().is_some_and(|a| c.op.holds(a, &c.value));
-            let name = [&c.consumer, &c.producer, &c.stream_consumer]
+            let name = [&c.consumer, &c.producer]
                 .iter()
                 .find_map(|x| x.as_deref())
                 .unwrap_or_default();
@@ -1270,12 +1264,6 @@ pub fn setting_value(world: &World, of: &Actor, setting: &str) -> Option<Value> 
             .iter()
             .find(|p| &p.spec.name == name)
             .and_then(|p| serde_json::to_value(&p.spec).ok())?,
-        Actor::StreamConsumer(name) => world
-            .stream_consumers()
-            .apps()
-            .iter()
-            .find(|a| &a.spec.name == name)
-            .and_then(|a| serde_json::to_value(&a.spec).ok())?,
     };
     let mut v = &spec;
     for part in setting.split('.') {
@@ -1292,11 +1280,6 @@ pub fn exists(world: &World, kind: &str, name: &str) -> bool {
         "stream" => world.kinesis().stream(name).is_some(),
         "consumer" => world.actors().consumer_specs.iter().any(|c| c.name == name),
         "producer" => world.actors().producers.iter().any(|p| p.spec.name == name),
-        "stream_consumer" => world
-            .stream_consumers()
-            .apps()
-            .iter()
-            .any(|a| a.spec.name == name),
         _ => false,
     }
 }
