@@ -494,4 +494,7 @@ texts! {
     "learn.right" => "Right.", "정답.";
     "learn.wrong" => "Not quite.", "아쉽다.";
     "learn.see_lesson" => "See the lesson", "해당 레슨 보기";
+
+    // Added on the course2 branch (one block, to merge easily).
+    "producer.resend_every" => "Resend every Nth send (lost answer)", "N번째마다 재전송(응답 유실)";
 }

@@ -246,7 +246,7 @@ static CONSUMER_PARAMS: [ActorParam; 10] = [
 /// hundred the diagram's group colours stop telling groups apart.
 pub const MESSAGE_GROUPS_MAX: f64 = 100.0;
 
-static PRODUCER_PARAMS: [ActorParam; 6] = [
+static PRODUCER_PARAMS: [ActorParam; 7] = [
     ActorParam {
         key: "producer.rate",
         field: "rate_per_s",
@@ -290,6 +290,14 @@ static PRODUCER_PARAMS: [ActorParam; 6] = [
     ActorParam {
         key: "producer.poison_every",
         field: "poison_every",
+        min: 0.0,
+        max: POISON_EVERY_MAX,
+        step: 1.0,
+        unit: "",
+    },
+    ActorParam {
+        key: "producer.resend_every",
+        field: "resend_every",
         min: 0.0,
         max: POISON_EVERY_MAX,
         step: 1.0,
@@ -355,6 +363,8 @@ impl ProducerTarget {
     pub fn has(self, field: &str) -> bool {
         match self {
             ProducerTarget::Queue => true,
+            // Only a producer sending to a queue resends (the engine refuses it elsewhere).
+            _ if field == "resend_every" => false,
             ProducerTarget::Topic => field != "delay_seconds",
             ProducerTarget::Stream => {
                 !matches!(field, "message_groups" | "delay_seconds" | "poison_every")
@@ -534,6 +544,14 @@ pub fn help(attribute: &str, lang: Lang) -> &'static str {
              again and again until the redrive policy moves it to the dead-letter queue.",
             "N번째 메시지마다 어떤 소비자도 처리할 수 없는 독성 메시지가 됩니다. 재드라이브 정책이 \
              데드레터 큐로 옮길 때까지 계속 다시 수신됩니다.",
+        ),
+        "producer.resend_every" => (
+            "Every Nth send is made twice, as a producer retries when the answer to a send that \
+             did succeed was lost: a standard queue keeps both copies, a FIFO queue drops the \
+             retry (deduplication within 5 minutes). 0 = never.",
+            "N번째 전송마다 한 번 더 보냅니다. 성공한 전송의 응답이 유실되어 생산자가 재시도하는 \
+             상황입니다. 표준 큐는 두 사본을 모두 저장하고, FIFO 큐는 5분 안의 재시도를 중복 제거합니다. \
+             0이면 재전송하지 않습니다.",
         ),
         "consumer.processing_dist" => (
             "How processing times vary around their mean: fixed, uniform, exponential (a long \
@@ -814,6 +832,7 @@ pub fn producer_value(p: &ProducerSpec, field: &str) -> String {
         "body_bytes" => p.body_bytes.to_string(),
         "start_s" => p.start_s.to_string(),
         "poison_every" => p.poison_every.to_string(),
+        "resend_every" => p.resend_every.to_string(),
         _ => String::new(),
     }
 }
@@ -830,6 +849,7 @@ pub fn set_producer(p: &mut ProducerSpec, field: &str, v: Option<f64>) -> bool {
         ("body_bytes", Some(v)) => p.body_bytes = v as usize,
         ("start_s", Some(v)) => p.start_s = v,
         ("poison_every", Some(v)) => p.poison_every = v as u32,
+        ("resend_every", Some(v)) => p.resend_every = v as u32,
         _ => return false,
     }
     true
