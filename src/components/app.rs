@@ -16,7 +16,7 @@ use crate::frame_loop::FrameLoop;
 use crate::lab::Lab;
 use crate::state::{Action, AppState, Banner, Learn, Theme};
 use mqlab_appcore::course;
-use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::i18n::{self, t, Lang};
 use mqlab_appcore::presets;
 use mqlab_appcore::share::{self, Shared, AUTOSAVE_KEY};
 use wasm_bindgen::JsCast;
@@ -167,10 +167,27 @@ pub fn shared_of(state: &AppState) -> Shared {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
-    let lang = state.lang;
+    // English until the Korean texts are here (then every component redraws in Korean).
+    let lang = state.shown_lang();
     let system_dark = use_state(browser::prefers_dark);
     let reduced_motion = use_state(browser::prefers_reduced_motion);
     use_course_files(&state);
+
+    // The Korean texts, fetched the first time Korean is chosen (or was the saved language).
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.lang, move |&chosen| {
+            if chosen == Lang::Ko && !i18n::korean_loaded() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let file = i18n::KOREAN_FILE;
+                    let result = browser::fetch_text(file)
+                        .await
+                        .and_then(|text| i18n::load_korean(&text));
+                    dispatcher.dispatch(Action::KoreanLoaded(result));
+                });
+            }
+        });
+    }
 
     // The frame loop runs only while playing; dropping it (on pause or unmount) stops it.
     {
@@ -229,7 +246,8 @@ pub fn app() -> Html {
         });
     }
 
-    // Theme and language on <html>, so CSS and screen readers follow.
+    // Theme and language on <html>, so CSS and screen readers follow (the language shown:
+    // English while the Korean texts are on their way).
     use_effect_with((state.theme, lang), |(theme, lang)| {
         browser::set_root_attribute(
             "data-theme",
@@ -347,6 +365,7 @@ pub fn app() -> Html {
         <main class="app" data-playing={state.playing.to_string()}>
             { header(&HeaderProps {
                 lang,
+                chosen_lang: state.lang,
                 theme: state.theme,
                 dispatch: dispatch.clone(),
                 on_share,

@@ -92,6 +92,13 @@ fn actor_params_have_labels_help_and_sane_ranges() {
         for lang in Lang::ALL {
             assert!(!params::help(p.key, lang).is_empty(), "{} {lang:?}", p.key);
         }
+        // Korean help comes from texts/ko.json; a missing one would show the English.
+        assert_ne!(
+            params::help(p.key, Lang::Ko),
+            params::help(p.key, Lang::En),
+            "{} has no Korean help",
+            p.key
+        );
     }
     let max_messages = params::consumer_params()
         .iter()
