@@ -110,8 +110,9 @@ pub enum Action {
     CourseLoaded(Result<Rc<CourseMap>, String>),
     /// The presets' explanations arrived (or could not be read).
     ExplanationsLoaded(Result<Rc<presets::Explanations>, String>),
-    /// The Korean texts arrived and are kept by `i18n::load_korean` (or could not be read).
-    KoreanLoaded(Result<(), String>),
+    /// A file of texts arrived and is kept (the Korean texts, `i18n::load_korean`; the
+    /// settings' help, `params::load_help`), or could not be read.
+    TextsLoaded(Result<(), String>),
     LessonLoaded(Result<Rc<Lesson>, String>),
     /// Go to step `k` of the open lesson (`steps.len()` is the task).
     LessonStep(usize),
@@ -684,8 +685,9 @@ impl Reducible for AppState {
                 }
                 Rc::new(s)
             }
-            Action::KoreanLoaded(result) => {
-                // The page re-renders in Korean (see `shown_lang`); a failure keeps English.
+            Action::TextsLoaded(result) => {
+                // The page re-renders with them (in Korean, see `shown_lang`; with the help);
+                // without them it goes on in English, without the help.
                 let mut s = self.changed();
                 if let Err(detail) = result {
                     s.banner = Some(Banner {

@@ -7,7 +7,7 @@ use super::help::{help_overlay, HelpProps};
 use super::inspector::Inspector;
 use super::learn::{course_map, lesson_panel, LearnProps};
 use super::log::ApiLog;
-use super::params::ParamPanel;
+use super::params::{KeyControls, ParamPanel};
 use super::presets::{preset_panel, PresetPanelProps};
 use super::run_view::RunView;
 use super::toolbar::Toolbar;
@@ -17,8 +17,8 @@ use crate::lab::Lab;
 use crate::state::{Action, AppState, Banner, Learn, Theme};
 use mqlab_appcore::course;
 use mqlab_appcore::i18n::{self, t, Lang};
-use mqlab_appcore::presets;
 use mqlab_appcore::share::{self, Shared, AUTOSAVE_KEY};
+use mqlab_appcore::{params, presets};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -96,15 +96,22 @@ fn use_course_files(state: &UseReducerHandle<AppState>) {
             (l.lesson.as_ref().map(|x| &x.id) != Some(&id)).then_some(id)
         });
     {
-        // The presets' explanations, once, when the page opens.
+        // The presets' explanations and the settings' help, once, when the page opens.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
+            let d = dispatcher.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let file = presets::EXPLANATIONS_FILE;
                 let result = browser::fetch_text(file)
                     .await
                     .and_then(|text| presets::Explanations::from_json(&text).map(std::rc::Rc::new));
-                dispatcher.dispatch(Action::ExplanationsLoaded(result));
+                d.dispatch(Action::ExplanationsLoaded(result));
+            });
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = browser::fetch_text(params::HELP_FILE)
+                    .await
+                    .and_then(|text| params::load_help(&text));
+                dispatcher.dispatch(Action::TextsLoaded(result));
             });
         });
     }
@@ -183,7 +190,7 @@ pub fn app() -> Html {
                     let result = browser::fetch_text(file)
                         .await
                         .and_then(|text| i18n::load_korean(&text));
-                    dispatcher.dispatch(Action::KoreanLoaded(result));
+                    dispatcher.dispatch(Action::TextsLoaded(result));
                 });
             }
         });
@@ -405,6 +412,16 @@ pub fn app() -> Html {
                             preset: state.lab.borrow().preset.clone(),
                             explanations: state.explanations.clone(),
                             comparing: state.compare.is_some(),
+                            key_controls: html! {
+                                <KeyControls
+                                    {lang}
+                                    lab={state.lab.clone()}
+                                    revision={state.lab.borrow().edits_applied()}
+                                    panels={state.panels}
+                                    errors={state.field_errors.clone()}
+                                    dispatch={dispatch.clone()}
+                                />
+                            },
                             dispatch: dispatch.clone(),
                         }) }
                     }
@@ -427,6 +444,7 @@ pub fn app() -> Html {
                         )}
                         panels={state.panels}
                         errors={state.field_errors.clone()}
+                        help_loaded={params::help_loaded()}
                         dispatch={dispatch.clone()}
                     />
                     <ApiLog {lang} lab={state.lab.clone()} panels={state.panels} />

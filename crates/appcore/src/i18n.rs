@@ -7,7 +7,7 @@
 //!
 //! English is compiled in (the table below): the page needs it before anything else arrives.
 //! Korean is a file beside the page, [`KOREAN_FILE`] (`texts/ko.json`: the UI texts by key, and
-//! the parameters' help by attribute), fetched when Korean is chosen or was the saved language,
+//! the presets' titles), fetched when Korean is chosen or was the saved language,
 //! and kept with [`load_korean`]; until it arrives Korean asks get English, never a raw key.
 //! Natively (and in the wasm tests, feature `bundled-texts`) the file is compiled in, so the
 //! tests read the same texts the page fetches.
@@ -76,12 +76,13 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
 /// Where the page fetches the Korean texts (`texts/` is copied beside the page by Trunk).
 pub const KOREAN_FILE: &str = "texts/ko.json";
 
-/// The Korean texts: `ui` by the keys of the table below, `help` by the attribute or setting
-/// `params::help` is asked about.
+/// The Korean texts: `ui` by the keys of the table below, `titles` by preset id
+/// (`presets::title`). (The settings' help is its own file, in both languages:
+/// `params::HELP_FILE`.)
 #[derive(Debug, Default)]
 pub struct Korean {
     pub ui: std::collections::BTreeMap<String, String>,
-    pub help: std::collections::BTreeMap<String, String>,
+    pub titles: std::collections::BTreeMap<String, String>,
 }
 
 impl Korean {
@@ -104,7 +105,7 @@ impl Korean {
         };
         Ok(Korean {
             ui: section("ui")?,
-            help: section("help")?,
+            titles: section("titles")?,
         })
     }
 }
@@ -138,9 +139,9 @@ pub fn korean_loaded() -> bool {
     korean().is_some()
 }
 
-/// The Korean help of a parameter (`params::help`), once the texts are here.
-pub fn korean_help(attribute: &str) -> Option<&'static str> {
-    korean()?.help.get(attribute).map(String::as_str)
+/// The Korean title of a preset (`presets::title`), once the texts are here.
+pub fn korean_title(id: &str) -> Option<&'static str> {
+    korean()?.titles.get(id).map(String::as_str)
 }
 
 /// Distinct unknown keys kept (each is a programming error; the cap bounds memory anyway).
@@ -213,7 +214,11 @@ texts! {
     "lang.ko" => "한국어";
 
     "panel.presets" => "Presets";
+    "presets.group.sqs" => "Amazon SQS";
+    "presets.group.sns" => "Amazon SNS and S3 events";
+    "presets.group.kinesis" => "Kinesis Data Streams";
     "panel.explanation" => "What to watch";
+    "panel.key_controls" => "Try changing";
     "panel.parameters" => "Parameters";
     "panel.charts" => "Charts";
     "panel.inspector" => "Inspector";
@@ -281,7 +286,7 @@ texts! {
     "error.bad_link" => "This link could not be opened";
     "error.bad_file" => "This file could not be imported";
     "error.preset" => "This preset could not be loaded";
-    "error.texts" => "The Korean texts could not be loaded; the page stays in English";
+    "error.texts" => "A file of texts could not be loaded; the page goes on without it";
     "error.engine" => "The simulation refused this change";
     "error.panic" => "Something went wrong inside the page";
     "error.keep_work" => "Your current work is kept.";
@@ -380,6 +385,7 @@ texts! {
     "log.empty" => "No API calls yet";
 
     "sns.published" => "published";
+    "sns.filtered_out_n" => "{n} filtered out";
     "sns.travelling" => "On its way to the subscriber";
     "sns.filtered" => "Stopped by the subscription's filter policy: {reason}";
     "sns.retrying" => "Delivery attempt {n} failed ({reason}); next attempt at {at}";
@@ -426,6 +432,7 @@ texts! {
     "inspector.readers" => "Readers";
     "kinesis.stored" => "stored";
     "kinesis.cursor" => "{worker} {s} s behind, {n} unread";
+    "kinesis.readers_n" => "{n} readers (hover for each)";
     "kinesis.cursor_level" => "{worker} up to date";
     "kinesis.cursor_dead" => "{worker} down: stopped here";
     "kinesis.expired" => "expired (retention)";

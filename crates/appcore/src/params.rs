@@ -391,181 +391,44 @@ impl ProducerTarget {
     }
 }
 
+/// Where the page fetches the settings' help (`texts/` is copied beside the page): each
+/// setting's sentence in English and Korean, `{"<attribute or key>": {"en": …, "ko": …}}`.
+/// A field shows its help once the file has arrived (a moment after the page opens), so the
+/// sentences do not weigh on the first download.
+pub const HELP_FILE: &str = "texts/help.json";
+
+static HELP: std::sync::OnceLock<crate::presets::Explanations> = std::sync::OnceLock::new();
+
+/// The help compiled in: natively and in the wasm tests (feature `bundled-texts`).
+#[cfg(any(not(target_arch = "wasm32"), feature = "bundled-texts"))]
+fn help_texts() -> Option<&'static crate::presets::Explanations> {
+    Some(HELP.get_or_init(|| {
+        crate::presets::Explanations::parse(HELP_FILE, include_str!("../../../texts/help.json"))
+            .expect("texts/help.json is valid (tests/params.rs)")
+    }))
+}
+
+/// The help once the page has fetched it ([`load_help`]).
+#[cfg(all(target_arch = "wasm32", not(feature = "bundled-texts")))]
+fn help_texts() -> Option<&'static crate::presets::Explanations> {
+    HELP.get()
+}
+
+/// Keeps the help the page fetched ([`HELP_FILE`]); a second call changes nothing.
+pub fn load_help(text: &str) -> Result<(), String> {
+    let _ = HELP.set(crate::presets::Explanations::parse(HELP_FILE, text)?);
+    Ok(())
+}
+
+/// Whether [`help`] has its texts (always natively; in the page once [`HELP_FILE`] arrived).
+pub fn help_loaded() -> bool {
+    help_texts().is_some()
+}
+
 /// One sentence on what the setting does; `attribute` is an AWS attribute name or an actor
-/// setting's i18n key. Unknown names give "".
+/// setting's i18n key. Unknown names, and every name before the help file arrived, give "".
 pub fn help(attribute: &str, lang: Lang) -> &'static str {
-    let en = match attribute {
-        "DelaySeconds" => {
-            "How long each new message stays hidden after it is sent, 0–900 s; on a standard \
-             queue a change applies only to messages sent afterwards."
-        }
-        "MaximumMessageSize" => {
-            "The largest message body SQS accepts on this queue, from 1,024 bytes to 1 MiB \
-             (1,048,576 bytes, the default)."
-        }
-        "MessageRetentionPeriod" => {
-            "How long SQS keeps a message that nobody deletes, from 60 s to 14 days (4 days by \
-             default); after that it is gone."
-        }
-        "ReceiveMessageWaitTimeSeconds" => {
-            "The default wait of ReceiveMessage: 0 means short polling, 1–20 s long polling, \
-             which waits for a message instead of answering empty at once."
-        }
-        "VisibilityTimeout" => {
-            "How long a received message stays hidden from other consumers, 0 s to 12 hours (30 s \
-             by default); if it is not deleted by then, it becomes visible and is delivered again."
-        }
-        "RedrivePolicy" => {
-            "Names a dead-letter queue and maxReceiveCount: a message received that many times \
-             without being deleted is moved to the DLQ."
-        }
-        "maxReceiveCount" => {
-            "How many times a message may be received without being deleted before it moves to \
-             the dead-letter queue."
-        }
-        "ContentBasedDeduplication" => {
-            "FIFO only: use a SHA-256 hash of the body as the MessageDeduplicationId when the \
-             sender gives none."
-        }
-        "DeduplicationScope" => {
-            "FIFO only: whether a deduplication ID is unique across the whole queue or within \
-             each message group."
-        }
-        "FifoThroughputLimit" => {
-            "FIFO only: perMessageGroupId (with DeduplicationScope messageGroup) turns on high \
-             throughput mode, where the 300 requests per second limit applies per group."
-        }
-        "consumer.count" => {
-            "How many consumer instances poll the queue in parallel; more consumers raise \
-             throughput, except across a FIFO queue's locked groups."
-        }
-        "consumer.wait_time" => {
-            "WaitTimeSeconds of each ReceiveMessage: 0 is short polling, 1–20 s long polling; it \
-             overrides the queue's ReceiveMessageWaitTimeSeconds."
-        }
-        "consumer.max_messages" => {
-            "MaxNumberOfMessages: up to 10 messages per ReceiveMessage call; SQS may return fewer."
-        }
-        "consumer.processing_ms" => {
-            "How long a consumer works on one message before it calls DeleteMessage; compare it \
-             with the visibility timeout."
-        }
-        "consumer.failure_probability" => {
-            "The chance that processing a message fails; a failed message is not deleted and \
-             comes back after its visibility timeout."
-        }
-        "consumer.crash_probability" => {
-            "The chance, per message, that the consumer crashes; the messages it held stay \
-             hidden until their visibility timeout ends."
-        }
-        "consumer.heartbeat" => {
-            "While working, call ChangeMessageVisibility every half timeout to keep the message \
-             hidden as long as it takes."
-        }
-        "producer.rate" => {
-            "Messages sent per second; the queue takes them all, however fast the consumers are."
-        }
-        "producer.batch_size" => {
-            "1 sends each message with SendMessage; 2–10 sends them together with \
-             SendMessageBatch, one billed request per batch."
-        }
-        "producer.burst" => "Sends many messages at one instant, like a flash sale or a batch job.",
-        "producer.body_bytes" => {
-            "The size of each message body; SQS bills every 64 KiB of a message as one \
-             request, and refuses bodies over the queue's MaximumMessageSize."
-        }
-        "producer.arrival" => {
-            "Constant sends are evenly spaced; Poisson gaps are random with the same average, \
-             like many independent users."
-        }
-        "producer.start" => {
-            "When the producer begins to send, in virtual seconds from the start of the run."
-        }
-        "producer.stop" => "When the producer stops sending; leave it empty to keep sending.",
-        "producer.poison_every" => {
-            "Every Nth message is a poison pill that no consumer can process: it is received \
-             again and again until the redrive policy moves it to the dead-letter queue."
-        }
-        "consumer.processing_dist" => {
-            "How processing times vary around their mean: fixed, uniform, exponential (a long \
-             tail) or normal."
-        }
-        "consumer.processing_spread" => {
-            "For uniform: how far either side of the mean a time may fall; for normal: the \
-             standard deviation."
-        }
-        "consumer.restart_after" => "How long a crashed consumer stays down before it polls again.",
-        "consumer.empty_poll_pause" => {
-            "How long a consumer waits after an empty receive before it polls again; a pause \
-             saves requests on short polling."
-        }
-        "consumer.start" => {
-            "When the consumers begin to poll, in virtual seconds from the start of the run."
-        }
-        "producer.topic.rate" => {
-            "Messages published per second; SNS pushes each one on to every subscription at \
-             once, and keeps nothing for a subscriber that cannot keep up (it gets retries, then \
-             its dead-letter queue or nothing)."
-        }
-        "producer.topic.batch_size" => {
-            "1 publishes each message with Publish; 2–10 publishes them together with \
-             PublishBatch, one request for up to 10 messages."
-        }
-        "producer.topic.groups" => {
-            "How many MessageGroupIds the publisher rotates through; a FIFO topic keeps each \
-             group's order all the way to its FIFO queues."
-        }
-        "producer.topic.body_bytes" => {
-            "The size of each published message; SNS bills every 64 KB of a Publish as one \
-             request and refuses messages over 256 KB."
-        }
-        "producer.topic.poison_every" => {
-            "Every Nth message is a poison pill that the subscribers' consumers cannot process; \
-             SNS delivers it like any other, and each subscribed queue deals with it."
-        }
-        "producer.topic.burst" => {
-            "Publishes many messages at one instant; SNS pushes them all on to the subscribers \
-             at once, however slow they are."
-        }
-        "producer.stream.rate" => {
-            "Records written per second. A shard takes at most 1,000 records or 1 MB a second: \
-             what goes over is refused with ProvisionedThroughputExceededException, and the \
-             producer writes it again after a backoff."
-        }
-        "producer.stream.batch_size" => {
-            "1 writes each record with PutRecord; 2–10 writes them together with PutRecords, \
-             whose answer may refuse some records (FailedRecordCount) and accept the rest."
-        }
-        "producer.stream.body_bytes" => {
-            "The data of each record; with its partition key it counts against the shard's 1 MB \
-             a second, and every 25 KB is one PUT payload unit on the bill."
-        }
-        "producer.stream.burst" => {
-            "Writes many records at one instant, like a flash sale; what goes over a shard's \
-             limit is throttled and written again."
-        }
-        "producer.bucket.rate" => {
-            "Objects uploaded per second with PutObject; each upload that matches the bucket's \
-             event notification becomes a message on the SNS topic about a second later."
-        }
-        "producer.bucket.body_bytes" => {
-            "The size of each uploaded object; the event S3 publishes names the object and its \
-             size, it does not carry the data."
-        }
-        "producer.bucket.burst" => {
-            "Uploads many objects at one instant; each becomes its own event notification."
-        }
-        "producer.groups" => {
-            "How many MessageGroupIds the producer rotates through; on a FIFO queue each group \
-             keeps its own order and is processed one message at a time."
-        }
-        _ => return "",
-    };
-    match lang {
-        Lang::En => en,
-        // Korean is a file the page fetches (`i18n::KOREAN_FILE`); English until it arrives.
-        Lang::Ko => crate::i18n::korean_help(attribute).unwrap_or(en),
-    }
+    help_texts().map_or("", |h| h.get(attribute, lang))
 }
 
 // ---- actor settings as the parameter panel reads and writes them ---------------------------

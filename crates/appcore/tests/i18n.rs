@@ -98,7 +98,7 @@ fn every_key_has_non_empty_english_and_korean_and_korean_differs() {
 
 /// Korean is a file the page fetches (`texts/ko.json`): it has a text for every key of the
 /// English table and none for a key the table does not have (a stray key is a typo or a text
-/// left behind), and Korean help only for settings that have English help.
+/// left behind), and a Korean title for every preset.
 #[test]
 fn the_korean_file_matches_the_english_table() {
     let ko = i18n::korean().expect("compiled in natively");
@@ -114,12 +114,15 @@ fn the_korean_file_matches_the_english_table() {
         stray.is_empty(),
         "texts/ko.json has keys the table does not: {stray:?}"
     );
-    for (attribute, text) in &ko.help {
+    for p in mqlab_appcore::presets::all() {
+        let ko = mqlab_appcore::presets::title(p.id, Lang::Ko);
+        assert!(ko.chars().any(is_hangul), "{}: Korean title {ko}", p.id);
+    }
+    for id in ko.titles.keys() {
         assert!(
-            !mqlab_appcore::params::help(attribute, Lang::En).is_empty(),
-            "texts/ko.json: help.{attribute} has no English help"
+            mqlab_appcore::presets::by_id(id).is_some(),
+            "texts/ko.json: titles.{id}: no such preset"
         );
-        assert!(text.chars().any(is_hangul), "help.{attribute}: {text}");
     }
     assert!(i18n::korean_loaded());
 }
@@ -131,13 +134,13 @@ fn the_korean_file_is_read_with_errors_that_name_the_member() {
         .starts_with("texts/ko.json: not JSON"));
     assert_eq!(
         i18n::Korean::from_json(r#"{"ui": {}}"#).unwrap_err(),
-        "texts/ko.json: help: missing or not an object"
+        "texts/ko.json: titles: missing or not an object"
     );
     assert_eq!(
-        i18n::Korean::from_json(r#"{"ui": {"a.b": 1}, "help": {}}"#).unwrap_err(),
+        i18n::Korean::from_json(r#"{"ui": {"a.b": 1}, "titles": {}}"#).unwrap_err(),
         "texts/ko.json: ui.a.b: not a string"
     );
-    let k = i18n::Korean::from_json(r#"{"ui": {"a.b": "가"}, "help": {}}"#).unwrap();
+    let k = i18n::Korean::from_json(r#"{"ui": {"a.b": "가"}, "titles": {}}"#).unwrap();
     assert_eq!(k.ui["a.b"], "가");
 }
 

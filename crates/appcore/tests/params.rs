@@ -315,3 +315,34 @@ fn a_value_out_of_its_range_is_refused_with_the_fields_name() {
         assert!(e.contains("900"), "{e}");
     }
 }
+
+/// The settings' help is a file the page fetches (`texts/help.json`): every entry is a setting
+/// the panel has, in both languages, the Korean really Korean.
+#[test]
+fn the_help_file_names_only_settings_the_panel_has() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../texts/help.json"
+    ))
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let known = |k: &str| {
+        params::queue_params().iter().any(|p| p.attribute == k)
+            || params::queue_choices().iter().any(|c| c.attribute == k)
+            || ["RedrivePolicy", "maxReceiveCount"].contains(&k)
+            || i18n::has(k)
+    };
+    for (k, texts) in v.as_object().unwrap() {
+        assert!(known(k), "texts/help.json: {k} is no setting");
+        let ko = texts["ko"].as_str().unwrap();
+        assert!(
+            ko.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c)),
+            "{k}: {ko}"
+        );
+        assert_eq!(params::help(k, Lang::En), texts["en"].as_str().unwrap());
+    }
+    assert!(params::help_loaded());
+    assert!(params::load_help("{")
+        .unwrap_err()
+        .starts_with("texts/help.json: not JSON"));
+}
