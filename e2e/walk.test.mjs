@@ -11,7 +11,8 @@
 //   spaced by 1, 2, 2.5 or 5 × 10ⁿ;
 // - in Korean, no visible English sentence (AWS names and the run's own names excepted);
 // - on the laptop, the preset's key controls are on the first screen; on the phone, the
-//   picker and "What to watch" come before the charts.
+//   picker and "What to watch" come before the charts; the page is never wider than the
+//   window.
 //
 // About 3 minutes on the project's 2-core machine; `node --test e2e/walk.test.mjs` runs it
 // alone (after `scripts/test.sh trunk-build`).
@@ -121,8 +122,10 @@ async function problemsOf(page, id, { lang, width }) {
     for (const e of english) found.push(`English in Korean: ${e}`);
   }
   // 6. Where the lesson is: key controls on the laptop's first screen; on a phone, the picker
-  //    and its explanation before the charts.
+  //    and its explanation before the charts; and nothing wider than the window.
   await page.evaluate(() => window.scrollTo(0, 0));
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) found.push(`the page is ${overflow}px wider than the window`);
   const top = (sel) => page.evaluate((sel) => document.querySelector(sel)?.getBoundingClientRect().top ?? null, sel);
   const bottom = (sel) => page.evaluate((sel) => document.querySelector(sel)?.getBoundingClientRect().bottom ?? null, sel);
   if (width > 1000) {
