@@ -185,6 +185,29 @@ test("the language switch puts the whole page in Korean", async () => {
   await context.close();
 });
 
+test("a browser in Korean opens the page in Korean: English until the Korean texts arrive, never a raw key", async () => {
+  const context = await ctx.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: "ko-KR" });
+  // Hold the Korean texts back, to see the page before they arrive.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await context.route("**/texts/ko.json", async (route) => {
+    await held;
+    await route.continue();
+  });
+  const { page, problems } = await openPage({ context });
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+  assert.match(await testid(page, "play").textContent(), /Play/);
+  assert.equal(await testid(page, "lang").inputValue(), "ko", "the chosen language is shown as chosen");
+  const rawKeys = () => page.evaluate(() => document.body.innerText.match(/\b(controls|panel|queue|summary|producer|consumer)\.[a-z_]+\b/g));
+  assert.equal(await rawKeys(), null);
+  release();
+  await page.waitForFunction(() => document.documentElement.lang === "ko");
+  assert.match(await testid(page, "play").textContent(), /재생/);
+  assert.equal(await rawKeys(), null);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("a share link reproduces the run exactly: same time, same counters, same run hash", async () => {
   const { page, problems, context } = await openPage();
   await pickPreset(page, "short-polling");

@@ -4,11 +4,12 @@
 // there after a reload. See app.test.mjs for how these run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ctx, openPage, testid, setSpeed } from "./helpers.mjs";
+import { ctx, openPage, testid, setSpeed, reveal } from "./helpers.mjs";
 
 /// Types a value into a parameter field and commits it (Enter), as a user does.
 async function setField(page, id, value) {
   const field = testid(page, `param-${id}`);
+  await reveal(page, `param-${id}`);
   await field.fill(String(value));
   await field.press("Enter");
 }

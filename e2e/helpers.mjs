@@ -115,6 +115,15 @@ export async function waitForAutosave(page, ms) {
   }, ms);
 }
 
+/// Opens the collapsed block of the parameter panel that holds the element with test id `id`
+/// (a queue's, producer's or consumer group's settings), as a user clicks its summary.
+export async function reveal(page, id) {
+  await testid(page, id).evaluate((el) => {
+    const block = el.closest("details");
+    if (block && !block.open) block.querySelector(":scope > summary").click();
+  });
+}
+
 export async function pickPreset(page, id) {
   await testid(page, "preset").selectOption(id);
   // The scenario is fetched first: wait until the run on the page is the preset's.

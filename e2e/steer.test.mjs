@@ -3,11 +3,12 @@
 // leaves a way back, and prefers-reduced-motion. See app.test.mjs for how these run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ctx, openPage, testid, number, clockMs, waitForPage, setSpeed, pickPreset, screenshot, waitForAutosave } from "./helpers.mjs";
+import { ctx, openPage, testid, number, clockMs, waitForPage, setSpeed, pickPreset, screenshot, waitForAutosave, reveal } from "./helpers.mjs";
 
 /// Types a value into a parameter field and commits it (Enter), as a user does.
 async function setField(page, id, value) {
   const field = testid(page, `param-${id}`);
+  await reveal(page, `param-${id}`);
   await field.fill(String(value));
   await field.press("Enter");
 }
@@ -26,7 +27,9 @@ test("changes made mid-run (burst now, a new DLQ, a timeout) travel in a share l
   await testid(page, "burst-p0").click();
   await waitForPage(page, (n, attr, before) => n("sent-orders") >= before + 50, before);
 
-  // A dead-letter queue added to the running queue, and a shorter timeout.
+  // A dead-letter queue added to the running queue, and a shorter timeout (the queue's
+  // settings are collapsed: decoupling is about the producer and the consumers).
+  await reveal(page, "add-dlq");
   await testid(page, "add-dlq").click();
   await testid(page, "visible-orders-dlq").waitFor();
   await testid(page, "param-maxReceiveCount").waitFor();

@@ -26,8 +26,9 @@ fuzz_seconds=${MQLAB_FUZZ_SECONDS:-60}
 # is renegotiated to a ceiling that stops unnoticed growth, and the size is reported against the
 # design's figure every run.
 bundle_design_bytes=$((350 * 1024))
-# Content that grows is loaded when opened, not compiled in: lessons (lessons/*.json) and the
-# presets' explanations (texts/presets.json) are files beside the page, fetched by the app.
+# Content that grows is loaded when opened, not compiled in: lessons (lessons/*.json), the
+# presets' explanations (texts/presets.json), the preset scenarios and the Korean texts
+# (texts/ko.json) are files beside the page, fetched by the app.
 bundle_gzip_max_bytes=$((640 * 1024))
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-$([[ -t 1 ]] && echo always || echo never)}
 

@@ -110,6 +110,9 @@ pub enum Action {
     CourseLoaded(Result<Rc<CourseMap>, String>),
     /// The presets' explanations arrived (or could not be read).
     ExplanationsLoaded(Result<Rc<presets::Explanations>, String>),
+    /// A file of texts arrived and is kept (the Korean texts, `i18n::load_korean`; the
+    /// settings' help, `params::load_help`), or could not be read.
+    TextsLoaded(Result<(), String>),
     LessonLoaded(Result<Rc<Lesson>, String>),
     /// Go to step `k` of the open lesson (`steps.len()` is the task).
     LessonStep(usize),
@@ -287,6 +290,16 @@ impl AppState {
     }
 
     /// The runs on screen, main first.
+    /// The language the page is drawn in: the one chosen, except Korean before its texts
+    /// (`texts/ko.json`) have arrived, which shows as English. Everything drawn takes this,
+    /// so the arrival of the texts changes every component's props and redraws it in Korean.
+    pub fn shown_lang(&self) -> Lang {
+        match self.lang {
+            Lang::Ko if !mqlab_appcore::i18n::korean_loaded() => Lang::En,
+            l => l,
+        }
+    }
+
     pub fn labs(&self) -> Vec<Rc<RefCell<Lab>>> {
         std::iter::once(self.lab.clone())
             .chain(self.compare.clone())
@@ -299,7 +312,7 @@ impl AppState {
         let stop = labs.filter_map(|l| l.borrow().memory_stop.clone()).next()?;
         let mb = |b: u64| format!("{}", b.div_ceil(1024 * 1024));
         let detail = tf(
-            self.lang,
+            self.shown_lang(),
             "error.memory_detail",
             &[
                 ("t", &crate::format::format_clock(stop.at_ms)),
@@ -669,6 +682,18 @@ impl Reducible for AppState {
                     s.playing = false;
                     s.fast_forward = false;
                     s.set_transients();
+                }
+                Rc::new(s)
+            }
+            Action::TextsLoaded(result) => {
+                // The page re-renders with them (in Korean, see `shown_lang`; with the help);
+                // without them it goes on in English, without the help.
+                let mut s = self.changed();
+                if let Err(detail) = result {
+                    s.banner = Some(Banner {
+                        title_key: "error.texts",
+                        detail,
+                    });
                 }
                 Rc::new(s)
             }

@@ -314,7 +314,9 @@ pub fn charts_for(
 }
 
 /// Draws one chart on `canvas` (sized to its CSS box × the device pixel ratio).
-pub fn draw(canvas: &HtmlCanvasElement, chart: &ChartData, dark: bool) -> Result<(), String> {
+/// Draws `chart`; returns its axes' tick labels, `x=0:00,0:30;y=0,5,10,15,20`, for the
+/// page to expose (a test checks they fall on round values).
+pub fn draw(canvas: &HtmlCanvasElement, chart: &ChartData, dark: bool) -> Result<String, String> {
     let dpr = web_sys::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .clamp(1.0, 3.0);
@@ -400,7 +402,16 @@ pub fn draw(canvas: &HtmlCanvasElement, chart: &ChartData, dark: bool) -> Result
         let _ = ctx.fill_text_with_max_width(label, left - 4.0, sy(*v) + 3.5, left - 6.0);
     }
     let fit = (((right - left) / 64.0).floor() as usize + 1).max(2);
-    for (x, label) in time_ticks(x_max, fit) {
+    let x_ticks = time_ticks(x_max, fit);
+    let labels = |ticks: &[(f64, String)]| {
+        ticks
+            .iter()
+            .map(|(_, l)| l.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let ticks = format!("x={};y={}", labels(&x_ticks), labels(&y_ticks));
+    for (x, label) in x_ticks {
         // A label never runs past the canvas edge.
         let half = width(&label) / 2.0;
         let at = sx(x).clamp(half + 2.0, w - half - 2.0);
@@ -453,5 +464,5 @@ pub fn draw(canvas: &HtmlCanvasElement, chart: &ChartData, dark: bool) -> Result
             x += 18.0 + width(line.name);
         }
     }
-    Ok(())
+    Ok(ticks)
 }

@@ -13,6 +13,8 @@
 use super::layout::{layout, Layout, Rect};
 use super::palette::{palette, Palette};
 use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::labels::{ellipsize, fit_parts, Align, Labels, TextBox};
+use mqlab_appcore::numbers::count;
 use mqlab_appcore::view::{ConsumerStatus, FlashKind, GoneReason, MarkState, Place, ViewModel};
 use std::collections::HashMap;
 use std::f64::consts::{FRAC_PI_2, TAU};
@@ -81,6 +83,10 @@ pub struct Renderer {
     /// Marks drawn on their way somewhere in the last frame, not yet at their place (none
     /// with reduced motion: marks then go straight to where they belong).
     pub moving: usize,
+    /// The texts drawn in the last frame, none over another (see `mqlab_appcore::labels`).
+    labels: Labels,
+    /// Labels that stand for several ("3 readers"), with what they stand for (on hover).
+    summaries: Vec<(TextBox, String)>,
 }
 
 /// One batch of marks of one colour and style.
@@ -144,9 +150,21 @@ impl Renderer {
             .map(|q| Hit::Queue(q.index))
     }
 
-    /// What is under (x, y) that has something to say on hover: the reason a filter
-    /// stopped a copy, or where a retried copy stands.
+    /// The texts drawn in the last frame.
+    pub fn labels(&self) -> &Labels {
+        &self.labels
+    }
+
+    /// What is under (x, y) that has something to say on hover: what a summarised label
+    /// stands for, the reason a filter stopped a copy, or where a retried copy stands.
     pub fn hover_text(&self, vm: &ViewModel, x: f64, y: f64, lang: Lang) -> Option<String> {
+        if let Some((_, list)) = self
+            .summaries
+            .iter()
+            .find(|(b, _)| (b.x..=b.x + b.w).contains(&x) && (b.y..=b.y + b.h).contains(&y))
+        {
+            return Some(list.clone());
+        }
         let Some(Hit::Copy(serial)) = self.hit(x, y) else {
             return None;
         };
@@ -186,6 +204,11 @@ impl Renderer {
         let p = palette(opts.dark);
         ctx.set_fill_style_str(p.bg);
         ctx.fill_rect(0.0, 0.0, width, height);
+        // Texts are placed first come, first served: box titles before the labels inside.
+        let mut labels = std::mem::take(&mut self.labels);
+        labels.clear();
+        self.summaries.clear();
+        let lb = &mut labels;
 
         let mut waiting = vec![0usize; vm.queues.len()];
         for m in vm.marks.values() {
@@ -194,45 +217,45 @@ impl Renderer {
             }
         }
         let lay = layout(vm, width, height, &waiting);
-        draw_links(ctx, vm, &lay, p);
-        super::sns::draw_links(ctx, vm, &lay, p);
+        draw_links(ctx, lb, vm, &lay, p);
+        super::sns::draw_links(ctx, lb, vm, &lay, p);
         super::kinesis::draw_links(ctx, vm, &lay, p);
         for (qi, qb) in lay.queues.iter().enumerate() {
             if let Some(qb) = qb {
-                draw_queue(ctx, vm, qi, qb, p, opts.lang);
+                draw_queue(ctx, lb, vm, qi, qb, p, opts.lang);
             }
         }
-        super::sns::draw_boxes(ctx, vm, &lay, p, opts.lang);
-        super::kinesis::draw_streams(ctx, vm, &lay, p, opts.lang);
-        super::kinesis::draw_readers(ctx, vm, &lay, p, opts.lang);
+        super::sns::draw_boxes(ctx, lb, vm, &lay, p, opts.lang);
+        super::kinesis::draw_streams(ctx, lb, &mut self.summaries, vm, &lay, p, opts.lang);
+        super::kinesis::draw_readers(ctx, lb, vm, &lay, p, opts.lang);
         for (pi, r) in lay.producers.iter().enumerate() {
             let pv = &vm.producers[pi];
-            box_with_text(
-                ctx,
-                r,
-                p.panel,
-                p.line,
-                p,
-                &pv.name,
-                Some(&if pv.retried > 0 {
-                    format!("{}/s · ↻{}", trim_num(pv.rate_per_s), pv.retried)
-                } else {
-                    format!("{}/s", trim_num(pv.rate_per_s))
-                }),
-            );
+            let rate = format!("{}/s", trim_num(pv.rate_per_s));
+            let retried = format!("↻{}", count(pv.retried));
+            let sub: &[&str] = if pv.retried > 0 {
+                &[&rate, &retried]
+            } else {
+                &[&rate]
+            };
+            box_with_text(ctx, lb, r, p.panel, p.line, p, &pv.name, sub);
         }
         for (ci, r) in lay.consumers.iter().enumerate() {
             if let Some(r) = r {
-                draw_consumer(ctx, vm, ci, r, p);
+                draw_consumer(ctx, lb, vm, ci, r, p);
             }
         }
         if lay.consumers_hidden > 0 {
             if let Some(Some(last)) = lay.consumers.iter().rev().find(|r| r.is_some()) {
-                label(ctx, p.muted, "11px sans-serif", "left");
-                let _ = ctx.fill_text(
-                    &format!("+{}", lay.consumers_hidden),
+                text(
+                    ctx,
+                    lb,
+                    p.muted,
+                    "11px sans-serif",
+                    Align::Left,
+                    &format!("+{}", count(lay.consumers_hidden as u64)),
                     last.x,
                     (last.y + last.h + 11.0).min(height - 2.0),
+                    width,
                 );
             }
         }
@@ -268,16 +291,18 @@ impl Renderer {
             ctx.set_line_width(1.0);
         }
 
-        self.draw_marks(ctx, vm, &lay, p, opts);
+        self.draw_marks(ctx, lb, vm, &lay, p, opts);
         self.copy_hits.clear();
         super::sns::draw_copies(ctx, vm, &lay, p, opts.reduced_motion, &mut self.copy_hits);
-        self.draw_transients(ctx, vm, &lay, p, opts.reduced_motion);
+        self.draw_transients(ctx, lb, vm, &lay, p, opts.reduced_motion);
         self.layout = Some(lay);
+        self.labels = labels;
     }
 
     fn draw_marks(
         &mut self,
         ctx: &CanvasRenderingContext2d,
+        lb: &mut Labels,
         vm: &ViewModel,
         lay: &Layout,
         p: &Palette,
@@ -425,13 +450,17 @@ impl Renderer {
             let q = &vm.queues[qi];
             let more = (q.visible + q.delayed).saturating_sub(shown_waiting[qi]);
             if more > 0 {
-                let text = format!("+{more}");
+                // On a plate, over the marks it counts.
+                let text = format!("+{}", count(more as u64));
                 label(ctx, p.fg, "bold 12px sans-serif", "left");
-                ctx.set_fill_style_str(p.panel);
-                let w = text.len() as f64 * 7.5 + 8.0;
-                ctx.fill_rect(qb.grid.x, qb.grid.y + qb.grid.h - 16.0, w, 16.0);
-                ctx.set_fill_style_str(p.fg);
-                let _ = ctx.fill_text(&text, qb.grid.x + 4.0, qb.grid.y + qb.grid.h - 4.0);
+                let w = measure(ctx, &text);
+                let (x, y) = (qb.grid.x + 4.0, qb.grid.y + qb.grid.h - 4.0);
+                if lb.place(TextBox::of_text(x, y, w, 12.0, Align::Left)) {
+                    ctx.set_fill_style_str(p.panel);
+                    ctx.fill_rect(qb.grid.x, qb.grid.y + qb.grid.h - 16.0, w + 8.0, 16.0);
+                    ctx.set_fill_style_str(p.fg);
+                    let _ = ctx.fill_text(&text, x, y);
+                }
             }
         }
         std::mem::swap(&mut self.positions, &mut self.next);
@@ -440,6 +469,7 @@ impl Renderer {
     fn draw_transients(
         &mut self,
         ctx: &CanvasRenderingContext2d,
+        lb: &mut Labels,
         vm: &ViewModel,
         lay: &Layout,
         p: &Palette,
@@ -488,7 +518,8 @@ impl Renderer {
             let _ = ctx.arc(x, y, 2.6 * (1.0 - a * 0.5), 0.0, TAU);
             ctx.fill();
         }
-        // Duplicate deliveries and redeliveries: a ring at the consumer and "×2".
+        // Duplicate deliveries and redeliveries: a ring just outside the consumer's box (not
+        // over its name) and "×2" left of it.
         for f in &vm.flashes {
             let a = age(f.at_ms);
             if a >= 1.0 {
@@ -513,10 +544,19 @@ impl Renderer {
             ctx.set_stroke_style_str(color);
             ctx.set_line_width(2.0);
             ctx.begin_path();
-            let _ = ctx.arc(x, y, 5.0 + 11.0 * a, 0.0, TAU);
+            let _ = ctx.arc(x - 9.0, y, 3.0 + 5.0 * a, 0.0, TAU);
             ctx.stroke();
-            label(ctx, color, "bold 12px sans-serif", "right");
-            let _ = ctx.fill_text("×2", x - 7.0, y - 9.0);
+            text(
+                ctx,
+                lb,
+                color,
+                "bold 12px sans-serif",
+                Align::Right,
+                "×2",
+                x - 19.0,
+                y - 6.0,
+                40.0,
+            );
         }
         // Empty receives: the poll travels to the queue and comes back with nothing, then
         // "∅" stays beside the consumer for a moment (with reduced motion, only the "∅").
@@ -558,8 +598,17 @@ impl Renderer {
                 (a - EMPTY_TRIP_SHARE) / (1.0 - EMPTY_TRIP_SHARE)
             };
             ctx.set_global_alpha((1.0 - fade) * 0.9);
-            label(ctx, p.muted, "bold 13px sans-serif", "right");
-            let _ = ctx.fill_text("∅", x - 4.0, y + 4.0);
+            text(
+                ctx,
+                lb,
+                p.muted,
+                "bold 13px sans-serif",
+                Align::Right,
+                "∅",
+                x - 4.0,
+                y + 9.0,
+                20.0,
+            );
         }
         ctx.set_global_alpha(1.0);
     }
@@ -654,14 +703,69 @@ pub(super) fn round_rect(ctx: &CanvasRenderingContext2d, r: &Rect, radius: f64) 
     ctx.close_path();
 }
 
+/// The width of `s` in the context's current font, px.
+pub(super) fn measure(ctx: &CanvasRenderingContext2d, s: &str) -> f64 {
+    ctx.measure_text(s).map_or(0.0, |m| m.width())
+}
+
+/// The pixel size of a canvas font ("bold 12px sans-serif" → 12).
+fn font_px(font: &str) -> f64 {
+    font.split_whitespace()
+        .find_map(|w| w.strip_suffix("px")?.parse().ok())
+        .unwrap_or(12.0)
+}
+
+/// Draws `s` at (x, y) (its baseline), at most `max_w` wide, if no text drawn this frame is
+/// where it would be (`Labels::place`); says whether it was drawn.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn text(
+    ctx: &CanvasRenderingContext2d,
+    lb: &mut Labels,
+    color: &str,
+    font: &str,
+    align: Align,
+    s: &str,
+    x: f64,
+    y: f64,
+    max_w: f64,
+) -> bool {
+    label(
+        ctx,
+        color,
+        font,
+        match align {
+            Align::Left => "left",
+            Align::Center => "center",
+            Align::Right => "right",
+        },
+    );
+    // Too long for its room: cut with "…", never squeezed unreadable.
+    let cut;
+    let (s, w) = match measure(ctx, s) {
+        w if w <= max_w => (s, w),
+        _ => {
+            cut = ellipsize(s, max_w, |t| measure(ctx, t));
+            (cut.as_str(), measure(ctx, &cut).min(max_w))
+        }
+    };
+    if !lb.place(TextBox::of_text(x, y, w, font_px(font), align)) {
+        return false;
+    }
+    let _ = ctx.fill_text_with_max_width(s, x, y, max_w);
+    true
+}
+
+/// A box with a title and a line under it made of `sub`'s parts, as many as fit (whole).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn box_with_text(
     ctx: &CanvasRenderingContext2d,
+    lb: &mut Labels,
     r: &Rect,
     fill: &str,
     stroke: &str,
     p: &Palette,
     title: &str,
-    sub: Option<&str>,
+    sub: &[&str],
 ) {
     round_rect(ctx, r, 6.0);
     ctx.set_fill_style_str(fill);
@@ -671,22 +775,44 @@ pub(super) fn box_with_text(
     ctx.stroke();
     if r.h >= 14.0 {
         let (cx, cy) = r.center();
-        let two = sub.is_some() && r.h >= 30.0;
-        label(ctx, p.fg, "600 12px sans-serif", "center");
-        let _ = ctx.fill_text_with_max_width(
+        let two = !sub.is_empty() && r.h >= 30.0;
+        let title_y = if two { cy - 2.0 } else { cy + 4.0 };
+        text(
+            ctx,
+            lb,
+            p.fg,
+            "600 12px sans-serif",
+            Align::Center,
             title,
             cx,
-            if two { cy - 2.0 } else { cy + 4.0 },
+            title_y,
             r.w - 6.0,
         );
-        if let (true, Some(sub)) = (two, sub) {
-            label(ctx, p.muted, "11px sans-serif", "center");
-            let _ = ctx.fill_text_with_max_width(sub, cx, cy + 12.0, r.w - 6.0);
+        if two {
+            ctx.set_font("11px sans-serif");
+            let line = fit_parts(sub, " · ", r.w - 6.0, |s| measure(ctx, s));
+            text(
+                ctx,
+                lb,
+                p.muted,
+                "11px sans-serif",
+                Align::Center,
+                &line,
+                cx,
+                cy + 12.0,
+                r.w - 6.0,
+            );
         }
     }
 }
 
-fn draw_links(ctx: &CanvasRenderingContext2d, vm: &ViewModel, lay: &Layout, p: &Palette) {
+fn draw_links(
+    ctx: &CanvasRenderingContext2d,
+    lb: &mut Labels,
+    vm: &ViewModel,
+    lay: &Layout,
+    p: &Palette,
+) {
     ctx.set_stroke_style_str(p.line);
     ctx.set_line_width(1.2);
     ctx.begin_path();
@@ -726,11 +852,16 @@ fn draw_links(ctx: &CanvasRenderingContext2d, vm: &ViewModel, lay: &Layout, p: &
         ctx.stroke();
         let _ = ctx.set_line_dash(&js_sys::Array::new());
         if let Some(n) = q.max_receive_count {
-            label(ctx, p.dead, "11px sans-serif", "left");
-            let _ = ctx.fill_text(
+            text(
+                ctx,
+                lb,
+                p.dead,
+                "11px sans-serif",
+                Align::Left,
                 &format!("maxReceiveCount {n}"),
                 from.0 + 6.0,
                 (from.1 + to.1) / 2.0 + 4.0,
+                200.0,
             );
         }
     }
@@ -744,6 +875,7 @@ pub(super) fn curve(ctx: &CanvasRenderingContext2d, a: (f64, f64), b: (f64, f64)
 
 fn draw_queue(
     ctx: &CanvasRenderingContext2d,
+    lb: &mut Labels,
     vm: &ViewModel,
     qi: usize,
     qb: &super::layout::QueueBox,
@@ -772,26 +904,46 @@ fn draw_queue(
     } else {
         ""
     };
-    label(ctx, p.fg, "600 13px sans-serif", "left");
     let title = if kind.is_empty() {
         q.name.clone()
     } else {
         format!("{}  · {kind}", q.name)
     };
-    let _ =
-        ctx.fill_text_with_max_width(&title, qb.rect.x + 8.0, qb.rect.y + 15.0, qb.rect.w - 16.0);
-    label(ctx, p.muted, "11px sans-serif", "left");
-    let counts = format!(
-        "{} {} · {} {} · {} {}",
-        t(lang, "queue.visible"),
-        q.visible,
-        t(lang, "queue.in_flight"),
-        q.in_flight,
-        t(lang, "queue.delayed"),
-        q.delayed
+    let (x, w) = (qb.rect.x + 8.0, qb.rect.w - 16.0);
+    text(
+        ctx,
+        lb,
+        p.fg,
+        "600 13px sans-serif",
+        Align::Left,
+        &title,
+        x,
+        qb.rect.y + 15.0,
+        w,
     );
-    let _ =
-        ctx.fill_text_with_max_width(&counts, qb.rect.x + 8.0, qb.rect.y + 29.0, qb.rect.w - 16.0);
+    let parts = [
+        format!("{} {}", t(lang, "queue.visible"), count(q.visible as u64)),
+        format!(
+            "{} {}",
+            t(lang, "queue.in_flight"),
+            count(q.in_flight as u64)
+        ),
+        format!("{} {}", t(lang, "queue.delayed"), count(q.delayed as u64)),
+    ];
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    ctx.set_font("11px sans-serif");
+    let counts = fit_parts(&parts, " · ", w, |s| measure(ctx, s));
+    text(
+        ctx,
+        lb,
+        p.muted,
+        "11px sans-serif",
+        Align::Left,
+        &counts,
+        x,
+        qb.rect.y + 29.0,
+        w,
+    );
     // FIFO lanes: a colour strip per group, a padlock on a locked one.
     for lane in &qb.lanes {
         let Some(g) = q.groups.iter().find(|g| g.color == lane.color) else {
@@ -832,7 +984,14 @@ fn padlock(ctx: &CanvasRenderingContext2d, x: f64, y: f64, color: &str) {
     ctx.stroke();
 }
 
-fn draw_consumer(ctx: &CanvasRenderingContext2d, vm: &ViewModel, ci: usize, r: &Rect, p: &Palette) {
+fn draw_consumer(
+    ctx: &CanvasRenderingContext2d,
+    lb: &mut Labels,
+    vm: &ViewModel,
+    ci: usize,
+    r: &Rect,
+    p: &Palette,
+) {
     let c = &vm.consumers[ci];
     let (fill, stroke) = match c.status {
         ConsumerStatus::Processing => (p.queue_fill, p.accent),
@@ -859,22 +1018,23 @@ fn draw_consumer(ctx: &CanvasRenderingContext2d, vm: &ViewModel, ci: usize, r: &
         let _ = ctx.set_line_dash(&js_sys::Array::new());
     }
     if r.h >= 14.0 {
-        label(
-            ctx,
-            if c.status == ConsumerStatus::Down {
-                p.danger
-            } else {
-                p.fg
-            },
-            "11px sans-serif",
-            "left",
-        );
-        let name = if c.status == ConsumerStatus::Down {
-            format!("✕ {}", c.name)
+        let (color, name) = if c.status == ConsumerStatus::Down {
+            (p.danger, format!("✕ {}", c.name))
         } else {
-            c.name.clone()
+            (p.fg, c.name.clone())
         };
-        let _ = ctx.fill_text_with_max_width(&name, r.x + 5.0, r.y + r.h / 2.0 + 4.0, r.w * 0.55);
+        let y = r.y + r.h / 2.0 + 4.0;
+        text(
+            ctx,
+            lb,
+            color,
+            "11px sans-serif",
+            Align::Left,
+            &name,
+            r.x + 5.0,
+            y,
+            r.w * 0.55,
+        );
     }
 }
 

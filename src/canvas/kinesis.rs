@@ -6,11 +6,13 @@
 //! write flashes red at the lane's entry; a consumer's read leaves its cursor on the lane, at
 //! the record it has reached, with how far behind the newest it is.
 
-use super::diagram::{curve, draw_batches, label, push_point, round_rect, Batch};
+use super::diagram::{curve, draw_batches, label, measure, push_point, round_rect, text, Batch};
 use super::layout::{Layout, StreamBox};
 use super::palette::Palette;
 use mqlab_appcore::i18n::{t, tf, Lang};
 use mqlab_appcore::kinesis_view::{MomentKind, ShardView, StreamView};
+use mqlab_appcore::labels::{fit_parts, stack_or_summarise, Align, Labels, Stack, TextBox};
+use mqlab_appcore::numbers::count;
 use mqlab_appcore::view::ViewModel;
 use web_sys::CanvasRenderingContext2d;
 
@@ -60,6 +62,7 @@ fn worker_label(rd: &mqlab_appcore::kinesis_view::ReaderView) -> String {
 /// and how much of it again; a line to each shard it holds.
 pub fn draw_readers(
     ctx: &CanvasRenderingContext2d,
+    lb: &mut Labels,
     vm: &ViewModel,
     lay: &Layout,
     p: &Palette,
@@ -103,41 +106,51 @@ pub fn draw_readers(
             } else {
                 format!("✕ {name}")
             };
-            label(
-                ctx,
-                if rd.alive { p.fg } else { p.danger },
-                "11px sans-serif",
-                "left",
-            );
+            let color = if rd.alive { p.fg } else { p.danger };
             let two = r.h >= 30.0;
-            let _ = ctx.fill_text_with_max_width(
-                &name,
-                r.x + 5.0,
-                r.y + if two {
+            let y = r.y
+                + if two {
                     r.h / 2.0 - 2.0
                 } else {
                     r.h / 2.0 + 4.0
-                },
+                };
+            text(
+                ctx,
+                lb,
+                color,
+                "11px sans-serif",
+                Align::Left,
+                &name,
+                r.x + 5.0,
+                y,
                 r.w - 10.0,
             );
             if two {
-                label(ctx, p.muted, "10px sans-serif", "left");
-                let mut sub = format!(
-                    "{} {} · ✓{}",
-                    rd.shards.len(),
-                    t(lang, "kinesis.shards"),
-                    rd.processed
-                );
+                // What it processed and how much of it twice first: whole parts, as many as
+                // the box has room for.
+                let processed = format!("✓{}", count(rd.processed));
+                let twice = format!("×2 {}", count(rd.duplicates));
+                let shards = format!("{} {}", rd.shards.len(), t(lang, "kinesis.shards"));
+                let mut parts = vec![processed.as_str()];
                 if rd.duplicates > 0 {
-                    sub.push_str(&format!(" · ×2 {}", rd.duplicates));
+                    parts.push(&twice);
                 }
+                parts.push(&shards);
                 if rd.enhanced_fan_out {
-                    sub.push_str(" · EFO");
+                    parts.push("EFO");
                 }
-                let _ = ctx.fill_text_with_max_width(
+                ctx.set_font("10px sans-serif");
+                let sub = fit_parts(&parts, " · ", r.w - 10.0, |s| measure(ctx, s));
+                let y = r.y + r.h / 2.0 + 11.0;
+                text(
+                    ctx,
+                    lb,
+                    p.muted,
+                    "10px sans-serif",
+                    Align::Left,
                     &sub,
                     r.x + 5.0,
-                    r.y + r.h / 2.0 + 11.0,
+                    y,
                     r.w - 10.0,
                 );
             }
@@ -160,6 +173,8 @@ pub fn lane_capacity(sb: &StreamBox, lane_w: f64) -> usize {
 /// Streams, their lanes, records, throttles and cursors.
 pub fn draw_streams(
     ctx: &CanvasRenderingContext2d,
+    lb: &mut Labels,
+    summaries: &mut Vec<(TextBox, String)>,
     vm: &ViewModel,
     lay: &Layout,
     p: &Palette,
@@ -174,26 +189,35 @@ pub fn draw_streams(
         ctx.set_stroke_style_str(p.stream);
         ctx.set_line_width(1.5);
         ctx.stroke();
-        label(ctx, p.fg, "600 13px sans-serif", "left");
-        let _ = ctx.fill_text_with_max_width(
-            &format!("{}  · {}", st.name, st.mode),
-            sb.rect.x + 8.0,
+        let (x, w) = (sb.rect.x + 8.0, sb.rect.w - 16.0);
+        let title = format!("{}  · {}", st.name, st.mode);
+        text(
+            ctx,
+            lb,
+            p.fg,
+            "600 13px sans-serif",
+            Align::Left,
+            &title,
+            x,
             sb.rect.y + 15.0,
-            sb.rect.w - 16.0,
+            w,
         );
-        label(ctx, p.muted, "11px sans-serif", "left");
-        let _ = ctx.fill_text_with_max_width(
-            &format!(
-                "{} · {} {} · {} {}h",
-                st.status,
-                t(lang, "kinesis.open_shards"),
-                st.open_shards(),
-                t(lang, "kinesis.retention"),
-                st.retention_hours
-            ),
-            sb.rect.x + 8.0,
+        let open = format!("{} {}", t(lang, "kinesis.open_shards"), st.open_shards());
+        let retention = format!("{} {}h", t(lang, "kinesis.retention"), st.retention_hours);
+        ctx.set_font("11px sans-serif");
+        let status = fit_parts(&[&st.status, &open, &retention], " · ", w, |s| {
+            measure(ctx, s)
+        });
+        text(
+            ctx,
+            lb,
+            p.muted,
+            "11px sans-serif",
+            Align::Left,
+            &status,
+            x,
             sb.rect.y + 29.0,
-            sb.rect.w - 16.0,
+            w,
         );
         let mut batches: Vec<Batch> = Vec::new();
         for &(shard, lane) in &sb.lanes {
@@ -203,30 +227,37 @@ pub fn draw_streams(
             ctx.fill_rect(lane.x, lane.y + 1.0, lane.w, (lane.h - 2.0).max(1.0));
             let mid = lane.y + lane.h / 2.0;
             if lane.h >= 12.0 {
-                label(
-                    ctx,
-                    if s.open { p.fg } else { p.muted },
-                    "11px sans-serif",
-                    "left",
-                );
                 let name = if s.open {
                     short_id(&s.id)
                 } else {
                     format!("{} {}", short_id(&s.id), t(lang, "kinesis.closed"))
                 };
-                let _ = ctx.fill_text_with_max_width(
+                let color = if s.open { p.fg } else { p.muted };
+                let y = mid - if lane.h >= 26.0 { 2.0 } else { -4.0 };
+                let (x, w) = (lane.x + 3.0, sb.label_w - 4.0);
+                text(
+                    ctx,
+                    lb,
+                    color,
+                    "11px sans-serif",
+                    Align::Left,
                     &name,
-                    lane.x + 3.0,
-                    mid - if lane.h >= 26.0 { 2.0 } else { -4.0 },
-                    sb.label_w - 4.0,
+                    x,
+                    y,
+                    w,
                 );
                 if lane.h >= 26.0 {
-                    label(ctx, p.muted, "10px sans-serif", "left");
-                    let _ = ctx.fill_text_with_max_width(
-                        &range_label(s),
-                        lane.x + 3.0,
+                    let range = range_label(s);
+                    text(
+                        ctx,
+                        lb,
+                        p.muted,
+                        "10px sans-serif",
+                        Align::Left,
+                        &range,
+                        x,
                         mid + 11.0,
-                        sb.label_w - 4.0,
+                        w,
                     );
                 }
             }
@@ -244,8 +275,18 @@ pub fn draw_streams(
             }
             let hidden = s.stored.saturating_sub(shown.len());
             if hidden > 0 && lane.h >= 12.0 {
-                label(ctx, p.muted, "10px sans-serif", "right");
-                let _ = ctx.fill_text(&format!("+{hidden}"), x0 - 2.0, mid + 4.0);
+                let more = format!("+{}", count(hidden as u64));
+                text(
+                    ctx,
+                    lb,
+                    p.muted,
+                    "10px sans-serif",
+                    Align::Right,
+                    &more,
+                    x0 - 2.0,
+                    mid + 4.0,
+                    60.0,
+                );
             }
             // Throttles flash at the lane's entry (writes) or end (reads).
             for m in &s.moments {
@@ -257,11 +298,18 @@ pub fn draw_streams(
                         // Retention trims the lane's old end.
                         if a < 1.0 && lane.h >= 12.0 {
                             ctx.set_global_alpha(1.0 - a);
-                            label(ctx, p.muted, "10px sans-serif", "left");
-                            let _ = ctx.fill_text(
-                                &format!("✂ {n} {}", t(lang, "kinesis.expired")),
+                            let cut = format!("✂ {} {}", count(n), t(lang, "kinesis.expired"));
+                            let y = lane.y + lane.h - 3.0;
+                            text(
+                                ctx,
+                                lb,
+                                p.muted,
+                                "10px sans-serif",
+                                Align::Left,
+                                &cut,
                                 x0,
-                                lane.y + lane.h - 3.0,
+                                y,
+                                lane.w,
                             );
                             ctx.set_global_alpha(1.0);
                         }
@@ -294,13 +342,14 @@ pub fn draw_streams(
                 let k = shown.iter().filter(|r| r.seq <= *seq).count();
                 x0 + RECORD_STEP_PX * k as f64
             };
-            let mut row = 0.0;
             let readers: Vec<_> = vm
                 .kinesis
                 .readers
                 .iter()
                 .filter(|r| r.stream == st.name)
                 .collect();
+            // The cursors drawn on this lane, each with its label and colour.
+            let mut cursors: Vec<(f64, String, &str)> = Vec::new();
             for rd in &readers {
                 let Some((seq, _)) = rd.cursors.get(&s.id) else {
                     continue;
@@ -328,30 +377,83 @@ pub fn draw_streams(
                 ctx.move_to(x, lane.y + 2.0);
                 ctx.line_to(x, lane.y + lane.h - 2.0);
                 ctx.stroke();
-                // Labels stack down the lane as far as it has room; the rest go unlabelled.
-                if lane.h >= 14.0 && 10.0 * (row + 1.0) <= lane.h - 2.0 {
-                    // Right of the cursor where it fits, else left of it (a cursor near the
-                    // newest record would squeeze its label unreadable).
-                    let text = cursor_label(lang, rd, &s.id, off_lane);
-                    ctx.set_font("10px sans-serif");
-                    let w = ctx.measure_text(&text).map_or(120.0, |m| m.width());
-                    let right_room = lane.x + lane.w - x - 4.0;
-                    let y = lane.y + 10.0 + 10.0 * row;
-                    if w <= right_room || right_room >= x - x0 {
-                        label(ctx, color, "10px sans-serif", "left");
-                        let _ =
-                            ctx.fill_text_with_max_width(&text, x + 2.0, y, right_room.max(30.0));
-                    } else {
-                        label(ctx, color, "10px sans-serif", "right");
-                        let _ = ctx.fill_text_with_max_width(
-                            &text,
-                            x - 3.0,
-                            y,
-                            (x - x0 - 2.0).max(30.0),
-                        );
+                cursors.push((x, cursor_label(lang, rd, &s.id, off_lane), color));
+            }
+            // One label a row, each right of its cursor or left of it where the lane has room
+            // for it whole; if they do not all fit, one line that counts them (the labels on
+            // hover), or just the count (they once piled up unreadably).
+            let rows = if lane.h >= 14.0 {
+                ((lane.h - 2.0) / 10.0) as usize
+            } else {
+                0
+            };
+            ctx.set_font("10px sans-serif");
+            let lane_end = lane.x + lane.w;
+            let places = |s: &str, x: f64, y: f64| {
+                let w = measure(ctx, s);
+                let mut v: Vec<(Align, f64, f64, TextBox)> = Vec::with_capacity(2);
+                if x + 2.0 + w <= lane_end - 2.0 {
+                    v.push((
+                        Align::Left,
+                        x + 2.0,
+                        y,
+                        TextBox::of_text(x + 2.0, y, w, 10.0, Align::Left),
+                    ));
+                }
+                if x - 3.0 - w >= x0 {
+                    v.push((
+                        Align::Right,
+                        x - 3.0,
+                        y,
+                        TextBox::of_text(x - 3.0, y, w, 10.0, Align::Right),
+                    ));
+                }
+                v
+            };
+            let draw_at = |(align, x, y, _): (Align, f64, f64, TextBox), s: &str, color: &str| {
+                let a = match align {
+                    Align::Left => "left",
+                    Align::Center => "center",
+                    Align::Right => "right",
+                };
+                label(ctx, color, "10px sans-serif", a);
+                let _ = ctx.fill_text(s, x, y);
+            };
+            let mut done = cursors.is_empty() || rows == 0;
+            if !done && stack_or_summarise(cursors.len(), rows) == Stack::All {
+                let options: Vec<_> = cursors
+                    .iter()
+                    .enumerate()
+                    .map(|(row, (x, s, _))| places(s, *x, lane.y + 10.0 + 10.0 * row as f64))
+                    .collect();
+                let boxes: Vec<Vec<TextBox>> = options
+                    .iter()
+                    .map(|o| o.iter().map(|c| c.3).collect())
+                    .collect();
+                if let Some(picks) = lb.place_all(&boxes) {
+                    for ((k, o), (_, s, color)) in picks.iter().zip(&options).zip(&cursors) {
+                        draw_at(o[*k], s, color);
+                    }
+                    done = true;
+                }
+            }
+            if !done {
+                let x = cursors.iter().map(|c| c.0).fold(f64::MIN, f64::max);
+                let n = count(cursors.len() as u64);
+                let long = format!("▲ {}", tf(lang, "kinesis.readers_n", &[("n", &n)]));
+                let short = format!("▲ {n}");
+                for what in [long, short] {
+                    let free = places(&what, x, lane.y + 10.0)
+                        .into_iter()
+                        .find(|c| lb.is_free(&c.3));
+                    if let Some(place) = free {
+                        lb.place(place.3);
+                        draw_at(place, &what, p.fg);
+                        let list: Vec<&str> = cursors.iter().map(|c| c.1.as_str()).collect();
+                        summaries.push((place.3, list.join("\n")));
+                        break;
                     }
                 }
-                row += 1.0;
             }
             for ((stream, _, shard), seq) in &vm.kinesis.checkpoints {
                 let Some(seq) = seq
@@ -405,13 +507,23 @@ pub fn draw_streams(
             }
             ctx.stroke();
             if let Some(from) = rs.parents.first().and_then(lane_of) {
-                label(ctx, p.stream, "bold 11px sans-serif", "left");
                 let call = if rs.parents.len() > 1 {
                     "MergeShards"
                 } else {
                     "SplitShard"
                 };
-                let _ = ctx.fill_text(call, from.x + sb.label_w + 4.0, from.y + 12.0);
+                let x = from.x + sb.label_w + 4.0;
+                text(
+                    ctx,
+                    lb,
+                    p.stream,
+                    "bold 11px sans-serif",
+                    Align::Left,
+                    call,
+                    x,
+                    from.y + 12.0,
+                    120.0,
+                );
             }
             ctx.set_global_alpha(1.0);
         }
@@ -442,7 +554,7 @@ fn cursor_label(
             &[
                 ("worker", &worker),
                 ("s", &format!("{:.1}", lag.behind_ms as f64 / 1000.0)),
-                ("n", &lag.unread.to_string()),
+                ("n", &count(lag.unread)),
             ],
         )
     };

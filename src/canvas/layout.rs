@@ -253,6 +253,16 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
     } else {
         (side_w, gap)
     };
+    // An uploader's S3 bucket stands between it and its topic: room for its name.
+    let left_gap = if vm.producers.iter().any(|p| p.bucket.is_some()) {
+        left_gap.max(if narrow {
+            40.0
+        } else {
+            (width * 0.08).clamp(70.0, 110.0)
+        })
+    } else {
+        left_gap
+    };
     let topic_x = producer_x + left_w + left_gap;
     // Branches need room to show copies travelling and stopping at their filters.
     let queue_x = if live_topics.is_empty() {

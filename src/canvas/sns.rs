@@ -8,10 +8,12 @@
 //! Under an endpoint that has failed, its retry timeline: the attempts at one message, placed
 //! by time, so the immediate retries, the backoff and the post-backoff phase are visible.
 
-use super::diagram::{box_with_text, curve, draw_batches, label, push_point, Batch};
+use super::diagram::{box_with_text, curve, draw_batches, push_point, text, Batch};
 use super::layout::{Branch, Layout, Rect, FILTER_AT};
 use super::palette::Palette;
-use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::i18n::{t, tf, Lang};
+use mqlab_appcore::labels::{Align, Labels};
+use mqlab_appcore::numbers::count;
 use mqlab_appcore::sns_view::{CopyState, SubscriptionView};
 use mqlab_appcore::view::ViewModel;
 use mqlab_engine::sns::delivery::RetryPhase;
@@ -45,40 +47,65 @@ fn subscription<'a>(vm: &'a ViewModel, b: &Branch) -> Option<&'a SubscriptionVie
         .get(b.subscription as usize)
 }
 
-/// Producer → topic links and the branches (drawn under the boxes).
-pub fn draw_links(ctx: &CanvasRenderingContext2d, vm: &ViewModel, lay: &Layout, p: &Palette) {
+/// Where bucket `bucket` is drawn: once, however many uploaders it has, between them (their
+/// mean height) and its topic.
+fn bucket_box(vm: &ViewModel, lay: &Layout, bucket: &str, topic: &Rect) -> Option<Rect> {
+    let uploaders: Vec<&Rect> = lay
+        .producers
+        .iter()
+        .zip(&vm.producers)
+        .filter(|(_, pv)| pv.bucket.as_deref() == Some(bucket))
+        .map(|(r, _)| r)
+        .collect();
+    let n = uploaders.len() as f64;
+    let right = uploaders.iter().map(|r| r.x + r.w).fold(f64::MIN, f64::max);
+    let y = uploaders.iter().map(|r| r.y + r.h / 2.0).sum::<f64>() / n.max(1.0);
+    let (x, b) = ((right + topic.x) / 2.0, topic.left_mid());
+    let w = ((b.0 - right) * 0.9).clamp(30.0, 110.0);
+    (n > 0.0).then_some(Rect {
+        x: x - w / 2.0,
+        y: y - 15.0,
+        w,
+        h: 30.0,
+    })
+}
+
+/// Producer → topic links (through an uploader's bucket) and the branches (drawn under the
+/// boxes).
+pub fn draw_links(
+    ctx: &CanvasRenderingContext2d,
+    lb: &mut Labels,
+    vm: &ViewModel,
+    lay: &Layout,
+    p: &Palette,
+) {
     ctx.set_stroke_style_str(p.topic);
     ctx.set_line_width(1.2);
     ctx.begin_path();
-    for (pi, r) in lay.producers.iter().enumerate() {
-        let Some(Some(topic)) = vm.producers[pi]
-            .topic
-            .and_then(|ti| lay.topics.get(ti as usize))
-        else {
-            continue;
-        };
-        curve(ctx, r.right_mid(), topic.left_mid());
-    }
-    ctx.stroke();
-    // An uploader's bucket sits on its link: S3 publishes the event notification.
+    let mut buckets: Vec<(&str, Rect)> = Vec::new();
     for (pi, r) in lay.producers.iter().enumerate() {
         let pv = &vm.producers[pi];
-        let (Some(bucket), Some(Some(topic))) = (
-            &pv.bucket,
-            pv.topic.and_then(|ti| lay.topics.get(ti as usize)),
-        ) else {
+        let Some(Some(topic)) = pv.topic.and_then(|ti| lay.topics.get(ti as usize)) else {
             continue;
         };
-        let (a, b) = (r.right_mid(), topic.left_mid());
-        let (x, y) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
-        let w = ((b.0 - a.0) * 0.8).clamp(30.0, 110.0);
-        let bx = Rect {
-            x: x - w / 2.0,
-            y: y - 15.0,
-            w,
-            h: 30.0,
-        };
-        box_with_text(ctx, &bx, p.panel, p.ok, p, bucket, Some("S3"));
+        // An uploader's bucket sits on its link: S3 publishes the event notification.
+        let via = pv.bucket.as_deref().and_then(|name| {
+            if let Some((_, bx)) = buckets.iter().find(|(n, _)| *n == name) {
+                return Some(*bx);
+            }
+            let bx = bucket_box(vm, lay, name, topic)?;
+            buckets.push((name, bx));
+            curve(ctx, bx.right_mid(), topic.left_mid());
+            Some(bx)
+        });
+        match via {
+            Some(bx) => curve(ctx, r.right_mid(), bx.left_mid()),
+            None => curve(ctx, r.right_mid(), topic.left_mid()),
+        }
+    }
+    ctx.stroke();
+    for (bucket, bx) in &buckets {
+        box_with_text(ctx, lb, bx, p.panel, p.ok, p, bucket, &["S3"]);
     }
     for b in &lay.branches {
         let Some(s) = subscription(vm, b) else {
@@ -115,6 +142,7 @@ pub fn draw_links(ctx: &CanvasRenderingContext2d, vm: &ViewModel, lay: &Layout, 
 /// Topics, endpoint boxes, filters and retry timelines (over the links).
 pub fn draw_boxes(
     ctx: &CanvasRenderingContext2d,
+    lb: &mut Labels,
     vm: &ViewModel,
     lay: &Layout,
     p: &Palette,
@@ -123,13 +151,13 @@ pub fn draw_boxes(
     for (ti, r) in lay.topics.iter().enumerate() {
         let Some(r) = r else { continue };
         let topic = &vm.sns.topics[ti];
-        let sub = format!(
-            "{}{} {}",
-            if topic.fifo { "FIFO · " } else { "" },
-            t(lang, "sns.published"),
-            topic.published
-        );
-        box_with_text(ctx, r, p.topic_fill, p.topic, p, &topic.name, Some(&sub));
+        let published = format!("{} {}", t(lang, "sns.published"), count(topic.published));
+        let sub: &[&str] = if topic.fifo {
+            &["FIFO", &published]
+        } else {
+            &[&published]
+        };
+        box_with_text(ctx, lb, r, p.topic_fill, p.topic, p, &topic.name, sub);
     }
     for b in &lay.branches {
         let Some(s) = subscription(vm, b) else {
@@ -141,30 +169,36 @@ pub fn draw_boxes(
                     && c.subscription == b.subscription
                     && matches!(c.state, CopyState::Retrying { .. })
             });
-            let sub = if s.pending {
-                "PendingConfirmation".to_string()
+            let delivered = format!("✓{}", count(s.delivered));
+            let sub: &[&str] = if s.pending {
+                &["PendingConfirmation"]
             } else {
-                format!("{} · ✓{}", s.protocol, s.delivered)
+                &[&s.protocol, &delivered]
             };
-            box_with_text(
-                ctx,
-                r,
-                p.panel,
-                if retrying { p.warn } else { p.line },
-                p,
-                &s.label(),
-                Some(&sub),
-            );
+            let stroke = if retrying { p.warn } else { p.line };
+            box_with_text(ctx, lb, r, p.panel, stroke, p, &s.label(), sub);
             if s.failed + s.moved_to_dlq > 0 || retrying {
-                retry_timeline(ctx, s, r, vm.now_ms, p, lang);
+                retry_timeline(ctx, lb, s, r, vm.now_ms, p, lang);
             }
         }
         if s.filter_policy.is_some() {
             funnel(ctx, b.at(FILTER_AT), p);
             if s.filtered_out > 0 {
+                // What the funnel stopped, in words, above it.
                 let (x, y) = b.at(FILTER_AT);
-                label(ctx, p.muted, "10px sans-serif", "left");
-                let _ = ctx.fill_text(&format!("✕{}", s.filtered_out), x + 7.0, y - 5.0);
+                let n = count(s.filtered_out);
+                let what = tf(lang, "sns.filtered_out_n", &[("n", &n)]);
+                text(
+                    ctx,
+                    lb,
+                    p.muted,
+                    "11px sans-serif",
+                    Align::Left,
+                    &what,
+                    x + 8.0,
+                    y - 6.0,
+                    160.0,
+                );
             }
         }
     }
@@ -192,6 +226,7 @@ fn funnel(ctx: &CanvasRenderingContext2d, (x, y): (f64, f64), p: &Palette) {
 /// awaited; then the phase of the latest attempt.
 fn retry_timeline(
     ctx: &CanvasRenderingContext2d,
+    lb: &mut Labels,
     s: &SubscriptionView,
     r: &Rect,
     now: u64,
@@ -243,9 +278,14 @@ fn retry_timeline(
     }
     if let Some(latest) = attempts.first() {
         let phase = latest.phase.map_or("", |ph| phase_name(ph, lang));
-        label(ctx, p.muted, "10px sans-serif", "left");
-        let _ = ctx.fill_text_with_max_width(
-            &format!("#{} {phase}", latest.attempt),
+        let what = format!("#{} {phase}", latest.attempt);
+        text(
+            ctx,
+            lb,
+            p.muted,
+            "10px sans-serif",
+            Align::Left,
+            &what,
             r.x,
             y + 14.0,
             r.w,

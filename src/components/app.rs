@@ -7,7 +7,7 @@ use super::help::{help_overlay, HelpProps};
 use super::inspector::Inspector;
 use super::learn::{course_map, lesson_panel, LearnProps};
 use super::log::ApiLog;
-use super::params::ParamPanel;
+use super::params::{KeyControls, ParamPanel};
 use super::presets::{preset_panel, PresetPanelProps};
 use super::run_view::RunView;
 use super::toolbar::Toolbar;
@@ -16,9 +16,9 @@ use crate::frame_loop::FrameLoop;
 use crate::lab::Lab;
 use crate::state::{Action, AppState, Banner, Learn, Theme};
 use mqlab_appcore::course;
-use mqlab_appcore::i18n::{t, Lang};
-use mqlab_appcore::presets;
+use mqlab_appcore::i18n::{self, t, Lang};
 use mqlab_appcore::share::{self, Shared, AUTOSAVE_KEY};
+use mqlab_appcore::{params, presets};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -96,15 +96,22 @@ fn use_course_files(state: &UseReducerHandle<AppState>) {
             (l.lesson.as_ref().map(|x| &x.id) != Some(&id)).then_some(id)
         });
     {
-        // The presets' explanations, once, when the page opens.
+        // The presets' explanations and the settings' help, once, when the page opens.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
+            let d = dispatcher.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let file = presets::EXPLANATIONS_FILE;
                 let result = browser::fetch_text(file)
                     .await
                     .and_then(|text| presets::Explanations::from_json(&text).map(std::rc::Rc::new));
-                dispatcher.dispatch(Action::ExplanationsLoaded(result));
+                d.dispatch(Action::ExplanationsLoaded(result));
+            });
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = browser::fetch_text(params::HELP_FILE)
+                    .await
+                    .and_then(|text| params::load_help(&text));
+                dispatcher.dispatch(Action::TextsLoaded(result));
             });
         });
     }
@@ -167,10 +174,27 @@ pub fn shared_of(state: &AppState) -> Shared {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
-    let lang = state.lang;
+    // English until the Korean texts are here (then every component redraws in Korean).
+    let lang = state.shown_lang();
     let system_dark = use_state(browser::prefers_dark);
     let reduced_motion = use_state(browser::prefers_reduced_motion);
     use_course_files(&state);
+
+    // The Korean texts, fetched the first time Korean is chosen (or was the saved language).
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.lang, move |&chosen| {
+            if chosen == Lang::Ko && !i18n::korean_loaded() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let file = i18n::KOREAN_FILE;
+                    let result = browser::fetch_text(file)
+                        .await
+                        .and_then(|text| i18n::load_korean(&text));
+                    dispatcher.dispatch(Action::TextsLoaded(result));
+                });
+            }
+        });
+    }
 
     // The frame loop runs only while playing; dropping it (on pause or unmount) stops it.
     {
@@ -229,7 +253,8 @@ pub fn app() -> Html {
         });
     }
 
-    // Theme and language on <html>, so CSS and screen readers follow.
+    // Theme and language on <html>, so CSS and screen readers follow (the language shown:
+    // English while the Korean texts are on their way).
     use_effect_with((state.theme, lang), |(theme, lang)| {
         browser::set_root_attribute(
             "data-theme",
@@ -347,6 +372,7 @@ pub fn app() -> Html {
         <main class="app" data-playing={state.playing.to_string()}>
             { header(&HeaderProps {
                 lang,
+                chosen_lang: state.lang,
                 theme: state.theme,
                 dispatch: dispatch.clone(),
                 on_share,
@@ -386,6 +412,16 @@ pub fn app() -> Html {
                             preset: state.lab.borrow().preset.clone(),
                             explanations: state.explanations.clone(),
                             comparing: state.compare.is_some(),
+                            key_controls: html! {
+                                <KeyControls
+                                    {lang}
+                                    lab={state.lab.clone()}
+                                    revision={state.lab.borrow().edits_applied()}
+                                    panels={state.panels}
+                                    errors={state.field_errors.clone()}
+                                    dispatch={dispatch.clone()}
+                                />
+                            },
                             dispatch: dispatch.clone(),
                         }) }
                     }
@@ -408,6 +444,7 @@ pub fn app() -> Html {
                         )}
                         panels={state.panels}
                         errors={state.field_errors.clone()}
+                        help_loaded={params::help_loaded()}
                         dispatch={dispatch.clone()}
                     />
                     <ApiLog {lang} lab={state.lab.clone()} panels={state.panels} />

@@ -61,9 +61,11 @@ pub fn charts(props: &ChartsProps) -> Html {
                 if let Some(canvas) = r.cast::<HtmlCanvasElement>() {
                     let points: usize = chart.lines.iter().map(|l| l.points.len()).sum();
                     let _ = canvas.set_attribute("data-points", &points.to_string());
-                    if let Err(e) = draw(&canvas, chart, dark) {
-                        let _ = canvas.set_attribute("data-error", &e);
+                    match draw(&canvas, chart, dark) {
+                        Ok(ticks) => canvas.set_attribute("data-ticks", &ticks),
+                        Err(e) => canvas.set_attribute("data-error", &e),
                     }
+                    .ok();
                 }
             }
         });

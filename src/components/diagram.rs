@@ -100,6 +100,13 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     let r = renderer.borrow();
                     el.set_attribute("data-marks", &r.drawn.to_string()).ok();
                     el.set_attribute("data-moving", &r.moving.to_string()).ok();
+                    // The boxes of the texts drawn, once the run is paused (not every frame
+                    // while it plays): a test checks that none covers another.
+                    if playing {
+                        el.remove_attribute("data-labels").ok();
+                    } else {
+                        el.set_attribute("data-labels", &r.labels().to_json()).ok();
+                    }
                     // Where one message is drawn (and a filter, an endpoint, a copy stopped
                     // at a filter), so a test can click or hover it.
                     let vm = &lab.borrow().vm;

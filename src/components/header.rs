@@ -11,7 +11,10 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 pub struct HeaderProps {
+    /// The language the page is shown in.
     pub lang: Lang,
+    /// The language chosen (Korean shows as English until its texts arrive).
+    pub chosen_lang: Lang,
     pub theme: Theme,
     pub dispatch: Callback<Action>,
     pub on_share: Callback<()>,
@@ -124,7 +127,7 @@ pub fn header(props: &HeaderProps) -> Html {
                     <span class="sr-only">{ t(lang, "controls.language") }</span>
                     <select data-testid="lang" onchange={on_lang} aria-label={t(lang, "controls.language")}>
                         { for Lang::ALL.iter().map(|l| html! {
-                            <option value={l.code()} selected={*l == lang}>{ t(lang, &format!("lang.{}", l.code())) }</option>
+                            <option value={l.code()} selected={*l == props.chosen_lang}>{ t(lang, &format!("lang.{}", l.code())) }</option>
                         }) }
                     </select>
                 </label>

@@ -12,7 +12,9 @@ use mqlab_appcore::params::{
     with_dist, ActorParam, ProducerTarget, BURST_NOW_DEFAULT, BURST_NOW_MAX, CONSUMER_OPTIONAL,
     MAX_RECEIVE_COUNT_RANGE, MAX_RECEIVE_COUNT_SUGGESTED, PRODUCER_OPTIONAL,
 };
+use mqlab_appcore::presets::{self, Focus};
 use mqlab_engine::actors::{Arrival, Burst, ConsumerSpec, ProducerSpec};
+use mqlab_engine::sqs::queue::Queue;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -33,6 +35,9 @@ pub struct ParamPanelProps {
     pub revision: (usize, usize),
     pub panels: u64,
     pub errors: BTreeMap<String, String>,
+    /// The settings' help has arrived (`params::HELP_FILE`): the fields show it.
+    #[prop_or_default]
+    pub help_loaded: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -47,6 +52,7 @@ impl PartialEq for ParamPanelProps {
             && self.lang == o.lang
             && self.errors == o.errors
             && self.revision == o.revision
+            && self.help_loaded == o.help_loaded
             // Values change only by edits (which refresh at once); follow the run slowly.
             && self.panels / 10 == o.panels / 10
     }
@@ -208,6 +214,7 @@ fn actor_field<S: ActorSpec>(
     lang: Lang,
     target: &Target,
     set: fn(&mut S, &str, Option<f64>) -> bool,
+    resource: Option<&str>,
 ) -> Html {
     let (target, fid) = (target.clone(), id.clone());
     let on_commit = Callback::from(move |text: String| {
@@ -233,7 +240,7 @@ fn actor_field<S: ActorSpec>(
     html! {
         <Field
             id={id.clone()}
-            label={t(lang, key)}
+            label={labelled(resource, t(lang, key))}
             help={help(key, lang)}
             {value}
             min={Some(param.min)}
@@ -257,6 +264,7 @@ fn actor_choice<S: ActorSpec>(
     lang: Lang,
     target: &Target,
     set: fn(&mut S, &str) -> bool,
+    resource: Option<&str>,
 ) -> Html {
     let (target, fid) = (target.clone(), id.clone());
     let on_commit = Callback::from(move |v: String| {
@@ -265,13 +273,22 @@ fn actor_choice<S: ActorSpec>(
     html! {
         <Field
             id={id.clone()}
-            label={t(lang, key)}
+            label={labelled(resource, t(lang, key))}
             help={help(key, lang)}
             value={value}
             options={Some(options.iter().map(|o| (*o, t(lang, &format!("{key}.{o}")))).collect())}
             {error}
             {on_commit}
         />
+    }
+}
+
+/// A field's label, after the resource it belongs to where the field stands apart from it
+/// (the preset's key controls): "orders · VisibilityTimeout".
+fn labelled(resource: Option<&str>, label: &str) -> AttrValue {
+    match resource {
+        Some(r) => format!("{r} · {label}").into(),
+        None => AttrValue::from(label.to_string()),
     }
 }
 
@@ -294,6 +311,7 @@ fn burst_now(
     lang: Lang,
     target: &Target,
     error: Option<String>,
+    resource: Option<&str>,
 ) -> Html {
     let id = format!("{}p{i}-burst", target.prefix);
     let input_ref = NodeRef::default();
@@ -322,7 +340,7 @@ fn burst_now(
     let dom_id = format!("param-{id}");
     html! {
         <div class={classes!("field", "burst", error.is_some().then_some("invalid"))}>
-            <label for={dom_id.clone()}>{ t(lang, kind.key("producer.burst_count")) }</label>
+            <label for={dom_id.clone()}>{ labelled(resource, t(lang, kind.key("producer.burst_count"))) }</label>
             <div class="row">
                 <input id={dom_id.clone()} data-testid={dom_id} type="number" inputmode="numeric"
                     ref={input_ref} value={BURST_NOW_DEFAULT.to_string()} min="1" max={BURST_NOW_MAX.to_string()} step="1" />
@@ -330,6 +348,322 @@ fn burst_now(
             </div>
             <small class="help">{ help(kind.key("producer.burst"), lang) }</small>
             <span class="field-error" data-testid={format!("error-{id}")} role="alert">{ error.unwrap_or_default() }</span>
+        </div>
+    }
+}
+
+/// The SetQueueAttributes edit of `queue`'s `attribute`, with the value the field commits.
+fn queue_edit(target: &Target, queue: &str, attribute: &'static str) -> Callback<String> {
+    let (queue, target) = (queue.to_string(), target.clone());
+    Callback::from(move |value: String| {
+        target.emit_edit(
+            format!("{}q:{queue}:{attribute}", target.prefix),
+            Edit::QueueAttribute {
+                queue: queue.clone(),
+                attribute: attribute.to_string(),
+                value: value.trim().to_string(),
+            },
+        )
+    })
+}
+
+/// A queue attribute's field: a number, a choice, or maxReceiveCount (inside RedrivePolicy,
+/// which it changes keeping the target). None if the queue has no such field.
+fn queue_field(
+    q: &Queue,
+    attribute: &str,
+    resource: Option<&str>,
+    lang: Lang,
+    target: &Target,
+    errors: &BTreeMap<String, String>,
+) -> Option<Html> {
+    let pfx = target.prefix;
+    let name = &q.name;
+    let fifo = q.fifo();
+    let error = errors.get(&format!("{pfx}q:{name}:{attribute}")).cloned();
+    if let Some(p) = queue_params()
+        .iter()
+        .find(|p| p.attribute == attribute && (fifo || !p.fifo_only))
+    {
+        return Some(html! {
+            <Field
+                id={format!("{pfx}{}", p.attribute)}
+                label={labelled(resource, p.attribute)}
+                help={help(p.attribute, lang)}
+                value={q.attrs.render(p.attribute).unwrap_or_default()}
+                min={Some(p.min as f64)}
+                max={Some(p.max as f64)}
+                step={Some(1.0)}
+                {error}
+                on_commit={queue_edit(target, name, p.attribute)}
+            />
+        });
+    }
+    if let Some(c) = queue_choices()
+        .iter()
+        .find(|c| c.attribute == attribute && (fifo || !c.fifo_only))
+    {
+        return Some(html! {
+            <Field
+                id={format!("{pfx}{}", c.attribute)}
+                label={labelled(resource, c.attribute)}
+                help={help(c.attribute, lang)}
+                value={q.attrs.render(c.attribute).unwrap_or_else(|| c.default.to_string())}
+                options={Some(c.options.iter().map(|o| (*o, *o)).collect())}
+                {error}
+                on_commit={queue_edit(target, name, c.attribute)}
+            />
+        });
+    }
+    let rp = q
+        .attrs
+        .redrive_policy
+        .as_ref()
+        .filter(|_| attribute == "maxReceiveCount")?;
+    let redrive_field = format!("{pfx}q:{name}:RedrivePolicy");
+    let (queue, t2, target_arn) = (
+        name.clone(),
+        target.clone(),
+        rp.dead_letter_target_arn.clone(),
+    );
+    let rf = redrive_field.clone();
+    let on_commit = Callback::from(move |value: String| {
+        let policy = serde_json::json!({
+            "deadLetterTargetArn": target_arn,
+            "maxReceiveCount": value.trim().parse::<u64>().map_or(serde_json::Value::String(value.trim().to_string()), Into::into),
+        });
+        t2.emit_edit(
+            rf.clone(),
+            Edit::QueueAttribute {
+                queue: queue.clone(),
+                attribute: "RedrivePolicy".into(),
+                value: policy.to_string(),
+            },
+        )
+    });
+    Some(html! {
+        <Field
+            id={format!("{pfx}maxReceiveCount")}
+            label={labelled(resource, t(lang, "param.max_receive_count"))}
+            help={help("RedrivePolicy", lang)}
+            value={rp.max_receive_count.to_string()}
+            min={Some(MAX_RECEIVE_COUNT_RANGE.0 as f64)}
+            max={Some(MAX_RECEIVE_COUNT_RANGE.1 as f64)}
+            step={Some(1.0)}
+            error={errors.get(&redrive_field).cloned()}
+            {on_commit}
+        />
+    })
+}
+
+/// Producer `i`'s setting `field` (an `ActorParam` field, `arrival` or `burst`), if it means
+/// something for the producer's target.
+fn producer_setting(
+    i: usize,
+    spec: &ProducerSpec,
+    field: &str,
+    resource: Option<&str>,
+    lang: Lang,
+    target: &Target,
+    errors: &BTreeMap<String, String>,
+) -> Option<Html> {
+    let kind = ProducerTarget::of(spec);
+    if !kind.has(field) {
+        return None;
+    }
+    let id = format!("{}p{i}-{field}", target.prefix);
+    let error = errors.get(&id).cloned();
+    match field {
+        "burst" => Some(burst_now(i, kind, lang, target, error, resource)),
+        "arrival" => Some(actor_choice(
+            id,
+            "producer.arrival",
+            &ARRIVALS,
+            match spec.arrival {
+                Arrival::Constant => "constant",
+                Arrival::Poisson => "poisson",
+            },
+            i,
+            error,
+            lang,
+            target,
+            |s: &mut ProducerSpec, v| {
+                s.arrival = match v {
+                    "constant" => Arrival::Constant,
+                    "poisson" => Arrival::Poisson,
+                    _ => return false,
+                };
+                true
+            },
+            resource,
+        )),
+        _ => {
+            let param = producer_params()
+                .iter()
+                .chain(&PRODUCER_OPTIONAL)
+                .find(|p| p.field == field)?;
+            Some(actor_field(
+                id,
+                param,
+                kind.key(param.key),
+                i,
+                producer_value(spec, param.field),
+                error,
+                lang,
+                target,
+                set_producer,
+                resource,
+            ))
+        }
+    }
+}
+
+/// Consumer group `i`'s setting `field`: an `ActorParam` field, `processing_dist`,
+/// `heartbeat` or `handles_poison`.
+fn consumer_setting(
+    i: usize,
+    c: &ConsumerSpec,
+    field: &str,
+    resource: Option<&str>,
+    lang: Lang,
+    target: &Target,
+    errors: &BTreeMap<String, String>,
+) -> Option<Html> {
+    let id = format!("{}c{i}-{field}", target.prefix);
+    let error = errors.get(&id).cloned();
+    let check = |key: &'static str, checked: bool, set: fn(&mut ConsumerSpec, bool)| {
+        let (t2, fid) = (target.clone(), id.clone());
+        let onchange = Callback::from(move |e: Event| {
+            let on = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                .is_some_and(|i| i.checked());
+            t2.edit_actor(fid.clone(), i, |spec: &mut ConsumerSpec| {
+                set(spec, on);
+                true
+            });
+        });
+        html! {
+            <label class="check">
+                <input type="checkbox" data-testid={format!("param-{id}")} {checked} {onchange} />
+                { labelled(resource, t(lang, key)) }
+            </label>
+        }
+    };
+    match field {
+        "heartbeat" => Some(check("consumer.heartbeat", c.heartbeat, |s, on| {
+            s.heartbeat = on
+        })),
+        "handles_poison" => Some(check(
+            "consumer.handles_poison",
+            c.handles_poison,
+            |s, on| s.handles_poison = on,
+        )),
+        "processing_dist" => Some(actor_choice(
+            id,
+            "consumer.processing_dist",
+            &DISTRIBUTIONS,
+            dist_name(&c.processing),
+            i,
+            error,
+            lang,
+            target,
+            |s: &mut ConsumerSpec, v| match with_dist(&s.processing, v) {
+                Some(p) => {
+                    s.processing = p;
+                    true
+                }
+                None => false,
+            },
+            resource,
+        )),
+        _ => {
+            let param = consumer_params()
+                .iter()
+                .chain(&CONSUMER_OPTIONAL)
+                .find(|p| p.field == field)?;
+            Some(actor_field(
+                id,
+                param,
+                param.key,
+                i,
+                consumer_value(c, param.field),
+                error,
+                lang,
+                target,
+                set_consumer,
+                resource,
+            ))
+        }
+    }
+}
+
+#[derive(Properties)]
+pub struct KeyControlsProps {
+    pub lang: Lang,
+    pub lab: Rc<RefCell<Lab>>,
+    /// As for [`ParamPanelProps::revision`]: the main run's applied edits.
+    pub revision: usize,
+    pub panels: u64,
+    pub errors: BTreeMap<String, String>,
+    pub dispatch: Callback<Action>,
+}
+
+impl PartialEq for KeyControlsProps {
+    fn eq(&self, o: &Self) -> bool {
+        same_lab(&self.lab, &o.lab)
+            && self.lang == o.lang
+            && self.errors == o.errors
+            && self.revision == o.revision
+            && self.panels / 10 == o.panels / 10
+    }
+}
+
+/// The few settings the open preset is about (`presets::focus`), under its picker: within the
+/// first screen, each named after its queue, producer or consumer group. They edit the main
+/// run, as the same fields in the parameter panel do.
+#[function_component(KeyControls)]
+pub fn key_controls(props: &KeyControlsProps) -> Html {
+    let lang = props.lang;
+    let lab = props.lab.borrow();
+    let focus = presets::focus(lab.preset.as_deref().unwrap_or(""));
+    if focus.is_empty() {
+        return html! {};
+    }
+    let target = Target {
+        side: 0,
+        prefix: "key-",
+        dispatch: props.dispatch.clone(),
+        lab: props.lab.clone(),
+    };
+    let (world, errors) = (lab.world(), &props.errors);
+    let actors = world.actors();
+    let items = focus.iter().filter_map(|f| match *f {
+        Focus::Queue(name, attribute) => {
+            let q = world.sqs().queues().find(|q| q.name == name)?;
+            queue_field(q, attribute, Some(name), lang, &target, errors)
+        }
+        Focus::Producer(name, field) => {
+            let (i, p) = actors
+                .producers
+                .iter()
+                .enumerate()
+                .find(|(_, p)| p.spec.name == name)?;
+            producer_setting(i, &p.spec, field, Some(name), lang, &target, errors)
+        }
+        Focus::Consumer(name, field) => {
+            let (i, c) = actors
+                .consumer_specs
+                .iter()
+                .enumerate()
+                .find(|(_, c)| c.name == name)?;
+            consumer_setting(i, c, field, Some(name), lang, &target, errors)
+        }
+    });
+    html! {
+        <div class="key-controls" data-testid="key-controls">
+            <h3>{ t(lang, "panel.key_controls") }</h3>
+            { for items }
         </div>
     }
 }
@@ -359,69 +693,25 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
     let world = lab.world();
     let queues: Vec<_> = world.sqs().queues().collect();
     let qi = (*chosen).min(queues.len().saturating_sub(1));
-    let err = |id: &str| props.errors.get(id).cloned();
+    let errors = &props.errors;
+    // What the preset is about is open; the rest is one click away. A run that is no preset
+    // (an import, a link to a changed scenario) shows everything.
+    let preset = lab.preset.clone().unwrap_or_default();
+    let focus = presets::focus(&preset);
+    let open = |resource: &str| focus.is_empty() || focus.iter().any(|f| f.resource() == resource);
 
     let queue_section = queues.get(qi).map(|q| {
         let name = q.name.clone();
         let fifo = q.fifo();
-        let edit = |attribute: &'static str| {
-            let (queue, target) = (name.clone(), target.clone());
-            Callback::from(move |value: String| {
-                target.emit_edit(
-                    format!("{pfx}q:{queue}:{attribute}"),
-                    Edit::QueueAttribute {
-                        queue: queue.clone(),
-                        attribute: attribute.to_string(),
-                        value: value.trim().to_string(),
-                    },
-                )
-            })
-        };
-        let numbers = queue_params().iter().filter(|p| fifo || !p.fifo_only).map(|p| {
-            html! {
-                <Field
-                    id={format!("{pfx}{}", p.attribute)}
-                    label={p.attribute}
-                    help={help(p.attribute, lang)}
-                    value={q.attrs.render(p.attribute).unwrap_or_default()}
-                    min={Some(p.min as f64)}
-                    max={Some(p.max as f64)}
-                    step={Some(1.0)}
-                    error={err(&format!("{pfx}q:{name}:{}", p.attribute))}
-                    on_commit={edit(p.attribute)}
-                />
-            }
-        });
-        let choices = queue_choices().iter().filter(|c| fifo || !c.fifo_only).map(|c| {
-            html! {
-                <Field
-                    id={format!("{pfx}{}", c.attribute)}
-                    label={c.attribute}
-                    help={help(c.attribute, lang)}
-                    value={q.attrs.render(c.attribute).unwrap_or_else(|| c.default.to_string())}
-                    options={Some(c.options.iter().map(|o| (*o, *o)).collect())}
-                    error={err(&format!("{pfx}q:{name}:{}", c.attribute))}
-                    on_commit={edit(c.attribute)}
-                />
-            }
-        });
+        let numbers = queue_params().iter().filter(|p| fifo || !p.fifo_only).map(|p| p.attribute);
+        let choices = queue_choices().iter().filter(|c| fifo || !c.fifo_only).map(|c| c.attribute);
+        let fields = numbers
+            .chain(choices)
+            .filter_map(|a| queue_field(q, a, None, lang, &target, errors));
         let redrive_field = format!("{pfx}q:{name}:RedrivePolicy");
         // maxReceiveCount lives inside RedrivePolicy: change it, keep the target.
         let redrive = match q.attrs.redrive_policy.as_ref() {
-            Some(rp) => {
-                let (queue, t2, target_arn) = (name.clone(), target.clone(), rp.dead_letter_target_arn.clone());
-                let rf = redrive_field.clone();
-                let on_commit = Callback::from(move |value: String| {
-                    let policy = serde_json::json!({
-                        "deadLetterTargetArn": target_arn,
-                        "maxReceiveCount": value.trim().parse::<u64>().map_or(serde_json::Value::String(value.trim().to_string()), Into::into),
-                    });
-                    t2.emit_edit(rf.clone(), Edit::QueueAttribute {
-                        queue: queue.clone(),
-                        attribute: "RedrivePolicy".into(),
-                        value: policy.to_string(),
-                    })
-                });
+            Some(_) => {
                 let remove = {
                     let (queue, t3, rf) = (name.clone(), target.clone(), redrive_field.clone());
                     Callback::from(move |_: MouseEvent| {
@@ -434,17 +724,7 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
                 };
                 html! {
                     <>
-                        <Field
-                            id={format!("{pfx}maxReceiveCount")}
-                            label={t(lang, "param.max_receive_count")}
-                            help={help("RedrivePolicy", lang)}
-                            value={rp.max_receive_count.to_string()}
-                            min={Some(MAX_RECEIVE_COUNT_RANGE.0 as f64)}
-                            max={Some(MAX_RECEIVE_COUNT_RANGE.1 as f64)}
-                            step={Some(1.0)}
-                            error={err(&redrive_field)}
-                            {on_commit}
-                        />
+                        { for queue_field(q, "maxReceiveCount", None, lang, &target, errors) }
                         <button type="button" class="link" data-testid={format!("{pfx}remove-dlq")} onclick={remove}>{ t(lang, "queue.remove_dlq") }</button>
                     </>
                 }
@@ -477,13 +757,13 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
                 html! {
                     <>
                         <button type="button" data-testid={format!("{pfx}add-dlq")} onclick={add}>{ t(lang, "queue.add_dlq") }</button>
-                        <span class="field-error" data-testid={format!("error-{pfx}RedrivePolicy")} role="alert">{ err(&redrive_field).unwrap_or_default() }</span>
+                        <span class="field-error" data-testid={format!("error-{pfx}RedrivePolicy")} role="alert">{ errors.get(&redrive_field).cloned().unwrap_or_default() }</span>
                     </>
                 }
             }
             None => html! {},
         };
-        html! { <>{ for numbers }{ for choices }{ redrive }</> }
+        html! { <>{ for fields }{ redrive }</> }
     });
 
     let on_queue = {
@@ -500,79 +780,26 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
 
     let actors = world.actors();
     let producers = actors.producers.iter().enumerate().map(|(i, p)| {
-        let kind = ProducerTarget::of(&p.spec);
-        let fields = producer_params().iter().chain(&PRODUCER_OPTIONAL)
-            .filter(|param| kind.has(param.field))
-            .map(|param| {
-                let id = format!("{pfx}p{i}-{}", param.field);
-                let error = err(&id);
-                actor_field(id, param, kind.key(param.key), i, producer_value(&p.spec, param.field),
-                    error, lang, &target, set_producer)
-            });
-        let arrival_id = format!("{pfx}p{i}-arrival");
-        let arrival = actor_choice(
-            arrival_id.clone(), "producer.arrival", &ARRIVALS,
-            match p.spec.arrival { Arrival::Constant => "constant", Arrival::Poisson => "poisson" },
-            i, err(&arrival_id), lang, &target,
-            |s: &mut ProducerSpec, v| {
-                s.arrival = match v { "constant" => Arrival::Constant, "poisson" => Arrival::Poisson, _ => return false };
-                true
-            },
-        );
+        let fields = std::iter::once("burst")
+            .chain(producer_params().iter().chain(&PRODUCER_OPTIONAL).map(|p| p.field))
+            .chain(["arrival"])
+            .filter_map(|f| producer_setting(i, &p.spec, f, None, lang, &target, errors));
         html! {
-            <fieldset>
-                <legend>{ format!("{} · {} → {}", t(lang, "producer.title"), p.spec.name, producer_target(&p.spec)) }</legend>
-                { burst_now(i, kind, lang, &target, err(&format!("{pfx}p{i}-burst"))) }
+            <details class="resource" open={open(&p.spec.name)} key={format!("{preset}/p/{}", p.spec.name)} data-testid={format!("{pfx}params-p{i}")}>
+                <summary>{ format!("{} · {} → {}", t(lang, "producer.title"), p.spec.name, producer_target(&p.spec)) }</summary>
                 { for fields }
-                { arrival }
-            </fieldset>
+            </details>
         }
     });
     let consumers = actors.consumer_specs.iter().enumerate().map(|(i, c)| {
-        let fields = consumer_params().iter().chain(&CONSUMER_OPTIONAL).map(|param| {
-            let id = format!("{pfx}c{i}-{}", param.field);
-            let error = err(&id);
-            actor_field(id, param, param.key, i, consumer_value(c, param.field), error, lang,
-                &target, set_consumer)
-        });
-        let dist_id = format!("{pfx}c{i}-processing_dist");
-        let dist = actor_choice(
-            dist_id.clone(), "consumer.processing_dist", &DISTRIBUTIONS, dist_name(&c.processing),
-            i, err(&dist_id), lang, &target,
-            |s: &mut ConsumerSpec, v| match with_dist(&s.processing, v) {
-                Some(p) => { s.processing = p; true }
-                None => false,
-            },
-        );
-        let check = |name: &'static str, set: fn(&mut ConsumerSpec, bool)| {
-            let target = target.clone();
-            Callback::from(move |e: Event| {
-                let on = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                    .is_some_and(|i| i.checked());
-                target.edit_actor(format!("{}c{i}-{name}", target.prefix), i, |spec: &mut ConsumerSpec| {
-                    set(spec, on);
-                    true
-                });
-            })
-        };
-        let heartbeat = check("heartbeat", |s, on| s.heartbeat = on);
-        let handles_poison = check("handles_poison", |s, on| s.handles_poison = on);
+        let fields = consumer_params().iter().chain(&CONSUMER_OPTIONAL).map(|p| p.field)
+            .chain(["processing_dist", "heartbeat", "handles_poison"])
+            .filter_map(|f| consumer_setting(i, c, f, None, lang, &target, errors));
         html! {
-            <fieldset>
-                <legend>{ format!("{} · {} ← {}", t(lang, "consumer.title"), c.name, c.queue) }</legend>
+            <details class="resource" open={open(&c.name)} key={format!("{preset}/c/{}", c.name)} data-testid={format!("{pfx}params-c{i}")}>
+                <summary>{ format!("{} · {} ← {}", t(lang, "consumer.title"), c.name, c.queue) }</summary>
                 { for fields }
-                { dist }
-                <label class="check">
-                    <input type="checkbox" data-testid={format!("param-{pfx}c{i}-heartbeat")} checked={c.heartbeat} onchange={heartbeat} />
-                    { t(lang, "consumer.heartbeat") }
-                </label>
-                <label class="check">
-                    <input type="checkbox" data-testid={format!("param-{pfx}c{i}-handles_poison")} checked={c.handles_poison} onchange={handles_poison} />
-                    { t(lang, "consumer.handles_poison") }
-                </label>
-            </fieldset>
+            </details>
         }
     });
 
@@ -597,26 +824,26 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
         }
     });
 
+    let queue_open = focus.is_empty() || queues.iter().any(|q| open(&q.name));
     html! {
         <section class="panel params" data-testid="params">
             <h2>{ t(lang, "panel.parameters") }</h2>
             { for side_picker }
             if !queues.is_empty() {
-            <fieldset>
-                <legend>
+            <details class="resource" open={queue_open} key={format!("{preset}/q")} data-testid={format!("{pfx}params-queue")}>
+                <summary>
                     { "SetQueueAttributes · " }
-                    if queues.len() > 1 {
-                        <select data-testid={format!("{pfx}param-queue")} onchange={on_queue} aria-label="QueueName">
-                            { for queues.iter().enumerate().map(|(i, q)| html! {
-                                <option value={i.to_string()} selected={i == qi}>{ &q.name }</option>
-                            }) }
-                        </select>
-                    } else {
-                        <code>{ queues.first().map(|q| q.name.clone()).unwrap_or_default() }</code>
-                    }
-                </legend>
+                    <code>{ queues.get(qi).map(|q| q.name.clone()).unwrap_or_default() }</code>
+                </summary>
+                if queues.len() > 1 {
+                    <select data-testid={format!("{pfx}param-queue")} onchange={on_queue} aria-label="QueueName">
+                        { for queues.iter().enumerate().map(|(i, q)| html! {
+                            <option value={i.to_string()} selected={i == qi}>{ &q.name }</option>
+                        }) }
+                    </select>
+                }
                 { for queue_section }
-            </fieldset>
+            </details>
             }
             { for producers }
             { for consumers }

@@ -15,6 +15,8 @@ pub struct PresetPanelProps {
     /// Fetched when the page opens: until then the explanation is not shown.
     pub explanations: Option<Result<std::rc::Rc<presets::Explanations>, String>>,
     pub comparing: bool,
+    /// The settings the preset is about (`params::KeyControls`), under the picker.
+    pub key_controls: Html,
     pub dispatch: Callback<Action>,
 }
 
@@ -82,10 +84,9 @@ pub fn preset_panel(props: &PresetPanelProps) -> Html {
                     </optgroup>
                 }) }
             </select>
-            if props.preset.is_some() {
-                <h3>{ t(lang, "panel.explanation") }</h3>
-                { explanation }
-            }
+            { props.key_controls.clone() }
+            // The calls the preset invites (a redrive, a reshard) next to its settings.
+            if !presets::actions(&current).is_empty() {
             <div class="actions">
                 { for presets::actions(&current).iter().map(|a| {
                     let params: serde_json::Value = serde_json::from_str(a.params_json).unwrap_or_default();
@@ -97,6 +98,13 @@ pub fn preset_panel(props: &PresetPanelProps) -> Html {
                     });
                     html! { <button type="button" data-testid={format!("action-{}", a.op)} onclick={click}>{ t(lang, a.label_key) }</button> }
                 }) }
+            </div>
+            }
+            if props.preset.is_some() {
+                <h3>{ t(lang, "panel.explanation") }</h3>
+                { explanation }
+            }
+            <div class="actions">
                 <button type="button" data-testid="compare" aria-pressed={props.comparing.to_string()} onclick={compare}>
                     { if props.comparing { t(lang, "controls.compare_off") } else { t(lang, "controls.compare") } }
                     if let (false, Some(p)) = (props.comparing, partner) {

@@ -12,6 +12,7 @@
 //! - [`json_path`] — names the member of a JSON text an error is about.
 //! - [`cli`] — the AWS CLI command equivalent to an API call, for the call log.
 //! - [`params`] — the editable parameters with AWS's names and ranges.
+//! - [`labels`] — where the diagram's texts go so that none is drawn over another.
 //! - [`sim`] — one run as the page drives it: the world, advanced in steps, its events hashed.
 //! - [`course`] — lessons as data (`lessons/*.json`): their format, validation, the run at
 //!   each step, and checkpoints — declarative predicates evaluated against the run.
@@ -26,6 +27,7 @@ pub mod i18n;
 pub mod json_path;
 pub mod kinesis_view;
 pub mod lab;
+pub mod labels;
 pub mod numbers;
 pub mod palette;
 pub mod params;

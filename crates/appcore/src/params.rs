@@ -401,273 +401,44 @@ impl ProducerTarget {
     }
 }
 
+/// Where the page fetches the settings' help (`texts/` is copied beside the page): each
+/// setting's sentence in English and Korean, `{"<attribute or key>": {"en": …, "ko": …}}`.
+/// A field shows its help once the file has arrived (a moment after the page opens), so the
+/// sentences do not weigh on the first download.
+pub const HELP_FILE: &str = "texts/help.json";
+
+static HELP: std::sync::OnceLock<crate::presets::Explanations> = std::sync::OnceLock::new();
+
+/// The help compiled in: natively and in the wasm tests (feature `bundled-texts`).
+#[cfg(any(not(target_arch = "wasm32"), feature = "bundled-texts"))]
+fn help_texts() -> Option<&'static crate::presets::Explanations> {
+    Some(HELP.get_or_init(|| {
+        crate::presets::Explanations::parse(HELP_FILE, include_str!("../../../texts/help.json"))
+            .expect("texts/help.json is valid (tests/params.rs)")
+    }))
+}
+
+/// The help once the page has fetched it ([`load_help`]).
+#[cfg(all(target_arch = "wasm32", not(feature = "bundled-texts")))]
+fn help_texts() -> Option<&'static crate::presets::Explanations> {
+    HELP.get()
+}
+
+/// Keeps the help the page fetched ([`HELP_FILE`]); a second call changes nothing.
+pub fn load_help(text: &str) -> Result<(), String> {
+    let _ = HELP.set(crate::presets::Explanations::parse(HELP_FILE, text)?);
+    Ok(())
+}
+
+/// Whether [`help`] has its texts (always natively; in the page once [`HELP_FILE`] arrived).
+pub fn help_loaded() -> bool {
+    help_texts().is_some()
+}
+
 /// One sentence on what the setting does; `attribute` is an AWS attribute name or an actor
-/// setting's i18n key. Unknown names give "".
+/// setting's i18n key. Unknown names, and every name before the help file arrived, give "".
 pub fn help(attribute: &str, lang: Lang) -> &'static str {
-    let (en, ko) = match attribute {
-        "DelaySeconds" => (
-            "How long each new message stays hidden after it is sent, 0–900 s; on a standard \
-             queue a change applies only to messages sent afterwards.",
-            "새 메시지가 전송된 뒤 숨겨져 있는 시간(0–900초)입니다. 표준 큐에서는 바꾼 뒤에 보낸 \
-             메시지부터 적용됩니다.",
-        ),
-        "MaximumMessageSize" => (
-            "The largest message body SQS accepts on this queue, from 1,024 bytes to 1 MiB \
-             (1,048,576 bytes, the default).",
-            "이 큐가 받아 주는 메시지 본문의 최대 크기로, 1,024바이트부터 1MiB(1,048,576바이트, \
-             기본값)까지 정할 수 있습니다.",
-        ),
-        "MessageRetentionPeriod" => (
-            "How long SQS keeps a message that nobody deletes, from 60 s to 14 days (4 days by \
-             default); after that it is gone.",
-            "아무도 삭제하지 않은 메시지를 SQS가 보관하는 기간으로, 60초부터 14일까지이며 기본값은 \
-             4일입니다. 이 기간이 지나면 메시지는 사라집니다.",
-        ),
-        "ReceiveMessageWaitTimeSeconds" => (
-            "The default wait of ReceiveMessage: 0 means short polling, 1–20 s long polling, \
-             which waits for a message instead of answering empty at once.",
-            "ReceiveMessage의 기본 대기 시간입니다. 0이면 쇼트 폴링, 1–20초면 롱 폴링으로, 바로 빈 \
-             응답을 주는 대신 메시지가 올 때까지 기다립니다.",
-        ),
-        "VisibilityTimeout" => (
-            "How long a received message stays hidden from other consumers, 0 s to 12 hours (30 s \
-             by default); if it is not deleted by then, it becomes visible and is delivered again.",
-            "받은 메시지가 다른 소비자에게 보이지 않는 시간(0초–12시간, 기본 30초)입니다. 그 안에 \
-             삭제되지 않으면 다시 가시 상태가 되어 또 전달됩니다.",
-        ),
-        "RedrivePolicy" => (
-            "Names a dead-letter queue and maxReceiveCount: a message received that many times \
-             without being deleted is moved to the DLQ.",
-            "데드레터 큐(DLQ)와 maxReceiveCount를 지정합니다. 삭제되지 않은 채 그 횟수만큼 수신된 \
-             메시지는 DLQ로 옮겨집니다.",
-        ),
-        "maxReceiveCount" => (
-            "How many times a message may be received without being deleted before it moves to \
-             the dead-letter queue.",
-            "메시지가 삭제되지 않은 채 몇 번까지 수신될 수 있는지 정합니다. 이 횟수를 넘기면 \
-             데드레터 큐로 옮겨집니다.",
-        ),
-        "ContentBasedDeduplication" => (
-            "FIFO only: use a SHA-256 hash of the body as the MessageDeduplicationId when the \
-             sender gives none.",
-            "FIFO 전용: 보내는 쪽이 MessageDeduplicationId를 주지 않으면 본문의 SHA-256 해시를 \
-             중복 제거 ID로 씁니다.",
-        ),
-        "DeduplicationScope" => (
-            "FIFO only: whether a deduplication ID is unique across the whole queue or within \
-             each message group.",
-            "FIFO 전용: 중복 제거 ID를 큐 전체에서 구분할지, 메시지 그룹 안에서만 구분할지 정합니다.",
-        ),
-        "FifoThroughputLimit" => (
-            "FIFO only: perMessageGroupId (with DeduplicationScope messageGroup) turns on high \
-             throughput mode, where the 300 requests per second limit applies per group.",
-            "FIFO 전용: perMessageGroupId로 하면(DeduplicationScope가 messageGroup일 때) 고처리량 \
-             모드가 켜져, 초당 300건 제한이 메시지 그룹마다 따로 적용됩니다.",
-        ),
-        "consumer.count" => (
-            "How many consumer instances poll the queue in parallel; more consumers raise \
-             throughput, except across a FIFO queue's locked groups.",
-            "큐를 동시에 폴링하는 소비자 인스턴스 수입니다. 늘리면 처리량이 올라가지만, FIFO 큐에서는 \
-             잠긴 그룹을 넘어서까지 병렬로 처리하지는 못합니다.",
-        ),
-        "consumer.wait_time" => (
-            "WaitTimeSeconds of each ReceiveMessage: 0 is short polling, 1–20 s long polling; it \
-             overrides the queue's ReceiveMessageWaitTimeSeconds.",
-            "ReceiveMessage마다 주는 WaitTimeSeconds입니다. 0이면 쇼트 폴링, 1–20초면 롱 폴링이며, \
-             큐의 ReceiveMessageWaitTimeSeconds보다 우선합니다.",
-        ),
-        "consumer.max_messages" => (
-            "MaxNumberOfMessages: up to 10 messages per ReceiveMessage call; SQS may return fewer.",
-            "MaxNumberOfMessages: ReceiveMessage 한 번에 최대 10개까지 받을 수 있고, 그보다 적게 \
-             올 수도 있습니다.",
-        ),
-        "consumer.processing_ms" => (
-            "How long a consumer works on one message before it calls DeleteMessage; compare it \
-             with the visibility timeout.",
-            "소비자가 메시지 하나를 처리하고 DeleteMessage를 호출하기까지 걸리는 시간입니다. 가시성 \
-             타임아웃과 비교해 보세요.",
-        ),
-        "consumer.failure_probability" => (
-            "The chance that processing a message fails; a failed message is not deleted and \
-             comes back after its visibility timeout.",
-            "메시지 처리가 실패할 확률입니다. 실패한 메시지는 삭제되지 않고 가시성 타임아웃이 지나면 \
-             다시 돌아옵니다.",
-        ),
-        "consumer.crash_probability" => (
-            "The chance, per message, that the consumer crashes; the messages it held stay \
-             hidden until their visibility timeout ends.",
-            "메시지 하나를 처리할 때마다 소비자가 죽을 확률입니다. 죽은 소비자가 쥐고 있던 메시지는 \
-             가시성 타임아웃이 끝날 때까지 숨겨진 채로 남습니다.",
-        ),
-        "consumer.heartbeat" => (
-            "While working, call ChangeMessageVisibility every half timeout to keep the message \
-             hidden as long as it takes.",
-            "처리하는 동안 타임아웃의 절반마다 ChangeMessageVisibility를 호출해, 처리가 끝날 때까지 \
-             메시지를 계속 숨겨 둡니다.",
-        ),
-        "producer.rate" => (
-            "Messages sent per second; the queue takes them all, however fast the consumers are.",
-            "초당 보내는 메시지 수입니다. 소비자가 얼마나 빠르든 큐는 모두 받아 둡니다.",
-        ),
-        "producer.batch_size" => (
-            "1 sends each message with SendMessage; 2–10 sends them together with \
-             SendMessageBatch, one billed request per batch.",
-            "1이면 메시지마다 SendMessage를, 2–10이면 SendMessageBatch로 묶어서 보냅니다. 배치 \
-             하나가 과금 요청 하나입니다.",
-        ),
-        "producer.burst" => (
-            "Sends many messages at one instant, like a flash sale or a batch job.",
-            "반짝 세일이나 배치 작업처럼 한순간에 많은 메시지를 보냅니다.",
-        ),
-        "producer.body_bytes" => (
-            "The size of each message body; SQS bills every 64 KiB of a message as one \
-             request, and refuses bodies over the queue's MaximumMessageSize.",
-            "메시지 본문 하나의 크기입니다. SQS는 64KiB마다 요청 하나로 과금하고, 큐의 \
-             MaximumMessageSize보다 큰 본문은 거절합니다.",
-        ),
-        "producer.arrival" => (
-            "Constant sends are evenly spaced; Poisson gaps are random with the same average, \
-             like many independent users.",
-            "일정 간격은 고르게 나눠 보내고, 포아송은 평균은 같되 간격이 무작위라서 서로 \
-             독립적인 많은 사용자처럼 보냅니다.",
-        ),
-        "producer.start" => (
-            "When the producer begins to send, in virtual seconds from the start of the run.",
-            "생산자가 보내기 시작하는 시각으로, 실행 시작부터 센 가상 시간(초)입니다.",
-        ),
-        "producer.stop" => (
-            "When the producer stops sending; leave it empty to keep sending.",
-            "생산자가 보내기를 멈추는 시각입니다. 비워 두면 계속 보냅니다.",
-        ),
-        "producer.poison_every" => (
-            "Every Nth message is a poison pill that no consumer can process: it is received \
-             again and again until the redrive policy moves it to the dead-letter queue.",
-            "N번째 메시지마다 어떤 소비자도 처리할 수 없는 독성 메시지가 됩니다. 재드라이브 정책이 \
-             데드레터 큐로 옮길 때까지 계속 다시 수신됩니다.",
-        ),
-        "producer.resend_every" => (
-            "Every Nth send is made twice, as a producer retries when the answer to a send that \
-             did succeed was lost: a standard queue keeps both copies, a FIFO queue drops the \
-             retry (deduplication within 5 minutes). 0 = never.",
-            "N번째 전송마다 한 번 더 보냅니다. 성공한 전송의 응답이 유실되어 생산자가 재시도하는 \
-             상황입니다. 표준 큐는 두 사본을 모두 저장하고, FIFO 큐는 5분 안의 재시도를 중복 제거합니다. \
-             0이면 재전송하지 않습니다.",
-        ),
-        "consumer.processing_dist" => (
-            "How processing times vary around their mean: fixed, uniform, exponential (a long \
-             tail) or normal.",
-            "처리 시간이 평균 주위에서 어떻게 흩어지는지 정합니다: 고정, 균등, 지수(긴 꼬리), 정규.",
-        ),
-        "consumer.processing_spread" => (
-            "For uniform: how far either side of the mean a time may fall; for normal: the \
-             standard deviation.",
-            "균등 분포에서는 평균 양쪽으로 벌어질 수 있는 폭, 정규 분포에서는 표준편차입니다.",
-        ),
-        "consumer.restart_after" => (
-            "How long a crashed consumer stays down before it polls again.",
-            "비정상 종료된 소비자가 다시 폴링하기까지 멈춰 있는 시간입니다.",
-        ),
-        "consumer.empty_poll_pause" => (
-            "How long a consumer waits after an empty receive before it polls again; a pause \
-             saves requests on short polling.",
-            "빈 응답을 받은 뒤 다시 폴링하기 전에 기다리는 시간입니다. 쇼트 폴링에서 요청 수를 \
-             줄여 줍니다.",
-        ),
-        "consumer.start" => (
-            "When the consumers begin to poll, in virtual seconds from the start of the run.",
-            "소비자가 폴링을 시작하는 시각으로, 실행 시작부터 센 가상 시간(초)입니다.",
-        ),
-        "producer.topic.rate" => (
-            "Messages published per second; SNS pushes each one on to every subscription at \
-             once, and keeps nothing for a subscriber that cannot keep up (it gets retries, then \
-             its dead-letter queue or nothing).",
-            "초당 발행하는 메시지 수입니다. SNS는 메시지마다 모든 구독으로 바로 밀어 보내고, 따라오지 \
-             못하는 구독자를 위해 보관해 주지 않습니다(재시도 뒤 데드레터 큐로 가거나 사라집니다).",
-        ),
-        "producer.topic.batch_size" => (
-            "1 publishes each message with Publish; 2–10 publishes them together with \
-             PublishBatch, one request for up to 10 messages.",
-            "1이면 메시지마다 Publish를, 2–10이면 PublishBatch로 묶어서 발행합니다. 요청 하나에 \
-             메시지를 최대 10개까지 담습니다.",
-        ),
-        "producer.topic.groups" => (
-            "How many MessageGroupIds the publisher rotates through; a FIFO topic keeps each \
-             group's order all the way to its FIFO queues.",
-            "발행자가 돌아가며 쓰는 MessageGroupId의 개수입니다. FIFO 토픽은 그룹마다 순서를 지켜 \
-             FIFO 큐까지 전달합니다.",
-        ),
-        "producer.topic.body_bytes" => (
-            "The size of each published message; SNS bills every 64 KB of a Publish as one \
-             request and refuses messages over 256 KB.",
-            "발행하는 메시지 하나의 크기입니다. SNS는 Publish 페이로드 64KB마다 요청 하나로 \
-             과금하고, 256KB보다 큰 메시지는 거절합니다.",
-        ),
-        "producer.topic.poison_every" => (
-            "Every Nth message is a poison pill that the subscribers' consumers cannot process; \
-             SNS delivers it like any other, and each subscribed queue deals with it.",
-            "N번째 메시지마다 구독자 쪽 소비자가 처리할 수 없는 독성 메시지가 됩니다. SNS는 다른 \
-             메시지처럼 전달하고, 처리는 구독한 큐마다 따로 맡습니다.",
-        ),
-        "producer.topic.burst" => (
-            "Publishes many messages at one instant; SNS pushes them all on to the subscribers \
-             at once, however slow they are.",
-            "한순간에 많은 메시지를 발행합니다. SNS는 구독자가 아무리 느려도 모두 한꺼번에 밀어 \
-             보냅니다.",
-        ),
-        "producer.stream.rate" => (
-            "Records written per second. A shard takes at most 1,000 records or 1 MB a second: \
-             what goes over is refused with ProvisionedThroughputExceededException, and the \
-             producer writes it again after a backoff.",
-            "초당 쓰는 레코드 수입니다. 샤드 하나는 초당 최대 1,000개 또는 1MB까지만 받습니다. 넘치는 \
-             만큼은 ProvisionedThroughputExceededException으로 거절되고, 생산자는 잠시 기다렸다가 \
-             다시 씁니다.",
-        ),
-        "producer.stream.batch_size" => (
-            "1 writes each record with PutRecord; 2–10 writes them together with PutRecords, \
-             whose answer may refuse some records (FailedRecordCount) and accept the rest.",
-            "1이면 레코드마다 PutRecord를, 2–10이면 PutRecords로 묶어서 씁니다. PutRecords는 일부 \
-             레코드만 거절하고(FailedRecordCount) 나머지는 받아들일 수 있습니다.",
-        ),
-        "producer.stream.body_bytes" => (
-            "The data of each record; with its partition key it counts against the shard's 1 MB \
-             a second, and every 25 KB is one PUT payload unit on the bill.",
-            "레코드 하나의 데이터 크기입니다. 파티션 키와 합쳐 샤드의 초당 1MB 한도에 들어가고, \
-             25KB마다 PUT 페이로드 단위 하나로 과금됩니다.",
-        ),
-        "producer.stream.burst" => (
-            "Writes many records at one instant, like a flash sale; what goes over a shard's \
-             limit is throttled and written again.",
-            "플래시 세일처럼 한순간에 많은 레코드를 씁니다. 샤드 한도를 넘는 만큼은 스로틀링되어 \
-             다시 쓰게 됩니다.",
-        ),
-        "producer.bucket.rate" => (
-            "Objects uploaded per second with PutObject; each upload that matches the bucket's \
-             event notification becomes a message on the SNS topic about a second later.",
-            "PutObject로 초당 업로드하는 객체 수입니다. 버킷의 이벤트 알림 조건에 맞는 업로드는 약 1초 \
-             뒤 SNS 토픽의 메시지가 됩니다.",
-        ),
-        "producer.bucket.body_bytes" => (
-            "The size of each uploaded object; the event S3 publishes names the object and its \
-             size, it does not carry the data.",
-            "업로드하는 객체 하나의 크기입니다. S3가 발행하는 이벤트에는 객체 이름과 크기만 담기고 \
-             데이터는 담기지 않습니다.",
-        ),
-        "producer.bucket.burst" => (
-            "Uploads many objects at one instant; each becomes its own event notification.",
-            "한순간에 많은 객체를 업로드합니다. 업로드마다 이벤트 알림이 하나씩 나갑니다.",
-        ),
-        "producer.groups" => (
-            "How many MessageGroupIds the producer rotates through; on a FIFO queue each group \
-             keeps its own order and is processed one message at a time.",
-            "생산자가 돌아가며 쓰는 MessageGroupId의 개수입니다. FIFO 큐에서는 그룹마다 순서가 \
-             지켜지고, 한 그룹은 한 번에 한 메시지씩 처리됩니다.",
-        ),
-        _ => return "",
-    };
-    match lang {
-        Lang::En => en,
-        Lang::Ko => ko,
-    }
+    help_texts().map_or("", |h| h.get(attribute, lang))
 }
 
 // ---- actor settings as the parameter panel reads and writes them ---------------------------

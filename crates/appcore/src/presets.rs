@@ -19,14 +19,14 @@ impl Service {
 
     /// The picker's group label.
     pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Service::Sqs, Lang::En) => "Amazon SQS",
-            (Service::Sqs, Lang::Ko) => "Amazon SQS (큐)",
-            (Service::Sns, Lang::En) => "Amazon SNS and S3 events",
-            (Service::Sns, Lang::Ko) => "Amazon SNS와 S3 이벤트",
-            (Service::Kinesis, Lang::En) => "Kinesis Data Streams",
-            (Service::Kinesis, Lang::Ko) => "Kinesis Data Streams (스트림)",
-        }
+        crate::i18n::t(
+            lang,
+            match self {
+                Service::Sqs => "presets.group.sqs",
+                Service::Sns => "presets.group.sns",
+                Service::Kinesis => "presets.group.kinesis",
+            },
+        )
     }
 }
 
@@ -221,6 +221,72 @@ static KINESIS_RESHARD_ACTIONS: &[PresetAction] = &[
     },
 ];
 
+/// A setting a preset is about: the page shows it under the picker ("Try changing"), within
+/// the first screen, and opens its resource's settings in the parameter panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// A queue attribute by its AWS name (`maxReceiveCount`: the one inside RedrivePolicy).
+    Queue(&'static str, &'static str),
+    /// A producer's setting: an `ActorParam` field, `arrival` or `burst` (send a burst now).
+    Producer(&'static str, &'static str),
+    /// A consumer group's setting: an `ActorParam` field, `processing_dist`, `heartbeat` or
+    /// `handles_poison`.
+    Consumer(&'static str, &'static str),
+}
+
+impl Focus {
+    /// The queue, producer or consumer group it is a setting of.
+    pub fn resource(self) -> &'static str {
+        match self {
+            Focus::Queue(r, _) | Focus::Producer(r, _) | Focus::Consumer(r, _) => r,
+        }
+    }
+}
+
+/// The few settings preset `id` is about (its text says what they change); SNS and Kinesis
+/// presets steer their producers here, their topics and streams from the inspector.
+pub fn focus(id: &str) -> &'static [Focus] {
+    use Focus::{Consumer as C, Producer as P, Queue as Q};
+    match id {
+        "decoupling" => &[P("web", "burst"), C("worker", "count")],
+        "visibility-too-short" | "visibility-ok" => &[
+            Q("orders", "VisibilityTimeout"),
+            C("worker", "processing"),
+            C("worker", "heartbeat"),
+        ],
+        "short-polling" | "long-polling" => &[
+            Q("orders", "ReceiveMessageWaitTimeSeconds"),
+            C("worker", "wait_time_s"),
+        ],
+        "fifo-groups" => &[P("web", "message_groups"), C("worker", "count")],
+        "poison-dlq" => &[
+            Q("orders", "maxReceiveCount"),
+            C("worker", "handles_poison"),
+        ],
+        "delay-queue" => &[Q("orders", "DelaySeconds")],
+        "sns-fanout" => &[P("web", "rate_per_s"), C("analytics-worker", "count")],
+        "sns-filter" => &[P("web", "rate_per_s"), P("mobile-app", "rate_per_s")],
+        "sns-fifo" => &[
+            P("payments-api", "message_groups"),
+            C("ledger-worker", "count"),
+        ],
+        "sns-http-retries" => &[P("monitor", "rate_per_s")],
+        "sns-alone" => &[P("web", "burst")],
+        "sns-with-sqs" => &[P("web", "burst"), C("ingest-service", "count")],
+        "sns-mobile-push" => &[P("marketing", "rate_per_s")],
+        "s3-thumbnails" => &[P("camera-app", "rate_per_s"), P("notes-app", "rate_per_s")],
+        "kinesis-ordering" | "kinesis-kcl-failover" => &[P("checkout", "rate_per_s")],
+        "kinesis-hot-key" => &[P("hot-device", "rate_per_s"), P("fleet", "rate_per_s")],
+        "kinesis-reshard" => &[P("web", "rate_per_s")],
+        "kinesis-provisioned" | "kinesis-on-demand" => {
+            &[P("flash-sale", "burst"), P("shop", "rate_per_s")]
+        }
+        "kinesis-efo-vs-shared" => &[P("app", "rate_per_s")],
+        "sqs-vs-kinesis" => &[C("worker", "count"), P("to-stream", "rate_per_s")],
+        _ => &[],
+    }
+}
+
 /// Calls the preset invites the user to make while it runs.
 pub fn actions(id: &str) -> &'static [PresetAction] {
     match id {
@@ -231,106 +297,38 @@ pub fn actions(id: &str) -> &'static [PresetAction] {
 }
 
 pub fn title(id: &str, lang: Lang) -> &'static str {
-    let (en, ko) = match id {
-        "decoupling" => (
-            "Decoupling: a queue absorbs a burst",
-            "디커플링: 큐가 몰려드는 요청을 흡수한다",
-        ),
-        "visibility-too-short" => (
-            "Visibility timeout too short: duplicate processing",
-            "가시성 타임아웃이 너무 짧을 때: 중복 처리",
-        ),
-        "visibility-ok" => (
-            "Visibility timeout long enough",
-            "가시성 타임아웃이 충분할 때",
-        ),
-        "short-polling" => (
-            "Short polling: empty receives cost money",
-            "쇼트 폴링: 빈 응답도 돈이 든다",
-        ),
-        "long-polling" => (
-            "Long polling: wait for messages, pay less",
-            "롱 폴링: 기다렸다 받으면 비용이 준다",
-        ),
-        "fifo-groups" => (
-            "FIFO: parallel only across message groups",
-            "FIFO: 병렬 처리는 메시지 그룹 단위로만",
-        ),
-        "poison-dlq" => (
-            "Poison messages go to the dead-letter queue",
-            "처리할 수 없는 독성 메시지는 데드레터 큐(DLQ)로",
-        ),
-        "delay-queue" => (
-            "Delay queue: messages wait before they can be received",
-            "지연 큐: 받을 수 있게 될 때까지 기다리는 메시지",
-        ),
-        "sns-fanout" => (
-            "SNS fan-out: one topic, a copy for every queue",
-            "SNS 팬아웃: 토픽 하나, 큐마다 한 부씩",
-        ),
-        "sns-filter" => (
-            "Filter policies: route by attribute and by body",
-            "필터 정책: 속성과 본문으로 골라 보내기",
-        ),
-        "sns-fifo" => (
-            "FIFO topic to FIFO queues: order kept per group",
-            "FIFO 토픽에서 FIFO 큐로: 그룹별 순서 유지",
-        ),
-        "sns-http-retries" => (
-            "A webhook goes down: retries, then the DLQ",
-            "웹훅이 죽으면: 재시도, 그다음 DLQ",
-        ),
-        "sns-alone" => (
-            "SNS alone: a burst pushed at a slow service",
-            "SNS만 쓸 때: 느린 서비스로 밀려드는 버스트",
-        ),
-        "sns-with-sqs" => (
-            "SNS + SQS: the queue buffers the burst",
-            "SNS + SQS: 큐가 버스트를 받아 둔다",
-        ),
-        "s3-thumbnails" => (
-            "S3 upload → SNS → Lambda thumbnailer + SQS audit",
-            "S3 업로드 → SNS → Lambda 썸네일러 + SQS 감사 큐",
-        ),
-        "sns-mobile-push" => (
-            "Mobile push, SMS and email from one topic",
-            "토픽 하나로 모바일 푸시, SMS, 이메일 보내기",
-        ),
-        "kinesis-ordering" => (
-            "Kinesis: same partition key, same shard, in order",
-            "Kinesis: 같은 파티션 키는 같은 샤드에, 순서대로",
-        ),
-        "kinesis-hot-key" => (
-            "Kinesis: one hot partition key throttles its shard",
-            "Kinesis: 핫 파티션 키 하나가 샤드를 막는다",
-        ),
-        "kinesis-reshard" => (
-            "Kinesis: resharding under load",
-            "Kinesis: 부하 중에 샤드 나누기(리샤딩)",
-        ),
-        "kinesis-provisioned" => (
-            "Kinesis provisioned: a burst over the shards' capacity",
-            "Kinesis 프로비저닝 모드: 샤드 용량을 넘는 급증",
-        ),
-        "kinesis-on-demand" => (
-            "Kinesis on-demand: the same burst absorbed",
-            "Kinesis 온디맨드 모드: 같은 급증을 흡수",
-        ),
-        "kinesis-efo-vs-shared" => (
-            "Kinesis: enhanced fan-out vs shared readers",
-            "Kinesis: 향상된 팬아웃 vs 공유 처리량 소비자",
-        ),
-        "kinesis-kcl-failover" => (
-            "Kinesis: a KCL worker dies, its shards move",
-            "Kinesis: KCL 워커가 죽으면 샤드가 옮겨 간다",
-        ),
-        "sqs-vs-kinesis" => (
-            "SQS vs Kinesis: a queue deletes, a stream keeps",
-            "SQS vs Kinesis: 큐는 지우고, 스트림은 남긴다",
-        ),
+    let en = match id {
+        "decoupling" => "Decoupling: a queue absorbs a burst",
+        "visibility-too-short" => "Visibility timeout too short: duplicate processing",
+        "visibility-ok" => "Visibility timeout long enough",
+        "short-polling" => "Short polling: empty receives cost money",
+        "long-polling" => "Long polling: wait for messages, pay less",
+        "fifo-groups" => "FIFO: parallel only across message groups",
+        "poison-dlq" => "Poison messages go to the dead-letter queue",
+        "delay-queue" => "Delay queue: messages wait before they can be received",
+        "sns-fanout" => "SNS fan-out: one topic, a copy for every queue",
+        "sns-filter" => "Filter policies: route by attribute and by body",
+        "sns-fifo" => "FIFO topic to FIFO queues: order kept per group",
+        "sns-http-retries" => "A webhook goes down: retries, then the DLQ",
+        "sns-alone" => "SNS alone: a burst pushed at a slow service",
+        "sns-with-sqs" => "SNS + SQS: the queue buffers the burst",
+        "s3-thumbnails" => "S3 upload → SNS → Lambda thumbnailer + SQS audit",
+        "sns-mobile-push" => "Mobile push, SMS and email from one topic",
+        "kinesis-ordering" => "Kinesis: same partition key, same shard, in order",
+        "kinesis-hot-key" => "Kinesis: one hot partition key throttles its shard",
+        "kinesis-reshard" => "Kinesis: resharding under load",
+        "kinesis-provisioned" => "Kinesis provisioned: a burst over the shards' capacity",
+        "kinesis-on-demand" => "Kinesis on-demand: the same burst absorbed",
+        "kinesis-efo-vs-shared" => "Kinesis: enhanced fan-out vs shared readers",
+        "kinesis-kcl-failover" => "Kinesis: a KCL worker dies, its shards move",
+        "sqs-vs-kinesis" => "SQS vs Kinesis: a queue deletes, a stream keeps",
         _ => return "",
     };
-    pick(lang, en, ko)
+    match lang {
+        Lang::En => en,
+        // Korean titles are in the Korean texts file (`i18n::KOREAN_FILE`).
+        Lang::Ko => crate::i18n::korean_title(id).unwrap_or(en),
+    }
 }
 
 /// Where the page fetches the presets' explanations (`texts/` is copied beside the page):
@@ -338,14 +336,20 @@ pub fn title(id: &str, lang: Lang) -> &'static str {
 /// wasm.
 pub const EXPLANATIONS_FILE: &str = "texts/presets.json";
 
-/// Each preset's explanation in English and Korean: `{"<id>": {"en": "…", "ko": "…"}}`.
+/// Each preset's explanation in English and Korean: `{"<id>": {"en": "…", "ko": "…"}}` (the
+/// settings' help, `params::HELP_FILE`, has the same shape).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Explanations(BTreeMap<String, [String; 2]>);
 
 impl Explanations {
     /// Reads the explanations file; an error names the file and the member.
     pub fn from_json(text: &str) -> Result<Explanations, String> {
-        let file = EXPLANATIONS_FILE;
+        Explanations::parse(EXPLANATIONS_FILE, text)
+    }
+
+    /// Reads a file of texts by id in both languages (the explanations, the settings' help);
+    /// an error names `file` and the member.
+    pub fn parse(file: &str, text: &str) -> Result<Explanations, String> {
         let v: serde_json::Value =
             serde_json::from_str(text).map_err(|e| format!("{file}: not JSON: {e}"))?;
         let obj = v
@@ -388,11 +392,4 @@ pub fn explanation(id: &str, lang: Lang) -> &'static str {
                 .expect("texts/presets.json is valid (tests/presets.rs)")
         })
         .get(id, lang)
-}
-
-fn pick(lang: Lang, en: &'static str, ko: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Ko => ko,
-    }
 }

@@ -96,6 +96,54 @@ fn every_key_has_non_empty_english_and_korean_and_korean_differs() {
     }
 }
 
+/// Korean is a file the page fetches (`texts/ko.json`): it has a text for every key of the
+/// English table and none for a key the table does not have (a stray key is a typo or a text
+/// left behind), and a Korean title for every preset.
+#[test]
+fn the_korean_file_matches_the_english_table() {
+    let ko = i18n::korean().expect("compiled in natively");
+    let keys: BTreeSet<&str> = KEYS.iter().copied().collect();
+    let in_file: BTreeSet<&str> = ko.ui.keys().map(String::as_str).collect();
+    let missing: Vec<_> = keys.difference(&in_file).collect();
+    let stray: Vec<_> = in_file.difference(&keys).collect();
+    assert!(
+        missing.is_empty(),
+        "keys with no Korean in texts/ko.json: {missing:?}"
+    );
+    assert!(
+        stray.is_empty(),
+        "texts/ko.json has keys the table does not: {stray:?}"
+    );
+    for p in mqlab_appcore::presets::all() {
+        let ko = mqlab_appcore::presets::title(p.id, Lang::Ko);
+        assert!(ko.chars().any(is_hangul), "{}: Korean title {ko}", p.id);
+    }
+    for id in ko.titles.keys() {
+        assert!(
+            mqlab_appcore::presets::by_id(id).is_some(),
+            "texts/ko.json: titles.{id}: no such preset"
+        );
+    }
+    assert!(i18n::korean_loaded());
+}
+
+#[test]
+fn the_korean_file_is_read_with_errors_that_name_the_member() {
+    assert!(i18n::Korean::from_json("{")
+        .unwrap_err()
+        .starts_with("texts/ko.json: not JSON"));
+    assert_eq!(
+        i18n::Korean::from_json(r#"{"ui": {}}"#).unwrap_err(),
+        "texts/ko.json: titles: missing or not an object"
+    );
+    assert_eq!(
+        i18n::Korean::from_json(r#"{"ui": {"a.b": 1}, "titles": {}}"#).unwrap_err(),
+        "texts/ko.json: ui.a.b: not a string"
+    );
+    let k = i18n::Korean::from_json(r#"{"ui": {"a.b": "가"}, "titles": {}}"#).unwrap();
+    assert_eq!(k.ui["a.b"], "가");
+}
+
 #[test]
 fn keys_are_unique_and_well_formed() {
     let mut seen = BTreeSet::new();

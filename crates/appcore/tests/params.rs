@@ -92,6 +92,13 @@ fn actor_params_have_labels_help_and_sane_ranges() {
         for lang in Lang::ALL {
             assert!(!params::help(p.key, lang).is_empty(), "{} {lang:?}", p.key);
         }
+        // Korean help comes from texts/ko.json; a missing one would show the English.
+        assert_ne!(
+            params::help(p.key, Lang::Ko),
+            params::help(p.key, Lang::En),
+            "{} has no Korean help",
+            p.key
+        );
     }
     let max_messages = params::consumer_params()
         .iter()
@@ -338,4 +345,35 @@ fn resend_every_is_a_queue_producers_setting() {
     assert_eq!(spec.resend_every, 5);
     assert_eq!(producer_value(&spec, "resend_every"), "5");
     spec.validate().unwrap();
+}
+
+/// The settings' help is a file the page fetches (`texts/help.json`): every entry is a setting
+/// the panel has, in both languages, the Korean really Korean.
+#[test]
+fn the_help_file_names_only_settings_the_panel_has() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../texts/help.json"
+    ))
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let known = |k: &str| {
+        params::queue_params().iter().any(|p| p.attribute == k)
+            || params::queue_choices().iter().any(|c| c.attribute == k)
+            || ["RedrivePolicy", "maxReceiveCount"].contains(&k)
+            || i18n::has(k)
+    };
+    for (k, texts) in v.as_object().unwrap() {
+        assert!(known(k), "texts/help.json: {k} is no setting");
+        let ko = texts["ko"].as_str().unwrap();
+        assert!(
+            ko.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c)),
+            "{k}: {ko}"
+        );
+        assert_eq!(params::help(k, Lang::En), texts["en"].as_str().unwrap());
+    }
+    assert!(params::help_loaded());
+    assert!(params::load_help("{")
+        .unwrap_err()
+        .starts_with("texts/help.json: not JSON"));
 }

@@ -563,3 +563,79 @@ fn every_preset_is_a_file_beside_the_page_and_the_default_needs_none() {
     presets::remember("not-a-preset", "{}");
     assert!(presets::json("not-a-preset").is_none());
 }
+
+/// Every preset names the few settings it is about, and each is one the page can show: a
+/// queue attribute of a queue it has (maxReceiveCount only with a RedrivePolicy), a producer
+/// setting that means something for that producer's target, a consumer group's setting.
+#[test]
+fn every_preset_focuses_on_settings_it_has() {
+    use mqlab_appcore::params::{self, ProducerTarget};
+    use presets::Focus;
+    let actor_field = |list: &[params::ActorParam], optional: &[params::ActorParam], f: &str| {
+        list.iter().chain(optional).any(|p| p.field == f)
+    };
+    for p in presets::all() {
+        let focus = presets::focus(p.id);
+        assert!(
+            (1..=3).contains(&focus.len()),
+            "{}: {} settings in focus",
+            p.id,
+            focus.len()
+        );
+        let w = world(p.id, None);
+        for f in focus {
+            match *f {
+                Focus::Queue(queue, attribute) => {
+                    let q = w
+                        .sqs()
+                        .queues()
+                        .find(|q| q.name == queue)
+                        .unwrap_or_else(|| panic!("{}: no queue {queue}", p.id));
+                    let known = params::queue_params()
+                        .iter()
+                        .any(|x| x.attribute == attribute && (q.fifo() || !x.fifo_only))
+                        || params::queue_choices()
+                            .iter()
+                            .any(|x| x.attribute == attribute && (q.fifo() || !x.fifo_only))
+                        || (attribute == "maxReceiveCount" && q.attrs.redrive_policy.is_some());
+                    assert!(known, "{}: {queue} has no field {attribute}", p.id);
+                }
+                Focus::Producer(name, field) => {
+                    let spec = &w
+                        .actors()
+                        .producers
+                        .iter()
+                        .find(|x| x.spec.name == name)
+                        .unwrap_or_else(|| panic!("{}: no producer {name}", p.id))
+                        .spec;
+                    let known = matches!(field, "burst" | "arrival")
+                        || actor_field(
+                            params::producer_params(),
+                            &params::PRODUCER_OPTIONAL,
+                            field,
+                        );
+                    assert!(
+                        known && ProducerTarget::of(spec).has(field),
+                        "{}: producer {name} has no field {field}",
+                        p.id
+                    );
+                }
+                Focus::Consumer(name, field) => {
+                    assert!(
+                        w.actors().consumer_specs.iter().any(|c| c.name == name),
+                        "{}: no consumer group {name}",
+                        p.id
+                    );
+                    let known = matches!(field, "processing_dist" | "heartbeat" | "handles_poison")
+                        || actor_field(
+                            params::consumer_params(),
+                            &params::CONSUMER_OPTIONAL,
+                            field,
+                        );
+                    assert!(known, "{}: consumer {name} has no field {field}", p.id);
+                }
+            }
+        }
+    }
+    assert!(presets::focus("no-such-preset").is_empty());
+}
