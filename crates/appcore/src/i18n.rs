@@ -198,7 +198,6 @@ texts! {
     "controls.speed" => "Speed";
     "controls.fast_forward" => "Fast-forward";
     "controls.seek" => "Timeline";
-    "controls.help" => "Help";
     "controls.language" => "Language";
     "controls.theme" => "Theme";
     "controls.share" => "Copy share link";
@@ -223,14 +222,11 @@ texts! {
     "panel.charts" => "Charts";
     "panel.inspector" => "Inspector";
     "panel.log" => "API calls";
-    "panel.compare" => "Compare";
     "panel.diagram" => "Diagram";
 
     "time.virtual" => "Virtual time";
     "time.seed" => "Seed";
 
-    "queue.standard" => "Standard queue";
-    "queue.fifo" => "FIFO queue";
     "queue.table" => "Queues (scrolls sideways when wider than its panel)";
     "queue.visible" => "Visible";
     "queue.in_flight" => "In flight";
@@ -239,10 +235,8 @@ texts! {
     "queue.received" => "Received";
     "queue.deleted" => "Deleted";
     "queue.dlq" => "Moved to DLQ";
-    "queue.expired" => "Expired";
     "queue.empty_receives" => "Empty receives";
     "queue.duplicates" => "Duplicate deliveries";
-    "queue.backlog" => "Backlog";
 
     "cost.total" => "Cost so far";
     "cost.requests" => "Requests";
@@ -252,16 +246,13 @@ texts! {
     "msg.state.delayed" => "Delayed (DelaySeconds)";
     "msg.state.visible" => "Visible: waiting to be received";
     "msg.state.in_flight" => "In flight: hidden by the visibility timeout";
-    "msg.state.deleted" => "Deleted";
     "msg.state.dlq" => "In the dead-letter queue";
     "msg.state.expired" => "Expired (retention period ended)";
     "msg.duplicate" => "Duplicate delivery";
     "msg.empty_receive" => "Empty receive";
     "msg.receive_count" => "Received {n} times";
-    "msg.visible_in" => "Visible again in {s} s";
 
     "group.locked" => "Group locked: one of its messages is in flight";
-    "group.label" => "Message group {g}";
 
     "help.title" => "Help";
     "help.about" =>
@@ -288,23 +279,16 @@ texts! {
     "error.preset" => "This preset could not be loaded";
     "error.texts" => "A file of texts could not be loaded; the page goes on without it";
     "error.engine" => "The simulation refused this change";
-    "error.panic" => "Something went wrong inside the page";
     "error.keep_work" => "Your current work is kept.";
-    "error.recover" => "Reload the last saved state";
     "error.dismiss" => "Dismiss";
     "error.memory" => "The run was paused before it used up the page's memory";
     "error.memory_detail" =>
         "At {t} the run holds about {held} MB, over the {limit} MB it may use of the page's {budget} MB (the snapshots for seeking back hold {snapshots} MB more): {messages} messages waiting or in flight, {records} stream records kept. Free what it holds (PurgeQueue, a shorter retention period: MessageRetentionPeriod, RetentionPeriodHours) or slow its growth (a lower producer rate, more consumers), or seek back.";
 
     "share.copied" => "Link copied";
-    "share.too_long" => "This scenario is too large for a link; export it as a file instead";
     "autosave.restored" => "Your last session was restored";
 
     "param.out_of_range" => "{name}: must be between {min} and {max}";
-    "param.apply" => "Apply";
-    "param.reset" => "Reset to default";
-    "param.default" => "Default: {value}";
-    "param.redrive_policy" => "RedrivePolicy (dead-letter queue)";
     "param.max_receive_count" => "maxReceiveCount";
 
     "consumer.title" => "Consumers";
@@ -379,7 +363,6 @@ texts! {
     "inspector.visible_at" => "Visibility deadline";
 
     "action.redrive" => "Redrive the DLQ (StartMessageMoveTask)";
-    "action.purge" => "Purge the queue (PurgeQueue)";
 
     "log.cli" => "AWS CLI equivalent";
     "log.empty" => "No API calls yet";
@@ -512,6 +495,4 @@ texts! {
     "learn.right" => "Right.";
     "learn.wrong" => "Not quite.";
     "learn.see_lesson" => "See the lesson";
-
-    "producer.resend_every" => "Resend every Nth send (lost answer)";
 }

@@ -55,21 +55,10 @@ pub fn billable_requests(payload_bytes: usize) -> u64 {
 /// Allowed: #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF.
 /// (Rust strings cannot hold surrogates, so #xD800–#xDFFF cannot occur.)
 pub fn check_characters(s: &str) -> Result<(), char> {
-    // Fast path: printable ASCII plus tab / LF / CR, the common case, read from a table
-    // without a branch per byte (every message body is checked).
-    const PLAIN: [bool; 256] = {
-        let mut t = [false; 256];
-        let mut b = 0x20;
-        while b < 0x7F {
-            t[b] = true;
-            b += 1;
-        }
-        t[b'\t' as usize] = true;
-        t[b'\n' as usize] = true;
-        t[b'\r' as usize] = true;
-        t
-    };
-    if s.bytes().fold(true, |ok, b| ok & PLAIN[b as usize]) {
+    // Fast path: printable ASCII plus tab / LF / CR, the common case, without a branch per
+    // byte (every message body is checked).
+    let plain = |b: u8| (b.wrapping_sub(0x20) < 0x5F) | (b == b'\t') | (b == b'\n') | (b == b'\r');
+    if s.bytes().fold(true, |ok, b| ok & plain(b)) {
         return Ok(());
     }
     for c in s.chars() {

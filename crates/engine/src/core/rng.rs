@@ -79,25 +79,17 @@ impl Rng {
         let b = self.next_u64();
         let b = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
         let a = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
-        // 8-4-4-4-12 lower-case hex digits of a's 8 bytes, then b's 8, two digits per byte
-        // from a table (without `format!`, which costs more than the draw on a hot path:
-        // every message id is one).
-        const HEX2: [[u8; 2]; 256] = {
-            const DIGITS: &[u8; 16] = b"0123456789abcdef";
-            let mut t = [[0; 2]; 256];
-            let mut i = 0;
-            while i < 256 {
-                t[i] = [DIGITS[i >> 4], DIGITS[i & 0xF]];
-                i += 1;
-            }
-            t
-        };
+        // 8-4-4-4-12 lower-case hex digits of a's 8 bytes, then b's 8 (without `format!`,
+        // which costs more than the draw on a hot path: every message id is one).
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         // Where each byte's two digits go: the dashes sit at 8, 13, 18 and 23.
-        const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+        const AT: [u8; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
         let mut out = [b'-'; 36];
         let bytes = ((a as u128) << 64 | b as u128).to_be_bytes();
         for (byte, at) in bytes.iter().zip(AT) {
-            out[at..at + 2].copy_from_slice(&HEX2[*byte as usize]);
+            let at = at as usize;
+            out[at] = DIGITS[(byte >> 4) as usize];
+            out[at + 1] = DIGITS[(byte & 0xF) as usize];
         }
         Uuid(out)
     }
