@@ -715,6 +715,43 @@ fn font_px(font: &str) -> f64 {
         .unwrap_or(12.0)
 }
 
+/// A box's two heading lines: its title, and under it its status parts joined by " · ",
+/// as many whole parts as fit the box (the queue and stream boxes).
+pub(super) fn box_heading(
+    ctx: &CanvasRenderingContext2d,
+    lb: &mut Labels,
+    p: &Palette,
+    rect: &Rect,
+    title: &str,
+    parts: &[&str],
+) {
+    let (x, w) = (rect.x + 8.0, rect.w - 16.0);
+    text(
+        ctx,
+        lb,
+        p.fg,
+        "600 13px sans-serif",
+        Align::Left,
+        title,
+        x,
+        rect.y + 15.0,
+        w,
+    );
+    ctx.set_font("11px sans-serif");
+    let status = fit_parts(parts, " · ", w, |s| measure(ctx, s));
+    text(
+        ctx,
+        lb,
+        p.muted,
+        "11px sans-serif",
+        Align::Left,
+        &status,
+        x,
+        rect.y + 29.0,
+        w,
+    );
+}
+
 /// Draws `s` at (x, y) (its baseline), at most `max_w` wide, if no text drawn this frame is
 /// where it would be (`Labels::place`); says whether it was drawn.
 #[allow(clippy::too_many_arguments)]
@@ -909,18 +946,6 @@ fn draw_queue(
     } else {
         format!("{}  · {kind}", q.name)
     };
-    let (x, w) = (qb.rect.x + 8.0, qb.rect.w - 16.0);
-    text(
-        ctx,
-        lb,
-        p.fg,
-        "600 13px sans-serif",
-        Align::Left,
-        &title,
-        x,
-        qb.rect.y + 15.0,
-        w,
-    );
     let parts = [
         format!("{} {}", t(lang, "queue.visible"), count(q.visible as u64)),
         format!(
@@ -930,19 +955,13 @@ fn draw_queue(
         ),
         format!("{} {}", t(lang, "queue.delayed"), count(q.delayed as u64)),
     ];
-    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    ctx.set_font("11px sans-serif");
-    let counts = fit_parts(&parts, " · ", w, |s| measure(ctx, s));
-    text(
+    box_heading(
         ctx,
         lb,
-        p.muted,
-        "11px sans-serif",
-        Align::Left,
-        &counts,
-        x,
-        qb.rect.y + 29.0,
-        w,
+        p,
+        &qb.rect,
+        &title,
+        &parts.each_ref().map(String::as_str),
     );
     // FIFO lanes: a colour strip per group, a padlock on a locked one.
     for lane in &qb.lanes {

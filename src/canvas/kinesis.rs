@@ -6,7 +6,9 @@
 //! write flashes red at the lane's entry; a consumer's read leaves its cursor on the lane, at
 //! the record it has reached, with how far behind the newest it is.
 
-use super::diagram::{curve, draw_batches, label, measure, push_point, round_rect, text, Batch};
+use super::diagram::{
+    box_heading, curve, draw_batches, label, measure, push_point, round_rect, text, Batch,
+};
 use super::layout::{Layout, StreamBox};
 use super::palette::Palette;
 use mqlab_appcore::i18n::{t, tf, Lang};
@@ -189,35 +191,16 @@ pub fn draw_streams(
         ctx.set_stroke_style_str(p.stream);
         ctx.set_line_width(1.5);
         ctx.stroke();
-        let (x, w) = (sb.rect.x + 8.0, sb.rect.w - 16.0);
         let title = format!("{}  · {}", st.name, st.mode);
-        text(
-            ctx,
-            lb,
-            p.fg,
-            "600 13px sans-serif",
-            Align::Left,
-            &title,
-            x,
-            sb.rect.y + 15.0,
-            w,
-        );
         let open = format!("{} {}", t(lang, "kinesis.open_shards"), st.open_shards());
         let retention = format!("{} {}h", t(lang, "kinesis.retention"), st.retention_hours);
-        ctx.set_font("11px sans-serif");
-        let status = fit_parts(&[&st.status, &open, &retention], " · ", w, |s| {
-            measure(ctx, s)
-        });
-        text(
+        box_heading(
             ctx,
             lb,
-            p.muted,
-            "11px sans-serif",
-            Align::Left,
-            &status,
-            x,
-            sb.rect.y + 29.0,
-            w,
+            p,
+            &sb.rect,
+            &title,
+            &[&st.status, &open, &retention],
         );
         let mut batches: Vec<Batch> = Vec::new();
         for &(shard, lane) in &sb.lanes {
