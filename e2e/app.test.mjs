@@ -450,3 +450,20 @@ test("while the program downloads, the page shows its shell (title, what it is, 
   assert.deepEqual(errors, []);
   await c.close();
 });
+
+test("if the English texts cannot be fetched, the shell stays and a banner names the file and offers a reload", async () => {
+  const c = await ctx.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await c.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.route("**/texts/en.json", (route) => route.fulfill({ status: 404, body: "" }));
+  await page.goto(ctx.baseUrl);
+  const banner = page.locator('[data-testid="panic-banner"]');
+  await banner.waitFor({ state: "visible", timeout: 15_000 });
+  assert.match(await banner.textContent(), /texts\/en\.json: HTTP 404/);
+  assert.match(await banner.locator("button").textContent(), /Reload/);
+  assert.equal(await page.locator('[data-testid="play"]').count(), 0, "no app without its texts");
+  assert.equal(await page.locator('[data-testid="boot"]').count(), 1, "the shell stays");
+  assert.deepEqual(errors, []);
+  await c.close();
+});

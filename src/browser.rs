@@ -151,37 +151,40 @@ impl Drop for KeyListener {
 pub fn install_panic_hook(title: &'static str, action: &'static str) {
     yew::set_custom_panic_hook(Box::new(move |info| {
         web_sys::console::error_1(&JsValue::from_str(&info.to_string()));
-        let Some(doc) = window().and_then(|w| w.document()) else {
-            return;
-        };
-        let Some(body) = doc.body() else { return };
-        if doc.get_element_by_id("panic-banner").is_some() {
-            return;
-        }
-        let Ok(div) = doc.create_element("div") else {
-            return;
-        };
-        div.set_id("panic-banner");
-        div.set_class_name("banner error panic");
-        let _ = div.set_attribute("role", "alert");
-        let _ = div.set_attribute("data-testid", "panic-banner");
-        let p = doc.create_element("strong").ok();
-        if let Some(p) = &p {
-            p.set_text_content(Some(title));
-            let _ = div.append_child(p);
-        }
-        if let Ok(b) = doc.create_element("button") {
-            b.set_text_content(Some(action));
-            let _ = b.set_attribute("type", "button");
-            let _ = b.set_attribute("onclick", "location.reload()");
-            let _ = div.append_child(&b);
-        }
-        let _ = body.insert_before(&div, body.first_child().as_ref());
+        error_banner(title, action);
     }));
 }
 
-/// Fetches a text file of the page's own origin, relative to the page (a lesson: lessons are
-/// files next to the page, not part of the program). The error names the file.
+/// The page-wide error banner (`panic-banner`, as index.html draws for a WebAssembly trap):
+/// `title`, and a button that reloads the page. Shown once.
+pub fn error_banner(title: &str, action: &str) {
+    let Some(doc) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(body) = doc.body() else { return };
+    if doc.get_element_by_id("panic-banner").is_some() {
+        return;
+    }
+    let Ok(div) = doc.create_element("div") else {
+        return;
+    };
+    div.set_id("panic-banner");
+    div.set_class_name("banner error panic");
+    let _ = div.set_attribute("role", "alert");
+    let _ = div.set_attribute("data-testid", "panic-banner");
+    if let Ok(p) = doc.create_element("strong") {
+        p.set_text_content(Some(title));
+        let _ = div.append_child(&p);
+    }
+    if let Ok(b) = doc.create_element("button") {
+        b.set_text_content(Some(action));
+        let _ = b.set_attribute("type", "button");
+        let _ = b.set_attribute("onclick", "location.reload()");
+        let _ = div.append_child(&b);
+    }
+    let _ = body.insert_before(&div, body.first_child().as_ref());
+}
+
 /// Fetches the scenarios of presets `ids` that the page does not have yet (the build carries
 /// only the default one; see `presets::file`), and keeps them.
 pub async fn fetch_presets(ids: &[&str]) -> Result<(), String> {
@@ -195,6 +198,8 @@ pub async fn fetch_presets(ids: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
+/// Fetches a text file of the page's own origin, relative to the page (a lesson: lessons are
+/// files next to the page, not part of the program). The error names the file.
 pub async fn fetch_text(path: &str) -> Result<String, String> {
     use wasm_bindgen_futures::JsFuture;
     let w = window().ok_or_else(|| format!("{path}: no window"))?;

@@ -296,39 +296,10 @@ pub fn actions(id: &str) -> &'static [PresetAction] {
     }
 }
 
+/// A preset's title in `lang` ("" for an unknown id).
 pub fn title(id: &str, lang: Lang) -> &'static str {
-    let en = match id {
-        "decoupling" => "Decoupling: a queue absorbs a burst",
-        "visibility-too-short" => "Visibility timeout too short: duplicate processing",
-        "visibility-ok" => "Visibility timeout long enough",
-        "short-polling" => "Short polling: empty receives cost money",
-        "long-polling" => "Long polling: wait for messages, pay less",
-        "fifo-groups" => "FIFO: parallel only across message groups",
-        "poison-dlq" => "Poison messages go to the dead-letter queue",
-        "delay-queue" => "Delay queue: messages wait before they can be received",
-        "sns-fanout" => "SNS fan-out: one topic, a copy for every queue",
-        "sns-filter" => "Filter policies: route by attribute and by body",
-        "sns-fifo" => "FIFO topic to FIFO queues: order kept per group",
-        "sns-http-retries" => "A webhook goes down: retries, then the DLQ",
-        "sns-alone" => "SNS alone: a burst pushed at a slow service",
-        "sns-with-sqs" => "SNS + SQS: the queue buffers the burst",
-        "s3-thumbnails" => "S3 upload → SNS → Lambda thumbnailer + SQS audit",
-        "sns-mobile-push" => "Mobile push, SMS and email from one topic",
-        "kinesis-ordering" => "Kinesis: same partition key, same shard, in order",
-        "kinesis-hot-key" => "Kinesis: one hot partition key throttles its shard",
-        "kinesis-reshard" => "Kinesis: resharding under load",
-        "kinesis-provisioned" => "Kinesis provisioned: a burst over the shards' capacity",
-        "kinesis-on-demand" => "Kinesis on-demand: the same burst absorbed",
-        "kinesis-efo-vs-shared" => "Kinesis: enhanced fan-out vs shared readers",
-        "kinesis-kcl-failover" => "Kinesis: a KCL worker dies, its shards move",
-        "sqs-vs-kinesis" => "SQS vs Kinesis: a queue deletes, a stream keeps",
-        _ => return "",
-    };
-    match lang {
-        Lang::En => en,
-        // Korean titles are in the Korean texts file (`i18n::KOREAN_FILE`).
-        Lang::Ko => crate::i18n::korean_title(id).unwrap_or(en),
-    }
+    // The titles are in the texts files (`i18n::ENGLISH_FILE`, `i18n::KOREAN_FILE`).
+    crate::i18n::title(lang, id).unwrap_or("")
 }
 
 /// Where the page fetches the presets' explanations (`texts/` is copied beside the page):

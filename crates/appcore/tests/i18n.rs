@@ -1,6 +1,6 @@
 //! Every UI string exists in English and Korean, and Korean is really Korean.
 
-use mqlab_appcore::i18n::{self, t, tf, Lang, KEYS, SAME_IN_BOTH};
+use mqlab_appcore::i18n::{self, t, tf, Lang, SAME_IN_BOTH};
 use std::collections::BTreeSet;
 
 fn is_hangul(c: char) -> bool {
@@ -13,7 +13,10 @@ fn is_hangul(c: char) -> bool {
 /// (`format!("msg.state.{}", ..)`) are checked by the tests of the code that builds them.
 fn keys_in_source() -> BTreeSet<(String, String)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let sections: BTreeSet<&str> = KEYS.iter().filter_map(|k| k.split('.').next()).collect();
+    let sections: BTreeSet<&str> = i18n::keys()
+        .into_iter()
+        .filter_map(|k| k.split('.').next())
+        .collect();
     let mut found = BTreeSet::new();
     let mut dirs = vec![root.join("src"), root.join("crates/appcore/src")];
     while let Some(dir) = dirs.pop() {
@@ -74,11 +77,11 @@ fn every_key_the_app_uses_has_a_text() {
 
 #[test]
 fn every_key_has_non_empty_english_and_korean_and_korean_differs() {
-    for key in KEYS {
+    for key in i18n::keys() {
         let (en, ko) = (t(Lang::En, key), t(Lang::Ko, key));
         assert!(!en.trim().is_empty(), "{key}: no English");
         assert!(!ko.trim().is_empty(), "{key}: no Korean");
-        if SAME_IN_BOTH.contains(key) {
+        if SAME_IN_BOTH.contains(&key) {
             continue;
         }
         assert_ne!(en, ko, "{key}: Korean is the English text");
@@ -92,7 +95,7 @@ fn every_key_has_non_empty_english_and_korean_and_korean_differs() {
         );
     }
     for key in SAME_IN_BOTH {
-        assert!(KEYS.contains(key), "{key}");
+        assert!(i18n::keys().contains(key), "{key}");
     }
 }
 
@@ -102,7 +105,7 @@ fn every_key_has_non_empty_english_and_korean_and_korean_differs() {
 #[test]
 fn the_korean_file_matches_the_english_table() {
     let ko = i18n::korean().expect("compiled in natively");
-    let keys: BTreeSet<&str> = KEYS.iter().copied().collect();
+    let keys: BTreeSet<&str> = i18n::keys().into_iter().collect();
     let in_file: BTreeSet<&str> = ko.ui.keys().map(String::as_str).collect();
     let missing: Vec<_> = keys.difference(&in_file).collect();
     let stray: Vec<_> = in_file.difference(&keys).collect();
@@ -128,33 +131,71 @@ fn the_korean_file_matches_the_english_table() {
 }
 
 #[test]
-fn the_korean_file_is_read_with_errors_that_name_the_member() {
-    assert!(i18n::Korean::from_json("{")
+fn a_texts_file_is_read_with_errors_that_name_the_member() {
+    let read = |text| i18n::Texts::from_json(i18n::KOREAN_FILE, text);
+    assert!(read("{")
         .unwrap_err()
         .starts_with("texts/ko.json: not JSON"));
     assert_eq!(
-        i18n::Korean::from_json(r#"{"ui": {}}"#).unwrap_err(),
+        read(r#"{"ui": {}}"#).unwrap_err(),
         "texts/ko.json: titles: missing or not an object"
     );
     assert_eq!(
-        i18n::Korean::from_json(r#"{"ui": {"a.b": 1}, "titles": {}}"#).unwrap_err(),
+        read(r#"{"ui": {"a.b": 1}, "titles": {}}"#).unwrap_err(),
         "texts/ko.json: ui.a.b: not a string"
     );
-    let k = i18n::Korean::from_json(r#"{"ui": {"a.b": "가"}, "titles": {}}"#).unwrap();
+    let k = read(r#"{"ui": {"a.b": "가"}, "titles": {}}"#).unwrap();
     assert_eq!(k.ui["a.b"], "가");
+    assert!(i18n::Texts::from_json(i18n::ENGLISH_FILE, "[]")
+        .unwrap_err()
+        .starts_with("texts/en.json: ui: missing"));
 }
 
+/// The English texts are a file too (`texts/en.json`, fetched before the page draws): a
+/// title for every preset and none for a preset that does not exist, and well-formed keys.
 #[test]
-fn keys_are_unique_and_well_formed() {
-    let mut seen = BTreeSet::new();
-    for key in KEYS {
-        assert!(seen.insert(key), "{key} twice");
+fn the_english_file_has_every_title_and_well_formed_keys() {
+    let en = i18n::english().expect("compiled in natively");
+    for p in mqlab_appcore::presets::all() {
+        assert!(
+            en.titles.contains_key(p.id),
+            "texts/en.json: no title for {}",
+            p.id
+        );
+    }
+    for id in en.titles.keys() {
+        assert!(
+            mqlab_appcore::presets::by_id(id).is_some(),
+            "texts/en.json: titles.{id}: no such preset"
+        );
+    }
+    assert!(en.ui.len() > 200, "only {} texts", en.ui.len());
+    for key in i18n::keys() {
         assert!(
             key.contains('.')
                 && key
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'),
             "{key}"
+        );
+    }
+    assert_eq!(i18n::title(Lang::En, "no-such-preset"), None);
+    assert_eq!(t(Lang::En, "no.such_key"), "no.such_key");
+}
+
+/// A key written twice in a texts file would be read as one (JSON keeps the last): both files
+/// keep one entry per line, so their entry lines must be as many as the texts read.
+#[test]
+fn no_key_is_written_twice_in_a_texts_file() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../texts/");
+    for (name, texts) in [("en.json", i18n::english()), ("ko.json", i18n::korean())] {
+        let texts = texts.unwrap();
+        let raw = std::fs::read_to_string(format!("{root}{name}")).unwrap();
+        let entries = raw.lines().filter(|l| l.starts_with("    \"")).count();
+        assert_eq!(
+            entries,
+            texts.ui.len() + texts.titles.len(),
+            "texts/{name}: a key is written twice"
         );
     }
 }
@@ -167,7 +208,7 @@ fn placeholders_are_the_same_in_both_languages() {
             .filter_map(|r| r.split_once('}').map(|(n, _)| n.to_string()))
             .collect()
     };
-    for key in KEYS {
+    for key in i18n::keys() {
         assert_eq!(
             names(t(Lang::En, key)),
             names(t(Lang::Ko, key)),
