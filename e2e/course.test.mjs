@@ -158,11 +158,15 @@ test("one lesson of every chapter: its link opens it, Show me meets its checkpoi
     "visibility-heartbeat",
     "dlq-redrive",
     "fifo-groups",
+    "fifo-dedup",
     "sns-push",
+    "sns-fifo",
     "fanout-filter",
     "s3-events",
     "kinesis-reshard",
     "kinesis-capacity",
+    "kinesis-replay",
+    "kinesis-kcl",
   ];
   const { page, problems, context } = await openPage({ hash: `#learn/${lessons[0]}` });
   for (const id of lessons) {
@@ -236,6 +240,79 @@ test("a task's own buttons: more shards do not cure a hot key, spreading the key
   await viewShot(page, "course-hot-key-passed");
   await testid(page, "lesson-map").click();
   await testid(page, "done-kinesis-hot-key").waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+/// Walks `id` to its task with the keyboard.
+async function toTask(page, id) {
+  await waitForStep(page, id, 0);
+  while ((await testid(page, "lesson-next").count()) > 0) {
+    const k = Number(await stepOf(page));
+    await page.keyboard.press("ArrowRight");
+    await waitForStep(page, id, k + 1);
+  }
+  await testid(page, "task-panel").waitFor();
+}
+
+const checkpointMet = (page) =>
+  page.waitForFunction(
+    () => document.querySelector('[data-testid="checkpoint"]')?.dataset.met === "true",
+    null,
+    { timeout: 90_000 },
+  );
+
+test("FIFO deduplication: the producer's resend setting is on the panel; stopping retries is no cure, the FIFO queue is", async () => {
+  const { page, problems, context } = await openPage({ hash: "#learn/fifo-dedup" });
+  await waitForStep(page, "fifo-dedup", 0);
+  // The duplicates come from a producer that resends every 5th call: the panel shows it.
+  assert.equal(await testid(page, "param-p0-resend_every").inputValue(), "5");
+  await toTask(page, "fifo-dedup");
+  assert.equal(await testid(page, "checkpoint").getAttribute("data-met"), "false");
+  // The learner turns the retries off: no duplicates, but nothing was deduplicated either,
+  // and the standard queue still gets everything.
+  await setField(page, "p0-resend_every", 0);
+  assert.equal(await testid(page, "param-p0-resend_every").inputValue(), "0");
+  await setSpeed(page, 100);
+  await testid(page, "play").click();
+  const start = Number(await testid(page, "clock").getAttribute("data-ms"));
+  await page.waitForFunction((t) => Number(document.querySelector('[data-testid="clock"]')?.dataset.ms) >= t + 70_000, start, { timeout: 90_000 });
+  await testid(page, "pause").click();
+  assert.equal(await testid(page, "checkpoint").getAttribute("data-met"), "false");
+  assert.match(await testid(page, "checkpoint").textContent(), /Retries removed by deduplication: 0/);
+  // The button sends to payments.fifo, retries and all.
+  assert.equal(await testid(page, "task-action-1").textContent(), "Send to payments.fifo");
+  await testid(page, "task-action-1").click();
+  await checkpointMet(page);
+  await testid(page, "pause").click();
+  assert.equal(await testid(page, "param-p0-resend_every").inputValue(), "5");
+  assert.match(await testid(page, "checkpoint").textContent(), /Retries removed by deduplication: [1-9]/);
+  await testid(page, "lesson-map").click();
+  await testid(page, "done-fifo-dedup").waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("shared readers: more shards leave a polling reader throttled; switching it to enhanced fan-out mid-run cures it", async () => {
+  const { page, problems, context } = await openPage({ hash: "#learn/kinesis-fanout" });
+  await toTask(page, "kinesis-fanout");
+  assert.equal(await testid(page, "checkpoint").getAttribute("data-met"), "false");
+  assert.equal(await testid(page, "task-action-0").textContent(), "UpdateShardCount → 4");
+  await setSpeed(page, 100);
+  await testid(page, "task-action-0").click();
+  const start = Number(await testid(page, "clock").getAttribute("data-ms"));
+  await page.waitForFunction((t) => Number(document.querySelector('[data-testid="clock"]')?.dataset.ms) >= t + 100_000, start, { timeout: 90_000 });
+  await testid(page, "pause").click();
+  assert.equal(await testid(page, "checkpoint").getAttribute("data-met"), "false");
+  assert.match(await testid(page, "checkpoint").textContent(), /search's reads refused: [1-9]/);
+  // The reader changes while the stream runs: it registers and subscribes from where it was.
+  assert.equal(await testid(page, "task-action-1").textContent(), "search → enhanced fan-out");
+  await testid(page, "task-action-1").click();
+  await checkpointMet(page);
+  await testid(page, "pause").click();
+  await viewShot(page, "course-fanout-passed");
+  await testid(page, "lesson-map").click();
+  await testid(page, "done-kinesis-fanout").waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -4,6 +4,7 @@
 //! autosave rely on.
 
 use mqlab_engine::actors::{ConsumerSpec, ProducerSpec};
+use mqlab_engine::kcl::spec::StreamConsumerSpec;
 use mqlab_engine::ordmap::btree_map_from;
 use mqlab_engine::scenario::QueueSpec;
 use mqlab_engine::sqs::queue_url;
@@ -16,13 +17,14 @@ use serde_json::{json, Value};
 pub const EDITS_MAX: usize = 1_000;
 
 /// The calls an [`Edit::Call`] may make: what the page's buttons do (a preset's redrive or
-/// purge, adding a dead-letter queue, resharding a stream).
-pub const CALL_OPS: [&str; 5] = [
+/// purge, adding a dead-letter queue, resharding a stream, switching its capacity mode).
+pub const CALL_OPS: [&str; 6] = [
     "StartMessageMoveTask",
     "PurgeQueue",
     "CreateQueue",
     "UpdateShardCount",
     "SplitShard",
+    "UpdateStreamMode",
 ];
 
 /// A change to a run.
@@ -39,6 +41,12 @@ pub enum Edit {
     Producer { index: usize, spec: ProducerSpec },
     /// Replace consumer group `index`'s settings (its `count` sets the instances).
     Consumer { index: usize, spec: ConsumerSpec },
+    /// Replace stream reader `index`'s settings (how it reads, polling or enhanced fan-out;
+    /// its KCL checkpoint cadence …), or, with `index` one past the last, add a reader.
+    StreamConsumer {
+        index: usize,
+        spec: StreamConsumerSpec,
+    },
     /// One of the calls in [`CALL_OPS`], with its AWS request members.
     Call { op: String, params: Value },
     /// SetSubscriptionAttributes on the subscription of `topic` to (`protocol`, `endpoint`)
@@ -112,6 +120,12 @@ impl Edit {
             Edit::Consumer { index, spec } => {
                 if let Some(c) = scenario.consumers.get_mut(*index) {
                     *c = spec.clone();
+                }
+            }
+            Edit::StreamConsumer { index, spec } => {
+                match scenario.stream_consumers.get_mut(*index) {
+                    Some(c) => *c = spec.clone(),
+                    None => scenario.stream_consumers.push(spec.clone()),
                 }
             }
             Edit::Call { op, params } if op == "CreateQueue" => {
@@ -193,6 +207,44 @@ impl Edit {
                     return Err(("index".into(), format!("no consumer group {index}")));
                 }
                 spec.validate().map_err(|m| split_member("spec", &m))
+            }
+            Edit::StreamConsumer { index, spec } => {
+                let Some(old) = scenario.stream_consumers.get(*index) else {
+                    // A new reader: the scenario with it must still hold together (a stream
+                    // of that name, a name no other actor has).
+                    if *index > scenario.stream_consumers.len() {
+                        return Err(("index".into(), format!("no stream reader {index}")));
+                    }
+                    let mut with = scenario.clone();
+                    with.stream_consumers.push(spec.clone());
+                    return with.validate().map_err(|e| {
+                        let member = e.field.rsplit_once(']').map_or("", |(_, m)| m);
+                        (format!("spec{member}"), e.message)
+                    });
+                };
+                spec.validate().map_err(|m| split_member("spec", &m))?;
+                // What a reader is stays; only how it reads and processes changes.
+                let mut same = spec.clone();
+                same.retrieval = old.retrieval;
+                same.limit = old.limit;
+                same.idle_time_between_reads_ms = old.idle_time_between_reads_ms;
+                same.processing = old.processing.clone();
+                if let (Some(n), Some(o)) = (&mut same.kcl, &old.kcl) {
+                    n.failover_time_ms = o.failover_time_ms;
+                    n.checkpoint_every_records = o.checkpoint_every_records;
+                    n.checkpoint_interval_ms = o.checkpoint_interval_ms;
+                    n.crash_probability = o.crash_probability;
+                    n.restart_after_ms = o.restart_after_ms;
+                }
+                if same != *old {
+                    return Err((
+                        "spec".into(),
+                        "a running reader keeps its name, stream, workers, start and planned \
+                         crashes"
+                            .into(),
+                    ));
+                }
+                Ok(())
             }
             Edit::Call { op, params } => {
                 if !CALL_OPS.contains(&op.as_str()) {

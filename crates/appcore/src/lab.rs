@@ -498,6 +498,11 @@ impl Lab {
             Edit::Consumer { index, spec } => world
                 .with_actors(|a, ctx| a.set_consumer(ctx, *index, spec.clone()))
                 .map_err(EditError::setting),
+            // A reader of the same name is changed, a new name added (`Kcl::add`).
+            Edit::StreamConsumer { spec, .. } => {
+                world.add_stream_consumer(spec.clone());
+                Ok(())
+            }
         }
     }
 
@@ -610,6 +615,21 @@ pub fn sqs_call(world: &mut World, op: &str, params: &Value) -> Result<Value, Aw
             };
             world
                 .with_kinesis(|k, ctx| k.split_shard(ctx, &input))
+                .map(|()| Value::Object(Default::default()))
+        }
+        "UpdateStreamMode" => {
+            use mqlab_engine::kinesis::api::{StreamModeDetails, UpdateStreamModeInput};
+            let input = UpdateStreamModeInput {
+                stream_arn: text("StreamARN"),
+                stream_mode_details: params
+                    .pointer("/StreamModeDetails/StreamMode")
+                    .and_then(Value::as_str)
+                    .map(|m| StreamModeDetails {
+                        stream_mode: m.to_string(),
+                    }),
+            };
+            world
+                .with_kinesis(|k, ctx| k.update_stream_mode(ctx, &input))
                 .map(|()| Value::Object(Default::default()))
         }
         other => Err(AwsError::new(

@@ -246,7 +246,7 @@ static CONSUMER_PARAMS: [ActorParam; 10] = [
 /// hundred the diagram's group colours stop telling groups apart.
 pub const MESSAGE_GROUPS_MAX: f64 = 100.0;
 
-static PRODUCER_PARAMS: [ActorParam; 6] = [
+static PRODUCER_PARAMS: [ActorParam; 7] = [
     ActorParam {
         key: "producer.rate",
         field: "rate_per_s",
@@ -290,6 +290,14 @@ static PRODUCER_PARAMS: [ActorParam; 6] = [
     ActorParam {
         key: "producer.poison_every",
         field: "poison_every",
+        min: 0.0,
+        max: POISON_EVERY_MAX,
+        step: 1.0,
+        unit: "",
+    },
+    ActorParam {
+        key: "producer.resend_every",
+        field: "resend_every",
         min: 0.0,
         max: POISON_EVERY_MAX,
         step: 1.0,
@@ -355,6 +363,8 @@ impl ProducerTarget {
     pub fn has(self, field: &str) -> bool {
         match self {
             ProducerTarget::Queue => true,
+            // Only a producer sending to a queue resends (the engine refuses it elsewhere).
+            _ if field == "resend_every" => false,
             ProducerTarget::Topic => field != "delay_seconds",
             ProducerTarget::Stream => {
                 !matches!(field, "message_groups" | "delay_seconds" | "poison_every")
@@ -593,6 +603,7 @@ pub fn producer_value(p: &ProducerSpec, field: &str) -> String {
         "body_bytes" => p.body_bytes.to_string(),
         "start_s" => p.start_s.to_string(),
         "poison_every" => p.poison_every.to_string(),
+        "resend_every" => p.resend_every.to_string(),
         _ => String::new(),
     }
 }
@@ -609,6 +620,7 @@ pub fn set_producer(p: &mut ProducerSpec, field: &str, v: Option<f64>) -> bool {
         ("body_bytes", Some(v)) => p.body_bytes = v as usize,
         ("start_s", Some(v)) => p.start_s = v,
         ("poison_every", Some(v)) => p.poison_every = v as u32,
+        ("resend_every", Some(v)) => p.resend_every = v as u32,
         _ => return false,
     }
     true

@@ -162,7 +162,8 @@ fn every_task_is_not_met_by_doing_nothing_and_is_met_by_its_solution() {
 }
 
 /// A task's buttons that are not its solution are there to be tried and found wanting (more
-/// shards for one hot key, a key that still misses the filter): alone, they must not pass.
+/// shards for one hot key, a key that still misses the filter): alone, they must not pass —
+/// unless the lesson marks one as another right answer (`"passes": true`), which must pass.
 #[test]
 fn a_tasks_other_buttons_do_not_meet_its_checkpoint() {
     let mut offered = 0;
@@ -181,6 +182,15 @@ fn a_tasks_other_buttons_do_not_meet_its_checkpoint() {
             }
             lab.run_to(end);
             eprintln!("{} actions[{i}]: {}", l.id, status_text(&lab));
+            if a.passes {
+                assert!(
+                    lab.watch().unwrap().last.is_some_and(|(_, met)| met),
+                    "{}: actions[{i}] ({}) is marked as passing but does not meet the checkpoint",
+                    l.id,
+                    a.label.en
+                );
+                continue;
+            }
             assert!(
                 !lab.watch().unwrap().ever_met,
                 "{}: actions[{i}] ({}) meets the checkpoint though it is not the solution",

@@ -316,6 +316,37 @@ fn a_value_out_of_its_range_is_refused_with_the_fields_name() {
     }
 }
 
+/// A producer's resend setting (a retried send whose answer was lost): offered for a queue
+/// only — the engine refuses it elsewhere — read and written like the other settings.
+#[test]
+fn resend_every_is_a_queue_producers_setting() {
+    use mqlab_appcore::params::{
+        help, producer_params, producer_value, set_producer, ProducerTarget,
+    };
+    let p = producer_params()
+        .iter()
+        .find(|p| p.field == "resend_every")
+        .expect("offered");
+    assert!(ProducerTarget::Queue.has("resend_every"));
+    for target in [
+        ProducerTarget::Topic,
+        ProducerTarget::Stream,
+        ProducerTarget::Bucket,
+    ] {
+        assert!(!target.has("resend_every"), "{target:?}");
+    }
+    for lang in Lang::ALL {
+        assert!(!help(p.key, lang).is_empty());
+    }
+    let mut spec: ProducerSpec =
+        serde_json::from_str(r#"{"name": "p", "queue": "q", "rate_per_s": 1}"#).unwrap();
+    assert_eq!(producer_value(&spec, "resend_every"), "0");
+    assert!(set_producer(&mut spec, "resend_every", Some(5.0)));
+    assert_eq!(spec.resend_every, 5);
+    assert_eq!(producer_value(&spec, "resend_every"), "5");
+    spec.validate().unwrap();
+}
+
 /// The settings' help is a file the page fetches (`texts/help.json`): every entry is a setting
 /// the panel has, in both languages, the Korean really Korean.
 #[test]

@@ -31,7 +31,8 @@
 //!   ("Show me" applies them), and `play_s` is how long the run needs to show the result.
 //!   `actions` (optional) are buttons the task offers, `{"label": {…}, "edits": […]}`, for
 //!   what the page has no control of its own (a reshard, a producer's partition keys); a
-//!   task may offer some that do not help.
+//!   task may offer some that do not help. A button that is another right answer says so
+//!   with `"passes": true` (the tests then check that it does).
 //!
 //! Every error names the file and the member: `lessons/sqs-visibility.json: steps[2].highlight:
 //! no queue named "orders"`.
@@ -137,6 +138,8 @@ pub struct Task {
 pub struct TaskAction {
     pub label: Text,
     pub edits: Vec<Edit>,
+    /// Another right answer (not the solution, but it meets the checkpoint too).
+    pub passes: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -245,7 +248,11 @@ const TASK: &[Field] = &[
     req("play_s", Kind::Range(1.0, PLAY_S_MAX)),
     opt("actions", Kind::List(&Kind::Obj(ACTION))),
 ];
-const ACTION: &[Field] = &[req("label", Kind::Text), req("edits", Kind::Edits)];
+const ACTION: &[Field] = &[
+    req("label", Kind::Text),
+    req("edits", Kind::Edits),
+    opt("passes", Kind::Bool),
+];
 const QUESTION: &[Field] = &[
     req("question", Kind::Text),
     req("choices", Kind::List(&Kind::Text)),
@@ -362,6 +369,7 @@ fn read_lesson(v: &Value, stem: &str) -> Result<Lesson, ReadError> {
                 actions.push(TaskAction {
                     label: read::text_of(a, "label"),
                     edits,
+                    passes: a.get("passes").and_then(Value::as_bool).unwrap_or(false),
                 });
             }
             Some(Task {

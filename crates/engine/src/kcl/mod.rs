@@ -298,8 +298,14 @@ impl Kcl {
             .find(|a| a.spec.name == name || a.spec.application() == name)
     }
 
-    /// Adds a reader; its workers start at `start_s` (a few ms apart).
+    /// Adds a reader; its workers start at `start_s` (a few ms apart). A reader of the same
+    /// name that exists already is changed instead (see [`App::change`]): a scenario edited
+    /// while it runs.
     pub fn add(&mut self, ctx: &mut Ctx, spec: StreamConsumerSpec) {
+        if let Some(a) = self.apps.iter().position(|x| x.spec.name == spec.name) {
+            self.apps[a].change(ctx, a, spec);
+            return;
+        }
         let a = self.apps.len();
         let n = spec.kcl.as_ref().map_or(1, |k| k.workers);
         let start = crate::core::time::secs_to_ms(spec.start_s)
@@ -447,6 +453,54 @@ impl Kcl {
 }
 
 impl App {
+    /// New settings while the run goes on: how it reads (polling ↔ enhanced fan-out),
+    /// `limit`, `idle_time_between_reads_ms`, `processing`, and the KCL checkpoint cadence,
+    /// failover time and fault settings. What the reader is keeps: its stream, workers,
+    /// application name, start, initial position and planned crashes (those are the
+    /// scenario's, not settings). A shard consumer that switches how it reads starts again
+    /// after the last record it received (GetShardIterator AFTER_SEQUENCE_NUMBER, or
+    /// SubscribeToShard from there), at once if it is waiting for records, or once the
+    /// batch it is processing is done.
+    fn change(&mut self, ctx: &mut Ctx, a: usize, mut spec: StreamConsumerSpec) {
+        spec.stream.clone_from(&self.spec.stream);
+        spec.start_s = self.spec.start_s;
+        spec.initial_position = self.spec.initial_position;
+        match (&mut spec.kcl, &self.spec.kcl) {
+            (Some(new), Some(old)) => {
+                new.workers = old.workers;
+                new.application_name.clone_from(&old.application_name);
+                new.crashes.clone_from(&old.crashes);
+            }
+            // A plain reader does not become a KCL application, nor the other way.
+            (new, old) => new.clone_from(old),
+        }
+        let switched = spec.retrieval != self.spec.retrieval;
+        self.spec = spec;
+        if !switched {
+            return;
+        }
+        for w in 0..self.workers.len() {
+            let gen = self.workers[w].gen;
+            for c in self.workers[w].shards.values_mut() {
+                // The old way of reading ends: its iterator is forgotten, pushes to its
+                // subscription find no reader any more.
+                c.iterator = None;
+                c.subscription = None;
+                if c.state == ShardState::Reading {
+                    c.token = self.next_token;
+                    self.next_token += 1;
+                    c.state = ShardState::Initializing;
+                    let action = KclAction::Shard {
+                        shard: c.shard_id.clone(),
+                        token: c.token,
+                        step: Step::Begin,
+                    };
+                    schedule(ctx, ctx.now, a, w, gen, action);
+                }
+            }
+        }
+    }
+
     fn is_kcl(&self) -> bool {
         self.spec.kcl.is_some()
     }
@@ -1112,6 +1166,10 @@ impl App {
             self.finish_shard(ctx, k, a, w, shard);
         } else if c.subscription.is_none() && retrieval == Retrieval::EnhancedFanOut {
             // The subscription ended (5 minutes, or taken over): subscribe again.
+            c.state = ShardState::Initializing;
+            self.shard_step(ctx, a, w, shard, ctx.now, Step::Begin);
+        } else if retrieval == Retrieval::Polling && c.iterator.is_none() {
+            // It read by enhanced fan-out until a change: get an iterator first.
             c.state = ShardState::Initializing;
             self.shard_step(ctx, a, w, shard, ctx.now, Step::Begin);
         } else if retrieval == Retrieval::Polling {
