@@ -4,7 +4,9 @@
 // selection) and the page is checked for what issue 15 found wrong:
 //
 // - each service the preset has shows its own summary row, numbers in every cell, and no
-//   other service's row;
+//   other service's row; the numbers are the engine's: the native CLI (`mqlab run` on the same
+//   preset for the page's exact virtual time) prints the same topic, stream and reader
+//   totals, requests and cost;
 // - no control of an SNS, S3 or Kinesis producer names an SQS call or SQS's words;
 // - no two texts on the diagram overlap (the boxes the app laid out, `data-labels`);
 // - every chart's ticks are round: times on whole 10 s steps or coarser, values evenly
@@ -19,6 +21,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { openPage, testid, pickPreset, setSpeed, waitForPage } from "./helpers.mjs";
 
 const PLAY_TO_MS = 45_000;
@@ -27,6 +31,54 @@ const SQS_WORDS = /SendMessage|ReceiveMessage|DeleteMessage|ChangeMessageVisibil
 
 async function scenario(id) {
   return JSON.parse(await readFile(new URL(`../scenarios/presets/${id}.json`, import.meta.url), "utf8"));
+}
+
+/// The native CLI the test command built (the expected-hash stage builds the release one).
+const CLI = ["../target/release/mqlab", "../target/native/mqlab"]
+  .map((f) => new URL(f, import.meta.url).pathname)
+  .find((f) => existsSync(f));
+
+/// What the engine says natively about preset `id` after `ms` of virtual time: `mqlab run`'s
+/// summary tables, read from the right (names may hold spaces), and its cost line.
+function engineSummary(id, ms) {
+  assert.ok(CLI, "no target/release/mqlab: run `cargo build --release -p mqlab-cli` first");
+  const file = new URL(`../scenarios/presets/${id}.json`, import.meta.url).pathname;
+  const r = spawnSync(CLI, ["run", file, "--for", `${ms}ms`, "--no-events"], { encoding: "utf8" });
+  assert.equal(r.status, 0, `mqlab run ${id}: ${r.stderr}`);
+  return r.stderr;
+}
+
+function parseSummary(text) {
+  const out = { topics: [], streams: [], readers: [], requests: 0, usd: 0 };
+  let table = null;
+  for (const line of text.split("\n")) {
+    const head = line.split(/\s+/)[0];
+    if (["queue", "topic", "stream"].includes(head)) {
+      table = line.startsWith("stream consumer") ? "reader" : head;
+      continue;
+    }
+    if (line.startsWith("cost:")) {
+      for (const m of line.matchAll(/\$([\d.]+) for (\d+) \w+ requests/g)) {
+        out.usd += Number(m[1]);
+        out.requests += Number(m[2]);
+      }
+      table = null;
+      continue;
+    }
+    const cols = line.trim().split(/\s+/);
+    const nums = (n) => cols.slice(-n).map(Number);
+    if (table === "topic" && cols.length >= 7) {
+      const [published, delivered, filtered, failed, dlq] = nums(5);
+      out.topics.push({ published, delivered, filtered, failed, dlq });
+    } else if (table === "stream" && cols.length >= 6) {
+      const [recordsIn, throttled, readThrottled] = nums(3);
+      out.streams.push({ recordsIn, throttled, readThrottled });
+    } else if (table === "reader" && cols.length >= 9) {
+      const [read, , again] = nums(7);
+      out.readers.push({ name: line.trim().replace(/ \(.*$/, ""), read, again });
+    }
+  }
+  return out;
 }
 
 /// Two boxes [x, y, w, h] overlap by more than half a pixel (as `labels::TextBox::overlaps`).
@@ -80,6 +132,34 @@ async function problemsOf(page, id, { lang, width }) {
     if (cell === "events-hash") continue;
     if (!/^\$?[\d,]+(\.\d+)?( ?(s|ms))?$/.test(text)) found.push(`${cell} is not a number: "${text}"`);
   }
+  // 1b. The numbers are the engine's: the CLI runs the same preset natively to the page's
+  //     virtual time and prints the same totals.
+  const ms = Number(await testid(page, "clock").getAttribute("data-ms"));
+  const engine = parseSummary(engineSummary(id, ms));
+  const shown = Object.fromEntries(cells.map(([cell, text]) => [cell, text]));
+  const num = (cell) => (shown[cell] === undefined ? undefined : Number(shown[cell].replace(/[$,]/g, "").replace(/ ?m?s$/, "")));
+  const sum = (rows, f) => rows.reduce((a, r) => a + r[f], 0);
+  const expect = (cell, value) => {
+    if (num(cell) !== value) found.push(`${cell} shows ${shown[cell]}, the engine has ${value} at ${ms} ms`);
+  };
+  if (services.sns) {
+    expect("sns-published", sum(engine.topics, "published"));
+    expect("sns-delivered", sum(engine.topics, "delivered"));
+    expect("sns-filtered", sum(engine.topics, "filtered"));
+    expect("sns-failed", sum(engine.topics, "failed"));
+    expect("sns-dlq", sum(engine.topics, "dlq"));
+    expect("sns-lost", sum(engine.topics, "failed") - sum(engine.topics, "dlq"));
+  }
+  if (services.kinesis) {
+    expect("kinesis-in", sum(engine.streams, "recordsIn"));
+    expect("kinesis-throttled", sum(engine.streams, "throttled"));
+    if (shown["kinesis-read-throttled"] !== undefined) expect("kinesis-read-throttled", sum(engine.streams, "readThrottled"));
+    for (const r of engine.readers) expect(`kinesis-read-${r.name}`, r.read);
+    if (engine.readers.length > 0) expect("kinesis-twice", sum(engine.readers, "again"));
+  }
+  expect("requests", engine.requests);
+  const usd = num("cost");
+  if (!(Math.abs(usd - engine.usd) <= 2e-6)) found.push(`cost shows ${shown.cost}, the engine has $${engine.usd.toFixed(7)} at ${ms} ms`);
   // 2. A topic's, bucket's or stream's producer names no SQS call.
   for (const [i, p] of (sc.producers ?? []).entries()) {
     if (p.queue) continue;

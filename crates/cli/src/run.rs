@@ -341,6 +341,33 @@ pub fn run_command(args: &RunArgs) -> i32 {
             t.totals.moved_to_dlq
         ));
     }
+    // Each stream's shard totals (records written, writes and reads refused) summed over its
+    // shards, closed ones included: what the page's Kinesis row shows.
+    let streams: Vec<_> = world.kinesis().streams().collect();
+    if !streams.is_empty() {
+        s.push_str(&format!(
+            "{:<32} {:>12} {:>6} {:>10} {:>10} {:>14}\n",
+            "stream", "mode", "shards", "records in", "throttled", "read throttled"
+        ));
+    }
+    for st in streams {
+        let (records, writes, reads) = st.shards.iter().fold((0, 0, 0), |(r, w, x), sh| {
+            (
+                r + sh.totals.records_in,
+                w + sh.totals.writes_throttled,
+                x + sh.totals.reads_throttled,
+            )
+        });
+        s.push_str(&format!(
+            "{:<32} {:>12} {:>6} {:>10} {:>10} {:>14}\n",
+            st.name,
+            st.mode.as_str(),
+            st.open_shard_count(),
+            records,
+            writes,
+            reads
+        ));
+    }
     let readers = world.stream_consumers().apps();
     if !readers.is_empty() {
         s.push_str(&format!(
@@ -388,7 +415,10 @@ pub fn run_command(args: &RunArgs) -> i32 {
                 "cost: ${:.6} for {} {} requests",
                 b.usd, b.requests, b.service
             )),
-            (_, true) => s.push_str(&format!(" + ${:.6} for {}", b.usd, b.service)),
+            (_, true) => s.push_str(&format!(
+                " + ${:.6} for {} {} requests",
+                b.usd, b.requests, b.service
+            )),
             (_, false) => {}
         }
     }

@@ -289,7 +289,16 @@ fn run_of_a_scenario_with_a_stream_writes_kinesis_metrics() {
         .map(|r| r[4].parse::<f64>().unwrap())
         .sum();
     assert_eq!(records, 9_000.0, "50 records a second for 3 minutes");
-    assert!(text(&out.stderr).contains("for Kinesis"));
+    let summary = text(&out.stderr);
+    assert!(summary.contains(" Kinesis requests"), "{summary}");
+    // The stream's row: both shards, every record written, none refused (the metrics' three
+    // whole minutes, and the batch of 10 that lands at 3:00 itself, inside the run).
+    let row = summary
+        .lines()
+        .find(|l| l.starts_with("clicks "))
+        .unwrap_or_else(|| panic!("no stream row: {summary}"));
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cols[1..], ["PROVISIONED", "2", "9010", "0", "0"], "{row}");
 }
 
 #[test]
