@@ -155,6 +155,7 @@ test("one lesson of every chapter: its link opens it, Show me meets its checkpoi
   const lessons = [
     "decoupling",
     "sqs-delete-ack",
+    "sqs-order",
     "visibility-heartbeat",
     "dlq-redrive",
     "fifo-groups",

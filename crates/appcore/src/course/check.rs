@@ -32,6 +32,7 @@
 use super::read::{self, join, opt, req, Field, Kind, ReadError};
 use super::Text;
 use crate::i18n::{t, tf, Lang};
+use mqlab_engine::ordmap::OrdMap;
 use mqlab_engine::{Event, EventKind, SimTime, World};
 use serde_json::Value;
 use std::collections::VecDeque;
@@ -166,6 +167,57 @@ pub struct EventFilter {
     /// or `read` in `operation`.
     pub long_poll: Option<bool>,
     pub operation: Option<String>,
+    /// MessageDeleted: only messages deleted after a later-sent message of their message group
+    /// (of their queue, without groups) was deleted — processed out of order (true) — or only
+    /// the others (false). Messages sent before the watch began count for neither.
+    pub out_of_order: Option<bool>,
+}
+
+/// The most messages an out-of-order count remembers the send order of (a bound on memory:
+/// beyond it, new messages count for neither).
+pub const ORDER_TRACKED_MAX: usize = 100_000;
+
+/// The send order of the messages a count watches, and per queue and message group the
+/// latest-sent message deleted so far: a deletion of a message sent before that one is out of
+/// order. (String-keyed `OrdMap`s: the B-tree code the page already has, where a `BTreeMap`
+/// keyed by a tuple cost ~4 KB of wasm.)
+#[derive(Clone, Debug, Default)]
+struct Order {
+    /// Message id → (its queue and group as one key of `done`, its place in send order).
+    sent: OrdMap<String, (String, u64)>,
+    next: u64,
+    /// "queue\ngroup" → the latest place deleted.
+    done: OrdMap<String, u64>,
+}
+
+impl Order {
+    /// Remembers a send; for a deletion, whether it came out of order (None: not known).
+    /// Only sends to `queue` (when given) are remembered.
+    fn see(&mut self, kind: &EventKind, only: Option<&str>) -> Option<bool> {
+        match kind {
+            EventKind::MessageSent {
+                queue,
+                message_id,
+                group_id,
+                ..
+            } => {
+                if self.sent.len() < ORDER_TRACKED_MAX && only.is_none_or(|q| q == queue) {
+                    self.next += 1;
+                    let group = format!("{queue}\n{}", group_id.as_deref().unwrap_or(""));
+                    self.sent.insert(message_id.clone(), (group, self.next));
+                }
+                None
+            }
+            EventKind::MessageDeleted { message_id, .. } => {
+                let (group, n) = self.sent.remove(message_id.as_str())?;
+                let latest = self.done.entry(group).or_insert(0);
+                let late = n < *latest;
+                *latest = (*latest).max(n);
+                Some(late)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The members of one event a filter can test, and how much it counts for.
@@ -638,6 +690,7 @@ impl Check {
                 duplicate: flag("duplicate"),
                 long_poll: flag("long_poll"),
                 operation: read::opt_str(f, "operation"),
+                out_of_order: flag("out_of_order"),
             };
             return Ok(Check::Count(CountCheck {
                 count,
@@ -756,6 +809,7 @@ const FILTER: &[Field] = &[
     opt("duplicate", Kind::Bool),
     opt("long_poll", Kind::Bool),
     opt("operation", Kind::Str),
+    opt("out_of_order", Kind::Bool),
 ];
 const COUNT: &[Field] = &[
     req("count", Kind::Obj(FILTER)),
@@ -813,6 +867,8 @@ struct Counter {
     filter: EventFilter,
     window_s: u64,
     buckets: VecDeque<(u64, u64)>,
+    /// For an out-of-order count: the order messages were sent in.
+    order: Option<Order>,
 }
 
 impl Counter {
@@ -870,6 +926,7 @@ impl Watch {
                     filter: c.count.clone(),
                     window_s: c.window_s.min(WINDOW_S_MAX),
                     buckets: VecDeque::new(),
+                    order: c.count.out_of_order.map(|_| Order::default()),
                 }),
                 _ => None,
             })
@@ -889,7 +946,13 @@ impl Watch {
                 continue;
             }
             for c in &mut self.counters {
-                let n = c.filter.weight(&e.kind);
+                let mut n = c.filter.weight(&e.kind);
+                if let Some(order) = &mut c.order {
+                    let late = order.see(&e.kind, c.filter.queue.as_deref());
+                    if late.is_none() || late != c.filter.out_of_order {
+                        n = 0;
+                    }
+                }
                 if n > 0 {
                     c.add(e.t, n);
                 }
@@ -1157,6 +1220,9 @@ fn describe_event(f: &EventFilter, lang: Lang) -> String {
     }
     if f.duplicate == Some(true) {
         parts.push(t(lang, "msg.duplicate").to_string());
+    }
+    if f.out_of_order == Some(true) {
+        parts.push(t(lang, "check.out_of_order").to_string());
     }
     if parts.is_empty() {
         f.event.clone()
