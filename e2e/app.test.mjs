@@ -442,6 +442,11 @@ test("while the program downloads, the page shows its shell (title, what it is, 
   await boot.waitFor({ state: "visible" });
   assert.match(await boot.textContent(), /mqlab/);
   assert.match(await boot.textContent(), /Loading the simulation/);
+  // The course's chapters, readable before the program runs.
+  const chapters = page.locator('[data-testid="boot-course"] li');
+  assert.equal(await chapters.count(), 11);
+  assert.match(await chapters.first().textContent(), /Why queues.*왜 큐인가/);
+  await page.screenshot({ path: new URL("./screenshots/boot-shell.png", import.meta.url).pathname });
   assert.equal(await page.locator('[data-testid="play"]').count(), 0, "no app yet");
   release();
   await page.locator('[data-testid="play"]').waitFor({ state: "visible", timeout: 15_000 });

@@ -549,3 +549,45 @@ fn a_watch_set_before_a_snapshot_is_restored_by_seeking_back() {
     let w: &Watch = lab.watch().unwrap();
     assert!(w.ever_met);
 }
+
+/// The boot shell in index.html lists the course's open chapters while the program downloads:
+/// the same chapters, in the same order, with the same titles as lessons/course.json (the
+/// Korean without its number, which the English already shows).
+#[test]
+fn the_boot_shell_lists_the_course_chapters() {
+    let html = std::fs::read_to_string(lessons_dir().join("../index.html")).unwrap();
+    let list = html
+        .split("<ol data-testid=\"boot-course\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</ol>").next())
+        .expect("index.html has the boot course list");
+    let unescape = |s: &str| {
+        s.replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+    };
+    let shown: Vec<(String, String, String)> = list
+        .split("<li data-chapter=\"")
+        .skip(1)
+        .map(|item| {
+            let (id, rest) = item.split_once("\">").unwrap();
+            let (en, rest) = rest.split_once(" <span lang=\"ko\">· ").unwrap();
+            let ko = rest.split_once("</span>").unwrap().0;
+            (id.to_string(), unescape(en), unescape(ko))
+        })
+        .collect();
+    let want: Vec<(String, String, String)> = course()
+        .chapters
+        .iter()
+        .filter(|c| !c.coming)
+        .map(|c| {
+            let ko = c
+                .title
+                .ko
+                .trim_start_matches(|ch: char| ch.is_ascii_digit());
+            let ko = ko.strip_prefix(". ").unwrap_or(ko);
+            (c.id.clone(), c.title.en.clone(), ko.to_string())
+        })
+        .collect();
+    assert_eq!(shown, want);
+}
