@@ -16,8 +16,7 @@
 
 use crate::edits::{Edit, EDITS_MAX};
 use crate::i18n::Lang;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
+use mqlab_engine::core::base64;
 use mqlab_engine::scenario::SCENARIO_BYTES_MAX;
 use mqlab_engine::time::MS_PER_DAY;
 use mqlab_engine::{Scenario, ScenarioError, World};
@@ -82,7 +81,7 @@ impl std::error::Error for ShareError {}
 pub fn to_fragment(s: &Shared) -> String {
     format!(
         "#{VERSION}={}",
-        URL_SAFE_NO_PAD.encode(to_compact_json(s).as_bytes())
+        base64::encode_url(to_compact_json(s).as_bytes())
     )
 }
 
@@ -114,9 +113,7 @@ pub fn from_fragment(fragment: &str) -> Result<Shared, ShareError> {
     }
     // Some mail clients and chat apps pad or re-encode links; be lenient about '=' padding.
     let payload = payload.trim_end_matches('=');
-    let bytes = URL_SAFE_NO_PAD
-        .decode(payload)
-        .map_err(|e| link(format!("not base64url ({e})")))?;
+    let bytes = base64::decode_url(payload).map_err(|e| link(format!("not base64url ({e})")))?;
     let text = String::from_utf8(bytes).map_err(|_| link("not UTF-8 text".into()))?;
     from_compact_json(&text, "link")
 }

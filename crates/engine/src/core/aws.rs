@@ -1,8 +1,6 @@
 //! The AWS vocabulary every simulated service shares: the account and region resources live
 //! in, ARNs, hex and base64 encodings, and the 64 KB billing chunk.
 
-use base64::Engine as _;
-
 /// The region and account every simulated resource lives in (the account id AWS's own
 /// documentation uses in examples).
 pub const REGION: &str = "us-east-1";
@@ -27,19 +25,14 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// Standard base64 with padding, as AWS's JSON protocols carry blobs.
-pub fn b64() -> base64::engine::GeneralPurpose {
-    base64::engine::general_purpose::STANDARD
-}
-
-/// `bytes` in standard base64.
+/// `bytes` in standard base64 (`core::base64`).
 pub fn b64_encode(bytes: impl AsRef<[u8]>) -> String {
-    b64().encode(bytes)
+    crate::core::base64::encode(bytes)
 }
 
 /// Standard base64 decoded, or `None` where the text is not base64.
 pub fn b64_decode(text: impl AsRef<[u8]>) -> Option<Vec<u8>> {
-    b64().decode(text).ok()
+    crate::core::base64::decode(text).ok()
 }
 
 /// Each 64 KB (65,536 bytes) chunk of a payload is billed as one request (SQS and SNS,

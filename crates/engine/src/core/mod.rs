@@ -5,6 +5,7 @@
 //! module and itself; `tests/layering.rs` checks it.
 
 pub mod aws;
+pub mod base64;
 pub mod ctx;
 pub mod error;
 pub mod event;

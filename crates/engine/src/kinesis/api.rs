@@ -3,11 +3,10 @@
 //! Blob members (`Data`) are base64 text in JSON and bytes in the typed API; timestamps are
 //! epoch seconds.
 
-use crate::core::aws::b64;
+use crate::core::base64 as b64;
 use crate::core::error::AwsError;
 use crate::core::payload::Payload;
 use crate::core::request;
-use base64::Engine as _;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -17,8 +16,7 @@ use std::collections::BTreeMap;
 fn blob<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Payload>, D::Error> {
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
-        Some(s) => b64()
-            .decode(s.as_bytes())
+        Some(s) => b64::decode(s.as_bytes())
             .map(|b| Some(Payload::bytes(b)))
             .map_err(|e| {
                 serde::de::Error::custom(format!(
@@ -31,7 +29,7 @@ fn blob<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Payload>, D::Error> {
 /// The base64 of a synthetic payload is computed here, when an answer is written, and not
 /// kept.
 fn blob_out<S: Serializer>(data: &Payload, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&b64().encode(data.as_bytes()))
+    s.serialize_str(&b64::encode(data.as_bytes()))
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -21,8 +21,8 @@ pub mod api;
 pub mod notification;
 pub mod record;
 
-use crate::core::aws::b64;
 use crate::core::aws::REGION;
+use crate::core::base64 as b64;
 use crate::core::error::AwsError;
 use crate::core::event::EventKind;
 use crate::core::ordmap::OrdMap;
@@ -31,7 +31,6 @@ use crate::core::route::Router;
 use crate::core::time::iso8601_ms;
 use crate::core::time::{epoch_s, SimTime};
 use api::*;
-use base64::Engine as _;
 use notification::TopicConfiguration;
 use record::*;
 use serde::{Deserialize, Serialize};
@@ -345,7 +344,7 @@ impl S3 {
         for c in &conf.topic_configurations {
             // An Id S3 assigns looks like base64 of a UUID (UNCONFIRMED, as observed).
             let parsed = notification::parse_topic_configuration(c, || {
-                b64().encode(ctx.rng.uuid().as_bytes())
+                b64::encode(ctx.rng.uuid().as_bytes())
             })?;
             configs.push(parsed);
         }
@@ -423,7 +422,7 @@ impl S3 {
         let key = required(&input.key, "Key")?.to_string();
         let body = match input.body.as_deref() {
             None => Vec::new(),
-            Some(text) => b64().decode(text).map_err(|e| {
+            Some(text) => b64::decode(text).map_err(|e| {
                 AwsError::new(
                     "ParamValidationError",
                     format!("Parameter validation failed:\nBody must be base64 text: {e}"),
@@ -538,8 +537,7 @@ impl S3 {
         };
         let after = match input.continuation_token.as_deref() {
             Some(t) => Some(
-                b64()
-                    .decode(t)
+                b64::decode(t)
                     .ok()
                     .and_then(|v| String::from_utf8(v).ok())
                     .ok_or_else(|| {
@@ -582,7 +580,7 @@ impl S3 {
         }
         if truncated {
             if let Some((last, _)) = page.last() {
-                out["NextContinuationToken"] = json!(b64().encode(last.as_bytes()));
+                out["NextContinuationToken"] = json!(b64::encode(last.as_bytes()));
             }
         }
         Ok(out)
@@ -774,7 +772,7 @@ fn host_id(ctx: &mut Ctx) -> String {
     for _ in 0..6 {
         bytes.extend_from_slice(&ctx.rng.next_u64().to_be_bytes());
     }
-    b64().encode(bytes)
+    b64::encode(bytes)
 }
 
 #[cfg(test)]

@@ -7,12 +7,11 @@
 //! changes with the content. Nothing in a simulation can verify it, and nothing should try.
 
 use super::invalid_parameter_value;
-use crate::core::aws::b64;
 use crate::core::aws::{ACCOUNT_ID, REGION};
+use crate::core::base64 as b64;
 use crate::core::error::AwsError;
 use crate::core::message_attributes::{MessageAttributeValue, MessageAttributes};
 use crate::core::payload::Payload;
-use base64::Engine as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -67,7 +66,7 @@ fn fake_signature_of(string_to_sign: &Payload, version: &str) -> String {
         i += 1;
     }
     bytes.truncate(SIGNATURE_BYTES);
-    b64().encode(bytes)
+    b64::encode(bytes)
 }
 
 /// The message a publish carries: one text for every protocol, or (`MessageStructure=json`)
@@ -159,7 +158,7 @@ pub fn validate_attributes(attrs: &MessageAttributes) -> Result<(), AwsError> {
             let bytes = v
                 .binary_value
                 .as_deref()
-                .and_then(|b| b64().decode(b).ok())
+                .and_then(|b| b64::decode(b).ok())
                 .ok_or_else(empty)?;
             if bytes.is_empty() {
                 return Err(empty());
@@ -240,7 +239,7 @@ pub fn publish_size(message_len: usize, attrs: &MessageAttributes) -> usize {
                     Some("Binary") => v
                         .binary_value
                         .as_deref()
-                        .and_then(|b| b64().decode(b).ok())
+                        .and_then(|b| b64::decode(b).ok())
                         .map(|b| b.len())
                         .unwrap_or(0),
                     _ => v.string_value.as_deref().map(str::len).unwrap_or(0),

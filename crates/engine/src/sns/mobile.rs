@@ -12,7 +12,6 @@ use super::ops::MessageFields;
 use super::subscription::arn_parts;
 use super::*;
 use crate::core::event::EventKind;
-use base64::Engine as _;
 use serde_json::json;
 
 /// Platforms CreatePlatformApplication accepts, and whether each needs a `PlatformPrincipal`
@@ -111,10 +110,9 @@ fn page(
     items: impl Iterator<Item = (String, Value)>,
     next_token: Option<&str>,
 ) -> Result<(Vec<Value>, Option<String>), AwsError> {
-    let b64 = crate::core::aws::b64();
     let start = match next_token.filter(|t| !t.is_empty()) {
         Some(t) => Some(
-            b64.decode(t)
+            crate::core::base64::decode(t)
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok())
                 .ok_or_else(|| invalid_parameter("Invalid parameter: NextToken"))?,
@@ -124,7 +122,7 @@ fn page(
     let mut out = Vec::new();
     for (key, v) in items.filter(|(k, _)| start.as_ref().is_none_or(|s| k >= s)) {
         if out.len() == PUSH_PAGE_SIZE {
-            return Ok((out, Some(b64.encode(key))));
+            return Ok((out, Some(crate::core::base64::encode(key))));
         }
         out.push(v);
     }

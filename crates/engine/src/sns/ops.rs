@@ -7,9 +7,8 @@ use super::envelope::{self, MessageText};
 use super::subscription::{self as subs, Subscription};
 use super::topic::{self, Topic};
 use super::*;
-use crate::core::aws::b64;
+use crate::core::base64 as b64;
 use crate::core::event::EventKind;
-use base64::Engine as _;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -200,7 +199,7 @@ impl Sns {
     pub fn list_topics(&self, input: &NextTokenInput) -> Result<Value, AwsError> {
         let start = match &input.next_token {
             Some(tok) if !tok.is_empty() => Some(
-                String::from_utf8(b64().decode(tok).map_err(|_| bad_token())?)
+                String::from_utf8(b64::decode(tok).map_err(|_| bad_token())?)
                     .map_err(|_| bad_token())?,
             ),
             _ => None,
@@ -218,7 +217,7 @@ impl Sns {
         let mut out = serde_json::Map::new();
         out.insert("Topics".into(), Value::Array(page));
         if let Some(next) = names.get(LIST_PAGE_SIZE) {
-            out.insert("NextToken".into(), json!(b64().encode(next.as_bytes())));
+            out.insert("NextToken".into(), json!(b64::encode(next.as_bytes())));
         }
         Ok(Value::Object(out))
     }
@@ -693,7 +692,7 @@ impl Sns {
     ) -> Result<Value, AwsError> {
         let start: u64 = match next_token {
             Some(tok) if !tok.is_empty() => {
-                String::from_utf8(b64().decode(tok).map_err(|_| bad_token())?)
+                String::from_utf8(b64::decode(tok).map_err(|_| bad_token())?)
                     .ok()
                     .and_then(|s| s.strip_prefix("sub:").and_then(|n| n.parse().ok()))
                     .ok_or_else(bad_token)?
@@ -718,7 +717,7 @@ impl Sns {
         let mut out = serde_json::Map::new();
         out.insert("Subscriptions".into(), Value::Array(page));
         if let Some(n) = next {
-            out.insert("NextToken".into(), json!(b64().encode(format!("sub:{n}"))));
+            out.insert("NextToken".into(), json!(b64::encode(format!("sub:{n}"))));
         }
         Ok(Value::Object(out))
     }

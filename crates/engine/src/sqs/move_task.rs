@@ -89,8 +89,7 @@ impl Sqs {
             ));
         }
         let id = self.move_tasks.last().map(|t| t.id + 1).unwrap_or(1);
-        let handle = base64::Engine::encode(
-            &crate::core::aws::b64(),
+        let handle = crate::core::base64::encode(
             json!({"taskId": format!("{:08x}-{}", id, ctx.rng.uuid()), "sourceArn": source_arn})
                 .to_string(),
         );
@@ -125,7 +124,7 @@ impl Sqs {
         let handle = required(&input.task_handle, "TaskHandle")?;
         // A handle is base64 JSON naming the task and its source queue; each part that does
         // not hold gets its own answer (recorded AWS answers).
-        let decoded: Option<Value> = base64::Engine::decode(&crate::core::aws::b64(), handle)
+        let decoded: Option<Value> = crate::core::base64::decode(handle)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok());
         let source = match decoded

@@ -6,12 +6,11 @@ use super::message_attributes::{self as mattrs, md5_of_attributes};
 use super::queue::{AttemptRecord, Message, MessageState, Queue, Waiter, SERVERS_PER_QUEUE};
 use super::validate::*;
 use super::*;
-use crate::core::aws::b64;
+use crate::core::base64 as b64;
 use crate::core::ordmap::btree_map_from;
 use crate::core::payload::{Md5Hex, Payload};
 use crate::core::route::QueueSend;
 use crate::core::time::{epoch_ms, MS_PER_S};
-use base64::Engine as _;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -21,19 +20,8 @@ const QUEUE_TAGS_MAX: usize = 50;
 const HANDLE_HEADER_BYTES: usize = 16;
 const HANDLE_RANDOM_BYTES: usize = 32;
 
-/// Standard base64's alphabet (RFC 4648 §4), the characters a receipt handle is written in.
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Each byte's value in [`B64`], or 0xFF for a byte that is not a base64 character.
-const B64_VALUE: [u8; 256] = {
-    let mut t = [0xFF; 256];
-    let mut i = 0;
-    while i < 64 {
-        t[B64[i] as usize] = i as u8;
-        i += 1;
-    }
-    t
-};
+/// Standard base64's alphabet and its values (the characters a receipt handle is written in).
+use crate::core::base64::{STANDARD as B64, STANDARD_VALUES as B64_VALUE};
 
 /// A receipt handle names the queue, the message and which receive issued it; the rest is
 /// random, as AWS's handles look.
@@ -284,7 +272,7 @@ impl Sqs {
         if max.is_some() && names.len() > limit {
             out.insert(
                 "NextToken".into(),
-                json!(b64().encode(names[limit - 1].as_bytes())),
+                json!(b64::encode(names[limit - 1].as_bytes())),
             );
         }
         Ok(Value::Object(out))
@@ -474,7 +462,7 @@ impl Sqs {
         let mut out = json!({ "queueUrls": page });
         // As ListQueues: a token only when MaxResults was given.
         if max.is_some() && sources.len() > limit {
-            out["NextToken"] = json!(b64().encode(sources[limit - 1].0.as_bytes()));
+            out["NextToken"] = json!(b64::encode(sources[limit - 1].0.as_bytes()));
         }
         Ok(out)
     }
@@ -1507,8 +1495,7 @@ fn bad_token() -> AwsError {
 fn decode_list_token(token: Option<&str>) -> Result<Option<String>, AwsError> {
     match token {
         Some(t) => Ok(Some(
-            String::from_utf8(b64().decode(t).map_err(|_| bad_token())?)
-                .map_err(|_| bad_token())?,
+            String::from_utf8(b64::decode(t).map_err(|_| bad_token())?).map_err(|_| bad_token())?,
         )),
         None => Ok(None),
     }
@@ -1636,7 +1623,7 @@ mod tests {
             bytes[4..12].copy_from_slice(&seq.to_be_bytes());
             bytes[12..16].copy_from_slice(&gen.to_be_bytes());
             let h = handle_text(&bytes);
-            assert_eq!(h, format!("{HANDLE_PREFIX}{}", b64().encode(bytes)));
+            assert_eq!(h, format!("{HANDLE_PREFIX}{}", b64::encode(bytes)));
             assert_eq!(decode_handle(&h), Some((queue, seq, gen)));
             let mut bad = h.clone().into_bytes();
             bad[HANDLE_PREFIX.len() + 40] = b'-';

@@ -6,11 +6,10 @@ use super::api::*;
 use super::keys::{self, amz_utc_string, SeqNum};
 use super::stream::*;
 use super::*;
-use crate::core::aws::b64;
+use crate::core::base64 as b64;
 use crate::core::event::EventKind;
 use crate::core::payload::Payload;
 use crate::core::time::{epoch_ms, epoch_s, MS_PER_DAY, MS_PER_MIN};
-use base64::Engine as _;
 use serde_json::json;
 
 const STREAM_NAME_PATTERN: &str = "[a-zA-Z0-9_.-]+";
@@ -169,11 +168,11 @@ impl Iterator {
         );
         let mut bytes = ITERATOR_MAGIC.to_vec();
         bytes.extend_from_slice(text.as_bytes());
-        b64().encode(bytes)
+        b64::encode(bytes)
     }
 
     fn decode(s: &str) -> Option<Iterator> {
-        let bytes = b64().decode(s.as_bytes()).ok()?;
+        let bytes = b64::decode(s.as_bytes()).ok()?;
         let text = std::str::from_utf8(bytes.strip_prefix(&ITERATOR_MAGIC[..])?).ok()?;
         let mut parts = text.split('/');
         let created_ms: u64 = parts.next()?.parse().ok()?;
@@ -202,11 +201,11 @@ impl Iterator {
 
 /// Opaque page tokens of ListShards / ListStreams / ListStreamConsumers.
 fn encode_token(v: &Value) -> String {
-    b64().encode(v.to_string())
+    b64::encode(v.to_string())
 }
 
 fn decode_token(s: &str) -> Option<Value> {
-    let bytes = b64().decode(s.as_bytes()).ok()?;
+    let bytes = b64::decode(s.as_bytes()).ok()?;
     serde_json::from_slice(&bytes).ok()
 }
 
