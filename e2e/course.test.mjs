@@ -4,6 +4,7 @@
 // there after a reload. See app.test.mjs for how these run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { ctx, openPage, testid, setSpeed, reveal } from "./helpers.mjs";
 
 /// Types a value into a parameter field and commits it (Enter), as a user does.
@@ -177,6 +178,14 @@ test("one lesson of every chapter: its link opens it, Show me meets its checkpoi
     await page.goto(`${ctx.baseUrl}#learn/${id}`);
     await page.reload();
     await waitForStep(page, id, 0);
+    // The moment the step points at is marked on every chart.
+    const first = JSON.parse(await readFile(new URL(`../lessons/${id}.json`, import.meta.url), "utf8")).steps[0];
+    if (first.play_to !== undefined) {
+      await page.waitForFunction(
+        (ms) => [...document.querySelectorAll("canvas.chart")].every((c) => c.dataset.marker === String(ms)),
+        first.play_to * 1000,
+      );
+    }
     // Walk to the task with the keyboard, as far as Next goes.
     while ((await testid(page, "lesson-next").count()) > 0) {
       const k = Number(await stepOf(page));
@@ -185,6 +194,12 @@ test("one lesson of every chapter: its link opens it, Show me meets its checkpoi
     }
     await testid(page, "task-panel").waitFor();
     assert.equal(await testid(page, "checkpoint").getAttribute("data-met"), "false", id);
+    // During the task, the marker is where the checkpoint began watching: not after now.
+    await page.waitForFunction(() => {
+      const now = Number(document.querySelector('[data-testid="clock"]').dataset.ms);
+      const charts = [...document.querySelectorAll("canvas.chart")];
+      return charts.length > 0 && charts.every((c) => c.dataset.marker !== undefined && Number(c.dataset.marker) <= now);
+    });
     await setSpeed(page, 100);
     await testid(page, "show-me").click();
     await page.waitForFunction(

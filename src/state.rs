@@ -289,7 +289,17 @@ impl AppState {
         SPEEDS[self.speed_index]
     }
 
-    /// The runs on screen, main first.
+    /// The moment a lesson points at, virtual ms, for the charts' marker: the step's `play_to`,
+    /// or during the task the instant its checkpoint began watching.
+    pub fn lesson_moment_ms(&self) -> Option<u64> {
+        let learn = self.learn.as_ref()?;
+        let lesson = learn.lesson.as_ref()?;
+        match lesson.steps.get(learn.step) {
+            Some(step) => step.play_to.map(|s| (s * 1000.0).round() as u64),
+            None => self.lab.borrow().watch().map(|w| w.since_ms),
+        }
+    }
+
     /// The language the page is drawn in: the one chosen, except Korean before its texts
     /// (`texts/ko.json`) have arrived, which shows as English. Everything drawn takes this,
     /// so the arrival of the texts changes every component's props and redraws it in Korean.
@@ -300,6 +310,7 @@ impl AppState {
         }
     }
 
+    /// The runs on screen, main first.
     pub fn labs(&self) -> Vec<Rc<RefCell<Lab>>> {
         std::iter::once(self.lab.clone())
             .chain(self.compare.clone())

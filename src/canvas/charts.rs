@@ -316,7 +316,14 @@ pub fn charts_for(
 /// Draws one chart on `canvas` (sized to its CSS box × the device pixel ratio).
 /// Draws `chart`; returns its axes' tick labels, `x=0:00,0:30;y=0,5,10,15,20`, for the
 /// page to expose (a test checks they fall on round values).
-pub fn draw(canvas: &HtmlCanvasElement, chart: &ChartData, dark: bool) -> Result<String, String> {
+/// Draws `chart`; `marker_min` (minutes of virtual time) is the moment a lesson points at,
+/// a vertical line with a triangle above it when it lies within the chart.
+pub fn draw(
+    canvas: &HtmlCanvasElement,
+    chart: &ChartData,
+    dark: bool,
+    marker_min: Option<f64>,
+) -> Result<String, String> {
     let dpr = web_sys::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .clamp(1.0, 3.0);
@@ -450,6 +457,23 @@ pub fn draw(canvas: &HtmlCanvasElement, chart: &ChartData, dark: bool) -> Result
                 let _ = ctx.set_line_dash(&js_sys::Array::new());
             }
         }
+    }
+
+    if let Some(m) = marker_min.filter(|m| (0.0..=x_max).contains(m)) {
+        let x = sx(m).round() + 0.5;
+        let accent = if dark { "#fb923c" } else { "#c2410c" };
+        ctx.set_line_width(1.5);
+        ctx.set_stroke_style_str(accent);
+        ctx.begin_path();
+        ctx.move_to(x, top);
+        ctx.line_to(x, bottom);
+        ctx.stroke();
+        ctx.set_fill_style_str(accent);
+        ctx.begin_path();
+        ctx.move_to(x - 4.0, top - 5.0);
+        ctx.line_to(x + 4.0, top - 5.0);
+        ctx.line_to(x, top);
+        ctx.fill();
     }
 
     // Legend, top left of the plot, when there is more than one line.

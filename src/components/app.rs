@@ -348,6 +348,7 @@ pub fn app() -> Html {
                 playing={state.playing}
                 title={main_title}
                 selected={state.selected}
+                marker_ms={state.lesson_moment_ms()}
                 dispatch={dispatch.clone()}
             />
             if let Some(c) = &state.compare {
@@ -362,6 +363,7 @@ pub fn app() -> Html {
                     playing={state.playing}
                     title={compare_title}
                     selected={state.selected}
+                    marker_ms={None::<u64>}
                     dispatch={dispatch.clone()}
                 />
             }

@@ -23,6 +23,8 @@ pub struct ChartsProps {
     pub dark: bool,
     /// The queue, topic or stream charted.
     pub scope: ChartScope,
+    /// The moment a lesson points at (virtual ms): a marker on every chart.
+    pub marker_ms: Option<u64>,
     pub prefix: AttrValue,
 }
 
@@ -33,6 +35,7 @@ impl PartialEq for ChartsProps {
             && self.lang == o.lang
             && self.dark == o.dark
             && self.scope == o.scope
+            && self.marker_ms == o.marker_ms
     }
 }
 
@@ -53,7 +56,7 @@ pub fn charts(props: &ChartsProps) -> Html {
     {
         let refs = refs.clone();
         let lab = props.lab.clone();
-        let (lang, dark, scope) = (props.lang, props.dark, props.scope);
+        let (lang, dark, scope, marker) = (props.lang, props.dark, props.scope, props.marker_ms);
         use_effect(move || {
             let lab = lab.borrow();
             let data = charts_for(&lab.vm, scope, t(lang, "cost.total"), lang);
@@ -61,7 +64,13 @@ pub fn charts(props: &ChartsProps) -> Html {
                 if let Some(canvas) = r.cast::<HtmlCanvasElement>() {
                     let points: usize = chart.lines.iter().map(|l| l.points.len()).sum();
                     let _ = canvas.set_attribute("data-points", &points.to_string());
-                    match draw(&canvas, chart, dark) {
+                    match marker {
+                        Some(ms) => canvas.set_attribute("data-marker", &ms.to_string()),
+                        None => canvas.remove_attribute("data-marker"),
+                    }
+                    .ok();
+                    let marker_min = marker.map(|ms| ms as f64 / 60_000.0);
+                    match draw(&canvas, chart, dark, marker_min) {
                         Ok(ticks) => canvas.set_attribute("data-ticks", &ticks),
                         Err(e) => canvas.set_attribute("data-error", &e),
                     }

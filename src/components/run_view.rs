@@ -28,6 +28,8 @@ pub struct RunViewProps {
     pub playing: bool,
     pub title: Option<String>,
     pub selected: Option<Selection>,
+    /// The moment a lesson points at (virtual ms), marked on the charts.
+    pub marker_ms: Option<u64>,
     pub dispatch: Callback<Action>,
 }
 
@@ -43,6 +45,7 @@ impl PartialEq for RunViewProps {
             && self.playing == o.playing
             && self.title == o.title
             && self.selected == o.selected
+            && self.marker_ms == o.marker_ms
     }
 }
 
@@ -182,7 +185,7 @@ pub fn run_view(props: &RunViewProps) -> Html {
                 { queue_table(&QueueTableProps { lang, rows: queues, prefix: prefix.clone(), on_select: on_select_queue }) }
             }
             { run_stats(&RunStatsProps { lang, totals, summary, events, events_hash: hash.into(), prefix: prefix.clone() }) }
-            <Charts lab={props.lab.clone()} panels={props.panels} {lang} dark={props.dark} scope={chart_scope} {prefix} />
+            <Charts lab={props.lab.clone()} panels={props.panels} {lang} dark={props.dark} scope={chart_scope} marker_ms={props.marker_ms} {prefix} />
         </article>
     }
 }
