@@ -304,11 +304,23 @@ pub fn run_command(args: &RunArgs) -> i32 {
             sink_name(sink)
         ));
     }
-    s.push_str(&format!(
-        "{:<32} {:>5} {:>10} {:>10} {:>10} {:>8} {:>9} {:>9} {:>8}\n",
-        "queue", "fifo", "sent", "received", "deleted", "to DLQ", "visible", "in flight", "delayed"
-    ));
-    for q in world.sqs().queue_summaries() {
+    // One table per service the run has: a stream-only run prints no empty queue table.
+    let queues = world.sqs().queue_summaries();
+    if !queues.is_empty() {
+        s.push_str(&format!(
+            "{:<32} {:>5} {:>10} {:>10} {:>10} {:>8} {:>9} {:>9} {:>8}\n",
+            "queue",
+            "fifo",
+            "sent",
+            "received",
+            "deleted",
+            "to DLQ",
+            "visible",
+            "in flight",
+            "delayed"
+        ));
+    }
+    for q in &queues {
         s.push_str(&format!(
             "{:<32} {:>5} {:>10} {:>10} {:>10} {:>8} {:>9} {:>9} {:>8}\n",
             q.name,
@@ -403,24 +415,26 @@ pub fn run_command(args: &RunArgs) -> i32 {
             t.worker_deaths
         ));
     }
-    // The world's bill, one line per service: SQS always, the others where the run uses them.
-    for (i, b) in world.bill().iter().enumerate() {
-        let used = match b.service {
-            "SNS" => !topics.is_empty(),
-            "Kinesis" => world.kinesis().streams().next().is_some(),
-            _ => true,
-        };
-        match (i, used) {
-            (0, _) => s.push_str(&format!(
-                "cost: ${:.6} for {} {} requests",
-                b.usd, b.requests, b.service
-            )),
-            (_, true) => s.push_str(&format!(
-                " + ${:.6} for {} {} requests",
-                b.usd, b.requests, b.service
-            )),
-            (_, false) => {}
-        }
+    // The world's bill: the services the run uses (or that billed requests anyway, e.g. an
+    // SQS call to a queue that was deleted), joined with " + ".
+    let parts: Vec<String> = world
+        .bill()
+        .iter()
+        .filter(|b| {
+            b.requests > 0
+                || match b.service {
+                    "SQS" => !queues.is_empty(),
+                    "SNS" => !topics.is_empty(),
+                    "Kinesis" => world.kinesis().streams().next().is_some(),
+                    _ => true,
+                }
+        })
+        .map(|b| format!("${:.6} for {} {} requests", b.usd, b.requests, b.service))
+        .collect();
+    if parts.is_empty() {
+        s.push_str("cost: $0.000000");
+    } else {
+        s.push_str(&format!("cost: {}", parts.join(" + ")));
     }
     s.push('\n');
     eprint!("{s}");

@@ -290,7 +290,13 @@ fn run_of_a_scenario_with_a_stream_writes_kinesis_metrics() {
         .sum();
     assert_eq!(records, 9_000.0, "50 records a second for 3 minutes");
     let summary = text(&out.stderr);
-    assert!(summary.contains(" Kinesis requests"), "{summary}");
+    // Only the stream's service: no empty queue table, no SQS on the bill.
+    assert!(!summary.contains("\nqueue "), "{summary}");
+    let cost = summary.lines().find(|l| l.starts_with("cost: ")).unwrap();
+    assert!(
+        cost.ends_with(" Kinesis requests") && !cost.contains("SQS"),
+        "{cost}"
+    );
     // The stream's row: both shards, every record written, none refused (the metrics' three
     // whole minutes, and the batch of 10 that lands at 3:00 itself, inside the run).
     let row = summary
