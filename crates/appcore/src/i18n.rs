@@ -100,21 +100,35 @@ static KOREAN: std::sync::OnceLock<Texts> = std::sync::OnceLock::new();
 /// Whether this build has the texts compiled in (natively and in the wasm tests).
 const BUNDLED: bool = cfg!(any(not(target_arch = "wasm32"), feature = "bundled-texts"));
 
-/// The texts of `cell`: compiled in (`bundled`, read on first use), else once fetched.
-fn texts_in(
-    cell: &'static std::sync::OnceLock<Texts>,
+/// A file of texts beside the page (these and the settings' help, `params::HELP_FILE`):
+/// where this build compiles texts in, `bundled` read on first use; in the page, what
+/// [`keep_fetched`] kept once the file arrived.
+pub(crate) fn bundled_or_fetched<T>(
+    cell: &'static std::sync::OnceLock<T>,
     file: &str,
     bundled: &str,
-) -> Option<&'static Texts> {
+    parse: fn(&str, &str) -> Result<T, String>,
+) -> Option<&'static T> {
     if BUNDLED {
-        Some(cell.get_or_init(|| Texts::from_json(file, bundled).expect("valid (tests/i18n.rs)")))
+        Some(cell.get_or_init(|| parse(file, bundled).expect("a bundled texts file is valid")))
     } else {
         cell.get()
     }
 }
 
-/// The text of a file when this build compiles texts in, else nothing (the page fetches it).
-macro_rules! bundled {
+/// Keeps a texts file the page fetched; a second call changes nothing.
+pub(crate) fn keep_fetched<T>(
+    cell: &'static std::sync::OnceLock<T>,
+    file: &str,
+    text: &str,
+    parse: fn(&str, &str) -> Result<T, String>,
+) -> Result<(), String> {
+    let _ = cell.set(parse(file, text)?);
+    Ok(())
+}
+
+/// The text of a file where this build compiles texts in, else nothing (the page fetches it).
+macro_rules! bundled_text {
     ($path:literal) => {{
         #[cfg(any(not(target_arch = "wasm32"), feature = "bundled-texts"))]
         let text = include_str!($path);
@@ -123,29 +137,30 @@ macro_rules! bundled {
         text
     }};
 }
+pub(crate) use bundled_text;
 
 /// The English texts: compiled in natively and in the wasm tests; in the page once fetched
 /// ([`load_english`], before the app is drawn).
 pub fn english() -> Option<&'static Texts> {
-    texts_in(&ENGLISH, ENGLISH_FILE, bundled!("../../../texts/en.json"))
+    let text = bundled_text!("../../../texts/en.json");
+    bundled_or_fetched(&ENGLISH, ENGLISH_FILE, text, Texts::from_json)
 }
 
 /// The Korean texts: compiled in natively and in the wasm tests; in the page once fetched
 /// ([`load_korean`]).
 pub fn korean() -> Option<&'static Texts> {
-    texts_in(&KOREAN, KOREAN_FILE, bundled!("../../../texts/ko.json"))
+    let text = bundled_text!("../../../texts/ko.json");
+    bundled_or_fetched(&KOREAN, KOREAN_FILE, text, Texts::from_json)
 }
 
 /// Keeps the English texts the page fetched ([`ENGLISH_FILE`]); a second call changes nothing.
 pub fn load_english(text: &str) -> Result<(), String> {
-    let _ = ENGLISH.set(Texts::from_json(ENGLISH_FILE, text)?);
-    Ok(())
+    keep_fetched(&ENGLISH, ENGLISH_FILE, text, Texts::from_json)
 }
 
 /// Keeps the Korean texts the page fetched ([`KOREAN_FILE`]); a second call changes nothing.
 pub fn load_korean(text: &str) -> Result<(), String> {
-    let _ = KOREAN.set(Texts::from_json(KOREAN_FILE, text)?);
-    Ok(())
+    keep_fetched(&KOREAN, KOREAN_FILE, text, Texts::from_json)
 }
 
 /// Whether Korean can be shown as Korean now (else it shows as English until the file arrives).

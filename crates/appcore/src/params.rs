@@ -409,25 +409,16 @@ pub const HELP_FILE: &str = "texts/help.json";
 
 static HELP: std::sync::OnceLock<crate::presets::Explanations> = std::sync::OnceLock::new();
 
-/// The help compiled in: natively and in the wasm tests (feature `bundled-texts`).
-#[cfg(any(not(target_arch = "wasm32"), feature = "bundled-texts"))]
+/// The help: compiled in natively and in the wasm tests (feature `bundled-texts`); in the
+/// page once fetched ([`load_help`]).
 fn help_texts() -> Option<&'static crate::presets::Explanations> {
-    Some(HELP.get_or_init(|| {
-        crate::presets::Explanations::parse(HELP_FILE, include_str!("../../../texts/help.json"))
-            .expect("texts/help.json is valid (tests/params.rs)")
-    }))
-}
-
-/// The help once the page has fetched it ([`load_help`]).
-#[cfg(all(target_arch = "wasm32", not(feature = "bundled-texts")))]
-fn help_texts() -> Option<&'static crate::presets::Explanations> {
-    HELP.get()
+    let text = crate::i18n::bundled_text!("../../../texts/help.json");
+    crate::i18n::bundled_or_fetched(&HELP, HELP_FILE, text, crate::presets::Explanations::parse)
 }
 
 /// Keeps the help the page fetched ([`HELP_FILE`]); a second call changes nothing.
 pub fn load_help(text: &str) -> Result<(), String> {
-    let _ = HELP.set(crate::presets::Explanations::parse(HELP_FILE, text)?);
-    Ok(())
+    crate::i18n::keep_fetched(&HELP, HELP_FILE, text, crate::presets::Explanations::parse)
 }
 
 /// Whether [`help`] has its texts (always natively; in the page once [`HELP_FILE`] arrived).
