@@ -305,116 +305,126 @@ pub fn run_command(args: &RunArgs) -> i32 {
         ));
     }
     // One table per service the run has: a stream-only run prints no empty queue table.
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
     let queues = world.sqs().queue_summaries();
-    if !queues.is_empty() {
-        s.push_str(&format!(
-            "{:<32} {:>5} {:>10} {:>10} {:>10} {:>8} {:>9} {:>9} {:>8}\n",
-            "queue",
-            "fifo",
-            "sent",
-            "received",
-            "deleted",
-            "to DLQ",
-            "visible",
-            "in flight",
-            "delayed"
-        ));
-    }
-    for q in &queues {
-        s.push_str(&format!(
-            "{:<32} {:>5} {:>10} {:>10} {:>10} {:>8} {:>9} {:>9} {:>8}\n",
-            q.name,
-            if q.fifo { "yes" } else { "no" },
-            q.sent,
-            q.received,
-            q.deleted,
-            q.moved_to_dlq,
-            q.visible,
-            q.in_flight,
-            q.delayed
-        ));
-    }
+    push_table(
+        &mut s,
+        &[
+            ("queue", 32),
+            ("fifo", 5),
+            ("sent", 10),
+            ("received", 10),
+            ("deleted", 10),
+            ("to DLQ", 8),
+            ("visible", 9),
+            ("in flight", 9),
+            ("delayed", 8),
+        ],
+        queues.iter().map(|q| {
+            let n = [q.sent, q.received, q.deleted, q.moved_to_dlq];
+            let held = [q.visible, q.in_flight, q.delayed];
+            [q.name.clone(), yes_no(q.fifo)]
+                .into_iter()
+                .chain(n.iter().map(u64::to_string))
+                .chain(held.iter().map(usize::to_string))
+                .collect()
+        }),
+    );
     let topics = world.sns().topic_summaries();
-    if !topics.is_empty() {
-        s.push_str(&format!(
-            "{:<32} {:>5} {:>10} {:>10} {:>10} {:>8} {:>8}\n",
-            "topic", "fifo", "published", "delivered", "filtered", "failed", "to DLQ"
-        ));
-    }
-    for t in &topics {
-        s.push_str(&format!(
-            "{:<32} {:>5} {:>10} {:>10} {:>10} {:>8} {:>8}\n",
-            t.name,
-            if t.fifo { "yes" } else { "no" },
-            t.totals.published,
-            t.totals.delivered,
-            t.totals.filtered_out,
-            t.totals.failed,
-            t.totals.moved_to_dlq
-        ));
-    }
+    push_table(
+        &mut s,
+        &[
+            ("topic", 32),
+            ("fifo", 5),
+            ("published", 10),
+            ("delivered", 10),
+            ("filtered", 10),
+            ("failed", 8),
+            ("to DLQ", 8),
+        ],
+        topics.iter().map(|t| {
+            let n = &t.totals;
+            let n = [
+                n.published,
+                n.delivered,
+                n.filtered_out,
+                n.failed,
+                n.moved_to_dlq,
+            ];
+            [t.name.clone(), yes_no(t.fifo)]
+                .into_iter()
+                .chain(n.iter().map(u64::to_string))
+                .collect()
+        }),
+    );
     // Each stream's shard totals (records written, writes and reads refused) summed over its
     // shards, closed ones included: what the page's Kinesis row shows.
-    let streams: Vec<_> = world.kinesis().streams().collect();
-    if !streams.is_empty() {
-        s.push_str(&format!(
-            "{:<32} {:>12} {:>6} {:>10} {:>10} {:>14}\n",
-            "stream", "mode", "shards", "records in", "throttled", "read throttled"
-        ));
-    }
-    for st in streams {
-        let (records, writes, reads) = st.shards.iter().fold((0, 0, 0), |(r, w, x), sh| {
-            (
-                r + sh.totals.records_in,
-                w + sh.totals.writes_throttled,
-                x + sh.totals.reads_throttled,
-            )
-        });
-        s.push_str(&format!(
-            "{:<32} {:>12} {:>6} {:>10} {:>10} {:>14}\n",
-            st.name,
-            st.mode.as_str(),
-            st.open_shard_count(),
-            records,
-            writes,
-            reads
-        ));
-    }
-    let readers = world.stream_consumers().apps();
-    if !readers.is_empty() {
-        s.push_str(&format!(
-            "{:<32} {:>7} {:>10} {:>10} {:>10} {:>9} {:>8} {:>8} {:>9}\n",
-            "stream consumer",
-            "workers",
-            "read",
-            "processed",
-            "again",
-            "throttled",
-            "leases",
-            "moved",
-            "deaths"
-        ));
-    }
-    for app in readers {
-        let t = &app.totals;
-        let alive = app
-            .workers
-            .iter()
-            .filter(|w| w.state == mqlab_engine::kcl::WorkerState::Running)
-            .count();
-        s.push_str(&format!(
-            "{:<32} {:>7} {:>10} {:>10} {:>10} {:>9} {:>8} {:>8} {:>9}\n",
-            format!("{} ({})", app.name(), app.spec.stream),
-            format!("{alive}/{}", app.workers.len()),
-            t.records_read,
-            t.records_processed,
-            t.duplicates,
-            t.reads_throttled,
-            app.leases.len(),
-            t.leases_taken.saturating_sub(app.leases.len() as u64),
-            t.worker_deaths
-        ));
-    }
+    push_table(
+        &mut s,
+        &[
+            ("stream", 32),
+            ("mode", 12),
+            ("shards", 6),
+            ("records in", 10),
+            ("throttled", 10),
+            ("read throttled", 14),
+        ],
+        world.kinesis().streams().map(|st| {
+            let sum = |f: fn(&mqlab_engine::kinesis::stream::ShardTotals) -> u64| {
+                st.shards
+                    .iter()
+                    .map(|sh| f(&sh.totals))
+                    .sum::<u64>()
+                    .to_string()
+            };
+            vec![
+                st.name.clone(),
+                st.mode.as_str().to_string(),
+                st.open_shard_count().to_string(),
+                sum(|t| t.records_in),
+                sum(|t| t.writes_throttled),
+                sum(|t| t.reads_throttled),
+            ]
+        }),
+    );
+    push_table(
+        &mut s,
+        &[
+            ("stream consumer", 32),
+            ("workers", 7),
+            ("read", 10),
+            ("processed", 10),
+            ("again", 10),
+            ("throttled", 9),
+            ("leases", 8),
+            ("moved", 8),
+            ("deaths", 9),
+        ],
+        world.stream_consumers().apps().iter().map(|app| {
+            let t = &app.totals;
+            let alive = app
+                .workers
+                .iter()
+                .filter(|w| w.state == mqlab_engine::kcl::WorkerState::Running)
+                .count();
+            let moved = t.leases_taken.saturating_sub(app.leases.len() as u64);
+            let n = [
+                t.records_read,
+                t.records_processed,
+                t.duplicates,
+                t.reads_throttled,
+            ];
+            [
+                format!("{} ({})", app.name(), app.spec.stream),
+                format!("{alive}/{}", app.workers.len()),
+            ]
+            .into_iter()
+            .chain(n.iter().map(u64::to_string))
+            .chain([app.leases.len().to_string(), moved.to_string()])
+            .chain([t.worker_deaths.to_string()])
+            .collect()
+        }),
+    );
     // The world's bill: the services the run uses (or that billed requests anyway, e.g. an
     // SQS call to a queue that was deleted), joined with " + ".
     let parts: Vec<String> = world
@@ -439,6 +449,28 @@ pub fn run_command(args: &RunArgs) -> i32 {
     s.push('\n');
     eprint!("{s}");
     0
+}
+
+/// One table of the run's summary: a header of `columns` (name, width), then a line per row,
+/// the first column left-aligned and the others right-aligned in their widths. Nothing when
+/// there are no rows (a service the run does not have).
+fn push_table(s: &mut String, columns: &[(&str, usize)], rows: impl Iterator<Item = Vec<String>>) {
+    let mut line = |cells: &mut dyn Iterator<Item = String>| {
+        for (k, (cell, (_, w))) in cells.zip(columns).enumerate() {
+            match k {
+                0 => s.push_str(&format!("{cell:<w$}")),
+                _ => s.push_str(&format!(" {cell:>w$}")),
+            }
+        }
+        s.push('\n');
+    };
+    let mut rows = rows.peekable();
+    if rows.peek().is_some() {
+        line(&mut columns.iter().map(|(name, _)| name.to_string()));
+    }
+    for row in rows {
+        line(&mut row.into_iter());
+    }
 }
 
 /// Why `mqlab run` stopped early: what the world holds and what to lower.
