@@ -19,4 +19,5 @@ pub mod rng;
 pub mod route;
 pub mod sched;
 pub mod segvec;
+pub mod sha256;
 pub mod time;

@@ -10,9 +10,9 @@
 //! A payload is an `Arc`: copies (a fan-out, a receive, a `World` clone) share one body and its
 //! MD5 once computed.
 
+use super::sha256::Sha256;
 use md5::{Digest, Md5};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use sha2::Sha256;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -179,7 +179,7 @@ impl Payload {
     pub fn sha256(&self) -> [u8; 32] {
         let mut h = Sha256::new();
         self.for_each_chunk(|c| h.update(c));
-        h.finalize().into()
+        h.finalize()
     }
 
     /// Whether `needle` occurs in the text, without materialising a synthetic payload whose
@@ -438,7 +438,7 @@ mod tests {
         let p = Payload::padded("{\"producer\":\"p\",\"n\":1}", 10_000);
         let bytes = p.as_bytes().into_owned();
         assert_eq!(p.md5(), <[u8; 16]>::from(Md5::digest(&bytes)));
-        assert_eq!(p.sha256(), <[u8; 32]>::from(Sha256::digest(&bytes)));
+        assert_eq!(p.sha256(), Sha256::digest(&bytes));
     }
 
     #[test]

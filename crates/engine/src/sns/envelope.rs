@@ -12,8 +12,8 @@ use crate::core::base64 as b64;
 use crate::core::error::AwsError;
 use crate::core::message_attributes::{MessageAttributeValue, MessageAttributes};
 use crate::core::payload::Payload;
+use crate::core::sha256::Sha256;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 /// Message attribute names: up to 256 characters (aws-rules §3.2).
 pub const ATTRIBUTE_NAME_MAX: usize = 256;
@@ -60,7 +60,7 @@ fn fake_signature_of(string_to_sign: &Payload, version: &str) -> String {
     while bytes.len() < SIGNATURE_BYTES {
         let mut h = Sha256::new();
         h.update(version.as_bytes());
-        h.update(i.to_be_bytes());
+        h.update(&i.to_be_bytes());
         string_to_sign.for_each_chunk(|c| h.update(c));
         bytes.extend_from_slice(&h.finalize());
         i += 1;
