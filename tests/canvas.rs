@@ -190,3 +190,107 @@ fn on_a_phone_width_a_topics_branches_keep_room_and_nothing_overlaps() {
         assert!(queue.x + queue.w < c.x && c.x + c.w <= 366.0);
     }
 }
+
+/// A chart canvas of `w`×`h` CSS pixels in the page (the chart reads its CSS box).
+fn chart_canvas(w: u32, h: u32) -> (HtmlCanvasElement, CanvasRenderingContext2d) {
+    let (c, ctx) = canvas(w, h);
+    c.set_attribute("style", &format!("width:{w}px;height:{h}px;display:block"))
+        .unwrap();
+    web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .body()
+        .unwrap()
+        .append_child(&c)
+        .unwrap();
+    (c, ctx)
+}
+
+#[wasm_bindgen_test]
+fn a_chart_draws_full_minutes_solid_the_running_minute_dashed_and_the_lessons_moment() {
+    use mqlab::canvas::charts::{draw, ChartData, Line, Rgb};
+    use mqlab_appcore::axis::Unit;
+    let (c, ctx) = chart_canvas(400, 200);
+    let chart = ChartData {
+        id: "throughput",
+        title: "NumberOfMessagesSent (Sum, 1 min)".into(),
+        unit: Unit::Number,
+        lines: vec![Line {
+            name: "Sent",
+            color: Rgb(37, 99, 235),
+            points: vec![
+                (0.0, 10.0),
+                (1.0, 10.0),
+                (1.0, 20.0),
+                (2.0, 20.0),
+                (2.0, 30.0),
+                (2.5, 30.0),
+            ],
+            open_from: Some(2.0),
+        }],
+    };
+    let ticks = draw(&c, &chart, false, Some(1.5)).unwrap();
+    assert_eq!(ticks, "x=0:00,0:30,1:00,1:30,2:00,2:30;y=0,10,20,30,40");
+    // The plot spans x 50..392 for 0..2.5 min and y 182..23 for 0..40 (CSS px), scaled by
+    // the device pixel ratio the chart drew with.
+    let k = c.width() as f64 / 400.0;
+    let sx = |x: f64| ((50.0 + x / 2.5 * 342.0) * k) as i32;
+    let sy = |y: f64| ((182.0 - y / 40.0 * 159.0) * k) as i32;
+    let pixels = |x0: i32, x1: i32, y: i32| -> Vec<[u8; 4]> {
+        let rows = (3.0 * k) as i32;
+        let img = ctx
+            .get_image_data(
+                (x0) as f64,
+                (y - rows) as f64,
+                (x1 - x0) as f64,
+                (2 * rows + 1) as f64,
+            )
+            .unwrap()
+            .data();
+        // Per column: the bluest pixel of the rows around y.
+        (0..(x1 - x0) as usize)
+            .map(|col| {
+                (0..(2 * rows + 1) as usize)
+                    .map(|row| {
+                        let i = 4 * (row * (x1 - x0) as usize + col);
+                        [img[i], img[i + 1], img[i + 2], img[i + 3]]
+                    })
+                    .max_by_key(|p| p[2] as i32 - p[0] as i32)
+                    .unwrap()
+            })
+            .collect()
+    };
+    let blue = |p: &[u8; 4]| p[2] as i32 - p[0] as i32 > 80;
+    let solid = pixels(sx(0.1), sx(0.9), sy(10.0));
+    assert!(
+        solid.iter().all(blue),
+        "the first full minute is one unbroken line"
+    );
+    let open = pixels(sx(2.05), sx(2.45), sy(30.0));
+    let gaps = open.iter().filter(|p| !blue(p)).count();
+    assert!(
+        open.iter().any(blue) && gaps * 5 > open.len(),
+        "the running minute is dashed: {gaps} of {} columns are gaps",
+        open.len()
+    );
+    // The lesson's moment: an orange vertical line at 1:30 across the plot.
+    let x = sx(1.5);
+    let col = ctx
+        .get_image_data(
+            (x - 2) as f64,
+            sy(35.0) as f64,
+            5.0,
+            (sy(5.0) - sy(35.0)) as f64,
+        )
+        .unwrap()
+        .data();
+    let orange_rows = col
+        .chunks(4 * 5)
+        .filter(|row| row.chunks(4).any(|p| p[0] > 150 && p[1] < 110 && p[2] < 60))
+        .count();
+    assert!(
+        orange_rows as i32 >= (sy(5.0) - sy(35.0)) * 9 / 10,
+        "marker line: {orange_rows} rows"
+    );
+}

@@ -11,7 +11,7 @@
 //!   travelling down them (stopped at a filter, retried, delivered).
 //! - [`kinesis`] — streams as lanes per shard, records coloured by partition key, throttles
 //!   and consumers' cursors.
-//! - [`charts`] — CloudWatch-style line charts of the sampled metrics (drawn directly; see there why not plotters).
+//! - [`charts`] — CloudWatch-style line charts of the sampled metrics (drawn with plotters' canvas backend and elements).
 
 pub mod charts;
 pub mod diagram;

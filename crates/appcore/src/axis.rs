@@ -55,6 +55,8 @@ pub enum Unit {
 pub fn value_ticks(top: f64, unit: Unit) -> (f64, Vec<(f64, String)>) {
     let top = if top > 0.0 && top.is_finite() {
         top * 1.05
+    } else if unit == Unit::Number {
+        4.0 // nothing counted yet: whole steps, not quarter messages
     } else {
         1.0
     };
@@ -201,7 +203,7 @@ mod tests {
         );
         assert_eq!(
             labels(&value_ticks(0.0, Unit::Number).1),
-            ["0", "0.25", "0.5", "0.75", "1"]
+            ["0", "1", "2", "3", "4"]
         );
         for top in [1.0, 7.0, 130.0, 2_600.0, 45_000.0, 8.8e6] {
             assert_distinct(&value_ticks(top, Unit::Number).1);
