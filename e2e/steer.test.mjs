@@ -70,6 +70,8 @@ test("changes made mid-run (burst now, a new DLQ, a timeout) travel in a share l
   }, original.t);
   await other.page.waitForFunction((t) => Number(document.querySelector('[data-testid="clock"]').dataset.ms) === t, original.t);
   assert.equal(await testid(other.page, "events-hash").textContent(), original.hash);
+  // The "link copied" notice went away by itself (nothing here closed it).
+  await testid(page, "notice").waitFor({ state: "detached", timeout: 30_000 });
 
   assert.deepEqual(problems, []);
   assert.deepEqual(other.problems, []);

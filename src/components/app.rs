@@ -25,6 +25,9 @@ use yew::prelude::*;
 /// Autosave about once a second of play (every this many panel refreshes), and on every
 /// change while paused.
 const AUTOSAVE_EVERY_PANELS: u64 = 10;
+/// A notice (link copied, autosave restored) goes away by itself after this long; its × closes
+/// it sooner. Errors stay until dismissed.
+const NOTICE_MS: u32 = 8_000;
 
 /// Builds a run from shared state, replaying it to the shared time.
 fn open_shared(shared: Shared) -> Result<(Lab, Option<Lang>), String> {
@@ -204,6 +207,19 @@ pub fn app() -> Html {
                 FrameLoop::start(move |real_ms| dispatcher.dispatch(Action::Frame { real_ms }))
             });
             move || drop(frame_loop)
+        });
+    }
+
+    // A notice dismisses itself; a new one, or closing it, drops (cancels) the timer.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.notice, move |notice| {
+            let timer = notice.map(|_| {
+                gloo_timers::callback::Timeout::new(NOTICE_MS, move || {
+                    dispatcher.dispatch(Action::DismissNotice)
+                })
+            });
+            move || drop(timer)
         });
     }
 
