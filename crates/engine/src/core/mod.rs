@@ -6,6 +6,7 @@
 
 pub mod aws;
 pub mod base64;
+pub mod case;
 pub mod ctx;
 pub mod error;
 pub mod event;

@@ -12,6 +12,7 @@
 
 use super::api::PermissionInput;
 use super::{Sqs, ACCOUNT_ID};
+use crate::core::case::lower_str;
 use crate::core::error::AwsError;
 use serde_json::{json, Value};
 
@@ -21,8 +22,8 @@ pub use crate::core::aws::SNS_SERVICE_PRINCIPAL;
 fn glob(pattern: &str, s: &str, fold: bool) -> bool {
     let (p, s): (Vec<char>, Vec<char>) = if fold {
         (
-            pattern.to_lowercase().chars().collect(),
-            s.to_lowercase().chars().collect(),
+            lower_str(pattern).chars().collect(),
+            lower_str(s).chars().collect(),
         )
     } else {
         (pattern.chars().collect(), s.chars().collect())

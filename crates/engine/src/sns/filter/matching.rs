@@ -1,6 +1,7 @@
 //! Matching a compiled policy against message attributes or a JSON body.
 
 use super::*;
+use crate::core::case;
 
 // ---- matching ------------------------------------------------------------------------------
 
@@ -26,8 +27,9 @@ impl Leaf {
     }
 }
 
+/// `s.to_lowercase()`, from the engine's smaller case tables (`core::case`).
 pub(super) fn lower(s: &str) -> String {
-    s.to_lowercase()
+    case::lower_str(s)
 }
 
 pub(super) fn eq_ignore_case(a: &str, b: &str) -> bool {
@@ -38,7 +40,7 @@ pub(super) fn eq_ignore_case(a: &str, b: &str) -> bool {
 }
 
 pub(super) fn upper(s: &str) -> impl Iterator<Item = char> + '_ {
-    s.chars().flat_map(char::to_uppercase)
+    s.chars().flat_map(case::to_upper)
 }
 
 impl IpNet {
