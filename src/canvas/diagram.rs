@@ -16,6 +16,7 @@ use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::labels::{ellipsize, fit_parts, Align, Labels, TextBox};
 use mqlab_appcore::numbers::count;
 use mqlab_appcore::view::{ConsumerStatus, FlashKind, GoneReason, MarkState, Place, ViewModel};
+use mqlab_engine::core::float::parse_f64;
 use std::collections::HashMap;
 use std::f64::consts::{FRAC_PI_2, TAU};
 use web_sys::CanvasRenderingContext2d;
@@ -720,7 +721,7 @@ pub(super) fn measure(ctx: &CanvasRenderingContext2d, s: &str) -> f64 {
 /// The pixel size of a canvas font ("bold 12px sans-serif" → 12).
 fn font_px(font: &str) -> f64 {
     font.split_whitespace()
-        .find_map(|w| w.strip_suffix("px")?.parse().ok())
+        .find_map(|w| parse_f64(w.strip_suffix("px")?).ok())
         .unwrap_or(12.0)
 }
 

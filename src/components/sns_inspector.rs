@@ -11,6 +11,7 @@ use crate::state::Action;
 use mqlab_appcore::edits::Edit;
 use mqlab_appcore::i18n::{t, tf, Lang};
 use mqlab_appcore::sns_view::SubscriptionView;
+use mqlab_engine::core::float::parse_f64;
 use mqlab_engine::sns::api::{SubscriptionArnInput, TopicArnInput};
 use mqlab_engine::sns::delivery::Endpoint;
 use mqlab_engine::sns::filter::{FilterPolicy, FilterPolicyScope};
@@ -512,7 +513,7 @@ pub fn endpoint_settings(props: &EndpointSettingsProps) -> Html {
                 let dispatch = props.dispatch.clone();
                 let onchange = Callback::from(move |e: Event| {
                     let el: web_sys::HtmlInputElement = e.target_unchecked_into();
-                    let Ok(v) = el.value().trim().parse::<f64>() else {
+                    let Ok(v) = parse_f64(el.value().trim()) else {
                         error.set(Some(format!("{name}: not a number")));
                         return;
                     };

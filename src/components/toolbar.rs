@@ -6,6 +6,7 @@ use crate::format::{format_clock, format_speed};
 use crate::lab::Lab;
 use crate::state::{Action, SPEEDS};
 use mqlab_appcore::i18n::{t, Lang};
+use mqlab_engine::core::float::parse_f64;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -50,7 +51,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         let v = e
             .target()
             .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            .and_then(|i| i.value().parse::<f64>().ok())
+            .and_then(|i| parse_f64(&i.value()).ok())
             .unwrap_or(0.0);
         Action::Seek(v.max(0.0) as u64)
     });

@@ -6,6 +6,7 @@ use crate::i18n::{t, tf, Lang};
 use mqlab_engine::actors::{
     ConsumerSpec, Processing, ProducerSpec, CONSUMER_INSTANCES_MAX, PRODUCER_RATE_MAX,
 };
+use mqlab_engine::core::float::parse_f64;
 use mqlab_engine::sqs::attributes::{
     QueueAttributes, DELAY_SECONDS_MAX, MAXIMUM_MESSAGE_SIZE_MAX, MAXIMUM_MESSAGE_SIZE_MIN,
     MAX_RECEIVE_COUNT_MAX, RETENTION_DEFAULT_S, RETENTION_MAX_S, RETENTION_MIN_S,
@@ -636,7 +637,7 @@ pub fn parse_in_range(
             ],
         )
     };
-    let v: f64 = text.trim().parse().map_err(|_| out())?;
+    let v: f64 = parse_f64(text.trim()).map_err(|_| out())?;
     if !v.is_finite() || v < param.min || v > param.max {
         return Err(out());
     }

@@ -32,6 +32,7 @@
 use super::read::{self, join, opt, req, Field, Kind, ReadError};
 use super::Text;
 use crate::i18n::{t, tf, Lang};
+use mqlab_engine::core::float::parse_f64;
 use mqlab_engine::ordmap::OrdMap;
 use mqlab_engine::{Event, EventKind, SimTime, World};
 use serde_json::Value;
@@ -127,7 +128,7 @@ impl Op {
 fn number(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => parse_f64(s.trim()).ok(),
         Value::Bool(b) => Some(f64::from(u8::from(*b))),
         _ => None,
     }

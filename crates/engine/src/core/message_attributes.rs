@@ -153,7 +153,7 @@ fn validate_value(name: &str, v: &MessageAttributeValue) -> Result<(), AwsError>
 
 /// Number attributes: up to 38 significant digits, between 10^-128 and 10^+126 (aws-rules §1.6).
 fn is_valid_number(s: &str) -> bool {
-    let Ok(f) = s.trim().parse::<f64>() else {
+    let Ok(f) = super::float::parse_f64(s.trim()) else {
         return false;
     };
     if !f.is_finite() {

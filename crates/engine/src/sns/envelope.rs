@@ -174,7 +174,9 @@ pub fn validate_attributes(attrs: &MessageAttributes) -> Result<(), AwsError> {
             if s.is_empty() {
                 return Err(empty());
             }
-            if base == "Number" && s.trim().parse::<f64>().map_or(true, |f| !f.is_finite()) {
+            if base == "Number"
+                && crate::core::float::parse_f64(s.trim()).map_or(true, |f| !f.is_finite())
+            {
                 return Err(invalid_parameter_value(format!(
                     "Could not cast message attribute '{name}' value to number."
                 )));

@@ -581,7 +581,7 @@ pub(super) fn set_type_error(kind: &str) -> &'static str {
 }
 
 pub(super) fn parse_f64(text: &str) -> f64 {
-    text.parse::<f64>().unwrap_or(f64::NAN)
+    crate::core::float::parse_f64(text).unwrap_or(f64::NAN)
 }
 
 /// Digits after the decimal point of a JSON number, once trailing zeros and the exponent are

@@ -229,7 +229,7 @@ pub(super) fn attribute_values(attr: &MessageAttributeValue) -> Option<(Vec<Leaf
             Some((vec![leaf(Val::Str(raw))], shown))
         }
         "Number" => {
-            let val = match raw.trim().parse::<f64>() {
+            let val = match crate::core::float::parse_f64(raw.trim()) {
                 Ok(x) if x.is_finite() => Val::Num(x),
                 _ => Val::Str(raw.clone()),
             };
