@@ -2,7 +2,7 @@
 // its shard; resharding under load closes the parent and its children take the writes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openPage, testid, waitForPage, pickPreset, screenshot, playUntil } from "./helpers.mjs";
+import { openPage, testid, waitForPage, pickPreset, screenshot, playUntil, number } from "./helpers.mjs";
 
 
 const streams = async (page) => testid(page, "diagram").first().getAttribute("data-streams");
@@ -35,6 +35,29 @@ test("resharding under load: UpdateShardCount closes the shard and two children 
   await testid(page, "action-UpdateShardCount").nth(1).click();
   await playUntil(page, 70_000, 5);
   assert.equal(await streams(page), "clicks:1/4");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a hot key spread over several partition keys: both shards take its records and the throttling stops", async () => {
+  const { page, problems, context } = await openPage();
+  await pickPreset(page, "kinesis-hot-key");
+  await playUntil(page, 10_000, 5);
+  assert.ok((await number(page, "kinesis-throttled")) > 0, "one key throttles its shard");
+  // The preset's key controls hold the hot device's keys, next to the diagram.
+  const field = testid(page, "param-key-p0-partition_keys");
+  assert.equal(await field.inputValue(), "sensor-hot");
+  await field.fill("sensor-hot-1, , sensor-hot-2");
+  await field.press("Enter");
+  await waitForPage(page, () => /Partition keys/.test(document.querySelector('[data-testid="error-key-p0-partition_keys"]').textContent));
+  await field.fill("sensor-hot-1, sensor-hot-2, sensor-hot-3, sensor-hot-4");
+  await field.press("Enter");
+  await waitForPage(page, () => document.querySelector('[data-testid="error-key-p0-partition_keys"]').textContent === "");
+  await playUntil(page, 16_000, 5);
+  const settled = await number(page, "kinesis-throttled");
+  await playUntil(page, 40_000, 5);
+  assert.equal(await number(page, "kinesis-throttled"), settled, "no write refused once the keys are spread");
+  assert.equal(await testid(page, "param-key-p0-partition_keys").inputValue(), "sensor-hot-1, sensor-hot-2, sensor-hot-3, sensor-hot-4");
   assert.deepEqual(problems, []);
   await context.close();
 });

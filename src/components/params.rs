@@ -7,10 +7,11 @@ use crate::lab::{Edit, Lab};
 use crate::state::Action;
 use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::params::{
-    consumer_params, consumer_value, dist_name, dlq_for, help, parse_in_range, producer_params,
-    producer_target, producer_value, queue_choices, queue_params, set_consumer, set_producer,
-    with_dist, ActorParam, ProducerTarget, BURST_NOW_DEFAULT, BURST_NOW_MAX, CONSUMER_OPTIONAL,
-    MAX_RECEIVE_COUNT_RANGE, MAX_RECEIVE_COUNT_SUGGESTED, PRODUCER_OPTIONAL,
+    consumer_params, consumer_value, dist_name, dlq_for, help, parse_in_range,
+    parse_partition_keys, producer_params, producer_target, producer_value, queue_choices,
+    queue_params, set_consumer, set_producer, with_dist, ActorParam, ProducerTarget,
+    BURST_NOW_DEFAULT, BURST_NOW_MAX, CONSUMER_OPTIONAL, MAX_RECEIVE_COUNT_RANGE,
+    MAX_RECEIVE_COUNT_SUGGESTED, PRODUCER_OPTIONAL,
 };
 use mqlab_appcore::presets::{self, Focus};
 use mqlab_engine::actors::{Arrival, Burst, ConsumerSpec, ProducerSpec};
@@ -74,6 +75,9 @@ struct FieldProps {
     #[prop_or_default]
     /// (value, label) of each option; AWS values label themselves.
     options: Option<Vec<(&'static str, &'static str)>>,
+    /// A text field (partition keys) instead of a number.
+    #[prop_or_default]
+    text: bool,
     error: Option<String>,
     on_commit: Callback<String>,
 }
@@ -105,12 +109,12 @@ fn field(p: &FieldProps) -> Html {
             <input
                 id={dom_id.clone()}
                 data-testid={dom_id.clone()}
-                type="number"
-                inputmode="decimal"
+                type={if p.text { "text" } else { "number" }}
+                inputmode={if p.text { "text" } else { "decimal" }}
                 value={p.value.clone()}
                 min={p.min.map(|v| v.to_string())}
                 max={p.max.map(|v| v.to_string())}
-                step={p.step.map_or("any".to_string(), |v| v.to_string())}
+                step={(!p.text).then(|| p.step.map_or("any".to_string(), |v| v.to_string()))}
                 aria-invalid={p.error.is_some().to_string()}
                 aria-describedby={err_id.clone()}
                 onchange={commit_input}
@@ -475,6 +479,31 @@ fn producer_setting(
     let error = errors.get(&id).cloned();
     match field {
         "burst" => Some(burst_now(i, kind, lang, target, error, resource)),
+        "partition_keys" => {
+            let (target, fid) = (target.clone(), id.clone());
+            let on_commit =
+                Callback::from(
+                    move |text: String| match parse_partition_keys(&text, lang) {
+                        Ok(keys) => target.edit_actor(fid.clone(), i, |s: &mut ProducerSpec| {
+                            s.partition_keys = keys;
+                            true
+                        }),
+                        Err(m) => target.emit_error(fid.clone(), Some(m)),
+                    },
+                );
+            let key = "producer.partition_keys";
+            Some(html! {
+                <Field
+                    {id}
+                    label={labelled(resource, t(lang, key))}
+                    help={help(key, lang)}
+                    value={producer_value(spec, field)}
+                    text=true
+                    {error}
+                    {on_commit}
+                />
+            })
+        }
         "arrival" => Some(actor_choice(
             id,
             "producer.arrival",
@@ -782,7 +811,7 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
     let producers = actors.producers.iter().enumerate().map(|(i, p)| {
         let fields = std::iter::once("burst")
             .chain(producer_params().iter().chain(&PRODUCER_OPTIONAL).map(|p| p.field))
-            .chain(["arrival"])
+            .chain(["arrival", "partition_keys"])
             .filter_map(|f| producer_setting(i, &p.spec, f, None, lang, &target, errors));
         html! {
             <details class="resource" open={open(&p.spec.name)} key={format!("{preset}/p/{}", p.spec.name)} data-testid={format!("{pfx}params-p{i}")}>

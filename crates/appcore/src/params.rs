@@ -363,6 +363,8 @@ impl ProducerTarget {
     /// groups, DelaySeconds or poison pills; a bucket takes one object per PutObject.
     pub fn has(self, field: &str) -> bool {
         match self {
+            // Only records have partition keys.
+            _ if field == "partition_keys" => self == ProducerTarget::Stream,
             ProducerTarget::Queue => true,
             // Only a producer sending to a queue resends (the engine refuses it elsewhere).
             _ if field == "resend_every" => false,
@@ -596,6 +598,9 @@ pub fn producer_value(p: &ProducerSpec, field: &str) -> String {
         "start_s" => p.start_s.to_string(),
         "poison_every" => p.poison_every.to_string(),
         "resend_every" => p.resend_every.to_string(),
+        // No keys: the producer's name is its one key.
+        "partition_keys" if p.partition_keys.is_empty() => p.name.clone(),
+        "partition_keys" => p.partition_keys.join(", "),
         _ => String::new(),
     }
 }
@@ -642,6 +647,34 @@ pub fn parse_in_range(
         return Err(out());
     }
     Ok(v)
+}
+
+/// Most partition keys a simulated producer rotates through: the page's limit, not AWS's.
+pub const PARTITION_KEYS_MAX: usize = 100;
+/// A partition key has 1–256 characters (aws-rules §4.1).
+pub const PARTITION_KEY_CHARS_MAX: usize = 256;
+
+/// The partition keys a stream producer's records rotate through, as typed: separated by
+/// commas, each trimmed. Refused, naming the field: none, an empty one, one over 256
+/// characters, more than [`PARTITION_KEYS_MAX`].
+pub fn parse_partition_keys(text: &str, lang: Lang) -> Result<Vec<String>, String> {
+    let keys: Vec<String> = text.split(',').map(|k| k.trim().to_string()).collect();
+    let ok = keys.len() <= PARTITION_KEYS_MAX
+        && keys
+            .iter()
+            .all(|k| !k.is_empty() && k.chars().count() <= PARTITION_KEY_CHARS_MAX);
+    if ok {
+        Ok(keys)
+    } else {
+        Err(tf(
+            lang,
+            "producer.partition_keys.invalid",
+            &[
+                ("name", t(lang, "producer.partition_keys")),
+                ("max", &PARTITION_KEYS_MAX.to_string()),
+            ],
+        ))
+    }
 }
 
 /// Where a producer sends: its queue, topic (Publish), bucket (PutObject) or stream

@@ -276,7 +276,11 @@ pub fn focus(id: &str) -> &'static [Focus] {
         "sns-mobile-push" => &[P("marketing", "rate_per_s")],
         "s3-thumbnails" => &[P("camera-app", "rate_per_s"), P("notes-app", "rate_per_s")],
         "kinesis-ordering" | "kinesis-kcl-failover" => &[P("checkout", "rate_per_s")],
-        "kinesis-hot-key" => &[P("hot-device", "rate_per_s"), P("fleet", "rate_per_s")],
+        "kinesis-hot-key" => &[
+            P("hot-device", "rate_per_s"),
+            P("hot-device", "partition_keys"),
+            P("fleet", "rate_per_s"),
+        ],
         "kinesis-reshard" => &[P("web", "rate_per_s")],
         "kinesis-provisioned" | "kinesis-on-demand" => {
             &[P("flash-sale", "burst"), P("shop", "rate_per_s")]

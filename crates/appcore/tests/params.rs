@@ -377,3 +377,71 @@ fn the_help_file_names_only_settings_the_panel_has() {
         .unwrap_err()
         .starts_with("texts/help.json: not JSON"));
 }
+
+#[test]
+fn partition_keys_are_read_from_commas_and_refused_naming_the_field() {
+    use mqlab_appcore::params::{parse_partition_keys, PARTITION_KEYS_MAX};
+    assert_eq!(
+        parse_partition_keys(" hot-1, hot-2 ,hot-3", Lang::En).unwrap(),
+        ["hot-1", "hot-2", "hot-3"]
+    );
+    assert_eq!(parse_partition_keys("한국", Lang::En).unwrap(), ["한국"]);
+    let long = "k".repeat(257);
+    let too_many = vec!["k"; PARTITION_KEYS_MAX + 1].join(",");
+    for bad in ["", " ", "a,,b", "a, ", long.as_str(), too_many.as_str()] {
+        let e = parse_partition_keys(bad, Lang::En).unwrap_err();
+        assert!(e.starts_with("Partition keys"), "{bad:?}: {e}");
+    }
+    // 256 characters (not bytes) is a key.
+    assert!(parse_partition_keys(&"한".repeat(256), Lang::En).is_ok());
+    assert!(parse_partition_keys("", Lang::Ko)
+        .unwrap_err()
+        .contains("파티션 키"));
+}
+
+/// The hot-key lesson's fix: the hot device's records spread over several keys land on both
+/// shards, and the throttling stops.
+#[test]
+fn spreading_a_hot_key_over_several_keys_stops_the_throttling() {
+    use mqlab_appcore::lab::{Edit, Lab};
+    use mqlab_appcore::params::{parse_partition_keys, producer_value, ProducerTarget};
+    let mut lab = Lab::from_json(
+        mqlab_appcore::presets::by_id("kinesis-hot-key")
+            .unwrap()
+            .scenario_json(),
+        None,
+    )
+    .unwrap();
+    let throttled = |lab: &Lab| -> u64 {
+        let st = lab.world().kinesis().stream("telemetry").unwrap();
+        st.shards.iter().map(|s| s.totals.writes_throttled).sum()
+    };
+    lab.run_to(30_000);
+    let before = throttled(&lab);
+    assert!(before > 1_000, "the single hot key throttles: {before}");
+    let index = lab
+        .scenario
+        .producers
+        .iter()
+        .position(|p| p.name == "hot-device")
+        .unwrap();
+    let mut spec = lab.scenario.producers[index].clone();
+    assert_eq!(ProducerTarget::of(&spec), ProducerTarget::Stream);
+    assert!(ProducerTarget::Stream.has("partition_keys"));
+    assert!(!ProducerTarget::Queue.has("partition_keys"));
+    assert_eq!(producer_value(&spec, "partition_keys"), "sensor-hot");
+    spec.partition_keys = parse_partition_keys(
+        "sensor-hot-1, sensor-hot-2, sensor-hot-3, sensor-hot-4",
+        Lang::En,
+    )
+    .unwrap();
+    lab.edit(Edit::Producer { index, spec }).unwrap();
+    lab.run_to(35_000);
+    let settled = throttled(&lab);
+    lab.run_to(60_000);
+    assert_eq!(
+        throttled(&lab),
+        settled,
+        "1,200 records/s over both shards fit under 1,000 per shard"
+    );
+}

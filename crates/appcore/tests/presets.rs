@@ -608,7 +608,7 @@ fn every_preset_focuses_on_settings_it_has() {
                         .find(|x| x.spec.name == name)
                         .unwrap_or_else(|| panic!("{}: no producer {name}", p.id))
                         .spec;
-                    let known = matches!(field, "burst" | "arrival")
+                    let known = matches!(field, "burst" | "arrival" | "partition_keys")
                         || actor_field(
                             params::producer_params(),
                             &params::PRODUCER_OPTIONAL,
