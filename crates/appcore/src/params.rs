@@ -649,8 +649,8 @@ pub fn parse_in_range(
     Ok(v)
 }
 
-/// Most partition keys a simulated producer rotates through: the page's limit, not AWS's.
-pub const PARTITION_KEYS_MAX: usize = 100;
+/// Most partition keys a simulated producer rotates through (the engine's limit, not AWS's).
+pub use mqlab_engine::actors::PARTITION_KEYS_MAX;
 /// A partition key has 1–256 characters (aws-rules §4.1).
 pub const PARTITION_KEY_CHARS_MAX: usize = 256;
 

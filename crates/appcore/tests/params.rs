@@ -445,3 +445,17 @@ fn spreading_a_hot_key_over_several_keys_stops_the_throttling() {
         "1,200 records/s over both shards fit under 1,000 per shard"
     );
 }
+
+/// An imported scenario or a link with a bad partition key is refused naming the field.
+#[test]
+fn a_scenario_with_a_bad_partition_key_is_refused_naming_the_field() {
+    for keys in [r#"[""]"#, &format!("[\"{}\"]", "k".repeat(257))] {
+        let text = format!(
+            r#"{{"streams": [{{"StreamName": "s", "ShardCount": 1}}],
+                "producers": [{{"name": "p", "stream": "s", "rate_per_s": 1, "partition_keys": {keys}}}]}}"#
+        );
+        let e = mqlab_engine::Scenario::from_json(&text).unwrap_err();
+        assert_eq!(e.field, "producers[0]");
+        assert!(e.message.starts_with("partition_keys:"), "{}", e.message);
+    }
+}

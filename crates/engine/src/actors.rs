@@ -133,6 +133,10 @@ pub struct ProducerSpec {
     pub partition_keys: Vec<String>,
 }
 
+/// Most partition keys a simulated producer rotates through: a limit of the simulation's,
+/// not AWS's.
+pub const PARTITION_KEYS_MAX: usize = 100;
+
 /// Most message attributes a producer may set (SQS's and SNS's limit, aws-rules §1.6 / §3.2).
 pub const PRODUCER_ATTRIBUTES_MAX: usize = 10;
 
@@ -333,6 +337,17 @@ impl ProducerSpec {
         }
         if !(1..=10).contains(&self.batch_size) {
             return Err("batch_size: must be between 1 and 10".into());
+        }
+        // A partition key has 1–256 characters (aws-rules §4.1).
+        if self.partition_keys.len() > PARTITION_KEYS_MAX
+            || self
+                .partition_keys
+                .iter()
+                .any(|k| k.is_empty() || k.chars().count() > 256)
+        {
+            return Err(format!(
+                "partition_keys: 1 to {PARTITION_KEYS_MAX} keys of 1–256 characters each"
+            ));
         }
         if self.body_bytes == 0 || self.body_bytes > 1_048_576 {
             return Err("body_bytes: must be between 1 and 1048576".into());
