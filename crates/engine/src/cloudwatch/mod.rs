@@ -141,7 +141,7 @@ impl CloudWatch {
     pub fn any_due(&self, now: SimTime) -> bool {
         self.alarms
             .values()
-            .any(|a| now > 0 && now % (a.period_s * MS_PER_S) == 0)
+            .any(|a| now > 0 && now.is_multiple_of(a.period_s * MS_PER_S))
     }
 
     /// The cost meter's line: alarm-hours and GetMetricStatistics requests.

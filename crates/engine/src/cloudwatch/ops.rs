@@ -780,7 +780,7 @@ impl CloudWatch {
         let due: Vec<String> = self
             .alarms
             .values()
-            .filter(|a| now > 0 && now % (a.period_s * MS_PER_S) == 0)
+            .filter(|a| now > 0 && now.is_multiple_of(a.period_s * MS_PER_S))
             .map(|a| a.name.clone())
             .collect();
         for name in due {
@@ -949,12 +949,8 @@ fn reason_data(
         .rev()
         .filter_map(|p| p.value.map(|v| v.0))
         .collect();
-    let start = range
-        .iter()
-        .rev()
-        .take(a.evaluation_periods as usize)
-        .last()
-        .map_or(now, |p| p.start);
+    let first = range.len().saturating_sub(a.evaluation_periods as usize);
+    let start = range.get(first).map_or(now, |p| p.start);
     let evaluated: Vec<Value> = evaluated
         .iter()
         .map(|(t, v, n)| serde_json::json!({"timestamp": notification_time(*t), "sampleCount": *n as f64, "value": v}))
