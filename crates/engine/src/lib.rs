@@ -66,6 +66,7 @@
 //! map, so the same scenario and seed give the same events, natively and in wasm.
 
 pub mod actors;
+pub mod cloudwatch;
 pub mod core;
 pub mod hub;
 pub mod kcl;

@@ -3,6 +3,7 @@
 //! [`Router`]) and what long polls answer.
 
 use crate::actors::{ActorTimer, Actors};
+use crate::cloudwatch::CloudWatch;
 use crate::core::ctx::Shared;
 pub use crate::core::ctx::{CallId, Caller};
 use crate::core::error::AwsError;
@@ -23,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
-const KNOWN_SERVICES: &str = "\"sqs\", \"sns\", \"kinesis\", \"s3\"";
+const KNOWN_SERVICES: &str = "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\"";
 
 /// A timer of the world itself.
 #[derive(Clone, Debug)]
@@ -128,6 +129,7 @@ struct Parts<'a> {
     s3: Slot<'a, S3, S3Timer>,
     actors: Slot<'a, Actors, ActorTimer>,
     kcl: Slot<'a, Kcl, KclTimer>,
+    cloudwatch: &'a mut CloudWatch,
     world: &'a mut Scheduler<WorldTimer>,
 }
 
@@ -161,6 +163,11 @@ pub struct World {
     pub(crate) s3: S3,
     pub(crate) actors: Actors,
     pub(crate) kcl: Kcl,
+    pub(crate) cloudwatch: CloudWatch,
+    /// Set by the first `cloudwatch` call: the alarm evaluation the metrics tick runs from
+    /// then on. A pointer rather than a call, so that a run without alarms is untouched and a
+    /// build that never makes API calls (the page) links none of CloudWatch.
+    alarm_clock: Option<fn(&mut World)>,
     completions: Vec<Completion>,
     next_call: CallId,
     seed: u64,
@@ -186,6 +193,8 @@ impl World {
             s3: S3::new(S3Config::default()),
             actors: Actors::default(),
             kcl: Kcl::default(),
+            cloudwatch: CloudWatch::default(),
+            alarm_clock: None,
             completions: Vec::new(),
             next_call: 0,
             seed: config.seed,
@@ -268,6 +277,11 @@ impl World {
         let Parts { at, mut kcl, .. } = self.parts();
         let (kcl, mut ctx) = kcl.at(at);
         kcl.add(&mut ctx, spec);
+    }
+
+    /// Read access to CloudWatch (alarms, their states and history).
+    pub fn cloudwatch(&self) -> &CloudWatch {
+        &self.cloudwatch
     }
 
     /// Read access to the S3 service (buckets, objects, notification configurations).
@@ -426,7 +440,12 @@ impl World {
 
     /// The cost meter: one line per service that bills.
     pub fn bill(&self) -> Vec<Bill> {
-        vec![self.sqs.bill(), self.sns.bill(), self.kinesis.bill()]
+        let mut bill = vec![self.sqs.bill(), self.sns.bill(), self.kinesis.bill()];
+        // CloudWatch bills only once it has been called (its alarms and statistics).
+        if self.alarm_clock.is_some() {
+            bill.push(self.cloudwatch.bill(self.now));
+        }
+        bill
     }
 
     /// Requests and dollars so far, over every service.
@@ -477,6 +496,7 @@ impl World {
                 svc: &mut self.kcl,
                 timers: &mut q.kcl,
             },
+            cloudwatch: &mut self.cloudwatch,
             world: &mut q.world,
         }
     }
@@ -545,12 +565,20 @@ impl World {
         let id = self.next_call;
         self.next_call += 1;
         let now = self.now;
+        let mut bus = Vec::new();
+        if svc == "cloudwatch" {
+            self.alarm_clock = Some(World::evaluate_alarms);
+            if op == "GetMetricStatistics" {
+                bus = self.metric_datapoints();
+            }
+        }
         let Parts {
             at,
             mut sqs,
             mut sns,
             mut kinesis,
             mut s3,
+            cloudwatch,
             ..
         } = self.parts();
         let result = match svc {
@@ -575,6 +603,17 @@ impl World {
                     s3: None,
                 };
                 Some(s3.call_json(&mut ctx, &mut peers, op, params))
+            }
+            "cloudwatch" => {
+                let mut peers = Hub {
+                    sqs: Some(sqs),
+                    sns: Some(sns),
+                    kinesis: Some(kinesis),
+                    s3: Some(s3),
+                };
+                let mut no_timers = Scheduler::default();
+                let mut ctx = at.with(&mut no_timers);
+                Some(cloudwatch.call_json(&mut ctx, &mut peers, &bus, op, params))
             }
             other => Some(Err(AwsError::new(
                 "UnknownService",
@@ -616,6 +655,41 @@ impl World {
     }
 
     fn fire(&mut self, timer: Timer) {
+        let tick = matches!(timer, Timer::World(WorldTimer::MetricsTick));
+        self.fire_timer(timer);
+        if let (true, Some(evaluate)) = (tick, self.alarm_clock) {
+            evaluate(self);
+        }
+    }
+
+    /// Alarms whose period ends at this tick evaluate the minutes just closed (aws-rules
+    /// §10.3); their actions publish through the router.
+    fn evaluate_alarms(&mut self) {
+        if !self.cloudwatch.any_due(self.now) {
+            return;
+        }
+        let bus = self.metric_datapoints();
+        let Parts {
+            at,
+            sqs,
+            sns,
+            kinesis,
+            s3,
+            cloudwatch,
+            ..
+        } = self.parts();
+        let mut peers = Hub {
+            sqs: Some(sqs),
+            sns: Some(sns),
+            kinesis: Some(kinesis),
+            s3: Some(s3),
+        };
+        let mut no_timers = Scheduler::default();
+        let mut ctx = at.with(&mut no_timers);
+        cloudwatch.evaluate(&mut ctx, &mut peers, &bus);
+    }
+
+    fn fire_timer(&mut self, timer: Timer) {
         let Parts {
             at,
             mut sqs,
@@ -625,6 +699,7 @@ impl World {
             mut actors,
             mut kcl,
             world,
+            ..
         } = self.parts();
         match timer {
             Timer::Sqs(t) => {
