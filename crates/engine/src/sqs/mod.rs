@@ -129,13 +129,31 @@ pub enum SqsTimer {
         queue: u32,
         waiter: u64,
     },
+    /// The first of a queue's visibility ends (see [`queue::DeadlineRow`]).
+    VisibilityDue {
+        queue: u32,
+    },
+    /// The first of a queue's long-poll ends.
+    LongPollDue {
+        queue: u32,
+    },
     MoveTask {
         task: u64,
     },
 }
 
 /// ReceiveMessage answers waiting to be routed to their callers.
-pub type Replies = Vec<(Caller, Result<ReceiveMessageOutput, AwsError>)>;
+pub type Replies = Vec<(Caller, Result<Answer, AwsError>)>;
+
+pub use ops::{Handle, Taken};
+
+/// A ReceiveMessage answer: rendered for an API caller, by place for a simulated consumer
+/// (which reads only a message's id, body and handle).
+#[derive(Clone, Debug)]
+pub enum Answer {
+    Api(ReceiveMessageOutput),
+    Taken(Vec<Taken>),
+}
 
 /// What a receive asks for, once validated.
 #[derive(Clone, Debug)]
@@ -215,6 +233,8 @@ pub struct Sqs {
     next_queue_id: u32,
     next_waiter: u64,
     replies: Replies,
+    /// Scratch for the messages a receive takes (empty between calls; kept for its buffer).
+    taken: Vec<Taken>,
     cost: CostMeter,
     move_tasks: Vec<MoveTask>,
     /// The world's clock as of the current call (set by the world before every dispatch).
@@ -258,6 +278,7 @@ impl Sqs {
             next_queue_id: 1,
             next_waiter: 1,
             replies: Vec::new(),
+            taken: Vec::new(),
             cost,
             move_tasks: Vec::new(),
             now: 0,
@@ -444,6 +465,36 @@ impl Sqs {
                     self.serve_waiters(ctx, queue);
                 }
             }
+            SqsTimer::VisibilityDue { queue } => {
+                let Some(q) = self.queues.get_mut(&queue) else {
+                    return;
+                };
+                let timers = &mut ctx.timers;
+                let messages = &q.messages;
+                let Some(seq) = q.visibility_ends.fire(
+                    |seq| messages.contains(seq),
+                    |due, n| timers.schedule_reserved(due, n, SqsTimer::VisibilityDue { queue }),
+                ) else {
+                    return;
+                };
+                // What the message's own timer would have done (it fires when due).
+                let until = ctx.now;
+                self.on_timer(ctx, SqsTimer::VisibilityEnd { queue, seq, until });
+            }
+            SqsTimer::LongPollDue { queue } => {
+                let Some(q) = self.queues.get_mut(&queue) else {
+                    return;
+                };
+                let timers = &mut ctx.timers;
+                let waiters = &q.waiters;
+                let Some(waiter) = q.long_poll_ends.fire(
+                    |id| waiters.iter().any(|w| w.id == id),
+                    |due, n| timers.schedule_reserved(due, n, SqsTimer::LongPollDue { queue }),
+                ) else {
+                    return;
+                };
+                self.end_long_poll(ctx, queue, waiter);
+            }
             SqsTimer::VisibilityEnd { queue, seq, until } => {
                 let Some(q) = self.queues.get_mut(&queue) else {
                     return;
@@ -566,8 +617,11 @@ impl Sqs {
             long_poll: true,
             actor: w.spec.actor.clone(),
         });
-        self.replies
-            .push((w.caller, Ok(ReceiveMessageOutput::default())));
+        let empty = match w.caller {
+            Caller::External(_) => Answer::Api(ReceiveMessageOutput::default()),
+            Caller::Actor(_) => Answer::Taken(Vec::new()),
+        };
+        self.replies.push((w.caller, Ok(empty)));
     }
 
     /// Hands newly available messages to waiting long polls, oldest waiter first.
@@ -602,15 +656,19 @@ impl Sqs {
             let Some(w) = q.waiters.pop_front() else {
                 return;
             };
-            let msgs = self.deliver(ctx, queue, &w.spec, true, w.requested_at);
+            let mut msgs = std::mem::take(&mut self.taken);
+            self.deliver(ctx, queue, &w.spec, true, w.requested_at, &mut msgs);
             if msgs.is_empty() {
+                self.taken = msgs;
                 if let Some(q) = self.queues.get_mut(&queue) {
                     q.waiters.push_front(w);
                 }
                 return; // e.g. every FIFO group with visible messages is locked
             }
-            self.replies
-                .push((w.caller, Ok(ReceiveMessageOutput { messages: msgs })));
+            let render = matches!(w.caller, Caller::External(_));
+            let answer = self.answer(queue, &w.spec, &mut msgs, render);
+            self.taken = msgs;
+            self.replies.push((w.caller, Ok(answer)));
         }
     }
 }
