@@ -222,10 +222,56 @@ pub struct QueueSummary {
     pub duplicates_delivered: u64,
 }
 
+/// The queues by id. Ids are handed out in increasing order and never reused, so a queue
+/// sits at its id's index (a deleted one leaves an empty slot): finding one is an index, not a
+/// search, and iteration is in id order, as a map's would be.
+#[derive(Clone, Debug, Default)]
+struct QueueTable {
+    slots: Vec<Option<Box<Queue>>>,
+}
+
+impl QueueTable {
+    fn get(&self, id: &u32) -> Option<&Queue> {
+        self.slots.get(*id as usize)?.as_deref()
+    }
+
+    fn get_mut(&mut self, id: &u32) -> Option<&mut Queue> {
+        self.slots.get_mut(*id as usize)?.as_deref_mut()
+    }
+
+    fn insert(&mut self, id: u32, q: Queue) {
+        let i = id as usize;
+        if self.slots.len() <= i {
+            self.slots.resize_with(i + 1, || None);
+        }
+        self.slots[i] = Some(Box::new(q));
+    }
+
+    fn remove(&mut self, id: &u32) -> Option<Queue> {
+        self.slots.get_mut(*id as usize)?.take().map(|q| *q)
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Queue> {
+        self.slots.iter().flatten().map(|q| &**q)
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut Queue> {
+        self.slots.iter_mut().flatten().map(|q| &mut **q)
+    }
+}
+
+impl std::ops::Index<&u32> for QueueTable {
+    type Output = Queue;
+
+    fn index(&self, id: &u32) -> &Queue {
+        self.get(id).expect("a resolved queue id names a queue")
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Sqs {
     config: SqsConfig,
-    queues: OrdMap<u32, Queue>,
+    queues: QueueTable,
     by_name: OrdMap<String, u32>,
     /// The id `resolve` found last (a hint, checked on use).
     last_resolved: std::cell::Cell<u32>,
@@ -235,6 +281,8 @@ pub struct Sqs {
     replies: Replies,
     /// Scratch for the messages a receive takes (empty between calls; kept for its buffer).
     taken: Vec<Taken>,
+    /// Scratch for a receive's candidates (likewise).
+    candidates: Vec<u64>,
     cost: CostMeter,
     move_tasks: Vec<MoveTask>,
     /// The world's clock as of the current call (set by the world before every dispatch).
@@ -271,7 +319,7 @@ impl Sqs {
         };
         Sqs {
             config,
-            queues: OrdMap::new(),
+            queues: QueueTable::default(),
             by_name: OrdMap::new(),
             last_resolved: std::cell::Cell::new(u32::MAX),
             deleted_at: OrdMap::new(),
@@ -279,6 +327,7 @@ impl Sqs {
             next_waiter: 1,
             replies: Vec::new(),
             taken: Vec::new(),
+            candidates: Vec::new(),
             cost,
             move_tasks: Vec::new(),
             now: 0,
@@ -415,9 +464,13 @@ impl Sqs {
             .strip_prefix(QUEUE_URL_HOST)
             .and_then(|r| r.strip_prefix(ACCOUNT_ID))
             .and_then(|r| r.strip_prefix('/'));
-        // The queue resolved last, checked by its name (ids are never reused, so a deleted
-        // queue's id finds nothing): an actor names the same queue call after call.
+        // The queue resolved last, checked by its URL or name (ids are never reused, so a
+        // deleted queue's id finds nothing): an actor names the same queue call after call.
         let last = self.last_resolved.get();
+        if let Some(q) = self.queues.get(&last).filter(|q| q.url == url) {
+            q.last_accessed.set(self.now);
+            return Ok(last);
+        }
         if let (Some(name), Some(q)) = (ours, self.queues.get(&last)) {
             if q.name == name {
                 q.last_accessed.set(self.now);

@@ -1186,6 +1186,7 @@ impl Sqs {
         }
         debug_assert!(out.is_empty());
         let mut delivered = Vec::new();
+        let mut cands = std::mem::take(&mut self.candidates);
         // Each round either delivers or dead-letters at least one candidate; bounded anyway.
         for _ in 0..64 {
             let q = self.queue(id);
@@ -1193,12 +1194,13 @@ impl Sqs {
                 break;
             }
             let want = spec.max - out.len();
-            let cands = q.candidates(want, &sampled);
+            cands.clear();
+            q.candidates_into(want, &sampled, &mut cands);
             if cands.is_empty() {
                 break;
             }
             let mut moved_any = false;
-            for seq in cands {
+            for &seq in &cands {
                 if self.dead_letter_if_due(ctx, id, seq) {
                     moved_any = true;
                     continue;
@@ -1250,6 +1252,8 @@ impl Sqs {
                 break;
             }
         }
+        cands.clear();
+        self.candidates = cands;
         if spec.visibility_ms == 0 {
             // A zero visibility timeout leaves the messages receivable at once.
             let q = self.queue_mut(id);
@@ -1465,7 +1469,7 @@ impl Sqs {
             m.modified_since_receive = true;
             return Ok(());
         }
-        q.remove(seq);
+        q.take(seq);
         if fifo {
             // The group may be unlocked now.
             self.serve_waiters(ctx, id);

@@ -492,7 +492,13 @@ impl Queue {
     /// Removes a message from every index, whatever its state.
     pub fn remove(&mut self, seq: u64) -> Option<Message> {
         // The message itself when no snapshot shares it, else a copy.
-        let m = Arc::unwrap_or_clone(self.messages.remove(seq)?);
+        self.take(seq).map(Arc::unwrap_or_clone)
+    }
+
+    /// Removes a message from every index and returns it as held (shared with snapshots):
+    /// a delete drops it without moving it out.
+    pub(crate) fn take(&mut self, seq: u64) -> Option<Arc<Message>> {
+        let m = self.messages.remove(seq)?;
         self.payload_bytes = self.payload_bytes.saturating_sub(m.held_bytes());
         if let Some(by_sent) = &mut self.by_sent {
             by_sent.remove(&(m.sent_at, seq));
@@ -659,14 +665,21 @@ impl Queue {
     /// Candidates for a receive, in the order they would be delivered.
     /// `sampled` says which servers a short poll reached (all for long polls).
     pub fn candidates(&self, max: usize, sampled: &[bool]) -> Vec<u64> {
+        let mut out = Vec::new();
+        self.candidates_into(max, sampled, &mut out);
+        out
+    }
+
+    /// [`Self::candidates`] appended to `out` (a receive reuses its buffer).
+    pub(crate) fn candidates_into(&self, max: usize, sampled: &[bool], out: &mut Vec<u64>) {
         if self.fifo() {
-            self.fifo_candidates(max)
+            out.extend(self.fifo_candidates(max));
         } else {
-            self.standard_candidates(max, sampled)
+            self.standard_candidates(max, sampled, out);
         }
     }
 
-    fn standard_candidates(&self, max: usize, sampled: &[bool]) -> Vec<u64> {
+    fn standard_candidates(&self, max: usize, sampled: &[bool], out: &mut Vec<u64>) {
         // A long poll (and a FIFO receive) samples every server: no message need be looked up.
         let every = sampled.iter().all(|&s| s);
         let on_sampled = |seq: &&u64| {
@@ -677,13 +690,8 @@ impl Queue {
         };
         let noisy = self.noisy_tenants();
         if noisy.is_empty() {
-            return self
-                .visible
-                .iter()
-                .filter(on_sampled)
-                .take(max)
-                .copied()
-                .collect();
+            out.extend(self.visible.iter().filter(on_sampled).take(max).copied());
+            return;
         }
         // Fair queue: quiet tenants first, then noisy ones, the one with the fewest messages in
         // flight first (aws-rules §1.11). Noisy tenants are delayed, never dropped.
@@ -715,11 +723,12 @@ impl Queue {
         // `sort` would (the scan index makes entries distinct) without a copy of the slice
         // sort's code in the wasm for this one call.
         let loud = std::collections::BinaryHeap::from(loud).into_sorted_vec();
-        quiet
-            .into_iter()
-            .chain(loud.into_iter().map(|(_, _, s)| s))
-            .take(max)
-            .collect()
+        out.extend(
+            quiet
+                .into_iter()
+                .chain(loud.into_iter().map(|(_, _, s)| s))
+                .take(max),
+        );
     }
 
     /// Tenants flagged noisy now, with their in-flight counts, in tenant order (a sorted list
