@@ -443,7 +443,12 @@ impl Queue {
         let seq = m.seq;
         if self.by_sent.is_none() && m.sent_at < self.last_sent {
             // Out of sent order from now on: index the messages held by their sent time.
-            self.by_sent = Some(self.messages.values().map(|m| (m.sent_at, m.seq)).collect());
+            // By insertion, not `collect` (which links a sort for the wasm).
+            let mut by_sent = BTreeSet::new();
+            for m in self.messages.values() {
+                by_sent.insert((m.sent_at, m.seq));
+            }
+            self.by_sent = Some(by_sent);
         }
         if let Some(by_sent) = &mut self.by_sent {
             by_sent.insert((m.sent_at, seq));
