@@ -16,10 +16,9 @@ use crate::core::time::{SimTime, MS_PER_S};
 use crate::hub::Hub;
 use crate::sns::Sns;
 use crate::sqs::api::{
-    ChangeMessageVisibilityInput, ReceiveMessageInput, ReceiveMessageOutput, ReceivedMessage,
-    SendMessageBatchEntry, SendMessageBatchInput,
+    ChangeMessageVisibilityInput, ReceiveMessageInput, SendMessageBatchEntry, SendMessageBatchInput,
 };
-use crate::sqs::queue_url;
+use crate::sqs::{queue_url, Answer, Taken};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::collections::VecDeque;
@@ -521,7 +520,7 @@ pub struct ConsumerInstance {
     pub state: ConsumerState,
     /// Bumped on crash/stop so timers of an earlier life are ignored.
     gen: u32,
-    batch: VecDeque<ReceivedMessage>,
+    batch: VecDeque<Taken>,
     /// Counts messages started, so a heartbeat knows if it is still for the current one.
     message_no: u64,
     pub processed: u64,
@@ -1029,7 +1028,7 @@ impl Actors {
         let input = &self.calls[c.spec].receive;
         let reply = match hub.sqs(ctx) {
             Ok((sqs, mut cx)) => {
-                sqs.receive_message(&mut cx, input, Caller::Actor(consumer), Some(&c.name))
+                sqs.receive_taken(&mut cx, input, Caller::Actor(consumer), Some(&c.name))
             }
             Err(e) => Some(Err(e)),
         };
@@ -1048,7 +1047,7 @@ impl Actors {
         &mut self,
         ctx: &mut Ctx,
         consumer: usize,
-        result: Result<ReceiveMessageOutput, AwsError>,
+        result: Result<Answer, AwsError>,
     ) {
         let Some(c) = self.consumers.get_mut(consumer) else {
             return;
@@ -1058,9 +1057,19 @@ impl Actors {
         }
         let gen = c.gen;
         let pause = self.consumer_specs[c.spec].empty_poll_pause_ms;
+        // A replayed attempt's answer comes rendered (a consumer that used attempt ids).
+        let result = result.map(|a| match a {
+            Answer::Taken(taken) => taken,
+            Answer::Api(out) => out
+                .messages
+                .into_iter()
+                .filter_map(Taken::from_received)
+                .collect(),
+        });
         match result {
-            Ok(out) if !out.messages.is_empty() => {
-                c.batch = out.messages.into();
+            Ok(taken) if !taken.is_empty() => {
+                c.batch.clear();
+                c.batch.extend(taken);
                 c.state = ConsumerState::Processing;
                 self.start_message(ctx, consumer, API_RTT_MS);
             }
@@ -1111,7 +1120,7 @@ impl Actors {
         let vis_s = s.visibility_timeout_s.unwrap_or(30).max(2);
         let input = ChangeMessageVisibilityInput {
             queue_url: Some(self.calls[c.spec].url.clone()),
-            receipt_handle: Some(m.receipt_handle.clone()),
+            receipt_handle: Some(m.handle.text()),
             visibility_timeout: Some(vis_s as i64),
         };
         let r = hub.sqs(ctx).and_then(|(sqs, mut cx)| {
@@ -1168,9 +1177,9 @@ impl Actors {
         if ok {
             c.processed += 1;
             let url = &self.calls[c.spec].url;
-            let r = hub.sqs(ctx).and_then(|(sqs, mut cx)| {
-                sqs.delete_at(&mut cx, Some(url), Some(&m.receipt_handle), Some(&c.name))
-            });
+            let r = hub
+                .sqs(ctx)
+                .and_then(|(sqs, mut cx)| sqs.delete_taken(&mut cx, url, &m.handle, Some(&c.name)));
             api_event(ctx, "DeleteMessage", &s.queue, &c.name, r.err());
         } else {
             c.failed += 1;

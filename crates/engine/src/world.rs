@@ -797,7 +797,13 @@ impl World {
                     Caller::External(call) => self.completions.push(Completion {
                         call,
                         at: self.now,
-                        result: result.map(|r| serde_json::to_value(r).unwrap_or(Value::Null)),
+                        result: result.map(|r| match r {
+                            crate::sqs::Answer::Api(r) => {
+                                serde_json::to_value(r).unwrap_or(Value::Null)
+                            }
+                            // Only a simulated consumer gets messages by place.
+                            crate::sqs::Answer::Taken(_) => Value::Null,
+                        }),
                     }),
                     Caller::Actor(actor) => {
                         let Parts { at, mut actors, .. } = self.parts();

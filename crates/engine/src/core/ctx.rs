@@ -57,6 +57,19 @@ impl<T> Timers<'_, T> {
         self.queue.schedule(at, *self.seq, item);
         *self.seq += 1;
     }
+
+    /// The sequence number a timer scheduled now would get, taken without scheduling one: an
+    /// owner that keeps its own list of deadlines (in due order) puts only the first in the
+    /// queue, with the number it reserved, so it fires exactly where it would have.
+    pub fn reserve(&mut self) -> u64 {
+        *self.seq += 1;
+        *self.seq - 1
+    }
+
+    /// `item` fires at `at` in the place of the sequence number `seq` (from [`Self::reserve`]).
+    pub fn schedule_reserved(&mut self, at: SimTime, seq: u64, item: T) {
+        self.queue.schedule(at, seq, item);
+    }
 }
 
 /// Everything a service needs from the world to act at the current instant.

@@ -129,13 +129,31 @@ pub enum SqsTimer {
         queue: u32,
         waiter: u64,
     },
+    /// The first of a queue's visibility ends (see [`queue::DeadlineRow`]).
+    VisibilityDue {
+        queue: u32,
+    },
+    /// The first of a queue's long-poll ends.
+    LongPollDue {
+        queue: u32,
+    },
     MoveTask {
         task: u64,
     },
 }
 
 /// ReceiveMessage answers waiting to be routed to their callers.
-pub type Replies = Vec<(Caller, Result<ReceiveMessageOutput, AwsError>)>;
+pub type Replies = Vec<(Caller, Result<Answer, AwsError>)>;
+
+pub use ops::{Handle, Taken};
+
+/// A ReceiveMessage answer: rendered for an API caller, by place for a simulated consumer
+/// (which reads only a message's id, body and handle).
+#[derive(Clone, Debug)]
+pub enum Answer {
+    Api(ReceiveMessageOutput),
+    Taken(Vec<Taken>),
+}
 
 /// What a receive asks for, once validated.
 #[derive(Clone, Debug)]
@@ -204,10 +222,56 @@ pub struct QueueSummary {
     pub duplicates_delivered: u64,
 }
 
+/// The queues by id. Ids are handed out in increasing order and never reused, so a queue
+/// sits at its id's index (a deleted one leaves an empty slot): finding one is an index, not a
+/// search, and iteration is in id order, as a map's would be.
+#[derive(Clone, Debug, Default)]
+struct QueueTable {
+    slots: Vec<Option<Box<Queue>>>,
+}
+
+impl QueueTable {
+    fn get(&self, id: &u32) -> Option<&Queue> {
+        self.slots.get(*id as usize)?.as_deref()
+    }
+
+    fn get_mut(&mut self, id: &u32) -> Option<&mut Queue> {
+        self.slots.get_mut(*id as usize)?.as_deref_mut()
+    }
+
+    fn insert(&mut self, id: u32, q: Queue) {
+        let i = id as usize;
+        if self.slots.len() <= i {
+            self.slots.resize_with(i + 1, || None);
+        }
+        self.slots[i] = Some(Box::new(q));
+    }
+
+    fn remove(&mut self, id: &u32) -> Option<Queue> {
+        self.slots.get_mut(*id as usize)?.take().map(|q| *q)
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Queue> {
+        self.slots.iter().flatten().map(|q| &**q)
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut Queue> {
+        self.slots.iter_mut().flatten().map(|q| &mut **q)
+    }
+}
+
+impl std::ops::Index<&u32> for QueueTable {
+    type Output = Queue;
+
+    fn index(&self, id: &u32) -> &Queue {
+        self.get(id).expect("a resolved queue id names a queue")
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Sqs {
     config: SqsConfig,
-    queues: OrdMap<u32, Queue>,
+    queues: QueueTable,
     by_name: OrdMap<String, u32>,
     /// The id `resolve` found last (a hint, checked on use).
     last_resolved: std::cell::Cell<u32>,
@@ -215,6 +279,10 @@ pub struct Sqs {
     next_queue_id: u32,
     next_waiter: u64,
     replies: Replies,
+    /// Scratch for the messages a receive takes (empty between calls; kept for its buffer).
+    taken: Vec<Taken>,
+    /// Scratch for a receive's candidates (likewise).
+    candidates: Vec<u64>,
     cost: CostMeter,
     move_tasks: Vec<MoveTask>,
     /// The world's clock as of the current call (set by the world before every dispatch).
@@ -251,13 +319,15 @@ impl Sqs {
         };
         Sqs {
             config,
-            queues: OrdMap::new(),
+            queues: QueueTable::default(),
             by_name: OrdMap::new(),
             last_resolved: std::cell::Cell::new(u32::MAX),
             deleted_at: OrdMap::new(),
             next_queue_id: 1,
             next_waiter: 1,
             replies: Vec::new(),
+            taken: Vec::new(),
+            candidates: Vec::new(),
             cost,
             move_tasks: Vec::new(),
             now: 0,
@@ -394,9 +464,13 @@ impl Sqs {
             .strip_prefix(QUEUE_URL_HOST)
             .and_then(|r| r.strip_prefix(ACCOUNT_ID))
             .and_then(|r| r.strip_prefix('/'));
-        // The queue resolved last, checked by its name (ids are never reused, so a deleted
-        // queue's id finds nothing): an actor names the same queue call after call.
+        // The queue resolved last, checked by its URL or name (ids are never reused, so a
+        // deleted queue's id finds nothing): an actor names the same queue call after call.
         let last = self.last_resolved.get();
+        if let Some(q) = self.queues.get(&last).filter(|q| q.url == url) {
+            q.last_accessed.set(self.now);
+            return Ok(last);
+        }
         if let (Some(name), Some(q)) = (ours, self.queues.get(&last)) {
             if q.name == name {
                 q.last_accessed.set(self.now);
@@ -443,6 +517,36 @@ impl Sqs {
                     q.make_visible(ctx, seq, VisibleReason::DelayEnded);
                     self.serve_waiters(ctx, queue);
                 }
+            }
+            SqsTimer::VisibilityDue { queue } => {
+                let Some(q) = self.queues.get_mut(&queue) else {
+                    return;
+                };
+                let timers = &mut ctx.timers;
+                let messages = &q.messages;
+                let Some(seq) = q.visibility_ends.fire(
+                    |seq| messages.contains(seq),
+                    |due, n| timers.schedule_reserved(due, n, SqsTimer::VisibilityDue { queue }),
+                ) else {
+                    return;
+                };
+                // What the message's own timer would have done (it fires when due).
+                let until = ctx.now;
+                self.on_timer(ctx, SqsTimer::VisibilityEnd { queue, seq, until });
+            }
+            SqsTimer::LongPollDue { queue } => {
+                let Some(q) = self.queues.get_mut(&queue) else {
+                    return;
+                };
+                let timers = &mut ctx.timers;
+                let waiters = &q.waiters;
+                let Some(waiter) = q.long_poll_ends.fire(
+                    |id| waiters.iter().any(|w| w.id == id),
+                    |due, n| timers.schedule_reserved(due, n, SqsTimer::LongPollDue { queue }),
+                ) else {
+                    return;
+                };
+                self.end_long_poll(ctx, queue, waiter);
             }
             SqsTimer::VisibilityEnd { queue, seq, until } => {
                 let Some(q) = self.queues.get_mut(&queue) else {
@@ -566,8 +670,11 @@ impl Sqs {
             long_poll: true,
             actor: w.spec.actor.clone(),
         });
-        self.replies
-            .push((w.caller, Ok(ReceiveMessageOutput::default())));
+        let empty = match w.caller {
+            Caller::External(_) => Answer::Api(ReceiveMessageOutput::default()),
+            Caller::Actor(_) => Answer::Taken(Vec::new()),
+        };
+        self.replies.push((w.caller, Ok(empty)));
     }
 
     /// Hands newly available messages to waiting long polls, oldest waiter first.
@@ -602,15 +709,19 @@ impl Sqs {
             let Some(w) = q.waiters.pop_front() else {
                 return;
             };
-            let msgs = self.deliver(ctx, queue, &w.spec, true, w.requested_at);
+            let mut msgs = std::mem::take(&mut self.taken);
+            self.deliver(ctx, queue, &w.spec, true, w.requested_at, &mut msgs);
             if msgs.is_empty() {
+                self.taken = msgs;
                 if let Some(q) = self.queues.get_mut(&queue) {
                     q.waiters.push_front(w);
                 }
                 return; // e.g. every FIFO group with visible messages is locked
             }
-            self.replies
-                .push((w.caller, Ok(ReceiveMessageOutput { messages: msgs })));
+            let render = matches!(w.caller, Caller::External(_));
+            let answer = self.answer(queue, &w.spec, &mut msgs, render);
+            self.taken = msgs;
+            self.replies.push((w.caller, Ok(answer)));
         }
     }
 }

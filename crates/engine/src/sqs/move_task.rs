@@ -312,6 +312,6 @@ impl Sqs {
     }
 }
 
-fn dq_fifo(queues: &OrdMap<u32, queue::Queue>, id: u32) -> bool {
+fn dq_fifo(queues: &QueueTable, id: u32) -> bool {
     queues.get(&id).is_some_and(|q| q.fifo())
 }

@@ -23,18 +23,65 @@ const HANDLE_RANDOM_BYTES: usize = 32;
 /// Standard base64's alphabet and its values (the characters a receipt handle is written in).
 use crate::core::base64::{STANDARD as B64, STANDARD_VALUES as B64_VALUE};
 
-/// A receipt handle names the queue, the message and which receive issued it; the rest is
-/// random, as AWS's handles look.
-fn encode_handle(ctx: &mut Ctx, queue: u32, seq: u64, gen: u32) -> String {
-    // On the stack: a handle is made for every message received.
-    let mut bytes = [0u8; HANDLE_HEADER_BYTES + HANDLE_RANDOM_BYTES];
-    bytes[0..4].copy_from_slice(&queue.to_be_bytes());
-    bytes[4..12].copy_from_slice(&seq.to_be_bytes());
-    bytes[12..16].copy_from_slice(&gen.to_be_bytes());
-    for chunk in bytes[HANDLE_HEADER_BYTES..].chunks_exact_mut(8) {
-        chunk.copy_from_slice(&ctx.rng.next_u64().to_be_bytes());
+/// A receipt handle's 48 bytes: the queue, the message and which receive issued it, then
+/// random bytes, as AWS's handles look. Its text (the prefix and the base64 of the bytes) is
+/// written only where a caller reads it: a simulated consumer keeps the bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Handle([u8; HANDLE_HEADER_BYTES + HANDLE_RANDOM_BYTES]);
+
+impl Handle {
+    fn new(ctx: &mut Ctx, queue: u32, seq: u64, gen: u32) -> Handle {
+        let mut bytes = [0u8; HANDLE_HEADER_BYTES + HANDLE_RANDOM_BYTES];
+        bytes[0..4].copy_from_slice(&queue.to_be_bytes());
+        bytes[4..12].copy_from_slice(&seq.to_be_bytes());
+        bytes[12..16].copy_from_slice(&gen.to_be_bytes());
+        for chunk in bytes[HANDLE_HEADER_BYTES..].chunks_exact_mut(8) {
+            chunk.copy_from_slice(&ctx.rng.next_u64().to_be_bytes());
+        }
+        Handle(bytes)
     }
-    handle_text(&bytes)
+
+    /// The handle as ReceiveMessage returns it.
+    pub fn text(&self) -> String {
+        handle_text(&self.0)
+    }
+
+    /// (queue, seq, receive generation), as `decode_handle` reads them from the text.
+    fn parts(&self) -> (u32, u64, u32) {
+        let b = &self.0;
+        let word = |r: std::ops::Range<usize>| b[r].iter().fold(0u64, |n, &x| n << 8 | x as u64);
+        (word(0..4) as u32, word(4..12), word(12..16) as u32)
+    }
+
+    /// The bytes of a handle's text, if it is one of ours.
+    fn from_text(h: &str) -> Option<Handle> {
+        decode_handle(h)?;
+        let bytes = b64::decode(h.strip_prefix(HANDLE_PREFIX)?).ok()?;
+        Some(Handle(bytes.try_into().ok()?))
+    }
+}
+
+/// A message a receive took, by place: what a simulated consumer keeps (its id, its body and
+/// its handle's bytes); an API answer is rendered from the message itself.
+#[derive(Clone, Debug)]
+pub struct Taken {
+    seq: u64,
+    pub message_id: crate::core::rng::Uuid,
+    pub body: Payload,
+    pub handle: Handle,
+}
+
+impl Taken {
+    /// What a consumer keeps of a rendered message (an answer replayed for an attempt id).
+    pub fn from_received(m: ReceivedMessage) -> Option<Taken> {
+        let handle = Handle::from_text(&m.receipt_handle)?;
+        Some(Taken {
+            seq: handle.parts().1,
+            message_id: m.message_id,
+            body: m.body,
+            handle,
+        })
+    }
 }
 
 /// The handle's prefix and the standard base64 of its 48 bytes: 16 groups of 3 bytes, 4
@@ -363,7 +410,7 @@ impl Sqs {
             for (seq, until) in delayed {
                 if until <= ctx.now {
                     q.make_visible(ctx, seq, VisibleReason::DelayEnded);
-                } else if let Some(m) = q.messages.get_mut(&seq).map(Arc::make_mut) {
+                } else if let Some(m) = q.messages.get_mut(seq).map(Arc::make_mut) {
                     m.state = MessageState::Delayed { until };
                     ctx.timers.schedule(
                         until,
@@ -925,11 +972,48 @@ impl Sqs {
         caller: Caller,
         actor: Option<&str>,
     ) -> Option<Result<ReceiveMessageOutput, AwsError>> {
-        match self.receive_inner(ctx, input, caller, actor) {
-            Ok(Some(out)) => Some(Ok(out)),
+        match self.receive_inner(ctx, input, caller, actor, true) {
+            Ok(Some(Answer::Api(out))) => Some(Ok(out)),
+            Ok(Some(Answer::Taken(_))) => unreachable!("rendered"),
             Ok(None) => None,
             Err(e) => Some(Err(e)),
         }
+    }
+
+    /// ReceiveMessage for a simulated consumer: the messages by place, nothing rendered.
+    pub(crate) fn receive_taken(
+        &mut self,
+        ctx: &mut Ctx,
+        input: &ReceiveMessageInput,
+        caller: Caller,
+        actor: Option<&str>,
+    ) -> Option<Result<Answer, AwsError>> {
+        self.receive_inner(ctx, input, caller, actor, false)
+            .transpose()
+    }
+
+    /// The answer for a caller: rendered as ReceiveMessage returns it, or by place. Takes
+    /// the messages out of `taken`, whose buffer is kept when the answer is rendered.
+    pub(crate) fn answer(
+        &self,
+        id: u32,
+        spec: &ReceiveSpec,
+        taken: &mut Vec<Taken>,
+        render: bool,
+    ) -> Answer {
+        if !render {
+            return Answer::Taken(std::mem::take(taken));
+        }
+        let q = self.queue(id);
+        let fifo = q.fifo();
+        let messages = taken
+            .drain(..)
+            .filter_map(|t| {
+                let m = q.message(t.seq)?;
+                Some(render_message(m, t.handle.text(), spec, fifo))
+            })
+            .collect();
+        Answer::Api(ReceiveMessageOutput { messages })
     }
 
     fn receive_inner(
@@ -938,7 +1022,8 @@ impl Sqs {
         input: &ReceiveMessageInput,
         caller: Caller,
         actor: Option<&str>,
-    ) -> Result<Option<ReceiveMessageOutput>, AwsError> {
+        render: bool,
+    ) -> Result<Option<Answer>, AwsError> {
         let id = self.resolve(input.queue_url.as_deref())?;
         let max = bounded(
             "MaxNumberOfMessages",
@@ -996,14 +1081,15 @@ impl Sqs {
         self.cost.charge(fifo, 0);
 
         if let Some(out) = self.replay_attempt(ctx, id, &spec) {
-            return Ok(Some(out));
+            return Ok(Some(Answer::Api(out)));
         }
         let q = self.queue(id);
         if !fifo && q.in_flight_count() >= STANDARD_IN_FLIGHT_MAX && wait_s == 0 {
             // aws-rules §1.7: short polls get OverLimit; long polls just find nothing.
             return Err(AwsError::new("OverLimit", "Too many messages in flight: the queue has reached its in-flight limit of 120,000 messages."));
         }
-        let msgs = self.deliver(ctx, id, &spec, wait_s > 0, ctx.now);
+        let mut msgs = std::mem::take(&mut self.taken);
+        self.deliver(ctx, id, &spec, wait_s > 0, ctx.now, &mut msgs);
         if !msgs.is_empty() || wait_s == 0 {
             if msgs.is_empty() {
                 let q = self.queue_mut(id);
@@ -1015,20 +1101,31 @@ impl Sqs {
                     actor: actor.map(String::from),
                 });
             }
-            return Ok(Some(ReceiveMessageOutput { messages: msgs }));
+            let answer = self.answer(id, &spec, &mut msgs, render);
+            self.taken = msgs;
+            return Ok(Some(answer));
         }
         let waiter = self.next_waiter;
         self.next_waiter += 1;
         let deadline = ctx.now + wait_s as SimTime * MS_PER_S;
-        self.queue_mut(id).waiters.push_back(Waiter {
+        let q = self.queue_mut(id);
+        q.waiters.push_back(Waiter {
             id: waiter,
             caller,
             spec,
             requested_at: ctx.now,
             deadline,
         });
-        ctx.timers
-            .schedule(deadline, SqsTimer::LongPollEnd { queue: id, waiter });
+        let n = ctx.timers.reserve();
+        let timers = &mut ctx.timers;
+        let kept = q.long_poll_ends.push(deadline, n, waiter, |due, n| {
+            timers.schedule_reserved(due, n, SqsTimer::LongPollDue { queue: id })
+        });
+        if !kept {
+            // A shorter wait than the last one's: a timer of its own.
+            let end = SqsTimer::LongPollEnd { queue: id, waiter };
+            timers.schedule_reserved(deadline, n, end);
+        }
         Ok(None)
     }
 
@@ -1077,7 +1174,8 @@ impl Sqs {
         spec: &ReceiveSpec,
         long_poll: bool,
         requested_at: SimTime,
-    ) -> Vec<ReceivedMessage> {
+        out: &mut Vec<Taken>,
+    ) {
         let fifo = self.queue(id).fifo();
         let mut sampled = [true; SERVERS_PER_QUEUE as usize];
         if !(long_poll || fifo) {
@@ -1086,8 +1184,9 @@ impl Sqs {
                 *s = ctx.rng.chance(ratio);
             }
         }
-        let mut out = Vec::new();
+        debug_assert!(out.is_empty());
         let mut delivered = Vec::new();
+        let mut cands = std::mem::take(&mut self.candidates);
         // Each round either delivers or dead-letters at least one candidate; bounded anyway.
         for _ in 0..64 {
             let q = self.queue(id);
@@ -1095,12 +1194,13 @@ impl Sqs {
                 break;
             }
             let want = spec.max - out.len();
-            let cands = q.candidates(want, &sampled);
+            cands.clear();
+            q.candidates_into(want, &sampled, &mut cands);
             if cands.is_empty() {
                 break;
             }
             let mut moved_any = false;
-            for seq in cands {
+            for &seq in &cands {
                 if self.dead_letter_if_due(ctx, id, seq) {
                     moved_any = true;
                     continue;
@@ -1110,11 +1210,11 @@ impl Sqs {
                 let Some(gen) = q.take_in_flight(ctx, seq, until, requested_at) else {
                     continue;
                 };
-                let handle = encode_handle(ctx, id, seq, gen);
+                let handle = Handle::new(ctx, id, seq, gen);
                 let q = self.queue_mut(id);
                 let m = q
                     .messages
-                    .get_mut(&seq)
+                    .get_mut(seq)
                     .map(Arc::make_mut)
                     .expect("just taken");
                 let duplicate = std::mem::take(&mut m.undeleted_copy);
@@ -1123,7 +1223,7 @@ impl Sqs {
                     queue: q.name.clone(),
                     message_id: m.id.to_string(),
                     receive_count: m.receive_count,
-                    receipt_handle: handle.clone(),
+                    receipt_handle: handle.text(),
                     visible_at: until,
                     duplicate,
                     group_id: m.group_id.clone(),
@@ -1132,10 +1232,15 @@ impl Sqs {
                 // Only a FIFO receive with an attempt id keeps its handles, and only it and a
                 // zero visibility timeout need the list.
                 if spec.attempt_id.is_some() || spec.visibility_ms == 0 {
-                    let kept = spec.attempt_id.as_ref().map(|_| handle.clone());
+                    let kept = spec.attempt_id.as_ref().map(|_| handle.text());
                     delivered.push((seq, gen, kept));
                 }
-                out.push(render_message(m, handle, spec, fifo));
+                out.push(Taken {
+                    seq,
+                    message_id: m.id,
+                    body: m.body.clone(),
+                    handle,
+                });
                 let q = self.queue_mut(id);
                 q.metrics.current.number_of_messages_received += 1;
                 q.totals.received += 1;
@@ -1147,6 +1252,8 @@ impl Sqs {
                 break;
             }
         }
+        cands.clear();
+        self.candidates = cands;
         if spec.visibility_ms == 0 {
             // A zero visibility timeout leaves the messages receivable at once.
             let q = self.queue_mut(id);
@@ -1170,7 +1277,6 @@ impl Sqs {
                 self.cost.charge(fifo, 0);
             }
         }
-        out
     }
 
     /// Moves a message to its queue's DLQ if this receive would exceed maxReceiveCount.
@@ -1263,6 +1369,23 @@ impl Sqs {
         Ok(())
     }
 
+    /// DeleteMessage of a message a simulated consumer took (its handle's bytes: nothing to
+    /// decode; the text is written only for an error).
+    pub(crate) fn delete_taken(
+        &mut self,
+        ctx: &mut Ctx,
+        url: &str,
+        handle: &Handle,
+        actor: Option<&str>,
+    ) -> Result<(), AwsError> {
+        let id = self.resolve(Some(url))?;
+        self.check_throughput(ctx, id, "DeleteMessage", None, actor)?;
+        self.delete_parts(ctx, id, handle.parts(), &|| handle.text(), actor)?;
+        let fifo = self.queue(id).fifo();
+        self.cost.charge(fifo, 0);
+        Ok(())
+    }
+
     pub fn delete_message_batch(
         &mut self,
         ctx: &mut Ctx,
@@ -1293,11 +1416,24 @@ impl Sqs {
         handle: &str,
         actor: Option<&str>,
     ) -> Result<(), AwsError> {
-        let (hq, seq, gen) = decode_handle(handle).ok_or_else(|| invalid_handle(handle))?;
+        let parts = decode_handle(handle).ok_or_else(|| invalid_handle(handle))?;
+        self.delete_parts(ctx, id, parts, &|| handle.to_string(), actor)
+    }
+
+    /// DeleteMessage of a handle read as (queue, seq, receive generation); `handle` writes
+    /// its text for an error.
+    fn delete_parts(
+        &mut self,
+        ctx: &mut Ctx,
+        id: u32,
+        (hq, seq, gen): (u32, u64, u32),
+        handle: &dyn Fn() -> String,
+        actor: Option<&str>,
+    ) -> Result<(), AwsError> {
         let dup_p = self.config.duplicate_delivery_probability;
         let q = self.queue_mut(id);
         if hq != id || gen == 0 || seq >= q.next_seq {
-            return Err(invalid_handle(handle));
+            return Err(invalid_handle(&handle()));
         }
         let fifo = q.fifo();
         let Some(m) = q.message(seq) else {
@@ -1306,13 +1442,13 @@ impl Sqs {
             return Ok(());
         };
         if gen > m.receive_gen {
-            return Err(invalid_handle(handle));
+            return Err(invalid_handle(&handle()));
         }
         let in_flight = matches!(m.state, MessageState::InFlight { .. });
         if gen < m.receive_gen || (fifo && !in_flight) {
             if fifo {
                 // FIFO: a delete outside the visibility window fails (aws-rules §1.3).
-                return Err(handle_expired(handle));
+                return Err(handle_expired(&handle()));
             }
             // Standard: an old handle "succeeds" but the message is not deleted (aws-rules §1.3).
             q.metrics.current.number_of_messages_deleted += 1;
@@ -1328,16 +1464,12 @@ impl Sqs {
         if !fifo && in_flight && ctx.rng.chance(dup_p) {
             // At-least-once: a server holding a copy missed the delete; the copy comes back
             // when the visibility timeout ends (aws-rules §1.1).
-            let m = q
-                .messages
-                .get_mut(&seq)
-                .map(Arc::make_mut)
-                .expect("present");
+            let m = q.messages.get_mut(seq).map(Arc::make_mut).expect("present");
             m.undeleted_copy = true;
             m.modified_since_receive = true;
             return Ok(());
         }
-        q.remove(seq);
+        q.take(seq);
         if fifo {
             // The group may be unlocked now.
             self.serve_waiters(ctx, id);

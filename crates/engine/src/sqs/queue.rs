@@ -124,6 +124,136 @@ pub struct AttemptRecord {
     pub handles: Vec<String>,
 }
 
+/// A queue's messages in arrival order. Seqs only grow, so a message joins at the back and
+/// removals leave the rest in order: a message is found at its offset from the front when none
+/// before it has left out of turn, else by a binary search. No B-tree: the common receive and
+/// delete touch the front.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct MessageStore {
+    entries: VecDeque<(u64, Arc<Message>)>,
+}
+
+impl MessageStore {
+    fn position(&self, seq: u64) -> Option<usize> {
+        let first = self.entries.front()?.0;
+        let guess = seq.checked_sub(first)?;
+        if let Some((s, _)) = self.entries.get(guess.try_into().ok()?) {
+            if *s == seq {
+                return Some(guess as usize);
+            }
+        }
+        self.entries.binary_search_by_key(&seq, |e| e.0).ok()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub(crate) fn contains(&self, seq: u64) -> bool {
+        self.position(seq).is_some()
+    }
+
+    pub(crate) fn get(&self, seq: u64) -> Option<&Arc<Message>> {
+        self.position(seq).map(|i| &self.entries[i].1)
+    }
+
+    pub(crate) fn get_mut(&mut self, seq: u64) -> Option<&mut Arc<Message>> {
+        self.position(seq).map(|i| &mut self.entries[i].1)
+    }
+
+    /// The message `seq`, which must be held.
+    fn at(&self, seq: u64) -> &Message {
+        self.get(seq).expect("indexed messages are held")
+    }
+
+    /// Adds a message after every other (its seq is the queue's next).
+    fn push(&mut self, seq: u64, m: Arc<Message>) {
+        debug_assert!(self.entries.back().is_none_or(|e| e.0 < seq));
+        self.entries.push_back((seq, m));
+    }
+
+    fn remove(&mut self, seq: u64) -> Option<Arc<Message>> {
+        let i = self.position(seq)?;
+        self.entries.remove(i).map(|e| e.1)
+    }
+
+    fn first(&self) -> Option<(u64, &Message)> {
+        self.entries.front().map(|(s, m)| (*s, &**m))
+    }
+
+    fn seq_at(&self, i: usize) -> Option<u64> {
+        self.entries.get(i).map(|e| e.0)
+    }
+
+    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &Arc<Message>)> {
+        self.entries.iter().map(|(s, m)| (*s, m))
+    }
+
+    pub(crate) fn values(&self) -> impl DoubleEndedIterator<Item = &Arc<Message>> {
+        self.entries.iter().map(|e| &e.1)
+    }
+}
+
+/// Deadlines of one kind for one queue (visibility ends, long-poll ends), in the order they
+/// fall due, each with the timer sequence number it reserved: only the first is in the world's
+/// timer queue. When it fires, the deadlines behind it whose subject is gone for good (a deleted
+/// message, a served long poll) are dropped unseen, and the next is put in the queue with its
+/// own number, so every deadline that still matters fires exactly where a timer of its own
+/// would have — without a timer per message that, for most, fires to find nothing.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DeadlineRow {
+    /// (due, reserved sequence number, subject), ascending.
+    entries: VecDeque<(SimTime, u64, u64)>,
+}
+
+impl DeadlineRow {
+    /// Adds a deadline if it falls due no earlier than the last one (else returns false: the
+    /// caller schedules a timer of its own). `arm` schedules the first one's timer.
+    pub(crate) fn push(
+        &mut self,
+        due: SimTime,
+        seq: u64,
+        subject: u64,
+        arm: impl FnOnce(SimTime, u64),
+    ) -> bool {
+        match self.entries.back() {
+            Some(&(last, _, _)) if due < last => false,
+            back => {
+                if back.is_none() {
+                    arm(due, seq);
+                }
+                self.entries.push_back((due, seq, subject));
+                true
+            }
+        }
+    }
+
+    /// The deadline whose timer fired, after putting the next one still `live` in the queue
+    /// (`arm`). Subjects that are not live are never live again.
+    pub(crate) fn fire(
+        &mut self,
+        live: impl Fn(u64) -> bool,
+        arm: impl FnOnce(SimTime, u64),
+    ) -> Option<u64> {
+        let (_, _, subject) = self.entries.pop_front()?;
+        while self.entries.front().is_some_and(|&(_, _, s)| !live(s)) {
+            self.entries.pop_front();
+        }
+        if let Some(&(due, seq, _)) = self.entries.front() {
+            arm(due, seq);
+        }
+        Some(subject)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Totals {
     pub sent: u64,
@@ -148,9 +278,14 @@ pub struct Queue {
     /// Shared with the world's snapshots: a clone copies a pointer per message, and a message
     /// is copied (`Arc::make_mut`) only when it changes while a snapshot still holds it. Most
     /// messages of a busy queue only wait, so a snapshot costs the map, not the messages.
-    pub(crate) messages: OrdMap<u64, Arc<Message>>,
+    pub(crate) messages: MessageStore,
     pub(crate) visible: BTreeSet<u64>,
-    by_sent: BTreeSet<(SimTime, u64)>,
+    /// The retention order, (sent, seq), kept only once a message arrived with an earlier
+    /// SentTimestamp than one before it (moved to a dead-letter queue or back): until then,
+    /// and again once the queue is empty, arrival order is sent order.
+    by_sent: Option<BTreeSet<(SimTime, u64)>>,
+    /// The latest SentTimestamp of a message added since the queue was last empty.
+    last_sent: SimTime,
     delayed: usize,
     in_flight: usize,
     pub(crate) groups: OrdMap<String, GroupState>,
@@ -159,6 +294,9 @@ pub struct Queue {
     pub(crate) dedup: OrdMap<String, (SimTime, Uuid, Option<String>)>,
     dedup_order: VecDeque<(SimTime, String)>,
     pub(crate) waiters: VecDeque<Waiter>,
+    /// Visibility ends (subject: the message's seq) and long-poll ends (the waiter's id).
+    pub(crate) visibility_ends: DeadlineRow,
+    pub(crate) long_poll_ends: DeadlineRow,
     pub(crate) attempts: OrdMap<String, AttemptRecord>,
     pub(crate) rate_windows: OrdMap<String, VecDeque<SimTime>>,
     pub(crate) next_seq: u64,
@@ -193,9 +331,10 @@ impl Queue {
             created_at: now,
             last_modified_at: now,
             tags: BTreeMap::new(),
-            messages: OrdMap::new(),
+            messages: MessageStore::default(),
             visible: BTreeSet::new(),
-            by_sent: BTreeSet::new(),
+            by_sent: None,
+            last_sent: 0,
             delayed: 0,
             in_flight: 0,
             groups: OrdMap::new(),
@@ -203,6 +342,8 @@ impl Queue {
             dedup: OrdMap::new(),
             dedup_order: VecDeque::new(),
             waiters: VecDeque::new(),
+            visibility_ends: DeadlineRow::default(),
+            long_poll_ends: DeadlineRow::default(),
             attempts: OrdMap::new(),
             rate_windows: OrdMap::new(),
             next_seq: 0,
@@ -237,7 +378,7 @@ impl Queue {
         self.messages.is_empty()
     }
     pub fn message(&self, seq: u64) -> Option<&Message> {
-        self.messages.get(&seq).map(|m| &**m)
+        self.messages.get(seq).map(|m| &**m)
     }
     /// All messages in arrival order as the queue holds them: behind an `Arc` each, shared
     /// with the world's snapshots until one side changes (tests of that sharing).
@@ -265,11 +406,12 @@ impl Queue {
             + ARC_HEADER_BYTES
             + MESSAGE_STRINGS_BYTES
             + crate::core::memory::PAYLOAD_ALLOC_BYTES;
-        // Its entries in the indexes, which a snapshot copies: the map's key and slot, the
-        // sent-time index, a FIFO group's pending set.
-        let mut index = btree_entry::<u64, u32>()
-            + size_of::<Option<Arc<Message>>>() as u64
-            + btree_entry::<(SimTime, u64), ()>();
+        // Its entries in the indexes, which a snapshot copies: its place in the store, the
+        // sent-time index if kept, a FIFO group's pending set.
+        let mut index = size_of::<(u64, Arc<Message>)>() as u64;
+        if self.by_sent.is_some() {
+            index += btree_entry::<(SimTime, u64), ()>();
+        }
         if self.fifo() {
             index += btree_entry::<u64, ()>();
         }
@@ -285,7 +427,9 @@ impl Queue {
             + self.dedup.len()
             + self.attempts.len()
             + self.rate_windows.len()
-            + self.waiters.len();
+            + self.waiters.len()
+            + self.visibility_ends.len()
+            + self.long_poll_ends.len();
         t.copied(memory::other, tables, TABLE_ENTRY_BYTES);
         t.copied(memory::other, 1, size_of::<Queue>() as u64);
     }
@@ -297,7 +441,19 @@ impl Queue {
     /// Adds a message in the state it carries; schedules its delay end and retention.
     pub fn insert(&mut self, ctx: &mut Ctx, m: Message) {
         let seq = m.seq;
-        self.by_sent.insert((m.sent_at, seq));
+        if self.by_sent.is_none() && m.sent_at < self.last_sent {
+            // Out of sent order from now on: index the messages held by their sent time.
+            // By insertion, not `collect` (which links a sort for the wasm).
+            let mut by_sent = BTreeSet::new();
+            for m in self.messages.values() {
+                by_sent.insert((m.sent_at, m.seq));
+            }
+            self.by_sent = Some(by_sent);
+        }
+        if let Some(by_sent) = &mut self.by_sent {
+            by_sent.insert((m.sent_at, seq));
+        }
+        self.last_sent = self.last_sent.max(m.sent_at);
         match m.state {
             MessageState::Delayed { until } => {
                 self.delayed += 1;
@@ -326,7 +482,7 @@ impl Queue {
         }
         let expiry = m.sent_at + self.retention_ms();
         self.payload_bytes += m.held_bytes();
-        self.messages.insert(seq, Arc::new(m));
+        self.messages.push(seq, Arc::new(m));
         self.schedule_retention(ctx, expiry);
     }
 
@@ -341,9 +497,21 @@ impl Queue {
     /// Removes a message from every index, whatever its state.
     pub fn remove(&mut self, seq: u64) -> Option<Message> {
         // The message itself when no snapshot shares it, else a copy.
-        let m = Arc::unwrap_or_clone(self.messages.remove(&seq)?);
+        self.take(seq).map(Arc::unwrap_or_clone)
+    }
+
+    /// Removes a message from every index and returns it as held (shared with snapshots):
+    /// a delete drops it without moving it out.
+    pub(crate) fn take(&mut self, seq: u64) -> Option<Arc<Message>> {
+        let m = self.messages.remove(seq)?;
         self.payload_bytes = self.payload_bytes.saturating_sub(m.held_bytes());
-        self.by_sent.remove(&(m.sent_at, seq));
+        if let Some(by_sent) = &mut self.by_sent {
+            by_sent.remove(&(m.sent_at, seq));
+        }
+        if self.messages.is_empty() {
+            self.by_sent = None;
+            self.last_sent = 0;
+        }
         match m.state {
             MessageState::Delayed { .. } => self.delayed -= 1,
             MessageState::Visible => {
@@ -381,7 +549,7 @@ impl Queue {
 
     /// Makes a delayed or in-flight message visible again.
     pub fn make_visible(&mut self, ctx: &mut Ctx, seq: u64, reason: VisibleReason) {
-        let Some(m) = self.messages.get(&seq) else {
+        let Some(m) = self.messages.get(seq) else {
             return;
         };
         let state = m.state;
@@ -395,7 +563,7 @@ impl Queue {
         }
         let m = self
             .messages
-            .get_mut(&seq)
+            .get_mut(seq)
             .map(Arc::make_mut)
             .expect("checked above");
         m.state = MessageState::Visible;
@@ -420,7 +588,7 @@ impl Queue {
         until: SimTime,
         requested_at: SimTime,
     ) -> Option<u32> {
-        let m = self.messages.get_mut(&seq).map(Arc::make_mut)?;
+        let m = self.messages.get_mut(seq).map(Arc::make_mut)?;
         match m.state {
             MessageState::Visible => {
                 self.visible.remove(&seq);
@@ -462,14 +630,21 @@ impl Queue {
 
     fn schedule_visibility_end(&mut self, ctx: &mut Ctx, seq: u64, until: SimTime) {
         let queue = self.id;
-        ctx.timers
-            .schedule(until, SqsTimer::VisibilityEnd { queue, seq, until });
+        let n = ctx.timers.reserve();
+        let timers = &mut ctx.timers;
+        let kept = self.visibility_ends.push(until, n, seq, |due, n| {
+            timers.schedule_reserved(due, n, SqsTimer::VisibilityDue { queue })
+        });
+        if !kept {
+            // Earlier than the last deadline of the row (a shorter timeout): a timer of its own.
+            timers.schedule_reserved(until, n, SqsTimer::VisibilityEnd { queue, seq, until });
+        }
     }
 
     /// Changes when an in-flight message becomes visible (or puts an expired-but-undeleted
     /// message back in flight). `until == now` makes it visible at once.
     pub fn set_visibility(&mut self, ctx: &mut Ctx, seq: u64, until: SimTime) {
-        let Some(m) = self.messages.get_mut(&seq).map(Arc::make_mut) else {
+        let Some(m) = self.messages.get_mut(seq).map(Arc::make_mut) else {
             return;
         };
         m.modified_since_receive = true;
@@ -495,31 +670,33 @@ impl Queue {
     /// Candidates for a receive, in the order they would be delivered.
     /// `sampled` says which servers a short poll reached (all for long polls).
     pub fn candidates(&self, max: usize, sampled: &[bool]) -> Vec<u64> {
+        let mut out = Vec::new();
+        self.candidates_into(max, sampled, &mut out);
+        out
+    }
+
+    /// [`Self::candidates`] appended to `out` (a receive reuses its buffer).
+    pub(crate) fn candidates_into(&self, max: usize, sampled: &[bool], out: &mut Vec<u64>) {
         if self.fifo() {
-            self.fifo_candidates(max)
+            out.extend(self.fifo_candidates(max));
         } else {
-            self.standard_candidates(max, sampled)
+            self.standard_candidates(max, sampled, out);
         }
     }
 
-    fn standard_candidates(&self, max: usize, sampled: &[bool]) -> Vec<u64> {
+    fn standard_candidates(&self, max: usize, sampled: &[bool], out: &mut Vec<u64>) {
         // A long poll (and a FIFO receive) samples every server: no message need be looked up.
         let every = sampled.iter().all(|&s| s);
         let on_sampled = |seq: &&u64| {
             every || {
-                let server = self.messages[*seq].server as usize;
+                let server = self.messages.at(**seq).server as usize;
                 sampled.get(server).copied().unwrap_or(true)
             }
         };
         let noisy = self.noisy_tenants();
         if noisy.is_empty() {
-            return self
-                .visible
-                .iter()
-                .filter(on_sampled)
-                .take(max)
-                .copied()
-                .collect();
+            out.extend(self.visible.iter().filter(on_sampled).take(max).copied());
+            return;
         }
         // Fair queue: quiet tenants first, then noisy ones, the one with the fewest messages in
         // flight first (aws-rules §1.11). Noisy tenants are delayed, never dropped.
@@ -532,7 +709,7 @@ impl Queue {
             .take(STANDARD_SCAN_MAX)
             .enumerate()
         {
-            let tenant = self.messages[&seq].group_id.as_deref();
+            let tenant = self.messages.at(seq).group_id.as_deref();
             let noisy_count = tenant.and_then(|t| {
                 let at = noisy.binary_search_by(|&(k, _)| k.cmp(t)).ok()?;
                 Some(noisy[at].1)
@@ -551,11 +728,12 @@ impl Queue {
         // `sort` would (the scan index makes entries distinct) without a copy of the slice
         // sort's code in the wasm for this one call.
         let loud = std::collections::BinaryHeap::from(loud).into_sorted_vec();
-        quiet
-            .into_iter()
-            .chain(loud.into_iter().map(|(_, _, s)| s))
-            .take(max)
-            .collect()
+        out.extend(
+            quiet
+                .into_iter()
+                .chain(loud.into_iter().map(|(_, _, s)| s))
+                .take(max),
+        );
     }
 
     /// Tenants flagged noisy now, with their in-flight counts, in tenant order (a sorted list
@@ -581,7 +759,7 @@ impl Queue {
             if cutoff.is_some_and(|c| seq >= c) {
                 break;
             }
-            let Some(g) = self.messages[&seq].group_id.as_deref() else {
+            let Some(g) = self.messages.at(seq).group_id.as_deref() else {
                 continue;
             };
             if !seen_groups.insert(g) {
@@ -594,7 +772,7 @@ impl Queue {
             // message in flight locks everything after it, but an earlier one whose visibility
             // ended (or was changed to 0) is receivable again (recorded AWS behaviour).
             for &s in &gs.pending {
-                if self.messages[&s].state != MessageState::Visible || out.len() >= max {
+                if self.messages.at(s).state != MessageState::Visible || out.len() >= max {
                     break;
                 }
                 out.push(s);
@@ -607,17 +785,16 @@ impl Queue {
     }
 
     /// The seq of the first message beyond the FIFO scan window, if the queue holds more than
-    /// the window. Walks from whichever end of the queue is nearer.
+    /// the window.
     fn scan_cutoff(&self) -> Option<u64> {
-        let n = self.messages.len();
-        if n <= FIFO_SCAN_MAX {
-            return None;
-        }
-        let from_back = n - FIFO_SCAN_MAX - 1;
-        if from_back < FIFO_SCAN_MAX {
-            self.messages.keys().rev().nth(from_back).copied()
-        } else {
-            self.messages.keys().nth(FIFO_SCAN_MAX).copied()
+        self.messages.seq_at(FIFO_SCAN_MAX)
+    }
+
+    /// (sent, seq) of the message whose retention ends first.
+    fn oldest_sent(&self) -> Option<(SimTime, u64)> {
+        match &self.by_sent {
+            Some(by_sent) => by_sent.first().copied(),
+            None => self.messages.first().map(|(seq, m)| (m.sent_at, seq)),
         }
     }
 
@@ -626,7 +803,7 @@ impl Queue {
     pub fn sweep_retention(&mut self, ctx: &mut Ctx) -> Vec<Message> {
         let retention = self.retention_ms();
         let mut expired = Vec::new();
-        while let Some(&(sent, seq)) = self.by_sent.first() {
+        while let Some((sent, seq)) = self.oldest_sent() {
             if sent + retention > ctx.now {
                 break;
             }
@@ -635,7 +812,7 @@ impl Queue {
             }
         }
         self.retention_timer_at = None;
-        if let Some(&(sent, _)) = self.by_sent.first() {
+        if let Some((sent, _)) = self.oldest_sent() {
             self.schedule_retention(ctx, sent + retention);
         }
         expired
@@ -697,11 +874,21 @@ impl Queue {
     /// Age in seconds of the oldest message, skipping standard-queue poison pills.
     pub fn age_of_oldest_s(&self, now: SimTime) -> u64 {
         let fifo = self.fifo();
-        self.by_sent
-            .iter()
-            .take(AGE_SCAN_MAX)
-            .map(|(_, s)| &self.messages[s])
-            .find(|m| fifo || m.receive_count < POISON_PILL_RECEIVES)
+        let counted = |m: &&Message| fifo || m.receive_count < POISON_PILL_RECEIVES;
+        let oldest = match &self.by_sent {
+            Some(by_sent) => by_sent
+                .iter()
+                .take(AGE_SCAN_MAX)
+                .map(|(_, s)| self.messages.at(*s))
+                .find(counted),
+            None => self
+                .messages
+                .values()
+                .take(AGE_SCAN_MAX)
+                .map(|m| &**m)
+                .find(counted),
+        };
+        oldest
             .map(|m| now.saturating_sub(m.enqueued_at) / MS_PER_S)
             .unwrap_or(0)
     }
@@ -735,18 +922,27 @@ impl Queue {
     /// Checks that every index agrees with the messages' states. For tests.
     pub fn check_invariants(&self) -> Result<(), String> {
         let (mut vis, mut del, mut fl) = (0, 0, 0);
-        for (seq, m) in &self.messages {
+        let mut last_sent = 0;
+        for (seq, m) in self.messages.iter() {
+            if self.by_sent.is_none() && m.sent_at < last_sent {
+                return Err(format!("{seq} out of sent order but no retention index"));
+            }
+            last_sent = m.sent_at;
             match m.state {
                 MessageState::Visible => {
                     vis += 1;
-                    if !self.visible.contains(seq) {
+                    if !self.visible.contains(&seq) {
                         return Err(format!("{seq} visible but not indexed"));
                     }
                 }
                 MessageState::Delayed { .. } => del += 1,
                 MessageState::InFlight { .. } => fl += 1,
             }
-            if !self.by_sent.contains(&(m.sent_at, *seq)) {
+            if self
+                .by_sent
+                .as_ref()
+                .is_some_and(|b| !b.contains(&(m.sent_at, seq)))
+            {
                 return Err(format!("{seq} missing from retention index"));
             }
         }
@@ -758,7 +954,11 @@ impl Queue {
                 self.in_flight
             ));
         }
-        if self.by_sent.len() != self.messages.len() {
+        if self
+            .by_sent
+            .as_ref()
+            .is_some_and(|b| b.len() != self.messages.len())
+        {
             return Err("retention index has stale entries".into());
         }
         if self.fifo() {
@@ -766,7 +966,9 @@ impl Queue {
                 let n = gs
                     .pending
                     .iter()
-                    .filter(|s| matches!(self.messages[s].state, MessageState::InFlight { .. }))
+                    .filter(|s| {
+                        matches!(self.messages.at(**s).state, MessageState::InFlight { .. })
+                    })
                     .count() as u32;
                 if n != gs.in_flight {
                     return Err(format!(
