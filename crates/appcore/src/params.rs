@@ -656,7 +656,7 @@ pub const PARTITION_KEY_CHARS_MAX: usize = 256;
 
 /// The partition keys a stream producer's records rotate through, as typed: separated by
 /// commas, each trimmed. Refused, naming the field: none, an empty one, one over 256
-/// characters, more than [`PARTITION_KEYS_MAX`].
+/// characters, more than [`PARTITION_KEYS_MAX`] (1,000: the capacity lesson spreads 200).
 pub fn parse_partition_keys(text: &str, lang: Lang) -> Result<Vec<String>, String> {
     let keys: Vec<String> = text.split(',').map(|k| k.trim().to_string()).collect();
     let ok = keys.len() <= PARTITION_KEYS_MAX

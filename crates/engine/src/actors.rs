@@ -134,7 +134,7 @@ pub struct ProducerSpec {
 
 /// Most partition keys a simulated producer rotates through: a limit of the simulation's,
 /// not AWS's.
-pub const PARTITION_KEYS_MAX: usize = 100;
+pub const PARTITION_KEYS_MAX: usize = 1_000;
 
 /// Most message attributes a producer may set (SQS's and SNS's limit, aws-rules §1.6 / §3.2).
 pub const PRODUCER_ATTRIBUTES_MAX: usize = 10;
