@@ -565,12 +565,22 @@ impl World {
         let id = self.next_call;
         self.next_call += 1;
         let now = self.now;
-        let mut bus = Vec::new();
         if svc == "cloudwatch" {
             self.alarm_clock = Some(World::evaluate_alarms);
-            if op == "GetMetricStatistics" {
-                bus = self.metric_datapoints();
-            }
+            let bus = if op == "GetMetricStatistics" {
+                self.metric_datapoints()
+            } else {
+                Vec::new()
+            };
+            let result =
+                self.with_cloudwatch(|cw, ctx, peers| cw.call_json(ctx, peers, &bus, op, params));
+            self.completions.push(Completion {
+                call: id,
+                at: now,
+                result,
+            });
+            self.route_replies();
+            return id;
         }
         let Parts {
             at,
@@ -578,7 +588,6 @@ impl World {
             mut sns,
             mut kinesis,
             mut s3,
-            cloudwatch,
             ..
         } = self.parts();
         let result = match svc {
@@ -603,17 +612,6 @@ impl World {
                     s3: None,
                 };
                 Some(s3.call_json(&mut ctx, &mut peers, op, params))
-            }
-            "cloudwatch" => {
-                let mut peers = Hub {
-                    sqs: Some(sqs),
-                    sns: Some(sns),
-                    kinesis: Some(kinesis),
-                    s3: Some(s3),
-                };
-                let mut no_timers = Scheduler::default();
-                let mut ctx = at.with(&mut no_timers);
-                Some(cloudwatch.call_json(&mut ctx, &mut peers, &bus, op, params))
             }
             other => Some(Err(AwsError::new(
                 "UnknownService",
@@ -669,6 +667,16 @@ impl World {
             return;
         }
         let bus = self.metric_datapoints();
+        self.with_cloudwatch(|cw, ctx, peers| cw.evaluate(ctx, peers, &bus));
+    }
+
+    /// Runs `f` on CloudWatch with every other service as its peer (an alarm's notification
+    /// publishes through the router) and no timers of its own: it evaluates on the world's
+    /// metrics tick, and its calls answer at once.
+    fn with_cloudwatch<R>(
+        &mut self,
+        f: impl FnOnce(&mut CloudWatch, &mut crate::cloudwatch::Ctx, &mut Hub) -> R,
+    ) -> R {
         let Parts {
             at,
             sqs,
@@ -686,7 +694,7 @@ impl World {
         };
         let mut no_timers = Scheduler::default();
         let mut ctx = at.with(&mut no_timers);
-        cloudwatch.evaluate(&mut ctx, &mut peers, &bus);
+        f(cloudwatch, &mut ctx, &mut peers)
     }
 
     fn fire_timer(&mut self, timer: Timer) {

@@ -60,10 +60,8 @@ fn send(s: &mut Sim, q: &str, n: usize) {
     }
 }
 
-#[test]
-fn a_growing_backlog_moves_the_alarm_to_alarm_and_notifies_the_topics_queue() {
-    let mut s = Sim::new();
-    s.create_queue("work", json!({}));
+/// A topic `alerts` whose notifications land raw in the queue `inbox`; its ARN.
+fn alerts_to_inbox(s: &mut Sim) -> String {
     s.create_queue("inbox", json!({}));
     let topic = s.create_topic("alerts", json!({}));
     s.subscribe(
@@ -72,6 +70,14 @@ fn a_growing_backlog_moves_the_alarm_to_alarm_and_notifies_the_topics_queue() {
         &queue_arn("inbox"),
         json!({"RawMessageDelivery": "true"}),
     );
+    topic
+}
+
+#[test]
+fn a_growing_backlog_moves_the_alarm_to_alarm_and_notifies_the_topics_queue() {
+    let mut s = Sim::new();
+    s.create_queue("work", json!({}));
+    let topic = alerts_to_inbox(&mut s);
     let mut a = backlog_alarm("backlog", "work", 5.0, 2, 2);
     a["AlarmActions"] = json!([topic]);
     cw_ok(&mut s, "PutMetricAlarm", a);
@@ -261,14 +267,7 @@ fn set_alarm_state_lasts_until_the_next_evaluation() {
 #[test]
 fn actions_run_only_when_enabled_and_for_the_new_state() {
     let mut s = Sim::new();
-    s.create_queue("inbox", json!({}));
-    let topic = s.create_topic("alerts", json!({}));
-    s.subscribe(
-        &topic,
-        "sqs",
-        &queue_arn("inbox"),
-        json!({"RawMessageDelivery": "true"}),
-    );
+    let topic = alerts_to_inbox(&mut s);
     let mut a = backlog_alarm("quiet", "none", 1.0, 1, 1);
     a["AlarmActions"] = json!([topic]);
     a["OKActions"] = json!([topic]);

@@ -94,8 +94,8 @@ fn same_metric(p: &Datapoint, namespace: &str, metric: &str, dims: &[Dimension])
 }
 
 /// The per-minute samples of each period `[start, start + period)`, in virtual ms.
-fn samples(points: &[&Datapoint], start: SimTime, period_ms: u64) -> Vec<f64> {
-    let (from, to) = (epoch_s(start), epoch_s(start + period_ms));
+fn samples(points: &[&Datapoint], start: SimTime, end: SimTime) -> Vec<f64> {
+    let (from, to) = (epoch_s(start), epoch_s(end));
     points
         .iter()
         .filter(|p| p.timestamp >= from && p.timestamp < to)
@@ -246,6 +246,19 @@ fn describe(a: &Alarm) -> MetricAlarm {
     }
 }
 
+/// A request's Period, for an alarm or for statistics. The services publish 1-minute
+/// datapoints (standard resolution): a period is a whole number of minutes (10, 20 and 30 s
+/// are for high-resolution metrics only).
+fn check_period(period: Option<i64>) -> Result<i64, AwsError> {
+    let period = period.ok_or_else(|| AwsError::missing_parameter("Period"))?;
+    if period < 60 || period % 60 != 0 {
+        return Err(invalid(format!(
+            "The parameter Period must be 60 or a multiple of 60 for standard-resolution metrics (was {period})."
+        )));
+    }
+    Ok(period)
+}
+
 /// The validated configuration of PutMetricAlarm (aws-rules §10.2).
 fn configure(i: &PutMetricAlarmInput, now: SimTime) -> Result<Alarm, AwsError> {
     let name = i
@@ -299,16 +312,7 @@ fn configure(i: &PutMetricAlarmInput, now: SimTime) -> Result<Alarm, AwsError> {
             ))
         })?,
     };
-    let period = i
-        .period
-        .ok_or_else(|| AwsError::missing_parameter("Period"))?;
-    // The services publish 1-minute datapoints (standard resolution): a period is a whole
-    // number of minutes (10, 20 and 30 s are for high-resolution metrics only).
-    if period < 60 || period % 60 != 0 {
-        return Err(invalid(format!(
-            "The parameter Period must be 60 or a multiple of 60 for standard-resolution metrics (was {period})."
-        )));
-    }
+    let period = check_period(i.period)?;
     let evaluation_periods = i
         .evaluation_periods
         .ok_or_else(|| AwsError::missing_parameter("EvaluationPeriods"))?;
@@ -677,14 +681,7 @@ impl CloudWatch {
                 "The parameter StartTime must be less than the parameter EndTime.",
             ));
         }
-        let period = i
-            .period
-            .ok_or_else(|| AwsError::missing_parameter("Period"))?;
-        if period < 60 || period % 60 != 0 {
-            return Err(invalid(format!(
-                "The parameter Period must be 60 or a multiple of 60 for standard-resolution metrics (was {period})."
-            )));
-        }
+        let period = check_period(i.period)?;
         let stats = match (&i.statistics, &i.extended_statistics) {
             (Some(_), Some(_)) => {
                 return Err(combination(
@@ -737,17 +734,8 @@ impl CloudWatch {
         let mut out = Vec::new();
         for k in 0..buckets {
             let b = from + k * period_ms;
-            let mut s = samples(&points, b, period_ms);
             // The last bucket ends at EndTime.
-            let cut = epoch_s(to);
-            if b + period_ms > to {
-                let first = epoch_s(b);
-                s = points
-                    .iter()
-                    .filter(|p| p.timestamp >= first && p.timestamp < cut)
-                    .map(|p| p.value)
-                    .collect();
-            }
+            let s = samples(&points, b, (b + period_ms).min(to));
             if s.is_empty() {
                 continue;
             }
@@ -807,7 +795,7 @@ impl CloudWatch {
                 .map(|start| Period {
                     start,
                     value: {
-                        let s = samples(&points, start, period_ms);
+                        let s = samples(&points, start, start + period_ms);
                         a.statistic.of(&s).map(|v| (v, s.len() as u64))
                     },
                 })
