@@ -329,7 +329,7 @@ fn put_metric_alarm_validates_as_aws_does() {
         (with("MetricName", Value::Null), "MissingParameter"),
         (with("Threshold", Value::Null), "MissingParameter"),
         (with("Period", json!(90)), "InvalidParameterValue"),
-        (with("Period", json!(30)), "InvalidParameterValue"),
+        (with("Period", json!(45)), "InvalidParameterValue"),
         (with("EvaluationPeriods", json!(0)), "InvalidParameterValue"),
         (
             with("EvaluationPeriods", json!(1441)),
@@ -663,4 +663,50 @@ fn cloudwatch_bills_alarm_hours_only_once_used() {
         "a tenth of a month of one alarm: {}",
         line.usd
     );
+}
+
+/// AWS takes a Period of 10, 20 or 30 s for any alarm: a high-resolution alarm, $0.30 a
+/// month. Over 1-minute datapoints only one period in two (at 30 s) holds one; with the
+/// default `missing` treatment the alarm decides on the datapoints its range does hold.
+#[test]
+fn a_sub_minute_period_is_a_high_resolution_alarm() {
+    let mut s = Sim::new();
+    s.create_queue("q", json!({}));
+    for period in [10, 20, 30] {
+        let mut a = backlog_alarm(&format!("p{period}"), "q", 1.0, 1, 1);
+        a["Period"] = json!(period);
+        cw_ok(&mut s, "PutMetricAlarm", a);
+        assert_eq!(alarm(&mut s, &format!("p{period}"))["Period"], period);
+    }
+    send(&mut s, "q", 20);
+    s.at(300.0);
+    assert_eq!(state(&mut s, "p30"), "ALARM");
+    let reason = alarm(&mut s, "p30")["StateReason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        reason.contains("1 out of the last 1 datapoints"),
+        "{reason}"
+    );
+    cw_ok(
+        &mut s,
+        "DeleteAlarms",
+        json!({"AlarmNames": ["p10", "p20"]}),
+    );
+    // Billed at $0.30 a month: a tenth of a month of p30 alone.
+    let before = cw_line(&s);
+    s.at(300.0 + 730.0 * 3600.0 / 10.0);
+    let added = cw_line(&s) - before;
+    assert!(
+        (added - 0.03).abs() < 1e-9,
+        "a tenth of a month at $0.30: {added}"
+    );
+}
+
+fn cw_line(s: &Sim) -> f64 {
+    s.w.bill()
+        .into_iter()
+        .find(|b| b.service == "CloudWatch")
+        .map_or(0.0, |b| b.usd)
 }

@@ -39,6 +39,8 @@ pub const HISTORY_ITEMS_MAX: usize = 10_000;
 /// $0.10 per standard-resolution alarm metric per month, prorated by the hour over AWS's
 /// 730-hour month (aws-rules §10.7).
 pub const USD_PER_ALARM_MONTH: f64 = 0.10;
+/// A high-resolution alarm (a Period of 10, 20 or 30 s): $0.30 per alarm metric per month.
+pub const USD_PER_HIGH_RESOLUTION_ALARM_MONTH: f64 = 0.30;
 pub const HOURS_PER_MONTH: f64 = 730.0;
 /// GetMetricStatistics: $0.01 per 1,000 requests (aws-rules §10.7).
 pub const USD_PER_STATISTICS_REQUEST: f64 = 0.01 / 1_000.0;
@@ -101,6 +103,14 @@ impl HistoryKind {
     }
 }
 
+impl Alarm {
+    /// A Period under a minute (10, 20 or 30 s) makes a high-resolution alarm (aws-rules
+    /// §10.2, §10.7).
+    pub fn high_resolution(&self) -> bool {
+        self.period_s < 60
+    }
+}
+
 /// One alarm history item, numbered in the order it happened (the paging token).
 #[derive(Clone, Debug)]
 pub struct HistoryItem {
@@ -120,8 +130,9 @@ pub struct CloudWatch {
     history: VecDeque<HistoryItem>,
     history_seq: u64,
     statistics_requests: u64,
-    /// Alarm-milliseconds of deleted alarms (live ones are billed from `created_at`).
-    deleted_alarm_ms: u64,
+    /// Alarm-milliseconds of deleted alarms, standard and high resolution (live ones are
+    /// billed from `created_at`).
+    deleted_alarm_ms: [u64; 2],
 }
 
 impl CloudWatch {
@@ -146,16 +157,16 @@ impl CloudWatch {
 
     /// The cost meter's line: alarm-hours and GetMetricStatistics requests.
     pub fn bill(&self, now: SimTime) -> Bill {
-        let live: u64 = self
-            .alarms
-            .values()
-            .map(|a| now.saturating_sub(a.created_at))
-            .sum();
-        let alarm_hours = (live + self.deleted_alarm_ms) as f64 / MS_PER_H as f64;
+        let mut alarm_ms = self.deleted_alarm_ms;
+        for a in self.alarms.values() {
+            alarm_ms[usize::from(a.high_resolution())] += now.saturating_sub(a.created_at);
+        }
+        let month_ms = HOURS_PER_MONTH * MS_PER_H as f64;
         Bill {
             service: "CloudWatch",
             requests: self.statistics_requests,
-            usd: alarm_hours / HOURS_PER_MONTH * USD_PER_ALARM_MONTH
+            usd: alarm_ms[0] as f64 / month_ms * USD_PER_ALARM_MONTH
+                + alarm_ms[1] as f64 / month_ms * USD_PER_HIGH_RESOLUTION_ALARM_MONTH
                 + self.statistics_requests as f64 * USD_PER_STATISTICS_REQUEST,
         }
     }

@@ -246,15 +246,23 @@ fn describe(a: &Alarm) -> MetricAlarm {
     }
 }
 
-/// A request's Period, for an alarm or for statistics. The services publish 1-minute
-/// datapoints (standard resolution): a period is a whole number of minutes (10, 20 and 30 s
-/// are for high-resolution metrics only).
-fn check_period(period: Option<i64>) -> Result<i64, AwsError> {
+/// A request's Period: a whole number of minutes, or (`sub_minute`, an alarm's) 10, 20 or
+/// 30 s. AWS takes those for any alarm; over the services' 1-minute datapoints most of such
+/// an alarm's periods hold no data (aws-rules §10.2). Statistics over standard-resolution
+/// metrics come in whole minutes.
+fn check_period(period: Option<i64>, sub_minute: bool) -> Result<i64, AwsError> {
     let period = period.ok_or_else(|| AwsError::missing_parameter("Period"))?;
+    if sub_minute && matches!(period, 10 | 20 | 30) {
+        return Ok(period);
+    }
     if period < 60 || period % 60 != 0 {
-        return Err(invalid(format!(
-            "The parameter Period must be 60 or a multiple of 60 for standard-resolution metrics (was {period})."
-        )));
+        return Err(invalid(if sub_minute {
+            format!("The parameter Period must be 10, 20, 30 or a multiple of 60 (was {period}).")
+        } else {
+            format!(
+                "The parameter Period must be 60 or a multiple of 60 for standard-resolution metrics (was {period})."
+            )
+        }));
     }
     Ok(period)
 }
@@ -312,7 +320,7 @@ fn configure(i: &PutMetricAlarmInput, now: SimTime) -> Result<Alarm, AwsError> {
             ))
         })?,
     };
-    let period = check_period(i.period)?;
+    let period = check_period(i.period, true)?;
     let evaluation_periods = i
         .evaluation_periods
         .ok_or_else(|| AwsError::missing_parameter("EvaluationPeriods"))?;
@@ -522,7 +530,8 @@ impl CloudWatch {
         }
         for n in names {
             if let Some(a) = self.alarms.remove(n.as_str()) {
-                self.deleted_alarm_ms += now.saturating_sub(a.created_at);
+                self.deleted_alarm_ms[usize::from(a.high_resolution())] +=
+                    now.saturating_sub(a.created_at);
             }
         }
         Ok(())
@@ -681,7 +690,7 @@ impl CloudWatch {
                 "The parameter StartTime must be less than the parameter EndTime.",
             ));
         }
-        let period = check_period(i.period)?;
+        let period = check_period(i.period, false)?;
         let stats = match (&i.statistics, &i.extended_statistics) {
             (Some(_), Some(_)) => {
                 return Err(combination(
