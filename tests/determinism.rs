@@ -71,10 +71,15 @@ fn advancing_frame_by_frame_gives_the_same_run_as_one_jump() {
 /// The golden file's (path, seconds, fingerprint) lines.
 const GOLDEN: &str = include_str!("../crates/engine/tests/golden/fingerprints.txt");
 
-/// The scenario JSON of a golden path: the presets the page carries, and the smoke scenario.
+/// The scenario JSON of a golden path: the presets the page carries, the smoke scenario, and
+/// the other scenarios of `scenarios/` (read from the repository: the page does not carry them).
 fn scenario_of(path: &str) -> Option<&'static str> {
-    if path == "scenarios/smoke.json" {
-        return Some(SMOKE_SCENARIO);
+    match path {
+        "scenarios/smoke.json" => return Some(SMOKE_SCENARIO),
+        "scenarios/alarm-on-backlog.json" => {
+            return Some(include_str!("../scenarios/alarm-on-backlog.json"))
+        }
+        _ => {}
     }
     let id = path
         .strip_prefix("scenarios/presets/")?

@@ -422,3 +422,38 @@ fn a_bad_memory_max_is_a_usage_error_naming_the_flag() {
         assert!(text(&out.stderr).contains("--memory-max"), "{bad}");
     }
 }
+
+#[test]
+fn run_of_a_scenario_with_an_alarm_writes_its_state_change_and_the_notification_it_sent() {
+    let scenario = write_temp(
+        "alarm-on-backlog.json",
+        include_str!("../../../scenarios/alarm-on-backlog.json"),
+    );
+    let out = mqlab(&["run", scenario.to_str().unwrap(), "--for", "3m"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let events: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let changes: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["type"] == "AlarmStateChanged")
+        .collect();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    let change = changes[0];
+    assert_eq!(change["alarm"], "jobs-backlog");
+    assert_eq!(
+        (change["from"].as_str(), change["to"].as_str()),
+        (Some("INSUFFICIENT_DATA"), Some("ALARM"))
+    );
+    assert!(change["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("Threshold Crossed"));
+    // The alarm's action published to the topic, and its copy reached the subscribed queue
+    // after the state change.
+    let t = change["t"].as_u64().unwrap();
+    assert!(events.iter().any(|e| e["type"] == "MessageSent"
+        && e["queue"] == "ops-inbox"
+        && e["t"].as_u64().unwrap() >= t));
+}

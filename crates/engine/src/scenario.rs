@@ -144,6 +144,12 @@ pub struct Scenario {
     /// applications with workers and leases (Kinesis builds only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stream_consumers: Vec<crate::kcl::spec::StreamConsumerSpec>,
+    /// CloudWatch metric alarms, each as PutMetricAlarm's request members (`AlarmName`,
+    /// `Namespace`, `MetricName`, `Dimensions`, `Threshold`, …, `AlarmActions` naming the
+    /// scenario's topics by ARN): created after everything else and evaluated each minute the
+    /// services close (aws-rules §10).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alarms: Vec<serde_json::Value>,
 }
 
 /// A scenario that cannot be used, with the field at fault (e.g. `consumers[1].max_messages`).
@@ -207,6 +213,7 @@ impl Scenario {
             ("producers", self.producers.len()),
             ("consumers", self.consumers.len()),
             ("stream_consumers", self.stream_consumers.len()),
+            ("alarms", self.alarms.len()),
         ] {
             if n > SCENARIO_ITEMS_MAX {
                 return Err(ScenarioError::new(
@@ -334,6 +341,14 @@ impl Scenario {
                 .map_err(|e| ScenarioError::new(format!("consumers[{i}]"), e))?;
         }
         self.validate_stream_consumers(&mut actors)?;
+        for (i, a) in self.alarms.iter().enumerate() {
+            if !a.is_object() {
+                return Err(ScenarioError::new(
+                    format!("alarms[{i}]"),
+                    "must be an object of PutMetricAlarm's members (AlarmName, Namespace, …)",
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -578,6 +593,16 @@ impl World {
         }
         for c in &s.stream_consumers {
             world.add_stream_consumer(c.clone());
+        }
+        for (i, a) in s.alarms.iter().enumerate() {
+            let field = format!("alarms[{i}]");
+            // Read from its text, as a bucket's notification configuration is (no
+            // Value-deserializer copy of the type in the page).
+            let input = serde_json::from_str(&a.to_string())
+                .map_err(|e| ScenarioError::new(field.clone(), unplaced(&e)))?;
+            world
+                .put_metric_alarm(&input)
+                .map_err(|e| ScenarioError::new(field, e.to_string()))?;
         }
         Ok(world)
     }

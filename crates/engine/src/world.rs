@@ -279,6 +279,16 @@ impl World {
         kcl.add(&mut ctx, spec);
     }
 
+    /// PutMetricAlarm with typed members (a scenario's `alarms`): the alarm is evaluated on
+    /// each metrics tick from then on, and CloudWatch bills.
+    pub fn put_metric_alarm(
+        &mut self,
+        input: &crate::cloudwatch::api::PutMetricAlarmInput,
+    ) -> Result<(), AwsError> {
+        self.alarm_clock = Some(World::evaluate_alarms);
+        self.cloudwatch.put_metric_alarm(self.now, input)
+    }
+
     /// Read access to CloudWatch (alarms, their states and history).
     pub fn cloudwatch(&self) -> &CloudWatch {
         &self.cloudwatch

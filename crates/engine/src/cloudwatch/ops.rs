@@ -9,6 +9,7 @@ use super::evaluate::{
 use super::{Alarm, CloudWatch, Ctx, HistoryKind, ALARMS_MAX};
 use crate::core::aws::{arn, b64_decode, b64_encode, ACCOUNT_ID};
 use crate::core::error::AwsError;
+use crate::core::event::EventKind;
 use crate::core::metrics::Datapoint;
 use crate::core::route::Router;
 use crate::core::time::{epoch_ms, epoch_s, secs_to_ms, SimTime, EPOCH_S, MS_PER_MIN, MS_PER_S};
@@ -843,6 +844,12 @@ impl CloudWatch {
             return;
         }
         a.state_transitioned_at = now;
+        ctx.events.push(now, || EventKind::AlarmStateChanged {
+            alarm: a.name.clone(),
+            from: old.as_str(),
+            to: state.as_str(),
+            reason: a.state_reason.clone(),
+        });
         let mut new_state =
             serde_json::json!({"stateValue": state.as_str(), "stateReason": a.state_reason});
         if let Some(d) = a

@@ -501,6 +501,14 @@ pub enum EventKind {
         topic_arn: String,
         message_id: String,
     },
+    /// A CloudWatch alarm changed state (after an evaluation or SetAlarmState; aws-rules
+    /// §10.3): `from` and `to` are AWS's state values (OK, ALARM, INSUFFICIENT_DATA).
+    AlarmStateChanged {
+        alarm: String,
+        from: &'static str,
+        to: &'static str,
+        reason: String,
+    },
 }
 
 /// The capped log of undrained events.
