@@ -199,7 +199,9 @@ pub const LANE_LABEL_PX: f64 = 92.0;
 fn stream_box(vm: &ViewModel, si: usize, rect: Rect) -> StreamBox {
     let st = &vm.kinesis.streams[si];
     let mut order: Vec<usize> = (0..st.shards.len()).collect();
-    order.sort_by_key(|&k| (st.shards[k].start_hash, st.shards[k].open));
+    mqlab_engine::ordmap::sort_small_by_key(&mut order, |&k| {
+        (st.shards[k].start_hash, st.shards[k].open)
+    });
     let n = order.len().max(1) as f64;
     let area_y = rect.y + QUEUE_HEADER_PX;
     let lane_h = (rect.h - QUEUE_HEADER_PX - 4.0).max(4.0) / n;

@@ -250,24 +250,23 @@ fn test_attributes(json: &str) -> Result<MessageAttributes, String> {
     let Value::Object(map) = v else {
         return Err("must be a JSON object of attribute names and values".into());
     };
-    map.into_iter()
-        .map(|(k, v)| {
-            let (data_type, value) = match &v {
-                Value::String(s) => ("String", s.clone()),
-                Value::Number(n) => ("Number", n.to_string()),
-                Value::Array(_) => ("String.Array", v.to_string()),
-                _ => return Err(format!("{k}: use a string, a number or an array")),
-            };
-            Ok((
-                k,
-                MessageAttributeValue {
-                    data_type: data_type.into(),
-                    string_value: Some(value),
-                    ..MessageAttributeValue::default()
-                },
-            ))
-        })
-        .collect()
+    // Inserted one by one: `collect()` into a map links a copy of the sort for the type.
+    let mut out = MessageAttributes::new();
+    for (k, v) in map {
+        let (data_type, value) = match &v {
+            Value::String(s) => ("String", s.clone()),
+            Value::Number(n) => ("Number", n.to_string()),
+            Value::Array(_) => ("String.Array", v.to_string()),
+            _ => return Err(format!("{k}: use a string, a number or an array")),
+        };
+        let value = MessageAttributeValue {
+            data_type: data_type.into(),
+            string_value: Some(value),
+            ..MessageAttributeValue::default()
+        };
+        out.insert(k, value);
+    }
+    Ok(out)
 }
 
 #[derive(Properties, PartialEq)]

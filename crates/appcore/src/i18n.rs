@@ -80,12 +80,15 @@ impl Texts {
                 .get(name)
                 .and_then(|s| s.as_object())
                 .ok_or_else(|| format!("{file}: {name}: missing or not an object"))?;
-            obj.iter()
-                .map(|(k, text)| match text.as_str() {
-                    Some(s) => Ok((k.clone(), s.to_string())),
-                    None => Err(format!("{file}: {name}.{k}: not a string")),
-                })
-                .collect()
+            // Inserted one by one: `collect()` into a map links a copy of the sort.
+            let mut out = std::collections::BTreeMap::new();
+            for (k, text) in obj {
+                let s = text
+                    .as_str()
+                    .ok_or_else(|| format!("{file}: {name}.{k}: not a string"))?;
+                out.insert(k.clone(), s.to_string());
+            }
+            Ok(out)
         };
         Ok(Texts {
             ui: section("ui")?,

@@ -318,10 +318,8 @@ impl KinesisView {
             let Some(st) = kinesis.stream(&r.stream) else {
                 continue;
             };
-            r.lag = r
-                .cursors
-                .iter()
-                .filter_map(|(shard, (seq, _))| {
+            r.lag = mqlab_engine::ordmap::btree_map_from(r.cursors.iter().filter_map(
+                |(shard, (seq, _))| {
                     let sh = st.shards.iter().find(|s| &s.shard_id == shard)?;
                     let next = sh.records.partition_point(|x| x.seq <= *seq);
                     let unread = (sh.records.len() - next) as u64;
@@ -339,8 +337,8 @@ impl KinesisView {
                         _ => 0,
                     };
                     Some((shard.clone(), Lag { unread, behind_ms }))
-                })
-                .collect();
+                },
+            ));
         }
     }
 

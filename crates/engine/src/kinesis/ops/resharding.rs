@@ -1,6 +1,7 @@
 //! Resharding: SplitShard, MergeShards, UpdateShardCount, and on-demand scaling.
 
 use super::*;
+use crate::core::ordmap::sort_small_by_key;
 
 impl Kinesis {
     // ------------------------------------------------------------------ resharding
@@ -445,7 +446,9 @@ fn uniform_scaling(ctx: &mut Ctx, s: &mut Stream, target: u32) {
         .filter(|x| x.is_open())
         .map(|x| (x.start_hash, x.ix))
         .collect();
-    open.sort();
+    // Insertion sorts (a few hundred open shards at most): `sort` links a copy of the
+    // standard library's sort for each element type.
+    sort_small_by_key(&mut open, |&x| x);
     let n = open.len() as u32;
     if target > n {
         let mut by_width: Vec<(u128, u32)> = open
@@ -456,7 +459,7 @@ fn uniform_scaling(ctx: &mut Ctx, s: &mut Stream, target: u32) {
             })
             .collect();
         // Widest first; ties in shard order.
-        by_width.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        sort_small_by_key(&mut by_width, |&(width, ix)| (std::cmp::Reverse(width), ix));
         for &(width, ix) in by_width.iter().take((target - n) as usize) {
             if width == 0 {
                 continue;
