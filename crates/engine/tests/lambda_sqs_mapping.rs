@@ -874,3 +874,65 @@ fn a_timeout_fails_the_whole_batch() {
     assert_eq!((f.totals.invocations, f.totals.errors), (1, 1));
     assert_eq!(attrs(&mut w, "q"), (0, 3));
 }
+
+#[test]
+fn malformed_requests_are_refused_with_lambdas_errors() {
+    let mut w = world();
+    queue(&mut w, "q", json!({}));
+    function(&mut w, "f", 3, json!({}));
+    let q = queue_arn("q");
+    let cases = [
+        ("CreateFunction", json!([1])),
+        ("CreateFunction", json!({"FunctionName": 5})),
+        (
+            "CreateFunction",
+            json!({"FunctionName": "g", "Timeout": 1e20}),
+        ),
+        (
+            "CreateFunction",
+            json!({"FunctionName": "g", "Timeout": i64::MAX}),
+        ),
+        (
+            "CreateFunction",
+            json!({"FunctionName": "g", "Environment": {"Variables": {"MQLAB_DURATION_MS": "-1"}}}),
+        ),
+        ("CreateEventSourceMapping", json!({})),
+        (
+            "CreateEventSourceMapping",
+            json!({"EventSourceArn": q, "FunctionName": "f", "BatchSize": -1}),
+        ),
+        (
+            "CreateEventSourceMapping",
+            json!({"EventSourceArn": q, "FunctionName": "f", "BatchSize": i64::MAX}),
+        ),
+        (
+            "CreateEventSourceMapping",
+            json!({"EventSourceArn": q, "FunctionName": "f", "ScalingConfig": {"MaximumConcurrency": -5}}),
+        ),
+        (
+            "CreateEventSourceMapping",
+            json!({"EventSourceArn": "arn:aws:kinesis:us-east-1:123456789012:stream/s", "FunctionName": "f"}),
+        ),
+        ("GetEventSourceMapping", json!({})),
+        ("UpdateEventSourceMapping", json!({"UUID": "nope"})),
+        ("ListEventSourceMappings", json!({"Marker": "x"})),
+        ("ListEventSourceMappings", json!({"MaxItems": 0})),
+        ("ListFunctions", json!({"MaxItems": 10_001})),
+        ("GetFunction", json!({"FunctionName": ""})),
+        ("Invoke", json!({})),
+    ];
+    for (op, params) in cases {
+        let e = err(&mut w, "lambda", op, params.clone());
+        assert!(
+            [
+                "InvalidParameterValueException",
+                "ValidationException",
+                "ResourceNotFoundException",
+                "InvalidAction"
+            ]
+            .contains(&e.code.as_str()),
+            "{op} {params}: {e}"
+        );
+    }
+    assert_eq!(w.lambda().mappings().count(), 0);
+}
