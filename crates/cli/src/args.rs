@@ -38,7 +38,7 @@ order. SCRIPT may be - for standard input. Each input line is one call:
    \"bind\": {\"rh\": \"Messages.0.ReceiptHandle\"}}
 
   t       virtual seconds, non-decreasing (absent: same as the line before, or 0)
-  svc     the service (sqs, sns, kinesis, s3 or cloudwatch)
+  svc     the service (sqs, sns, kinesis, s3, cloudwatch or lambda)
   op      the AWS action name
   params  the AWS JSON request members (absent: {})
   bind    names to save from the response by dotted path (array indices are numbers);
@@ -65,6 +65,12 @@ subscription ends, answering {\"EventStream\": [{\"SubscribeToShardEvent\": {..}
 S3 is simulated as far as it publishes events (CreateBucket, PutBucketNotificationConfiguration,
 PutObject with Body as base64 text, DeleteObject, ...): a matching upload or delete publishes
 the event record to its SNS topic 1 s later (virtual time).
+
+Lambda consumes SQS queues through event source mappings (CreateFunction, then
+CreateEventSourceMapping; the mapping is Creating for 1 s, then Enabled). What the function
+does is read from its Environment.Variables: MQLAB_DURATION_MS (each invocation's duration,
+default 100; longer than Timeout times out) and MQLAB_FAIL_IF_BODY_CONTAINS (a message whose
+body contains it fails).
 
 A malformed line stops the run with `SCRIPT:LINE: FIELD: what is wrong` and exit status 2.
 

@@ -5,7 +5,7 @@
 
 use crate::core::ctx::{Ctx, Shared};
 use crate::core::error::AwsError;
-use crate::core::route::{QueueSend, Router, TopicInfo};
+use crate::core::route::{QueueInfo, QueueReceived, QueueSend, Router, TopicInfo};
 use crate::core::sched::Scheduler;
 use crate::kinesis::{Kinesis, KinesisTimer};
 use crate::s3::{S3Timer, S3};
@@ -117,5 +117,32 @@ impl Router for Hub<'_> {
         let (sns, mut ctx) = slot.at(at);
         sns.publish_for_service(&mut ctx, topic_arn, subject, message)
             .map(|out| out.message_id)
+    }
+
+    fn queue(&self, queue_arn: &str) -> Option<QueueInfo> {
+        self.sqs.as_ref()?.svc.queue_info(queue_arn)
+    }
+
+    fn receive_from_queue(
+        &mut self,
+        at: Shared<'_>,
+        queue_arn: &str,
+        max: usize,
+        count_empty: bool,
+    ) -> Result<Vec<QueueReceived>, AwsError> {
+        let slot = self.sqs.as_mut().ok_or_else(|| absent("SQS"))?;
+        let (sqs, mut ctx) = slot.at(at);
+        sqs.receive_for_service(&mut ctx, queue_arn, max, count_empty)
+    }
+
+    fn delete_from_queue(
+        &mut self,
+        at: Shared<'_>,
+        queue_arn: &str,
+        receipt_handles: &[String],
+    ) -> Result<(), AwsError> {
+        let slot = self.sqs.as_mut().ok_or_else(|| absent("SQS"))?;
+        let (sqs, mut ctx) = slot.at(at);
+        sqs.delete_for_service(&mut ctx, queue_arn, receipt_handles)
     }
 }

@@ -17,6 +17,7 @@ use crate::core::time::{SimTime, MS_PER_MIN};
 use crate::hub::{Hub, Slot};
 use crate::kcl::{Kcl, KclTimer};
 use crate::kinesis::{Kinesis, KinesisConfig, KinesisTimer};
+use crate::lambda::{Lambda, LambdaTimer};
 use crate::s3::{S3Config, S3Timer, S3};
 use crate::sns::{Sns, SnsConfig, SnsTimer};
 use crate::sqs::{Sqs, SqsConfig, SqsTimer};
@@ -24,7 +25,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
-const KNOWN_SERVICES: &str = "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\"";
+const KNOWN_SERVICES: &str = "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"lambda\"";
+
+mod lambda_glue;
 
 /// A timer of the world itself.
 #[derive(Clone, Debug)]
@@ -42,6 +45,7 @@ enum Timer {
     Kcl(KclTimer),
     Actor(ActorTimer),
     World(WorldTimer),
+    Lambda(LambdaTimer),
 }
 
 /// Every owner's timer queue, and the one counter whose sequence numbers order timers due at
@@ -56,10 +60,11 @@ struct TimerQueues {
     s3: Scheduler<S3Timer>,
     kcl: Scheduler<KclTimer>,
     actor: Scheduler<ActorTimer>,
+    lambda: Scheduler<LambdaTimer>,
 }
 
 impl TimerQueues {
-    fn heads(&self) -> [Option<(SimTime, u64)>; 7] {
+    fn heads(&self) -> [Option<(SimTime, u64)>; 8] {
         [
             self.world.peek(),
             self.sqs.peek(),
@@ -68,6 +73,7 @@ impl TimerQueues {
             self.s3.peek(),
             self.kcl.peek(),
             self.actor.peek(),
+            self.lambda.peek(),
         ]
     }
 
@@ -104,7 +110,8 @@ impl TimerQueues {
             3 => pop(&mut self.kinesis, t, Timer::Kinesis),
             4 => pop(&mut self.s3, t, Timer::S3),
             5 => pop(&mut self.kcl, t, Timer::Kcl),
-            _ => pop(&mut self.actor, t, Timer::Actor),
+            6 => pop(&mut self.actor, t, Timer::Actor),
+            _ => pop(&mut self.lambda, t, Timer::Lambda),
         }
     }
 
@@ -116,6 +123,7 @@ impl TimerQueues {
             + self.s3.len()
             + self.kcl.len()
             + self.actor.len()
+            + self.lambda.len()
     }
 }
 
@@ -131,6 +139,7 @@ struct Parts<'a> {
     kcl: Slot<'a, Kcl, KclTimer>,
     cloudwatch: &'a mut CloudWatch,
     world: &'a mut Scheduler<WorldTimer>,
+    lambda: Slot<'a, Lambda, LambdaTimer>,
 }
 
 /// The answer to a call made with [`World::call`].
@@ -168,6 +177,10 @@ pub struct World {
     /// then on. A pointer rather than a call, so that a run without alarms is untouched and a
     /// build that never makes API calls (the page) links none of CloudWatch.
     alarm_clock: Option<fn(&mut World)>,
+    pub(crate) lambda: Lambda,
+    /// Set by the first `lambda` call, as `alarm_clock` is: how the world reaches Lambda
+    /// (its timers, minutes, metrics and bill) from then on.
+    lambda_hooks: Option<lambda_glue::LambdaHooks>,
     completions: Vec<Completion>,
     next_call: CallId,
     seed: u64,
@@ -195,6 +208,8 @@ impl World {
             kcl: Kcl::default(),
             cloudwatch: CloudWatch::default(),
             alarm_clock: None,
+            lambda: Lambda::default(),
+            lambda_hooks: None,
             completions: Vec::new(),
             next_call: 0,
             seed: config.seed,
@@ -287,6 +302,11 @@ impl World {
     ) -> Result<(), AwsError> {
         self.alarm_clock = Some(World::evaluate_alarms);
         self.cloudwatch.put_metric_alarm(self.now, input)
+    }
+
+    /// Read access to Lambda (functions, event source mappings, their totals and metrics).
+    pub fn lambda(&self) -> &Lambda {
+        &self.lambda
     }
 
     /// Read access to CloudWatch (alarms, their states and history).
@@ -445,6 +465,9 @@ impl World {
         out.extend(self.sns.metric_rows());
         out.extend(self.kinesis.metric_rows());
         out.extend(self.kcl.metric_rows());
+        if let Some(h) = self.lambda_hooks {
+            (h.metrics)(self, &mut out);
+        }
         out
     }
 
@@ -454,6 +477,9 @@ impl World {
         // CloudWatch bills only once it has been called (its alarms and statistics).
         if self.alarm_clock.is_some() {
             bill.push(self.cloudwatch.bill(self.now));
+        }
+        if let Some(h) = self.lambda_hooks {
+            bill.push((h.bill)(self));
         }
         bill
     }
@@ -508,6 +534,10 @@ impl World {
             },
             cloudwatch: &mut self.cloudwatch,
             world: &mut q.world,
+            lambda: Slot {
+                svc: &mut self.lambda,
+                timers: &mut q.lambda,
+            },
         }
     }
 
@@ -592,6 +622,16 @@ impl World {
             self.route_replies();
             return id;
         }
+        if svc == "lambda" {
+            let result = self.call_lambda(op, params);
+            self.completions.push(Completion {
+                call: id,
+                at: now,
+                result,
+            });
+            self.route_replies();
+            return id;
+        }
         let Parts {
             at,
             mut sqs,
@@ -664,7 +704,13 @@ impl World {
 
     fn fire(&mut self, timer: Timer) {
         let tick = matches!(timer, Timer::World(WorldTimer::MetricsTick));
+        if let (Timer::Lambda(t), Some(h)) = (&timer, self.lambda_hooks) {
+            return (h.fire)(self, t.clone());
+        }
         self.fire_timer(timer);
+        if let (true, Some(h)) = (tick, self.lambda_hooks) {
+            (h.close_minute)(self);
+        }
         if let (true, Some(evaluate)) = (tick, self.alarm_clock) {
             evaluate(self);
         }
@@ -762,6 +808,8 @@ impl World {
                 };
                 actors.on_timer(&mut ctx, &mut hub, t);
             }
+            // Dispatched by `fire` through the hooks a `lambda` call set.
+            Timer::Lambda(_) => {}
             Timer::World(WorldTimer::MetricsTick) => {
                 let now = at.now;
                 sqs.svc.close_metrics_minute(now);

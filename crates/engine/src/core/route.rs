@@ -28,6 +28,25 @@ pub struct TopicInfo {
     pub fifo: bool,
 }
 
+/// What a service polling a queue (Lambda's event source mapping, aws-rules §2.1) needs to
+/// know of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueueInfo {
+    pub fifo: bool,
+    pub visibility_timeout_s: u32,
+    /// Messages receivable now (ApproximateNumberOfMessagesVisible).
+    pub visible: usize,
+}
+
+/// A message a service received from a queue on its own behalf (Lambda's poller).
+#[derive(Clone, Debug)]
+pub struct QueueReceived {
+    pub message_id: String,
+    pub receipt_handle: String,
+    pub body: Payload,
+    pub group_id: Option<String>,
+}
+
 /// The router a service sends its effects to (the world implements it over every other
 /// service).
 pub trait Router {
@@ -63,4 +82,39 @@ pub trait Router {
         subject: &str,
         message: &str,
     ) -> Result<String, AwsError>;
+
+    /// The queue a (possibly malformed) ARN names, if it exists.
+    fn queue(&self, _queue_arn: &str) -> Option<QueueInfo> {
+        None
+    }
+
+    /// Receives up to `max` (≤ 10) messages from the queue at `queue_arn` through SQS's own
+    /// receive path (its visibility timeout, FIFO group locks and redrive policy apply), as a
+    /// long poll that found them at once, billed as a ReceiveMessage. An empty answer is
+    /// billed and counted as an empty receive only when `count_empty`.
+    fn receive_from_queue(
+        &mut self,
+        _at: Shared<'_>,
+        _queue_arn: &str,
+        _max: usize,
+        _count_empty: bool,
+    ) -> Result<Vec<QueueReceived>, AwsError> {
+        Err(AwsError::new(
+            "ServiceUnavailable",
+            "SQS is not reachable from here",
+        ))
+    }
+
+    /// Deletes received messages by handle, billed as DeleteMessageBatch calls of 10.
+    fn delete_from_queue(
+        &mut self,
+        _at: Shared<'_>,
+        _queue_arn: &str,
+        _receipt_handles: &[String],
+    ) -> Result<(), AwsError> {
+        Err(AwsError::new(
+            "ServiceUnavailable",
+            "SQS is not reachable from here",
+        ))
+    }
 }

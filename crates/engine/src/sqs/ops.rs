@@ -9,7 +9,7 @@ use super::*;
 use crate::core::base64 as b64;
 use crate::core::ordmap::btree_map_from;
 use crate::core::payload::{Md5Hex, Payload};
-use crate::core::route::QueueSend;
+use crate::core::route::{QueueInfo, QueueReceived, QueueSend};
 use crate::core::time::{epoch_ms, MS_PER_S};
 use serde_json::json;
 use std::sync::Arc;
@@ -699,6 +699,90 @@ impl Sqs {
         self.cost.charge(fifo, size);
         self.serve_waiters(ctx, id);
         Ok(out.message_id.to_string())
+    }
+
+    /// What Lambda's poller needs to know of the queue at `queue_arn` (aws-rules §2.1).
+    pub(crate) fn queue_info(&self, queue_arn: &str) -> Option<QueueInfo> {
+        let q = self.queue(self.resolve_arn(queue_arn)?);
+        Some(QueueInfo {
+            fifo: q.fifo(),
+            visibility_timeout_s: q.attrs.visibility_timeout,
+            visible: q.visible_count(),
+        })
+    }
+
+    /// A ReceiveMessage another service makes on its own behalf (Lambda's event source
+    /// mapping, aws-rules §2.1): a long poll that finds its messages at once, with the queue's
+    /// visibility timeout; maxReceiveCount moves messages to the DLQ as for any receive
+    /// (aws-rules §1.8). An empty answer is billed and counted only when `count_empty`.
+    pub(crate) fn receive_for_service(
+        &mut self,
+        ctx: &mut Ctx,
+        queue_arn: &str,
+        max: usize,
+        count_empty: bool,
+    ) -> Result<Vec<QueueReceived>, AwsError> {
+        let id = self
+            .resolve_arn(queue_arn)
+            .ok_or_else(queue_does_not_exist)?;
+        self.queues[&id].last_accessed.set(ctx.now);
+        let q = self.queue(id);
+        let fifo = q.fifo();
+        let spec = ReceiveSpec {
+            max: max.clamp(1, 10),
+            visibility_ms: q.attrs.visibility_timeout as SimTime * MS_PER_S,
+            system_attributes: SystemAttributes::default(),
+            message_attribute_names: Vec::new(),
+            attempt_id: None,
+            actor: Some("lambda".to_string()).filter(|_| ctx.events.recording()),
+        };
+        self.check_throughput(ctx, id, "ReceiveMessage", None, None)?;
+        let mut msgs = Vec::new();
+        self.deliver(ctx, id, &spec, true, ctx.now, &mut msgs);
+        if msgs.is_empty() {
+            if count_empty {
+                self.cost.charge(fifo, 0);
+                let q = self.queue_mut(id);
+                q.metrics.current.number_of_empty_receives += 1;
+                q.totals.empty_receives += 1;
+            }
+            return Ok(Vec::new());
+        }
+        self.cost.charge(fifo, 0);
+        let q = self.queue(id);
+        Ok(msgs
+            .into_iter()
+            .map(|t| QueueReceived {
+                message_id: t.message_id.to_string(),
+                receipt_handle: t.handle.text(),
+                group_id: q.message(t.seq).and_then(|m| m.group_id.clone()),
+                body: t.body,
+            })
+            .collect())
+    }
+
+    /// Deletes what [`Sqs::receive_for_service`] returned, billed as DeleteMessageBatch calls
+    /// of up to 10 handles.
+    pub(crate) fn delete_for_service(
+        &mut self,
+        ctx: &mut Ctx,
+        queue_arn: &str,
+        handles: &[String],
+    ) -> Result<(), AwsError> {
+        let id = self
+            .resolve_arn(queue_arn)
+            .ok_or_else(queue_does_not_exist)?;
+        let fifo = self.queue(id).fifo();
+        for chunk in handles.chunks(10) {
+            self.check_throughput(ctx, id, "DeleteMessage", None, None)?;
+            for h in chunk {
+                // An entry's failure (a stale handle) fails only that entry, as in
+                // DeleteMessageBatch.
+                let _ = self.delete_one(ctx, id, h, None);
+            }
+            self.cost.charge(fifo, 0);
+        }
+        Ok(())
     }
 
     pub fn send_message_batch(

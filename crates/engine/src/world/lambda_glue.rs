@@ -1,0 +1,59 @@
+//! How the world reaches Lambda (aws-rules §2.1): through fn pointers the first `lambda`
+//! call sets, as `alarm_clock` is for CloudWatch, so that a run that never calls it is
+//! untouched and a build that makes no API calls (the page) links none of Lambda. Lambda
+//! acts on its queues through the router ([`Hub`]), with every other service as its peer.
+
+use super::{Parts, World};
+use crate::core::error::AwsError;
+use crate::core::metrics::{Bill, Datapoint};
+use crate::hub::Hub;
+use crate::lambda::LambdaTimer;
+use serde_json::Value;
+
+/// What the world calls on Lambda once it has been used.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct LambdaHooks {
+    pub fire: fn(&mut World, LambdaTimer),
+    pub close_minute: fn(&mut World),
+    pub metrics: fn(&World, &mut Vec<Datapoint>),
+    pub bill: fn(&World) -> Bill,
+}
+
+const HOOKS: LambdaHooks = LambdaHooks {
+    fire: |w, t| w.with_lambda(|l, ctx, peers| l.on_timer(ctx, peers, t)),
+    close_minute: |w| w.lambda.close_metrics_minute(w.now),
+    metrics: |w, out| out.extend(w.lambda.metric_rows()),
+    bill: |w| w.lambda.bill(),
+};
+
+impl World {
+    /// A `lambda` API call (the first sets the hooks).
+    pub(super) fn call_lambda(&mut self, op: &str, params: &Value) -> Result<Value, AwsError> {
+        self.lambda_hooks = Some(HOOKS);
+        self.with_lambda(|l, ctx, peers| l.call_json(ctx, peers, op, params))
+    }
+
+    /// Runs `f` on Lambda at the current instant with its peers as its router.
+    fn with_lambda<R>(
+        &mut self,
+        f: impl FnOnce(&mut crate::lambda::Lambda, &mut crate::lambda::Ctx, &mut Hub) -> R,
+    ) -> R {
+        let Parts {
+            at,
+            sqs,
+            sns,
+            kinesis,
+            s3,
+            mut lambda,
+            ..
+        } = self.parts();
+        let mut peers = Hub {
+            sqs: Some(sqs),
+            sns: Some(sns),
+            kinesis: Some(kinesis),
+            s3: Some(s3),
+        };
+        let (svc, mut ctx) = lambda.at(at);
+        f(svc, &mut ctx, &mut peers)
+    }
+}
