@@ -71,6 +71,7 @@ pub mod core;
 pub mod hub;
 pub mod kcl;
 pub mod kinesis;
+pub mod mq;
 pub mod s3;
 pub mod scenario;
 pub mod sns;

@@ -17,6 +17,7 @@ use crate::core::time::{SimTime, MS_PER_MIN};
 use crate::hub::{Hub, Slot};
 use crate::kcl::{Kcl, KclTimer};
 use crate::kinesis::{Kinesis, KinesisConfig, KinesisTimer};
+use crate::mq::{Mq, MqTimer};
 use crate::s3::{S3Config, S3Timer, S3};
 use crate::sns::{Sns, SnsConfig, SnsTimer};
 use crate::sqs::{Sqs, SqsConfig, SqsTimer};
@@ -24,7 +25,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
-const KNOWN_SERVICES: &str = "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\"";
+const KNOWN_SERVICES: &str =
+    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"mq\", \"mq-broker\"";
 
 /// A timer of the world itself.
 #[derive(Clone, Debug)]
@@ -42,6 +44,7 @@ enum Timer {
     Kcl(KclTimer),
     Actor(ActorTimer),
     World(WorldTimer),
+    Mq(MqTimer),
 }
 
 /// Every owner's timer queue, and the one counter whose sequence numbers order timers due at
@@ -56,10 +59,11 @@ struct TimerQueues {
     s3: Scheduler<S3Timer>,
     kcl: Scheduler<KclTimer>,
     actor: Scheduler<ActorTimer>,
+    mq: Scheduler<MqTimer>,
 }
 
 impl TimerQueues {
-    fn heads(&self) -> [Option<(SimTime, u64)>; 7] {
+    fn heads(&self) -> [Option<(SimTime, u64)>; 8] {
         [
             self.world.peek(),
             self.sqs.peek(),
@@ -68,6 +72,7 @@ impl TimerQueues {
             self.s3.peek(),
             self.kcl.peek(),
             self.actor.peek(),
+            self.mq.peek(),
         ]
     }
 
@@ -104,7 +109,8 @@ impl TimerQueues {
             3 => pop(&mut self.kinesis, t, Timer::Kinesis),
             4 => pop(&mut self.s3, t, Timer::S3),
             5 => pop(&mut self.kcl, t, Timer::Kcl),
-            _ => pop(&mut self.actor, t, Timer::Actor),
+            6 => pop(&mut self.actor, t, Timer::Actor),
+            _ => pop(&mut self.mq, t, Timer::Mq),
         }
     }
 
@@ -116,6 +122,7 @@ impl TimerQueues {
             + self.s3.len()
             + self.kcl.len()
             + self.actor.len()
+            + self.mq.len()
     }
 }
 
@@ -130,6 +137,7 @@ struct Parts<'a> {
     actors: Slot<'a, Actors, ActorTimer>,
     kcl: Slot<'a, Kcl, KclTimer>,
     cloudwatch: &'a mut CloudWatch,
+    mq: Slot<'a, Mq, MqTimer>,
     world: &'a mut Scheduler<WorldTimer>,
 }
 
@@ -168,6 +176,10 @@ pub struct World {
     /// then on. A pointer rather than a call, so that a run without alarms is untouched and a
     /// build that never makes API calls (the page) links none of CloudWatch.
     alarm_clock: Option<fn(&mut World)>,
+    pub(crate) mq: Mq,
+    /// Set by the first Amazon MQ call (`mq`, `mq-broker`, `with_mq`): what runs its timers.
+    /// A pointer for the same reason as `alarm_clock`.
+    mq_clock: Option<fn(&mut World, MqTimer)>,
     completions: Vec<Completion>,
     next_call: CallId,
     seed: u64,
@@ -195,6 +207,8 @@ impl World {
             kcl: Kcl::default(),
             cloudwatch: CloudWatch::default(),
             alarm_clock: None,
+            mq: Mq::default(),
+            mq_clock: None,
             completions: Vec::new(),
             next_call: 0,
             seed: config.seed,
@@ -277,6 +291,26 @@ impl World {
         let Parts { at, mut kcl, .. } = self.parts();
         let (kcl, mut ctx) = kcl.at(at);
         kcl.add(&mut ctx, spec);
+    }
+
+    /// Read access to Amazon MQ (brokers, their states and messaging planes).
+    pub fn mq(&self) -> &Mq {
+        &self.mq
+    }
+
+    /// Runs `f` on Amazon MQ at the current instant, with typed operations (the control plane
+    /// and the messaging plane, `crate::mq::plane`); its timers run as time advances.
+    pub fn with_mq<R>(&mut self, f: impl FnOnce(&mut Mq, &mut crate::mq::Ctx) -> R) -> R {
+        self.mq_clock = Some(World::fire_mq);
+        let Parts { at, mut mq, .. } = self.parts();
+        let (svc, mut ctx) = mq.at(at);
+        f(svc, &mut ctx)
+    }
+
+    fn fire_mq(&mut self, t: MqTimer) {
+        let Parts { at, mut mq, .. } = self.parts();
+        let (svc, mut ctx) = mq.at(at);
+        svc.on_timer(&mut ctx, t);
     }
 
     /// Read access to CloudWatch (alarms, their states and history).
@@ -497,6 +531,10 @@ impl World {
                 timers: &mut q.kcl,
             },
             cloudwatch: &mut self.cloudwatch,
+            mq: Slot {
+                svc: &mut self.mq,
+                timers: &mut q.mq,
+            },
             world: &mut q.world,
         }
     }
@@ -582,6 +620,15 @@ impl World {
             self.route_replies();
             return id;
         }
+        if svc == "mq" || svc == "mq-broker" {
+            let result = self.with_mq(|mq, ctx| mq.call_json(ctx, svc, op, params));
+            self.completions.push(Completion {
+                call: id,
+                at: now,
+                result,
+            });
+            return id;
+        }
         let Parts {
             at,
             mut sqs,
@@ -653,6 +700,12 @@ impl World {
     }
 
     fn fire(&mut self, timer: Timer) {
+        if let Timer::Mq(t) = timer {
+            if let Some(fire) = self.mq_clock {
+                fire(self, t);
+            }
+            return;
+        }
         let tick = matches!(timer, Timer::World(WorldTimer::MetricsTick));
         self.fire_timer(timer);
         if let (true, Some(evaluate)) = (tick, self.alarm_clock) {
@@ -752,6 +805,7 @@ impl World {
                 };
                 actors.on_timer(&mut ctx, &mut hub, t);
             }
+            Timer::Mq(_) => {} // dispatched in `fire`
             Timer::World(WorldTimer::MetricsTick) => {
                 let now = at.now;
                 sqs.svc.close_metrics_minute(now);
