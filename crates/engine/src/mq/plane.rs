@@ -530,7 +530,8 @@ impl Broker {
             .filter(|d| self.plane.consumers[d.consumer].conn == conn)
             .map(|d| d.tag)
             .collect();
-        for tag in tags {
+        // Last first: each goes back to the head, so they keep their order.
+        for tag in tags.into_iter().rev() {
             if let Some(d) = self.plane.unacked.remove(&tag) {
                 self.give_back(ctx, d);
             }
