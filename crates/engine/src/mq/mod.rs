@@ -373,3 +373,41 @@ impl Mq {
         self.brokers.get_mut(&id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::time::MS_PER_H;
+
+    #[test]
+    fn the_maintenance_window_opens_on_its_weekday_from_a_thursday_epoch() {
+        let w = |day: u8, h: u32| WeeklyStartTime {
+            day,
+            minute_of_day: h * 60,
+        };
+        const DAY: SimTime = 24 * MS_PER_H;
+        // t = 0 is Thursday 2026-01-01 00:00 UTC.
+        assert_eq!(w(3, 1).next_after(0), MS_PER_H);
+        assert_eq!(w(3, 0).next_after(0), 7 * DAY, "strictly after now");
+        assert_eq!(w(6, 3).next_after(0), 3 * DAY + 3 * MS_PER_H);
+        assert_eq!(w(0, 0).next_after(0), 4 * DAY);
+        assert_eq!(
+            w(6, 3).next_after(3 * DAY + 3 * MS_PER_H),
+            10 * DAY + 3 * MS_PER_H
+        );
+    }
+
+    #[test]
+    fn instance_types_per_engine_and_their_scale() {
+        let t = |s: &str| InstanceType(s.to_string());
+        assert!(t("mq.m7g.large").supported_by(Engine::RabbitMq));
+        assert!(!t("mq.m7g.large").supported_by(Engine::ActiveMq));
+        assert!(t("mq.t2.micro").supported_by(Engine::ActiveMq));
+        assert!(!t("mq.t2.micro").supported_by(Engine::RabbitMq));
+        assert!(!t("m5.large").supported_by(Engine::ActiveMq));
+        assert_eq!(t("mq.m5.4xlarge").scale(), 8.0);
+        assert_eq!(t("mq.m5.4xlarge").connections_max(Engine::RabbitMq), 40_000);
+        assert_eq!(t("mq.m5.xlarge").queues_max(), 60_000);
+        assert_eq!(t("mq.t3.micro").connections_max(Engine::ActiveMq), 100);
+    }
+}

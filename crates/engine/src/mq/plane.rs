@@ -34,6 +34,13 @@ pub const ACTIVEMQ_DLQ: &str = "ActiveMQ.DLQ";
 /// RabbitMQ 4's default `x-delivery-limit` for quorum queues (RabbitMQ 4.0 release notes;
 /// UNCONFIRMED for Amazon MQ). Earlier versions have no default limit.
 pub const RABBITMQ4_DELIVERY_LIMIT: u32 = 20;
+/// Messages one broker holds (queued and unacknowledged) before it blocks producers, as a full
+/// store does (ActiveMQ's store usage limit, RabbitMQ's disk alarm). mqlab's bound on memory,
+/// far below the 20–200 GB of storage an instance has (aws-rules §7.3).
+pub const MESSAGES_MAX: usize = 1_000_000;
+/// Connections and consumers one broker keeps records of, closed ones included (mqlab's
+/// bound on memory).
+pub const CLIENT_RECORDS_MAX: usize = 100_000;
 /// Flow control lets a producer run this far ahead of the ceiling (a one-second burst).
 pub const FLOW_BURST_US: u64 = 1_000_000;
 
@@ -752,6 +759,15 @@ impl Mq {
             ));
         }
         let n = b.plane.connections.len();
+        if n >= CLIENT_RECORDS_MAX {
+            return Err(err(
+                "CONNECTION_REFUSED",
+                format!(
+                    "broker '{}' has had {CLIENT_RECORDS_MAX} connections (mqlab's bound)",
+                    b.name
+                ),
+            ));
+        }
         let node = match b.deployment_mode {
             DeploymentMode::ClusterMultiAz => b.up_node(n).unwrap_or(0),
             _ => b.active,
@@ -932,6 +948,15 @@ impl Mq {
         let b = self.engine_of(broker)?;
         Self::open_conn(b, conn)?;
         let id = b.plane.consumers.len();
+        if id >= CLIENT_RECORDS_MAX {
+            return Err(err(
+                "RESOURCE_ERROR",
+                format!(
+                    "broker '{}' has had {CLIENT_RECORDS_MAX} consumers (mqlab's bound)",
+                    b.name
+                ),
+            ));
+        }
         b.plane.consumers.push(Consumer {
             name: format!("{}/{}", b.plane.connections[conn].name, id),
             conn,
@@ -1061,6 +1086,18 @@ impl Mq {
             && !b.plane.exchanges.contains_key(&dest_name)
         {
             return Err(not_found("exchange", &dest_name));
+        }
+        let held = b.plane.unacked.len()
+            + b.plane
+                .queues
+                .values()
+                .map(|q| q.messages.len())
+                .sum::<usize>();
+        if held >= MESSAGES_MAX {
+            return Err(err(
+                "RESOURCE_ERROR",
+                format!("broker '{}' holds {MESSAGES_MAX} messages (its store is full): producers are blocked until consumers catch up", b.name),
+            ));
         }
         // Flow control: GCRA over the ceiling, with a one-second burst.
         let now_us = ctx.now * 1_000;
