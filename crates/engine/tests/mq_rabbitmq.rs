@@ -420,3 +420,34 @@ fn a_transient_queue_is_gone_after_a_single_instance_reboots() {
     let plane = &w.mq().find("r").unwrap().plane;
     assert!(plane.queue("temp").is_none() && plane.queue("keep").is_some());
 }
+
+#[test]
+fn a_cluster_reboots_node_by_node_and_its_quorum_queue_never_stops() {
+    use mqlab_engine::mq::REBOOT_MS;
+    let mut w = rabbit("mq.m5.large", "CLUSTER_MULTI_AZ");
+    queue(&mut w, "orders", quorum());
+    let id = w.mq().find("r").unwrap().id.clone();
+    call(
+        &mut w,
+        "RebootBroker",
+        serde_json::json!({ "BrokerId": id }),
+    )
+    .unwrap();
+    let start = w.now();
+    let mut t = start;
+    while t <= start + 3 * REBOOT_MS {
+        w.advance_to(t);
+        let b = w.mq().find("r").unwrap();
+        let up = b.instances.iter().filter(|i| i.up).count();
+        assert!(up >= 2, "{up} nodes up at {t}");
+        assert!(b.queue_available(b.plane.queue("orders").unwrap()));
+        t += 1_000;
+    }
+    assert_eq!(state(&mut w, &id), "RUNNING");
+    let downs = w
+        .drain_events()
+        .into_iter()
+        .filter(|e| matches!(&e.kind, mqlab_engine::EventKind::BrokerInstanceChanged { role, .. } if role == "down"))
+        .count();
+    assert_eq!(downs, 3, "each node restarted once");
+}

@@ -185,7 +185,9 @@ fn describe(b: &Broker) -> Value {
         "BrokerName": b.name,
         "BrokerState": b.state.as_str(),
         "Created": epoch_s(b.created_at),
+        "DataReplicationMode": "NONE",
         "DeploymentMode": b.deployment_mode.as_str(),
+        "EncryptionOptions": {"UseAwsOwnedKey": true},
         "EngineType": b.engine.as_str(),
         "EngineVersion": b.engine_version,
         "HostInstanceType": b.instance_type.0,
@@ -194,6 +196,7 @@ fn describe(b: &Broker) -> Value {
         "SecurityGroups": b.security_groups,
         "StorageType": b.storage.as_str(),
         "SubnetIds": b.subnet_ids,
+        "Tags": b.tags.iter().cloned().collect::<BTreeMap<String, String>>(),
         "Users": b.users.iter().map(|u| json!({"Username": u})).collect::<Vec<_>>(),
     });
     if let Some(t) = &b.pending_instance_type {

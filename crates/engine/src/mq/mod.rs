@@ -300,6 +300,7 @@ pub struct Broker {
     pub window_changes: u32,
     pub security_groups: Vec<String>,
     pub subnet_ids: Vec<String>,
+    pub tags: Vec<(String, String)>,
     pub state: BrokerState,
     pub created_at: SimTime,
     pub instances: Vec<Instance>,

@@ -348,6 +348,12 @@ impl Mq {
             window_changes: 0,
             security_groups: input.security_groups.clone().unwrap_or_default(),
             subnet_ids: input.subnet_ids.clone().unwrap_or_default(),
+            tags: input
+                .tags
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             state: BrokerState::CreationInProgress,
             created_at: ctx.now,
             instances: vec![Instance { up: false }; mode.instances()],
