@@ -72,6 +72,7 @@ pub mod hub;
 pub mod kcl;
 pub mod kinesis;
 pub mod lambda;
+pub mod mq;
 pub mod s3;
 pub mod scenario;
 pub mod sns;

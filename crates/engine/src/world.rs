@@ -18,6 +18,7 @@ use crate::hub::{Hub, Slot};
 use crate::kcl::{Kcl, KclTimer};
 use crate::kinesis::{Kinesis, KinesisConfig, KinesisTimer};
 use crate::lambda::{Lambda, LambdaTimer};
+use crate::mq::{Mq, MqTimer};
 use crate::s3::{S3Config, S3Timer, S3};
 use crate::sns::{Sns, SnsConfig, SnsTimer};
 use crate::sqs::{Sqs, SqsConfig, SqsTimer};
@@ -25,7 +26,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
-const KNOWN_SERVICES: &str = "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"lambda\"";
+const KNOWN_SERVICES: &str =
+    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"lambda\", \"mq\", \"mq-broker\"";
 
 mod lambda_glue;
 
@@ -46,6 +48,7 @@ enum Timer {
     Actor(ActorTimer),
     World(WorldTimer),
     Lambda(LambdaTimer),
+    Mq(MqTimer),
 }
 
 /// Every owner's timer queue, and the one counter whose sequence numbers order timers due at
@@ -61,10 +64,11 @@ struct TimerQueues {
     kcl: Scheduler<KclTimer>,
     actor: Scheduler<ActorTimer>,
     lambda: Scheduler<LambdaTimer>,
+    mq: Scheduler<MqTimer>,
 }
 
 impl TimerQueues {
-    fn heads(&self) -> [Option<(SimTime, u64)>; 8] {
+    fn heads(&self) -> [Option<(SimTime, u64)>; 9] {
         [
             self.world.peek(),
             self.sqs.peek(),
@@ -74,6 +78,7 @@ impl TimerQueues {
             self.kcl.peek(),
             self.actor.peek(),
             self.lambda.peek(),
+            self.mq.peek(),
         ]
     }
 
@@ -111,7 +116,8 @@ impl TimerQueues {
             4 => pop(&mut self.s3, t, Timer::S3),
             5 => pop(&mut self.kcl, t, Timer::Kcl),
             6 => pop(&mut self.actor, t, Timer::Actor),
-            _ => pop(&mut self.lambda, t, Timer::Lambda),
+            7 => pop(&mut self.lambda, t, Timer::Lambda),
+            _ => pop(&mut self.mq, t, Timer::Mq),
         }
     }
 
@@ -124,6 +130,7 @@ impl TimerQueues {
             + self.kcl.len()
             + self.actor.len()
             + self.lambda.len()
+            + self.mq.len()
     }
 }
 
@@ -138,6 +145,7 @@ struct Parts<'a> {
     actors: Slot<'a, Actors, ActorTimer>,
     kcl: Slot<'a, Kcl, KclTimer>,
     cloudwatch: &'a mut CloudWatch,
+    mq: Slot<'a, Mq, MqTimer>,
     world: &'a mut Scheduler<WorldTimer>,
     lambda: Slot<'a, Lambda, LambdaTimer>,
 }
@@ -181,6 +189,10 @@ pub struct World {
     /// Set by the first `lambda` call, as `alarm_clock` is: how the world reaches Lambda
     /// (its timers, minutes, metrics and bill) from then on.
     lambda_hooks: Option<lambda_glue::LambdaHooks>,
+    pub(crate) mq: Mq,
+    /// Set by the first Amazon MQ call (`mq`, `mq-broker`, `with_mq`): what runs its timers.
+    /// A pointer for the same reason as `alarm_clock`.
+    mq_clock: Option<fn(&mut World, MqTimer)>,
     completions: Vec<Completion>,
     next_call: CallId,
     seed: u64,
@@ -210,6 +222,8 @@ impl World {
             alarm_clock: None,
             lambda: Lambda::default(),
             lambda_hooks: None,
+            mq: Mq::default(),
+            mq_clock: None,
             completions: Vec::new(),
             next_call: 0,
             seed: config.seed,
@@ -307,6 +321,26 @@ impl World {
     /// Read access to Lambda (functions, event source mappings, their totals and metrics).
     pub fn lambda(&self) -> &Lambda {
         &self.lambda
+    }
+
+    /// Read access to Amazon MQ (brokers, their states and messaging planes).
+    pub fn mq(&self) -> &Mq {
+        &self.mq
+    }
+
+    /// Runs `f` on Amazon MQ at the current instant, with typed operations (the control plane
+    /// and the messaging plane, `crate::mq::plane`); its timers run as time advances.
+    pub fn with_mq<R>(&mut self, f: impl FnOnce(&mut Mq, &mut crate::mq::Ctx) -> R) -> R {
+        self.mq_clock = Some(World::fire_mq);
+        let Parts { at, mut mq, .. } = self.parts();
+        let (svc, mut ctx) = mq.at(at);
+        f(svc, &mut ctx)
+    }
+
+    fn fire_mq(&mut self, t: MqTimer) {
+        let Parts { at, mut mq, .. } = self.parts();
+        let (svc, mut ctx) = mq.at(at);
+        svc.on_timer(&mut ctx, t);
     }
 
     /// Read access to CloudWatch (alarms, their states and history).
@@ -533,6 +567,10 @@ impl World {
                 timers: &mut q.kcl,
             },
             cloudwatch: &mut self.cloudwatch,
+            mq: Slot {
+                svc: &mut self.mq,
+                timers: &mut q.mq,
+            },
             world: &mut q.world,
             lambda: Slot {
                 svc: &mut self.lambda,
@@ -622,6 +660,15 @@ impl World {
             self.route_replies();
             return id;
         }
+        if svc == "mq" || svc == "mq-broker" {
+            let result = self.with_mq(|mq, ctx| mq.call_json(ctx, svc, op, params));
+            self.completions.push(Completion {
+                call: id,
+                at: now,
+                result,
+            });
+            return id;
+        }
         if svc == "lambda" {
             let result = self.call_lambda(op, params);
             self.completions.push(Completion {
@@ -703,6 +750,12 @@ impl World {
     }
 
     fn fire(&mut self, timer: Timer) {
+        if let Timer::Mq(t) = timer {
+            if let Some(fire) = self.mq_clock {
+                fire(self, t);
+            }
+            return;
+        }
         let tick = matches!(timer, Timer::World(WorldTimer::MetricsTick));
         if let (Timer::Lambda(t), Some(h)) = (&timer, self.lambda_hooks) {
             return (h.fire)(self, t.clone());
@@ -810,6 +863,8 @@ impl World {
             }
             // Dispatched by `fire` through the hooks a `lambda` call set.
             Timer::Lambda(_) => {}
+            // Dispatched by `fire` through the pointer an Amazon MQ call set.
+            Timer::Mq(_) => {}
             Timer::World(WorldTimer::MetricsTick) => {
                 let now = at.now;
                 sqs.svc.close_metrics_minute(now);

@@ -509,6 +509,50 @@ pub enum EventKind {
         to: &'static str,
         reason: String,
     },
+    // ------------------------------------------------------------------ Amazon MQ
+    /// A broker's state: CREATION_IN_PROGRESS, RUNNING, REBOOT_IN_PROGRESS,
+    /// DELETION_IN_PROGRESS, or DELETED once it is gone.
+    BrokerStateChanged {
+        broker: String,
+        state: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// A broker instance (ActiveMQ) or cluster node (RabbitMQ) is now `active`, `standby`,
+    /// `up` (a node) or `down`; `reason` says why (reboot, maintenance, lost, failover, …).
+    BrokerInstanceChanged {
+        broker: String,
+        instance: usize,
+        role: String,
+        reason: String,
+    },
+    /// A client connection is `open`, `dropped` (its unacknowledged messages go back),
+    /// `reconnected` (failover transport) or `closed`.
+    BrokerConnection {
+        broker: String,
+        connection: String,
+        state: String,
+    },
+    /// A message's step inside a broker: `published`, `delivered`, `acked`, `requeued`,
+    /// `dead_lettered`, `dropped` (nack without requeue and no dead-letter target),
+    /// `unroutable`, `lost` (a non-persistent message when its instance went down).
+    BrokerMessage {
+        broker: String,
+        step: String,
+        destination: String,
+        message_id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        consumer: Option<String>,
+        persistent: bool,
+        deliveries: u32,
+    },
+    /// Flow control: the broker is at its message-rate ceiling and blocks the producer's
+    /// connection until `until`.
+    BrokerFlowControl {
+        broker: String,
+        connection: String,
+        until: SimTime,
+    },
 }
 
 /// The capped log of undrained events.
