@@ -34,6 +34,8 @@
 //! - [`s3`] — Amazon S3 as an event publisher: buckets, PutObject / DeleteObject, and event
 //!   notifications (the `Records` JSON) published to standard SNS topics through SNS's own
 //!   publish path, with event-type wildcards and key name filters.
+//! - [`autoscaling`] — Amazon EC2 Auto Scaling of SQS consumers: launch configurations,
+//!   groups, instances (each a simulated consumer), scaling policies, activities, group metrics.
 //! - [`hub`] — the services borrowed at once: the router the world hands a service, and what
 //!   clients (actors, stream readers) call services through.
 //! - [`actors`] — simulated producers and consumers; clients that act only through service
@@ -66,6 +68,7 @@
 //! map, so the same scenario and seed give the same events, natively and in wasm.
 
 pub mod actors;
+pub mod autoscaling;
 pub mod cloudwatch;
 pub mod core;
 pub mod hub;
