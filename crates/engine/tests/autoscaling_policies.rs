@@ -233,3 +233,42 @@ fn scale_out_if_any_policy_in_only_if_all() {
     s.at(50.0 * 60.0);
     assert_eq!(desired(&mut s, "g"), 1);
 }
+
+/// An alarm whose AlarmActions name a scaling policy runs it on entering ALARM, and again at
+/// each evaluation while it stays there — a simple policy only once its cooldown has passed
+/// (aws-rules §2.5, §10.5).
+#[test]
+fn an_alarm_action_runs_a_simple_policy_within_its_cooldown() {
+    let mut s = Sim::new();
+    s.create_queue("orders", json!({}));
+    launch_configuration(&mut s, "lc", None);
+    group(&mut s, "g", "lc", 1, 10, 1, json!({}));
+    let arn = asg_ok(
+        &mut s,
+        "PutScalingPolicy",
+        json!({"AutoScalingGroupName": "g", "PolicyName": "up", "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": 2, "Cooldown": 120}),
+    )["PolicyARN"]
+        .clone();
+    s.call(
+        "cloudwatch",
+        "PutMetricAlarm",
+        json!({"AlarmName": "deep", "Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
+               "Dimensions": [{"Name": "QueueName", "Value": "orders"}], "Statistic": "Maximum", "Period": 60,
+               "EvaluationPeriods": 1, "Threshold": 5, "ComparisonOperator": "GreaterThanThreshold", "AlarmActions": [arn]}),
+    )
+    .unwrap();
+    for i in 0..10 {
+        s.sqs(
+            "SendMessage",
+            json!({"QueueUrl": queue_url("orders"), "MessageBody": format!("{i}")}),
+        )
+        .unwrap();
+    }
+    s.at(61.0);
+    assert_eq!(desired(&mut s, "g"), 3);
+    // Still in ALARM at 2:00 and 3:00, but the cooldown (launch 60 s + 120 s) runs to 4:00.
+    s.at(181.0);
+    assert_eq!(desired(&mut s, "g"), 3);
+    s.at(241.0);
+    assert_eq!(desired(&mut s, "g"), 5);
+}
