@@ -87,7 +87,7 @@ fn backlog_per_instance_scales_out() {
     assert!(s.w.bill().iter().any(|b| b.service == "EC2" && b.usd > 0.0));
 }
 
-/// Raw depth does not fall as instances are added (aws-rules §2.1): a target on it keeps
+/// Raw depth does not fall as instances are added (aws-rules §2.4): a target on it keeps
 /// scaling out to the maximum, where backlog per instance settles.
 #[test]
 fn raw_depth_vs_backlog_per_instance() {

@@ -31,7 +31,7 @@ pub enum AsgTimer {
 
 pub type Ctx<'a> = crate::core::ctx::Ctx<'a, AsgTimer>;
 
-/// What Auto Scaling does to others, for the world to route (aws-rules §2.3, §2.6).
+/// What Auto Scaling does to others, for the world to route (aws-rules §2.2, §2.6).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     /// The instance is InService: start its consumer (`user_data`: the decoded UserData).

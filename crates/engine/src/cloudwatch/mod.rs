@@ -80,7 +80,7 @@ pub struct Alarm {
     pub metrics: Vec<api::MetricDataQuery>,
 }
 
-/// An alarm action naming an EC2 Auto Scaling policy (aws-rules §10.5, §2.6): an effect
+/// An alarm action naming an EC2 Auto Scaling policy (aws-rules §10.5, §2.4): an effect
 /// CloudWatch hands to the world, which runs the policy (CloudWatch knows no Auto Scaling).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PolicyInvocation {
