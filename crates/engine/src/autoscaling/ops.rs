@@ -75,7 +75,7 @@ fn page(
             .and_then(|s| s.parse::<usize>().ok())
             .ok_or_else(|| AwsError::new("InvalidNextToken", "The token is invalid."))?,
     };
-    let end = (from + limit).min(items.len());
+    let end = from.saturating_add(limit).min(items.len());
     let next = (end < items.len()).then(|| b64_encode(end.to_string()));
     Ok((items.into_iter().skip(from).take(limit).collect(), next))
 }
@@ -120,7 +120,7 @@ fn adjustment_type_name(t: AdjustmentType) -> &'static str {
 fn adjust(t: AdjustmentType, current: u32, adj: i64, magnitude: Option<i64>) -> i64 {
     let c = current as i64;
     match t {
-        AdjustmentType::ChangeInCapacity => c + adj,
+        AdjustmentType::ChangeInCapacity => c.saturating_add(adj),
         AdjustmentType::ExactCapacity => adj,
         AdjustmentType::PercentChangeInCapacity => {
             let exact = c as f64 * adj as f64 / 100.0;
@@ -128,11 +128,11 @@ fn adjust(t: AdjustmentType, current: u32, adj: i64, magnitude: Option<i64>) -> 
             if d == 0 && exact != 0.0 {
                 d = exact.signum() as i64;
             }
-            let m = magnitude.unwrap_or(0);
-            if d.abs() < m {
+            let m = magnitude.unwrap_or(0).max(0);
+            if d.unsigned_abs() < m.unsigned_abs() {
                 d = m * d.signum();
             }
-            c + d
+            c.saturating_add(d)
         }
     }
 }
@@ -1010,6 +1010,11 @@ impl AutoScaling {
             .as_deref()
             .map(adjustment_type)
             .transpose()?;
+        if i.min_adjustment_magnitude.is_some_and(|m| m < 1) {
+            return Err(validation(
+                "1 validation error detected: Value at 'minAdjustmentMagnitude' failed to satisfy constraint: Member must have value greater than or equal to 1",
+            ));
+        }
         if i.min_adjustment_magnitude.is_some()
             && adj_type != Some(AdjustmentType::PercentChangeInCapacity)
         {

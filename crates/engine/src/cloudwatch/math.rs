@@ -10,6 +10,11 @@ use crate::core::error::AwsError;
 
 /// Queries one alarm may hold (PutMetricAlarm's Metrics: at most 10 items).
 pub const QUERIES_MAX: usize = 10;
+/// An Expression's length (MetricDataQuery: at most 2,048 characters), and how deep its
+/// parentheses and signs may nest here (a bound of the simulation's, so parsing cannot
+/// exhaust the stack).
+pub const EXPRESSION_MAX: usize = 2_048;
+pub const NESTING_MAX: u32 = 32;
 
 fn invalid(message: impl Into<String>) -> AwsError {
     AwsError::invalid_parameter_value(message)
@@ -64,6 +69,7 @@ fn lex(s: &str) -> Result<Vec<Tok<'_>>, String> {
 struct Parser<'a, 'f> {
     toks: Vec<Tok<'a>>,
     at: usize,
+    depth: u32,
     lookup: &'f dyn Fn(&str) -> Result<Option<f64>, String>,
 }
 
@@ -104,13 +110,22 @@ impl<'a> Parser<'a, '_> {
         match t {
             Tok::Num(n) => Ok(Some(n)),
             Tok::Id(id) => (self.lookup)(id),
-            Tok::Op(b'-') => Ok(self.atom()?.map(|v| -v)),
-            Tok::Op(b'(') => {
-                let v = self.sum()?;
-                if self.peek() != Some(Tok::Op(b')')) {
-                    return Err("missing )".into());
+            Tok::Op(c @ (b'-' | b'(')) => {
+                self.depth += 1;
+                if self.depth > NESTING_MAX {
+                    return Err(format!("nested more than {NESTING_MAX} deep"));
                 }
-                self.at += 1;
+                let v = if c == b'-' {
+                    self.atom()?.map(|v| -v)
+                } else {
+                    let v = self.sum()?;
+                    if self.peek() != Some(Tok::Op(b')')) {
+                        return Err("missing )".into());
+                    }
+                    self.at += 1;
+                    v
+                };
+                self.depth -= 1;
                 Ok(v)
             }
             Tok::Op(c) => Err(format!("unexpected {:?}", c as char)),
@@ -123,9 +138,13 @@ pub fn eval(
     expr: &str,
     lookup: &dyn Fn(&str) -> Result<Option<f64>, String>,
 ) -> Result<Option<f64>, String> {
+    if expr.len() > EXPRESSION_MAX {
+        return Err(format!("longer than {EXPRESSION_MAX} characters"));
+    }
     let mut p = Parser {
         toks: lex(expr)?,
         at: 0,
+        depth: 0,
         lookup,
     };
     let v = p.sum()?;
@@ -281,5 +300,10 @@ mod tests {
         assert_eq!(ev("m1/m2", Some(5.0), None), None);
         assert!(eval("m1 +", &|_| Ok(Some(1.0))).is_err());
         assert!(eval("m1 $ 2", &|_| Ok(Some(1.0))).is_err());
+        let deep = format!("{}m1{}", "(".repeat(500), ")".repeat(500));
+        assert!(eval(&deep, &|_| Ok(Some(1.0))).is_err());
+        assert!(eval(&"-".repeat(5000), &|_| Ok(Some(1.0))).is_err());
+        let wide = vec!["(m1)"; 100].join(" + ");
+        assert_eq!(ev(&wide, Some(1.0), None), Some(100.0));
     }
 }
