@@ -382,3 +382,49 @@ fn terminate_instance_with_or_without_replacement() {
     );
     assert_eq!(e.code, "ValidationError");
 }
+
+/// Group metrics reach the bus only once EnableMetricsCollection turns them on, one datapoint
+/// per minute with the group's counts at its close (aws-rules §2.8); instances bill as EC2
+/// from launch (aws-rules §2.9).
+#[test]
+fn group_metrics_are_published_only_when_enabled() {
+    let mut s = Sim::new();
+    launch_configuration(&mut s, "lc", None);
+    asg_ok(
+        &mut s,
+        "CreateAutoScalingGroup",
+        json!({"AutoScalingGroupName": "g", "LaunchConfigurationName": "lc", "MinSize": 2, "MaxSize": 4, "AvailabilityZones": ["us-east-1a"]}),
+    );
+    s.at(120.0);
+    let asg_points = |s: &Sim| {
+        s.w.metric_datapoints()
+            .into_iter()
+            .filter(|p| p.namespace == "AWS/AutoScaling")
+            .collect::<Vec<_>>()
+    };
+    assert!(asg_points(&s).is_empty());
+    let e = asg_err(
+        &mut s,
+        "EnableMetricsCollection",
+        json!({"AutoScalingGroupName": "g", "Granularity": "1Minute", "Metrics": ["GroupCpu"]}),
+    );
+    assert_eq!(e.code, "ValidationError");
+    asg_ok(
+        &mut s,
+        "EnableMetricsCollection",
+        json!({"AutoScalingGroupName": "g", "Granularity": "1Minute", "Metrics": ["GroupInServiceInstances", "GroupDesiredCapacity", "GroupStandbyInstances"]}),
+    );
+    s.at(180.0);
+    let points = asg_points(&s);
+    assert_eq!(points.len(), 2);
+    assert_eq!(points[0].metric, "GroupDesiredCapacity");
+    assert_eq!(points[1].metric, "GroupInServiceInstances");
+    assert_eq!(points[1].value, 2.0);
+    assert_eq!(points[1].dimension("AutoScalingGroupName"), Some("g"));
+    assert_eq!(points[1].timestamp, 1_767_225_600 + 120);
+    let enabled = &describe(&mut s, "g")["EnabledMetrics"];
+    assert_eq!(enabled[0], json!({"Metric": "GroupDesiredCapacity", "Granularity": "1Minute"}));
+    // Two instances for three minutes at $0.0104 an hour.
+    let ec2 = s.w.bill().into_iter().find(|b| b.service == "EC2").unwrap();
+    assert!((ec2.usd - 2.0 * 0.0104 * 3.0 / 60.0).abs() < 1e-9, "{}", ec2.usd);
+}

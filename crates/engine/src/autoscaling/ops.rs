@@ -945,10 +945,11 @@ impl AutoScaling {
         let wanted: Vec<&'static str> = match &i.metrics {
             None => GROUP_METRICS.to_vec(),
             Some(ms) => {
-                if let Some(m) = ms
-                    .iter()
-                    .find(|m| !m.starts_with("Group") && !m.starts_with("Warmpool"))
-                {
+                if let Some(m) = ms.iter().find(|m| {
+                    ![&GROUP_METRICS[..], &OTHER_METRICS[..]]
+                        .concat()
+                        .contains(&m.as_str())
+                }) {
                     return Err(validation(format!(
                         "The metric {m} is not a valid group metric."
                     )));
@@ -1640,6 +1641,24 @@ impl AutoScaling {
         }
     }
 }
+
+/// EnableMetricsCollection's other valid names (standby, capacity units, warm pools): accepted,
+/// not published — nothing here has them.
+const OTHER_METRICS: [&str; 13] = [
+    "GroupStandbyInstances",
+    "GroupInServiceCapacity",
+    "GroupPendingCapacity",
+    "GroupStandbyCapacity",
+    "GroupTerminatingCapacity",
+    "GroupTotalCapacity",
+    "WarmPoolDesiredCapacity",
+    "WarmPoolWarmedCapacity",
+    "WarmPoolPendingCapacity",
+    "WarmPoolTerminatingCapacity",
+    "WarmPoolTotalCapacity",
+    "GroupAndWarmPoolDesiredCapacity",
+    "GroupAndWarmPoolTotalCapacity",
+];
 
 fn in_cooldown() -> AwsError {
     AwsError::new(
