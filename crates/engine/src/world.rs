@@ -26,7 +26,7 @@ use serde_json::Value;
 
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
 const KNOWN_SERVICES: &str =
-    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"autoscaling\"";
+    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"autoscaling\", \"ec2\"";
 
 /// A timer of the world itself.
 #[derive(Clone, Debug)]
@@ -605,8 +605,8 @@ impl World {
             self.route_replies();
             return id;
         }
-        if svc == "autoscaling" {
-            return self.call_autoscaling(id, op, params);
+        if svc == "autoscaling" || svc == "ec2" {
+            return self.call_autoscaling(id, svc, op, params);
         }
         let Parts {
             at,
@@ -862,9 +862,9 @@ impl World {
 
     // ---- EC2 Auto Scaling (aws-rules §2): reached only through `call` and `AsgHooks` ----
 
-    /// An `autoscaling` call: the first one sets the hooks (and CloudWatch's clock, which
-    /// evaluates target tracking alarms).
-    fn call_autoscaling(&mut self, id: CallId, op: &str, params: &Value) -> CallId {
+    /// An `autoscaling` call (or an `ec2` one: its launch templates): the first one sets the
+    /// hooks (and CloudWatch's clock, which evaluates target tracking alarms).
+    fn call_autoscaling(&mut self, id: CallId, svc: &str, op: &str, params: &Value) -> CallId {
         if self.asg.is_none() {
             self.asg = Some(AsgHooks {
                 timer: |w, t| {
@@ -876,7 +876,10 @@ impl World {
             });
             self.alarm_clock = Some(World::evaluate_alarms);
         }
-        let result = self.with_autoscaling(|a, ctx| a.call_json(ctx, op, params));
+        let result = self.with_autoscaling(|a, ctx| match svc {
+            "ec2" => a.ec2_call_json(ctx, op, params),
+            _ => a.call_json(ctx, op, params),
+        });
         self.completions.push(Completion {
             call: id,
             at: self.now,

@@ -423,8 +423,66 @@ fn group_metrics_are_published_only_when_enabled() {
     assert_eq!(points[1].dimension("AutoScalingGroupName"), Some("g"));
     assert_eq!(points[1].timestamp, 1_767_225_600 + 120);
     let enabled = &describe(&mut s, "g")["EnabledMetrics"];
-    assert_eq!(enabled[0], json!({"Metric": "GroupDesiredCapacity", "Granularity": "1Minute"}));
+    assert_eq!(
+        enabled[0],
+        json!({"Metric": "GroupDesiredCapacity", "Granularity": "1Minute"})
+    );
     // Two instances for three minutes at $0.0104 an hour.
     let ec2 = s.w.bill().into_iter().find(|b| b.service == "EC2").unwrap();
-    assert!((ec2.usd - 2.0 * 0.0104 * 3.0 / 60.0).abs() < 1e-9, "{}", ec2.usd);
+    assert!(
+        (ec2.usd - 2.0 * 0.0104 * 3.0 / 60.0).abs() < 1e-9,
+        "{}",
+        ec2.usd
+    );
+}
+
+/// A group may launch from an EC2 launch template (`svc: "ec2"`) whose UserData declares the
+/// consumer; a template that does not exist is refused (aws-rules §2.2).
+#[test]
+fn a_launch_template_runs_its_consumer() {
+    let mut s = Sim::new();
+    s.create_queue("jobs", json!({}));
+    s.sqs(
+        "SendMessage",
+        json!({"QueueUrl": queue_url("jobs"), "MessageBody": "j"}),
+    )
+    .unwrap();
+    let data = user_data(json!({"queue": "jobs", "wait_time_s": 20}));
+    let lt = s
+        .call(
+            "ec2",
+            "CreateLaunchTemplate",
+            json!({"LaunchTemplateName": "workers", "LaunchTemplateData": {"ImageId": "ami-1", "InstanceType": "t3.small", "UserData": data}}),
+        )
+        .unwrap();
+    let id = lt["LaunchTemplate"]["LaunchTemplateId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(id.starts_with("lt-") && id.len() == 20);
+    let dup = s.call(
+        "ec2",
+        "CreateLaunchTemplate",
+        json!({"LaunchTemplateName": "workers", "LaunchTemplateData": {}}),
+    );
+    assert_eq!(
+        dup.unwrap_err().code,
+        "InvalidLaunchTemplateName.AlreadyExistsException"
+    );
+    let base = json!({"AutoScalingGroupName": "g", "MinSize": 1, "MaxSize": 1, "AvailabilityZones": ["us-east-1a"]});
+    let mut missing = base.clone();
+    missing["LaunchTemplate"] = json!({"LaunchTemplateName": "nope"});
+    assert_eq!(
+        asg_err(&mut s, "CreateAutoScalingGroup", missing).code,
+        "ValidationError"
+    );
+    let mut p = base;
+    p["LaunchTemplate"] = json!({"LaunchTemplateId": id, "Version": "$Latest"});
+    asg_ok(&mut s, "CreateAutoScalingGroup", p);
+    let g = describe(&mut s, "g");
+    assert_eq!(g["LaunchTemplate"]["LaunchTemplateName"], "workers");
+    assert_eq!(g["Instances"][0]["InstanceType"], "t3.small");
+    s.at(70.0);
+    assert_eq!(queue_attr(&mut s, "jobs", "ApproximateNumberOfMessages"), 0);
+    assert_eq!(s.w.actors().consumers[0].processed, 1);
 }

@@ -13,6 +13,7 @@
 //! Scaling is untouched and a build that makes no API calls links none of it.
 
 pub mod api;
+mod ec2;
 mod ops;
 
 use crate::core::metrics::{Bill, Datapoint};
@@ -95,6 +96,17 @@ pub struct LaunchConfiguration {
     pub created_at: SimTime,
 }
 
+/// An EC2 launch template (`svc: "ec2"`, CreateLaunchTemplate): version 1 only.
+#[derive(Clone, Debug)]
+pub struct LaunchTemplate {
+    pub id: String,
+    pub name: String,
+    pub instance_type: String,
+    /// As given (base64).
+    pub user_data: Option<String>,
+    pub created_at: SimTime,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lifecycle {
     Pending,
@@ -133,8 +145,8 @@ pub struct Instance {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
     LaunchConfiguration(String),
-    /// (LaunchTemplateId, LaunchTemplateName, Version); no EC2 templates are simulated, so an
-    /// instance launched from one runs no consumer (aws-rules §2.2).
+    /// (LaunchTemplateId, LaunchTemplateName, Version) of an EC2 launch template (aws-rules
+    /// §2.2).
     LaunchTemplate(String, String, String),
 }
 
@@ -250,6 +262,8 @@ pub struct Activity {
 #[derive(Clone, Debug, Default)]
 pub struct AutoScaling {
     pub launch_configurations: BTreeMap<String, LaunchConfiguration>,
+    /// EC2 launch templates by name.
+    pub launch_templates: BTreeMap<String, LaunchTemplate>,
     pub groups: BTreeMap<String, Group>,
     pub activities: Vec<Activity>,
     /// Activities dropped from the front (an instance's `activity` index is absolute).

@@ -605,17 +605,31 @@ impl AutoScaling {
                 Ok(Some(Source::LaunchConfiguration(n.clone())))
             }
             (None, Some(t)) => {
-                let (id, n) = match (&t.launch_template_id, &t.launch_template_name) {
-                    (Some(id), None) => (id.clone(), String::new()),
-                    (None, Some(n)) => (String::new(), n.clone()),
+                let found = match (&t.launch_template_id, &t.launch_template_name) {
+                    (Some(id), None) => self.launch_templates.values().find(|l| l.id == *id),
+                    (None, Some(n)) => self.launch_templates.get(n),
                     _ => {
                         return Err(validation(
                             "You must specify either launch template ID or launch template name in the request.",
                         ))
                     }
                 };
+                let Some(lt) = found else {
+                    let (what, v) = match (&t.launch_template_id, &t.launch_template_name) {
+                        (Some(id), _) => ("ID", id.as_str()),
+                        (None, n) => ("name", n.as_deref().unwrap_or_default()),
+                    };
+                    return Err(validation(format!(
+                        "You must use a valid fully-formed launch template. The specified launch template, with template {what} {v}, does not exist."
+                    )));
+                };
                 let version = t.version.clone().unwrap_or_else(|| "$Default".to_string());
-                Ok(Some(Source::LaunchTemplate(id, n, version)))
+                if !["$Default", "$Latest", "1"].contains(&version.as_str()) {
+                    return Err(validation(format!(
+                        "You must use a valid fully-formed launch template. The specified launch template version {version} does not exist."
+                    )));
+                }
+                Ok(Some(Source::LaunchTemplate(lt.id.clone(), lt.name.clone(), version)))
             }
             _ => Err(validation(
                 "Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter.",
@@ -1360,7 +1374,17 @@ impl AutoScaling {
                 ),
                 None => ("t3.micro".to_string(), String::new()),
             },
-            Source::LaunchTemplate(..) => ("t3.micro".to_string(), String::new()),
+            Source::LaunchTemplate(_, n, _) => match self.launch_templates.get(n) {
+                Some(lt) => (
+                    lt.instance_type.clone(),
+                    lt.user_data
+                        .as_deref()
+                        .and_then(b64_decode)
+                        .and_then(|b| String::from_utf8(b).ok())
+                        .unwrap_or_default(),
+                ),
+                None => ("t3.micro".to_string(), String::new()),
+            },
         };
         let (source, protected) = (g.source.clone(), g.new_instances_protected);
         let activity = self.push_activity(
