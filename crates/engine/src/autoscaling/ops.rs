@@ -1758,3 +1758,34 @@ fn check_steps(steps: &[StepAdjustment]) -> Result<Vec<Step>, AwsError> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adjustments_round_toward_zero_with_a_floor_of_one_and_the_minimum_magnitude() {
+        use AdjustmentType::*;
+        assert_eq!(adjust(ChangeInCapacity, 4, -1, None), 3);
+        assert_eq!(adjust(ExactCapacity, 4, 7, None), 7);
+        // 10 % of 4 is 0.4: one instance; 25 % of 10 is 2.5: two.
+        assert_eq!(adjust(PercentChangeInCapacity, 4, 10, None), 5);
+        assert_eq!(adjust(PercentChangeInCapacity, 10, 25, None), 12);
+        assert_eq!(adjust(PercentChangeInCapacity, 10, -25, None), 8);
+        assert_eq!(adjust(PercentChangeInCapacity, 10, 25, Some(4)), 14);
+        assert_eq!(adjust(ChangeInCapacity, 4, i64::MAX, None), i64::MAX);
+    }
+
+    #[test]
+    fn step_intervals_must_not_overlap() {
+        let step = |lo: Option<f64>, hi: Option<f64>| StepAdjustment {
+            metric_interval_lower_bound: lo,
+            metric_interval_upper_bound: hi,
+            scaling_adjustment: Some(1),
+        };
+        assert!(check_steps(&[step(Some(0.0), Some(10.0)), step(Some(10.0), None)]).is_ok());
+        assert!(check_steps(&[step(Some(0.0), None), step(Some(5.0), None)]).is_err());
+        assert!(check_steps(&[step(Some(5.0), Some(5.0))]).is_err());
+        assert!(check_steps(&[]).is_err());
+    }
+}
