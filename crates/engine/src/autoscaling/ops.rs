@@ -415,6 +415,18 @@ fn check_target_tracking(c: &Value) -> Result<(f64, bool), AwsError> {
                 "CustomizedMetricSpecification.Metrics must hold 1 to 10 queries, each with an Id and exactly one of Expression and MetricStat (Metric, Stat), exactly one of them with ReturnData true.",
             ));
         }
+        for e in qs.iter().filter_map(|q| q["Expression"].as_str()) {
+            let known = |id: &str| {
+                if qs.iter().any(|q| q["Id"] == id && q["Expression"] != e) {
+                    Ok(Some(1.0))
+                } else {
+                    Err(format!("unknown id {id}"))
+                }
+            };
+            crate::core::expr::eval(e, &known).map_err(|why| {
+                validation(format!("Invalid metrics math expression {e:?} ({why})."))
+            })?;
+        }
     } else if !(custom["MetricName"].is_string()
         && custom["Namespace"].is_string()
         && custom["Statistic"].is_string())
