@@ -18,6 +18,7 @@
 //!     and append-only storage in shared sealed segments (snapshots share, not copy);
 //!   - `payload` — a body stored as given, or synthetic (head + pad, bytes made on demand),
 //!     MD5 computed lazily;
+//!   - `expr` — arithmetic over named values (metric math);
 //!   - `aws`, `message_attributes`, `metrics`, `request` — account, region, ARNs, hex, base64,
 //!     message attributes and their MD5, per-minute series and datapoints, request parsing.
 //! - [`sqs`] — Amazon SQS: queues, messages, visibility, FIFO, DLQs, metrics, cost, and the
