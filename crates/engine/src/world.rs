@@ -49,6 +49,8 @@ struct AsgHooks {
     timer: fn(&mut World, AsgTimer),
     tick: fn(&mut World),
     bill: fn(&World) -> Bill,
+    /// Scaling policies that alarms invoked, and the instances' consumers started or stopped.
+    route: fn(&mut World),
 }
 
 /// The next timer due, whichever owner it belongs to.
@@ -181,7 +183,7 @@ pub struct WorldConfig {
     pub sqs: SqsConfig,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct World {
     now: SimTime,
     rng: Rng,
@@ -208,11 +210,51 @@ pub struct World {
     mq_clock: Option<fn(&mut World, MqTimer)>,
     pub(crate) autoscaling: AutoScaling,
     asg: Option<AsgHooks>,
+    /// Set with the hooks of Lambda, Amazon MQ or Auto Scaling (see [`World::copy_extras`]).
+    extras_clone: Option<fn(&World, &mut World)>,
     completions: Vec<Completion>,
     next_call: CallId,
     seed: u64,
     /// Scratch for routing SQS replies (empty between calls; kept for its buffer).
     reply_buf: crate::sqs::Replies,
+}
+
+/// A snapshot (the page's rewind and seek clone the world). The services the page does not
+/// draw yet (Lambda, Amazon MQ, Auto Scaling) are copied through `extras_clone`, which only
+/// their first call sets: a build that never calls them (the page) links none of their
+/// copying, and a world that never used them copies empty ones.
+impl Clone for World {
+    fn clone(&self) -> World {
+        let mut w = World {
+            now: self.now,
+            rng: self.rng.clone(),
+            timers: self.timers.clone(),
+            events: self.events.clone(),
+            sqs: self.sqs.clone(),
+            sns: self.sns.clone(),
+            kinesis: self.kinesis.clone(),
+            s3: self.s3.clone(),
+            actors: self.actors.clone(),
+            kcl: self.kcl.clone(),
+            cloudwatch: self.cloudwatch.clone(),
+            alarm_clock: self.alarm_clock,
+            lambda: Lambda::default(),
+            lambda_hooks: self.lambda_hooks,
+            mq: Mq::default(),
+            mq_clock: self.mq_clock,
+            autoscaling: AutoScaling::default(),
+            asg: self.asg,
+            extras_clone: self.extras_clone,
+            completions: self.completions.clone(),
+            next_call: self.next_call,
+            seed: self.seed,
+            reply_buf: Vec::new(),
+        };
+        if let Some(copy) = self.extras_clone {
+            copy(self, &mut w);
+        }
+        w
+    }
 }
 
 impl World {
@@ -241,6 +283,7 @@ impl World {
             mq_clock: None,
             autoscaling: AutoScaling::default(),
             asg: None,
+            extras_clone: None,
             completions: Vec::new(),
             next_call: 0,
             seed: config.seed,
@@ -340,6 +383,13 @@ impl World {
         &self.lambda
     }
 
+    /// Copies the services the page does not draw (see `impl Clone for World`).
+    fn copy_extras(from: &World, to: &mut World) {
+        to.lambda = from.lambda.clone();
+        to.mq = from.mq.clone();
+        to.autoscaling = from.autoscaling.clone();
+    }
+
     /// Read access to Amazon MQ (brokers, their states and messaging planes).
     pub fn mq(&self) -> &Mq {
         &self.mq
@@ -349,6 +399,7 @@ impl World {
     /// and the messaging plane, `crate::mq::plane`); its timers run as time advances.
     pub fn with_mq<R>(&mut self, f: impl FnOnce(&mut Mq, &mut crate::mq::Ctx) -> R) -> R {
         self.mq_clock = Some(World::fire_mq);
+        self.extras_clone = Some(World::copy_extras);
         let Parts { at, mut mq, .. } = self.parts();
         let (svc, mut ctx) = mq.at(at);
         f(svc, &mut ctx)
@@ -678,7 +729,7 @@ impl World {
                 at: now,
                 result,
             });
-            self.route_autoscaling();
+            self.route_policy_invocations();
             self.route_replies();
             return id;
         }
@@ -811,7 +862,7 @@ impl World {
         }
         let bus = self.metric_datapoints();
         self.with_cloudwatch(|cw, ctx, peers| cw.evaluate(ctx, peers, &bus));
-        self.route_autoscaling();
+        self.route_policy_invocations();
     }
 
     /// Runs `f` on CloudWatch with every other service as its peer (an alarm's notification
@@ -978,6 +1029,7 @@ impl World {
     /// hooks (and CloudWatch's clock, which evaluates target tracking alarms).
     fn call_autoscaling(&mut self, id: CallId, svc: &str, op: &str, params: &Value) -> CallId {
         if self.asg.is_none() {
+            self.extras_clone = Some(World::copy_extras);
             self.asg = Some(AsgHooks {
                 timer: |w, t| {
                     w.with_autoscaling(|a, ctx| a.on_timer(ctx, t));
@@ -985,6 +1037,7 @@ impl World {
                 },
                 tick: |w| w.autoscaling.close_metrics_minute(w.now),
                 bill: |w| w.autoscaling.bill(w.now),
+                route: World::route_autoscaling,
             });
             self.alarm_clock = Some(World::evaluate_alarms);
         }
@@ -1026,6 +1079,15 @@ impl World {
     /// Routes what Auto Scaling and CloudWatch asked of each other and of the consumers:
     /// alarm actions run scaling policies; instances start and stop their consumers; target
     /// tracking puts and deletes its alarms.
+    /// Scaling policies that alarms invoked go to Auto Scaling once it has been called (none
+    /// exists before; the invocations are dropped, as `route_autoscaling` would).
+    fn route_policy_invocations(&mut self) {
+        match self.asg {
+            Some(h) => (h.route)(self),
+            None => self.cloudwatch.policy_invocations.clear(),
+        }
+    }
+
     fn route_autoscaling(&mut self) {
         use crate::autoscaling::Effect;
         loop {

@@ -89,3 +89,25 @@ fn a_scenario_lambda_is_validated_as_its_calls_are_and_names_its_place() {
     let e = Scenario::from_json(&v.to_string()).expect_err("not an object");
     assert_eq!(e.field, "functions[0]");
 }
+
+#[test]
+fn a_snapshot_of_a_world_with_lambda_runs_on_exactly_as_the_original() {
+    let mut w = World::from_scenario(&scenario_with(|_| {})).unwrap();
+    w.advance_to(45_000);
+    let mut snapshot = w.clone();
+    assert_eq!(
+        snapshot
+            .lambda()
+            .function("process-order")
+            .unwrap()
+            .totals
+            .invocations,
+        w.lambda()
+            .function("process-order")
+            .unwrap()
+            .totals
+            .invocations,
+    );
+    assert_eq!(w.fingerprint(120_000), snapshot.fingerprint(120_000));
+    assert_eq!(snapshot.lambda().mappings().count(), 1);
+}

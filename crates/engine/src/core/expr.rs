@@ -32,8 +32,8 @@ fn lex(s: &str) -> Result<Vec<Tok<'_>>, String> {
                 .iter()
                 .take_while(|c| c.is_ascii_digit() || **c == b'.')
                 .count();
-            let n = s[i..j]
-                .parse()
+            // The engine's own parser: `str::parse` links the standard library's (13 KB).
+            let n = crate::core::float::parse_f64(&s[i..j])
                 .map_err(|_| format!("bad number {}", &s[i..j]))?;
             out.push(Tok::Num(n));
             i = j;

@@ -199,7 +199,7 @@ impl InstanceType {
             "xlarge" => 2.0,
             s => s
                 .strip_suffix("xlarge")
-                .and_then(|n| n.parse::<f64>().ok())
+                .and_then(|n| crate::core::float::parse_f64(n).ok())
                 .map_or(1.0, |n| 2.0 * n),
         }
     }

@@ -30,6 +30,7 @@ impl World {
     /// A `lambda` API call (the first sets the hooks).
     pub(super) fn call_lambda(&mut self, op: &str, params: &Value) -> Result<Value, AwsError> {
         self.lambda_hooks = Some(HOOKS);
+        self.extras_clone = Some(World::copy_extras);
         self.with_lambda(|l, ctx, peers| l.call_json(ctx, peers, op, params))
     }
 
@@ -39,6 +40,7 @@ impl World {
         i: &crate::lambda::api::CreateFunctionInput,
     ) -> Result<Value, AwsError> {
         self.lambda_hooks = Some(HOOKS);
+        self.extras_clone = Some(World::copy_extras);
         self.with_lambda(|l, ctx, _| l.create_function(ctx, i))
     }
 
@@ -48,6 +50,7 @@ impl World {
         i: &crate::lambda::api::MappingInput,
     ) -> Result<Value, AwsError> {
         self.lambda_hooks = Some(HOOKS);
+        self.extras_clone = Some(World::copy_extras);
         self.with_lambda(|l, ctx, peers| l.create_event_source_mapping(ctx, peers, i))
     }
 
