@@ -68,9 +68,11 @@
 pub mod actors;
 pub mod cloudwatch;
 pub mod core;
+pub mod flink;
 pub mod hub;
 pub mod kcl;
 pub mod kinesis;
+pub mod kinesisvideo;
 pub mod lambda;
 pub mod mq;
 pub mod s3;

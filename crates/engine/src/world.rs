@@ -27,8 +27,10 @@ use serde_json::Value;
 
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
 const KNOWN_SERVICES: &str =
-    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"lambda\", \"mq\", \"mq-broker\"";
+    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"lambda\", \"mq\", \"mq-broker\", \"kinesisanalyticsv2\", \"kinesisvideo\"";
 
+mod flink_glue;
+mod kinesisvideo_glue;
 mod lambda_glue;
 
 /// A timer of the world itself.
@@ -49,6 +51,8 @@ enum Timer {
     World(WorldTimer),
     Lambda(LambdaTimer),
     Mq(MqTimer),
+    Flink(crate::flink::FlinkTimer),
+    Video(crate::kinesisvideo::VideoTimer),
 }
 
 /// Every owner's timer queue, and the one counter whose sequence numbers order timers due at
@@ -65,10 +69,12 @@ struct TimerQueues {
     actor: Scheduler<ActorTimer>,
     lambda: Scheduler<LambdaTimer>,
     mq: Scheduler<MqTimer>,
+    flink: Scheduler<crate::flink::FlinkTimer>,
+    video: Scheduler<crate::kinesisvideo::VideoTimer>,
 }
 
 impl TimerQueues {
-    fn heads(&self) -> [Option<(SimTime, u64)>; 9] {
+    fn heads(&self) -> [Option<(SimTime, u64)>; 11] {
         [
             self.world.peek(),
             self.sqs.peek(),
@@ -79,6 +85,8 @@ impl TimerQueues {
             self.actor.peek(),
             self.lambda.peek(),
             self.mq.peek(),
+            self.flink.peek(),
+            self.video.peek(),
         ]
     }
 
@@ -117,7 +125,9 @@ impl TimerQueues {
             5 => pop(&mut self.kcl, t, Timer::Kcl),
             6 => pop(&mut self.actor, t, Timer::Actor),
             7 => pop(&mut self.lambda, t, Timer::Lambda),
-            _ => pop(&mut self.mq, t, Timer::Mq),
+            8 => pop(&mut self.mq, t, Timer::Mq),
+            9 => pop(&mut self.flink, t, Timer::Flink),
+            _ => pop(&mut self.video, t, Timer::Video),
         }
     }
 
@@ -131,6 +141,8 @@ impl TimerQueues {
             + self.actor.len()
             + self.lambda.len()
             + self.mq.len()
+            + self.flink.len()
+            + self.video.len()
     }
 }
 
@@ -148,6 +160,8 @@ struct Parts<'a> {
     mq: Slot<'a, Mq, MqTimer>,
     world: &'a mut Scheduler<WorldTimer>,
     lambda: Slot<'a, Lambda, LambdaTimer>,
+    flink: Slot<'a, crate::flink::Flink, crate::flink::FlinkTimer>,
+    video: Slot<'a, crate::kinesisvideo::KinesisVideo, crate::kinesisvideo::VideoTimer>,
 }
 
 /// The answer to a call made with [`World::call`].
@@ -193,6 +207,12 @@ pub struct World {
     /// Set by the first Amazon MQ call (`mq`, `mq-broker`, `with_mq`): what runs its timers.
     /// A pointer for the same reason as `alarm_clock`.
     mq_clock: Option<fn(&mut World, MqTimer)>,
+    pub(crate) flink: crate::flink::Flink,
+    /// Set by the first `kinesisanalyticsv2` call (or `with_flink`), as `mq_clock` is.
+    flink_clock: Option<fn(&mut World, crate::flink::FlinkTimer)>,
+    pub(crate) kinesis_video: crate::kinesisvideo::KinesisVideo,
+    /// Set by the first `kinesisvideo` call (or `with_kinesis_video`), as `mq_clock` is.
+    video_clock: Option<fn(&mut World, crate::kinesisvideo::VideoTimer)>,
     completions: Vec<Completion>,
     next_call: CallId,
     seed: u64,
@@ -224,6 +244,10 @@ impl World {
             lambda_hooks: None,
             mq: Mq::default(),
             mq_clock: None,
+            flink: Default::default(),
+            flink_clock: None,
+            kinesis_video: Default::default(),
+            video_clock: None,
             completions: Vec::new(),
             next_call: 0,
             seed: config.seed,
@@ -576,6 +600,14 @@ impl World {
                 svc: &mut self.lambda,
                 timers: &mut q.lambda,
             },
+            flink: Slot {
+                svc: &mut self.flink,
+                timers: &mut q.flink,
+            },
+            video: Slot {
+                svc: &mut self.kinesis_video,
+                timers: &mut q.video,
+            },
         }
     }
 
@@ -669,6 +701,19 @@ impl World {
             });
             return id;
         }
+        if svc == "kinesisanalyticsv2" || svc == "kinesisvideo" {
+            let result = if svc == "kinesisvideo" {
+                self.call_kinesis_video(op, params)
+            } else {
+                self.call_flink(op, params)
+            };
+            self.completions.push(Completion {
+                call: id,
+                at: now,
+                result,
+            });
+            return id;
+        }
         if svc == "lambda" {
             let result = self.call_lambda(op, params);
             self.completions.push(Completion {
@@ -755,6 +800,11 @@ impl World {
                 fire(self, t);
             }
             return;
+        }
+        match timer {
+            Timer::Flink(t) => return self.fire_flink(t),
+            Timer::Video(t) => return self.fire_video(t),
+            _ => {}
         }
         let tick = matches!(timer, Timer::World(WorldTimer::MetricsTick));
         if let (Timer::Lambda(t), Some(h)) = (&timer, self.lambda_hooks) {
@@ -865,6 +915,8 @@ impl World {
             Timer::Lambda(_) => {}
             // Dispatched by `fire` through the pointer an Amazon MQ call set.
             Timer::Mq(_) => {}
+            // Dispatched by `fire` through the pointers their first calls set.
+            Timer::Flink(_) | Timer::Video(_) => {}
             Timer::World(WorldTimer::MetricsTick) => {
                 let now = at.now;
                 sqs.svc.close_metrics_minute(now);

@@ -12,7 +12,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const SERVICES: &[&str] = &["sqs", "sns", "kinesis", "s3", "cloudwatch", "lambda", "mq"];
+const SERVICES: &[&str] = &[
+    "sqs",
+    "sns",
+    "kinesis",
+    "s3",
+    "cloudwatch",
+    "lambda",
+    "mq",
+    "flink",
+    "kinesisvideo",
+];
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
