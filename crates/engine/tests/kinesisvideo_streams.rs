@@ -182,6 +182,7 @@ fn get_media_from_now_gets_only_new_fragments() {
 #[test]
 fn update_data_retention_version_check() {
     let mut lab = Lab::new(0);
+    lab.advance_to(20_000);
     let v1 = lab.describe()["Version"].clone();
     let e = lab.err("UpdateDataRetention", json!({"StreamName": "cam", "CurrentVersion": "stale", "Operation": "INCREASE_DATA_RETENTION", "DataRetentionChangeInHours": 24}));
     assert_eq!(e.code, "VersionMismatchException");
@@ -189,6 +190,10 @@ fn update_data_retention_version_check() {
     let info = lab.describe();
     assert_eq!(info["DataRetentionInHours"], 24);
     assert_ne!(info["Version"], v1, "an update makes a new version");
+    // What arrived while the retention was 0 was never persisted.
+    lab.advance_to(30_000);
+    let archived: Vec<f64> = lab.list(0.0, 30.0).iter().map(server_s).collect();
+    assert_eq!(archived, vec![21.1, 23.1, 25.1, 27.1, 29.1]);
     let e = lab.err("UpdateDataRetention", json!({"StreamName": "cam", "CurrentVersion": v1, "Operation": "DECREASE_DATA_RETENTION", "DataRetentionChangeInHours": 1}));
     assert_eq!(e.code, "VersionMismatchException");
     let e = lab.err("UpdateDataRetention", json!({"StreamName": "cam", "CurrentVersion": info["Version"], "Operation": "DECREASE_DATA_RETENTION", "DataRetentionChangeInHours": 25}));

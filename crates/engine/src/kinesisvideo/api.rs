@@ -296,7 +296,7 @@ impl KinesisVideo {
                 for n in numbers {
                     let f = parse_fragment_number(n)
                         .and_then(|seq| s.fragments.iter().find(|f| f.seq == seq))
-                        .filter(|_| s.archives())
+                        .filter(|f| f.archived && s.archives())
                         .ok_or_else(|| AwsError::new("ResourceNotFoundException", format!("Fragment {n} is not found in the stream's archive.")))?;
                     out.push(f.json());
                 }
@@ -472,7 +472,7 @@ impl KinesisVideo {
         let rest: Vec<&Fragment> = s
             .fragments
             .iter()
-            .filter(|f| s.archives() && f.seq > after)
+            .filter(|f| f.archived && s.archives() && f.seq > after)
             .filter(|f| {
                 range.is_none_or(|(p, a, b)| {
                     let t = if p { f.producer_ts } else { f.server_ts };

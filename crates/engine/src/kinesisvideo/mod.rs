@@ -50,6 +50,10 @@ pub struct Fragment {
     pub server_ts: SimTime,
     pub duration_ms: u64,
     pub bytes: u64,
+    /// Persisted (the stream's retention was above 0 when it arrived): what ListFragments and
+    /// GetMediaForFragmentList see. A fragment that came in with retention 0 stays in the
+    /// buffer only, even if the retention is raised later.
+    pub archived: bool,
 }
 
 /// AWS's fragment numbers are long decimal strings that grow with each fragment.
@@ -105,21 +109,37 @@ impl VideoStream {
         self.retention_hours > 0
     }
 
-    /// Forgets fragments past the retention period, or past the buffer for retention 0.
+    /// Forgets archived fragments past the retention period, and the others past the buffer
+    /// (5 minutes, 200 MB).
     fn trim(&mut self, now: SimTime) {
-        let keep = if self.archives() {
-            self.retention_hours as SimTime * MS_PER_H
-        } else {
-            BUFFER_MS
-        };
-        let mut bytes: u64 = self.fragments.iter().map(|f| f.bytes).sum();
-        while let Some(f) = self.fragments.front() {
-            let over_bytes = !self.archives() && bytes > BUFFER_BYTES;
-            if f.server_ts + keep > now && !over_bytes && self.fragments.len() <= FRAGMENTS_MAX {
+        let retention = self.retention_hours as SimTime * MS_PER_H;
+        self.fragments.retain(|f| {
+            let keep = if f.archived && retention > 0 {
+                retention
+            } else {
+                BUFFER_MS
+            };
+            f.server_ts + keep > now
+        });
+        let mut buffered: u64 = self
+            .fragments
+            .iter()
+            .filter(|f| !f.archived)
+            .map(|f| f.bytes)
+            .sum();
+        while buffered > BUFFER_BYTES || self.fragments.len() > FRAGMENTS_MAX {
+            let Some(i) = self
+                .fragments
+                .iter()
+                .position(|f| !f.archived || buffered <= BUFFER_BYTES)
+            else {
                 break;
+            };
+            if let Some(f) = self.fragments.remove(i) {
+                if !f.archived {
+                    buffered -= f.bytes;
+                }
             }
-            bytes -= f.bytes;
-            self.fragments.pop_front();
         }
     }
 }
@@ -231,6 +251,7 @@ impl KinesisVideo {
             server_ts: ctx.now,
             duration_ms: p.every_ms,
             bytes: p.bytes,
+            archived: s.archives(),
         };
         let stream = s.name.clone();
         let ev = f.clone();
