@@ -406,6 +406,13 @@ fn an_application_goes_ready_starting_running_stopping_ready_and_is_deleted_with
             .to_string()
     };
     assert_eq!(status(&mut lab), "READY");
+    let code = &detail["ApplicationDetail"]["ApplicationConfigurationDescription"]
+        ["ApplicationCodeConfigurationDescription"];
+    assert_eq!(code["CodeContentType"], "PLAINTEXT");
+    assert!(code["CodeContentDescription"]["TextContent"]
+        .as_str()
+        .unwrap()
+        .contains("TUMBLE(TABLE source_stream, DESCRIPTOR(proc_time), INTERVAL '10' SECOND)"));
     lab.put("A", 1.0, 0.0); // before the start: read from TRIM_HORIZON
     lab.ok(
         "kinesisanalyticsv2",

@@ -209,6 +209,13 @@ impl Application {
         if !self.description.is_empty() {
             d["ApplicationDescription"] = json!(self.description);
         }
+        // The declared window's Flink SQL, where AWS describes an application's text code.
+        if let Some(spec) = &self.spec {
+            d["ApplicationConfigurationDescription"]["ApplicationCodeConfigurationDescription"] = json!({
+                "CodeContentType": "PLAINTEXT",
+                "CodeContentDescription": {"TextContent": sql(spec)},
+            });
+        }
         d
     }
 

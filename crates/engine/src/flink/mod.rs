@@ -296,6 +296,9 @@ impl Flink {
     /// goes through CreateApplication and StartApplication).
     pub fn run_spec(&mut self, ctx: &mut Ctx, name: &str, spec: WindowSpec) -> Result<(), String> {
         spec.check()?;
+        if self.apps.contains_key(name) {
+            return Err(format!("Application {name} already exists"));
+        }
         let mut app = Application::new(name, "FLINK-1_20", "", ctx.now);
         app.spec = Some(spec);
         self.apps.insert(name.to_string(), app);
