@@ -265,7 +265,7 @@ impl Flink {
                 }
                 let name = a.name.clone();
                 self.transition(ctx, &name, AppStatus::Starting, STARTING_MS);
-                Ok(json!({}))
+                Ok(json!({"OperationId": ctx.rng.uuid()}))
             }
             "StopApplication" => {
                 let a = self.app(&i.application_name)?;
@@ -281,7 +281,7 @@ impl Flink {
                 if let Some(a) = self.apps.get_mut(&name) {
                     a.job = None;
                 }
-                Ok(json!({}))
+                Ok(json!({"OperationId": ctx.rng.uuid()}))
             }
             "DeleteApplication" => {
                 let a = self.app(&i.application_name)?;
