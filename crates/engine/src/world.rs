@@ -3,6 +3,7 @@
 //! [`Router`]) and what long polls answer.
 
 use crate::actors::{ActorTimer, Actors};
+use crate::autoscaling::{AsgTimer, AutoScaling};
 use crate::cloudwatch::CloudWatch;
 use crate::core::ctx::Shared;
 pub use crate::core::ctx::{CallId, Caller};
@@ -27,7 +28,7 @@ use serde_json::Value;
 
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
 const KNOWN_SERVICES: &str =
-    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"lambda\", \"mq\", \"mq-broker\", \"kinesisanalyticsv2\", \"kinesisvideo\"";
+    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"autoscaling\", \"ec2\", \"lambda\", \"mq\", \"mq-broker\", \"kinesisanalyticsv2\", \"kinesisvideo\"";
 
 mod flink_glue;
 mod kinesisvideo_glue;
@@ -38,6 +39,18 @@ mod lambda_glue;
 enum WorldTimer {
     /// CloudWatch publishes at 1-minute resolution: close the current minute.
     MetricsTick,
+    /// An Auto Scaling timer (run through `AsgHooks`, so the page links none of it).
+    AutoScaling(AsgTimer),
+}
+
+/// What the world runs of EC2 Auto Scaling, set by the first `autoscaling` call (function
+/// pointers, as `alarm_clock`: a run without Auto Scaling is untouched and the page links
+/// none of it).
+#[derive(Clone, Copy, Debug)]
+struct AsgHooks {
+    timer: fn(&mut World, AsgTimer),
+    tick: fn(&mut World),
+    bill: fn(&World) -> Bill,
 }
 
 /// The next timer due, whichever owner it belongs to.
@@ -207,6 +220,8 @@ pub struct World {
     /// Set by the first Amazon MQ call (`mq`, `mq-broker`, `with_mq`): what runs its timers.
     /// A pointer for the same reason as `alarm_clock`.
     mq_clock: Option<fn(&mut World, MqTimer)>,
+    pub(crate) autoscaling: AutoScaling,
+    asg: Option<AsgHooks>,
     pub(crate) flink: crate::flink::Flink,
     /// Set by the first `kinesisanalyticsv2` call (or `with_flink`), as `mq_clock` is.
     flink_clock: Option<fn(&mut World, crate::flink::FlinkTimer)>,
@@ -244,6 +259,8 @@ impl World {
             lambda_hooks: None,
             mq: Mq::default(),
             mq_clock: None,
+            autoscaling: AutoScaling::default(),
+            asg: None,
             flink: Default::default(),
             flink_clock: None,
             kinesis_video: Default::default(),
@@ -526,6 +543,7 @@ impl World {
         if let Some(h) = self.lambda_hooks {
             (h.metrics)(self, &mut out);
         }
+        out.extend_from_slice(&self.autoscaling.rows);
         out
     }
 
@@ -537,6 +555,9 @@ impl World {
             bill.push(self.cloudwatch.bill(self.now));
         }
         if let Some(h) = self.lambda_hooks {
+            bill.push((h.bill)(self));
+        }
+        if let Some(h) = self.asg {
             bill.push((h.bill)(self));
         }
         bill
@@ -689,6 +710,7 @@ impl World {
                 at: now,
                 result,
             });
+            self.route_autoscaling();
             self.route_replies();
             return id;
         }
@@ -723,6 +745,9 @@ impl World {
             });
             self.route_replies();
             return id;
+        }
+        if svc == "autoscaling" || svc == "ec2" {
+            return self.call_autoscaling(id, svc, op, params);
         }
         let Parts {
             at,
@@ -801,6 +826,12 @@ impl World {
             }
             return;
         }
+        if let Timer::World(WorldTimer::AutoScaling(t)) = timer {
+            if let Some(h) = self.asg {
+                (h.timer)(self, t);
+            }
+            return;
+        }
         match timer {
             Timer::Flink(t) => return self.fire_flink(t),
             Timer::Video(t) => return self.fire_video(t),
@@ -813,6 +844,9 @@ impl World {
         self.fire_timer(timer);
         if let (true, Some(h)) = (tick, self.lambda_hooks) {
             (h.close_minute)(self);
+        }
+        if let (true, Some(h)) = (tick, self.asg) {
+            (h.tick)(self);
         }
         if let (true, Some(evaluate)) = (tick, self.alarm_clock) {
             evaluate(self);
@@ -827,6 +861,7 @@ impl World {
         }
         let bus = self.metric_datapoints();
         self.with_cloudwatch(|cw, ctx, peers| cw.evaluate(ctx, peers, &bus));
+        self.route_autoscaling();
     }
 
     /// Runs `f` on CloudWatch with every other service as its peer (an alarm's notification
@@ -928,6 +963,7 @@ impl World {
                     .timers
                     .schedule(now + MS_PER_MIN, WorldTimer::MetricsTick);
             }
+            Timer::World(WorldTimer::AutoScaling(_)) => {} // run by `fire`
         }
     }
 
@@ -982,6 +1018,119 @@ impl World {
                         let Parts { at, mut actors, .. } = self.parts();
                         let (actors, mut ctx) = actors.at(at);
                         actors.on_receive_reply(&mut ctx, actor, result);
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- EC2 Auto Scaling (aws-rules §2): reached only through `call` and `AsgHooks` ----
+
+    /// An `autoscaling` call (or an `ec2` one: its launch templates): the first one sets the
+    /// hooks (and CloudWatch's clock, which evaluates target tracking alarms).
+    fn call_autoscaling(&mut self, id: CallId, svc: &str, op: &str, params: &Value) -> CallId {
+        if self.asg.is_none() {
+            self.asg = Some(AsgHooks {
+                timer: |w, t| {
+                    w.with_autoscaling(|a, ctx| a.on_timer(ctx, t));
+                    w.route_autoscaling();
+                },
+                tick: |w| w.autoscaling.close_metrics_minute(w.now),
+                bill: |w| w.autoscaling.bill(w.now),
+            });
+            self.alarm_clock = Some(World::evaluate_alarms);
+        }
+        let result = self.with_autoscaling(|a, ctx| match svc {
+            "ec2" => a.ec2_call_json(ctx, op, params),
+            _ => a.call_json(ctx, op, params),
+        });
+        self.completions.push(Completion {
+            call: id,
+            at: self.now,
+            result,
+        });
+        self.route_autoscaling();
+        id
+    }
+
+    /// Runs `f` on Auto Scaling now; the timers it schedules join the world's own queue.
+    fn with_autoscaling<R>(
+        &mut self,
+        f: impl FnOnce(&mut AutoScaling, &mut crate::autoscaling::Ctx) -> R,
+    ) -> R {
+        let mut mine = Scheduler::default();
+        let q = &mut self.timers;
+        let at = Shared {
+            now: self.now,
+            rng: &mut self.rng,
+            events: &mut self.events,
+            seq: &mut q.seq,
+        };
+        let r = f(&mut self.autoscaling, &mut at.with(&mut mine));
+        while let Some((at, seq)) = mine.peek() {
+            if let Some((_, t)) = mine.pop_due(at) {
+                q.world.schedule(at, seq, WorldTimer::AutoScaling(t));
+            }
+        }
+        r
+    }
+
+    /// Routes what Auto Scaling and CloudWatch asked of each other and of the consumers:
+    /// alarm actions run scaling policies; instances start and stop their consumers; target
+    /// tracking puts and deletes its alarms.
+    fn route_autoscaling(&mut self) {
+        use crate::autoscaling::Effect;
+        loop {
+            let runs = std::mem::take(&mut self.cloudwatch.policy_invocations);
+            if !runs.is_empty() && self.asg.is_some() {
+                let runs = runs
+                    .into_iter()
+                    .map(|r| {
+                        let alarm = r.state == crate::cloudwatch::evaluate::StateValue::Alarm;
+                        (r.policy_arn, r.alarm_name, alarm, r.value, r.threshold)
+                    })
+                    .collect();
+                self.with_autoscaling(|a, ctx| a.on_alarms(ctx, runs));
+            }
+            let effects = std::mem::take(&mut self.autoscaling.effects);
+            if effects.is_empty() {
+                return;
+            }
+            for e in effects {
+                match e {
+                    Effect::StartConsumer {
+                        instance,
+                        user_data,
+                    } => {
+                        // The UserData is a scenario consumer without name and count; one
+                        // that is not is an instance that consumes nothing.
+                        let spec = serde_json::from_str::<Value>(&user_data)
+                            .ok()
+                            .filter(Value::is_object)
+                            .and_then(|mut v| {
+                                v["name"] = Value::from(instance);
+                                v["count"] = Value::from(1);
+                                serde_json::from_value::<crate::actors::ConsumerSpec>(v).ok()
+                            })
+                            .filter(|s| s.validate().is_ok());
+                        if let Some(spec) = spec {
+                            self.with_actors(|a, ctx| a.add_consumer(ctx, spec));
+                        }
+                    }
+                    Effect::StopConsumer { instance } => {
+                        let k = self
+                            .actors
+                            .consumer_specs
+                            .iter()
+                            .position(|s| s.name == instance);
+                        if let Some(k) = k {
+                            self.with_actors(|a, ctx| a.set_consumer_count(ctx, k, 0));
+                        }
+                    }
+                    Effect::CloudWatch { op, params } => {
+                        let _ = self.with_cloudwatch(|cw, ctx, peers| {
+                            cw.call_json(ctx, peers, &[], op, &params)
+                        });
                     }
                 }
             }
