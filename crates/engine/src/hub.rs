@@ -5,7 +5,7 @@
 
 use crate::core::ctx::{Ctx, Shared};
 use crate::core::error::AwsError;
-use crate::core::route::{QueueInfo, QueueReceived, QueueSend, Router, TopicInfo};
+use crate::core::route::{QueueInfo, QueueReceived, QueueSend, Router, StreamRecord, TopicInfo};
 use crate::core::sched::Scheduler;
 use crate::kinesis::{Kinesis, KinesisTimer};
 use crate::s3::{S3Timer, S3};
@@ -144,5 +144,67 @@ impl Router for Hub<'_> {
         let slot = self.sqs.as_mut().ok_or_else(|| absent("SQS"))?;
         let (sqs, mut ctx) = slot.at(at);
         sqs.delete_for_service(&mut ctx, queue_arn, receipt_handles)
+    }
+
+    fn read_stream(
+        &self,
+        stream: &str,
+        positions: &mut std::collections::BTreeMap<String, String>,
+        from_start: bool,
+    ) -> Result<Vec<StreamRecord>, AwsError> {
+        let kinesis = &self.kinesis.as_ref().ok_or_else(|| absent("Kinesis"))?.svc;
+        let s = kinesis
+            .stream(stream)
+            .ok_or_else(|| crate::kinesis::stream_not_found(stream))?;
+        let mut out = Vec::new();
+        for shard in &s.shards {
+            let from = match positions.get(&shard.shard_id) {
+                Some(p) => crate::kinesis::keys::SeqNum::parse(p)
+                    .map_or(0, |seq| shard.position(&seq, true)),
+                None if from_start => 0,
+                None => shard.records.len(),
+            };
+            let mut last = None;
+            for r in shard.records.iter_from(from) {
+                let sequence_number = r.seq.to_decimal();
+                last = Some(sequence_number.clone());
+                out.push(StreamRecord {
+                    shard_id: shard.shard_id.clone(),
+                    sequence_number,
+                    partition_key: r.partition_key.clone(),
+                    data: r.data.clone(),
+                    arrival: r.arrival,
+                });
+            }
+            let pos = positions.entry(shard.shard_id.clone()).or_default();
+            if let Some(l) = last {
+                *pos = l;
+            } else if pos.is_empty() && !from_start && from > 0 {
+                if let Some(r) = shard.records.back() {
+                    *pos = r.seq.to_decimal();
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn put_to_stream(
+        &mut self,
+        at: Shared<'_>,
+        stream: &str,
+        partition_key: &str,
+        data: crate::core::payload::Payload,
+    ) -> Result<String, AwsError> {
+        let slot = self.kinesis.as_mut().ok_or_else(|| absent("Kinesis"))?;
+        let (kinesis, mut ctx) = slot.at(at);
+        let input = crate::kinesis::api::PutRecordInput {
+            stream_name: Some(stream.to_string()),
+            data: Some(data),
+            partition_key: Some(partition_key.to_string()),
+            ..Default::default()
+        };
+        kinesis
+            .put_record(&mut ctx, &input)
+            .map(|o| o.sequence_number)
     }
 }

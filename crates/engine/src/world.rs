@@ -28,8 +28,10 @@ use serde_json::Value;
 
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
 const KNOWN_SERVICES: &str =
-    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"autoscaling\", \"ec2\", \"lambda\", \"mq\", \"mq-broker\"";
+    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"autoscaling\", \"ec2\", \"lambda\", \"mq\", \"mq-broker\", \"kinesisanalyticsv2\", \"kinesisvideo\"";
 
+mod flink_glue;
+mod kinesisvideo_glue;
 mod lambda_glue;
 
 /// A timer of the world itself.
@@ -64,6 +66,8 @@ enum Timer {
     World(WorldTimer),
     Lambda(LambdaTimer),
     Mq(MqTimer),
+    Flink(crate::flink::FlinkTimer),
+    Video(crate::kinesisvideo::VideoTimer),
 }
 
 /// Every owner's timer queue, and the one counter whose sequence numbers order timers due at
@@ -80,10 +84,12 @@ struct TimerQueues {
     actor: Scheduler<ActorTimer>,
     lambda: Scheduler<LambdaTimer>,
     mq: Scheduler<MqTimer>,
+    flink: Scheduler<crate::flink::FlinkTimer>,
+    video: Scheduler<crate::kinesisvideo::VideoTimer>,
 }
 
 impl TimerQueues {
-    fn heads(&self) -> [Option<(SimTime, u64)>; 9] {
+    fn heads(&self) -> [Option<(SimTime, u64)>; 11] {
         [
             self.world.peek(),
             self.sqs.peek(),
@@ -94,6 +100,8 @@ impl TimerQueues {
             self.actor.peek(),
             self.lambda.peek(),
             self.mq.peek(),
+            self.flink.peek(),
+            self.video.peek(),
         ]
     }
 
@@ -132,7 +140,9 @@ impl TimerQueues {
             5 => pop(&mut self.kcl, t, Timer::Kcl),
             6 => pop(&mut self.actor, t, Timer::Actor),
             7 => pop(&mut self.lambda, t, Timer::Lambda),
-            _ => pop(&mut self.mq, t, Timer::Mq),
+            8 => pop(&mut self.mq, t, Timer::Mq),
+            9 => pop(&mut self.flink, t, Timer::Flink),
+            _ => pop(&mut self.video, t, Timer::Video),
         }
     }
 
@@ -146,6 +156,8 @@ impl TimerQueues {
             + self.actor.len()
             + self.lambda.len()
             + self.mq.len()
+            + self.flink.len()
+            + self.video.len()
     }
 }
 
@@ -163,6 +175,8 @@ struct Parts<'a> {
     mq: Slot<'a, Mq, MqTimer>,
     world: &'a mut Scheduler<WorldTimer>,
     lambda: Slot<'a, Lambda, LambdaTimer>,
+    flink: Slot<'a, crate::flink::Flink, crate::flink::FlinkTimer>,
+    video: Slot<'a, crate::kinesisvideo::KinesisVideo, crate::kinesisvideo::VideoTimer>,
 }
 
 /// The answer to a call made with [`World::call`].
@@ -210,6 +224,12 @@ pub struct World {
     mq_clock: Option<fn(&mut World, MqTimer)>,
     pub(crate) autoscaling: AutoScaling,
     asg: Option<AsgHooks>,
+    pub(crate) flink: crate::flink::Flink,
+    /// Set by the first `kinesisanalyticsv2` call (or `with_flink`), as `mq_clock` is.
+    flink_clock: Option<fn(&mut World, crate::flink::FlinkTimer)>,
+    pub(crate) kinesis_video: crate::kinesisvideo::KinesisVideo,
+    /// Set by the first `kinesisvideo` call (or `with_kinesis_video`), as `mq_clock` is.
+    video_clock: Option<fn(&mut World, crate::kinesisvideo::VideoTimer)>,
     /// Set with the hooks of Lambda, Amazon MQ or Auto Scaling (see [`World::copy_extras`]).
     extras_clone: Option<fn(&World, &mut World)>,
     completions: Vec<Completion>,
@@ -244,6 +264,10 @@ impl Clone for World {
             mq_clock: self.mq_clock,
             autoscaling: AutoScaling::default(),
             asg: self.asg,
+            flink: Default::default(),
+            flink_clock: self.flink_clock,
+            kinesis_video: Default::default(),
+            video_clock: self.video_clock,
             extras_clone: self.extras_clone,
             completions: self.completions.clone(),
             next_call: self.next_call,
@@ -283,6 +307,10 @@ impl World {
             mq_clock: None,
             autoscaling: AutoScaling::default(),
             asg: None,
+            flink: Default::default(),
+            flink_clock: None,
+            kinesis_video: Default::default(),
+            video_clock: None,
             extras_clone: None,
             completions: Vec::new(),
             next_call: 0,
@@ -388,6 +416,8 @@ impl World {
         to.lambda = from.lambda.clone();
         to.mq = from.mq.clone();
         to.autoscaling = from.autoscaling.clone();
+        to.flink = from.flink.clone();
+        to.kinesis_video = from.kinesis_video.clone();
     }
 
     /// Read access to Amazon MQ (brokers, their states and messaging planes).
@@ -648,6 +678,14 @@ impl World {
                 svc: &mut self.lambda,
                 timers: &mut q.lambda,
             },
+            flink: Slot {
+                svc: &mut self.flink,
+                timers: &mut q.flink,
+            },
+            video: Slot {
+                svc: &mut self.kinesis_video,
+                timers: &mut q.video,
+            },
         }
     }
 
@@ -735,6 +773,19 @@ impl World {
         }
         if svc == "mq" || svc == "mq-broker" {
             let result = self.with_mq(|mq, ctx| mq.call_json(ctx, svc, op, params));
+            self.completions.push(Completion {
+                call: id,
+                at: now,
+                result,
+            });
+            return id;
+        }
+        if svc == "kinesisanalyticsv2" || svc == "kinesisvideo" {
+            let result = if svc == "kinesisvideo" {
+                self.call_kinesis_video(op, params)
+            } else {
+                self.call_flink(op, params)
+            };
             self.completions.push(Completion {
                 call: id,
                 at: now,
@@ -837,6 +888,11 @@ impl World {
                 (h.timer)(self, t);
             }
             return;
+        }
+        match timer {
+            Timer::Flink(t) => return self.fire_flink(t),
+            Timer::Video(t) => return self.fire_video(t),
+            _ => {}
         }
         let tick = matches!(timer, Timer::World(WorldTimer::MetricsTick));
         if let (Timer::Lambda(t), Some(h)) = (&timer, self.lambda_hooks) {
@@ -951,6 +1007,8 @@ impl World {
             Timer::Lambda(_) => {}
             // Dispatched by `fire` through the pointer an Amazon MQ call set.
             Timer::Mq(_) => {}
+            // Dispatched by `fire` through the pointers their first calls set.
+            Timer::Flink(_) | Timer::Video(_) => {}
             Timer::World(WorldTimer::MetricsTick) => {
                 let now = at.now;
                 sqs.svc.close_metrics_minute(now);

@@ -21,6 +21,8 @@ const SERVICES: &[&str] = &[
     "lambda",
     "mq",
     "autoscaling",
+    "flink",
+    "kinesisvideo",
 ];
 
 fn src() -> PathBuf {

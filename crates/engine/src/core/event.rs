@@ -553,6 +553,37 @@ pub enum EventKind {
         connection: String,
         until: SimTime,
     },
+    // ------------------------------------ Managed Service for Apache Flink (aws-rules §6.2)
+    /// A window of an application fired: its key, bounds (virtual time, ms; `end`
+    /// exclusive), aggregate value and record count. `late_firing`: fired again for a late
+    /// record within the allowed lateness.
+    WindowClosed {
+        app: String,
+        key: String,
+        start: SimTime,
+        end: SimTime,
+        value: f64,
+        count: u64,
+        late_firing: bool,
+    },
+    /// A record behind the watermark: `dropped` when later than the allowed lateness,
+    /// otherwise added to its window, which fires again.
+    LateRecord {
+        app: String,
+        key: String,
+        event_time: SimTime,
+        dropped: bool,
+    },
+    // ------------------------------------------ Kinesis Video Streams (aws-rules §6.3)
+    /// A producer's fragment reached the stream (its timestamps in virtual time, ms).
+    VideoFragment {
+        stream: String,
+        fragment_number: String,
+        producer_ts: SimTime,
+        server_ts: SimTime,
+        duration_ms: u64,
+        bytes: u64,
+    },
 }
 
 /// The capped log of undrained events.

@@ -47,6 +47,18 @@ pub struct QueueReceived {
     pub group_id: Option<String>,
 }
 
+/// A stream record as a service reading the stream sees it (Managed Service for Apache
+/// Flink's source, aws-rules §6.2).
+#[derive(Clone, Debug)]
+pub struct StreamRecord {
+    pub shard_id: String,
+    pub sequence_number: String,
+    pub partition_key: String,
+    pub data: Payload,
+    /// ApproximateArrivalTimestamp.
+    pub arrival: crate::core::time::SimTime,
+}
+
 /// The router a service sends its effects to (the world implements it over every other
 /// service).
 pub trait Router {
@@ -115,6 +127,37 @@ pub trait Router {
         Err(AwsError::new(
             "ServiceUnavailable",
             "SQS is not reachable from here",
+        ))
+    }
+
+    /// The records of the Kinesis stream `stream` after `positions` (shard id → the last
+    /// sequence number read, `""` for none yet), advancing them. A shard not yet in
+    /// `positions` starts at its oldest record (`from_start`, TRIM_HORIZON) or after its
+    /// newest (LATEST). A read of the stored records, not a metered GetRecords.
+    fn read_stream(
+        &self,
+        _stream: &str,
+        _positions: &mut std::collections::BTreeMap<String, String>,
+        _from_start: bool,
+    ) -> Result<Vec<StreamRecord>, AwsError> {
+        Err(AwsError::new(
+            "ServiceUnavailable",
+            "Kinesis is not reachable from here",
+        ))
+    }
+
+    /// Puts a record into the Kinesis stream `stream` through Kinesis's own PutRecord path
+    /// (its limits apply). Answers the sequence number.
+    fn put_to_stream(
+        &mut self,
+        _at: Shared<'_>,
+        _stream: &str,
+        _partition_key: &str,
+        _data: Payload,
+    ) -> Result<String, AwsError> {
+        Err(AwsError::new(
+            "ServiceUnavailable",
+            "Kinesis is not reachable from here",
         ))
     }
 }
