@@ -68,6 +68,7 @@
 pub mod actors;
 pub mod cloudwatch;
 pub mod core;
+pub mod firehose;
 pub mod hub;
 pub mod kcl;
 pub mod kinesis;

@@ -14,6 +14,7 @@ use crate::core::rng::Rng;
 use crate::core::route::Router;
 use crate::core::sched::Scheduler;
 use crate::core::time::{SimTime, MS_PER_MIN};
+use crate::firehose::{Firehose, FirehoseTimer};
 use crate::hub::{Hub, Slot};
 use crate::kcl::{Kcl, KclTimer};
 use crate::kinesis::{Kinesis, KinesisConfig, KinesisTimer};
@@ -27,8 +28,9 @@ use serde_json::Value;
 
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
 const KNOWN_SERVICES: &str =
-    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"lambda\", \"mq\", \"mq-broker\"";
+    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"lambda\", \"mq\", \"mq-broker\", \"firehose\"";
 
+mod firehose_glue;
 mod lambda_glue;
 
 /// A timer of the world itself.
@@ -49,6 +51,7 @@ enum Timer {
     World(WorldTimer),
     Lambda(LambdaTimer),
     Mq(MqTimer),
+    Firehose(FirehoseTimer),
 }
 
 /// Every owner's timer queue, and the one counter whose sequence numbers order timers due at
@@ -65,10 +68,11 @@ struct TimerQueues {
     actor: Scheduler<ActorTimer>,
     lambda: Scheduler<LambdaTimer>,
     mq: Scheduler<MqTimer>,
+    firehose: Scheduler<FirehoseTimer>,
 }
 
 impl TimerQueues {
-    fn heads(&self) -> [Option<(SimTime, u64)>; 9] {
+    fn heads(&self) -> [Option<(SimTime, u64)>; 10] {
         [
             self.world.peek(),
             self.sqs.peek(),
@@ -79,6 +83,7 @@ impl TimerQueues {
             self.actor.peek(),
             self.lambda.peek(),
             self.mq.peek(),
+            self.firehose.peek(),
         ]
     }
 
@@ -117,7 +122,8 @@ impl TimerQueues {
             5 => pop(&mut self.kcl, t, Timer::Kcl),
             6 => pop(&mut self.actor, t, Timer::Actor),
             7 => pop(&mut self.lambda, t, Timer::Lambda),
-            _ => pop(&mut self.mq, t, Timer::Mq),
+            8 => pop(&mut self.mq, t, Timer::Mq),
+            _ => pop(&mut self.firehose, t, Timer::Firehose),
         }
     }
 
@@ -131,6 +137,7 @@ impl TimerQueues {
             + self.actor.len()
             + self.lambda.len()
             + self.mq.len()
+            + self.firehose.len()
     }
 }
 
@@ -148,6 +155,7 @@ struct Parts<'a> {
     mq: Slot<'a, Mq, MqTimer>,
     world: &'a mut Scheduler<WorldTimer>,
     lambda: Slot<'a, Lambda, LambdaTimer>,
+    firehose: Slot<'a, Firehose, FirehoseTimer>,
 }
 
 /// The answer to a call made with [`World::call`].
@@ -193,6 +201,9 @@ pub struct World {
     /// Set by the first Amazon MQ call (`mq`, `mq-broker`, `with_mq`): what runs its timers.
     /// A pointer for the same reason as `alarm_clock`.
     mq_clock: Option<fn(&mut World, MqTimer)>,
+    pub(crate) firehose: Firehose,
+    /// Set by the first `firehose` call, as `lambda_hooks` is.
+    firehose_hooks: Option<firehose_glue::FirehoseHooks>,
     completions: Vec<Completion>,
     next_call: CallId,
     seed: u64,
@@ -224,6 +235,8 @@ impl World {
             lambda_hooks: None,
             mq: Mq::default(),
             mq_clock: None,
+            firehose: Firehose::default(),
+            firehose_hooks: None,
             completions: Vec::new(),
             next_call: 0,
             seed: config.seed,
@@ -321,6 +334,11 @@ impl World {
     /// Read access to Lambda (functions, event source mappings, their totals and metrics).
     pub fn lambda(&self) -> &Lambda {
         &self.lambda
+    }
+
+    /// Read access to Firehose (delivery streams, their buffers, totals and metrics).
+    pub fn firehose(&self) -> &Firehose {
+        &self.firehose
     }
 
     /// Read access to Amazon MQ (brokers, their states and messaging planes).
@@ -502,6 +520,9 @@ impl World {
         if let Some(h) = self.lambda_hooks {
             (h.metrics)(self, &mut out);
         }
+        if let Some(h) = self.firehose_hooks {
+            (h.metrics)(self, &mut out);
+        }
         out
     }
 
@@ -513,6 +534,9 @@ impl World {
             bill.push(self.cloudwatch.bill(self.now));
         }
         if let Some(h) = self.lambda_hooks {
+            bill.push((h.bill)(self));
+        }
+        if let Some(h) = self.firehose_hooks {
             bill.push((h.bill)(self));
         }
         bill
@@ -575,6 +599,10 @@ impl World {
             lambda: Slot {
                 svc: &mut self.lambda,
                 timers: &mut q.lambda,
+            },
+            firehose: Slot {
+                svc: &mut self.firehose,
+                timers: &mut q.firehose,
             },
         }
     }
@@ -669,8 +697,12 @@ impl World {
             });
             return id;
         }
-        if svc == "lambda" {
-            let result = self.call_lambda(op, params);
+        if svc == "lambda" || svc == "firehose" {
+            let result = if svc == "lambda" {
+                self.call_lambda(op, params)
+            } else {
+                self.call_firehose(op, params)
+            };
             self.completions.push(Completion {
                 call: id,
                 at: now,
@@ -760,8 +792,17 @@ impl World {
         if let (Timer::Lambda(t), Some(h)) = (&timer, self.lambda_hooks) {
             return (h.fire)(self, t.clone());
         }
+        if let Timer::Firehose(t) = timer {
+            if let Some(h) = self.firehose_hooks {
+                (h.fire)(self, t);
+            }
+            return;
+        }
         self.fire_timer(timer);
         if let (true, Some(h)) = (tick, self.lambda_hooks) {
+            (h.close_minute)(self);
+        }
+        if let (true, Some(h)) = (tick, self.firehose_hooks) {
             (h.close_minute)(self);
         }
         if let (true, Some(evaluate)) = (tick, self.alarm_clock) {
@@ -865,6 +906,8 @@ impl World {
             Timer::Lambda(_) => {}
             // Dispatched by `fire` through the pointer an Amazon MQ call set.
             Timer::Mq(_) => {}
+            // Dispatched by `fire` through the hooks a `firehose` call set.
+            Timer::Firehose(_) => {}
             Timer::World(WorldTimer::MetricsTick) => {
                 let now = at.now;
                 sqs.svc.close_metrics_minute(now);

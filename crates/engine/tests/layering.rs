@@ -12,7 +12,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const SERVICES: &[&str] = &["sqs", "sns", "kinesis", "s3", "cloudwatch", "lambda", "mq"];
+const SERVICES: &[&str] = &[
+    "sqs",
+    "sns",
+    "kinesis",
+    "s3",
+    "cloudwatch",
+    "lambda",
+    "mq",
+    "firehose",
+];
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")

@@ -89,6 +89,10 @@ pub struct Object {
     /// MD5 hex of the body, without quotes.
     pub etag: String,
     pub last_modified: SimTime,
+    /// The body, kept only for objects a service delivered (Firehose, aws-rules §5.3) or
+    /// PutObject uploaded through the API, so GetObject can read them back; a simulated
+    /// producer's objects keep none.
+    pub body: Option<Vec<u8>>,
 }
 
 #[derive(Clone, Debug)]
@@ -429,7 +433,12 @@ impl S3 {
                 )
             })?,
         };
-        self.put_object_payload(ctx, &bucket, key, Payload::bytes(body))
+        let out =
+            self.put_object_payload(ctx, &bucket, key.clone(), Payload::bytes(body.clone()))?;
+        if let Some(o) = self.bucket_mut(&bucket)?.objects.get_mut(&key) {
+            o.body = Some(body);
+        }
+        Ok(out)
     }
 
     /// PutObject with the body as a payload (what a simulated producer uploads): the ETag is
@@ -463,6 +472,7 @@ impl S3 {
                     size,
                     etag: etag.clone(),
                     last_modified: ctx.now,
+                    body: None,
                 },
             )
             .is_some();
@@ -487,6 +497,45 @@ impl S3 {
             // Every new object is encrypted with SSE-S3 by default (since January 2023).
             "ServerSideEncryption": "AES256",
         }))
+    }
+
+    /// PutObject whose body S3 keeps for GetObject (what Firehose delivers, through the
+    /// router).
+    pub fn put_object_kept(
+        &mut self,
+        ctx: &mut Ctx,
+        bucket: &str,
+        key: &str,
+        body: Vec<u8>,
+    ) -> Result<(), AwsError> {
+        self.put_object_payload(ctx, bucket, key.to_string(), Payload::bytes(body.clone()))?;
+        if let Some(o) = self.bucket_mut(bucket)?.objects.get_mut(key) {
+            o.body = Some(body);
+        }
+        Ok(())
+    }
+
+    /// GetObject: the body as base64 text (as PutObject takes it), for an object whose body
+    /// S3 kept; an object a simulated producer uploaded answers its metadata only.
+    pub fn get_object(&self, input: &DeleteObjectInput) -> Result<Value, AwsError> {
+        let bucket = required(&input.bucket, "Bucket")?;
+        let key = required(&input.key, "Key")?;
+        let b = self.buckets.get(bucket).ok_or_else(no_such_bucket)?;
+        let o = b
+            .objects
+            .get(key)
+            .ok_or_else(|| AwsError::new("NoSuchKey", "The specified key does not exist."))?;
+        let mut out = json!({
+            "ContentLength": o.size,
+            "ETag": format!("\"{}\"", o.etag),
+            "LastModified": epoch_s(o.last_modified),
+            "ContentType": "binary/octet-stream",
+            "ServerSideEncryption": "AES256",
+        });
+        if let Some(body) = &o.body {
+            out["Body"] = json!(b64::encode(body));
+        }
+        Ok(out)
     }
 
     pub fn delete_object(
@@ -751,10 +800,11 @@ impl S3 {
             "PutObject" => parse(params).and_then(|i| self.put_object(ctx, &i)),
             "DeleteObject" => parse(params).and_then(|i| self.delete_object(ctx, &i)),
             "ListObjectsV2" => parse(params).and_then(|i| self.list_objects_v2(&i)),
+            "GetObject" => parse(params).and_then(|i| self.get_object(&i)),
             other => Err(AwsError::new(
                 "UnknownOperationException",
                 format!(
-                    "The operation {other} is not simulated: mqlab's S3 covers buckets, PutObject, DeleteObject, ListObjectsV2 and event notifications to SNS."
+                    "The operation {other} is not simulated: mqlab's S3 covers buckets, PutObject, GetObject, DeleteObject, ListObjectsV2 and event notifications to SNS."
                 ),
             )),
         }
