@@ -6,8 +6,8 @@
 use crate::core::ctx::{Ctx, Shared};
 use crate::core::error::AwsError;
 use crate::core::route::{
-    FirehoseRouter, QueueInfo, QueueReceived, QueueSend, Router, StreamRead, StreamRecord,
-    TopicInfo,
+    FirehoseRouter, QueueInfo, QueueReceived, QueueSend, Router, StreamPosition, StreamRead,
+    StreamRecord, TopicInfo,
 };
 use crate::core::sched::Scheduler;
 use crate::kinesis::{Kinesis, KinesisTimer};
@@ -177,7 +177,7 @@ impl FirehoseRouter for Hub<'_> {
         at: Shared<'_>,
         stream_arn: &str,
         shard_id: &str,
-        after: Option<&str>,
+        from: &StreamPosition,
     ) -> Result<String, AwsError> {
         let slot = self.kinesis.as_mut().ok_or_else(|| absent("Kinesis"))?;
         let (k, mut ctx) = slot.at(at);
@@ -185,14 +185,17 @@ impl FirehoseRouter for Hub<'_> {
             stream_arn: Some(stream_arn.to_string()),
             shard_id: Some(shard_id.to_string()),
             shard_iterator_type: Some(
-                if after.is_some() {
-                    "AFTER_SEQUENCE_NUMBER"
-                } else {
-                    "LATEST"
+                match from {
+                    StreamPosition::Latest => "LATEST",
+                    StreamPosition::TrimHorizon => "TRIM_HORIZON",
+                    StreamPosition::After(_) => "AFTER_SEQUENCE_NUMBER",
                 }
                 .to_string(),
             ),
-            starting_sequence_number: after.map(str::to_string),
+            starting_sequence_number: match from {
+                StreamPosition::After(seq) => Some(seq.clone()),
+                _ => None,
+            },
             ..Default::default()
         };
         k.get_shard_iterator(&mut ctx, &input)

@@ -684,3 +684,52 @@ fn delivery_metrics_are_on_the_bus() {
     assert_eq!(get("DeliveryToS3.Success"), vec![1.0]);
     assert_eq!(get("DeliveryToS3.DataFreshness"), vec![30.0]);
 }
+
+#[test]
+fn records_written_across_a_reshard_are_all_delivered() {
+    let mut w = world();
+    ok(&mut w, "s3", "CreateBucket", json!({"Bucket": "lake"}));
+    ok(
+        &mut w,
+        "kinesis",
+        "CreateStream",
+        json!({"StreamName": "src", "ShardCount": 1}),
+    );
+    w.advance_to(31_000);
+    ok(
+        &mut w,
+        "firehose",
+        "CreateDeliveryStream",
+        json!({
+            "DeliveryStreamName": "k",
+            "DeliveryStreamType": "KinesisStreamAsSource",
+            "KinesisStreamSourceConfiguration": {"KinesisStreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/src", "RoleARN": ROLE},
+            "ExtendedS3DestinationConfiguration": s3_dest("lake", 5, 60),
+        }),
+    );
+    w.advance_to(37_000);
+    ok(
+        &mut w,
+        "kinesis",
+        "PutRecord",
+        json!({"StreamName": "src", "PartitionKey": "p", "Data": b64_encode("before;")}),
+    );
+    ok(
+        &mut w,
+        "kinesis",
+        "UpdateShardCount",
+        json!({"StreamName": "src", "TargetShardCount": 2, "ScalingType": "UNIFORM_SCALING"}),
+    );
+    w.advance_to(60_000);
+    for i in 0..10 {
+        ok(
+            &mut w,
+            "kinesis",
+            "PutRecord",
+            json!({"StreamName": "src", "PartitionKey": format!("key-{i}"), "Data": b64_encode(format!("after{i};"))}),
+        );
+    }
+    w.advance_to(200_000);
+    let s = w.firehose().stream("k").unwrap();
+    assert_eq!((s.totals.read_records, s.totals.delivered_to_s3), (11, 11));
+}

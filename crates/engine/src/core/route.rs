@@ -126,6 +126,15 @@ pub struct StreamRecord {
     pub data: Vec<u8>,
 }
 
+/// Where a service's shard iterator starts: the tip (`LATEST`), the oldest record
+/// (`TRIM_HORIZON`), or after the last record it read (`AFTER_SEQUENCE_NUMBER`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StreamPosition {
+    Latest,
+    TrimHorizon,
+    After(String),
+}
+
 /// What a GetRecords a service made answered: the records and the next iterator (`None`
 /// once a closed shard is read to its end).
 #[derive(Clone, Debug, Default)]
@@ -168,14 +177,13 @@ pub trait FirehoseRouter: Router {
         None
     }
 
-    /// A GetShardIterator through Kinesis's own path (its 5 calls/s per shard apply): LATEST,
-    /// or AFTER_SEQUENCE_NUMBER `after`.
+    /// A GetShardIterator through Kinesis's own path (its 5 calls/s per shard apply).
     fn stream_iterator(
         &mut self,
         _at: Shared<'_>,
         _stream_arn: &str,
         _shard_id: &str,
-        _after: Option<&str>,
+        _from: &StreamPosition,
     ) -> Result<String, AwsError> {
         Err(AwsError::new(
             "ServiceUnavailable",

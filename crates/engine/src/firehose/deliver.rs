@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::core::aws::b64_encode;
+use crate::core::route::StreamPosition;
 use crate::core::time::{civil_from_days, epoch_ms};
 use serde_json::json;
 
@@ -412,10 +413,22 @@ fn poll(fh: &mut Firehose, ctx: &mut Ctx, peers: &mut dyn FirehoseRouter, name: 
         return;
     };
     let mut read = Vec::new();
+    let first_read = s.shards.is_empty();
     for shard in peers.stream_shards(&arn).unwrap_or_default() {
-        let r = s.shards.entry(shard.clone()).or_default();
+        let r = s
+            .shards
+            .entry(shard.clone())
+            .or_insert_with(|| ShardReader {
+                from_oldest: !first_read,
+                ..ShardReader::default()
+            });
         if r.iterator.is_none() {
-            match peers.stream_iterator(ctx.shared(), &arn, &shard, r.last_seq.as_deref()) {
+            let from = match (&r.last_seq, r.from_oldest) {
+                (Some(seq), _) => StreamPosition::After(seq.clone()),
+                (None, true) => StreamPosition::TrimHorizon,
+                (None, false) => StreamPosition::Latest,
+            };
+            match peers.stream_iterator(ctx.shared(), &arn, &shard, &from) {
                 Ok(it) => r.iterator = Some(it),
                 Err(_) => continue,
             }

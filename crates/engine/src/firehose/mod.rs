@@ -130,6 +130,8 @@ struct Delivery {
 struct ShardReader {
     iterator: Option<String>,
     last_seq: Option<String>,
+    /// A shard found after the first read (a reshard's child): read from its oldest record.
+    from_oldest: bool,
 }
 
 /// One delivery stream.

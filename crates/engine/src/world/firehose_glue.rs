@@ -8,7 +8,9 @@ use super::{Parts, World};
 use crate::core::ctx::Shared;
 use crate::core::error::AwsError;
 use crate::core::metrics::{Bill, Datapoint};
-use crate::core::route::{FirehoseRouter, FunctionInfo, QueueSend, Router, StreamRead, TopicInfo};
+use crate::core::route::{
+    FirehoseRouter, FunctionInfo, QueueSend, Router, StreamPosition, StreamRead, TopicInfo,
+};
 use crate::firehose::{Firehose, FirehoseTimer};
 use crate::hub::Hub;
 use crate::lambda::Lambda;
@@ -86,9 +88,9 @@ impl FirehoseRouter for Peers<'_> {
         at: Shared<'_>,
         stream_arn: &str,
         shard_id: &str,
-        after: Option<&str>,
+        from: &StreamPosition,
     ) -> Result<String, AwsError> {
-        self.hub.stream_iterator(at, stream_arn, shard_id, after)
+        self.hub.stream_iterator(at, stream_arn, shard_id, from)
     }
     fn read_stream(&mut self, at: Shared<'_>, iterator: &str) -> Result<StreamRead, AwsError> {
         self.hub.read_stream(at, iterator)
