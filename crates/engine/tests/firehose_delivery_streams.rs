@@ -733,3 +733,107 @@ fn records_written_across_a_reshard_are_all_delivered() {
     let s = w.firehose().stream("k").unwrap();
     assert_eq!((s.totals.read_records, s.totals.delivered_to_s3), (11, 11));
 }
+
+#[test]
+fn sink_buffering_ranges_and_defaults_follow_the_destination() {
+    let mut w = world();
+    let s3 = json!({"RoleARN": ROLE, "BucketARN": "arn:aws:s3:::backup"});
+    let splunk = |hints: Value| {
+        json!({
+            "DeliveryStreamName": "splunk",
+            "SplunkDestinationConfiguration": {
+                "HECEndpoint": "https://splunk.example.com:8088",
+                "HECEndpointType": "Raw",
+                "HECToken": "token",
+                "BufferingHints": hints,
+                "S3Configuration": s3,
+            },
+        })
+    };
+    // Splunk: 1–5 MiB, 0–60 s.
+    let e = err(
+        &mut w,
+        "firehose",
+        "CreateDeliveryStream",
+        splunk(json!({"SizeInMBs": 6, "IntervalInSeconds": 60})),
+    );
+    assert_eq!(e.code, "InvalidArgumentException");
+    let e = err(
+        &mut w,
+        "firehose",
+        "CreateDeliveryStream",
+        splunk(json!({"SizeInMBs": 5, "IntervalInSeconds": 61})),
+    );
+    assert_eq!(e.code, "InvalidArgumentException");
+    ok(
+        &mut w,
+        "firehose",
+        "CreateDeliveryStream",
+        splunk(Value::Null),
+    );
+    ok(
+        &mut w,
+        "firehose",
+        "CreateDeliveryStream",
+        json!({
+            "DeliveryStreamName": "search",
+            "AmazonopensearchserviceDestinationConfiguration": {
+                "RoleARN": ROLE,
+                "DomainARN": "arn:aws:es:us-east-1:123456789012:domain/logs",
+                "IndexName": "logs",
+                "S3BackupMode": "FailedDocumentsOnly",
+                "S3Configuration": s3,
+            },
+        }),
+    );
+    let e = err(
+        &mut w,
+        "firehose",
+        "CreateDeliveryStream",
+        json!({
+            "DeliveryStreamName": "bad",
+            "AmazonopensearchserviceDestinationConfiguration": {
+                "RoleARN": ROLE, "DomainARN": "arn:aws:es:us-east-1:123456789012:domain/logs", "IndexName": "logs",
+                "S3BackupMode": "AllData", "S3Configuration": s3,
+            },
+        }),
+    );
+    assert_eq!(e.code, "InvalidArgumentException");
+    w.advance_to(5_000);
+    let d = ok(
+        &mut w,
+        "firehose",
+        "DescribeDeliveryStream",
+        json!({"DeliveryStreamName": "splunk"}),
+    );
+    let desc = &d["DeliveryStreamDescription"]["Destinations"][0]["SplunkDestinationDescription"];
+    assert_eq!(
+        desc["BufferingHints"],
+        json!({"SizeInMBs": 5, "IntervalInSeconds": 60})
+    );
+    assert_eq!(desc["S3BackupMode"], "FailedEventsOnly");
+    assert_eq!(
+        desc["S3DestinationDescription"]["BucketARN"],
+        "arn:aws:s3:::backup"
+    );
+    let d = ok(
+        &mut w,
+        "firehose",
+        "DescribeDeliveryStream",
+        json!({"DeliveryStreamName": "search"}),
+    );
+    let desc = &d["DeliveryStreamDescription"]["Destinations"][0]
+        ["AmazonopensearchserviceDestinationDescription"];
+    assert_eq!(
+        desc["BufferingHints"],
+        json!({"SizeInMBs": 5, "IntervalInSeconds": 300})
+    );
+    assert_eq!(desc["RetryOptions"], json!({"DurationInSeconds": 300}));
+    let e = err(
+        &mut w,
+        "firehose",
+        "CreateDeliveryStream",
+        json!({"DeliveryStreamName": "r", "RedshiftDestinationConfiguration": {}}),
+    );
+    assert_eq!(e.code, "InvalidArgumentException");
+}
