@@ -363,6 +363,16 @@ fn transformation_failure_goes_to_processing_failed() {
     let s = w.firehose().stream("t").unwrap();
     assert_eq!(s.totals.processing_failed, 1);
     assert_eq!(s.totals.delivered_to_s3, 1);
+    // Lambda counted the invocation (one per MiB of buffer).
+    assert_eq!(w.lambda().function("enrich").unwrap().totals.invocations, 1);
+    assert_eq!(
+        w.bill()
+            .iter()
+            .find(|b| b.service == "Lambda")
+            .unwrap()
+            .requests,
+        1
+    );
 }
 
 #[test]
@@ -836,4 +846,40 @@ fn sink_buffering_ranges_and_defaults_follow_the_destination() {
         json!({"DeliveryStreamName": "r", "RedshiftDestinationConfiguration": {}}),
     );
     assert_eq!(e.code, "InvalidArgumentException");
+}
+
+#[test]
+fn a_transformation_that_times_out_fails_every_record_after_its_retries() {
+    let mut w = world();
+    ok(
+        &mut w,
+        "lambda",
+        "CreateFunction",
+        json!({
+            "FunctionName": "slow",
+            "Timeout": 1,
+            "Environment": {"Variables": {"MQLAB_DURATION_MS": "5000"}},
+        }),
+    );
+    let mut dest = s3_dest("lake", 5, 60);
+    dest["ProcessingConfiguration"] = json!({"Enabled": true, "Processors": [{
+        "Type": "Lambda",
+        "Parameters": [
+            {"ParameterName": "LambdaArn", "ParameterValue": "arn:aws:lambda:us-east-1:123456789012:function:slow"},
+            {"ParameterName": "NumberOfRetries", "ParameterValue": "2"},
+        ],
+    }]});
+    stream(&mut w, "t", dest);
+    put(&mut w, "t", b"a").unwrap();
+    put(&mut w, "t", b"b").unwrap();
+    // Three attempts of 1 s (the Timeout) after the 60 s interval.
+    w.advance_to(65_000 + 2_999);
+    assert!(keys(&mut w, "lake").is_empty());
+    w.advance_to(65_000 + 3_000);
+    let k = keys(&mut w, "lake");
+    assert_eq!(k.len(), 1);
+    assert!(k[0].starts_with("processing-failed/"));
+    assert_eq!(body(&mut w, "lake", &k[0]).lines().count(), 2);
+    let f = &w.lambda().function("slow").unwrap().totals;
+    assert_eq!((f.invocations, f.errors), (3, 3));
 }

@@ -200,8 +200,9 @@ pub trait FirehoseRouter: Router {
         ))
     }
 
-    /// The Lambda function an ARN or name names, if it exists.
-    fn function(&self, _function: &str) -> Option<FunctionInfo> {
+    /// Invokes the Lambda function an ARN or name names `invocations` times at once (Lambda
+    /// counts and bills them) and answers its knobs; `None` if it does not exist.
+    fn invoke_function(&mut self, _function: &str, _invocations: u64) -> Option<FunctionInfo> {
         None
     }
 }

@@ -187,7 +187,7 @@ fn flush(fh: &mut Firehose, ctx: &mut Ctx, peers: &mut dyn FirehoseRouter, name:
     } else if let Some(t) = s.destination.transform.clone() {
         // One invocation per BufferSizeInMBs of data (aws-rules §5.4), run at once.
         let invocations = bytes.div_ceil(t.buffer_bytes).max(1);
-        let function = peers.function(&t.lambda_arn);
+        let function = peers.invoke_function(&t.lambda_arn, invocations);
         let (ok, failed, delay, code): (Vec<Rec>, Vec<Rec>, SimTime, &'static str) = match function
         {
             None => (Vec::new(), records, 0, "Lambda.FunctionNotFound"),
@@ -195,6 +195,7 @@ fn flush(fh: &mut Firehose, ctx: &mut Ctx, peers: &mut dyn FirehoseRouter, name:
                 // Every attempt times out: retried NumberOfRetries times, then failed.
                 let attempts = u64::from(t.retries) + 1;
                 s.totals.transform_invocations += invocations * (attempts - 1);
+                peers.invoke_function(&t.lambda_arn, invocations * (attempts - 1));
                 (
                     Vec::new(),
                     records,

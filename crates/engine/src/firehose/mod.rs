@@ -8,7 +8,8 @@
 //!
 //! Firehose reaches its peers only through the router ([`FirehoseRouter`]): S3 keeps the
 //! objects it delivers, Kinesis answers its GetRecords (sharing the shard's read limits),
-//! and the world's glue tells it a Lambda function's knobs. The world reaches Firehose only
+//! and Lambda invokes the transforming function (counted and billed there) and answers its
+//! knobs. The world reaches Firehose only
 //! after a first `firehose` call (fn pointers it sets then, as for Lambda).
 
 mod config;

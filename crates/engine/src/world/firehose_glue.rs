@@ -2,7 +2,7 @@
 //! call sets, as for Lambda, so that a run that never calls it is untouched and a build that
 //! makes no API calls (the page) links none of it. Firehose acts on its peers through the
 //! router: the hub (S3 for its deliveries, Kinesis for its source stream) and, for its
-//! transformation, a read-only look at Lambda's functions.
+//! transformation, Lambda's functions (which count and bill the invocations).
 
 use super::{Parts, World};
 use crate::core::ctx::Shared;
@@ -35,7 +35,7 @@ const HOOKS: FirehoseHooks = FirehoseHooks {
 /// Firehose's peers: every service of the hub, and Lambda's functions to read.
 struct Peers<'a> {
     hub: Hub<'a>,
-    lambda: &'a Lambda,
+    lambda: &'a mut Lambda,
 }
 
 impl Router for Peers<'_> {
@@ -96,17 +96,12 @@ impl FirehoseRouter for Peers<'_> {
         self.hub.read_stream(at, iterator)
     }
     /// A function by name or ARN (`arn:aws:lambda:…:function:name[:qualifier]`).
-    fn function(&self, function: &str) -> Option<FunctionInfo> {
+    fn invoke_function(&mut self, function: &str, invocations: u64) -> Option<FunctionInfo> {
         let name = match function.split(':').position(|p| p == "function") {
             Some(i) => function.split(':').nth(i + 1)?,
             None => function,
         };
-        let f = self.lambda.function(name)?;
-        Some(FunctionInfo {
-            duration_ms: f.duration_ms,
-            timeout_ms: u64::from(f.timeout_s) * 1000,
-            fail_marker: f.fail_marker.clone(),
-        })
+        self.lambda.invoke_for_service(name, invocations)
     }
 }
 
