@@ -214,6 +214,15 @@ fn buffer_flushes_on_size_before_interval() {
     let k = keys(&mut w, "lake");
     assert_eq!(k.len(), 1);
     assert_eq!(body(&mut w, "lake", &k[0]).len(), 2 * 600 * 1024);
+    // S3 keeps the body for GetObject, and counts it as payload it holds.
+    assert_eq!(w.s3().payload_bytes_retained(), 2 * 600 * 1024);
+    ok(
+        &mut w,
+        "s3",
+        "DeleteObject",
+        json!({"Bucket": "lake", "Key": k[0]}),
+    );
+    assert_eq!(w.s3().payload_bytes_retained(), 0);
 }
 
 #[test]

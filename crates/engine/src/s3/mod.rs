@@ -119,6 +119,8 @@ pub struct S3 {
     config: S3Config,
     buckets: OrdMap<String, Bucket>,
     objects_total: usize,
+    /// Bytes of the bodies objects keep (for GetObject).
+    kept_bytes: u64,
     /// Feeds the low half of every `sequencer`, so that later events on a key sort later.
     sequence: u64,
     pending: OrdMap<u64, Pending>,
@@ -163,7 +165,7 @@ pub fn is_valid_bucket_name(name: &str) -> bool {
 }
 
 impl S3 {
-    /// Adds buckets, objects (their keys and ETags: bodies are not kept) and notifications
+    /// Adds buckets, objects (their keys and ETags; kept bodies are payload bytes) and notifications
     /// waiting to publish to a memory estimate (see [`crate::core::memory`]).
     pub(crate) fn memory(&self, t: &mut crate::core::memory::Tally) {
         use crate::core::memory::{self as m, btree_entry, TABLE_ENTRY_BYTES};
@@ -197,10 +199,11 @@ impl S3 {
         &mut self.config
     }
 
-    /// Payload bytes S3 keeps in memory: none, since an object keeps its size and ETag, not its
-    /// body (a notification's JSON is SNS's to count). Here so that every service answers.
+    /// Payload bytes S3 keeps in memory: the bodies of objects uploaded through the API or
+    /// delivered by Firehose (a simulated producer's objects keep their size and ETag only; a
+    /// notification's JSON is SNS's to count).
     pub fn payload_bytes_retained(&self) -> u64 {
-        0
+        self.kept_bytes
     }
 
     pub fn buckets(&self) -> impl Iterator<Item = &Bucket> {
@@ -435,9 +438,7 @@ impl S3 {
         };
         let out =
             self.put_object_payload(ctx, &bucket, key.clone(), Payload::bytes(body.clone()))?;
-        if let Some(o) = self.bucket_mut(&bucket)?.objects.get_mut(&key) {
-            o.body = Some(body);
-        }
+        self.keep_body(&bucket, &key, body)?;
         Ok(out)
     }
 
@@ -464,20 +465,18 @@ impl S3 {
         let etag = body.md5_hex();
         let size = body.len() as u64;
         let b = self.bucket_mut(&bucket)?;
-        let replaced = b
-            .objects
-            .insert(
-                key.clone(),
-                Object {
-                    size,
-                    etag: etag.clone(),
-                    last_modified: ctx.now,
-                    body: None,
-                },
-            )
-            .is_some();
-        if !replaced {
-            self.objects_total += 1;
+        let replaced = b.objects.insert(
+            key.clone(),
+            Object {
+                size,
+                etag: etag.clone(),
+                last_modified: ctx.now,
+                body: None,
+            },
+        );
+        match replaced {
+            Some(old) => self.kept_bytes -= old.body.map_or(0, |b| b.len() as u64),
+            None => self.objects_total += 1,
         }
         ctx.events.push(ctx.now, || EventKind::ObjectPut {
             bucket: bucket.clone(),
@@ -509,7 +508,14 @@ impl S3 {
         body: Vec<u8>,
     ) -> Result<(), AwsError> {
         self.put_object_payload(ctx, bucket, key.to_string(), Payload::bytes(body.clone()))?;
-        if let Some(o) = self.bucket_mut(bucket)?.objects.get_mut(key) {
+        self.keep_body(bucket, key, body)
+    }
+
+    /// Keeps the body of the object just put.
+    fn keep_body(&mut self, bucket: &str, key: &str, body: Vec<u8>) -> Result<(), AwsError> {
+        let b = self.buckets.get_mut(bucket).ok_or_else(no_such_bucket)?;
+        if let Some(o) = b.objects.get_mut(key) {
+            self.kept_bytes += body.len() as u64;
             o.body = Some(body);
         }
         Ok(())
@@ -555,9 +561,11 @@ impl S3 {
                 ));
             }
         }
-        let existed = b.objects.remove(&key).is_some();
-        if existed {
+        let removed = b.objects.remove(&key);
+        let existed = removed.is_some();
+        if let Some(old) = removed {
             self.objects_total -= 1;
+            self.kept_bytes -= old.body.map_or(0, |b| b.len() as u64);
         }
         ctx.events.push(ctx.now, || EventKind::ObjectDeleted {
             bucket: bucket.clone(),
