@@ -892,3 +892,19 @@ fn a_transformation_that_times_out_fails_every_record_after_its_retries() {
     let f = &w.lambda().function("slow").unwrap().totals;
     assert_eq!((f.invocations, f.errors), (3, 3));
 }
+
+#[test]
+fn a_prefix_with_timestamp_expressions_replaces_the_hour_prefix() {
+    let mut w = world();
+    let mut dest = s3_dest("lake", 5, 60);
+    dest["Prefix"] = json!("dt=!{timestamp:yyyy-MM-dd}/h=!{timestamp:HH}/");
+    stream(&mut w, "s", dest);
+    put(&mut w, "s", b"x").unwrap();
+    w.advance_to(65_000);
+    let k = keys(&mut w, "lake");
+    assert!(
+        k[0].starts_with("dt=2026-01-01/h=00/s-1-2026-01-01-00-00-05-"),
+        "{}",
+        k[0]
+    );
+}
