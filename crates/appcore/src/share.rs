@@ -334,7 +334,7 @@ fn scenario_from_value(v: Value) -> Result<Scenario, ShareError> {
     scenario
         .validate()
         .map_err(|e| scenario_error(e, &scenario))?;
-    World::from_scenario(&scenario).map_err(|e| scenario_error(e, &scenario))?;
+    World::from_scenario_for_page(&scenario).map_err(|e| scenario_error(e, &scenario))?;
     Ok(scenario)
 }
 

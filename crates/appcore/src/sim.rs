@@ -27,7 +27,7 @@ impl Sim {
     }
 
     pub fn from_scenario(scenario: &Scenario) -> Result<Sim, String> {
-        let world = World::from_scenario(scenario).map_err(|e| e.to_string())?;
+        let world = World::from_scenario_for_page(scenario).map_err(|e| e.to_string())?;
         Ok(Sim {
             world,
             hasher: EventHasher::default(),

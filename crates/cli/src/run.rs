@@ -425,6 +425,35 @@ pub fn run_command(args: &RunArgs) -> i32 {
             .collect()
         }),
     );
+    // Lambda functions (a scenario's `functions`, polling its queues through mappings).
+    push_table(
+        &mut s,
+        &[
+            ("function", 32),
+            ("invocations", 11),
+            ("errors", 8),
+            ("processed", 10),
+            ("returned", 9),
+            ("peak conc.", 10),
+        ],
+        world.lambda().functions().map(|f| {
+            let t = &f.totals;
+            [f.name.clone()]
+                .into_iter()
+                .chain(
+                    [
+                        t.invocations,
+                        t.errors,
+                        t.messages_processed,
+                        t.messages_failed,
+                        u64::from(t.peak_concurrency),
+                    ]
+                    .iter()
+                    .map(u64::to_string),
+                )
+                .collect()
+        }),
+    );
     // The world's bill: the services the run uses (or that billed requests anyway, e.g. an
     // SQS call to a queue that was deleted), joined with " + ".
     let parts: Vec<String> = world

@@ -457,3 +457,55 @@ fn run_of_a_scenario_with_an_alarm_writes_its_state_change_and_the_notification_
         && e["queue"] == "ops-inbox"
         && e["t"].as_u64().unwrap() >= t));
 }
+
+#[test]
+fn run_of_a_scenario_with_lambda_writes_its_metrics_and_its_table() {
+    let scenario = write_temp(
+        "lambda-consumer.json",
+        include_str!("../../../scenarios/lambda-consumer.json"),
+    );
+    let metrics = temp_path("lambda-metrics.csv");
+    let out = mqlab(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--for",
+            "3m",
+            "--no-events",
+            "--metrics",
+            metrics.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = std::fs::read_to_string(&metrics).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .filter(|r: &Vec<&str>| r[1] == "AWS/Lambda" && r[2] == "process-order")
+        .collect();
+    let value = |metric: &str| -> Vec<f64> {
+        rows.iter()
+            .filter(|r| r[3] == metric)
+            .map(|r| r[4].parse().unwrap())
+            .collect()
+    };
+    assert_eq!(value("Invocations").len(), 3, "one row a minute: {rows:?}");
+    assert!(value("Invocations").iter().sum::<f64>() > 300.0);
+    assert_eq!(
+        value("ConcurrentExecutions")
+            .iter()
+            .cloned()
+            .fold(0.0, f64::max),
+        50.0
+    );
+    assert_eq!(value("Duration")[0], 2000.0);
+    let summary = text(&out.stderr);
+    let line = summary
+        .lines()
+        .find(|l| l.starts_with("process-order"))
+        .unwrap_or_else(|| panic!("no Lambda table: {summary}"));
+    assert!(line.trim_end().ends_with("50"), "peak concurrency: {line}");
+    assert!(summary.contains("Lambda requests"), "{summary}");
+}

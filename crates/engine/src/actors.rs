@@ -536,6 +536,9 @@ pub struct Actors {
     /// What each consumer group's calls carry, made once per settings change rather than on
     /// every poll (parallel to `consumer_specs`).
     calls: Vec<ConsumerCalls>,
+    /// The list the last batch arrived in, emptied: handed back to SQS with the next poll so
+    /// that a delivered batch allocates none.
+    spare: Vec<Taken>,
 }
 
 /// The requests a consumer group sends, ready to borrow.
@@ -881,10 +884,30 @@ impl Actors {
         } else {
             p.spec.message_groups
         };
-        // A single SendMessage reuses the producer's buffer (no list allocated per message).
+        // A single SendMessage reuses the producer's buffer (no list allocated per message),
+        // and a plain one (no attributes, group or deduplication id) its last entry whole:
+        // only the body is new.
         let mut entries = std::mem::take(&mut p.entries);
-        entries.clear();
-        entries.reserve(n as usize);
+        let delay_seconds = (!fifo)
+            .then_some(p.spec.delay_seconds.map(|d| d as i64))
+            .flatten();
+        let keep = n == 1
+            && groups == 0
+            && !fifo
+            && p.spec.message_attributes.is_empty()
+            && entries.len() == 1
+            && entries.iter().all(|e| {
+                e.id.is_none()
+                    && e.message_attributes.is_empty()
+                    && e.message_system_attributes.is_empty()
+                    && e.message_group_id.is_none()
+                    && e.message_deduplication_id.is_none()
+                    && e.delay_seconds == delay_seconds
+            });
+        if !keep {
+            entries.clear();
+            entries.reserve(n as usize);
+        }
         for _ in 0..n {
             p.sent += 1;
             let group = (groups > 0).then(|| {
@@ -910,6 +933,10 @@ impl Actors {
             // Padded with spaces up to body_bytes, synthetic: a run keeps the head, not the
             // pad, of every message it holds.
             let body = Payload::padded(head.as_str(), p.spec.body_bytes);
+            if keep {
+                entries[0].message_body = Some(body);
+                continue;
+            }
             let message_attributes = crate::core::ordmap::btree_map_from(
                 p.spec.message_attributes.iter().map(|(name, values)| {
                     let v = &values[((p.sent - 1) % values.len() as u64) as usize];
@@ -921,9 +948,7 @@ impl Actors {
                 id: (n > 1).then(|| format!("m{}", entries.len())),
                 message_body: Some(body),
                 message_attributes,
-                delay_seconds: (!fifo)
-                    .then_some(p.spec.delay_seconds.map(|d| d as i64))
-                    .flatten(),
+                delay_seconds,
                 message_deduplication_id: fifo.then(|| format!("{}-{}", p.spec.name, p.sent)),
                 message_group_id: group,
                 ..Default::default()
@@ -1017,8 +1042,12 @@ impl Actors {
             };
             api_event(ctx, op, &p.spec.queue, actor, result.err());
         }
+        let p = &mut self.producers[producer];
         if resend {
-            self.producers[producer].resent += n as u64;
+            p.resent += n as u64;
+        }
+        if let Call::One(one) = call {
+            p.entries.push(one);
         }
     }
 
@@ -1028,6 +1057,7 @@ impl Actors {
         let input = &self.calls[c.spec].receive;
         let reply = match hub.sqs(ctx) {
             Ok((sqs, mut cx)) => {
+                sqs.return_taken(std::mem::take(&mut self.spare));
                 sqs.receive_taken(&mut cx, input, Caller::Actor(consumer), Some(&c.name))
             }
             Err(e) => Some(Err(e)),
@@ -1068,15 +1098,25 @@ impl Actors {
         });
         match result {
             Ok(taken) if !taken.is_empty() => {
-                c.batch.clear();
-                c.batch.extend(taken);
+                // The answer's list becomes the batch (no copy); the old batch's, emptied,
+                // goes back to SQS with the next poll.
+                let mut old = Vec::from(std::mem::replace(&mut c.batch, VecDeque::from(taken)));
+                if old.capacity() > self.spare.capacity() {
+                    old.clear();
+                    self.spare = old;
+                }
                 c.state = ConsumerState::Processing;
                 self.start_message(ctx, consumer, API_RTT_MS);
             }
-            Ok(_) => ctx.timers.schedule(
-                ctx.now + API_RTT_MS + pause,
-                ActorTimer::Poll { consumer, gen },
-            ),
+            Ok(empty) => {
+                if empty.capacity() > self.spare.capacity() {
+                    self.spare = empty;
+                }
+                ctx.timers.schedule(
+                    ctx.now + API_RTT_MS + pause,
+                    ActorTimer::Poll { consumer, gen },
+                )
+            }
             Err(_) => ctx.timers.schedule(
                 ctx.now + RETRY_BACKOFF_MS,
                 ActorTimer::Poll { consumer, gen },

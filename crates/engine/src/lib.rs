@@ -18,6 +18,7 @@
 //!     and append-only storage in shared sealed segments (snapshots share, not copy);
 //!   - `payload` — a body stored as given, or synthetic (head + pad, bytes made on demand),
 //!     MD5 computed lazily;
+//!   - `expr` — arithmetic over named values (metric math);
 //!   - `aws`, `message_attributes`, `metrics`, `request` — account, region, ARNs, hex, base64,
 //!     message attributes and their MD5, per-minute series and datapoints, request parsing.
 //! - [`sqs`] — Amazon SQS: queues, messages, visibility, FIFO, DLQs, metrics, cost, and the
@@ -34,6 +35,8 @@
 //! - [`s3`] — Amazon S3 as an event publisher: buckets, PutObject / DeleteObject, and event
 //!   notifications (the `Records` JSON) published to standard SNS topics through SNS's own
 //!   publish path, with event-type wildcards and key name filters.
+//! - [`autoscaling`] — Amazon EC2 Auto Scaling of SQS consumers: launch configurations,
+//!   groups, instances (each a simulated consumer), scaling policies, activities, group metrics.
 //! - [`hub`] — the services borrowed at once: the router the world hands a service, and what
 //!   clients (actors, stream readers) call services through.
 //! - [`actors`] — simulated producers and consumers; clients that act only through service
@@ -66,6 +69,7 @@
 //! map, so the same scenario and seed give the same events, natively and in wasm.
 
 pub mod actors;
+pub mod autoscaling;
 pub mod cloudwatch;
 pub mod core;
 pub mod firehose;

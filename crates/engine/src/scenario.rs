@@ -150,6 +150,16 @@ pub struct Scenario {
     /// services close (aws-rules §10).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<serde_json::Value>,
+    /// Lambda functions, each as CreateFunction's members (`FunctionName`, `Timeout`,
+    /// `MemorySize`, `Environment.Variables` with mqlab's knobs `MQLAB_DURATION_MS` and
+    /// `MQLAB_FAIL_IF_BODY_CONTAINS`; aws-rules §2.1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<serde_json::Value>,
+    /// Lambda polling the scenario's queues: CreateEventSourceMapping's members
+    /// (`FunctionName`, `EventSourceArn` a queue's ARN, `BatchSize`,
+    /// `MaximumBatchingWindowInSeconds`, `FunctionResponseTypes`, `ScalingConfig`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_source_mappings: Vec<serde_json::Value>,
 }
 
 /// A scenario that cannot be used, with the field at fault (e.g. `consumers[1].max_messages`).
@@ -214,6 +224,8 @@ impl Scenario {
             ("consumers", self.consumers.len()),
             ("stream_consumers", self.stream_consumers.len()),
             ("alarms", self.alarms.len()),
+            ("functions", self.functions.len()),
+            ("event_source_mappings", self.event_source_mappings.len()),
         ] {
             if n > SCENARIO_ITEMS_MAX {
                 return Err(ScenarioError::new(
@@ -341,11 +353,27 @@ impl Scenario {
                 .map_err(|e| ScenarioError::new(format!("consumers[{i}]"), e))?;
         }
         self.validate_stream_consumers(&mut actors)?;
-        for (i, a) in self.alarms.iter().enumerate() {
-            if !a.is_object() {
+        for (what, items, members) in [
+            (
+                "alarms",
+                &self.alarms,
+                "PutMetricAlarm's members (AlarmName, Namespace, …)",
+            ),
+            (
+                "functions",
+                &self.functions,
+                "CreateFunction's members (FunctionName, Timeout, …)",
+            ),
+            (
+                "event_source_mappings",
+                &self.event_source_mappings,
+                "CreateEventSourceMapping's members (FunctionName, EventSourceArn, …)",
+            ),
+        ] {
+            if let Some(i) = items.iter().position(|v| !v.is_object()) {
                 return Err(ScenarioError::new(
-                    format!("alarms[{i}]"),
-                    "must be an object of PutMetricAlarm's members (AlarmName, Namespace, …)",
+                    format!("{what}[{i}]"),
+                    format!("must be an object of {members}"),
                 ));
             }
         }
@@ -399,6 +427,18 @@ fn unplaced(e: &serde_json::Error) -> String {
         m.truncate(m.len() - at.len());
     }
     m
+}
+
+/// An AWS request's members declared in a scenario, typed. Read from the value's text, as a
+/// bucket's notification configuration is (the page then needs no Value-deserializer copy of
+/// the type).
+fn members<T: serde::de::DeserializeOwned>(
+    v: &serde_json::Value,
+    what: &str,
+    i: usize,
+) -> Result<T, ScenarioError> {
+    serde_json::from_str(&v.to_string())
+        .map_err(|e| ScenarioError::new(format!("{what}[{i}]"), unplaced(&e)))
 }
 
 impl World {
@@ -546,8 +586,36 @@ impl World {
     }
 
     /// Builds a world from a scenario: queues through CreateQueue (redrive policies in a
-    /// second pass, so a DLQ may be declared after its source), then the actors.
+    /// second pass, so a DLQ may be declared after its source), topics, buckets, streams,
+    /// the actors, Lambda's functions and mappings, then the alarms (which may watch any of it).
     pub fn from_scenario(s: &Scenario) -> Result<World, ScenarioError> {
+        let mut world = World::with_drawn_services(s)?;
+        world.add_lambda(s)?;
+        world.add_alarms(s)?;
+        Ok(world)
+    }
+
+    /// [`World::from_scenario`] for the page, which draws SQS, SNS, S3 events, Kinesis and
+    /// CloudWatch alarms: a scenario with Lambda is refused with a message naming the field
+    /// (so the page's download carries none of Lambda until the page draws it).
+    pub fn from_scenario_for_page(s: &Scenario) -> Result<World, ScenarioError> {
+        for (field, n) in [
+            ("functions", s.functions.len()),
+            ("event_source_mappings", s.event_source_mappings.len()),
+        ] {
+            if n > 0 {
+                return Err(ScenarioError::new(
+                    field,
+                    "Lambda is simulated by `mqlab run` and `mqlab api`; the page does not draw it yet",
+                ));
+            }
+        }
+        let mut world = World::with_drawn_services(s)?;
+        world.add_alarms(s)?;
+        Ok(world)
+    }
+
+    fn with_drawn_services(s: &Scenario) -> Result<World, ScenarioError> {
         s.validate()?;
         let mut world = World::new(WorldConfig {
             seed: s.seed,
@@ -594,16 +662,31 @@ impl World {
         for c in &s.stream_consumers {
             world.add_stream_consumer(c.clone());
         }
-        for (i, a) in s.alarms.iter().enumerate() {
-            let field = format!("alarms[{i}]");
-            // Read from its text, as a bucket's notification configuration is (no
-            // Value-deserializer copy of the type in the page).
-            let input = serde_json::from_str(&a.to_string())
-                .map_err(|e| ScenarioError::new(field.clone(), unplaced(&e)))?;
-            world
-                .put_metric_alarm(&input)
-                .map_err(|e| ScenarioError::new(field, e.to_string()))?;
-        }
         Ok(world)
+    }
+
+    /// Functions before the mappings that name them.
+    fn add_lambda(&mut self, s: &Scenario) -> Result<(), ScenarioError> {
+        for (i, f) in s.functions.iter().enumerate() {
+            let input = members(f, "functions", i)?;
+            self.create_function(&input)
+                .map_err(|e| ScenarioError::new(format!("functions[{i}]"), e.to_string()))?;
+        }
+        for (i, m) in s.event_source_mappings.iter().enumerate() {
+            let input = members(m, "event_source_mappings", i)?;
+            self.create_event_source_mapping(&input).map_err(|e| {
+                ScenarioError::new(format!("event_source_mappings[{i}]"), e.to_string())
+            })?;
+        }
+        Ok(())
+    }
+
+    fn add_alarms(&mut self, s: &Scenario) -> Result<(), ScenarioError> {
+        for (i, a) in s.alarms.iter().enumerate() {
+            let input = members(a, "alarms", i)?;
+            self.put_metric_alarm(&input)
+                .map_err(|e| ScenarioError::new(format!("alarms[{i}]"), e.to_string()))?;
+        }
+        Ok(())
     }
 }

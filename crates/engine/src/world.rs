@@ -3,6 +3,7 @@
 //! [`Router`]) and what long polls answer.
 
 use crate::actors::{ActorTimer, Actors};
+use crate::autoscaling::{AsgTimer, AutoScaling};
 use crate::cloudwatch::CloudWatch;
 use crate::core::ctx::Shared;
 pub use crate::core::ctx::{CallId, Caller};
@@ -28,7 +29,7 @@ use serde_json::Value;
 
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
 const KNOWN_SERVICES: &str =
-    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"lambda\", \"mq\", \"mq-broker\", \"firehose\"";
+    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"autoscaling\", \"ec2\", \"lambda\", \"mq\", \"mq-broker\", \"firehose\"";
 
 mod firehose_glue;
 mod lambda_glue;
@@ -38,6 +39,18 @@ mod lambda_glue;
 enum WorldTimer {
     /// CloudWatch publishes at 1-minute resolution: close the current minute.
     MetricsTick,
+    /// An Auto Scaling timer (run through `AsgHooks`, so the page links none of it).
+    AutoScaling(AsgTimer),
+}
+
+/// What the world runs of EC2 Auto Scaling, set by the first `autoscaling` call (function
+/// pointers, as `alarm_clock`: a run without Auto Scaling is untouched and the page links
+/// none of it).
+#[derive(Clone, Copy, Debug)]
+struct AsgHooks {
+    timer: fn(&mut World, AsgTimer),
+    tick: fn(&mut World),
+    bill: fn(&World) -> Bill,
 }
 
 /// The next timer due, whichever owner it belongs to.
@@ -204,6 +217,8 @@ pub struct World {
     pub(crate) firehose: Firehose,
     /// Set by the first `firehose` call, as `lambda_hooks` is.
     firehose_hooks: Option<firehose_glue::FirehoseHooks>,
+    pub(crate) autoscaling: AutoScaling,
+    asg: Option<AsgHooks>,
     completions: Vec<Completion>,
     next_call: CallId,
     seed: u64,
@@ -237,6 +252,8 @@ impl World {
             mq_clock: None,
             firehose: Firehose::default(),
             firehose_hooks: None,
+            autoscaling: AutoScaling::default(),
+            asg: None,
             completions: Vec::new(),
             next_call: 0,
             seed: config.seed,
@@ -523,6 +540,7 @@ impl World {
         if let Some(h) = self.firehose_hooks {
             (h.metrics)(self, &mut out);
         }
+        out.extend_from_slice(&self.autoscaling.rows);
         out
     }
 
@@ -537,6 +555,9 @@ impl World {
             bill.push((h.bill)(self));
         }
         if let Some(h) = self.firehose_hooks {
+            bill.push((h.bill)(self));
+        }
+        if let Some(h) = self.asg {
             bill.push((h.bill)(self));
         }
         bill
@@ -685,6 +706,7 @@ impl World {
                 at: now,
                 result,
             });
+            self.route_autoscaling();
             self.route_replies();
             return id;
         }
@@ -710,6 +732,9 @@ impl World {
             });
             self.route_replies();
             return id;
+        }
+        if svc == "autoscaling" || svc == "ec2" {
+            return self.call_autoscaling(id, svc, op, params);
         }
         let Parts {
             at,
@@ -788,6 +813,12 @@ impl World {
             }
             return;
         }
+        if let Timer::World(WorldTimer::AutoScaling(t)) = timer {
+            if let Some(h) = self.asg {
+                (h.timer)(self, t);
+            }
+            return;
+        }
         let tick = matches!(timer, Timer::World(WorldTimer::MetricsTick));
         if let (Timer::Lambda(t), Some(h)) = (&timer, self.lambda_hooks) {
             return (h.fire)(self, t.clone());
@@ -805,6 +836,9 @@ impl World {
         if let (true, Some(h)) = (tick, self.firehose_hooks) {
             (h.close_minute)(self);
         }
+        if let (true, Some(h)) = (tick, self.asg) {
+            (h.tick)(self);
+        }
         if let (true, Some(evaluate)) = (tick, self.alarm_clock) {
             evaluate(self);
         }
@@ -818,6 +852,7 @@ impl World {
         }
         let bus = self.metric_datapoints();
         self.with_cloudwatch(|cw, ctx, peers| cw.evaluate(ctx, peers, &bus));
+        self.route_autoscaling();
     }
 
     /// Runs `f` on CloudWatch with every other service as its peer (an alarm's notification
@@ -919,6 +954,7 @@ impl World {
                     .timers
                     .schedule(now + MS_PER_MIN, WorldTimer::MetricsTick);
             }
+            Timer::World(WorldTimer::AutoScaling(_)) => {} // run by `fire`
         }
     }
 
@@ -973,6 +1009,119 @@ impl World {
                         let Parts { at, mut actors, .. } = self.parts();
                         let (actors, mut ctx) = actors.at(at);
                         actors.on_receive_reply(&mut ctx, actor, result);
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- EC2 Auto Scaling (aws-rules §2): reached only through `call` and `AsgHooks` ----
+
+    /// An `autoscaling` call (or an `ec2` one: its launch templates): the first one sets the
+    /// hooks (and CloudWatch's clock, which evaluates target tracking alarms).
+    fn call_autoscaling(&mut self, id: CallId, svc: &str, op: &str, params: &Value) -> CallId {
+        if self.asg.is_none() {
+            self.asg = Some(AsgHooks {
+                timer: |w, t| {
+                    w.with_autoscaling(|a, ctx| a.on_timer(ctx, t));
+                    w.route_autoscaling();
+                },
+                tick: |w| w.autoscaling.close_metrics_minute(w.now),
+                bill: |w| w.autoscaling.bill(w.now),
+            });
+            self.alarm_clock = Some(World::evaluate_alarms);
+        }
+        let result = self.with_autoscaling(|a, ctx| match svc {
+            "ec2" => a.ec2_call_json(ctx, op, params),
+            _ => a.call_json(ctx, op, params),
+        });
+        self.completions.push(Completion {
+            call: id,
+            at: self.now,
+            result,
+        });
+        self.route_autoscaling();
+        id
+    }
+
+    /// Runs `f` on Auto Scaling now; the timers it schedules join the world's own queue.
+    fn with_autoscaling<R>(
+        &mut self,
+        f: impl FnOnce(&mut AutoScaling, &mut crate::autoscaling::Ctx) -> R,
+    ) -> R {
+        let mut mine = Scheduler::default();
+        let q = &mut self.timers;
+        let at = Shared {
+            now: self.now,
+            rng: &mut self.rng,
+            events: &mut self.events,
+            seq: &mut q.seq,
+        };
+        let r = f(&mut self.autoscaling, &mut at.with(&mut mine));
+        while let Some((at, seq)) = mine.peek() {
+            if let Some((_, t)) = mine.pop_due(at) {
+                q.world.schedule(at, seq, WorldTimer::AutoScaling(t));
+            }
+        }
+        r
+    }
+
+    /// Routes what Auto Scaling and CloudWatch asked of each other and of the consumers:
+    /// alarm actions run scaling policies; instances start and stop their consumers; target
+    /// tracking puts and deletes its alarms.
+    fn route_autoscaling(&mut self) {
+        use crate::autoscaling::Effect;
+        loop {
+            let runs = std::mem::take(&mut self.cloudwatch.policy_invocations);
+            if !runs.is_empty() && self.asg.is_some() {
+                let runs = runs
+                    .into_iter()
+                    .map(|r| {
+                        let alarm = r.state == crate::cloudwatch::evaluate::StateValue::Alarm;
+                        (r.policy_arn, r.alarm_name, alarm, r.value, r.threshold)
+                    })
+                    .collect();
+                self.with_autoscaling(|a, ctx| a.on_alarms(ctx, runs));
+            }
+            let effects = std::mem::take(&mut self.autoscaling.effects);
+            if effects.is_empty() {
+                return;
+            }
+            for e in effects {
+                match e {
+                    Effect::StartConsumer {
+                        instance,
+                        user_data,
+                    } => {
+                        // The UserData is a scenario consumer without name and count; one
+                        // that is not is an instance that consumes nothing.
+                        let spec = serde_json::from_str::<Value>(&user_data)
+                            .ok()
+                            .filter(Value::is_object)
+                            .and_then(|mut v| {
+                                v["name"] = Value::from(instance);
+                                v["count"] = Value::from(1);
+                                serde_json::from_value::<crate::actors::ConsumerSpec>(v).ok()
+                            })
+                            .filter(|s| s.validate().is_ok());
+                        if let Some(spec) = spec {
+                            self.with_actors(|a, ctx| a.add_consumer(ctx, spec));
+                        }
+                    }
+                    Effect::StopConsumer { instance } => {
+                        let k = self
+                            .actors
+                            .consumer_specs
+                            .iter()
+                            .position(|s| s.name == instance);
+                        if let Some(k) = k {
+                            self.with_actors(|a, ctx| a.set_consumer_count(ctx, k, 0));
+                        }
+                    }
+                    Effect::CloudWatch { op, params } => {
+                        let _ = self.with_cloudwatch(|cw, ctx, peers| {
+                            cw.call_json(ctx, peers, &[], op, &params)
+                        });
                     }
                 }
             }

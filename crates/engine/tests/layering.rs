@@ -20,6 +20,7 @@ const SERVICES: &[&str] = &[
     "cloudwatch",
     "lambda",
     "mq",
+    "autoscaling",
     "firehose",
 ];
 

@@ -40,8 +40,46 @@ pub struct PutMetricAlarmInput {
     pub comparison_operator: Option<String>,
     pub treat_missing_data: Option<String>,
     pub evaluate_low_sample_count_percentile: Option<String>,
-    pub metrics: Option<serde_json::Value>,
+    pub metrics: Option<Vec<MetricDataQuery>>,
     pub threshold_metric_id: Option<String>,
+}
+
+/// One query of an alarm's metric math (`Metrics`, aws-rules §10.8).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MetricDataQuery {
+    #[serde(default)]
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric_stat: Option<MetricStat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_data: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MetricStat {
+    #[serde(default)]
+    pub metric: Metric,
+    pub period: Option<i64>,
+    pub stat: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Metric {
+    pub namespace: Option<String>,
+    pub metric_name: Option<String>,
+    #[serde(default)]
+    pub dimensions: Vec<Dimension>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -118,10 +156,14 @@ pub struct MetricAlarm {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state_reason_data: Option<String>,
     pub state_updated_timestamp: f64,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub metric_name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub namespace: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub statistic: String,
     pub dimensions: Vec<Dimension>,
+    #[serde(skip_serializing_if = "is_zero")]
     pub period: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
@@ -131,6 +173,13 @@ pub struct MetricAlarm {
     pub comparison_operator: String,
     pub treat_missing_data: String,
     pub state_transitioned_timestamp: f64,
+    /// An alarm on metric math has these instead of MetricName, Namespace, Statistic, Period.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub metrics: Vec<MetricDataQuery>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

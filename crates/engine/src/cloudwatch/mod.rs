@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod evaluate;
+pub mod math;
 mod ops;
 
 pub use ops::{ACTIONS_MAX, STATISTICS_DATAPOINTS_MAX};
@@ -74,6 +75,21 @@ pub struct Alarm {
     pub configuration_updated_at: SimTime,
     /// When the alarm was created (its bill runs from then).
     pub created_at: SimTime,
+    /// Metric math (aws-rules §10.8): when not empty, the alarm watches the data these
+    /// queries return instead of `namespace` / `metric_name` / `statistic`.
+    pub metrics: Vec<api::MetricDataQuery>,
+}
+
+/// An alarm action naming an EC2 Auto Scaling policy (aws-rules §10.5, §2.4): an effect
+/// CloudWatch hands to the world, which runs the policy (CloudWatch knows no Auto Scaling).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyInvocation {
+    pub policy_arn: String,
+    pub alarm_name: String,
+    pub state: StateValue,
+    /// The newest datapoint evaluated (step scaling picks its step with it).
+    pub value: Option<f64>,
+    pub threshold: f64,
 }
 
 /// `HistoryItemType`.
@@ -133,6 +149,8 @@ pub struct CloudWatch {
     /// Alarm-milliseconds of deleted alarms, standard and high resolution (live ones are
     /// billed from `created_at`).
     deleted_alarm_ms: [u64; 2],
+    /// Scaling policies the alarms' actions invoked, for the world to route (drained by it).
+    pub policy_invocations: Vec<PolicyInvocation>,
 }
 
 impl CloudWatch {

@@ -6,7 +6,7 @@ use super::api::*;
 use super::evaluate::{
     self, notification_time, Comparison, Period, Rule, StateValue, Statistic, TreatMissing,
 };
-use super::{Alarm, CloudWatch, Ctx, HistoryKind, ALARMS_MAX};
+use super::{Alarm, CloudWatch, Ctx, HistoryKind, PolicyInvocation, ALARMS_MAX};
 use crate::core::aws::{arn, b64_decode, b64_encode, ACCOUNT_ID};
 use crate::core::error::AwsError;
 use crate::core::event::EventKind;
@@ -27,6 +27,8 @@ pub const EVALUATION_SPAN_LONG_MAX_S: u64 = 7 * 86_400;
 /// GetMetricStatistics answers at most 1,440 datapoints (aws-rules §10.6).
 pub const STATISTICS_DATAPOINTS_MAX: u64 = 1_440;
 const REGION_NAME: &str = "US East (N. Virginia)";
+/// An EC2 Auto Scaling policy's ARN: an alarm action the world routes to Auto Scaling.
+const SCALING_ARN: &str = "arn:aws:autoscaling:";
 const INITIAL_REASON: &str = "Unchecked: Initial alarm creation";
 
 fn invalid(message: impl Into<String>) -> AwsError {
@@ -234,9 +236,13 @@ fn describe(a: &Alarm) -> MetricAlarm {
         state_updated_timestamp: epoch_secs(a.state_updated_at),
         metric_name: a.metric_name.clone(),
         namespace: a.namespace.clone(),
-        statistic: a.statistic.as_str().to_string(),
+        statistic: if a.metrics.is_empty() {
+            a.statistic.as_str().to_string()
+        } else {
+            String::new()
+        },
         dimensions: a.dimensions.clone(),
-        period: a.period_s,
+        period: if a.metrics.is_empty() { a.period_s } else { 0 },
         unit: a.unit.clone(),
         evaluation_periods: a.evaluation_periods,
         datapoints_to_alarm: a.datapoints_to_alarm,
@@ -244,6 +250,7 @@ fn describe(a: &Alarm) -> MetricAlarm {
         comparison_operator: a.comparison.as_str().to_string(),
         treat_missing_data: a.treat_missing.as_str().to_string(),
         state_transitioned_timestamp: epoch_secs(a.state_transitioned_at),
+        metrics: a.metrics.clone(),
     }
 }
 
@@ -268,25 +275,8 @@ fn check_period(period: Option<i64>, sub_minute: bool) -> Result<i64, AwsError> 
     Ok(period)
 }
 
-/// The validated configuration of PutMetricAlarm (aws-rules §10.2).
-fn configure(i: &PutMetricAlarmInput, now: SimTime) -> Result<Alarm, AwsError> {
-    let name = i
-        .alarm_name
-        .clone()
-        .ok_or_else(|| AwsError::missing_parameter("AlarmName"))?;
-    length("AlarmName", &name, 255)?;
-    if let Some(d) = &i.alarm_description {
-        if d.chars().count() > 1024 {
-            return Err(invalid(
-                "The parameter AlarmDescription must be at most 1024 characters long.",
-            ));
-        }
-    }
-    if i.metrics.is_some() || i.threshold_metric_id.is_some() {
-        return Err(invalid(
-            "Metrics (metric math and anomaly detection alarms) are not simulated; give MetricName, Namespace and Statistic.",
-        ));
-    }
+/// MetricName, Namespace, Dimensions and Statistic of an alarm on one metric.
+fn single_metric(i: &PutMetricAlarmInput) -> Result<(String, String, Statistic), AwsError> {
     let metric_name = i
         .metric_name
         .clone()
@@ -321,7 +311,61 @@ fn configure(i: &PutMetricAlarmInput, now: SimTime) -> Result<Alarm, AwsError> {
             ))
         })?,
     };
-    let period = check_period(i.period, true)?;
+    Ok((metric_name, namespace, statistic))
+}
+
+/// The validated configuration of PutMetricAlarm (aws-rules §10.2).
+fn configure(i: &PutMetricAlarmInput, now: SimTime) -> Result<Alarm, AwsError> {
+    let name = i
+        .alarm_name
+        .clone()
+        .ok_or_else(|| AwsError::missing_parameter("AlarmName"))?;
+    length("AlarmName", &name, 255)?;
+    if let Some(d) = &i.alarm_description {
+        if d.chars().count() > 1024 {
+            return Err(invalid(
+                "The parameter AlarmDescription must be at most 1024 characters long.",
+            ));
+        }
+    }
+    if i.threshold_metric_id.is_some() {
+        return Err(invalid(
+            "ThresholdMetricId (anomaly detection alarms) is not simulated; give Threshold.",
+        ));
+    }
+    let (metric_name, namespace, statistic, period, metrics) = match &i.metrics {
+        Some(m) => {
+            if i.metric_name.is_some()
+                || i.namespace.is_some()
+                || i.statistic.is_some()
+                || i.extended_statistic.is_some()
+                || !i.dimensions.is_empty()
+                || i.period.is_some()
+            {
+                return Err(combination(
+                    "Metrics cannot be combined with MetricName, Namespace, Dimensions, Statistic, ExtendedStatistic or Period.",
+                ));
+            }
+            let period = super::math::check(m)? as i64;
+            (
+                String::new(),
+                String::new(),
+                Statistic::Average,
+                period,
+                m.clone(),
+            )
+        }
+        None => {
+            let (metric_name, namespace, statistic) = single_metric(i)?;
+            (
+                metric_name,
+                namespace,
+                statistic,
+                check_period(i.period, true)?,
+                Vec::new(),
+            )
+        }
+    };
     let evaluation_periods = i
         .evaluation_periods
         .ok_or_else(|| AwsError::missing_parameter("EvaluationPeriods"))?;
@@ -399,6 +443,7 @@ fn configure(i: &PutMetricAlarmInput, now: SimTime) -> Result<Alarm, AwsError> {
         state_transitioned_at: now,
         configuration_updated_at: now,
         created_at: now,
+        metrics,
     })
 }
 
@@ -587,8 +632,8 @@ impl CloudWatch {
             router,
             name,
             state,
-            reason,
-            i.state_reason_data.clone(),
+            (reason, i.state_reason_data.clone()),
+            None,
         );
         Ok(())
     }
@@ -794,29 +839,77 @@ impl CloudWatch {
                 treat_missing: a.treat_missing,
             };
             let range_n = (a.evaluation_periods + evaluate::EVALUATION_RANGE_EXTRA_PERIODS) as u64;
-            let points: Vec<&Datapoint> = bus
-                .iter()
-                .filter(|p| same_metric(p, &a.namespace, &a.metric_name, &a.dimensions))
-                .collect();
+            // The statistic of one metric over one period (metric math reads several).
+            let stat = |ns: &str, metric: &str, dims: &[Dimension], st: Statistic, start| {
+                let points: Vec<&Datapoint> = bus
+                    .iter()
+                    .filter(|p| same_metric(p, ns, metric, dims))
+                    .collect();
+                let s = samples(&points, start, start + period_ms);
+                st.of(&s).map(|v| (v, s.len() as u64))
+            };
+            let value = |start| {
+                if a.metrics.is_empty() {
+                    return stat(
+                        &a.namespace,
+                        &a.metric_name,
+                        &a.dimensions,
+                        a.statistic,
+                        start,
+                    );
+                }
+                super::math::value(&a.metrics, &|q| {
+                    let m = q.metric_stat.as_ref()?;
+                    let st = Statistic::parse(m.stat.as_deref()?)?;
+                    let (ns, name) = (
+                        m.metric.namespace.as_deref()?,
+                        m.metric.metric_name.as_deref()?,
+                    );
+                    stat(ns, name, &m.metric.dimensions, st, start)
+                })
+            };
             // Oldest period first; periods before the run began have no data.
             let range: Vec<Period> = (1..=range_n)
                 .rev()
                 .filter_map(|k| now.checked_sub(k * period_ms))
                 .map(|start| Period {
                     start,
-                    value: {
-                        let s = samples(&points, start, start + period_ms);
-                        a.statistic.of(&s).map(|v| (v, s.len() as u64))
-                    },
+                    value: value(start),
                 })
                 .collect();
             let verdict = evaluate::decide(&rule, &range, a.state);
             let Some(state) = verdict.state else { continue };
+            let newest = verdict.evaluated.first().map(|p| p.1);
             if state == a.state {
+                // An Auto Scaling action is invoked again at each evaluation while the alarm
+                // stays in the state (aws-rules §10.5); other actions only on a change.
+                if a.actions_enabled {
+                    let actions = match state {
+                        StateValue::Ok => &a.ok_actions,
+                        StateValue::Alarm => &a.alarm_actions,
+                        StateValue::InsufficientData => &a.insufficient_data_actions,
+                    };
+                    for action in actions.iter().filter(|x| x.starts_with(SCALING_ARN)) {
+                        self.policy_invocations.push(PolicyInvocation {
+                            policy_arn: action.clone(),
+                            alarm_name: a.name.clone(),
+                            state,
+                            value: newest,
+                            threshold: a.threshold,
+                        });
+                    }
+                }
                 continue;
             }
             let data = reason_data(a, now, &range, &verdict.evaluated);
-            self.change_state(ctx, router, &name, state, verdict.reason, Some(data));
+            self.change_state(
+                ctx,
+                router,
+                &name,
+                state,
+                (verdict.reason, Some(data)),
+                newest,
+            );
         }
     }
 
@@ -828,8 +921,8 @@ impl CloudWatch {
         router: &mut dyn Router,
         name: &str,
         state: StateValue,
-        reason: String,
-        reason_data: Option<String>,
+        (reason, reason_data): (String, Option<String>),
+        value: Option<f64>,
     ) {
         let now = ctx.now;
         let Some(a) = self.alarms.get_mut(name) else {
@@ -875,6 +968,7 @@ impl CloudWatch {
             }
         };
         let message = notification(a, old);
+        let threshold = a.threshold;
         let subject = format!("{}: \"{}\" in {REGION_NAME}", state.as_str(), a.name);
         self.record(
             name,
@@ -884,6 +978,25 @@ impl CloudWatch {
             data,
         );
         for action in actions {
+            if action.starts_with(SCALING_ARN) {
+                self.policy_invocations.push(PolicyInvocation {
+                    policy_arn: action.clone(),
+                    alarm_name: name.to_string(),
+                    state,
+                    value,
+                    threshold,
+                });
+                let detail =
+                    serde_json::json!({"actionState": "Succeeded", "notificationResource": action});
+                self.record(
+                    name,
+                    now,
+                    HistoryKind::Action,
+                    format!("Successfully executed action {action}"),
+                    detail.to_string(),
+                );
+                continue;
+            }
             let result = if action.starts_with("arn:aws:sns:") {
                 router.publish_to_topic(ctx.shared(), &action, &subject, &message)
             } else {

@@ -10,6 +10,7 @@ pub mod case;
 pub mod ctx;
 pub mod error;
 pub mod event;
+pub mod expr;
 pub mod float;
 pub mod memory;
 pub mod message_attributes;

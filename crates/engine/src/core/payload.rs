@@ -192,13 +192,17 @@ impl Payload {
                 // (a consumer asks this of every message it processes).
                 let n = needle.as_bytes();
                 let spaces = |b: &[u8]| b.iter().all(|&c| c == PAD_BYTE);
+                // Most bodies have no tail, and a needle that neither starts nor ends with a
+                // space cannot overlap the pad: then only the head is searched.
+                let edges = n.first() == Some(&PAD_BYTE) || n.last() == Some(&PAD_BYTE);
                 head.contains(needle)
-                    || tail.contains(needle)
+                    || (!tail.is_empty() && tail.contains(needle))
                     || spaces(n)
-                    || (1..n.len()).any(|k| {
-                        (head.as_bytes().ends_with(&n[..k]) && spaces(&n[k..]))
-                            || (spaces(&n[..k]) && tail.as_bytes().starts_with(&n[k..]))
-                    })
+                    || (edges
+                        && (1..n.len()).any(|k| {
+                            (head.as_bytes().ends_with(&n[..k]) && spaces(&n[k..]))
+                                || (spaces(&n[..k]) && tail.as_bytes().starts_with(&n[k..]))
+                        }))
             }
             _ => self.as_str().contains(needle),
         }

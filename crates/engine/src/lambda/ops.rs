@@ -248,7 +248,7 @@ fn check_against_queue(
 }
 
 impl Lambda {
-    fn create_function(
+    pub(crate) fn create_function(
         &mut self,
         ctx: &mut Ctx,
         i: &CreateFunctionInput,
@@ -365,7 +365,7 @@ impl Lambda {
         Ok(out)
     }
 
-    fn create_event_source_mapping(
+    pub(crate) fn create_event_source_mapping(
         &mut self,
         ctx: &mut Ctx,
         router: &dyn Router,

@@ -381,6 +381,15 @@ impl Sqs {
         !self.replies.is_empty()
     }
 
+    /// Gives back the list a simulated consumer's answer came in (emptied), for the next
+    /// answer to be collected in: no list allocated per delivered batch.
+    pub(crate) fn return_taken(&mut self, mut list: Vec<Taken>) {
+        if list.capacity() > self.taken.capacity() {
+            list.clear();
+            self.taken = list;
+        }
+    }
+
     /// Hands over the replies due (into `into`, which must be empty) and keeps `into`'s
     /// buffer for the next ones: no allocation per reply round.
     pub(crate) fn swap_replies(&mut self, into: &mut Replies) {
@@ -458,12 +467,6 @@ impl Sqs {
             Some(u) if !u.is_empty() => u,
             _ => return Err(AwsError::missing_parameter("QueueUrl")),
         };
-        // The URL this world hands out (every call an actor makes): the name is the rest.
-        // Any other form is read from its last two segments.
-        let ours = url
-            .strip_prefix(QUEUE_URL_HOST)
-            .and_then(|r| r.strip_prefix(ACCOUNT_ID))
-            .and_then(|r| r.strip_prefix('/'));
         // The queue resolved last, checked by its URL or name (ids are never reused, so a
         // deleted queue's id finds nothing): an actor names the same queue call after call.
         let last = self.last_resolved.get();
@@ -471,6 +474,12 @@ impl Sqs {
             q.last_accessed.set(self.now);
             return Ok(last);
         }
+        // The URL this world hands out (every call an actor makes): the name is the rest.
+        // Any other form is read from its last two segments.
+        let ours = url
+            .strip_prefix(QUEUE_URL_HOST)
+            .and_then(|r| r.strip_prefix(ACCOUNT_ID))
+            .and_then(|r| r.strip_prefix('/'));
         if let (Some(name), Some(q)) = (ours, self.queues.get(&last)) {
             if q.name == name {
                 q.last_accessed.set(self.now);

@@ -1189,6 +1189,8 @@ impl Sqs {
             self.taken = msgs;
             return Ok(Some(answer));
         }
+        // Kept for the answer this long poll (or another) will be served in.
+        self.taken = msgs;
         let waiter = self.next_waiter;
         self.next_waiter += 1;
         let deadline = ctx.now + wait_s as SimTime * MS_PER_S;

@@ -33,6 +33,24 @@ impl World {
         self.with_lambda(|l, ctx, peers| l.call_json(ctx, peers, op, params))
     }
 
+    /// A scenario's function (CreateFunction with typed members; the first sets the hooks).
+    pub(crate) fn create_function(
+        &mut self,
+        i: &crate::lambda::api::CreateFunctionInput,
+    ) -> Result<Value, AwsError> {
+        self.lambda_hooks = Some(HOOKS);
+        self.with_lambda(|l, ctx, _| l.create_function(ctx, i))
+    }
+
+    /// A scenario's event source mapping (CreateEventSourceMapping with typed members).
+    pub(crate) fn create_event_source_mapping(
+        &mut self,
+        i: &crate::lambda::api::MappingInput,
+    ) -> Result<Value, AwsError> {
+        self.lambda_hooks = Some(HOOKS);
+        self.with_lambda(|l, ctx, peers| l.create_event_source_mapping(ctx, peers, i))
+    }
+
     /// Runs `f` on Lambda at the current instant with its peers as its router.
     fn with_lambda<R>(
         &mut self,
