@@ -38,8 +38,8 @@ order. SCRIPT may be - for standard input. Each input line is one call:
    \"bind\": {\"rh\": \"Messages.0.ReceiptHandle\"}}
 
   t       virtual seconds, non-decreasing (absent: same as the line before, or 0)
-  svc     the service (sqs, sns, kinesis, s3, cloudwatch, autoscaling, ec2, lambda, mq,
-          kinesisanalyticsv2, kinesisvideo; mq-broker is mqlab's messaging plane of an
+  svc     the service (sqs, sns, kinesis, s3, cloudwatch, autoscaling, ec2, lambda, firehose,
+          mq, kinesisanalyticsv2, kinesisvideo; mq-broker is mqlab's messaging plane of an
           Amazon MQ broker, not an AWS API)
   op      the AWS action name
   params  the AWS JSON request members (absent: {})

@@ -5,7 +5,10 @@
 
 use crate::core::ctx::{Ctx, Shared};
 use crate::core::error::AwsError;
-use crate::core::route::{QueueInfo, QueueReceived, QueueSend, Router, StreamRecord, TopicInfo};
+use crate::core::route::{
+    FirehoseRouter, QueueInfo, QueueReceived, QueueSend, Router, ShardRecord, StreamPosition,
+    StreamRead, StreamRecord, TopicInfo,
+};
 use crate::core::sched::Scheduler;
 use crate::kinesis::{Kinesis, KinesisTimer};
 use crate::s3::{S3Timer, S3};
@@ -206,5 +209,80 @@ impl Router for Hub<'_> {
         kinesis
             .put_record(&mut ctx, &input)
             .map(|o| o.sequence_number)
+    }
+}
+
+/// Firehose's routes (aws-rules §5): S3 keeps what it delivers, Kinesis answers its reads
+/// through GetShardIterator and GetRecords. Lambda is not in the hub; the world's Firehose
+/// glue adds the function lookup.
+impl FirehoseRouter for Hub<'_> {
+    fn put_object(
+        &mut self,
+        at: Shared<'_>,
+        bucket: &str,
+        key: &str,
+        body: Vec<u8>,
+    ) -> Result<(), AwsError> {
+        let slot = self.s3.as_mut().ok_or_else(|| absent("S3"))?;
+        let (s3, mut ctx) = slot.at(at);
+        s3.put_object_kept(&mut ctx, bucket, key, body)
+    }
+
+    fn stream_shards(&self, stream_arn: &str) -> Option<Vec<String>> {
+        let k = self.kinesis.as_ref()?;
+        let s = k.svc.streams().find(|s| s.arn == stream_arn)?;
+        Some(s.shards.iter().map(|sh| sh.shard_id.clone()).collect())
+    }
+
+    fn stream_iterator(
+        &mut self,
+        at: Shared<'_>,
+        stream_arn: &str,
+        shard_id: &str,
+        from: &StreamPosition,
+    ) -> Result<String, AwsError> {
+        let slot = self.kinesis.as_mut().ok_or_else(|| absent("Kinesis"))?;
+        let (k, mut ctx) = slot.at(at);
+        let input = crate::kinesis::api::GetShardIteratorInput {
+            stream_arn: Some(stream_arn.to_string()),
+            shard_id: Some(shard_id.to_string()),
+            shard_iterator_type: Some(
+                match from {
+                    StreamPosition::Latest => "LATEST",
+                    StreamPosition::TrimHorizon => "TRIM_HORIZON",
+                    StreamPosition::After(_) => "AFTER_SEQUENCE_NUMBER",
+                }
+                .to_string(),
+            ),
+            starting_sequence_number: match from {
+                StreamPosition::After(seq) => Some(seq.clone()),
+                _ => None,
+            },
+            ..Default::default()
+        };
+        k.get_shard_iterator(&mut ctx, &input)
+            .map(|o| o.shard_iterator)
+    }
+
+    fn read_shard(&mut self, at: Shared<'_>, iterator: &str) -> Result<StreamRead, AwsError> {
+        let slot = self.kinesis.as_mut().ok_or_else(|| absent("Kinesis"))?;
+        let (k, mut ctx) = slot.at(at);
+        let input = crate::kinesis::api::GetRecordsInput {
+            shard_iterator: Some(iterator.to_string()),
+            limit: None,
+            stream_arn: None,
+        };
+        let out = k.get_records(&mut ctx, &input)?;
+        Ok(StreamRead {
+            records: out
+                .records
+                .iter()
+                .map(|r| ShardRecord {
+                    sequence_number: r.sequence_number.clone(),
+                    data: r.data.as_bytes().into_owned(),
+                })
+                .collect(),
+            next_iterator: out.next_shard_iterator,
+        })
     }
 }

@@ -72,6 +72,7 @@ pub mod actors;
 pub mod autoscaling;
 pub mod cloudwatch;
 pub mod core;
+pub mod firehose;
 pub mod flink;
 pub mod hub;
 pub mod kcl;

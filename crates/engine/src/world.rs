@@ -15,6 +15,7 @@ use crate::core::rng::Rng;
 use crate::core::route::Router;
 use crate::core::sched::Scheduler;
 use crate::core::time::{SimTime, MS_PER_MIN};
+use crate::firehose::{Firehose, FirehoseTimer};
 use crate::hub::{Hub, Slot};
 use crate::kcl::{Kcl, KclTimer};
 use crate::kinesis::{Kinesis, KinesisConfig, KinesisTimer};
@@ -28,8 +29,9 @@ use serde_json::Value;
 
 /// The `svc` names [`World::call`] answers, as its UnknownService error lists them.
 const KNOWN_SERVICES: &str =
-    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"autoscaling\", \"ec2\", \"lambda\", \"mq\", \"mq-broker\", \"kinesisanalyticsv2\", \"kinesisvideo\"";
+    "\"sqs\", \"sns\", \"kinesis\", \"s3\", \"cloudwatch\", \"autoscaling\", \"ec2\", \"lambda\", \"firehose\", \"mq\", \"mq-broker\", \"kinesisanalyticsv2\", \"kinesisvideo\"";
 
+mod firehose_glue;
 mod flink_glue;
 mod kinesisvideo_glue;
 mod lambda_glue;
@@ -68,6 +70,7 @@ enum Timer {
     Mq(MqTimer),
     Flink(crate::flink::FlinkTimer),
     Video(crate::kinesisvideo::VideoTimer),
+    Firehose(FirehoseTimer),
 }
 
 /// Every owner's timer queue, and the one counter whose sequence numbers order timers due at
@@ -86,10 +89,11 @@ struct TimerQueues {
     mq: Scheduler<MqTimer>,
     flink: Scheduler<crate::flink::FlinkTimer>,
     video: Scheduler<crate::kinesisvideo::VideoTimer>,
+    firehose: Scheduler<FirehoseTimer>,
 }
 
 impl TimerQueues {
-    fn heads(&self) -> [Option<(SimTime, u64)>; 11] {
+    fn heads(&self) -> [Option<(SimTime, u64)>; 12] {
         [
             self.world.peek(),
             self.sqs.peek(),
@@ -102,6 +106,7 @@ impl TimerQueues {
             self.mq.peek(),
             self.flink.peek(),
             self.video.peek(),
+            self.firehose.peek(),
         ]
     }
 
@@ -142,7 +147,8 @@ impl TimerQueues {
             7 => pop(&mut self.lambda, t, Timer::Lambda),
             8 => pop(&mut self.mq, t, Timer::Mq),
             9 => pop(&mut self.flink, t, Timer::Flink),
-            _ => pop(&mut self.video, t, Timer::Video),
+            10 => pop(&mut self.video, t, Timer::Video),
+            _ => pop(&mut self.firehose, t, Timer::Firehose),
         }
     }
 
@@ -158,6 +164,7 @@ impl TimerQueues {
             + self.mq.len()
             + self.flink.len()
             + self.video.len()
+            + self.firehose.len()
     }
 }
 
@@ -177,6 +184,7 @@ struct Parts<'a> {
     lambda: Slot<'a, Lambda, LambdaTimer>,
     flink: Slot<'a, crate::flink::Flink, crate::flink::FlinkTimer>,
     video: Slot<'a, crate::kinesisvideo::KinesisVideo, crate::kinesisvideo::VideoTimer>,
+    firehose: Slot<'a, Firehose, FirehoseTimer>,
 }
 
 /// The answer to a call made with [`World::call`].
@@ -222,6 +230,9 @@ pub struct World {
     /// Set by the first Amazon MQ call (`mq`, `mq-broker`, `with_mq`): what runs its timers.
     /// A pointer for the same reason as `alarm_clock`.
     mq_clock: Option<fn(&mut World, MqTimer)>,
+    pub(crate) firehose: Firehose,
+    /// Set by the first `firehose` call, as `lambda_hooks` is.
+    firehose_hooks: Option<firehose_glue::FirehoseHooks>,
     pub(crate) autoscaling: AutoScaling,
     asg: Option<AsgHooks>,
     pub(crate) flink: crate::flink::Flink,
@@ -268,6 +279,8 @@ impl Clone for World {
             flink_clock: self.flink_clock,
             kinesis_video: Default::default(),
             video_clock: self.video_clock,
+            firehose: Default::default(),
+            firehose_hooks: self.firehose_hooks,
             extras_clone: self.extras_clone,
             completions: self.completions.clone(),
             next_call: self.next_call,
@@ -305,6 +318,8 @@ impl World {
             lambda_hooks: None,
             mq: Mq::default(),
             mq_clock: None,
+            firehose: Firehose::default(),
+            firehose_hooks: None,
             autoscaling: AutoScaling::default(),
             asg: None,
             flink: Default::default(),
@@ -418,6 +433,12 @@ impl World {
         to.autoscaling = from.autoscaling.clone();
         to.flink = from.flink.clone();
         to.kinesis_video = from.kinesis_video.clone();
+        to.firehose = from.firehose.clone();
+    }
+
+    /// Read access to Firehose (delivery streams, their buffers, totals and metrics).
+    pub fn firehose(&self) -> &Firehose {
+        &self.firehose
     }
 
     /// Read access to Amazon MQ (brokers, their states and messaging planes).
@@ -600,6 +621,9 @@ impl World {
         if let Some(h) = self.lambda_hooks {
             (h.metrics)(self, &mut out);
         }
+        if let Some(h) = self.firehose_hooks {
+            (h.metrics)(self, &mut out);
+        }
         out.extend_from_slice(&self.autoscaling.rows);
         out
     }
@@ -612,6 +636,9 @@ impl World {
             bill.push(self.cloudwatch.bill(self.now));
         }
         if let Some(h) = self.lambda_hooks {
+            bill.push((h.bill)(self));
+        }
+        if let Some(h) = self.firehose_hooks {
             bill.push((h.bill)(self));
         }
         if let Some(h) = self.asg {
@@ -685,6 +712,10 @@ impl World {
             video: Slot {
                 svc: &mut self.kinesis_video,
                 timers: &mut q.video,
+            },
+            firehose: Slot {
+                svc: &mut self.firehose,
+                timers: &mut q.firehose,
             },
         }
     }
@@ -793,8 +824,12 @@ impl World {
             });
             return id;
         }
-        if svc == "lambda" {
-            let result = self.call_lambda(op, params);
+        if svc == "lambda" || svc == "firehose" {
+            let result = if svc == "lambda" {
+                self.call_lambda(op, params)
+            } else {
+                self.call_firehose(op, params)
+            };
             self.completions.push(Completion {
                 call: id,
                 at: now,
@@ -898,8 +933,17 @@ impl World {
         if let (Timer::Lambda(t), Some(h)) = (&timer, self.lambda_hooks) {
             return (h.fire)(self, t.clone());
         }
+        if let Timer::Firehose(t) = timer {
+            if let Some(h) = self.firehose_hooks {
+                (h.fire)(self, t);
+            }
+            return;
+        }
         self.fire_timer(timer);
         if let (true, Some(h)) = (tick, self.lambda_hooks) {
+            (h.close_minute)(self);
+        }
+        if let (true, Some(h)) = (tick, self.firehose_hooks) {
             (h.close_minute)(self);
         }
         if let (true, Some(h)) = (tick, self.asg) {
@@ -1008,7 +1052,7 @@ impl World {
             // Dispatched by `fire` through the pointer an Amazon MQ call set.
             Timer::Mq(_) => {}
             // Dispatched by `fire` through the pointers their first calls set.
-            Timer::Flink(_) | Timer::Video(_) => {}
+            Timer::Flink(_) | Timer::Video(_) | Timer::Firehose(_) => {}
             Timer::World(WorldTimer::MetricsTick) => {
                 let now = at.now;
                 sqs.svc.close_metrics_minute(now);

@@ -23,6 +23,7 @@ const SERVICES: &[&str] = &[
     "autoscaling",
     "flink",
     "kinesisvideo",
+    "firehose",
 ];
 
 fn src() -> PathBuf {

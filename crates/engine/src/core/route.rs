@@ -161,3 +161,91 @@ pub trait Router {
         ))
     }
 }
+
+/// One record a service read from a Kinesis shard on its own behalf (Firehose's source).
+#[derive(Clone, Debug)]
+pub struct ShardRecord {
+    pub sequence_number: String,
+    pub data: Vec<u8>,
+}
+
+/// Where a service's shard iterator starts: the tip (`LATEST`), the oldest record
+/// (`TRIM_HORIZON`), or after the last record it read (`AFTER_SEQUENCE_NUMBER`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StreamPosition {
+    Latest,
+    TrimHorizon,
+    After(String),
+}
+
+/// What a GetRecords a service made answered: the records and the next iterator (`None`
+/// once a closed shard is read to its end).
+#[derive(Clone, Debug, Default)]
+pub struct StreamRead {
+    pub records: Vec<ShardRecord>,
+    pub next_iterator: Option<String>,
+}
+
+/// What a service transforming records with a Lambda function (Firehose, aws-rules §5.4)
+/// needs to know of it: its invocation's duration, timeout and failure marker (mqlab's
+/// `Environment.Variables` knobs, aws-rules §2.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionInfo {
+    pub duration_ms: u64,
+    pub timeout_ms: u64,
+    pub fail_marker: Option<String>,
+}
+
+/// The narrow routes Firehose (aws-rules §5) takes to its peers: S3 objects it delivers,
+/// the Kinesis shards it reads as a consumer, the Lambda function that transforms. A
+/// router that reaches none of them answers as an absent service.
+pub trait FirehoseRouter: Router {
+    /// Puts an object whose body S3 keeps (GetObject reads it back), through S3's own put
+    /// path (its notifications apply).
+    fn put_object(
+        &mut self,
+        _at: Shared<'_>,
+        _bucket: &str,
+        _key: &str,
+        _body: Vec<u8>,
+    ) -> Result<(), AwsError> {
+        Err(AwsError::new(
+            "ServiceUnavailable",
+            "S3 is not reachable from here",
+        ))
+    }
+
+    /// The shard ids of the stream at `stream_arn`, if it exists.
+    fn stream_shards(&self, _stream_arn: &str) -> Option<Vec<String>> {
+        None
+    }
+
+    /// A GetShardIterator through Kinesis's own path (its 5 calls/s per shard apply).
+    fn stream_iterator(
+        &mut self,
+        _at: Shared<'_>,
+        _stream_arn: &str,
+        _shard_id: &str,
+        _from: &StreamPosition,
+    ) -> Result<String, AwsError> {
+        Err(AwsError::new(
+            "ServiceUnavailable",
+            "Kinesis is not reachable from here",
+        ))
+    }
+
+    /// A GetRecords through Kinesis's own path: it shares the shard's 5 reads/s and 2 MiB/s
+    /// with every other reader.
+    fn read_shard(&mut self, _at: Shared<'_>, _iterator: &str) -> Result<StreamRead, AwsError> {
+        Err(AwsError::new(
+            "ServiceUnavailable",
+            "Kinesis is not reachable from here",
+        ))
+    }
+
+    /// Invokes the Lambda function an ARN or name names `invocations` times at once (Lambda
+    /// counts and bills them) and answers its knobs; `None` if it does not exist.
+    fn invoke_function(&mut self, _function: &str, _invocations: u64) -> Option<FunctionInfo> {
+        None
+    }
+}

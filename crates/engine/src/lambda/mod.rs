@@ -280,6 +280,35 @@ impl Lambda {
         out
     }
 
+    /// `count` synchronous invocations another service makes at once (Firehose's
+    /// transformation, aws-rules §5.4): counted, billed and in the function's metrics as a
+    /// mapping's are, each lasting the function's duration (cut at its Timeout, then an
+    /// error). Answers the function's knobs, or `None` when there is no such function.
+    pub(crate) fn invoke_for_service(
+        &mut self,
+        name: &str,
+        count: u64,
+    ) -> Option<crate::core::route::FunctionInfo> {
+        let f = self.functions.get_mut(name)?;
+        let timeout_ms = u64::from(f.timeout_s) * MS_PER_S;
+        let timed_out = f.duration_ms > timeout_ms;
+        let duration_ms = f.duration_ms.min(timeout_ms);
+        f.totals.invocations += count;
+        f.totals.errors += if timed_out { count } else { 0 };
+        let m = &mut f.metrics.current;
+        m.invocations += count;
+        m.errors += if timed_out { count } else { 0 };
+        m.duration_ms_sum += duration_ms * count;
+        m.durations += count;
+        self.requests += count;
+        self.mb_ms += f.memory_mb as u128 * duration_ms as u128 * count as u128;
+        Some(crate::core::route::FunctionInfo {
+            duration_ms: f.duration_ms,
+            timeout_ms,
+            fail_marker: f.fail_marker.clone(),
+        })
+    }
+
     /// Closes each function's minute; ConcurrentExecutions carries over what still runs.
     pub(crate) fn close_metrics_minute(&mut self, now: SimTime) {
         for f in self.functions.values_mut() {

@@ -89,6 +89,10 @@ pub struct Object {
     /// MD5 hex of the body, without quotes.
     pub etag: String,
     pub last_modified: SimTime,
+    /// The body, kept only for objects a service delivered (Firehose, aws-rules §5.3) or
+    /// PutObject uploaded through the API, so GetObject can read them back; a simulated
+    /// producer's objects keep none.
+    pub body: Option<Vec<u8>>,
 }
 
 #[derive(Clone, Debug)]
@@ -115,6 +119,8 @@ pub struct S3 {
     config: S3Config,
     buckets: OrdMap<String, Bucket>,
     objects_total: usize,
+    /// Bytes of the bodies objects keep (for GetObject).
+    kept_bytes: u64,
     /// Feeds the low half of every `sequencer`, so that later events on a key sort later.
     sequence: u64,
     pending: OrdMap<u64, Pending>,
@@ -159,7 +165,7 @@ pub fn is_valid_bucket_name(name: &str) -> bool {
 }
 
 impl S3 {
-    /// Adds buckets, objects (their keys and ETags: bodies are not kept) and notifications
+    /// Adds buckets, objects (their keys and ETags; kept bodies are payload bytes) and notifications
     /// waiting to publish to a memory estimate (see [`crate::core::memory`]).
     pub(crate) fn memory(&self, t: &mut crate::core::memory::Tally) {
         use crate::core::memory::{self as m, btree_entry, TABLE_ENTRY_BYTES};
@@ -193,10 +199,11 @@ impl S3 {
         &mut self.config
     }
 
-    /// Payload bytes S3 keeps in memory: none, since an object keeps its size and ETag, not its
-    /// body (a notification's JSON is SNS's to count). Here so that every service answers.
+    /// Payload bytes S3 keeps in memory: the bodies of objects uploaded through the API or
+    /// delivered by Firehose (a simulated producer's objects keep their size and ETag only; a
+    /// notification's JSON is SNS's to count).
     pub fn payload_bytes_retained(&self) -> u64 {
-        0
+        self.kept_bytes
     }
 
     pub fn buckets(&self) -> impl Iterator<Item = &Bucket> {
@@ -429,7 +436,10 @@ impl S3 {
                 )
             })?,
         };
-        self.put_object_payload(ctx, &bucket, key, Payload::bytes(body))
+        let out =
+            self.put_object_payload(ctx, &bucket, key.clone(), Payload::bytes(body.clone()))?;
+        self.keep_body(&bucket, &key, body)?;
+        Ok(out)
     }
 
     /// PutObject with the body as a payload (what a simulated producer uploads): the ETag is
@@ -455,19 +465,18 @@ impl S3 {
         let etag = body.md5_hex();
         let size = body.len() as u64;
         let b = self.bucket_mut(&bucket)?;
-        let replaced = b
-            .objects
-            .insert(
-                key.clone(),
-                Object {
-                    size,
-                    etag: etag.clone(),
-                    last_modified: ctx.now,
-                },
-            )
-            .is_some();
-        if !replaced {
-            self.objects_total += 1;
+        let replaced = b.objects.insert(
+            key.clone(),
+            Object {
+                size,
+                etag: etag.clone(),
+                last_modified: ctx.now,
+                body: None,
+            },
+        );
+        match replaced {
+            Some(old) => self.kept_bytes -= old.body.map_or(0, |b| b.len() as u64),
+            None => self.objects_total += 1,
         }
         ctx.events.push(ctx.now, || EventKind::ObjectPut {
             bucket: bucket.clone(),
@@ -489,6 +498,52 @@ impl S3 {
         }))
     }
 
+    /// PutObject whose body S3 keeps for GetObject (what Firehose delivers, through the
+    /// router).
+    pub fn put_object_kept(
+        &mut self,
+        ctx: &mut Ctx,
+        bucket: &str,
+        key: &str,
+        body: Vec<u8>,
+    ) -> Result<(), AwsError> {
+        self.put_object_payload(ctx, bucket, key.to_string(), Payload::bytes(body.clone()))?;
+        self.keep_body(bucket, key, body)
+    }
+
+    /// Keeps the body of the object just put.
+    fn keep_body(&mut self, bucket: &str, key: &str, body: Vec<u8>) -> Result<(), AwsError> {
+        let b = self.buckets.get_mut(bucket).ok_or_else(no_such_bucket)?;
+        if let Some(o) = b.objects.get_mut(key) {
+            self.kept_bytes += body.len() as u64;
+            o.body = Some(body);
+        }
+        Ok(())
+    }
+
+    /// GetObject: the body as base64 text (as PutObject takes it), for an object whose body
+    /// S3 kept; an object a simulated producer uploaded answers its metadata only.
+    pub fn get_object(&self, input: &DeleteObjectInput) -> Result<Value, AwsError> {
+        let bucket = required(&input.bucket, "Bucket")?;
+        let key = required(&input.key, "Key")?;
+        let b = self.buckets.get(bucket).ok_or_else(no_such_bucket)?;
+        let o = b
+            .objects
+            .get(key)
+            .ok_or_else(|| AwsError::new("NoSuchKey", "The specified key does not exist."))?;
+        let mut out = json!({
+            "ContentLength": o.size,
+            "ETag": format!("\"{}\"", o.etag),
+            "LastModified": epoch_s(o.last_modified),
+            "ContentType": "binary/octet-stream",
+            "ServerSideEncryption": "AES256",
+        });
+        if let Some(body) = &o.body {
+            out["Body"] = json!(b64::encode(body));
+        }
+        Ok(out)
+    }
+
     pub fn delete_object(
         &mut self,
         ctx: &mut Ctx,
@@ -506,9 +561,11 @@ impl S3 {
                 ));
             }
         }
-        let existed = b.objects.remove(&key).is_some();
-        if existed {
+        let removed = b.objects.remove(&key);
+        let existed = removed.is_some();
+        if let Some(old) = removed {
             self.objects_total -= 1;
+            self.kept_bytes -= old.body.map_or(0, |b| b.len() as u64);
         }
         ctx.events.push(ctx.now, || EventKind::ObjectDeleted {
             bucket: bucket.clone(),
@@ -751,10 +808,11 @@ impl S3 {
             "PutObject" => parse(params).and_then(|i| self.put_object(ctx, &i)),
             "DeleteObject" => parse(params).and_then(|i| self.delete_object(ctx, &i)),
             "ListObjectsV2" => parse(params).and_then(|i| self.list_objects_v2(&i)),
+            "GetObject" => parse(params).and_then(|i| self.get_object(&i)),
             other => Err(AwsError::new(
                 "UnknownOperationException",
                 format!(
-                    "The operation {other} is not simulated: mqlab's S3 covers buckets, PutObject, DeleteObject, ListObjectsV2 and event notifications to SNS."
+                    "The operation {other} is not simulated: mqlab's S3 covers buckets, PutObject, GetObject, DeleteObject, ListObjectsV2 and event notifications to SNS."
                 ),
             )),
         }
