@@ -4,29 +4,10 @@
 //! (metric math m1/m2): the group scales out, then in once the load stops, and refuses to be
 //! deleted while instances remain (aws-rules §2).
 
-use mqlab_cli::run_script;
+mod common;
+
+use common::{at, run_example};
 use serde_json::Value;
-
-fn run_example() -> Vec<Value> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/api/autoscaling-backlog-per-instance.jsonl"
-    );
-    let script = std::fs::read_to_string(path).unwrap();
-    let mut out = Vec::new();
-    run_script(&script, 0, &mut out).unwrap();
-    String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn at<'a>(out: &'a [Value], t: f64, op: &str) -> &'a Value {
-    out.iter()
-        .find(|l| l["t"] == t && l["op"] == op)
-        .unwrap_or_else(|| panic!("no {op} at {t}"))
-}
 
 fn group(out: &[Value], t: f64) -> &Value {
     &at(out, t, "DescribeAutoScalingGroups")["response"]["AutoScalingGroups"][0]
@@ -43,7 +24,7 @@ fn states(g: &Value) -> Vec<&str> {
 
 #[test]
 fn a_group_scales_out_on_backlog_per_instance_and_back_in_when_the_load_stops() {
-    let out = run_example();
+    let out = run_example("autoscaling-backlog-per-instance.jsonl");
     assert!(out
         .iter()
         .all(|l| l.get("error").is_none() || l["op"] == "DeleteAutoScalingGroup"));

@@ -3,29 +3,10 @@
 //! grows and publishes AWS's alarm notification to an SNS topic a queue subscribes to
 //! (aws-rules §10).
 
-use mqlab_cli::run_script;
+mod common;
+
+use common::{at, run_example};
 use serde_json::Value;
-
-fn run_example() -> Vec<Value> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/api/cloudwatch-backlog-alarm.jsonl"
-    );
-    let script = std::fs::read_to_string(path).unwrap();
-    let mut out = Vec::new();
-    run_script(&script, 0, &mut out).unwrap();
-    String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn at<'a>(out: &'a [Value], t: f64, op: &str) -> &'a Value {
-    out.iter()
-        .find(|l| l["t"] == t && l["op"] == op)
-        .unwrap_or_else(|| panic!("no {op} at {t}"))
-}
 
 fn alarm_state(line: &Value) -> &str {
     line["response"]["MetricAlarms"][0]["StateValue"]
@@ -35,7 +16,7 @@ fn alarm_state(line: &Value) -> &str {
 
 #[test]
 fn a_backlog_alarm_goes_from_insufficient_data_to_alarm_and_pages_through_sns_to_a_queue() {
-    let out = run_example();
+    let out = run_example("cloudwatch-backlog-alarm.jsonl");
     assert_eq!(
         alarm_state(at(&out, 0.0, "DescribeAlarms")),
         "INSUFFICIENT_DATA"

@@ -6,30 +6,11 @@
 //! ListObjectsV2 and GetObject, UpdateDestination's version check, the AWS/Firehose metric
 //! read through CloudWatch, and the stream deleted.
 
-use mqlab_cli::run_script;
+mod common;
+
+use common::{all, run_example};
 use mqlab_engine::core::aws::b64_decode;
 use serde_json::Value;
-
-fn run_example() -> Vec<Value> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/api/firehose-direct-put-to-s3.jsonl"
-    );
-    let script = std::fs::read_to_string(path).unwrap();
-    let mut out = Vec::new();
-    run_script(&script, 0, &mut out).unwrap();
-    String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn all<'a>(out: &'a [Value], t: f64, op: &str) -> Vec<&'a Value> {
-    out.iter()
-        .filter(|l| l["t"] == t && l["op"] == op)
-        .collect()
-}
 
 fn body(v: &Value) -> String {
     String::from_utf8(b64_decode(v["response"]["Body"].as_str().unwrap()).unwrap()).unwrap()
@@ -37,7 +18,7 @@ fn body(v: &Value) -> String {
 
 #[test]
 fn direct_put_records_are_delivered_to_s3_and_the_failed_one_to_processing_failed() {
-    let out = run_example();
+    let out = run_example("firehose-direct-put-to-s3.jsonl");
     let creates = all(&out, 0.0, "CreateDeliveryStream");
     assert_eq!(creates[0]["error"]["Code"], "InvalidArgumentException");
     assert!(creates[1]["response"]["DeliveryStreamARN"].is_string());

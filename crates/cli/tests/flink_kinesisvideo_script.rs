@@ -6,30 +6,10 @@
 //! (archived fragments), GetMedia from NOW then by continuation token, and the version check
 //! of UpdateDataRetention.
 
-use mqlab_cli::run_script;
+mod common;
+
+use common::{all, at, run_example};
 use serde_json::{json, Value};
-
-fn run_example(name: &str) -> Vec<Value> {
-    let path = format!("{}/../../examples/api/{name}", env!("CARGO_MANIFEST_DIR"));
-    let script = std::fs::read_to_string(path).unwrap();
-    let mut out = Vec::new();
-    run_script(&script, 0, &mut out).unwrap();
-    String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn all<'a>(out: &'a [Value], t: f64, op: &str) -> Vec<&'a Value> {
-    out.iter()
-        .filter(|l| l["t"] == t && l["op"] == op)
-        .collect()
-}
-
-fn at<'a>(out: &'a [Value], t: f64, op: &str) -> &'a Value {
-    all(out, t, op)[0]
-}
 
 #[test]
 fn a_tumbling_window_averages_prices_by_ticker_into_the_sink_stream() {

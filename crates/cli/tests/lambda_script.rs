@@ -5,40 +5,13 @@
 //! to the DLQ, the function's AWS/Lambda metrics read through CloudWatch, and the mapping
 //! disabled and deleted.
 
-use mqlab_cli::run_script;
-use serde_json::Value;
+mod common;
 
-fn run_example() -> Vec<Value> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/api/lambda-sqs-mapping.jsonl"
-    );
-    let script = std::fs::read_to_string(path).unwrap();
-    let mut out = Vec::new();
-    run_script(&script, 0, &mut out).unwrap();
-    String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn all<'a>(out: &'a [Value], t: f64, op: &str) -> Vec<&'a Value> {
-    out.iter()
-        .filter(|l| l["t"] == t && l["op"] == op)
-        .collect()
-}
-
-fn at<'a>(out: &'a [Value], t: f64, op: &str) -> &'a Value {
-    all(out, t, op)
-        .first()
-        .copied()
-        .unwrap_or_else(|| panic!("no {op} at {t}"))
-}
+use common::{all, at, run_example};
 
 #[test]
 fn a_mapping_consumes_the_queue_and_its_poison_message_reaches_the_dlq() {
-    let out = run_example();
+    let out = run_example("lambda-sqs-mapping.jsonl");
     let creates = all(&out, 0.0, "CreateEventSourceMapping");
     assert_eq!(
         creates[0]["error"]["Message"],

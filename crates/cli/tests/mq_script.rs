@@ -4,33 +4,13 @@
 //! type applied by a reboot that fails over (a persistent message survives, a non-persistent
 //! one is lost), and deletion (aws-rules §7.6–§7.9).
 
-use mqlab_cli::run_script;
-use serde_json::Value;
+mod common;
 
-fn run_example() -> Vec<Value> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/api/mq-broker-lifecycle.jsonl"
-    );
-    let script = std::fs::read_to_string(path).unwrap();
-    let mut out = Vec::new();
-    run_script(&script, 0, &mut out).unwrap();
-    String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn at<'a>(out: &'a [Value], t: f64, op: &str) -> &'a Value {
-    out.iter()
-        .find(|l| l["t"] == t && l["op"] == op)
-        .unwrap_or_else(|| panic!("no {op} at {t}"))
-}
+use common::{at, run_example};
 
 #[test]
 fn a_broker_is_created_updated_rebooted_over_a_failover_and_deleted() {
-    let out = run_example();
+    let out = run_example("mq-broker-lifecycle.jsonl");
     let id = at(&out, 0.0, "CreateBroker")["response"]["BrokerId"]
         .as_str()
         .unwrap()

@@ -65,3 +65,31 @@ pub fn run(lines: &[serde_json::Value]) -> Vec<serde_json::Value> {
     assert_eq!(out.len(), lines.len());
     out
 }
+
+/// Runs `examples/api/<name>` through the API-script runner: one answer per script line.
+pub fn run_example(name: &str) -> Vec<serde_json::Value> {
+    let path = format!("{}/../../examples/api/{name}", env!("CARGO_MANIFEST_DIR"));
+    let script = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut out = Vec::new();
+    mqlab_cli::run_script(&script, 0, &mut out).unwrap();
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The answers of the calls to `op` made at `t` seconds, in script order.
+pub fn all<'a>(out: &'a [serde_json::Value], t: f64, op: &str) -> Vec<&'a serde_json::Value> {
+    out.iter()
+        .filter(|l| l["t"] == t && l["op"] == op)
+        .collect()
+}
+
+/// The answer of the first call to `op` made at `t` seconds.
+pub fn at<'a>(out: &'a [serde_json::Value], t: f64, op: &str) -> &'a serde_json::Value {
+    all(out, t, op)
+        .first()
+        .copied()
+        .unwrap_or_else(|| panic!("no {op} at {t}"))
+}
