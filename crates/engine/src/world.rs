@@ -57,6 +57,26 @@ struct AsgHooks {
     route: fn(&mut World),
 }
 
+/// What the world calls on a service the page does not link, once its first call has set
+/// these (`world/lambda_glue.rs`, `world/firehose_glue.rs`): its timers, the close of each
+/// minute, its datapoints for the bus and its line of the bill.
+#[derive(Debug)]
+struct Hooks<T> {
+    fire: fn(&mut World, T),
+    close_minute: fn(&mut World),
+    metrics: fn(&World, &mut Vec<Datapoint>),
+    bill: fn(&World) -> Bill,
+}
+
+// Written out: a derive would ask the timer type to be `Copy` too.
+impl<T> Clone for Hooks<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Hooks<T> {}
+
 /// The next timer due, whichever owner it belongs to.
 enum Timer {
     Sqs(SqsTimer),
@@ -225,14 +245,14 @@ pub struct World {
     pub(crate) lambda: Lambda,
     /// Set by the first `lambda` call, as `alarm_clock` is: how the world reaches Lambda
     /// (its timers, minutes, metrics and bill) from then on.
-    lambda_hooks: Option<lambda_glue::LambdaHooks>,
+    lambda_hooks: Option<Hooks<LambdaTimer>>,
     pub(crate) mq: Mq,
     /// Set by the first Amazon MQ call (`mq`, `mq-broker`, `with_mq`): what runs its timers.
     /// A pointer for the same reason as `alarm_clock`.
     mq_clock: Option<fn(&mut World, MqTimer)>,
     pub(crate) firehose: Firehose,
     /// Set by the first `firehose` call, as `lambda_hooks` is.
-    firehose_hooks: Option<firehose_glue::FirehoseHooks>,
+    firehose_hooks: Option<Hooks<FirehoseTimer>>,
     pub(crate) autoscaling: AutoScaling,
     asg: Option<AsgHooks>,
     pub(crate) flink: crate::flink::Flink,

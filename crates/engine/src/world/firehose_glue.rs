@@ -4,10 +4,9 @@
 //! router: the hub (S3 for its deliveries, Kinesis for its source stream) and, for its
 //! transformation, Lambda's functions (which count and bill the invocations).
 
-use super::{Parts, World};
+use super::{Hooks, Parts, World};
 use crate::core::ctx::Shared;
 use crate::core::error::AwsError;
-use crate::core::metrics::{Bill, Datapoint};
 use crate::core::route::{
     FirehoseRouter, FunctionInfo, QueueSend, Router, StreamPosition, StreamRead, TopicInfo,
 };
@@ -16,16 +15,7 @@ use crate::hub::Hub;
 use crate::lambda::Lambda;
 use serde_json::Value;
 
-/// What the world calls on Firehose once it has been used.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct FirehoseHooks {
-    pub fire: fn(&mut World, FirehoseTimer),
-    pub close_minute: fn(&mut World),
-    pub metrics: fn(&World, &mut Vec<Datapoint>),
-    pub bill: fn(&World) -> Bill,
-}
-
-const HOOKS: FirehoseHooks = FirehoseHooks {
+const HOOKS: Hooks<FirehoseTimer> = Hooks {
     fire: |w, t| w.with_firehose(|f, ctx, peers| f.on_timer(ctx, peers, t)),
     close_minute: |w| w.firehose.close_metrics_minute(w.now),
     metrics: |w, out| out.extend(w.firehose.metric_rows()),

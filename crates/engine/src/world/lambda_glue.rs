@@ -3,23 +3,13 @@
 //! untouched and a build that makes no API calls (the page) links none of Lambda. Lambda
 //! acts on its queues through the router ([`Hub`]), with every other service as its peer.
 
-use super::{Parts, World};
+use super::{Hooks, Parts, World};
 use crate::core::error::AwsError;
-use crate::core::metrics::{Bill, Datapoint};
 use crate::hub::Hub;
 use crate::lambda::LambdaTimer;
 use serde_json::Value;
 
-/// What the world calls on Lambda once it has been used.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct LambdaHooks {
-    pub fire: fn(&mut World, LambdaTimer),
-    pub close_minute: fn(&mut World),
-    pub metrics: fn(&World, &mut Vec<Datapoint>),
-    pub bill: fn(&World) -> Bill,
-}
-
-const HOOKS: LambdaHooks = LambdaHooks {
+const HOOKS: Hooks<LambdaTimer> = Hooks {
     fire: |w, t| w.with_lambda(|l, ctx, peers| l.on_timer(ctx, peers, t)),
     close_minute: |w| w.lambda.close_metrics_minute(w.now),
     metrics: |w, out| out.extend(w.lambda.metric_rows()),
