@@ -574,7 +574,7 @@ fn importing_a_scenario_with_lambda_is_refused_by_the_page_naming_the_field() {
     let text = include_str!("../../../scenarios/lambda-consumer.json");
     let e = mqlab_appcore::share::import_json(text).expect_err("the page does not draw Lambda");
     assert_eq!(e.field, "scenario.functions");
-    assert!(e.message.contains("mqlab run"), "{}", e.message);
+    assert!(e.message.contains("full page"), "{}", e.message);
     // The same scenario builds natively, for `mqlab run`.
     let s = mqlab_engine::Scenario::from_json(text).unwrap();
     assert!(mqlab_engine::World::from_scenario(&s).is_ok());

@@ -191,6 +191,17 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 impl Scenario {
+    /// The first member naming a service that only the full page links (Lambda today), or
+    /// `None` when the page's first download runs the whole scenario.
+    pub fn needs_full_page(&self) -> Option<&'static str> {
+        [
+            ("functions", self.functions.len()),
+            ("event_source_mappings", self.event_source_mappings.len()),
+        ]
+        .into_iter()
+        .find_map(|(field, n)| (n > 0).then_some(field))
+    }
+
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         if text.len() > SCENARIO_BYTES_MAX {
             return Err(ScenarioError::new(
@@ -595,20 +606,16 @@ impl World {
         Ok(world)
     }
 
-    /// [`World::from_scenario`] for the page, which draws SQS, SNS, S3 events, Kinesis and
-    /// CloudWatch alarms: a scenario with Lambda is refused with a message naming the field
-    /// (so the page's download carries none of Lambda until the page draws it).
+    /// [`World::from_scenario`] for the page's first download, which draws SQS, SNS, S3
+    /// events, Kinesis and CloudWatch alarms: a scenario with a service only the full page
+    /// (`full/`) links is refused with a message naming the field (so the first download
+    /// carries none of that service's code). [`Scenario::needs_full_page`] says which.
     pub fn from_scenario_for_page(s: &Scenario) -> Result<World, ScenarioError> {
-        for (field, n) in [
-            ("functions", s.functions.len()),
-            ("event_source_mappings", s.event_source_mappings.len()),
-        ] {
-            if n > 0 {
-                return Err(ScenarioError::new(
-                    field,
-                    "Lambda is simulated by `mqlab run` and `mqlab api`; the page does not draw it yet",
-                ));
-            }
+        if let Some(field) = s.needs_full_page() {
+            return Err(ScenarioError::new(
+                field,
+                "this service is in the full page (full/), which the page opens for it",
+            ));
         }
         let mut world = World::with_drawn_services(s)?;
         world.add_alarms(s)?;
