@@ -17,6 +17,10 @@ if [[ "${1:-}" == --dev ]]; then
     shift
 fi
 
+# The full page (full/: every service the engine simulates) is built once here; Trunk's
+# post_build hook copies it into dist/full/ with each rebuild of the page.
+echo "[serve] building the full page (full/) first"
+scripts/build-full-page.sh "${profile[@]}"
 echo "[serve] http://127.0.0.1:8080/ (the page appears once Trunk logs 'success'; Ctrl-C stops)"
 # Trunk's cargo goes through scripts/trunk-cargo/cargo, which selects the app package (see there).
 PATH="$PWD/scripts/trunk-cargo:$PATH" exec trunk serve "${profile[@]}" --address 127.0.0.1 --port 8080 "$@"

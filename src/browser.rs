@@ -232,3 +232,30 @@ pub fn wasm_memory_bytes() -> f64 {
         })
         .unwrap_or(0.0)
 }
+
+/// Where the first download hands a scenario to the full page: the scenario's JSON, read
+/// (and removed) by the full page when it opens with [`FULL_PAGE_HANDOFF`] as its fragment.
+pub const FULL_PAGE_HANDOFF_KEY: &str = "mqlab.full-page-handoff";
+pub const FULL_PAGE_HANDOFF: &str = "#handoff";
+
+/// Opens the full page (`full/`, every service the engine simulates) at `fragment`: a link,
+/// a lesson's `#learn/<id>`, [`FULL_PAGE_HANDOFF`], or nothing (it restores the autosave).
+pub fn open_full_page(fragment: &str) {
+    if let Some(w) = window() {
+        let _ = w.location().assign(&format!("full/{fragment}"));
+    }
+}
+
+/// Hands `scenario_json` (a preset's or an imported file's) to the full page and opens it.
+pub fn hand_off_to_full_page(scenario_json: &str) {
+    storage_set(FULL_PAGE_HANDOFF_KEY, scenario_json);
+    open_full_page(FULL_PAGE_HANDOFF);
+}
+
+/// The scenario the first download handed over, once (it is removed as it is read).
+pub fn take_full_page_handoff() -> Option<String> {
+    let s = window()?.local_storage().ok().flatten()?;
+    let text = s.get_item(FULL_PAGE_HANDOFF_KEY).ok().flatten();
+    let _ = s.remove_item(FULL_PAGE_HANDOFF_KEY);
+    text
+}

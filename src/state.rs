@@ -5,7 +5,7 @@ use crate::canvas::diagram::Hit;
 use crate::lab::{Edit, Lab, MEMORY_BUDGET_BYTES};
 use mqlab_appcore::course::{self, CourseMap, Lesson, Progress};
 use mqlab_appcore::i18n::{tf, Lang};
-use mqlab_appcore::presets;
+use mqlab_appcore::{presets, sim};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -270,6 +270,10 @@ impl AppState {
                 }
                 let mut s = s.load(lab);
                 s.selected = highlight.and_then(|h| highlight_hit(&s.lab.borrow(), &h));
+                s
+            }
+            Err((_, e)) if sim::needs_full_page(&e) => {
+                crate::browser::open_full_page(&format!("#learn/{}", lesson.id));
                 s
             }
             Err((member, e)) => {
@@ -537,6 +541,10 @@ impl Reducible for AppState {
                 };
                 match Lab::from_json(&json, Some(id)) {
                     Ok(lab) => Rc::new(self.load(lab)),
+                    Err(e) if sim::needs_full_page(&e) => {
+                        crate::browser::hand_off_to_full_page(&json);
+                        self
+                    }
                     Err(e) => self.reduce(Action::ShowError(Banner {
                         title_key: "error.engine",
                         detail: e,

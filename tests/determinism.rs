@@ -74,12 +74,11 @@ const GOLDEN: &str = include_str!("../crates/engine/tests/golden/fingerprints.tx
 /// The scenario JSON of a golden path: the presets the page carries, the smoke scenario, and
 /// the other scenarios of `scenarios/` (read from the repository: the page does not carry them).
 fn scenario_of(path: &str) -> Option<&'static str> {
-    match path {
-        "scenarios/smoke.json" => return Some(SMOKE_SCENARIO),
-        "scenarios/alarm-on-backlog.json" => {
-            return Some(include_str!("../scenarios/alarm-on-backlog.json"))
-        }
-        _ => {}
+    if path == "scenarios/smoke.json" {
+        return Some(SMOKE_SCENARIO);
+    }
+    if let Some((_, json)) = full_page_only(path) {
+        return Some(json);
     }
     let id = path
         .strip_prefix("scenarios/presets/")?
@@ -87,10 +86,14 @@ fn scenario_of(path: &str) -> Option<&'static str> {
     mqlab_appcore::presets::by_id(id).map(|p| p.scenario_json())
 }
 
-/// Pinned scenarios of services the page does not draw yet: the field the page refuses, and
-/// the scenario.
-fn native_only(path: &str) -> Option<(&'static str, &'static str)> {
+/// Pinned scenarios of services only the full page (`full/`, the `full` feature) links: the
+/// field the first download refuses them at, and the scenario. `scripts/test.sh` runs this
+/// test in both builds.
+fn full_page_only(path: &str) -> Option<(&'static str, &'static str)> {
     match path {
+        "scenarios/alarm-on-backlog.json" => {
+            Some(("alarms", include_str!("../scenarios/alarm-on-backlog.json")))
+        }
         "scenarios/lambda-consumer.json" => Some((
             "functions",
             include_str!("../scenarios/lambda-consumer.json"),
@@ -109,17 +112,21 @@ fn every_pinned_scenario_runs_in_wasm_as_the_golden_file_says() {
         }
         let f: Vec<&str> = line.split_whitespace().collect();
         let (path, secs, pinned) = (f[0], f[1].parse::<u64>().unwrap(), f[2]);
-        if let Some(field) = native_only(path) {
-            // Pinned natively only: the page refuses it, naming the field (it does not draw
-            // that service yet, so its download carries none of it).
-            let refused = Sim::from_json(field.1).err().unwrap_or_default();
-            if !refused.starts_with(field.0) {
-                wrong.push(format!(
-                    "{path}: the page should refuse it at {}: {refused}",
-                    field.0
-                ));
+        match full_page_only(path) {
+            Some(field) if !mqlab_appcore::sim::FULL_PAGE => {
+                // The first download refuses it, naming the field, with the message that
+                // makes the page open the full page (its download carries none of that
+                // service).
+                let refused = Sim::from_json(field.1).err().unwrap_or_default();
+                if !refused.starts_with(field.0) || !mqlab_appcore::sim::needs_full_page(&refused) {
+                    wrong.push(format!(
+                        "{path}: the first download should hand it to the full page at {}: {refused}",
+                        field.0
+                    ));
+                }
+                continue;
             }
-            continue;
+            _ => {}
         }
         let Some(json) = scenario_of(path) else {
             wrong.push(format!("{path}: the page does not carry this scenario"));

@@ -18,7 +18,7 @@ use crate::state::{Action, AppState, Banner, Learn, Theme};
 use mqlab_appcore::course;
 use mqlab_appcore::i18n::{self, t, Lang};
 use mqlab_appcore::share::{self, Shared, AUTOSAVE_KEY};
-use mqlab_appcore::{params, presets};
+use mqlab_appcore::{params, presets, sim};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -46,12 +46,33 @@ pub fn initial_state() -> AppState {
     let hash = browser::location_hash();
     // A lesson's link (#learn/<id>) opens the course over the autosaved free lab.
     let learn_link = course::lesson_of_fragment(&hash);
-    if hash.len() > 1 && learn_link.is_none() {
+    if hash == browser::FULL_PAGE_HANDOFF {
+        // A preset or an imported file the first download handed over (see browser.rs).
+        browser::replace_hash("#");
+        if let Some(text) = browser::take_full_page_handoff() {
+            match share::import_json(&text)
+                .map_err(|e| e.to_string())
+                .and_then(|sc| {
+                    let preset = presets::for_scenario_name(&sc.name).map(String::from);
+                    Lab::new(sc, preset)
+                }) {
+                Ok(lab) => return AppState::new(lab, browser_lang),
+                Err(e) => {
+                    banner = Some(Banner {
+                        title_key: "error.bad_file",
+                        detail: e,
+                    })
+                }
+            }
+        }
+    } else if hash.len() > 1 && learn_link.is_none() {
         match share::from_fragment(&hash)
             .map_err(|e| e.to_string())
             .and_then(open_shared)
         {
             Ok((lab, lang)) => return AppState::new(lab, lang.unwrap_or(browser_lang)),
+            // A link to a run of a service only the full page links: opened there.
+            Err(e) if sim::needs_full_page(&e) => browser::open_full_page(&hash),
             Err(e) => {
                 banner = Some(Banner {
                     title_key: "error.bad_link",
@@ -60,9 +81,17 @@ pub fn initial_state() -> AppState {
             }
         }
     }
-    let restored = browser::storage_get(AUTOSAVE_KEY)
-        .and_then(|text| share::from_autosave(&text).ok())
-        .and_then(|shared| open_shared(shared).ok());
+    let restored = browser::storage_get(AUTOSAVE_KEY).and_then(|text| {
+        match share::from_autosave(&text).map_err(|e| e.to_string()) {
+            Ok(shared) => open_shared(shared).ok(),
+            // Work saved in the full page goes on there (nothing is lost by opening here).
+            Err(e) if sim::needs_full_page(&e) && learn_link.is_none() && banner.is_none() => {
+                browser::open_full_page("");
+                None
+            }
+            Err(_) => None,
+        }
+    });
     let mut state = match restored {
         Some((lab, lang)) => {
             let mut s = AppState::new(lab, lang.unwrap_or(browser_lang));

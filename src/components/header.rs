@@ -1,10 +1,11 @@
 //! The title bar: language, theme, share link, export and import.
 
+use crate::browser;
 use crate::lab::Lab;
 use crate::state::{Action, Banner, Theme};
 use mqlab_appcore::i18n::{t, Lang};
-use mqlab_appcore::presets;
 use mqlab_appcore::share::{self, IMPORT_BYTES_MAX};
+use mqlab_appcore::{presets, sim};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -65,6 +66,11 @@ fn import(file: web_sys::File, dispatch: Callback<Action>) {
                     },
                     Err(e) => bad(e),
                 }
+            }
+            // A service only the full page links: it opens there with this file.
+            Err(e) if sim::needs_full_page(&e.to_string()) => {
+                browser::hand_off_to_full_page(&text);
+                return;
             }
             Err(e) => bad(e.to_string()),
         };

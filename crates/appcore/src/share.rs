@@ -19,7 +19,7 @@ use crate::i18n::Lang;
 use mqlab_engine::core::base64;
 use mqlab_engine::scenario::SCENARIO_BYTES_MAX;
 use mqlab_engine::time::MS_PER_DAY;
-use mqlab_engine::{Scenario, ScenarioError, World};
+use mqlab_engine::{Scenario, ScenarioError};
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -334,7 +334,7 @@ fn scenario_from_value(v: Value) -> Result<Scenario, ShareError> {
     scenario
         .validate()
         .map_err(|e| scenario_error(e, &scenario))?;
-    World::from_scenario_for_page(&scenario).map_err(|e| scenario_error(e, &scenario))?;
+    crate::sim::build_world(&scenario).map_err(|e| scenario_error(e, &scenario))?;
     Ok(scenario)
 }
 

@@ -9,6 +9,27 @@ use mqlab_engine::{Event, EventHasher, Scenario, World};
 /// whole time it was hidden.
 pub const FRAME_REAL_MS_MAX: f64 = 250.0;
 
+/// True in the full page (`full/`, the `full` feature), which links every service the engine
+/// simulates; false in the first download, which links SQS, SNS, S3 events, Kinesis and
+/// CloudWatch alarms and opens the full page for a scenario with anything else.
+pub const FULL_PAGE: bool = cfg!(feature = "full");
+
+/// The world of a scenario as this page builds it: every service in the full page; in the
+/// first download, a scenario naming a service it does not link is refused, naming the member.
+pub fn build_world(scenario: &Scenario) -> Result<World, mqlab_engine::ScenarioError> {
+    if FULL_PAGE {
+        World::from_scenario(scenario)
+    } else {
+        World::from_scenario_for_page(scenario)
+    }
+}
+
+/// Whether an error (a link's, a preset's, a lesson's, an import's: any text that ends with
+/// the engine's message) means "open this in the full page (`full/`)".
+pub fn needs_full_page(error: &str) -> bool {
+    !FULL_PAGE && error.ends_with(mqlab_engine::scenario::NEEDS_FULL_PAGE)
+}
+
 #[derive(Clone, Debug)]
 pub struct Sim {
     world: World,
@@ -27,7 +48,7 @@ impl Sim {
     }
 
     pub fn from_scenario(scenario: &Scenario) -> Result<Sim, String> {
-        let world = World::from_scenario_for_page(scenario).map_err(|e| e.to_string())?;
+        let world = build_world(scenario).map_err(|e| e.to_string())?;
         Ok(Sim {
             world,
             hasher: EventHasher::default(),

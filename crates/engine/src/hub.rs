@@ -132,10 +132,11 @@ impl Router for Hub<'_> {
         queue_arn: &str,
         max: usize,
         count_empty: bool,
+        actor: &str,
     ) -> Result<Vec<QueueReceived>, AwsError> {
         let slot = self.sqs.as_mut().ok_or_else(|| absent("SQS"))?;
         let (sqs, mut ctx) = slot.at(at);
-        sqs.receive_for_service(&mut ctx, queue_arn, max, count_empty)
+        sqs.receive_for_service(&mut ctx, queue_arn, max, count_empty, actor)
     }
 
     fn delete_from_queue(
@@ -143,10 +144,11 @@ impl Router for Hub<'_> {
         at: Shared<'_>,
         queue_arn: &str,
         receipt_handles: &[String],
+        actor: &str,
     ) -> Result<(), AwsError> {
         let slot = self.sqs.as_mut().ok_or_else(|| absent("SQS"))?;
         let (sqs, mut ctx) = slot.at(at);
-        sqs.delete_for_service(&mut ctx, queue_arn, receipt_handles)
+        sqs.delete_for_service(&mut ctx, queue_arn, receipt_handles, actor)
     }
 
     fn read_stream(

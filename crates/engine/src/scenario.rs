@@ -190,11 +190,17 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// What [`World::from_scenario_for_page`] says of a scenario that only the full page runs; the
+/// page recognises it (at the end of an error's text) and opens the full page instead.
+pub const NEEDS_FULL_PAGE: &str =
+    "this service is simulated in the full page (full/), which opens for it";
+
 impl Scenario {
-    /// The first member naming a service that only the full page links (Lambda today), or
-    /// `None` when the page's first download runs the whole scenario.
+    /// The first member naming a service that only the full page links (CloudWatch alarms,
+    /// Lambda), or `None` when the page's first download runs the whole scenario.
     pub fn needs_full_page(&self) -> Option<&'static str> {
         [
+            ("alarms", self.alarms.len()),
             ("functions", self.functions.len()),
             ("event_source_mappings", self.event_source_mappings.len()),
         ]
@@ -607,19 +613,14 @@ impl World {
     }
 
     /// [`World::from_scenario`] for the page's first download, which draws SQS, SNS, S3
-    /// events, Kinesis and CloudWatch alarms: a scenario with a service only the full page
+    /// events and Kinesis: a scenario with a service only the full page
     /// (`full/`) links is refused with a message naming the field (so the first download
     /// carries none of that service's code). [`Scenario::needs_full_page`] says which.
     pub fn from_scenario_for_page(s: &Scenario) -> Result<World, ScenarioError> {
         if let Some(field) = s.needs_full_page() {
-            return Err(ScenarioError::new(
-                field,
-                "this service is in the full page (full/), which the page opens for it",
-            ));
+            return Err(ScenarioError::new(field, NEEDS_FULL_PAGE));
         }
-        let mut world = World::with_drawn_services(s)?;
-        world.add_alarms(s)?;
-        Ok(world)
+        World::with_drawn_services(s)
     }
 
     fn with_drawn_services(s: &Scenario) -> Result<World, ScenarioError> {

@@ -103,13 +103,15 @@ pub trait Router {
     /// Receives up to `max` (≤ 10) messages from the queue at `queue_arn` through SQS's own
     /// receive path (its visibility timeout, FIFO group locks and redrive policy apply), as a
     /// long poll that found them at once, billed as a ReceiveMessage. An empty answer is
-    /// billed and counted as an empty receive only when `count_empty`.
+    /// billed and counted as an empty receive only when `count_empty`. `actor` names the
+    /// receiver in the events (a Lambda function's name), as a simulated consumer's does.
     fn receive_from_queue(
         &mut self,
         _at: Shared<'_>,
         _queue_arn: &str,
         _max: usize,
         _count_empty: bool,
+        _actor: &str,
     ) -> Result<Vec<QueueReceived>, AwsError> {
         Err(AwsError::new(
             "ServiceUnavailable",
@@ -123,6 +125,7 @@ pub trait Router {
         _at: Shared<'_>,
         _queue_arn: &str,
         _receipt_handles: &[String],
+        _actor: &str,
     ) -> Result<(), AwsError> {
         Err(AwsError::new(
             "ServiceUnavailable",

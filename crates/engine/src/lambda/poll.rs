@@ -116,7 +116,7 @@ impl Lambda {
                     .empty_counted_at
                     .is_none_or(|t| t + EMPTY_RECEIVE_EVERY_MS <= now);
                 let got = router
-                    .receive_from_queue(ctx.shared(), &m.queue_arn, want, count_empty)
+                    .receive_from_queue(ctx.shared(), &m.queue_arn, want, count_empty, &m.function)
                     .unwrap_or_default();
                 if got.is_empty() {
                     if count_empty {
@@ -235,7 +235,7 @@ impl Lambda {
             .collect();
         if !deleted.is_empty() {
             // A queue deleted meanwhile has nothing to delete.
-            let _ = router.delete_from_queue(ctx.shared(), &inv.queue_arn, &deleted);
+            let _ = router.delete_from_queue(ctx.shared(), &inv.queue_arn, &deleted, &inv.function);
         }
         if let Some(f) = self.functions.get_mut(&inv.function) {
             f.running = f.running.saturating_sub(1);

@@ -721,6 +721,7 @@ impl Sqs {
         queue_arn: &str,
         max: usize,
         count_empty: bool,
+        actor: &str,
     ) -> Result<Vec<QueueReceived>, AwsError> {
         let id = self
             .resolve_arn(queue_arn)
@@ -734,7 +735,7 @@ impl Sqs {
             system_attributes: SystemAttributes::default(),
             message_attribute_names: Vec::new(),
             attempt_id: None,
-            actor: Some("lambda".to_string()).filter(|_| ctx.events.recording()),
+            actor: Some(actor.to_string()).filter(|_| ctx.events.recording()),
         };
         self.check_throughput(ctx, id, "ReceiveMessage", None, None)?;
         let mut msgs = Vec::new();
@@ -768,6 +769,7 @@ impl Sqs {
         ctx: &mut Ctx,
         queue_arn: &str,
         handles: &[String],
+        actor: &str,
     ) -> Result<(), AwsError> {
         let id = self
             .resolve_arn(queue_arn)
@@ -778,7 +780,7 @@ impl Sqs {
             for h in chunk {
                 // An entry's failure (a stale handle) fails only that entry, as in
                 // DeleteMessageBatch.
-                let _ = self.delete_one(ctx, id, h, None);
+                let _ = self.delete_one(ctx, id, h, Some(actor));
             }
             self.cost.charge(fifo, 0);
         }
