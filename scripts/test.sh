@@ -161,6 +161,12 @@ trunk_build() {
         env PATH="$root/scripts/trunk-cargo:$PATH" trunk build --release
 }
 
+# The workspace's tests, then appcore's again as the full page builds it (its lessons of the
+# services only the full page links run there).
+test_native() {
+    cargo test && cargo test -p mqlab-appcore --features full
+}
+
 browser_tests() {
     local hash
     hash=$(cat target/expected_hash.txt)
@@ -216,7 +222,7 @@ stage "fmt" cargo fmt --all -- --check
 stage "clippy" cargo clippy --workspace --all-targets -- -D warnings
 # --no-deps: the engine is linted by the native stage above; this one is about the app on wasm32.
 stage "clippy-wasm" cargo clippy -p mqlab --no-deps --target wasm32-unknown-unknown --all-targets -- -D warnings
-stage "test" cargo test
+stage "test" test_native
 stage "expected-hash" expected_hash
 # Trunk's cargo goes through scripts/trunk-cargo/cargo, which selects the app package (see there).
 stage "trunk-build" trunk_build

@@ -80,6 +80,24 @@ pub fn run_stats(props: &RunStatsProps) -> Html {
             }
         </> })
     });
+    // The services only the full page links (Lambda, CloudWatch alarms): no rows otherwise.
+    let more = sm.more.iter().map(|r| {
+        let title = tf(lang, r.title_key, &[("name", &r.name)]);
+        html! {
+            <dl class="stats" data-testid={format!("{p}summary-{}", r.id)}>
+                <div class="stat service"><dt>{ title }</dt></div>
+                { for r.stats.iter().map(|s| {
+                    let label = if s.label_is_name { s.label.clone() } else { t(lang, &s.label).to_string() };
+                    html! {
+                        <div class={classes!("stat", s.label_is_name.then(|| format!("alarm-{}", s.value.to_ascii_lowercase())))}>
+                            <dt>{ label }</dt>
+                            <dd data-testid={format!("{p}{}", s.id)}>{ &s.value }</dd>
+                        </div>
+                    }
+                }) }
+            </dl>
+        }
+    });
     let per_service = [
         (
             sm.queues,
@@ -106,6 +124,7 @@ pub fn run_stats(props: &RunStatsProps) -> Html {
             { for sqs }
             { for sns }
             { for kinesis }
+            { for more }
             <dl class="stats" data-testid={format!("{p}summary-total")}>
                 <div class="stat service"><dt>{ t(lang, "summary.total") }</dt></div>
                 if several {

@@ -253,6 +253,114 @@ pub struct Summary {
     pub requests_sqs: u64,
     pub requests_sns: u64,
     pub requests_kinesis: u64,
+    /// Rows of the services only the full page links (always empty in the first download).
+    pub more: Vec<ServiceRow>,
+}
+
+/// A summary row of a service the full page links: a Lambda function (its mapping's
+/// concurrent batches as they scale) or the CloudWatch alarms (each one's state).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceRow {
+    /// The row's test id (`summary-<id>`).
+    pub id: String,
+    /// Its title's text key and the `{name}` it is filled with.
+    pub title_key: &'static str,
+    pub name: String,
+    pub stats: Vec<Stat>,
+}
+
+/// One number or state of a [`ServiceRow`]: test id, label (a text key, or an alarm's name
+/// when `label_is_name`), value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stat {
+    pub id: String,
+    pub label: String,
+    pub label_is_name: bool,
+    pub value: String,
+}
+
+impl Stat {
+    fn keyed(id: &str, key: &str, value: String) -> Stat {
+        Stat {
+            id: id.to_string(),
+            label: key.to_string(),
+            label_is_name: false,
+            value,
+        }
+    }
+}
+
+/// Lambda's functions and the CloudWatch alarms, one row each (the full page only: in the
+/// first download this is never called, so none of it is linked).
+fn more_rows(world: &World) -> Vec<ServiceRow> {
+    use crate::numbers::count;
+    let mut rows = Vec::new();
+    for f in world.lambda().functions() {
+        let mut stats = Vec::new();
+        for m in world.lambda().mappings().filter(|m| m.function == f.name) {
+            stats.push(Stat::keyed(
+                "lambda-batches",
+                "summary.lambda.batches",
+                format!("{} / {}", m.in_flight, m.concurrency),
+            ));
+            stats.push(Stat::keyed(
+                "lambda-cap",
+                "summary.lambda.cap",
+                count(u64::from(m.concurrency_cap())),
+            ));
+        }
+        let t = &f.totals;
+        stats.push(Stat::keyed(
+            "lambda-peak",
+            "summary.lambda.peak",
+            count(u64::from(t.peak_concurrency)),
+        ));
+        stats.push(Stat::keyed(
+            "lambda-invocations",
+            "summary.lambda.invocations",
+            count(t.invocations),
+        ));
+        stats.push(Stat::keyed(
+            "lambda-errors",
+            "summary.lambda.errors",
+            count(t.errors),
+        ));
+        stats.push(Stat::keyed(
+            "lambda-processed",
+            "summary.lambda.processed",
+            count(t.messages_processed),
+        ));
+        stats.push(Stat::keyed(
+            "lambda-returned",
+            "summary.lambda.returned",
+            count(t.messages_failed),
+        ));
+        rows.push(ServiceRow {
+            id: format!("lambda-{}", f.name),
+            title_key: "summary.lambda",
+            name: f.name.clone(),
+            stats,
+        });
+    }
+    let alarms: Vec<Stat> = world
+        .cloudwatch()
+        .alarms()
+        .map(|a| Stat {
+            id: format!("alarm-{}", a.name),
+            label: a.name.clone(),
+            label_is_name: true,
+            value: a.state.as_str().to_string(),
+        })
+        .collect();
+    if !alarms.is_empty() {
+        rows.push(ServiceRow {
+            id: "alarms".into(),
+            title_key: "summary.alarms",
+            name: String::new(),
+            stats: alarms,
+        });
+    }
+    rows
 }
 
 /// Everything the canvas and the panels draw.
@@ -1184,6 +1292,9 @@ impl ViewModel {
             let k = crate::kinesis_view::KinesisSummary::of(world, &self.kinesis);
             s.requests_kinesis = k.requests;
             s.kinesis = Some(k);
+        }
+        if crate::sim::FULL_PAGE {
+            s.more = more_rows(world);
         }
         s
     }
