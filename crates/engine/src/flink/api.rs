@@ -311,6 +311,28 @@ impl Flink {
         }
     }
 
+    /// A scenario's application: CreateApplication with the request's members, RUNNING at
+    /// once (as a scenario's streams are ACTIVE from the start; StartApplication's STARTING
+    /// delay is for calls made while the run goes on). It must declare its window (the
+    /// [`PROPERTY_GROUP`] property group): an application without one computes nothing.
+    pub(crate) fn create_running(
+        &mut self,
+        ctx: &mut Ctx,
+        params: &Value,
+    ) -> Result<WindowSpec, AwsError> {
+        let i: Input = parse(params)?;
+        self.create(ctx, &i)?;
+        let name = required(&i.application_name, "ApplicationName")?;
+        let Some(spec) = self.apps.get(name).and_then(|a| a.spec.clone()) else {
+            self.apps.remove(name);
+            return Err(invalid(format!(
+                "ApplicationConfiguration.EnvironmentProperties.PropertyGroups: a scenario's application declares its window in the {PROPERTY_GROUP} property group."
+            )));
+        };
+        self.settle_to(ctx, name, AppStatus::Running);
+        Ok(spec)
+    }
+
     fn create(&mut self, ctx: &mut Ctx, i: &Input) -> Result<Value, AwsError> {
         let name = required(&i.application_name, "ApplicationName")?;
         if name.len() > NAME_MAX
