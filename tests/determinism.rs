@@ -98,6 +98,14 @@ fn full_page_only(path: &str) -> Option<(&'static str, &'static str)> {
             "functions",
             include_str!("../scenarios/lambda-consumer.json"),
         )),
+        "scenarios/firehose-near-real-time.json" => Some((
+            "delivery_streams",
+            include_str!("../scenarios/firehose-near-real-time.json"),
+        )),
+        "scenarios/flink-windows.json" => Some((
+            "flink_applications",
+            include_str!("../scenarios/flink-windows.json"),
+        )),
         _ => None,
     }
 }

@@ -94,7 +94,10 @@ fn lessons_of_services_beyond_the_first_download_are_handed_to_the_full_page() {
         .map(|l| l.id)
         .collect();
     if mqlab_appcore::sim::FULL_PAGE {
-        assert!(handed.is_empty(), "the full page runs every lesson: {handed:?}");
+        assert!(
+            handed.is_empty(),
+            "the full page runs every lesson: {handed:?}"
+        );
     } else {
         // CloudWatch alarms and Lambda are not in the first download.
         assert_eq!(handed, ["scaling-alarm", "scaling-lambda"]);

@@ -454,6 +454,61 @@ pub fn run_command(args: &RunArgs) -> i32 {
                 .collect()
         }),
     );
+    // Firehose's delivery streams (a scenario's `delivery_streams`): what they took in, the
+    // objects they put in S3 and when the first and the last landed (a buffered stream
+    // delivers in objects about every interval, not record by record), what still waits.
+    let at = |t: Option<u64>| t.map_or_else(|| "-".to_string(), format_duration);
+    push_table(
+        &mut s,
+        &[
+            ("delivery stream", 32),
+            ("records in", 10),
+            ("to S3", 10),
+            ("objects", 8),
+            ("bytes", 12),
+            ("first object", 12),
+            ("last object", 12),
+            ("buffered", 9),
+        ],
+        world.firehose().streams().map(|d| {
+            let t = &d.totals;
+            vec![
+                d.name.clone(),
+                t.incoming_records.to_string(),
+                (t.delivered_to_s3 + t.error_output).to_string(),
+                t.objects.to_string(),
+                t.object_bytes.to_string(),
+                at(t.first_object_at),
+                at(t.last_object_at),
+                d.buffered_records().to_string(),
+            ]
+        }),
+    );
+    // Flink applications (a scenario's `flink_applications`): the windows they closed.
+    push_table(
+        &mut s,
+        &[
+            ("Flink application", 32),
+            ("status", 8),
+            ("records in", 10),
+            ("windows closed", 14),
+            ("late dropped", 12),
+            ("to sink", 8),
+            ("open", 6),
+        ],
+        world.flink().applications().map(|a| {
+            let t = &a.totals;
+            vec![
+                a.name.clone(),
+                a.status.as_str().to_string(),
+                t.records_in.to_string(),
+                t.windows_fired.to_string(),
+                t.late_dropped.to_string(),
+                t.sink_records.to_string(),
+                a.open_windows().len().to_string(),
+            ]
+        }),
+    );
     // The world's bill: the services the run uses (or that billed requests anyway, e.g. an
     // SQS call to a queue that was deleted), joined with " + ".
     let parts: Vec<String> = world

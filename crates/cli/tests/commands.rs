@@ -509,3 +509,81 @@ fn run_of_a_scenario_with_lambda_writes_its_metrics_and_its_table() {
     assert!(line.trim_end().ends_with("50"), "peak concurrency: {line}");
     assert!(summary.contains("Lambda requests"), "{summary}");
 }
+
+#[test]
+fn run_of_the_firehose_scenario_lists_the_objects_delivered_and_writes_data_freshness() {
+    let scenario = write_temp(
+        "firehose-near-real-time.json",
+        include_str!("../../../scenarios/firehose-near-real-time.json"),
+    );
+    let metrics = temp_path("firehose-metrics.csv");
+    let out = mqlab(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--for",
+            "5m",
+            "--no-events",
+            "--metrics",
+            metrics.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = std::fs::read_to_string(&metrics).unwrap();
+    let freshness: Vec<f64> = csv
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|r| {
+            r[1] == "AWS/Firehose"
+                && r[2] == "clicks-to-lake"
+                && r[3] == "DeliveryToS3.DataFreshness"
+        })
+        .map(|r| r[4].parse().unwrap())
+        .collect();
+    assert_eq!(freshness, [60.0; 4], "{csv}");
+    let summary = text(&out.stderr);
+    assert!(
+        summary.contains("delivery stream  ") && summary.contains("first object"),
+        "{summary}"
+    );
+    let line: Vec<&str> = summary
+        .lines()
+        .find(|l| l.starts_with("clicks-to-lake"))
+        .unwrap_or_else(|| panic!("no Firehose table: {summary}"))
+        .split_whitespace()
+        .collect();
+    // records in, to S3, objects, bytes, first object, last object, buffered
+    assert_eq!(line[3..7], ["4", "6144000", "1m1s", "4m1s"], "{line:?}");
+    assert!(summary.contains("Firehose requests"), "{summary}");
+}
+
+#[test]
+fn run_of_the_flink_scenario_lists_the_windows_closed() {
+    let scenario = write_temp(
+        "flink-windows.json",
+        include_str!("../../../scenarios/flink-windows.json"),
+    );
+    let out = mqlab(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--for",
+            "1m",
+            "--no-events",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let summary = text(&out.stderr);
+    assert!(summary.contains("windows closed"), "{summary}");
+    let line: Vec<&str> = summary
+        .lines()
+        .find(|l| l.starts_with("clicks-per-producer"))
+        .unwrap_or_else(|| panic!("no Flink table: {summary}"))
+        .split_whitespace()
+        .collect();
+    // status, records in, windows closed, late dropped, to sink, open
+    assert_eq!(line[1], "RUNNING");
+    assert_eq!(line[3..6], ["12", "0", "12"], "{line:?}");
+}

@@ -160,6 +160,18 @@ pub struct Scenario {
     /// `MaximumBatchingWindowInSeconds`, `FunctionResponseTypes`, `ScalingConfig`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_source_mappings: Vec<serde_json::Value>,
+    /// Amazon Data Firehose delivery streams, each as CreateDeliveryStream's members
+    /// (`DeliveryStreamName`, `DeliveryStreamType` DirectPut or KinesisStreamAsSource with
+    /// `KinesisStreamSourceConfiguration.KinesisStreamARN` a scenario stream's ARN,
+    /// `ExtendedS3DestinationConfiguration` into a scenario bucket with `BufferingHints` and a
+    /// Lambda `ProcessingConfiguration`): ACTIVE from the start (aws-rules §5).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub delivery_streams: Vec<serde_json::Value>,
+    /// Managed Service for Apache Flink applications, each as CreateApplication's members
+    /// with the window in the `mqlab.window` property group (a scenario stream as `source`,
+    /// another as `sink`): RUNNING from the start (aws-rules §6.2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flink_applications: Vec<serde_json::Value>,
 }
 
 /// A scenario that cannot be used, with the field at fault (e.g. `consumers[1].max_messages`).
@@ -203,6 +215,8 @@ impl Scenario {
             ("alarms", self.alarms.len()),
             ("functions", self.functions.len()),
             ("event_source_mappings", self.event_source_mappings.len()),
+            ("delivery_streams", self.delivery_streams.len()),
+            ("flink_applications", self.flink_applications.len()),
         ]
         .into_iter()
         .find_map(|(field, n)| (n > 0).then_some(field))
@@ -243,6 +257,8 @@ impl Scenario {
             ("alarms", self.alarms.len()),
             ("functions", self.functions.len()),
             ("event_source_mappings", self.event_source_mappings.len()),
+            ("delivery_streams", self.delivery_streams.len()),
+            ("flink_applications", self.flink_applications.len()),
         ] {
             if n > SCENARIO_ITEMS_MAX {
                 return Err(ScenarioError::new(
@@ -385,6 +401,16 @@ impl Scenario {
                 "event_source_mappings",
                 &self.event_source_mappings,
                 "CreateEventSourceMapping's members (FunctionName, EventSourceArn, …)",
+            ),
+            (
+                "delivery_streams",
+                &self.delivery_streams,
+                "CreateDeliveryStream's members (DeliveryStreamName, …)",
+            ),
+            (
+                "flink_applications",
+                &self.flink_applications,
+                "CreateApplication's members (ApplicationName, …)",
             ),
         ] {
             if let Some(i) = items.iter().position(|v| !v.is_object()) {
@@ -608,6 +634,7 @@ impl World {
     pub fn from_scenario(s: &Scenario) -> Result<World, ScenarioError> {
         let mut world = World::with_drawn_services(s)?;
         world.add_lambda(s)?;
+        world.add_firehose_and_flink(s)?;
         world.add_alarms(s)?;
         Ok(world)
     }
@@ -685,6 +712,90 @@ impl World {
             self.create_event_source_mapping(&input).map_err(|e| {
                 ScenarioError::new(format!("event_source_mappings[{i}]"), e.to_string())
             })?;
+        }
+        Ok(())
+    }
+
+    /// Firehose's delivery streams (after the streams, buckets and functions they name),
+    /// then Flink's applications: only from [`World::from_scenario`], through the hooks the
+    /// services' glue sets (the page links neither).
+    fn add_firehose_and_flink(&mut self, s: &Scenario) -> Result<(), ScenarioError> {
+        /// An AWS error of a scenario's request, with the member at fault in the field when the
+        /// message starts with one the request gives (`ExtendedS3DestinationConfiguration.
+        /// BufferingHints.IntervalInSeconds must be …` → field `delivery_streams[0].Extended…`,
+        /// message `must be … (InvalidArgumentException)`).
+        fn aws_field(
+            what: &str,
+            i: usize,
+            request: &serde_json::Value,
+            e: crate::core::error::AwsError,
+        ) -> ScenarioError {
+            let word = e.message.split(' ').next().unwrap_or_default();
+            let path = word.trim_end_matches(':');
+            let root = path.split(['.', '[']).next().unwrap_or_default();
+            let is_path = path
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.[]".contains(&b));
+            if is_path && !root.is_empty() && request.get(root).is_some() {
+                let rest = e.message[word.len()..].trim_start();
+                return ScenarioError::new(
+                    format!("{what}[{i}].{path}"),
+                    format!("{rest} ({})", e.code),
+                );
+            }
+            ScenarioError::new(format!("{what}[{i}]"), e.to_string())
+        }
+        let function_names: BTreeSet<&str> = s
+            .functions
+            .iter()
+            .filter_map(|f| f["FunctionName"].as_str())
+            .collect();
+        for (i, d) in s.delivery_streams.iter().enumerate() {
+            let at = |m: String| ScenarioError::new(format!("delivery_streams[{i}]"), m);
+            self.create_delivery_stream_active(d)
+                .map_err(|e| aws_field("delivery_streams", i, d, e))?;
+            let name = d["DeliveryStreamName"].as_str().unwrap_or_default();
+            let Some(dest) = self.firehose().stream(name).map(|x| x.destination.clone()) else {
+                continue;
+            };
+            let s3 = match dest.sink {
+                None => format!("{}Configuration", dest.member()),
+                Some(_) => format!("{}Configuration.S3Configuration", dest.member()),
+            };
+            if !s.buckets.iter().any(|b| b.bucket == dest.bucket) {
+                return Err(ScenarioError::new(
+                    format!("delivery_streams[{i}].{s3}.BucketARN"),
+                    format!("no bucket named {:?}", dest.bucket),
+                ));
+            }
+            if let Some(t) = &dest.transform {
+                let f = t
+                    .lambda_arn
+                    .rsplit_once(":function:")
+                    .map_or(t.lambda_arn.as_str(), |(_, f)| {
+                        f.split(':').next().unwrap_or(f)
+                    });
+                if !function_names.contains(f) {
+                    return Err(at(format!(
+                        "the Lambda processor's LambdaArn {:?} names no function of the scenario",
+                        t.lambda_arn
+                    )));
+                }
+            }
+        }
+        let streams: BTreeSet<&str> = s.streams.iter().map(|x| x.stream_name.as_str()).collect();
+        for (i, a) in s.flink_applications.iter().enumerate() {
+            let spec = self
+                .create_running_application(a)
+                .map_err(|e| aws_field("flink_applications", i, a, e))?;
+            for (key, name) in [("source", Some(&spec.source)), ("sink", spec.sink.as_ref())] {
+                if let Some(name) = name.filter(|n| !streams.contains(n.as_str())) {
+                    return Err(ScenarioError::new(
+                        format!("flink_applications[{i}].ApplicationConfiguration.EnvironmentProperties.PropertyGroups"),
+                        format!("mqlab.window's {key} {name:?} is no stream of the scenario"),
+                    ));
+                }
+            }
         }
         Ok(())
     }

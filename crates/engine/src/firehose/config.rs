@@ -290,8 +290,7 @@ fn processing(m: &Map<String, Value>, path: &str) -> Result<Processing, AwsError
         let num = |name: &str, min: f64, max: f64, default: f64| -> Result<f64, AwsError> {
             match params.get(name).and_then(Value::as_str) {
                 None => Ok(default),
-                Some(s) => s
-                    .parse::<f64>()
+                Some(s) => crate::core::float::parse_f64(s)
                     .ok()
                     .filter(|n| (min..=max).contains(n))
                     .ok_or_else(|| {

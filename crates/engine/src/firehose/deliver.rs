@@ -324,6 +324,7 @@ fn attempt(fh: &mut Firehose, ctx: &mut Ctx, peers: &mut dyn FirehoseRouter, nam
                     .collect(),
                 Some(_) => error_lines(s, &d, now),
             };
+            let object_bytes = body.len() as u64;
             let ok = peers
                 .put_object(ctx.shared(), &s.destination.bucket, &key, body)
                 .is_ok();
@@ -331,6 +332,9 @@ fn attempt(fh: &mut Firehose, ctx: &mut Ctx, peers: &mut dyn FirehoseRouter, nam
             if ok {
                 m.s3_successes += 1;
                 s.totals.objects += 1;
+                s.totals.object_bytes += object_bytes;
+                s.totals.first_object_at.get_or_insert(now);
+                s.totals.last_object_at = Some(now);
                 if !s.destination.partition_keys.is_empty() {
                     fh.partitioned_objects += 1;
                 }
@@ -406,7 +410,7 @@ fn error_lines(s: &DeliveryStream, d: &Delivery, now: SimTime) -> Vec<u8> {
 
 /// A stream-sourced delivery stream reads each shard once: GetRecords through the router
 /// (sharing the shard's 5 reads/s with every other reader); what it reads enters the buffers.
-fn poll(fh: &mut Firehose, ctx: &mut Ctx, peers: &mut dyn FirehoseRouter, name: &str) {
+pub(super) fn poll(fh: &mut Firehose, ctx: &mut Ctx, peers: &mut dyn FirehoseRouter, name: &str) {
     let Some(s) = fh.streams.get_mut(name) else {
         return;
     };

@@ -181,6 +181,11 @@ pub struct Totals {
     /// Records written under the error prefix (processing-failed, sink-failed).
     pub error_output: u64,
     pub objects: u64,
+    /// Bytes of those objects, and when the first and the last were put (what `mqlab run`
+    /// reports: a buffered stream delivers in objects about every interval).
+    pub object_bytes: u64,
+    pub first_object_at: Option<SimTime>,
+    pub last_object_at: Option<SimTime>,
     pub failed_attempts: u64,
     pub transform_invocations: u64,
     pub processing_failed: u64,

@@ -138,6 +138,33 @@ pub(super) fn call(
     }
 }
 
+impl Firehose {
+    /// A scenario's delivery stream: CreateDeliveryStream with the request's members, ACTIVE
+    /// at once (as a scenario's Kinesis streams are; the CREATING delay is for calls made
+    /// while the run goes on), and a stream-sourced one reads its source from now on.
+    pub(crate) fn create_active(
+        &mut self,
+        ctx: &mut Ctx,
+        peers: &mut dyn FirehoseRouter,
+        p: &Value,
+    ) -> Result<Value, AwsError> {
+        if !p.is_object() {
+            return Err(invalid("The request parameters must be a JSON object."));
+        }
+        let out = create(self, ctx, peers, p)?;
+        let name = stream_name(p)?.to_string();
+        let Some(s) = self.streams.get_mut(&name) else {
+            return Ok(out);
+        };
+        // The Settle timer create scheduled finds the stream ACTIVE and does nothing.
+        s.status = Status::Active;
+        if s.source.is_some() {
+            super::deliver::poll(self, ctx, peers, &name);
+        }
+        Ok(out)
+    }
+}
+
 fn create(
     fh: &mut Firehose,
     ctx: &mut Ctx,

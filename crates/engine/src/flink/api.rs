@@ -104,8 +104,7 @@ fn secs(t: SimTime) -> f64 {
 fn prop_ms(map: &BTreeMap<String, String>, key: &str) -> Result<Option<SimTime>, String> {
     map.get(key)
         .map(|v| {
-            v.trim()
-                .parse::<f64>()
+            crate::core::float::parse_f64(v.trim())
                 .ok()
                 .and_then(crate::core::time::secs_to_ms)
                 .ok_or_else(|| format!("{key} must be a number of seconds, not {v:?}."))
@@ -309,6 +308,28 @@ impl Flink {
                 format!("The action {other} is not valid for this web service (simulated: CreateApplication, DescribeApplication, ListApplications, StartApplication, StopApplication, DeleteApplication)."),
             )),
         }
+    }
+
+    /// A scenario's application: CreateApplication with the request's members, RUNNING at
+    /// once (as a scenario's streams are ACTIVE from the start; StartApplication's STARTING
+    /// delay is for calls made while the run goes on). It must declare its window (the
+    /// [`PROPERTY_GROUP`] property group): an application without one computes nothing.
+    pub(crate) fn create_running(
+        &mut self,
+        ctx: &mut Ctx,
+        params: &Value,
+    ) -> Result<WindowSpec, AwsError> {
+        let i: Input = parse(params)?;
+        self.create(ctx, &i)?;
+        let name = required(&i.application_name, "ApplicationName")?;
+        let Some(spec) = self.apps.get(name).and_then(|a| a.spec.clone()) else {
+            self.apps.remove(name);
+            return Err(invalid(format!(
+                "ApplicationConfiguration.EnvironmentProperties.PropertyGroups: a scenario's application declares its window in the {PROPERTY_GROUP} property group."
+            )));
+        };
+        self.settle_to(ctx, name, AppStatus::Running);
+        Ok(spec)
     }
 
     fn create(&mut self, ctx: &mut Ctx, i: &Input) -> Result<Value, AwsError> {

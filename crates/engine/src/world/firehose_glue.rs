@@ -103,6 +103,17 @@ impl World {
         self.with_firehose(|f, ctx, peers| f.call_json(ctx, peers, op, params))
     }
 
+    /// A scenario's delivery stream (CreateDeliveryStream's members), ACTIVE at once; the
+    /// first sets the hooks, as a `firehose` call does.
+    pub(crate) fn create_delivery_stream_active(
+        &mut self,
+        params: &Value,
+    ) -> Result<Value, AwsError> {
+        self.firehose_hooks = Some(HOOKS);
+        self.extras_clone = Some(World::copy_extras);
+        self.with_firehose(|f, ctx, peers| f.create_active(ctx, peers, params))
+    }
+
     /// Runs `f` on Firehose at the current instant with its peers as its router.
     fn with_firehose<R>(
         &mut self,

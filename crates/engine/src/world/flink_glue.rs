@@ -15,6 +15,15 @@ impl World {
         self.with_flink(|f, ctx, _| f.call_json(ctx, op, params))
     }
 
+    /// A scenario's application (CreateApplication's members), RUNNING at once; answers the
+    /// window it computes. Sets the clock, as every Flink call does.
+    pub(crate) fn create_running_application(
+        &mut self,
+        params: &Value,
+    ) -> Result<crate::flink::WindowSpec, AwsError> {
+        self.with_flink(|f, ctx, _| f.create_running(ctx, params))
+    }
+
     /// Read access to the Flink applications (their totals, open windows, watermark).
     pub fn flink(&self) -> &Flink {
         &self.flink
