@@ -1,0 +1,71 @@
+// The full page (full/): the first download hands it what names a service it does not link
+// (CloudWatch alarms, Lambda, …) — a lesson's link, an imported file — and the full page runs
+// it, with a summary row per Lambda function and one for the alarms.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ctx, openPage, testid, setSpeed, waitForPage } from "./helpers.mjs";
+
+const SCENARIOS = new URL("../scenarios/", import.meta.url).pathname;
+
+async function waitForFullPage(page) {
+  await page.waitForURL(/\/full\//, { timeout: 20_000 });
+  await testid(page, "play").waitFor({ state: "visible", timeout: 20_000 });
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: new URL(`./screenshots/${name}.png`, import.meta.url).pathname, fullPage: true });
+}
+
+test("a lesson of chapter 12 opens in the full page: the alarm goes to ALARM, Show me brings the backlog under it", async () => {
+  const { page, problems, context } = await openPage({ hash: "#learn/scaling-alarm" });
+  await waitForFullPage(page);
+  assert.match(page.url(), /\/full\/#learn\/scaling-alarm$/);
+  await page.waitForFunction(() => {
+    const p = document.querySelector('[data-testid="lesson-panel"]');
+    return p?.dataset.lesson === "scaling-alarm" && p?.dataset.step === "0";
+  });
+  // The alarm is new: no datapoint has been evaluated at 0:50.
+  await testid(page, "alarm-jobs-backlog").waitFor();
+  assert.equal((await testid(page, "alarm-jobs-backlog").textContent()).trim(), "INSUFFICIENT_DATA");
+  await page.keyboard.press("ArrowRight");
+  await page.waitForFunction(() => document.querySelector('[data-testid="lesson-panel"]')?.dataset.step === "1");
+  // Past the first minute the backlog is over 100: ALARM, and its notification reached the
+  // ops-inbox queue through the ops topic.
+  await waitForPage(page, (n, attr) => document.querySelector('[data-testid="alarm-jobs-backlog"]')?.textContent.trim() === "ALARM");
+  await shot(page, "full-page-alarm");
+  await page.keyboard.press("ArrowRight");
+  await testid(page, "task-panel").waitFor();
+  await setSpeed(page, 100);
+  await testid(page, "show-me").click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="checkpoint"]')?.dataset.met === "true",
+    null,
+    { timeout: 90_000 },
+  );
+  await testid(page, "pause").click();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("an imported scenario with Lambda is handed to the full page, which draws the function's scaling", async () => {
+  const { page, problems, context } = await openPage();
+  await testid(page, "import").setInputFiles(`${SCENARIOS}lambda-consumer.json`);
+  await waitForFullPage(page);
+  assert.equal(await testid(page, "scenario").textContent(), "lambda-consumer");
+  await testid(page, "summary-lambda-process-order").waitFor();
+  // 5 concurrent batches at first; the spike at 30 s makes Lambda add more, up to
+  // MaximumConcurrency 50.
+  const allowed = async () => Number((await testid(page, "lambda-batches").textContent()).split("/")[1]);
+  assert.equal(await allowed(), 5);
+  assert.equal((await testid(page, "lambda-cap").textContent()).trim(), "50");
+  await setSpeed(page, 25);
+  await testid(page, "play").click();
+  await waitForPage(page, () => Number(document.querySelector('[data-testid="lambda-batches"]').textContent.split("/")[1]) > 5, null, 60_000);
+  await testid(page, "pause").click();
+  assert.ok((await allowed()) <= 50);
+  // The function is drawn by name, as a consumer of the queue.
+  await page.waitForFunction(() => document.querySelector("canvas[data-labels]")?.dataset.labels.includes("process-order"));
+  await shot(page, "full-page-lambda");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
