@@ -1231,7 +1231,7 @@ impl World {
             for e in effects {
                 match e {
                     Effect::StartConsumer {
-                        instance,
+                        consumer,
                         user_data,
                     } => {
                         // The UserData is a scenario consumer without name and count; one
@@ -1240,21 +1240,26 @@ impl World {
                             .ok()
                             .filter(Value::is_object)
                             .and_then(|mut v| {
-                                v["name"] = Value::from(instance);
+                                v["name"] = Value::from(consumer.as_str());
                                 v["count"] = Value::from(1);
                                 serde_json::from_value::<crate::actors::ConsumerSpec>(v).ok()
                             })
                             .filter(|s| s.validate().is_ok());
                         if let Some(spec) = spec {
                             self.with_actors(|a, ctx| a.add_consumer(ctx, spec));
+                            // Its one instance is the EC2 instance: its events' actor is
+                            // `<group>/<instance-id>`, without the `#1` of a consumer group.
+                            if let Some(c) = self.actors.consumers.last_mut() {
+                                c.name = consumer;
+                            }
                         }
                     }
-                    Effect::StopConsumer { instance } => {
+                    Effect::StopConsumer { consumer } => {
                         let k = self
                             .actors
                             .consumer_specs
                             .iter()
-                            .position(|s| s.name == instance);
+                            .position(|s| s.name == consumer);
                         if let Some(k) = k {
                             self.with_actors(|a, ctx| a.set_consumer_count(ctx, k, 0));
                         }
