@@ -95,6 +95,10 @@ fn native_only(path: &str) -> Option<(&'static str, &'static str)> {
             "functions",
             include_str!("../scenarios/lambda-consumer.json"),
         )),
+        "scenarios/autoscaling-backlog.json" => Some((
+            "launch_configurations",
+            include_str!("../scenarios/autoscaling-backlog.json"),
+        )),
         _ => None,
     }
 }
