@@ -69,3 +69,39 @@ test("an imported scenario with Lambda is handed to the full page, which draws t
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("chapter 12's Auto Scaling lesson and chapter 13's Firehose lesson show their services' rows in the full page", async () => {
+  const { page, problems, context } = await openPage({ hash: "#learn/scaling-asg" });
+  await waitForFullPage(page);
+  const step = async (lesson, k) =>
+    page.waitForFunction(
+      ([lesson, k]) => {
+        const p = document.querySelector('[data-testid="lesson-panel"]');
+        return p?.dataset.lesson === lesson && p?.dataset.step === String(k);
+      },
+      [lesson, k],
+      { timeout: 30_000 },
+    );
+  const value = async (id) => (await testid(page, id).textContent()).trim();
+  await step("scaling-asg", 0);
+  // Before the burst: one instance keeps up.
+  assert.equal(await value("asg-desired"), "1");
+  await page.keyboard.press("ArrowRight");
+  await step("scaling-asg", 1);
+  // At 5:30, after 3 datapoints above the target: desired capacity 10 (MaxSize).
+  await page.waitForFunction(() => document.querySelector('[data-testid="asg-desired"]')?.textContent.trim() === "10");
+  await shot(page, "full-page-asg");
+  // Chapter 13: the Firehose row fills its buffer, then objects land about every minute.
+  await page.waitForLoadState("networkidle");
+  await page.goto(`${ctx.baseUrl}full/#learn/firehose-near-real-time`);
+  await page.reload();
+  await step("firehose-near-real-time", 0);
+  assert.equal(await value("firehose-objects"), "0");
+  assert.ok(Number((await value("firehose-buffered")).replaceAll(",", "")) > 0);
+  await page.keyboard.press("ArrowRight");
+  await step("firehose-near-real-time", 1);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="firehose-objects"]')?.textContent) >= 3);
+  await shot(page, "full-page-firehose");
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -106,6 +106,10 @@ fn full_page_only(path: &str) -> Option<(&'static str, &'static str)> {
             "flink_applications",
             include_str!("../scenarios/flink-windows.json"),
         )),
+        "scenarios/autoscaling-backlog.json" => Some((
+            "launch_configurations",
+            include_str!("../scenarios/autoscaling-backlog.json"),
+        )),
         _ => None,
     }
 }

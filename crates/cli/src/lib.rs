@@ -21,6 +21,7 @@
 pub mod args;
 pub mod bench;
 pub mod duration;
+mod groups;
 pub mod run;
 pub mod script;
 

@@ -226,7 +226,10 @@ pub fn run_command(args: &RunArgs) -> i32 {
         QUIET_CHUNK_MS
     };
     let mut memory_stop: Option<String> = None;
+    let mut groups = crate::groups::Timeline::default();
+    groups.sample(&world);
     let driven = drive(&mut world, args.duration_ms, chunk, |w| {
+        groups.sample(w);
         if recording {
             let events = w.drain_events();
             events_written += events.len() as u64;
@@ -509,6 +512,7 @@ pub fn run_command(args: &RunArgs) -> i32 {
             ]
         }),
     );
+    crate::groups::push_groups(&mut s, &world, &groups);
     // The world's bill: the services the run uses (or that billed requests anyway, e.g. an
     // SQS call to a queue that was deleted), joined with " + ".
     let parts: Vec<String> = world
@@ -538,7 +542,11 @@ pub fn run_command(args: &RunArgs) -> i32 {
 /// One table of the run's summary: a header of `columns` (name, width), then a line per row,
 /// the first column left-aligned and the others right-aligned in their widths. Nothing when
 /// there are no rows (a service the run does not have).
-fn push_table(s: &mut String, columns: &[(&str, usize)], rows: impl Iterator<Item = Vec<String>>) {
+pub(crate) fn push_table(
+    s: &mut String,
+    columns: &[(&str, usize)],
+    rows: impl Iterator<Item = Vec<String>>,
+) {
     let mut line = |cells: &mut dyn Iterator<Item = String>| {
         for (k, (cell, (_, w))) in cells.zip(columns).enumerate() {
             match k {

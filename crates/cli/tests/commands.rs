@@ -587,3 +587,72 @@ fn run_of_the_flink_scenario_lists_the_windows_closed() {
     assert_eq!(line[1], "RUNNING");
     assert_eq!(line[3..6], ["12", "0", "12"], "{line:?}");
 }
+
+#[test]
+fn run_of_a_scenario_with_an_auto_scaling_group_writes_its_table_and_activities() {
+    let scenario = write_temp(
+        "autoscaling-backlog.json",
+        include_str!("../../../scenarios/autoscaling-backlog.json"),
+    );
+    let metrics = temp_path("autoscaling-metrics.csv");
+    let out = mqlab(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--for",
+            "25m",
+            "--no-events",
+            "--metrics",
+            metrics.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = std::fs::read_to_string(&metrics).unwrap();
+    let in_service: Vec<f64> = csv
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<&str>>())
+        .filter(|r| {
+            r[1] == "AWS/AutoScaling" && r[2] == "workers" && r[3] == "GroupInServiceInstances"
+        })
+        .map(|r| r[4].parse().unwrap())
+        .collect();
+    assert_eq!(in_service.len(), 25, "one row a minute");
+    assert_eq!(in_service.iter().cloned().fold(0.0, f64::max), 10.0);
+    assert_eq!(in_service.last(), Some(&1.0));
+
+    let summary = text(&out.stderr);
+    assert!(summary.contains("auto scaling group"), "{summary}");
+    // min, max, desired, in service, pending, terminating, peak in service, launched,
+    // terminated.
+    let row: Vec<&str> = summary
+        .lines()
+        .find(|l| l.starts_with("workers "))
+        .unwrap_or_else(|| panic!("no group table: {summary}"))
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        row[1..],
+        ["1", "10", "1", "1", "0", "0", "10", "10", "9"],
+        "{summary}"
+    );
+    let over_time = summary
+        .lines()
+        .find(|l| l.starts_with("workers desired/in service over time: "))
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert!(
+        over_time.contains("0s 1/0, 1m 1/1, 5m 10/1, 6m 10/10, 22m 1/1"),
+        "{over_time}"
+    );
+    assert!(summary.contains("workers scaling activities:"), "{summary}");
+    assert!(summary.contains(
+        "9 × Launching a new EC2 instance (Successful): At 2026-01-01T00:05:00Z a monitor alarm TargetTracking-workers-AlarmHigh-"
+    ), "{summary}");
+    assert!(
+        summary.contains(
+            "triggered policy backlog-per-instance changing the desired capacity from 10 to 1."
+        ),
+        "{summary}"
+    );
+    assert!(summary.contains("EC2 requests"), "{summary}");
+}

@@ -13,6 +13,8 @@
 //! Queues are declared with CreateQueue's own members (`QueueName`, `Attributes`), so an
 //! attribute a user learns here is spelled as in the AWS console and docs.
 
+mod autoscaling;
+
 use crate::actors::{ConsumerSpec, ProducerSpec};
 use crate::sqs::{api::CreateQueueInput, api::SetQueueAttributesInput, queue_url, SqsConfig};
 use crate::world::{World, WorldConfig};
@@ -172,6 +174,24 @@ pub struct Scenario {
     /// another as `sink`): RUNNING from the start (aws-rules §6.2).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flink_applications: Vec<serde_json::Value>,
+    /// EC2 Auto Scaling of SQS consumers (aws-rules §2.10), made in this order before the
+    /// alarms: CreateLaunchConfiguration's members (`LaunchConfigurationName`, `ImageId`,
+    /// `InstanceType`, `UserData` base64 of a consumer, or mqlab's `Consumer`: that consumer
+    /// as JSON, a scenario consumer without `name` and `count`) …
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub launch_configurations: Vec<serde_json::Value>,
+    /// … CreateAutoScalingGroup's (`AutoScalingGroupName`, `LaunchConfigurationName`,
+    /// `MinSize`, `MaxSize`, `DesiredCapacity`, `AvailabilityZones`, …) …
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub auto_scaling_groups: Vec<serde_json::Value>,
+    /// … EnableMetricsCollection's (`AutoScalingGroupName`, `Granularity`, `Metrics`) …
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metrics_collection: Vec<serde_json::Value>,
+    /// … and PutScalingPolicy's (simple, step, target tracking). An alarm's action names a
+    /// simple or step policy by its ARN with the policy id written `*`:
+    /// `arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:*:autoScalingGroupName/G:policyName/P`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scaling_policies: Vec<serde_json::Value>,
 }
 
 /// A scenario that cannot be used, with the field at fault (e.g. `consumers[1].max_messages`).
@@ -217,6 +237,10 @@ impl Scenario {
             ("event_source_mappings", self.event_source_mappings.len()),
             ("delivery_streams", self.delivery_streams.len()),
             ("flink_applications", self.flink_applications.len()),
+            ("launch_configurations", self.launch_configurations.len()),
+            ("auto_scaling_groups", self.auto_scaling_groups.len()),
+            ("metrics_collection", self.metrics_collection.len()),
+            ("scaling_policies", self.scaling_policies.len()),
         ]
         .into_iter()
         .find_map(|(field, n)| (n > 0).then_some(field))
@@ -259,6 +283,10 @@ impl Scenario {
             ("event_source_mappings", self.event_source_mappings.len()),
             ("delivery_streams", self.delivery_streams.len()),
             ("flink_applications", self.flink_applications.len()),
+            ("launch_configurations", self.launch_configurations.len()),
+            ("auto_scaling_groups", self.auto_scaling_groups.len()),
+            ("metrics_collection", self.metrics_collection.len()),
+            ("scaling_policies", self.scaling_policies.len()),
         ] {
             if n > SCENARIO_ITEMS_MAX {
                 return Err(ScenarioError::new(
@@ -411,6 +439,26 @@ impl Scenario {
                 "flink_applications",
                 &self.flink_applications,
                 "CreateApplication's members (ApplicationName, …)",
+            ),
+            (
+                "launch_configurations",
+                &self.launch_configurations,
+                "CreateLaunchConfiguration's members (LaunchConfigurationName, ImageId, InstanceType, UserData or Consumer)",
+            ),
+            (
+                "auto_scaling_groups",
+                &self.auto_scaling_groups,
+                "CreateAutoScalingGroup's members (AutoScalingGroupName, MinSize, MaxSize, …)",
+            ),
+            (
+                "metrics_collection",
+                &self.metrics_collection,
+                "EnableMetricsCollection's members (AutoScalingGroupName, Granularity, Metrics)",
+            ),
+            (
+                "scaling_policies",
+                &self.scaling_policies,
+                "PutScalingPolicy's members (AutoScalingGroupName, PolicyName, PolicyType, …)",
             ),
         ] {
             if let Some(i) = items.iter().position(|v| !v.is_object()) {
@@ -630,12 +678,14 @@ impl World {
 
     /// Builds a world from a scenario: queues through CreateQueue (redrive policies in a
     /// second pass, so a DLQ may be declared after its source), topics, buckets, streams,
-    /// the actors, Lambda's functions and mappings, then the alarms (which may watch any of it).
+    /// the actors, Lambda's functions and mappings, Auto Scaling, then the alarms (which may
+    /// watch any of it, and name its scaling policies).
     pub fn from_scenario(s: &Scenario) -> Result<World, ScenarioError> {
         let mut world = World::with_drawn_services(s)?;
         world.add_lambda(s)?;
         world.add_firehose_and_flink(s)?;
-        world.add_alarms(s)?;
+        let alarms = world.add_autoscaling(s)?;
+        world.add_alarms(&alarms)?;
         Ok(world)
     }
 
@@ -800,8 +850,8 @@ impl World {
         Ok(())
     }
 
-    fn add_alarms(&mut self, s: &Scenario) -> Result<(), ScenarioError> {
-        for (i, a) in s.alarms.iter().enumerate() {
+    fn add_alarms(&mut self, alarms: &[serde_json::Value]) -> Result<(), ScenarioError> {
+        for (i, a) in alarms.iter().enumerate() {
             let input = members(a, "alarms", i)?;
             self.put_metric_alarm(&input)
                 .map_err(|e| ScenarioError::new(format!("alarms[{i}]"), e.to_string()))?;

@@ -441,6 +441,12 @@ impl World {
         self.cloudwatch.put_metric_alarm(self.now, input)
     }
 
+    /// Read access to EC2 Auto Scaling (groups, their instances and policies, the scaling
+    /// activities).
+    pub fn autoscaling(&self) -> &AutoScaling {
+        &self.autoscaling
+    }
+
     /// Read access to Lambda (functions, event source mappings, their totals and metrics).
     pub fn lambda(&self) -> &Lambda {
         &self.lambda
@@ -1150,6 +1156,24 @@ impl World {
     /// An `autoscaling` call (or an `ec2` one: its launch templates): the first one sets the
     /// hooks (and CloudWatch's clock, which evaluates target tracking alarms).
     fn call_autoscaling(&mut self, id: CallId, svc: &str, op: &str, params: &Value) -> CallId {
+        let result = self.autoscaling_request(svc, op, params);
+        self.completions.push(Completion {
+            call: id,
+            at: self.now,
+            result,
+        });
+        id
+    }
+
+    /// An `autoscaling` (or `ec2`) request and its answer, with what it asked of the
+    /// consumers and of CloudWatch routed: [`World::call`]'s and a scenario's way in (the
+    /// first sets the hooks).
+    pub(crate) fn autoscaling_request(
+        &mut self,
+        svc: &str,
+        op: &str,
+        params: &Value,
+    ) -> Result<Value, AwsError> {
         if self.asg.is_none() {
             self.extras_clone = Some(World::copy_extras);
             self.asg = Some(AsgHooks {
@@ -1167,13 +1191,8 @@ impl World {
             "ec2" => a.ec2_call_json(ctx, op, params),
             _ => a.call_json(ctx, op, params),
         });
-        self.completions.push(Completion {
-            call: id,
-            at: self.now,
-            result,
-        });
         self.route_autoscaling();
-        id
+        result
     }
 
     /// Runs `f` on Auto Scaling now; the timers it schedules join the world's own queue.
@@ -1231,7 +1250,7 @@ impl World {
             for e in effects {
                 match e {
                     Effect::StartConsumer {
-                        instance,
+                        consumer,
                         user_data,
                     } => {
                         // The UserData is a scenario consumer without name and count; one
@@ -1240,21 +1259,26 @@ impl World {
                             .ok()
                             .filter(Value::is_object)
                             .and_then(|mut v| {
-                                v["name"] = Value::from(instance);
+                                v["name"] = Value::from(consumer.as_str());
                                 v["count"] = Value::from(1);
                                 serde_json::from_value::<crate::actors::ConsumerSpec>(v).ok()
                             })
                             .filter(|s| s.validate().is_ok());
                         if let Some(spec) = spec {
                             self.with_actors(|a, ctx| a.add_consumer(ctx, spec));
+                            // Its one instance is the EC2 instance: its events' actor is
+                            // `<group>/<instance-id>`, without the `#1` of a consumer group.
+                            if let Some(c) = self.actors.consumers.last_mut() {
+                                c.name = consumer;
+                            }
                         }
                     }
-                    Effect::StopConsumer { instance } => {
+                    Effect::StopConsumer { consumer } => {
                         let k = self
                             .actors
                             .consumer_specs
                             .iter()
-                            .position(|s| s.name == instance);
+                            .position(|s| s.name == consumer);
                         if let Some(k) = k {
                             self.with_actors(|a, ctx| a.set_consumer_count(ctx, k, 0));
                         }

@@ -49,11 +49,12 @@ fn backlog_per_instance_scales_out() {
     assert_eq!(count(&mut s, "workers", "Pending"), 1);
     s.at(61.0);
     assert_eq!(count(&mut s, "workers", "InService"), 1);
-    // The instance polls the queue as a consumer: it has deleted messages.
+    // The instance polls the queue as a consumer named `<group>/<instance-id>` (the actor of
+    // its events): it has deleted messages.
     s.at(120.0);
     let c = &s.w.actors().consumers[0];
     assert!(
-        c.name.starts_with("i-") && c.processed > 0,
+        c.name.starts_with("workers/i-") && c.processed > 0,
         "{} {}",
         c.name,
         c.processed

@@ -258,7 +258,9 @@ pub struct Summary {
 }
 
 /// A summary row of a service the full page links: a Lambda function (its mapping's
-/// concurrent batches as they scale) or the CloudWatch alarms (each one's state).
+/// concurrent batches as they scale), an Auto Scaling group (its capacity), a Firehose
+/// delivery stream (what it buffers and the objects it delivers), a Flink application (its
+/// windows) or the CloudWatch alarms (each one's state).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceRow {
     /// The row's test id (`summary-<id>`).
@@ -290,7 +292,8 @@ impl Stat {
     }
 }
 
-/// Lambda's functions and the CloudWatch alarms, one row each (the full page only: in the
+/// Lambda's functions, Auto Scaling groups, Firehose delivery streams, Flink applications and
+/// the CloudWatch alarms, one row each (the full page only: in the
 /// first download this is never called, so none of it is linked).
 fn more_rows(world: &World) -> Vec<ServiceRow> {
     use crate::numbers::count;
@@ -340,6 +343,105 @@ fn more_rows(world: &World) -> Vec<ServiceRow> {
             title_key: "summary.lambda",
             name: f.name.clone(),
             stats,
+        });
+    }
+    for g in world.autoscaling().groups.values() {
+        use mqlab_engine::autoscaling::Lifecycle;
+        let n = |l: Lifecycle| count(u64::from(g.count(l)));
+        rows.push(ServiceRow {
+            id: format!("asg-{}", g.name),
+            title_key: "summary.asg",
+            name: g.name.clone(),
+            stats: vec![
+                Stat::keyed(
+                    "asg-desired",
+                    "summary.asg.desired",
+                    count(u64::from(g.desired)),
+                ),
+                Stat::keyed(
+                    "asg-in-service",
+                    "summary.asg.in_service",
+                    n(Lifecycle::InService),
+                ),
+                Stat::keyed("asg-pending", "summary.asg.pending", n(Lifecycle::Pending)),
+                Stat::keyed(
+                    "asg-terminating",
+                    "summary.asg.terminating",
+                    n(Lifecycle::Terminating),
+                ),
+                Stat::keyed(
+                    "asg-range",
+                    "summary.asg.range",
+                    format!("{} – {}", g.min, g.max),
+                ),
+            ],
+        });
+    }
+    for d in world.firehose().streams() {
+        let t = &d.totals;
+        let last = t.last_object_at.map_or_else(
+            || "–".to_string(),
+            |ms| format!("{:.0} s", ms as f64 / 1000.0),
+        );
+        rows.push(ServiceRow {
+            id: format!("firehose-{}", d.name),
+            title_key: "summary.firehose",
+            name: d.name.clone(),
+            stats: vec![
+                Stat::keyed(
+                    "firehose-in",
+                    "summary.firehose.records_in",
+                    count(t.incoming_records),
+                ),
+                Stat::keyed(
+                    "firehose-buffered",
+                    "summary.firehose.buffered",
+                    count(d.buffered_records() as u64),
+                ),
+                Stat::keyed(
+                    "firehose-objects",
+                    "summary.firehose.objects",
+                    count(t.objects),
+                ),
+                Stat::keyed(
+                    "firehose-delivered",
+                    "summary.firehose.delivered",
+                    count(t.delivered_to_s3 + t.delivered_to_sink),
+                ),
+                Stat::keyed(
+                    "firehose-errors",
+                    "summary.firehose.errors",
+                    count(t.error_output),
+                ),
+                Stat::keyed("firehose-last", "summary.firehose.last_object", last),
+            ],
+        });
+    }
+    for a in world.flink().applications() {
+        let t = &a.totals;
+        rows.push(ServiceRow {
+            id: format!("flink-{}", a.name),
+            title_key: "summary.flink",
+            name: a.name.clone(),
+            stats: vec![
+                Stat::keyed("flink-in", "summary.flink.records_in", count(t.records_in)),
+                Stat::keyed(
+                    "flink-windows",
+                    "summary.flink.windows",
+                    count(t.windows_fired),
+                ),
+                Stat::keyed(
+                    "flink-open",
+                    "summary.flink.open",
+                    count(a.open_windows().len() as u64),
+                ),
+                Stat::keyed(
+                    "flink-late",
+                    "summary.flink.late_dropped",
+                    count(t.late_dropped),
+                ),
+                Stat::keyed("flink-sink", "summary.flink.to_sink", count(t.sink_records)),
+            ],
         });
     }
     let alarms: Vec<Stat> = world

@@ -35,13 +35,20 @@ pub type Ctx<'a> = crate::core::ctx::Ctx<'a, AsgTimer>;
 /// What Auto Scaling does to others, for the world to route (aws-rules §2.2, §2.6).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    /// The instance is InService: start its consumer (`user_data`: the decoded UserData).
-    StartConsumer { instance: String, user_data: String },
+    /// The instance is InService: start its consumer (`user_data`: the decoded UserData),
+    /// named `<group>/<instance-id>` ([`consumer_name`]): the `actor` of its events.
+    StartConsumer { consumer: String, user_data: String },
     /// The instance is terminating: its consumer stops at once, abandoning the messages it
     /// holds (they stay in flight until their visibility timeout ends).
-    StopConsumer { instance: String },
+    StopConsumer { consumer: String },
     /// A CloudWatch call on the account's behalf (a target tracking policy's alarms).
     CloudWatch { op: &'static str, params: Value },
+}
+
+/// The name of an instance's consumer, the `actor` of its receives and deletes:
+/// `<group>/<instance-id>` (e.g. `workers/i-0123456789abcdef0`).
+pub fn consumer_name(group: &str, instance: &str) -> String {
+    format!("{group}/{instance}")
 }
 
 /// Time from launch to InService: boot, then the consumer starts polling. AWS gives no

@@ -815,7 +815,7 @@ impl AutoScaling {
         for inst in &g.instances {
             if inst.lifecycle == Lifecycle::InService {
                 self.effects.push(Effect::StopConsumer {
-                    instance: inst.id.clone(),
+                    consumer: consumer_name(&n, &inst.id),
                 });
             }
             self.billed_ms += ctx
@@ -1438,7 +1438,7 @@ impl AutoScaling {
             self.push_activity(ctx, group, format!("Terminating EC2 instance: {id}"), cause);
         if was == Lifecycle::InService {
             self.effects.push(Effect::StopConsumer {
-                instance: id.clone(),
+                consumer: consumer_name(group, &id),
             });
         }
         if let Some(x) = self
@@ -1478,7 +1478,7 @@ impl AutoScaling {
                 let (a, data) = (x.activity, x.user_data.clone());
                 if !data.is_empty() {
                     self.effects.push(Effect::StartConsumer {
-                        instance,
+                        consumer: consumer_name(&group, &instance),
                         user_data: data,
                     });
                 }
