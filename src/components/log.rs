@@ -4,9 +4,10 @@
 use super::same_lab;
 use crate::format::format_clock;
 use crate::lab::Lab;
-use mqlab_appcore::cli::aws_cli_command;
+use mqlab_appcore::cli::{aws_cli_command, aws_cli_command_for};
 use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::view::ApiLogEntry;
+use mqlab_appcore::view::ALARM_STATE_CHANGED;
 use mqlab_engine::sqs::queue_url;
 use mqlab_engine::World;
 use serde_json::{json, Value};
@@ -85,7 +86,11 @@ pub fn api_log(props: &ApiLogProps) -> Html {
         .rev()
         .take(LOG_SHOWN_MAX)
         .map(|e| {
-            let cli = aws_cli_command(&e.operation, &request_of(e, world));
+            let cli = if e.operation == ALARM_STATE_CHANGED {
+                aws_cli_command_for("cloudwatch", "DescribeAlarmHistory", &request_of(e, world))
+            } else {
+                aws_cli_command(&e.operation, &request_of(e, world))
+            };
             html! {
                 <li class={classes!(e.error.is_some().then_some("failed"))}>
                     <div class="call">

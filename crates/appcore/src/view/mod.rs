@@ -257,6 +257,10 @@ pub struct Summary {
     pub more: Vec<ServiceRow>,
 }
 
+/// The log entry of an alarm's change of state (not a call: its command is the
+/// DescribeAlarmHistory that shows it).
+pub const ALARM_STATE_CHANGED: &str = "AlarmStateChanged";
+
 /// A summary row of a service the full page links: a Lambda function (its mapping's
 /// concurrent batches as they scale), an Auto Scaling group (its capacity), a Firehose
 /// delivery stream (what it buffers and the objects it delivers), a Flink application (its
@@ -1014,6 +1018,27 @@ impl ViewModel {
                         actor: actor.clone(),
                         error: error.clone(),
                         params: None,
+                    },
+                );
+            }
+            // The full page's log shows each alarm's change of state, with the command that
+            // lists its history (in the first download no scenario has alarms).
+            EventKind::AlarmStateChanged {
+                alarm, from, to, ..
+            } if crate::sim::FULL_PAGE => {
+                push_capped(
+                    &mut self.api_log,
+                    API_LOG_MAX,
+                    ApiLogEntry {
+                        at_ms: t,
+                        operation: ALARM_STATE_CHANGED.to_string(),
+                        queue: Some(format!("{alarm}: {from} → {to}")),
+                        actor: Some("CloudWatch".to_string()),
+                        error: None,
+                        params: Some(serde_json::json!({
+                            "AlarmName": alarm,
+                            "HistoryItemType": "StateUpdate",
+                        })),
                     },
                 );
             }

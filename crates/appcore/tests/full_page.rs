@@ -1,0 +1,125 @@
+//! What the full page (`full/`, the `full` feature) shows of the services only it links:
+//! run by `cargo test -p mqlab-appcore --features full` (scripts/test.sh); without the
+//! feature this file has no tests (the first download hands such scenarios over, which
+//! `share.rs` and `course.rs` check).
+#![cfg(feature = "full")]
+
+use mqlab_appcore::lab::Lab;
+use mqlab_appcore::view::{ServiceRow, ALARM_STATE_CHANGED};
+
+fn run(json: &str, ms: u64) -> Lab {
+    let mut lab = Lab::from_json(json, None).unwrap();
+    lab.run_to(ms);
+    lab
+}
+
+fn row<'a>(lab: &'a Lab, id: &str) -> &'a ServiceRow {
+    lab.vm
+        .summary
+        .more
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no row {id}: {:?}", lab.vm.summary.more))
+}
+
+fn stat(row: &ServiceRow, id: &str) -> String {
+    row.stats
+        .iter()
+        .find(|s| s.id == id)
+        .unwrap_or_else(|| panic!("no {id} in {row:?}"))
+        .value
+        .clone()
+}
+
+#[test]
+fn the_full_page_logs_an_alarms_change_of_state_with_its_history_command() {
+    // Soon after the change: the log keeps the latest 200 calls.
+    let lab = run(
+        include_str!("../../../scenarios/alarm-on-backlog.json"),
+        61_000,
+    );
+    let e = lab
+        .vm
+        .api_log
+        .iter()
+        .find(|e| e.operation == ALARM_STATE_CHANGED)
+        .expect("the alarm's change is in the log");
+    assert_eq!(
+        e.queue.as_deref(),
+        Some("jobs-backlog: INSUFFICIENT_DATA → ALARM")
+    );
+    assert_eq!(e.at_ms, 60_000);
+    let cli = mqlab_appcore::cli::aws_cli_command_for(
+        "cloudwatch",
+        "DescribeAlarmHistory",
+        e.params.as_ref().unwrap(),
+    );
+    assert!(
+        cli.starts_with("aws cloudwatch describe-alarm-history")
+            && cli.contains("--alarm-name jobs-backlog"),
+        "{cli}"
+    );
+    assert_eq!(
+        stat(row(&lab, "alarms"), "alarm-jobs-backlog"),
+        "ALARM",
+        "the alarms row shows the state"
+    );
+    let before = run(
+        include_str!("../../../scenarios/alarm-on-backlog.json"),
+        59_000,
+    );
+    assert_eq!(
+        stat(row(&before, "alarms"), "alarm-jobs-backlog"),
+        "INSUFFICIENT_DATA"
+    );
+}
+
+#[test]
+fn the_full_page_shows_lambdas_concurrent_batches_growing_after_the_spike() {
+    let json = include_str!("../../../scenarios/lambda-consumer.json");
+    let before = run(json, 20_000);
+    let r = row(&before, "lambda-process-order");
+    assert_eq!(stat(r, "lambda-batches").split(" / ").nth(1), Some("5"));
+    assert_eq!(stat(r, "lambda-cap"), "50");
+    let after = run(json, 120_000);
+    let r = row(&after, "lambda-process-order");
+    let allowed: u32 = stat(r, "lambda-batches")
+        .split(" / ")
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((6..=50).contains(&allowed), "{r:?}");
+    // The function is drawn as the queue's consumer, by its name.
+    assert!(after.vm.consumers.iter().any(|c| c.name == "process-order"));
+}
+
+#[test]
+fn the_full_page_shows_an_auto_scaling_groups_capacity_and_instances_as_consumers() {
+    let json = include_str!("../../../scenarios/autoscaling-backlog.json");
+    let lab = run(json, 7 * 60_000);
+    let r = row(&lab, "asg-workers");
+    assert_eq!(stat(r, "asg-desired"), "10");
+    assert_eq!(stat(r, "asg-in-service"), "10");
+    assert_eq!(stat(r, "asg-range"), "1 – 10");
+    let instances = lab
+        .vm
+        .consumers
+        .iter()
+        .filter(|c| c.name.starts_with("workers/i-"))
+        .count();
+    assert_eq!(instances, 10);
+}
+
+#[test]
+fn the_full_page_shows_firehose_buffering_then_an_object_a_minute() {
+    let json = include_str!("../../../scenarios/firehose-near-real-time.json");
+    let early = run(json, 40_000);
+    let r = row(&early, "firehose-clicks-to-lake");
+    assert_eq!(stat(r, "firehose-objects"), "0");
+    assert_ne!(stat(r, "firehose-buffered"), "0");
+    let later = run(json, 190_000);
+    let r = row(&later, "firehose-clicks-to-lake");
+    assert_eq!(stat(r, "firehose-objects"), "3");
+    assert_eq!(stat(r, "firehose-last"), "181 s");
+}
