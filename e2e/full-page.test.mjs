@@ -3,7 +3,7 @@
 // it, with a summary row per Lambda function and one for the alarms.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ctx, openPage, testid, setSpeed, waitForPage } from "./helpers.mjs";
+import { ctx, openPage, testid, setSpeed, waitForPage, playUntil } from "./helpers.mjs";
 
 const SCENARIOS = new URL("../scenarios/", import.meta.url).pathname;
 
@@ -17,7 +17,10 @@ async function shot(page, name) {
 }
 
 test("a lesson of chapter 12 opens in the full page: the alarm goes to ALARM, Show me brings the backlog under it", async () => {
-  const { page, problems, context } = await openPage({ hash: "#learn/scaling-alarm" });
+  // Chosen on the course map of the first download, as a learner does.
+  const { page, problems, context } = await openPage();
+  await testid(page, "learn-open").click();
+  await testid(page, "lesson-scaling-alarm").click();
   await waitForFullPage(page);
   assert.match(page.url(), /\/full\/#learn\/scaling-alarm$/);
   await page.waitForFunction(() => {
@@ -102,6 +105,20 @@ test("chapter 12's Auto Scaling lesson and chapter 13's Firehose lesson show the
   await step("firehose-near-real-time", 1);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="firehose-objects"]')?.textContent) >= 3);
   await shot(page, "full-page-firehose");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("an imported alarm scenario: the alarm's change of state is a line of the log with its aws cloudwatch command", async () => {
+  const { page, problems, context } = await openPage();
+  await testid(page, "import").setInputFiles(`${SCENARIOS}alarm-on-backlog.json`);
+  await waitForFullPage(page);
+  assert.equal((await testid(page, "alarm-jobs-backlog").textContent()).trim(), "INSUFFICIENT_DATA");
+  await playUntil(page, 61_000, 10);
+  const log = await testid(page, "api-log").textContent();
+  assert.match(log, /jobs-backlog: INSUFFICIENT_DATA → ALARM/);
+  assert.match(log, /aws cloudwatch describe-alarm-history --alarm-name jobs-backlog/);
+  assert.equal((await testid(page, "alarm-jobs-backlog").textContent()).trim(), "ALARM");
   assert.deepEqual(problems, []);
   await context.close();
 });
