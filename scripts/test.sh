@@ -172,7 +172,7 @@ browser_tests() {
     hash=$(cat target/expected_hash.txt)
     MQLAB_EXPECTED_HASH=$hash cargo test -p mqlab --target wasm32-unknown-unknown
     # The full page's build (full/): every pinned scenario, including those only it runs.
-    cargo test -p mqlab --target wasm32-unknown-unknown --features full --test determinism
+    MQLAB_EXPECTED_HASH=$hash cargo test -p mqlab --target wasm32-unknown-unknown --features full --test determinism
 }
 
 e2e() {
