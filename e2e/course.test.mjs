@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { ctx, openPage, testid, setSpeed, reveal } from "./helpers.mjs";
+import { ctx, openPage, testid, setSpeed, reveal, waitForStep } from "./helpers.mjs";
 
 /// Types a value into a parameter field and commits it (Enter), as a user does.
 async function setField(page, id, value) {
@@ -23,15 +23,6 @@ async function viewShot(page, name) {
 
 const stepOf = (page) => testid(page, "lesson-panel").getAttribute("data-step");
 
-async function waitForStep(page, lesson, step) {
-  await page.waitForFunction(
-    ([lesson, step]) => {
-      const p = document.querySelector('[data-testid="lesson-panel"]');
-      return p?.dataset.lesson === lesson && p?.dataset.step === String(step);
-    },
-    [lesson, step],
-  );
-}
 
 test("a learner opens Learn, walks a lesson, fixes the queue and sees the checkpoint pass; progress survives a reload", async () => {
   const { page, problems, context } = await openPage();

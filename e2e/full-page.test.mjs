@@ -3,7 +3,7 @@
 // it, with a summary row per Lambda function and one for the alarms.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ctx, openPage, testid, setSpeed, waitForPage, playUntil } from "./helpers.mjs";
+import { ctx, openPage, testid, setSpeed, waitForPage, playUntil, waitForStep } from "./helpers.mjs";
 
 const SCENARIOS = new URL("../scenarios/", import.meta.url).pathname;
 
@@ -23,15 +23,12 @@ test("a lesson of chapter 12 opens in the full page: the alarm goes to ALARM, Sh
   await testid(page, "lesson-scaling-alarm").click();
   await waitForFullPage(page);
   assert.match(page.url(), /\/full\/#learn\/scaling-alarm$/);
-  await page.waitForFunction(() => {
-    const p = document.querySelector('[data-testid="lesson-panel"]');
-    return p?.dataset.lesson === "scaling-alarm" && p?.dataset.step === "0";
-  });
+  await waitForStep(page, "scaling-alarm", 0);
   // The alarm is new: no datapoint has been evaluated at 0:50.
   await testid(page, "alarm-jobs-backlog").waitFor();
   assert.equal((await testid(page, "alarm-jobs-backlog").textContent()).trim(), "INSUFFICIENT_DATA");
   await page.keyboard.press("ArrowRight");
-  await page.waitForFunction(() => document.querySelector('[data-testid="lesson-panel"]')?.dataset.step === "1");
+  await waitForStep(page, "scaling-alarm", 1);
   // Past the first minute the backlog is over 100: ALARM, and its notification reached the
   // ops-inbox queue through the ops topic.
   await waitForPage(page, (n, attr) => document.querySelector('[data-testid="alarm-jobs-backlog"]')?.textContent.trim() === "ALARM");
@@ -76,21 +73,12 @@ test("an imported scenario with Lambda is handed to the full page, which draws t
 test("chapter 12's Auto Scaling lesson and chapter 13's Firehose lesson show their services' rows in the full page", async () => {
   const { page, problems, context } = await openPage({ hash: "#learn/scaling-asg" });
   await waitForFullPage(page);
-  const step = async (lesson, k) =>
-    page.waitForFunction(
-      ([lesson, k]) => {
-        const p = document.querySelector('[data-testid="lesson-panel"]');
-        return p?.dataset.lesson === lesson && p?.dataset.step === String(k);
-      },
-      [lesson, k],
-      { timeout: 30_000 },
-    );
   const value = async (id) => (await testid(page, id).textContent()).trim();
-  await step("scaling-asg", 0);
+  await waitForStep(page, "scaling-asg", 0);
   // Before the burst: one instance keeps up.
   assert.equal(await value("asg-desired"), "1");
   await page.keyboard.press("ArrowRight");
-  await step("scaling-asg", 1);
+  await waitForStep(page, "scaling-asg", 1);
   // At 5:30, after 3 datapoints above the target: desired capacity 10 (MaxSize).
   await page.waitForFunction(() => document.querySelector('[data-testid="asg-desired"]')?.textContent.trim() === "10");
   await shot(page, "full-page-asg");
@@ -98,11 +86,11 @@ test("chapter 12's Auto Scaling lesson and chapter 13's Firehose lesson show the
   await page.waitForLoadState("networkidle");
   await page.goto(`${ctx.baseUrl}full/#learn/firehose-near-real-time`);
   await page.reload();
-  await step("firehose-near-real-time", 0);
+  await waitForStep(page, "firehose-near-real-time", 0);
   assert.equal(await value("firehose-objects"), "0");
   assert.ok(Number((await value("firehose-buffered")).replaceAll(",", "")) > 0);
   await page.keyboard.press("ArrowRight");
-  await step("firehose-near-real-time", 1);
+  await waitForStep(page, "firehose-near-real-time", 1);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="firehose-objects"]')?.textContent) >= 3);
   await shot(page, "full-page-firehose");
   assert.deepEqual(problems, []);
@@ -119,6 +107,27 @@ test("an imported alarm scenario: the alarm's change of state is a line of the l
   assert.match(log, /jobs-backlog: INSUFFICIENT_DATA → ALARM/);
   assert.match(log, /aws cloudwatch describe-alarm-history --alarm-name jobs-backlog/);
   assert.equal((await testid(page, "alarm-jobs-backlog").textContent()).trim(), "ALARM");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a share link or an autosave of a Lambda run, opened in the first download, goes on in the full page", async () => {
+  const { page, problems, context } = await openPage();
+  await testid(page, "import").setInputFiles(`${SCENARIOS}lambda-consumer.json`);
+  await waitForFullPage(page);
+  await playUntil(page, 20_000, 10);
+  // The full page keeps the run in its link and in the autosave, as the first download does.
+  await page.waitForFunction(() => location.hash.startsWith("#v1="));
+  const link = new URL(page.url()).hash;
+  // The link, opened in the first download, is handed over unchanged.
+  await page.goto(`${ctx.baseUrl}${link}`);
+  await waitForFullPage(page);
+  assert.equal(new URL(page.url()).hash, link);
+  await testid(page, "summary-lambda-process-order").waitFor();
+  // The first download with no link restores the autosave: a Lambda run, so the full page.
+  await page.goto(ctx.baseUrl);
+  await waitForFullPage(page);
+  assert.equal(await testid(page, "scenario").textContent(), "lambda-consumer");
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -136,3 +136,15 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/// Waits until the lesson panel shows step `step` of lesson `lesson`.
+export async function waitForStep(page, lesson, step, timeout = 30_000) {
+  await page.waitForFunction(
+    ([lesson, step]) => {
+      const p = document.querySelector('[data-testid="lesson-panel"]');
+      return p?.dataset.lesson === lesson && p?.dataset.step === String(step);
+    },
+    [lesson, step],
+    { timeout },
+  );
+}

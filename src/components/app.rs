@@ -71,8 +71,12 @@ pub fn initial_state() -> AppState {
             .and_then(open_shared)
         {
             Ok((lab, lang)) => return AppState::new(lab, lang.unwrap_or(browser_lang)),
-            // A link to a run of a service only the full page links: opened there.
-            Err(e) if sim::needs_full_page(&e) => browser::open_full_page(&hash),
+            // A link to a run of a service only the full page links: opened there (and
+            // nothing else navigates meanwhile: the default run shows until it leaves).
+            Err(e) if sim::needs_full_page(&e) => {
+                browser::open_full_page(&hash);
+                return AppState::new(AppState::default_lab(), browser_lang);
+            }
             Err(e) => {
                 banner = Some(Banner {
                     title_key: "error.bad_link",
