@@ -241,9 +241,21 @@ pub const FULL_PAGE_HANDOFF: &str = "#handoff";
 /// Opens the full page (`full/`, every service the engine simulates) at `fragment`: a link,
 /// a lesson's `#learn/<id>`, [`FULL_PAGE_HANDOFF`], or nothing (it restores the autosave).
 pub fn open_full_page(fragment: &str) {
+    LEAVING.with(|l| l.set(true));
     if let Some(w) = window() {
         let _ = w.location().assign(&format!("full/{fragment}"));
     }
+}
+
+thread_local! {
+    static LEAVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True once this page is on its way to the full page: it then writes no autosave, so the
+/// run it shows meanwhile (the default preset) cannot replace the work the full page is
+/// about to restore (the two pages share one origin, and so one localStorage).
+pub fn leaving_for_full_page() -> bool {
+    LEAVING.with(|l| l.get())
 }
 
 /// Hands `scenario_json` (a preset's or an imported file's) to the full page and opens it.

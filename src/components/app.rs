@@ -338,6 +338,9 @@ pub fn app() -> Html {
                 browser::replace_hash(&fragment);
                 return;
             }
+            if browser::leaving_for_full_page() {
+                return;
+            }
             let shared = shared_of(&s);
             browser::storage_set(AUTOSAVE_KEY, &share::to_autosave(&shared));
             if !playing {
