@@ -242,6 +242,11 @@ impl Renderer {
             };
             box_with_text(ctx, lb, r, p.panel, p.line, p, &pv.name, sub);
         }
+        if mqlab_appcore::sim::FULL_PAGE {
+            for gb in &lay.groups {
+                draw_group(ctx, lb, vm, gb, p, opts.lang);
+            }
+        }
         for (ci, r) in lay.consumers.iter().enumerate() {
             if let Some(r) = r {
                 draw_consumer(ctx, lb, vm, ci, r, p);
@@ -1011,6 +1016,126 @@ fn padlock(ctx: &CanvasRenderingContext2d, x: f64, y: f64, color: &str) {
     ctx.begin_path();
     let _ = ctx.arc(x + 4.5, y - 1.0, 3.0, std::f64::consts::PI, TAU);
     ctx.stroke();
+}
+
+/// Side of an instance's chip in a group's header, px.
+const INSTANCE_CHIP_PX: f64 = 9.0;
+
+/// An Auto Scaling group: a dashed frame around its header and the consumers its instances
+/// run; the header names the group and its desired capacity (min–max), then one chip per
+/// instance: hollow while Pending, amber while warming up, green InService, red while
+/// Terminating; a protected instance (scale-in protection) has a dark centre.
+fn draw_group(
+    ctx: &CanvasRenderingContext2d,
+    lb: &mut Labels,
+    vm: &ViewModel,
+    gb: &super::layout::GroupBox,
+    p: &Palette,
+    lang: Lang,
+) {
+    use mqlab_appcore::view::InstanceState;
+    let Some(g) = vm.summary.asgs.get(gb.index) else {
+        return;
+    };
+    let f = Rect {
+        x: gb.frame.x - 3.0,
+        y: gb.frame.y - 2.0,
+        w: gb.frame.w + 6.0,
+        h: gb.frame.h + 4.0,
+    };
+    round_rect(ctx, &f, 6.0);
+    let dash = js_sys::Array::of2(&4.0.into(), &3.0.into());
+    let _ = ctx.set_line_dash(&dash);
+    ctx.set_stroke_style_str(p.accent);
+    ctx.set_line_width(1.2);
+    ctx.stroke();
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    let h = gb.header;
+    let title = mqlab_appcore::i18n::tf(
+        lang,
+        "diagram.asg",
+        &[
+            ("name", &g.name),
+            ("desired", &g.desired.to_string()),
+            ("min", &g.min.to_string()),
+            ("max", &g.max.to_string()),
+        ],
+    );
+    let two_lines = h.h >= 28.0;
+    let title_y = if two_lines {
+        h.y + 12.0
+    } else {
+        h.y + h.h / 2.0 + 4.0
+    };
+    let title_w = if two_lines { h.w - 8.0 } else { h.w * 0.5 };
+    text(
+        ctx,
+        lb,
+        p.fg,
+        "bold 11px sans-serif",
+        Align::Left,
+        &title,
+        h.x + 4.0,
+        title_y,
+        title_w,
+    );
+    // The chips: on the second line, or right of the title.
+    let (x0, y0, room) = if two_lines {
+        (h.x + 4.0, h.y + 17.0, h.w - 8.0)
+    } else {
+        (
+            h.x + h.w * 0.5 + 4.0,
+            h.y + (h.h - INSTANCE_CHIP_PX) / 2.0,
+            h.w * 0.5 - 8.0,
+        )
+    };
+    let step = INSTANCE_CHIP_PX + 3.0;
+    let fits = ((room / step) as usize).max(1);
+    for (k, inst) in g.instances.iter().take(fits).enumerate() {
+        let r = Rect {
+            x: x0 + k as f64 * step,
+            y: y0,
+            w: INSTANCE_CHIP_PX,
+            h: INSTANCE_CHIP_PX,
+        };
+        round_rect(ctx, &r, 2.0);
+        let fill = match inst.state {
+            InstanceState::Pending => None,
+            InstanceState::Warming => Some(p.warn),
+            InstanceState::InService => Some(p.ok),
+            InstanceState::Terminating => Some(p.danger),
+        };
+        match fill {
+            Some(c) => {
+                ctx.set_fill_style_str(c);
+                ctx.fill();
+            }
+            None => {
+                ctx.set_stroke_style_str(p.muted);
+                ctx.set_line_width(1.0);
+                ctx.stroke();
+            }
+        }
+        if inst.protected {
+            ctx.set_fill_style_str(p.fg);
+            ctx.fill_rect(r.x + 3.0, r.y + 3.0, 3.0, 3.0);
+        }
+    }
+    if g.instances.len() > fits {
+        let more = format!("+{}", g.instances.len() - fits);
+        let x = x0 + fits as f64 * step;
+        text(
+            ctx,
+            lb,
+            p.muted,
+            "10px sans-serif",
+            Align::Left,
+            &more,
+            x,
+            y0 + 8.0,
+            30.0,
+        );
+    }
 }
 
 fn draw_consumer(

@@ -140,6 +140,17 @@ pub fn curve_at(a: (f64, f64), b: (f64, f64), u: f64) -> (f64, f64) {
     )
 }
 
+/// The smallest rectangle holding both.
+fn union(a: Rect, b: Rect) -> Rect {
+    let (x, y) = (a.x.min(b.x), a.y.min(b.y));
+    Rect {
+        x,
+        y,
+        w: (a.x + a.w).max(b.x + b.w) - x,
+        h: (a.y + a.h).max(b.y + b.h) - y,
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
     pub width: f64,
@@ -157,6 +168,26 @@ pub struct Layout {
     pub streams: Vec<Option<StreamBox>>,
     /// Indexed by reader index (`vm.kinesis.readers`), as many as fit.
     pub readers: Vec<Rect>,
+    /// The Auto Scaling groups (full page): each a header row in the consumer column above
+    /// the consumers its instances run, framed together.
+    pub groups: Vec<GroupBox>,
+}
+
+/// An Auto Scaling group's place: `vm.summary.asgs[index]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupBox {
+    pub index: usize,
+    /// Its name, capacity and one chip per instance.
+    pub header: Rect,
+    /// Around the header and its drawn consumers.
+    pub frame: Rect,
+}
+
+/// What a row of the consumer column holds.
+#[derive(Clone, Copy)]
+enum Row {
+    Consumer(usize),
+    Group(usize),
 }
 
 /// What shares the queues' column.
@@ -392,15 +423,55 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
     let shown: Vec<usize> = (0..vm.consumers.len())
         .filter(|&i| vm.consumers[i].status != ConsumerStatus::Stopped)
         .collect();
+    // An Auto Scaling group's instances run consumers named `<group>/<instance>`: they come
+    // after the other consumers, under their group's header row.
+    let groups_vm = &vm.summary.asgs;
+    let prefixes: Vec<String> = groups_vm.iter().map(|g| g.consumer_prefix()).collect();
+    let group_of = |ci: usize| {
+        prefixes
+            .iter()
+            .position(|p| vm.consumers[ci].name.starts_with(p.as_str()))
+    };
+    let mut rows: Vec<Row> = shown
+        .iter()
+        .filter(|&&ci| group_of(ci).is_none())
+        .map(|&ci| Row::Consumer(ci))
+        .collect();
+    for gi in 0..groups_vm.len() {
+        rows.push(Row::Group(gi));
+        rows.extend(
+            shown
+                .iter()
+                .filter(|&&ci| group_of(ci) == Some(gi))
+                .map(|&ci| Row::Consumer(ci)),
+        );
+    }
     let fit = (((bottom - top) / CONSUMER_ROW_MIN_PX) as usize).min(CONSUMERS_DRAWN_MAX);
     // Stream readers (KCL workers, plain readers) share the column after the consumers.
     let readers_n = vm.kinesis.readers.len().min(fit);
-    let drawn = shown.len().min(fit - readers_n);
+    let drawn = rows.len().min(fit - readers_n);
     let rects = column(drawn + readers_n, consumer_x, side_w, 44.0);
     let mut consumers = vec![None; vm.consumers.len()];
-    for (k, &ci) in shown.iter().take(drawn).enumerate() {
-        consumers[ci] = Some(rects[k]);
+    let mut groups: Vec<GroupBox> = Vec::new();
+    for (k, row) in rows.iter().take(drawn).enumerate() {
+        match *row {
+            Row::Consumer(ci) => {
+                consumers[ci] = Some(rects[k]);
+                if let Some(g) = groups.last_mut().filter(|_| group_of(ci).is_some()) {
+                    g.frame = union(g.frame, rects[k]);
+                }
+            }
+            Row::Group(gi) => groups.push(GroupBox {
+                index: gi,
+                header: rects[k],
+                frame: rects[k],
+            }),
+        }
     }
+    let consumers_hidden = rows[drawn..]
+        .iter()
+        .filter(|r| matches!(r, Row::Consumer(_)))
+        .count();
     let readers = rects[drawn..].to_vec();
     let mut topics: Vec<Option<Rect>> = vec![None; sns.topics.len()];
     let topic_rects = column(live_topics.len(), topic_x, left_w, 64.0);
@@ -447,11 +518,12 @@ pub fn layout(vm: &ViewModel, width: f64, height: f64, waiting: &[usize]) -> Lay
         producers,
         queues,
         consumers,
-        consumers_hidden: shown.len() - drawn,
+        consumers_hidden,
         topics,
         branches,
         streams,
         readers,
+        groups,
     }
 }
 

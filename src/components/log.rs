@@ -6,8 +6,8 @@ use crate::format::format_clock;
 use crate::lab::Lab;
 use mqlab_appcore::cli::{aws_cli_command, aws_cli_command_for};
 use mqlab_appcore::i18n::{t, Lang};
+use mqlab_appcore::view::log_entry_command;
 use mqlab_appcore::view::ApiLogEntry;
-use mqlab_appcore::view::ALARM_STATE_CHANGED;
 use mqlab_engine::sqs::queue_url;
 use mqlab_engine::World;
 use serde_json::{json, Value};
@@ -86,10 +86,9 @@ pub fn api_log(props: &ApiLogProps) -> Html {
         .rev()
         .take(LOG_SHOWN_MAX)
         .map(|e| {
-            let cli = if e.operation == ALARM_STATE_CHANGED {
-                aws_cli_command_for("cloudwatch", "DescribeAlarmHistory", &request_of(e, world))
-            } else {
-                aws_cli_command(&e.operation, &request_of(e, world))
+            let cli = match log_entry_command(&e.operation) {
+                Some((svc, op)) => aws_cli_command_for(svc, op, &request_of(e, world)),
+                None => aws_cli_command(&e.operation, &request_of(e, world)),
             };
             html! {
                 <li class={classes!(e.error.is_some().then_some("failed"))}>

@@ -21,6 +21,8 @@ const LEADING_MEMBERS: &[&str] = &[
     "SubscriptionArn",
     "StreamName",
     "Bucket",
+    "AutoScalingGroupName",
+    "AlarmName",
 ];
 
 /// `aws sqs <op> --member value …` for a call with AWS JSON request members `params`: the

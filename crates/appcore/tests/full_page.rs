@@ -123,3 +123,73 @@ fn the_full_page_shows_firehose_buffering_then_an_object_a_minute() {
     assert_eq!(stat(r, "firehose-objects"), "3");
     assert_eq!(stat(r, "firehose-last"), "181 s");
 }
+
+#[test]
+fn the_full_page_draws_a_groups_instances_pending_then_warming_then_in_service() {
+    use mqlab_appcore::view::{InstanceState, SCALING_ACTIVITY};
+    let json = include_str!("../../../scenarios/autoscaling-backlog.json");
+    // The scale-out's activities are lines of the log, with the command that lists them.
+    let lab = run(json, 6 * 60_000);
+    let launches: Vec<_> = lab
+        .vm
+        .api_log
+        .iter()
+        .filter(|e| e.operation == SCALING_ACTIVITY)
+        .collect();
+    // The first instance launched as the scenario made the group, before the run: the log
+    // has the scale-out's nine.
+    assert_eq!(launches.len(), 9, "{launches:?}");
+    let last = launches.last().unwrap();
+    assert!(
+        last.queue
+            .as_deref()
+            .is_some_and(|q| q.starts_with("workers: Launching a new EC2 instance: i-")),
+        "{last:?}"
+    );
+    let cli = mqlab_appcore::cli::aws_cli_command_for(
+        "autoscaling",
+        "DescribeScalingActivities",
+        last.params.as_ref().unwrap(),
+    );
+    assert!(
+        cli.starts_with(
+            "aws autoscaling describe-scaling-activities --auto-scaling-group-name workers --activity-ids "
+        ),
+        "{cli}"
+    );
+    // Right after the scale-out the 9 new instances are Pending (hollow chips).
+    let scaled_at = last.at_ms;
+    let lab = run(json, scaled_at + 1_000);
+    let g = &lab.vm.summary.asgs[0];
+    assert_eq!((g.name.as_str(), g.desired), ("workers", 10));
+    assert_eq!(g.count(InstanceState::Pending), 9);
+    assert_eq!(g.count(InstanceState::InService), 1);
+    // Once InService they poll but warm up first (DefaultInstanceWarmup 60 s).
+    let in_service_at = lab.world().autoscaling().groups["workers"].instances[1..]
+        .iter()
+        .map(|i| i.launched_at)
+        .max()
+        .unwrap();
+    let mut t = in_service_at;
+    let warming = loop {
+        t += 5_000;
+        let lab = run(json, t);
+        let g = &lab.vm.summary.asgs[0];
+        if g.count(InstanceState::Pending) == 0 {
+            break g.count(InstanceState::Warming);
+        }
+        assert!(
+            t < scaled_at + 5 * 60_000,
+            "the instances never left Pending"
+        );
+    };
+    assert_eq!(warming, 9, "all nine warm up together");
+    assert_eq!(
+        stat(row(&run(json, t), "asg-workers"), "asg-warming"),
+        "9",
+        "the summary row counts them"
+    );
+    let g = &run(json, 10 * 60_000).vm.summary.asgs[0];
+    assert_eq!(g.count(InstanceState::InService), 10);
+    assert_eq!(g.count(InstanceState::Warming), 0);
+}

@@ -255,11 +255,114 @@ pub struct Summary {
     pub requests_kinesis: u64,
     /// Rows of the services only the full page links (always empty in the first download).
     pub more: Vec<ServiceRow>,
+    /// The Auto Scaling groups as the diagram draws them (always empty in the first download).
+    pub asgs: Vec<AsgView>,
+}
+
+/// An Auto Scaling group as the full page's diagram draws it: a box of its instances, each
+/// with its state, around the consumers its in-service instances run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AsgView {
+    pub name: String,
+    pub desired: u32,
+    pub min: u32,
+    pub max: u32,
+    pub instances: Vec<InstanceView>,
+}
+
+impl AsgView {
+    /// The consumer names its instances run under (`<group>/<instance-id>`) start with this.
+    pub fn consumer_prefix(&self) -> String {
+        format!("{}/", self.name)
+    }
+
+    pub fn count(&self, state: InstanceState) -> usize {
+        self.instances.iter().filter(|i| i.state == state).count()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceView {
+    pub id: String,
+    pub state: InstanceState,
+    /// Scale-in protection: scale-in never picks it.
+    pub protected: bool,
+}
+
+/// An instance's part of its life the diagram shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InstanceState {
+    /// Launching: not yet polling.
+    Pending,
+    /// InService and polling, but still within its warm-up: its share of the group's
+    /// metrics does not count yet (aws-rules §2).
+    Warming,
+    InService,
+    /// Being terminated: its consumer stopped; the messages it held come back after their
+    /// visibility timeout.
+    Terminating,
+}
+
+/// The groups with their instances' states at `now` (the full page only).
+fn group_views(world: &World) -> Vec<AsgView> {
+    let now = world.now();
+    world
+        .autoscaling()
+        .groups
+        .values()
+        .map(|g| group_view(g, now))
+        .collect()
+}
+
+fn group_view(g: &mqlab_engine::autoscaling::Group, now: SimTime) -> AsgView {
+    use mqlab_engine::autoscaling::Lifecycle;
+    // The warm-up the policies use: the group's DefaultInstanceWarmup, else the longest of
+    // its policies' own, else the default cooldown (aws-rules §2).
+    let warmup_s = g
+        .default_warmup
+        .or_else(|| g.policies.values().filter_map(|p| p.warmup).max())
+        .unwrap_or(g.default_cooldown);
+    let instances = g
+        .instances
+        .iter()
+        .map(|i| InstanceView {
+            id: i.id.clone(),
+            protected: i.protected,
+            state: match (i.lifecycle, i.in_service_at) {
+                (Lifecycle::Pending, _) => InstanceState::Pending,
+                (Lifecycle::Terminating, _) => InstanceState::Terminating,
+                (Lifecycle::InService, Some(t)) if t + u64::from(warmup_s) * 1_000 > now => {
+                    InstanceState::Warming
+                }
+                (Lifecycle::InService, _) => InstanceState::InService,
+            },
+        })
+        .collect();
+    AsgView {
+        name: g.name.clone(),
+        desired: g.desired,
+        min: g.min,
+        max: g.max,
+        instances,
+    }
 }
 
 /// The log entry of an alarm's change of state (not a call: its command is the
 /// DescribeAlarmHistory that shows it).
 pub const ALARM_STATE_CHANGED: &str = "AlarmStateChanged";
+/// The log entry of an Auto Scaling activity as it starts (its command is the
+/// DescribeScalingActivities that lists it).
+pub const SCALING_ACTIVITY: &str = "ScalingActivity";
+
+/// The AWS command (service, operation) that shows a log entry which is not a call of the
+/// user's or an actor's: an alarm's change of state, a scaling activity. None for a call.
+pub fn log_entry_command(operation: &str) -> Option<(&'static str, &'static str)> {
+    match operation {
+        ALARM_STATE_CHANGED => Some(("cloudwatch", "DescribeAlarmHistory")),
+        SCALING_ACTIVITY => Some(("autoscaling", "DescribeScalingActivities")),
+        _ => None,
+    }
+}
 
 /// A summary row of a service the full page links: a Lambda function (its mapping's
 /// concurrent batches as they scale), an Auto Scaling group (its capacity), a Firehose
@@ -366,6 +469,11 @@ fn more_rows(world: &World) -> Vec<ServiceRow> {
                     "asg-in-service",
                     "summary.asg.in_service",
                     n(Lifecycle::InService),
+                ),
+                Stat::keyed(
+                    "asg-warming",
+                    "summary.asg.warming",
+                    count(group_view(g, world.now()).count(InstanceState::Warming) as u64),
                 ),
                 Stat::keyed("asg-pending", "summary.asg.pending", n(Lifecycle::Pending)),
                 Stat::keyed(
@@ -1042,6 +1150,28 @@ impl ViewModel {
                     },
                 );
             }
+            EventKind::ScalingActivityStarted {
+                group,
+                activity_id,
+                description,
+                ..
+            } if crate::sim::FULL_PAGE => {
+                push_capped(
+                    &mut self.api_log,
+                    API_LOG_MAX,
+                    ApiLogEntry {
+                        at_ms: t,
+                        operation: SCALING_ACTIVITY.to_string(),
+                        queue: Some(format!("{group}: {description}")),
+                        actor: Some("Auto Scaling".to_string()),
+                        error: None,
+                        params: Some(serde_json::json!({
+                            "AutoScalingGroupName": group,
+                            "ActivityIds": [activity_id],
+                        })),
+                    },
+                );
+            }
             EventKind::MessageProcessed {
                 queue,
                 message_id,
@@ -1422,6 +1552,7 @@ impl ViewModel {
         }
         if crate::sim::FULL_PAGE {
             s.more = more_rows(world);
+            s.asgs = group_views(world);
         }
         s
     }

@@ -464,8 +464,16 @@ impl AutoScaling {
             self.activities.remove(0);
             self.activities_dropped += 1;
         }
+        let id = ctx.rng.uuid();
+        ctx.events
+            .push(ctx.now, || crate::EventKind::ScalingActivityStarted {
+                group: g.to_string(),
+                activity_id: id.clone(),
+                description: description.clone(),
+                cause: cause.clone(),
+            });
         self.activities.push(Activity {
-            id: ctx.rng.uuid(),
+            id,
             group: g.to_string(),
             group_arn,
             description,

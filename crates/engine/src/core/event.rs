@@ -509,6 +509,14 @@ pub enum EventKind {
         to: &'static str,
         reason: String,
     },
+    /// An EC2 Auto Scaling activity began (a launch or a termination; aws-rules §2): what
+    /// DescribeScalingActivities lists, as it starts.
+    ScalingActivityStarted {
+        group: String,
+        activity_id: String,
+        description: String,
+        cause: String,
+    },
     // ------------------------------------------------------------------ Amazon MQ
     /// A broker's state: CREATION_IN_PROGRESS, RUNNING, REBOOT_IN_PROGRESS,
     /// DELETION_IN_PROGRESS, or DELETED once it is gone.
