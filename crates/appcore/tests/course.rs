@@ -100,8 +100,12 @@ fn lessons_of_services_beyond_the_first_download_are_handed_to_the_full_page() {
             [
                 "firehose-near-real-time",
                 "scaling-alarm",
+                "scaling-asg-vs-lambda",
                 "scaling-asg",
-                "scaling-lambda"
+                "scaling-lambda",
+                "scaling-raw-depth",
+                "scaling-scale-in",
+                "scaling-warmup"
             ]
         );
     }
