@@ -90,8 +90,12 @@ fn err(field: String, message: impl Into<String>) -> ScenarioError {
 fn unreadable(what: &str, i: usize, e: serde_json::Error) -> ScenarioError {
     let m = super::unplaced(&e);
     if let Some(rest) = m.strip_prefix("unknown field `") {
-        if let Some((name, _)) = rest.split_once('`') {
-            return err(format!("{what}[{i}].{name}"), "not a member of it");
+        if let Some((name, expected)) = rest.split_once('`') {
+            let expected = expected.trim_start_matches([',', ' ']);
+            return err(
+                format!("{what}[{i}].{name}"),
+                format!("not a member; {expected}"),
+            );
         }
     }
     err(format!("{what}[{i}]"), m)
@@ -203,17 +207,17 @@ fn consumer(
     check_streams("video_consumers", i, &c.streams, declared)?;
     let only = |present: bool, member: &str, kind: &str| {
         if present {
-            Err(err(f(member), format!("only a {kind} consumer has it")))
+            Err(err(f(member), format!("only {kind} consumer has it")))
         } else {
             Ok(())
         }
     };
     let kind = match c.kind.as_str() {
         "live" => {
-            only(c.at_s.is_some(), "at_s", "archived")?;
-            only(c.from_s.is_some(), "from_s", "archived")?;
-            only(c.to_s.is_some(), "to_s", "archived")?;
-            only(c.timestamps.is_some(), "timestamps", "archived")?;
+            only(c.at_s.is_some(), "at_s", "an archived")?;
+            only(c.from_s.is_some(), "from_s", "an archived")?;
+            only(c.to_s.is_some(), "to_s", "an archived")?;
+            only(c.timestamps.is_some(), "timestamps", "an archived")?;
             let starts_at = time(&f("start_s"), c.start_s.unwrap_or(0.0))?;
             let stops_at = c.stop_s.map(|s| time(&f("stop_s"), s)).transpose()?;
             if stops_at.is_some_and(|s| s <= starts_at) {
@@ -225,8 +229,8 @@ fn consumer(
             }
         }
         "archived" => {
-            only(c.start_s.is_some(), "start_s", "live")?;
-            only(c.stop_s.is_some(), "stop_s", "live")?;
+            only(c.start_s.is_some(), "start_s", "a live")?;
+            only(c.stop_s.is_some(), "stop_s", "a live")?;
             let need = |v: Option<f64>, member: &str| match v {
                 Some(s) => time(&f(member), s),
                 None => Err(err(f(member), "is required for an archived consumer")),
