@@ -8,8 +8,8 @@ use crate::core::time::{SimTime, MS_PER_H};
 use serde_json::Value;
 
 const GB: f64 = 1024.0 * 1024.0 * 1024.0;
-/// UNCONFIRMED (us-east-1 list prices from general knowledge; aws-messaging-facts §6.3 gives
-/// none): data ingested into streams, per GB.
+/// UNCONFIRMED (us-east-1 list prices from general knowledge; the facts reference gives none,
+/// aws-rules §6.3): data ingested into streams, per GB.
 pub const USD_PER_GB_INGESTED: f64 = 0.0085;
 /// UNCONFIRMED: data consumed (GetMedia, GetMediaForFragmentList), per GB.
 pub const USD_PER_GB_CONSUMED: f64 = 0.0085;
