@@ -110,6 +110,10 @@ fn full_page_only(path: &str) -> Option<(&'static str, &'static str)> {
             "launch_configurations",
             include_str!("../scenarios/autoscaling-backlog.json"),
         )),
+        "scenarios/video-retention.json" => Some((
+            "video_streams",
+            include_str!("../scenarios/video-retention.json"),
+        )),
         _ => None,
     }
 }

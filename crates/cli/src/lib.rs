@@ -24,6 +24,7 @@ pub mod duration;
 mod groups;
 pub mod run;
 pub mod script;
+mod video;
 
 pub use script::{run_script, ScriptError, ScriptRunner};
 

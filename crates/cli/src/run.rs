@@ -512,6 +512,7 @@ pub fn run_command(args: &RunArgs) -> i32 {
             ]
         }),
     );
+    crate::video::push_video(&mut s, &world);
     crate::groups::push_groups(&mut s, &world, &groups);
     // The world's bill: the services the run uses (or that billed requests anyway, e.g. an
     // SQS call to a queue that was deleted), joined with " + ".

@@ -589,6 +589,60 @@ fn run_of_the_flink_scenario_lists_the_windows_closed() {
 }
 
 #[test]
+fn run_of_the_video_scenario_prints_a_table_per_video_stream() {
+    let scenario = write_temp(
+        "video-retention.json",
+        include_str!("../../../scenarios/video-retention.json"),
+    );
+    let out = mqlab(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--for",
+            "6m",
+            "--no-events",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let summary = text(&out.stderr);
+    assert!(
+        summary.contains("video stream door-0h: retention 0 h (not persisted); 179 fragments in (44750000 bytes), 0 persisted, 0 in the archive; no longer held: 0 expired, 179 never persisted"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("video stream door-24h: retention 24 h; 179 fragments in"),
+        "{summary}"
+    );
+    let rows: Vec<Vec<&str>> = summary
+        .lines()
+        .filter(|l| l.starts_with("  reviewer") || l.starts_with("  monitor"))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    // name, kind, asked (1 or 3 words), requests, listed, fragments, bytes, first, last
+    let tail = |r: &Vec<&str>| -> Vec<String> {
+        r[r.len() - 6..r.len() - 2]
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    };
+    assert_eq!(rows.len(), 4, "{summary}");
+    assert_eq!(rows[0][..2], ["monitor-0h", "live"]);
+    assert_eq!(tail(&rows[0]), ["1", "-", "179", "44750000"]);
+    assert_eq!(rows[1][..2], ["reviewer", "archived"]);
+    assert_eq!(tail(&rows[1]), ["1", "0", "0", "0"], "nothing from door-0h");
+    assert_eq!(
+        tail(&rows[3]),
+        ["2", "29", "29", "7250000"],
+        "door-24h's first minute"
+    );
+    assert!(
+        summary.contains("Kinesis Video Streams requests"),
+        "{summary}"
+    );
+}
+
+#[test]
 fn run_of_a_scenario_with_an_auto_scaling_group_writes_its_table_and_activities() {
     let scenario = write_temp(
         "autoscaling-backlog.json",

@@ -14,6 +14,7 @@
 //! attribute a user learns here is spelled as in the AWS console and docs.
 
 mod autoscaling;
+mod video;
 
 use crate::actors::{ConsumerSpec, ProducerSpec};
 use crate::sqs::{api::CreateQueueInput, api::SetQueueAttributesInput, queue_url, SqsConfig};
@@ -192,6 +193,15 @@ pub struct Scenario {
     /// `arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:*:autoScalingGroupName/G:policyName/P`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scaling_policies: Vec<serde_json::Value>,
+    /// Kinesis Video streams, each as CreateStream's members (`StreamName`,
+    /// `DataRetentionInHours` 0 = not persisted, `MediaType`, …): ACTIVE from the start, and
+    /// their producers and consumers (mqlab's: see `scenario/video.rs`; aws-rules §6.3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub video_streams: Vec<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub video_producers: Vec<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub video_consumers: Vec<serde_json::Value>,
 }
 
 /// A scenario that cannot be used, with the field at fault (e.g. `consumers[1].max_messages`).
@@ -241,6 +251,9 @@ impl Scenario {
             ("auto_scaling_groups", self.auto_scaling_groups.len()),
             ("metrics_collection", self.metrics_collection.len()),
             ("scaling_policies", self.scaling_policies.len()),
+            ("video_streams", self.video_streams.len()),
+            ("video_producers", self.video_producers.len()),
+            ("video_consumers", self.video_consumers.len()),
         ]
         .into_iter()
         .find_map(|(field, n)| (n > 0).then_some(field))
@@ -287,6 +300,9 @@ impl Scenario {
             ("auto_scaling_groups", self.auto_scaling_groups.len()),
             ("metrics_collection", self.metrics_collection.len()),
             ("scaling_policies", self.scaling_policies.len()),
+            ("video_streams", self.video_streams.len()),
+            ("video_producers", self.video_producers.len()),
+            ("video_consumers", self.video_consumers.len()),
         ] {
             if n > SCENARIO_ITEMS_MAX {
                 return Err(ScenarioError::new(
@@ -459,6 +475,21 @@ impl Scenario {
                 "scaling_policies",
                 &self.scaling_policies,
                 "PutScalingPolicy's members (AutoScalingGroupName, PolicyName, PolicyType, …)",
+            ),
+            (
+                "video_streams",
+                &self.video_streams,
+                "CreateStream's members (StreamName, DataRetentionInHours, …)",
+            ),
+            (
+                "video_producers",
+                &self.video_producers,
+                "a producer (name, streams, fragment_duration_s, …)",
+            ),
+            (
+                "video_consumers",
+                &self.video_consumers,
+                "a consumer (name, streams, kind, …)",
             ),
         ] {
             if let Some(i) = items.iter().position(|v| !v.is_object()) {
@@ -684,6 +715,7 @@ impl World {
         let mut world = World::with_drawn_services(s)?;
         world.add_lambda(s)?;
         world.add_firehose_and_flink(s)?;
+        world.add_kinesis_video(s)?;
         let alarms = world.add_autoscaling(s)?;
         world.add_alarms(&alarms)?;
         Ok(world)

@@ -259,8 +259,8 @@ pub struct World {
     /// Set by the first `kinesisanalyticsv2` call (or `with_flink`), as `mq_clock` is.
     flink_clock: Option<fn(&mut World, crate::flink::FlinkTimer)>,
     pub(crate) kinesis_video: crate::kinesisvideo::KinesisVideo,
-    /// Set by the first `kinesisvideo` call (or `with_kinesis_video`), as `mq_clock` is.
-    video_clock: Option<fn(&mut World, crate::kinesisvideo::VideoTimer)>,
+    /// Set by the first `kinesisvideo` call (or `with_kinesis_video`), as `lambda_hooks` are.
+    video_hooks: Option<Hooks<crate::kinesisvideo::VideoTimer>>,
     /// Set with the hooks of Lambda, Amazon MQ or Auto Scaling (see [`World::copy_extras`]).
     extras_clone: Option<fn(&World, &mut World)>,
     completions: Vec<Completion>,
@@ -298,7 +298,7 @@ impl Clone for World {
             flink: Default::default(),
             flink_clock: self.flink_clock,
             kinesis_video: Default::default(),
-            video_clock: self.video_clock,
+            video_hooks: self.video_hooks,
             firehose: Default::default(),
             firehose_hooks: self.firehose_hooks,
             extras_clone: self.extras_clone,
@@ -345,7 +345,7 @@ impl World {
             flink: Default::default(),
             flink_clock: None,
             kinesis_video: Default::default(),
-            video_clock: None,
+            video_hooks: None,
             extras_clone: None,
             completions: Vec::new(),
             next_call: 0,
@@ -650,6 +650,9 @@ impl World {
         if let Some(h) = self.firehose_hooks {
             (h.metrics)(self, &mut out);
         }
+        if let Some(h) = self.video_hooks {
+            (h.metrics)(self, &mut out);
+        }
         out.extend_from_slice(&self.autoscaling.rows);
         out
     }
@@ -665,6 +668,9 @@ impl World {
             bill.push((h.bill)(self));
         }
         if let Some(h) = self.firehose_hooks {
+            bill.push((h.bill)(self));
+        }
+        if let Some(h) = self.video_hooks {
             bill.push((h.bill)(self));
         }
         if let Some(h) = self.asg {
@@ -970,6 +976,9 @@ impl World {
             (h.close_minute)(self);
         }
         if let (true, Some(h)) = (tick, self.firehose_hooks) {
+            (h.close_minute)(self);
+        }
+        if let (true, Some(h)) = (tick, self.video_hooks) {
             (h.close_minute)(self);
         }
         if let (true, Some(h)) = (tick, self.asg) {

@@ -165,7 +165,7 @@ fn version(ctx: &mut Ctx) -> String {
 
 impl KinesisVideo {
     /// The stream StreamName or StreamARN names.
-    fn named(&self, i: &Input) -> Result<&VideoStream, AwsError> {
+    pub(super) fn named(&self, i: &Input) -> Result<&VideoStream, AwsError> {
         let s = match (&i.stream_name, &i.stream_arn) {
             (Some(n), _) => self.streams.get(n),
             (None, Some(arn)) => self.streams.values().find(|s| &s.arn == arn),
@@ -194,6 +194,18 @@ impl KinesisVideo {
             },
         )?;
         self.settle(ctx.now);
+        if !op.starts_with("Mqlab") {
+            self.requests += 1;
+        }
+        let r = self.call_op(ctx, op, &i);
+        if let Ok(answer) = &r {
+            self.meter(op, &i, answer);
+        }
+        r
+    }
+
+    fn call_op(&mut self, ctx: &mut Ctx, op: &str, i: &Input) -> Result<Value, AwsError> {
+        let i = i.clone();
         let now = ctx.now;
         match op {
             "CreateStream" => self.create(ctx, &i),
@@ -328,6 +340,18 @@ impl KinesisVideo {
         }
     }
 
+    /// CreateStream for a scenario's `video_streams`: the stream is ACTIVE at once.
+    pub fn create_active(&mut self, ctx: &mut Ctx, params: &Value) -> Result<Value, AwsError> {
+        let v = self.call_json(ctx, "CreateStream", params)?;
+        if let Some(s) = params["StreamName"]
+            .as_str()
+            .and_then(|n| self.streams.get_mut(n))
+        {
+            s.creating_ms = 0;
+        }
+        Ok(v)
+    }
+
     fn create(&mut self, ctx: &mut Ctx, i: &Input) -> Result<Value, AwsError> {
         let name = i
             .stream_name
@@ -380,6 +404,9 @@ impl KinesisVideo {
             retention_hours: retention as u32,
             fragments: VecDeque::new(),
             next_seq: 0,
+            creating_ms: CREATING_MS,
+            totals: Default::default(),
+            metrics: crate::core::metrics::MinuteSeries::starting(ctx.now),
         };
         self.streams.insert(name.to_string(), s);
         Ok(json!({"StreamARN": arn}))

@@ -4,9 +4,13 @@
 //! (GetMedia) and archived reads (ListFragments, GetMediaForFragmentList). Media is fragment
 //! metadata, never MKV bytes. `api.rs` is the JSON layer.
 //!
-//! The world reaches this service only after a first `kinesisvideo` call.
+//! The world reaches this service only after a first `kinesisvideo` call (or a scenario's
+//! `video_streams`). `clients.rs` holds a scenario's producers' schedules and its consumers,
+//! `bill.rs` the metrics (`AWS/KinesisVideo`) and the cost meter's line.
 
 pub mod api;
+pub mod bill;
+pub mod clients;
 
 use crate::core::event::EventKind;
 use crate::core::time::{SimTime, MS_PER_H, MS_PER_MIN, MS_PER_S};
@@ -18,6 +22,9 @@ pub type Ctx<'a> = crate::core::ctx::Ctx<'a, VideoTimer>;
 pub enum VideoTimer {
     /// A producer's next fragment reaches the stream.
     Fragment { producer: u64 },
+    /// A scenario consumer's turn: a live one connects (GetMedia from NOW), an archived one
+    /// lists and reads its time range (aws-rules §6.3).
+    Consumer { consumer: u64 },
 }
 
 /// DataRetentionInHours: 0 (not persisted) to 87,600 (10 years).
@@ -91,13 +98,18 @@ pub struct VideoStream {
     /// Fragments kept (in the buffer, or archived when retention > 0), oldest first.
     pub fragments: VecDeque<Fragment>,
     pub next_seq: u64,
+    /// How long it stays CREATING: [`CREATING_MS`], 0 for a scenario's stream (ACTIVE from
+    /// the start, as a scenario's Kinesis streams are).
+    pub creating_ms: SimTime,
+    pub totals: bill::StreamTotals,
+    pub metrics: crate::core::metrics::MinuteSeries<bill::VideoMinute>,
 }
 
 impl VideoStream {
     pub fn status(&self, now: SimTime) -> &'static str {
         if self.deleted_at.is_some() {
             "DELETING"
-        } else if now < self.created_at + CREATING_MS {
+        } else if now < self.created_at + self.creating_ms {
             "CREATING"
         } else {
             "ACTIVE"
@@ -113,13 +125,18 @@ impl VideoStream {
     /// (5 minutes, 200 MB).
     fn trim(&mut self, now: SimTime) {
         let retention = self.retention_hours as SimTime * MS_PER_H;
+        let totals = &mut self.totals;
         self.fragments.retain(|f| {
             let keep = if f.archived && retention > 0 {
                 retention
             } else {
                 BUFFER_MS
             };
-            f.server_ts + keep > now
+            let kept = f.server_ts + keep > now;
+            if !kept && f.archived {
+                totals.forget(f, (f.server_ts + keep).min(now));
+            }
+            kept
         });
         let mut buffered: u64 = self
             .fragments
@@ -138,6 +155,8 @@ impl VideoStream {
             if let Some(f) = self.fragments.remove(i) {
                 if !f.archived {
                     buffered -= f.bytes;
+                } else {
+                    self.totals.forget(&f, now);
                 }
             }
         }
@@ -153,6 +172,14 @@ pub struct Producer {
     pub bytes: u64,
     pub latency_ms: SimTime,
     pub sent: u64,
+    /// A scenario producer's name (empty for `MqlabStartProducer`'s).
+    pub name: String,
+    /// How far the producer's clock is ahead of the service's (negative: behind): added to
+    /// each ProducerTimestamp.
+    pub skew_ms: i64,
+    /// When it stops capturing: a fragment whose last frame is later is not sent, and the
+    /// session ends.
+    pub stops_at: Option<SimTime>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -160,6 +187,9 @@ pub struct KinesisVideo {
     streams: BTreeMap<String, VideoStream>,
     producers: BTreeMap<u64, Producer>,
     next_producer: u64,
+    consumers: BTreeMap<u64, clients::VideoConsumer>,
+    /// API requests made (every call, and the scenario clients' own).
+    requests: u64,
 }
 
 impl KinesisVideo {
@@ -169,6 +199,11 @@ impl KinesisVideo {
 
     pub fn producers(&self) -> impl Iterator<Item = &Producer> {
         self.producers.values()
+    }
+
+    /// Every stream, by name.
+    pub fn streams(&self) -> impl Iterator<Item = &VideoStream> {
+        self.streams.values()
     }
 
     /// Removes deleted streams whose DELETING is over and trims every stream's fragments.
@@ -190,32 +225,49 @@ impl KinesisVideo {
         bytes: u64,
         latency_ms: SimTime,
     ) -> Result<u64, crate::core::error::AwsError> {
-        self.settle(ctx.now);
-        if !self.streams.contains_key(stream) {
-            return Err(api::not_found());
-        }
-        if every_ms == 0 {
-            return Err(api::invalid(
-                "FragmentDurationInSeconds must be greater than 0.",
-            ));
-        }
-        let id = self.next_producer;
-        self.next_producer += 1;
-        self.producers.insert(
-            id,
+        self.start_producer_at(
+            ctx,
             Producer {
-                id,
+                id: 0,
                 stream: stream.to_string(),
                 every_ms,
                 bytes,
                 latency_ms,
                 sent: 0,
+                name: String::new(),
+                skew_ms: 0,
+                stops_at: None,
             },
-        );
-        ctx.timers.schedule(
-            ctx.now + every_ms + latency_ms,
-            VideoTimer::Fragment { producer: id },
-        );
+            ctx.now,
+        )
+    }
+
+    /// Starts `p` (its id is given here) capturing at `starts_at`: its first fragment
+    /// arrives `every_ms + latency_ms` later. Its PutMedia session counts as a request.
+    pub fn start_producer_at(
+        &mut self,
+        ctx: &mut Ctx,
+        mut p: Producer,
+        starts_at: SimTime,
+    ) -> Result<u64, crate::core::error::AwsError> {
+        self.settle(ctx.now);
+        let Some(s) = self.streams.get_mut(&p.stream) else {
+            return Err(api::not_found());
+        };
+        if p.every_ms == 0 {
+            return Err(api::invalid(
+                "FragmentDurationInSeconds must be greater than 0.",
+            ));
+        }
+        self.requests += 1;
+        s.metrics.current.put_requests += 1;
+        let id = self.next_producer;
+        self.next_producer += 1;
+        p.id = id;
+        let first = starts_at.max(ctx.now) + p.every_ms + p.latency_ms;
+        self.producers.insert(id, p);
+        ctx.timers
+            .schedule(first, VideoTimer::Fragment { producer: id });
         Ok(id)
     }
 
@@ -225,7 +277,10 @@ impl KinesisVideo {
     }
 
     pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, t: VideoTimer) {
-        let VideoTimer::Fragment { producer } = t;
+        let producer = match t {
+            VideoTimer::Fragment { producer } => producer,
+            VideoTimer::Consumer { consumer } => return self.consumer_turn(ctx, consumer),
+        };
         self.settle(ctx.now);
         let Some(p) = self.producers.get_mut(&producer) else {
             return;
@@ -238,6 +293,14 @@ impl KinesisVideo {
             self.producers.remove(&producer);
             return;
         };
+        // The fragment's last frame was captured `latency_ms` ago: past the producer's stop,
+        // it is not sent and the session ends.
+        if p.stops_at
+            .is_some_and(|stop| ctx.now.saturating_sub(p.latency_ms) > stop)
+        {
+            self.producers.remove(&producer);
+            return;
+        }
         ctx.timers
             .schedule(ctx.now + p.every_ms, VideoTimer::Fragment { producer });
         if s.status(ctx.now) != "ACTIVE" {
@@ -247,13 +310,17 @@ impl KinesisVideo {
         s.next_seq += 1;
         let f = Fragment {
             seq: s.next_seq,
-            producer_ts: ctx.now.saturating_sub(p.latency_ms + p.every_ms),
+            producer_ts: ctx
+                .now
+                .saturating_sub(p.latency_ms + p.every_ms)
+                .saturating_add_signed(p.skew_ms),
             server_ts: ctx.now,
             duration_ms: p.every_ms,
             bytes: p.bytes,
             archived: s.archives(),
         };
         let stream = s.name.clone();
+        let stream_name = stream.clone();
         let ev = f.clone();
         ctx.events.push(ctx.now, || EventKind::VideoFragment {
             stream,
@@ -263,7 +330,10 @@ impl KinesisVideo {
             duration_ms: ev.duration_ms,
             bytes: ev.bytes,
         });
-        s.fragments.push_back(f);
+        s.totals.arrive(&f);
+        s.metrics.current.arrive(&f, p.latency_ms);
+        s.fragments.push_back(f.clone());
         s.trim(ctx.now);
+        self.deliver_live(ctx.now, &f, &stream_name);
     }
 }

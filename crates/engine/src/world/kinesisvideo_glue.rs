@@ -1,11 +1,23 @@
-//! How the world reaches Kinesis Video Streams (aws-rules §6.3): through the fn pointer the
-//! first `kinesisvideo` call (or [`World::with_kinesis_video`]) sets, so that a run that never
-//! uses it is untouched and the page links none of it.
+//! How the world reaches Kinesis Video Streams (aws-rules §6.3): through the hooks the first
+//! `kinesisvideo` call (or [`World::with_kinesis_video`], which a scenario's `video_streams`
+//! go through) sets — its timers, metrics minutes and bill — so that a run that never uses it
+//! is untouched and the page links none of it.
 
-use super::{Parts, World};
+use super::{Hooks, Parts, World};
 use crate::core::error::AwsError;
 use crate::kinesisvideo::{KinesisVideo, VideoTimer};
 use serde_json::Value;
+
+const HOOKS: Hooks<VideoTimer> = Hooks {
+    fire: |w, t| {
+        let Parts { at, mut video, .. } = w.parts();
+        let (svc, mut ctx) = video.at(at);
+        svc.on_timer(&mut ctx, t);
+    },
+    close_minute: |w| w.kinesis_video.close_metrics_minute(w.now),
+    metrics: |w, out| out.extend(w.kinesis_video.metric_rows()),
+    bill: |w| w.kinesis_video.bill(w.now),
+};
 
 impl World {
     /// A `kinesisvideo` API call.
@@ -27,11 +39,7 @@ impl World {
         &mut self,
         f: impl FnOnce(&mut KinesisVideo, &mut crate::kinesisvideo::Ctx) -> R,
     ) -> R {
-        self.video_clock = Some(|w, t| {
-            let Parts { at, mut video, .. } = w.parts();
-            let (svc, mut ctx) = video.at(at);
-            svc.on_timer(&mut ctx, t);
-        });
+        self.video_hooks = Some(HOOKS);
         self.extras_clone = Some(World::copy_extras);
         let Parts { at, mut video, .. } = self.parts();
         let (svc, mut ctx) = video.at(at);
@@ -39,8 +47,8 @@ impl World {
     }
 
     pub(super) fn fire_video(&mut self, t: VideoTimer) {
-        if let Some(fire) = self.video_clock {
-            fire(self, t);
+        if let Some(h) = self.video_hooks {
+            (h.fire)(self, t);
         }
     }
 }
