@@ -65,6 +65,9 @@ test("an imported scenario with Lambda is handed to the full page, which draws t
   assert.ok((await allowed()) <= 50);
   // The spike's messages are drawn (in the queue and held by the function's batches).
   assert.ok(Number(await page.locator("canvas[data-marks]").first().getAttribute("data-marks")) > 0);
+  // The queue's charts gain the function's concurrency: batches in flight and allowed.
+  assert.match(await testid(page, "chart-concurrency").getAttribute("aria-label"), /concurrency/);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-concurrency"]').dataset.points) > 0);
   await shot(page, "full-page-lambda");
   assert.deepEqual(problems, []);
   await context.close();
@@ -81,7 +84,23 @@ test("chapter 12's Auto Scaling lesson and chapter 13's Firehose lesson show the
   await waitForStep(page, "scaling-asg", 1);
   // At 5:30, after 3 datapoints above the target: desired capacity 10 (MaxSize).
   await page.waitForFunction(() => document.querySelector('[data-testid="asg-desired"]')?.textContent.trim() === "10");
+  // The group is drawn as a box of its instances: the nine new ones Pending, one InService.
+  await page.waitForFunction(() => document.querySelector('[data-testid="diagram"]').dataset.groups === "workers:10:9/0/1/0");
+  // Its capacity and the backlog per instance against the target are charted under the queue.
+  for (const id of ["chart-capacity", "chart-backlog-per-instance"]) {
+    assert.ok(Number(await testid(page, id).getAttribute("data-points")) > 0, id);
+  }
+  // The scale-out's launches are lines of the log with the command that lists them.
+  const log = await testid(page, "api-log").textContent();
+  assert.match(log, /workers: Launching a new EC2 instance: i-/);
+  assert.match(log, /aws autoscaling describe-scaling-activities --auto-scaling-group-name workers --activity-ids /);
   await shot(page, "full-page-asg");
+  // A minute later they are InService, warming up (DefaultInstanceWarmup 60 s), then counted.
+  await setSpeed(page, 25);
+  await testid(page, "play").click();
+  await page.waitForFunction(() => /^workers:10:0\/9\/1\/0$/.test(document.querySelector('[data-testid="diagram"]').dataset.groups ?? ""), null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="diagram"]').dataset.groups === "workers:10:0/0/10/0", null, { timeout: 60_000 });
+  await testid(page, "pause").click();
   // Chapter 13: the Firehose row fills its buffer, then objects land about every minute.
   await page.waitForLoadState("networkidle");
   await page.goto(`${ctx.baseUrl}full/#learn/firehose-near-real-time`);

@@ -96,6 +96,115 @@ fn per_minute(
     (points, open)
 }
 
+/// The Auto Scaling group whose instances consume queue `qi` (the full page; its first).
+fn scaling_group_of(vm: &ViewModel, qi: usize) -> Option<usize> {
+    if !mqlab_appcore::sim::FULL_PAGE {
+        return None;
+    }
+    vm.summary.asgs.iter().position(|g| {
+        let prefix = g.consumer_prefix();
+        vm.consumers
+            .iter()
+            .any(|c| c.queue == Some(qi as u16) && c.name.starts_with(prefix.as_str()))
+    })
+}
+
+/// The ids of the charts a queue's scope adds when an Auto Scaling group consumes it.
+pub const SCALING_CHART_IDS: [&str; 2] = ["capacity", "backlog-per-instance"];
+/// The id of the chart a queue's scope adds when a Lambda function polls it.
+pub const LAMBDA_CHART_ID: &str = "concurrency";
+
+/// The Lambda event source mapping that polls queue `qi` (the full page; its first).
+fn mapping_of(vm: &ViewModel, qi: usize) -> Option<usize> {
+    if !mqlab_appcore::sim::FULL_PAGE {
+        return None;
+    }
+    let queue = &vm.queues.get(qi)?.name;
+    vm.summary.mappings.iter().position(|(_, q)| q == queue)
+}
+
+/// A queue consumed by an Auto Scaling group: the group's desired capacity and instances in
+/// service, and the backlog per instance (AWS's m1/m2: visible messages ÷ instances in
+/// service) with the target tracking policy's target.
+fn scaling_charts(vm: &ViewModel, qi: usize, lang: Lang) -> Vec<ChartData> {
+    let s = &vm.samples;
+    if let Some(mi) = mapping_of(vm, qi) {
+        // Lambda's pollers: the batches in flight and how many it may run at once now (5,
+        // then a step up each minute while messages wait; aws-rules §2.1).
+        let m = move |k: usize| move |p: &Sample| p.mappings.get(mi).map_or(0, |a| u64::from(a[k]));
+        return vec![chart(
+            LAMBDA_CHART_ID,
+            &format!(
+                "ConcurrentExecutions · {} (batches)",
+                vm.summary.mappings[mi].0
+            ),
+            vec![
+                line(t(lang, "chart.batches_in_flight"), BLUE, gauge(s, m(0))),
+                line(t(lang, "chart.batches_allowed"), GREY, gauge(s, m(1))),
+            ],
+        )];
+    }
+    let Some(gi) = scaling_group_of(vm, qi) else {
+        return Vec::new();
+    };
+    let g = move |k: usize| move |p: &Sample| p.asgs.get(gi).map_or(0, |a| u64::from(a[k]));
+    let backlog: Vec<(f64, f64)> = s
+        .points
+        .iter()
+        .filter_map(|p| {
+            let visible = p.queues.get(qi)?.visible as f64;
+            let in_service = f64::from(p.asgs.get(gi)?[1]);
+            (in_service > 0.0).then(|| (minutes(p.t_ms), visible / in_service))
+        })
+        .collect();
+    let mut lines = vec![line(t(lang, "chart.backlog_per_instance"), BLUE, backlog)];
+    if let (Some(target), Some(first), Some(last)) = (
+        vm.summary.asgs[gi].target,
+        s.points.front(),
+        s.points.back(),
+    ) {
+        lines.push(line(
+            t(lang, "chart.target"),
+            RED,
+            vec![(minutes(first.t_ms), target), (minutes(last.t_ms), target)],
+        ));
+    }
+    vec![
+        chart(
+            SCALING_CHART_IDS[0],
+            &format!(
+                "GroupDesiredCapacity, GroupInServiceInstances · {}",
+                vm.summary.asgs[gi].name
+            ),
+            vec![
+                line(t(lang, "chart.desired"), GREY, gauge(s, g(0))),
+                line(t(lang, "chart.in_service"), GREEN, gauge(s, g(1))),
+            ],
+        ),
+        chart(
+            SCALING_CHART_IDS[1],
+            "Backlog per instance: m1/m2 = ApproximateNumberOfMessagesVisible / GroupInServiceInstances",
+            lines,
+        ),
+    ]
+}
+
+/// The charts' ids for `scope` in this view (before the cost, a queue a Lambda function polls
+/// has one more, a queue an Auto Scaling group consumes two).
+pub fn chart_ids(vm: &ViewModel, scope: ChartScope) -> Vec<&'static str> {
+    let mut ids = scope.ids().to_vec();
+    if let ChartScope::Queue(qi) = scope {
+        let cost = ids.pop().expect("five");
+        if mapping_of(vm, qi).is_some() {
+            ids.push(LAMBDA_CHART_ID);
+        } else if scaling_group_of(vm, qi).is_some() {
+            ids.extend(SCALING_CHART_IDS);
+        }
+        ids.push(cost);
+    }
+    ids
+}
+
 /// What the charts show: one queue, one topic or one stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChartScope {
@@ -183,7 +292,7 @@ pub fn charts_for(
         ChartScope::Queue(qi) => {
             let q =
                 move |f: fn(&QueueSample) -> u64| move |p: &Sample| p.queues.get(qi).map_or(0, f);
-            vec![
+            [
                 chart(
                     "messages",
                     "ApproximateNumberOfMessages (Visible, NotVisible, Delayed)",
@@ -236,8 +345,11 @@ pub fn charts_for(
                         per_minute(s, now, q(|x| x.empty_receives)),
                     )],
                 ),
-                cost,
             ]
+            .into_iter()
+            .chain(scaling_charts(vm, qi, lang))
+            .chain([cost])
+            .collect()
         }
         ChartScope::Topic(ti) => {
             let sum = |k: usize| {

@@ -1019,10 +1019,10 @@ fn padlock(ctx: &CanvasRenderingContext2d, x: f64, y: f64, color: &str) {
 }
 
 /// Side of an instance's chip in a group's header, px.
-const INSTANCE_CHIP_PX: f64 = 9.0;
+const INSTANCE_CHIP_PX: f64 = 8.0;
 
 /// An Auto Scaling group: a dashed frame around its header and the consumers its instances
-/// run; the header names the group and its desired capacity (min–max), then one chip per
+/// run; the header names the group and its desired capacity, then one chip per
 /// instance: hollow while Pending, amber while warming up, green InService, red while
 /// Terminating; a protected instance (scale-in protection) has a dark centre.
 fn draw_group(
@@ -1054,12 +1054,7 @@ fn draw_group(
     let title = mqlab_appcore::i18n::tf(
         lang,
         "diagram.asg",
-        &[
-            ("name", &g.name),
-            ("desired", &g.desired.to_string()),
-            ("min", &g.min.to_string()),
-            ("max", &g.max.to_string()),
-        ],
+        &[("name", &g.name), ("desired", &g.desired.to_string())],
     );
     let two_lines = h.h >= 28.0;
     let title_y = if two_lines {
@@ -1089,7 +1084,7 @@ fn draw_group(
             h.w * 0.5 - 8.0,
         )
     };
-    let step = INSTANCE_CHIP_PX + 3.0;
+    let step = INSTANCE_CHIP_PX + 2.0;
     let fits = ((room / step) as usize).max(1);
     for (k, inst) in g.instances.iter().take(fits).enumerate() {
         let r = Rect {
@@ -1118,7 +1113,7 @@ fn draw_group(
         }
         if inst.protected {
             ctx.set_fill_style_str(p.fg);
-            ctx.fill_rect(r.x + 3.0, r.y + 3.0, 3.0, 3.0);
+            ctx.fill_rect(r.x + 2.5, r.y + 2.5, 3.0, 3.0);
         }
     }
     if g.instances.len() > fits {
@@ -1172,10 +1167,19 @@ fn draw_consumer(
         let _ = ctx.set_line_dash(&js_sys::Array::new());
     }
     if r.h >= 14.0 {
+        // In its Auto Scaling group's box an instance's consumer is named by its instance id.
+        let shown = match vm.summary.asgs.iter().find_map(|g| {
+            c.name
+                .strip_prefix(g.name.as_str())
+                .and_then(|rest| rest.strip_prefix('/'))
+        }) {
+            Some(id) if mqlab_appcore::sim::FULL_PAGE => id,
+            _ => c.name.as_str(),
+        };
         let (color, name) = if c.status == ConsumerStatus::Down {
-            (p.danger, format!("✕ {}", c.name))
+            (p.danger, format!("✕ {shown}"))
         } else {
-            (p.fg, c.name.clone())
+            (p.fg, shown.to_string())
         };
         let y = r.y + r.h / 2.0 + 4.0;
         text(

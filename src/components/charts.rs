@@ -2,7 +2,7 @@
 //! chart changes once per sample, and plotters is not free).
 
 use super::same_lab;
-use crate::canvas::charts::{charts_for, draw, ChartScope};
+use crate::canvas::charts::{chart_ids, charts_for, draw, ChartScope};
 use crate::lab::Lab;
 use mqlab_appcore::i18n::{t, Lang};
 use std::cell::RefCell;
@@ -12,8 +12,9 @@ use yew::prelude::*;
 
 /// Charts redraw every this many panel refreshes while playing.
 const REDRAW_EVERY_PANELS: u64 = 3;
-/// How many charts there are (see `canvas::charts::charts_for`).
-const CHARTS: usize = 5;
+/// How many charts there are at most (see `canvas::charts::charts_for`: five, two more for
+/// a queue an Auto Scaling group consumes).
+const CHARTS: usize = 7;
 
 #[derive(Properties)]
 pub struct ChartsProps {
@@ -44,14 +45,16 @@ pub fn charts(props: &ChartsProps) -> Html {
     let refs = use_memo((), |_| {
         (0..CHARTS).map(|_| NodeRef::default()).collect::<Vec<_>>()
     });
-    let name = {
+    let (name, ids) = {
         let vm = &props.lab.borrow().vm;
-        match props.scope {
+        let ids = chart_ids(vm, props.scope);
+        let name = match props.scope {
             ChartScope::Queue(q) => vm.queues.get(q).map(|q| q.name.clone()),
             ChartScope::Topic(t) => vm.sns.topics.get(t).map(|t| t.name.clone()),
             ChartScope::Stream(s) => vm.kinesis.streams.get(s).map(|s| s.name.clone()),
         }
-        .unwrap_or_default()
+        .unwrap_or_default();
+        (name, ids)
     };
     {
         let refs = refs.clone();
@@ -79,7 +82,6 @@ pub fn charts(props: &ChartsProps) -> Html {
             }
         });
     }
-    let ids = props.scope.ids();
     html! {
         <section class="charts" aria-label={t(props.lang, "panel.charts")}>
             <h3>{ t(props.lang, "panel.charts") }{ " · " }<code data-testid={format!("{}chart-scope", props.prefix)}>{ name }</code></h3>

@@ -124,6 +124,32 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         .map(|s| format!("{}:{}/{}", s.name, s.open_shards(), s.shards.len()))
                         .collect();
                     el.set_attribute("data-streams", &streams.join(" ")).ok();
+                    // Each Auto Scaling group drawn (the full page): "name:desired:" then its
+                    // instances Pending/warming/InService/Terminating, e.g. "workers:10:9/0/1/0".
+                    if mqlab_appcore::sim::FULL_PAGE {
+                        use mqlab_appcore::view::InstanceState as S;
+                        let groups: Vec<String> = r
+                            .layout()
+                            .map(|l| {
+                                l.groups
+                                    .iter()
+                                    .filter_map(|gb| vm.summary.asgs.get(gb.index))
+                                    .map(|g| {
+                                        format!(
+                                            "{}:{}:{}/{}/{}/{}",
+                                            g.name,
+                                            g.desired,
+                                            g.count(S::Pending),
+                                            g.count(S::Warming),
+                                            g.count(S::InService),
+                                            g.count(S::Terminating)
+                                        )
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        el.set_attribute("data-groups", &groups.join(" ")).ok();
+                    }
                     for (name, at) in [
                         ("data-first-mark", r.first_mark()),
                         ("data-first-filter", filter),

@@ -193,3 +193,33 @@ fn the_full_page_draws_a_groups_instances_pending_then_warming_then_in_service()
     assert_eq!(g.count(InstanceState::InService), 10);
     assert_eq!(g.count(InstanceState::Warming), 0);
 }
+
+#[test]
+fn the_full_page_samples_a_groups_capacity_and_a_mappings_concurrency_for_their_charts() {
+    let lab = run(
+        include_str!("../../../scenarios/autoscaling-backlog.json"),
+        10 * 60_000,
+    );
+    let s = &lab.vm.samples.points;
+    assert_eq!(
+        s.front().unwrap().asgs,
+        vec![[1, 0]],
+        "one instance, launching, at first"
+    );
+    assert_eq!(s.back().unwrap().asgs, vec![[10, 10]], "ten after the scale-out");
+    // Desired goes up a minute before the instances are InService.
+    assert!(s.iter().any(|p| p.asgs[0] == [10, 1]), "desired leads InService");
+    assert!(lab.vm.summary.asgs[0].target == Some(100.0));
+
+    let lab = run(
+        include_str!("../../../scenarios/lambda-consumer.json"),
+        3 * 60_000,
+    );
+    let (function, queue) = &lab.vm.summary.mappings[0];
+    assert_eq!((function.as_str(), queue.as_str()), ("process-order", "orders"));
+    let s = &lab.vm.samples.points;
+    assert_eq!(s.front().unwrap().mappings[0][1], 5, "5 concurrent batches at first");
+    let allowed = s.iter().map(|p| p.mappings[0][1]).max().unwrap();
+    assert!(allowed > 5 && allowed <= 50, "{allowed}: grows, capped at 50");
+    assert!(s.iter().all(|p| p.mappings[0][0] <= p.mappings[0][1]));
+}

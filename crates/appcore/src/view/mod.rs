@@ -257,6 +257,8 @@ pub struct Summary {
     pub more: Vec<ServiceRow>,
     /// The Auto Scaling groups as the diagram draws them (always empty in the first download).
     pub asgs: Vec<AsgView>,
+    /// Each Lambda event source mapping's function and the queue it polls (full page only).
+    pub mappings: Vec<(String, String)>,
 }
 
 /// An Auto Scaling group as the full page's diagram draws it: a box of its instances, each
@@ -268,6 +270,8 @@ pub struct AsgView {
     pub min: u32,
     pub max: u32,
     pub instances: Vec<InstanceView>,
+    /// The TargetValue of its first target tracking policy, if it has one.
+    pub target: Option<f64>,
 }
 
 impl AsgView {
@@ -338,12 +342,17 @@ fn group_view(g: &mqlab_engine::autoscaling::Group, now: SimTime) -> AsgView {
             },
         })
         .collect();
+    let target = g.policies.values().find_map(|p| match p.kind {
+        mqlab_engine::autoscaling::PolicyKind::TargetTracking { target, .. } => Some(target),
+        _ => None,
+    });
     AsgView {
         name: g.name.clone(),
         desired: g.desired,
         min: g.min,
         max: g.max,
         instances,
+        target,
     }
 }
 
@@ -1553,6 +1562,16 @@ impl ViewModel {
         if crate::sim::FULL_PAGE {
             s.more = more_rows(world);
             s.asgs = group_views(world);
+            s.mappings = world
+                .lambda()
+                .mappings()
+                .map(|m| {
+                    (
+                        m.function.clone(),
+                        name_from_arn(&m.queue_arn).unwrap_or_default().to_string(),
+                    )
+                })
+                .collect();
         }
         s
     }
@@ -1621,11 +1640,37 @@ impl ViewModel {
                     .unwrap_or(0),
             })
             .collect();
+        let asgs = if crate::sim::FULL_PAGE {
+            world
+                .autoscaling()
+                .groups
+                .values()
+                .map(|g| {
+                    [
+                        g.desired,
+                        g.count(mqlab_engine::autoscaling::Lifecycle::InService),
+                    ]
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mappings = if crate::sim::FULL_PAGE {
+            world
+                .lambda()
+                .mappings()
+                .map(|m| [m.in_flight, m.concurrency])
+                .collect()
+        } else {
+            Vec::new()
+        };
         self.samples.points.push_back(Sample {
             t_ms: now,
             queues,
             topics,
             streams,
+            asgs,
+            mappings,
             requests,
             cost_usd,
         });

@@ -13,6 +13,12 @@ pub struct Sample {
     pub topics: Vec<[u64; 4]>,
     /// Per stream (index into `kinesis.streams`).
     pub streams: Vec<StreamSample>,
+    /// Per Auto Scaling group (the full page; `summary.asgs`' order): GroupDesiredCapacity
+    /// and GroupInServiceInstances now.
+    pub asgs: Vec<[u32; 2]>,
+    /// Per Lambda event source mapping (the full page; `summary.mappings`' order): batches
+    /// in flight and concurrent batches allowed now.
+    pub mappings: Vec<[u32; 2]>,
     pub requests: u64,
     pub cost_usd: f64,
 }
