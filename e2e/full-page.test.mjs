@@ -90,10 +90,6 @@ test("chapter 12's Auto Scaling lesson and chapter 13's Firehose lesson show the
   for (const id of ["chart-capacity", "chart-backlog-per-instance"]) {
     assert.ok(Number(await testid(page, id).getAttribute("data-points")) > 0, id);
   }
-  // The scale-out's launches are lines of the log with the command that lists them.
-  const log = await testid(page, "api-log").textContent();
-  assert.match(log, /workers: Launching a new EC2 instance: i-/);
-  assert.match(log, /aws autoscaling describe-scaling-activities --auto-scaling-group-name workers --activity-ids /);
   await shot(page, "full-page-asg");
   // A minute later they are InService, warming up (DefaultInstanceWarmup 60 s), then counted.
   await setSpeed(page, 25);
@@ -147,6 +143,56 @@ test("a share link or an autosave of a Lambda run, opened in the first download,
   await page.goto(ctx.baseUrl);
   await waitForFullPage(page);
   assert.equal(await testid(page, "scenario").textContent(), "lambda-consumer");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a group's and a mapping's settings change while the run goes on, with AWS's error for a value out of range", async () => {
+  const { page, problems, context } = await openPage();
+  await testid(page, "import").setInputFiles(`${SCENARIOS}autoscaling-backlog.json`);
+  await waitForFullPage(page);
+  await playUntil(page, 90_000, 25);
+  const field = async (id, value) => {
+    await testid(page, id).fill(String(value));
+    await testid(page, id).press("Enter");
+  };
+  // The group's own settings, not one consumer per instance.
+  await testid(page, "params-asg-workers").waitFor();
+  assert.equal(await page.locator('[data-testid^="params-c"]').count(), 0);
+  await field("param-asg-workers-DesiredCapacity", 3);
+  // The call and the two launches it starts are the latest lines of the log, each with its
+  // aws autoscaling command.
+  await page.waitForFunction(() => /Launching a new EC2 instance/.test(document.querySelector('[data-testid="api-log"]').textContent));
+  const log = await testid(page, "api-log").textContent();
+  assert.match(log, /aws autoscaling update-auto-scaling-group --auto-scaling-group-name workers --desired-capacity 3/);
+  assert.match(log, /workers: Launching a new EC2 instance: i-/);
+  assert.match(log, /aws autoscaling describe-scaling-activities --auto-scaling-group-name workers --activity-ids /);
+  // Two instances Pending; the first, InService since 1:00, still warming up (60 s).
+  await playUntil(page, 95_000, 10);
+  await page.waitForFunction(() => document.querySelector('[data-testid="diagram"]').dataset.groups === "workers:3:2/1/0/0");
+  await field("param-asg-workers-DesiredCapacity", 11);
+  await page.waitForFunction(() => /Desired capacity:11 must be between the specified min size:1 and max size:10/.test(document.querySelector('[data-testid="error-asg-workers-DesiredCapacity"]').textContent));
+  assert.equal(await testid(page, "asg-desired").textContent(), "3");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a Lambda mapping's MaximumConcurrency lowered mid-run caps its concurrent batches; one still Creating is refused with AWS's error", async () => {
+  const { page, problems, context } = await openPage();
+  await testid(page, "import").setInputFiles(`${SCENARIOS}lambda-consumer.json`);
+  await waitForFullPage(page);
+  const field = async (id, value) => {
+    await testid(page, id).fill(String(value));
+    await testid(page, id).press("Enter");
+  };
+  await testid(page, "params-esm-process-order").waitFor();
+  // At 0:00 the mapping is still Creating: AWS refuses to update it.
+  await field("param-esm-process-order-MaximumConcurrency", 10);
+  await page.waitForFunction(() => /ResourceInUseException/.test(document.querySelector('[data-testid="error-esm-process-order-MaximumConcurrency"]').textContent));
+  await playUntil(page, 10_000, 10);
+  await field("param-esm-process-order-MaximumConcurrency", 10);
+  await page.waitForFunction(() => document.querySelector('[data-testid="lambda-cap"]')?.textContent.trim() === "10");
+  assert.equal(await testid(page, "error-esm-process-order-MaximumConcurrency").textContent(), "");
   assert.deepEqual(problems, []);
   await context.close();
 });

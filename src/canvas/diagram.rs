@@ -1067,7 +1067,7 @@ fn draw_group(
         ctx,
         lb,
         p.fg,
-        "bold 11px sans-serif",
+        "600 10px sans-serif",
         Align::Left,
         &title,
         h.x + 4.0,

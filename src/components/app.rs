@@ -135,6 +135,11 @@ fn use_course_files(state: &UseReducerHandle<AppState>) {
         // The presets' explanations and the settings' help, once, when the page opens.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
+            // Not on the way to the full page: that page fetches its own, and a navigation
+            // would only abort these.
+            if browser::leaving_for_full_page() {
+                return;
+            }
             let d = dispatcher.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let file = presets::EXPLANATIONS_FILE;

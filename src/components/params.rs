@@ -7,10 +7,11 @@ use crate::lab::{Edit, Lab};
 use crate::state::Action;
 use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::params::{
-    consumer_params, consumer_value, dist_name, dlq_for, help, parse_in_range,
-    parse_partition_keys, producer_params, producer_target, producer_value, queue_choices,
-    queue_params, set_consumer, set_producer, with_dist, ActorParam, ProducerTarget,
-    BURST_NOW_DEFAULT, BURST_NOW_MAX, CONSUMER_OPTIONAL, MAX_RECEIVE_COUNT_RANGE,
+    consumer_params, consumer_value, dist_name, dlq_for, group_edit, group_value, help,
+    mapping_edit, mapping_value, parse_in_range, parse_partition_keys, producer_params,
+    producer_target, producer_value, queue_choices, queue_params, set_consumer, set_producer,
+    with_dist, ActorParam, ProducerTarget, ScalingParam, BURST_NOW_DEFAULT, BURST_NOW_MAX,
+    CONSUMER_OPTIONAL, GROUP_PARAMS, MAPPING_PARAMS, MAX_RECEIVE_COUNT_RANGE,
     MAX_RECEIVE_COUNT_SUGGESTED, PRODUCER_OPTIONAL,
 };
 use mqlab_appcore::presets::{self, Focus};
@@ -134,6 +135,9 @@ fn field(p: &FieldProps) -> Html {
         </div>
     }
 }
+
+/// Makes the edit a field's text asks for, or the message to show beside it.
+type MakeEdit = Rc<dyn Fn(&str) -> Result<Edit, String>>;
 
 /// Where an actor field sends its edits: which run, the field-id prefix, the dispatcher.
 #[derive(Clone)]
@@ -820,7 +824,21 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
             </details>
         }
     });
-    let consumers = actors.consumer_specs.iter().enumerate().map(|(i, c)| {
+    // An Auto Scaling group's instances run its launch configuration's consumer: the group is
+    // what the panel edits (below), not each instance.
+    let instance_prefixes: Vec<String> = if mqlab_appcore::sim::FULL_PAGE {
+        world
+            .autoscaling()
+            .groups
+            .keys()
+            .map(|g| format!("{g}/"))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let consumers = actors.consumer_specs.iter().enumerate().filter(|(_, c)| {
+        !instance_prefixes.iter().any(|p| c.name.starts_with(p.as_str()))
+    }).map(|(i, c)| {
         let fields = consumer_params().iter().chain(&CONSUMER_OPTIONAL).map(|p| p.field)
             .chain(["processing_dist", "heartbeat", "handles_poison"])
             .filter_map(|f| consumer_setting(i, c, f, None, lang, &target, errors));
@@ -831,6 +849,74 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
             </details>
         }
     });
+
+    // The full page: each Auto Scaling group's sizes and each Lambda mapping's batch and
+    // concurrency, changed while the run goes on (UpdateAutoScalingGroup,
+    // UpdateEventSourceMapping; refused values get AWS's error beside the field).
+    let scaling_field =
+        |field: String, id: String, p: &ScalingParam, value: String, edit: MakeEdit| {
+            let (t2, f2) = (target.clone(), field.clone());
+            let on_commit = Callback::from(move |v: String| match edit(&v) {
+                Ok(e) => t2.emit_edit(f2.clone(), e),
+                Err(m) => t2.emit_error(f2.clone(), Some(m)),
+            });
+            html! {
+                <Field
+                    {id}
+                    label={p.member}
+                    help={help(p.member, lang)}
+                    {value}
+                    min={Some(p.min as f64)}
+                    max={Some(p.max as f64)}
+                    step={Some(1.0)}
+                    error={errors.get(&field).cloned()}
+                    {on_commit}
+                />
+            }
+        };
+    let groups: Vec<Html> = if mqlab_appcore::sim::FULL_PAGE {
+        world.autoscaling().groups.values().map(|g| {
+            let name = g.name.clone();
+            let fields = GROUP_PARAMS.iter().map(|p| {
+                let n2 = name.clone();
+                let member = p.member;
+                scaling_field(
+                    format!("{pfx}asg:{name}:{member}"),
+                    format!("{pfx}asg-{name}-{member}"),
+                    p,
+                    group_value(g, member),
+                    Rc::new(move |v: &str| group_edit(&n2, member, v)),
+                )
+            });
+            html! {
+                <details class="resource" open=true key={format!("{preset}/asg/{name}")} data-testid={format!("{pfx}params-asg-{name}")}>
+                    <summary>{ "UpdateAutoScalingGroup · " }<code>{ &name }</code></summary>
+                    { for fields }
+                </details>
+            }
+        }).chain(world.lambda().mappings().map(|m| {
+            let function = m.function.clone();
+            let fields = MAPPING_PARAMS.iter().map(|p| {
+                let (uuid, f2) = (m.uuid.clone(), function.clone());
+                let member = p.member;
+                scaling_field(
+                    format!("{pfx}esm:{function}:{member}"),
+                    format!("{pfx}esm-{function}-{member}"),
+                    p,
+                    mapping_value(m, member),
+                    Rc::new(move |v: &str| mapping_edit(&uuid, &f2, member, v)),
+                )
+            });
+            html! {
+                <details class="resource" open=true key={format!("{preset}/esm/{function}")} data-testid={format!("{pfx}params-esm-{function}")}>
+                    <summary>{ "UpdateEventSourceMapping · " }<code>{ &function }</code></summary>
+                    { for fields }
+                </details>
+            }
+        })).collect()
+    } else {
+        Vec::new()
+    };
 
     let side_picker = props.compare.as_ref().map(|_| {
         let side_state = side_state.clone();
@@ -876,6 +962,7 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
             }
             { for producers }
             { for consumers }
+            { for groups }
         </section>
     }
 }

@@ -36,7 +36,9 @@ pub fn aws_cli_command(op: &str, params: &serde_json::Value) -> String {
 pub fn service_of(op: &str) -> &'static str {
     const SNS: [&str; 3] = ["Subscription", "Topic", "Publish"];
     const KINESIS: [&str; 3] = ["Shard", "Record", "Stream"];
-    if SNS.iter().any(|w| op.contains(w)) {
+    if let Some(svc) = crate::edits::full_page_call_service(op) {
+        svc
+    } else if SNS.iter().any(|w| op.contains(w)) {
         "sns"
     } else if KINESIS.iter().any(|w| op.contains(w)) {
         "kinesis"

@@ -27,6 +27,21 @@ pub const CALL_OPS: [&str; 6] = [
     "UpdateStreamMode",
 ];
 
+/// The calls an [`Edit::Call`] may make in the full page: a group's or a mapping's settings
+/// changed while the run goes on, with the service that answers them.
+pub const FULL_PAGE_CALL_OPS: [(&str, &str); 2] = [
+    ("UpdateAutoScalingGroup", "autoscaling"),
+    ("UpdateEventSourceMapping", "lambda"),
+];
+
+/// The service of a full-page call ([`FULL_PAGE_CALL_OPS`]), None for any other.
+pub fn full_page_call_service(op: &str) -> Option<&'static str> {
+    FULL_PAGE_CALL_OPS
+        .iter()
+        .find(|(o, _)| *o == op)
+        .map(|(_, svc)| *svc)
+}
+
 /// A change to a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -153,6 +168,32 @@ impl Edit {
                     },
                 );
             }
+            // A group's settings: the scenario's group of that name gets the members.
+            Edit::Call { op, params } if op == "UpdateAutoScalingGroup" => {
+                let name = params.get("AutoScalingGroupName");
+                let group = scenario
+                    .auto_scaling_groups
+                    .iter_mut()
+                    .find(|g| name.is_some() && g.get("AutoScalingGroupName") == name);
+                copy_members(params, group, &["MinSize", "MaxSize", "DesiredCapacity"]);
+            }
+            // A mapping's: the scenario's mapping of that function (the edit names it).
+            Edit::Call { op, params } if op == "UpdateEventSourceMapping" => {
+                let function = params.get("FunctionName");
+                let mapping = scenario
+                    .event_source_mappings
+                    .iter_mut()
+                    .find(|m| function.is_some() && m.get("FunctionName") == function);
+                copy_members(
+                    params,
+                    mapping,
+                    &[
+                        "BatchSize",
+                        "MaximumBatchingWindowInSeconds",
+                        "ScalingConfig",
+                    ],
+                );
+            }
             Edit::Call { .. } => {}
             Edit::EndpointBehaviour {
                 protocol,
@@ -247,7 +288,7 @@ impl Edit {
                 Ok(())
             }
             Edit::Call { op, params } => {
-                if !CALL_OPS.contains(&op.as_str()) {
+                if !CALL_OPS.contains(&op.as_str()) && full_page_call_service(op).is_none() {
                     let shown: String = op.chars().take(40).collect();
                     return Err((
                         "op".into(),
@@ -270,6 +311,18 @@ impl Edit {
             Edit::EndpointBehaviour { behaviour, .. } => behaviour
                 .validate()
                 .map_err(|m| split_member("behaviour", &m)),
+        }
+    }
+}
+
+/// Copies `members` that `params` has into `into` (a scenario's JSON entry).
+fn copy_members(params: &Value, into: Option<&mut Value>, members: &[&str]) {
+    let Some(Value::Object(entry)) = into else {
+        return;
+    };
+    for m in members {
+        if let Some(v) = params.get(*m) {
+            entry.insert((*m).to_string(), v.clone());
         }
     }
 }

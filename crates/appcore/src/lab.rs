@@ -662,5 +662,23 @@ impl From<AwsError> for EditError {
 }
 
 fn call(world: &mut World, op: &str, params: &Value) -> Result<Value, EditError> {
+    // A group's or a mapping's setting changed in the full page: through the world's JSON
+    // face of that service (the full page links it; the first download never gets here, as
+    // it hands such runs over).
+    if let Some(svc) = crate::edits::full_page_call_service(op) {
+        if !crate::sim::FULL_PAGE {
+            return Err(EditError {
+                code: "UnsupportedOperation".into(),
+                message: format!("{op} runs in the full page"),
+            });
+        }
+        let id = world.call(svc, op, params);
+        let mut done = world.take_completions();
+        let i = done.iter().position(|c| c.call == id);
+        return match i.map(|i| done.swap_remove(i).result) {
+            Some(r) => r.map_err(EditError::from),
+            None => Ok(Value::Null),
+        };
+    }
     sqs_call(world, op, params).map_err(EditError::from)
 }

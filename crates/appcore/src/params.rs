@@ -703,3 +703,113 @@ pub fn dlq_for(queue: &str, taken: &[String]) -> (String, String) {
     let arn = queue_arn(&name);
     (name, arn)
 }
+
+// ---- a group's and a mapping's settings (the full page) ----------------------------------
+
+/// A number the full page's panel edits on an Auto Scaling group (UpdateAutoScalingGroup)
+/// or a Lambda event source mapping (UpdateEventSourceMapping): its AWS member and the range
+/// the field offers (the service checks the value itself, with AWS's error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScalingParam {
+    pub member: &'static str,
+    pub min: u64,
+    pub max: u64,
+}
+
+/// UpdateAutoScalingGroup's sizes.
+pub const GROUP_PARAMS: [ScalingParam; 3] = [
+    ScalingParam {
+        member: "MinSize",
+        min: 0,
+        max: 1_000,
+    },
+    ScalingParam {
+        member: "MaxSize",
+        min: 0,
+        max: 1_000,
+    },
+    ScalingParam {
+        member: "DesiredCapacity",
+        min: 0,
+        max: 1_000,
+    },
+];
+
+/// UpdateEventSourceMapping's batch and concurrency (aws-rules §2.1: BatchSize 1–10,000,
+/// 1–10 for FIFO; window 0–300 s; MaximumConcurrency 2–1,000).
+pub const MAPPING_PARAMS: [ScalingParam; 3] = [
+    ScalingParam {
+        member: "BatchSize",
+        min: 1,
+        max: 10_000,
+    },
+    ScalingParam {
+        member: "MaximumBatchingWindowInSeconds",
+        min: 0,
+        max: 300,
+    },
+    ScalingParam {
+        member: "MaximumConcurrency",
+        min: 2,
+        max: 1_000,
+    },
+];
+
+/// The edit a group's field makes: UpdateAutoScalingGroup with that one member.
+pub fn group_edit(group: &str, member: &str, value: &str) -> Result<crate::edits::Edit, String> {
+    let n = whole(member, value)?;
+    Ok(crate::edits::Edit::Call {
+        op: "UpdateAutoScalingGroup".into(),
+        params: serde_json::json!({"AutoScalingGroupName": group, member: n}),
+    })
+}
+
+/// The edit a mapping's field makes: UpdateEventSourceMapping of `uuid` (naming its function,
+/// so an export finds it in the scenario) with that one member; MaximumConcurrency goes
+/// inside ScalingConfig, as in AWS's request.
+pub fn mapping_edit(
+    uuid: &str,
+    function: &str,
+    member: &str,
+    value: &str,
+) -> Result<crate::edits::Edit, String> {
+    let n = whole(member, value)?;
+    let mut params = serde_json::json!({"UUID": uuid, "FunctionName": function});
+    if member == "MaximumConcurrency" {
+        params["ScalingConfig"] = serde_json::json!({"MaximumConcurrency": n});
+    } else {
+        params[member] = n.into();
+    }
+    Ok(crate::edits::Edit::Call {
+        op: "UpdateEventSourceMapping".into(),
+        params,
+    })
+}
+
+/// The value a group's field shows.
+pub fn group_value(g: &mqlab_engine::autoscaling::Group, member: &str) -> String {
+    match member {
+        "MinSize" => g.min,
+        "MaxSize" => g.max,
+        _ => g.desired,
+    }
+    .to_string()
+}
+
+/// The value a mapping's field shows ("" for MaximumConcurrency when none is set).
+pub fn mapping_value(m: &mqlab_engine::lambda::Mapping, member: &str) -> String {
+    match member {
+        "BatchSize" => m.batch_size.to_string(),
+        "MaximumBatchingWindowInSeconds" => m.window_s.to_string(),
+        _ => m
+            .maximum_concurrency
+            .map_or_else(String::new, |c| c.to_string()),
+    }
+}
+
+fn whole(member: &str, value: &str) -> Result<u64, String> {
+    value
+        .trim()
+        .parse::<u64>()
+        .map_err(|_| format!("{member} must be a whole number, not {:?}", value.trim()))
+}

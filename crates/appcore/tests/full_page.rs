@@ -206,9 +206,16 @@ fn the_full_page_samples_a_groups_capacity_and_a_mappings_concurrency_for_their_
         vec![[1, 0]],
         "one instance, launching, at first"
     );
-    assert_eq!(s.back().unwrap().asgs, vec![[10, 10]], "ten after the scale-out");
+    assert_eq!(
+        s.back().unwrap().asgs,
+        vec![[10, 10]],
+        "ten after the scale-out"
+    );
     // Desired goes up a minute before the instances are InService.
-    assert!(s.iter().any(|p| p.asgs[0] == [10, 1]), "desired leads InService");
+    assert!(
+        s.iter().any(|p| p.asgs[0] == [10, 1]),
+        "desired leads InService"
+    );
     assert!(lab.vm.summary.asgs[0].target == Some(100.0));
 
     let lab = run(
@@ -216,10 +223,104 @@ fn the_full_page_samples_a_groups_capacity_and_a_mappings_concurrency_for_their_
         3 * 60_000,
     );
     let (function, queue) = &lab.vm.summary.mappings[0];
-    assert_eq!((function.as_str(), queue.as_str()), ("process-order", "orders"));
+    assert_eq!(
+        (function.as_str(), queue.as_str()),
+        ("process-order", "orders")
+    );
     let s = &lab.vm.samples.points;
-    assert_eq!(s.front().unwrap().mappings[0][1], 5, "5 concurrent batches at first");
+    assert_eq!(
+        s.front().unwrap().mappings[0][1],
+        5,
+        "5 concurrent batches at first"
+    );
     let allowed = s.iter().map(|p| p.mappings[0][1]).max().unwrap();
-    assert!(allowed > 5 && allowed <= 50, "{allowed}: grows, capped at 50");
+    assert!(
+        allowed > 5 && allowed <= 50,
+        "{allowed}: grows, capped at 50"
+    );
     assert!(s.iter().all(|p| p.mappings[0][0] <= p.mappings[0][1]));
+}
+
+#[test]
+fn the_full_page_changes_a_groups_desired_capacity_mid_run_and_a_replay_does_the_same() {
+    use mqlab_appcore::edits::Edit;
+    use mqlab_appcore::view::InstanceState;
+    let json = include_str!("../../../scenarios/autoscaling-backlog.json");
+    let mut lab = run(json, 90_000);
+    let edit = Edit::Call {
+        op: "UpdateAutoScalingGroup".into(),
+        params: serde_json::json!({"AutoScalingGroupName": "workers", "DesiredCapacity": 4}),
+    };
+    lab.edit(edit.clone()).unwrap();
+    // The log has the call with its aws autoscaling command (then the launches it starts).
+    let logged = lab
+        .vm
+        .api_log
+        .iter()
+        .find(|e| e.operation == "UpdateAutoScalingGroup")
+        .unwrap();
+    assert!(mqlab_appcore::cli::aws_cli_command(
+        &logged.operation,
+        logged.params.as_ref().unwrap()
+    )
+    .starts_with("aws autoscaling update-auto-scaling-group --auto-scaling-group-name workers"));
+    lab.run_to(95_000);
+    assert_eq!(lab.vm.summary.asgs[0].desired, 4);
+    assert_eq!(lab.vm.summary.asgs[0].count(InstanceState::Pending), 3);
+    // Out of the group's range: AWS's error, nothing changes.
+    let refused = lab.edit(Edit::Call {
+        op: "UpdateAutoScalingGroup".into(),
+        params: serde_json::json!({"AutoScalingGroupName": "workers", "DesiredCapacity": 11}),
+    });
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|m| m.contains("Desired capacity:11 must be between")),
+        "{refused:?}"
+    );
+    lab.run_to(4 * 60_000);
+    // The same timeline replayed (a link, a seek) gives the same run; the export folds it in.
+    let (base, edits) = lab.timeline();
+    let mut again =
+        mqlab_appcore::lab::Lab::with_edits(base.clone(), edits.to_vec(), None).unwrap();
+    again.run_to(4 * 60_000);
+    assert_eq!(again.vm.summary.asgs, lab.vm.summary.asgs);
+    let mut folded = base.clone();
+    edit.fold_into(&mut folded);
+    assert_eq!(folded.auto_scaling_groups[0]["DesiredCapacity"], 4);
+}
+
+#[test]
+fn the_full_page_changes_a_mappings_maximum_concurrency_mid_run() {
+    use mqlab_appcore::edits::Edit;
+    let json = include_str!("../../../scenarios/lambda-consumer.json");
+    let mut lab = run(json, 10_000);
+    let uuid = lab.world().lambda().mappings().next().unwrap().uuid.clone();
+    lab.edit(Edit::Call {
+        op: "UpdateEventSourceMapping".into(),
+        params: serde_json::json!({
+            "UUID": uuid,
+            "FunctionName": "process-order",
+            "ScalingConfig": {"MaximumConcurrency": 10},
+        }),
+    })
+    .unwrap();
+    lab.run_to(4 * 60_000);
+    assert_eq!(stat(row(&lab, "lambda-process-order"), "lambda-cap"), "10");
+    let peak = lab.vm.samples.points.iter().map(|p| p.mappings[0][1]).max();
+    assert_eq!(
+        peak,
+        Some(10),
+        "never more than 10 concurrent batches allowed"
+    );
+    // Below AWS's range (2–1,000): refused with its message.
+    let refused = lab.edit(Edit::Call {
+        op: "UpdateEventSourceMapping".into(),
+        params: serde_json::json!({
+            "UUID": uuid,
+            "FunctionName": "process-order",
+            "ScalingConfig": {"MaximumConcurrency": 1},
+        }),
+    });
+    assert!(refused.is_err(), "{refused:?}");
 }

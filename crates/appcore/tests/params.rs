@@ -361,6 +361,10 @@ fn the_help_file_names_only_settings_the_panel_has() {
         params::queue_params().iter().any(|p| p.attribute == k)
             || params::queue_choices().iter().any(|c| c.attribute == k)
             || ["RedrivePolicy", "maxReceiveCount"].contains(&k)
+            || params::GROUP_PARAMS
+                .iter()
+                .chain(&params::MAPPING_PARAMS)
+                .any(|p| p.member == k)
             || i18n::has(k)
     };
     for (k, texts) in v.as_object().unwrap() {
@@ -458,4 +462,40 @@ fn a_scenario_with_a_bad_partition_key_is_refused_naming_the_field() {
         assert_eq!(e.field, "producers[0]");
         assert!(e.message.starts_with("partition_keys:"), "{}", e.message);
     }
+}
+
+/// A group's and a mapping's fields (the full page) make AWS's requests with one member; a
+/// value that is no whole number is refused naming the member.
+#[test]
+fn scaling_fields_make_update_calls_with_one_member() {
+    use mqlab_appcore::edits::Edit;
+    let Edit::Call { op, params } =
+        params::group_edit("workers", "DesiredCapacity", " 4 ").unwrap()
+    else {
+        panic!("a call")
+    };
+    assert_eq!(op, "UpdateAutoScalingGroup");
+    assert_eq!(
+        params,
+        serde_json::json!({"AutoScalingGroupName": "workers", "DesiredCapacity": 4})
+    );
+    let Edit::Call { op, params } =
+        params::mapping_edit("u-1", "fn", "MaximumConcurrency", "10").unwrap()
+    else {
+        panic!("a call")
+    };
+    assert_eq!(op, "UpdateEventSourceMapping");
+    assert_eq!(
+        params,
+        serde_json::json!({"UUID": "u-1", "FunctionName": "fn", "ScalingConfig": {"MaximumConcurrency": 10}})
+    );
+    let Edit::Call { params, .. } = params::mapping_edit("u-1", "fn", "BatchSize", "5").unwrap()
+    else {
+        panic!("a call")
+    };
+    assert_eq!(params["BatchSize"], 5);
+    assert_eq!(
+        params::group_edit("workers", "MaxSize", "ten").unwrap_err(),
+        "MaxSize must be a whole number, not \"ten\""
+    );
 }
