@@ -110,6 +110,14 @@ fn full_page_only(path: &str) -> Option<(&'static str, &'static str)> {
             "launch_configurations",
             include_str!("../scenarios/autoscaling-backlog.json"),
         )),
+        "scenarios/mq-activemq-failover.json" => Some((
+            "brokers",
+            include_str!("../scenarios/mq-activemq-failover.json"),
+        )),
+        "scenarios/mq-rabbitmq-exchanges.json" => Some((
+            "brokers",
+            include_str!("../scenarios/mq-rabbitmq-exchanges.json"),
+        )),
         _ => None,
     }
 }
