@@ -114,6 +114,14 @@ fn full_page_only(path: &str) -> Option<(&'static str, &'static str)> {
             "video_streams",
             include_str!("../scenarios/video-retention.json"),
         )),
+        "scenarios/mq-activemq-failover.json" => Some((
+            "brokers",
+            include_str!("../scenarios/mq-activemq-failover.json"),
+        )),
+        "scenarios/mq-rabbitmq-exchanges.json" => Some((
+            "brokers",
+            include_str!("../scenarios/mq-rabbitmq-exchanges.json"),
+        )),
         _ => None,
     }
 }

@@ -20,6 +20,7 @@
 
 pub mod args;
 pub mod bench;
+mod brokers;
 pub mod duration;
 mod groups;
 pub mod run;

@@ -105,11 +105,7 @@ impl<W: Write> MetricsWriter<W> {
         // The world's metrics bus: SQS, SNS, Kinesis, then Kinesis readers.
         let bus = world.metric_datapoints().into_iter().map(|d| MetricsRow {
             timestamp: d.timestamp,
-            name: d
-                .dimensions
-                .first()
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default(),
+            name: metrics_row_name(&d),
             namespace: d.namespace,
             metric: d.metric,
             value: d.value,
@@ -149,6 +145,25 @@ impl<W: Write> MetricsWriter<W> {
         }
         self.out.flush()
     }
+}
+
+/// The resource a datapoint is about: its first dimension's value (a queue, topic, stream,
+/// group), or for Amazon MQ the broker and its queue, `broker/queue` (its dimensions are
+/// `Broker`, then `VirtualHost` and `Queue` for RabbitMQ, `Queue` for ActiveMQ).
+fn metrics_row_name(d: &mqlab_engine::core::metrics::Datapoint) -> String {
+    if d.namespace == "AWS/AmazonMQ" {
+        let values: Vec<&str> = d
+            .dimensions
+            .iter()
+            .filter(|(k, _)| *k != "VirtualHost")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        return values.join("/");
+    }
+    d.dimensions
+        .first()
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
 }
 
 fn csv_field(s: &str) -> String {
@@ -514,6 +529,7 @@ pub fn run_command(args: &RunArgs) -> i32 {
     );
     crate::video::push_video(&mut s, &world);
     crate::groups::push_groups(&mut s, &world, &groups);
+    crate::brokers::push_brokers(&mut s, &world);
     // The world's bill: the services the run uses (or that billed requests anyway, e.g. an
     // SQS call to a queue that was deleted), joined with " + ".
     let parts: Vec<String> = world

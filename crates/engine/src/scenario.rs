@@ -15,6 +15,7 @@
 
 mod autoscaling;
 mod video;
+mod mq;
 
 use crate::actors::{ConsumerSpec, ProducerSpec};
 use crate::sqs::{api::CreateQueueInput, api::SetQueueAttributesInput, queue_url, SqsConfig};
@@ -202,6 +203,27 @@ pub struct Scenario {
     pub video_producers: Vec<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub video_consumers: Vec<serde_json::Value>,
+    /// Amazon MQ brokers, each as CreateBroker's members (`BrokerName`, `EngineType`,
+    /// `EngineVersion`, `DeploymentMode`, `HostInstanceType`, `StorageType`,
+    /// `PubliclyAccessible`, `Users`, …): RUNNING from the start (aws-rules §7.12) …
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub brokers: Vec<serde_json::Value>,
+    /// … their destinations (`{"broker", "queue" | "topic" | "exchange", "type",
+    /// "queue_type", "bindings": [{"queue", "routing_key"}], …}`) …
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broker_destinations: Vec<serde_json::Value>,
+    /// … producers (`{"name", "broker", "queue" | "topic" | "exchange", "routing_keys",
+    /// "rate_per_s", "persistent", "start_s", "stop_s"}`) …
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broker_producers: Vec<serde_json::Value>,
+    /// … consumers (`{"name", "broker", "queue" | "topic", "subscription_name", "count",
+    /// "prefetch", "auto_ack", "processing", "failure_probability", "requeue", "start_s"}`) …
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broker_consumers: Vec<serde_json::Value>,
+    /// … and events at a time (`{"at_s", "broker", "action": "RebootBroker" | "LoseInstance"
+    /// | "RestoreInstance", "instance"}`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broker_events: Vec<serde_json::Value>,
 }
 
 /// A scenario that cannot be used, with the field at fault (e.g. `consumers[1].max_messages`).
@@ -254,6 +276,11 @@ impl Scenario {
             ("video_streams", self.video_streams.len()),
             ("video_producers", self.video_producers.len()),
             ("video_consumers", self.video_consumers.len()),
+            ("brokers", self.brokers.len()),
+            ("broker_destinations", self.broker_destinations.len()),
+            ("broker_producers", self.broker_producers.len()),
+            ("broker_consumers", self.broker_consumers.len()),
+            ("broker_events", self.broker_events.len()),
         ]
         .into_iter()
         .find_map(|(field, n)| (n > 0).then_some(field))
@@ -303,6 +330,11 @@ impl Scenario {
             ("video_streams", self.video_streams.len()),
             ("video_producers", self.video_producers.len()),
             ("video_consumers", self.video_consumers.len()),
+            ("brokers", self.brokers.len()),
+            ("broker_destinations", self.broker_destinations.len()),
+            ("broker_producers", self.broker_producers.len()),
+            ("broker_consumers", self.broker_consumers.len()),
+            ("broker_events", self.broker_events.len()),
         ] {
             if n > SCENARIO_ITEMS_MAX {
                 return Err(ScenarioError::new(
@@ -716,6 +748,7 @@ impl World {
         world.add_lambda(s)?;
         world.add_firehose_and_flink(s)?;
         world.add_kinesis_video(s)?;
+        world.add_brokers(s)?;
         let alarms = world.add_autoscaling(s)?;
         world.add_alarms(&alarms)?;
         Ok(world)

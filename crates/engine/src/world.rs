@@ -35,6 +35,7 @@ mod firehose_glue;
 mod flink_glue;
 mod kinesisvideo_glue;
 mod lambda_glue;
+mod mq_glue;
 
 /// A timer of the world itself.
 #[derive(Clone, Debug)]
@@ -247,9 +248,10 @@ pub struct World {
     /// (its timers, minutes, metrics and bill) from then on.
     lambda_hooks: Option<Hooks<LambdaTimer>>,
     pub(crate) mq: Mq,
-    /// Set by the first Amazon MQ call (`mq`, `mq-broker`, `with_mq`): what runs its timers.
-    /// A pointer for the same reason as `alarm_clock`.
-    mq_clock: Option<fn(&mut World, MqTimer)>,
+    /// Set by the first Amazon MQ call (`mq`, `mq-broker`, `with_mq`): what runs its timers,
+    /// closes its minutes, publishes its datapoints and bills (`world/mq_glue.rs`). Pointers
+    /// for the same reason as `alarm_clock`.
+    mq_hooks: Option<Hooks<MqTimer>>,
     pub(crate) firehose: Firehose,
     /// Set by the first `firehose` call, as `lambda_hooks` is.
     firehose_hooks: Option<Hooks<FirehoseTimer>>,
@@ -292,7 +294,7 @@ impl Clone for World {
             lambda: Lambda::default(),
             lambda_hooks: self.lambda_hooks,
             mq: Mq::default(),
-            mq_clock: self.mq_clock,
+            mq_hooks: self.mq_hooks,
             autoscaling: AutoScaling::default(),
             asg: self.asg,
             flink: Default::default(),
@@ -337,7 +339,7 @@ impl World {
             lambda: Lambda::default(),
             lambda_hooks: None,
             mq: Mq::default(),
-            mq_clock: None,
+            mq_hooks: None,
             firehose: Firehose::default(),
             firehose_hooks: None,
             autoscaling: AutoScaling::default(),
@@ -475,17 +477,16 @@ impl World {
     /// Runs `f` on Amazon MQ at the current instant, with typed operations (the control plane
     /// and the messaging plane, `crate::mq::plane`); its timers run as time advances.
     pub fn with_mq<R>(&mut self, f: impl FnOnce(&mut Mq, &mut crate::mq::Ctx) -> R) -> R {
-        self.mq_clock = Some(World::fire_mq);
+        self.mq_hooks = Some(mq_glue::HOOKS);
         self.extras_clone = Some(World::copy_extras);
         let Parts { at, mut mq, .. } = self.parts();
         let (svc, mut ctx) = mq.at(at);
-        f(svc, &mut ctx)
-    }
-
-    fn fire_mq(&mut self, t: MqTimer) {
-        let Parts { at, mut mq, .. } = self.parts();
-        let (svc, mut ctx) = mq.at(at);
-        svc.on_timer(&mut ctx, t);
+        let r = f(svc, &mut ctx);
+        // What the call pushed to a scenario's simulated consumers is theirs to process.
+        if !svc.clients.is_empty() {
+            svc.poll_client_deliveries(&mut ctx);
+        }
+        r
     }
 
     /// Read access to CloudWatch (alarms, their states and history).
@@ -653,6 +654,9 @@ impl World {
         if let Some(h) = self.video_hooks {
             (h.metrics)(self, &mut out);
         }
+        if let Some(h) = self.mq_hooks {
+            (h.metrics)(self, &mut out);
+        }
         out.extend_from_slice(&self.autoscaling.rows);
         out
     }
@@ -671,6 +675,9 @@ impl World {
             bill.push((h.bill)(self));
         }
         if let Some(h) = self.video_hooks {
+            bill.push((h.bill)(self));
+        }
+        if let Some(h) = self.mq_hooks {
             bill.push((h.bill)(self));
         }
         if let Some(h) = self.asg {
@@ -945,8 +952,8 @@ impl World {
 
     fn fire(&mut self, timer: Timer) {
         if let Timer::Mq(t) = timer {
-            if let Some(fire) = self.mq_clock {
-                fire(self, t);
+            if let Some(h) = self.mq_hooks {
+                (h.fire)(self, t);
             }
             return;
         }
@@ -979,6 +986,9 @@ impl World {
             (h.close_minute)(self);
         }
         if let (true, Some(h)) = (tick, self.video_hooks) {
+            (h.close_minute)(self);
+        }
+        if let (true, Some(h)) = (tick, self.mq_hooks) {
             (h.close_minute)(self);
         }
         if let (true, Some(h)) = (tick, self.asg) {

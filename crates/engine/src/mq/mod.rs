@@ -16,8 +16,10 @@
 //! they set (as for CloudWatch), so a run that never uses Amazon MQ is untouched.
 
 pub mod api;
+pub mod clients;
 mod ops;
 pub mod plane;
+pub mod stats;
 
 use crate::core::ordmap::OrdMap;
 use crate::core::time::{SimTime, MS_PER_MIN, MS_PER_S};
@@ -40,6 +42,8 @@ pub enum MqTimer {
     RebootDone(String),
     /// The weekly maintenance window opens.
     Maintenance(String),
+    /// A scenario's simulated client acts (`clients.rs`).
+    Client(clients::ClientTimer),
 }
 
 pub type Ctx<'a> = crate::core::ctx::Ctx<'a, MqTimer>;
@@ -351,6 +355,9 @@ pub fn version_numbers(v: &str) -> Option<(u32, u32)> {
 pub struct Mq {
     brokers: OrdMap<String, Broker>,
     order: Vec<String>,
+    meter: stats::Meter,
+    /// A scenario's simulated clients (producers, consumers, scheduled events).
+    pub clients: clients::Clients,
 }
 
 impl Mq {

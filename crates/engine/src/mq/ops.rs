@@ -368,6 +368,19 @@ impl Mq {
         Ok((id, broker_arn))
     }
 
+    /// CreateBroker for a scenario: RUNNING at once (as a scenario's queues and streams exist
+    /// from the start; aws-rules §7.12). The creation timer then finds it running and does
+    /// nothing.
+    pub fn create_broker_running(
+        &mut self,
+        ctx: &mut Ctx,
+        input: &CreateBrokerInput,
+    ) -> Result<(String, String), AwsError> {
+        let (id, arn) = self.create_broker(ctx, input)?;
+        self.on_timer(ctx, MqTimer::Created(id.clone()));
+        Ok((id, arn))
+    }
+
     fn existing(&mut self, id: Option<&String>) -> Result<&mut Broker, AwsError> {
         let id =
             id.ok_or_else(|| bad_request("broker-id", "The parameter BrokerId is required."))?;
@@ -512,7 +525,15 @@ impl Mq {
     }
 
     pub fn on_timer(&mut self, ctx: &mut Ctx, timer: MqTimer) {
+        self.on_service_timer(ctx, timer);
+        if !self.clients.is_empty() {
+            self.poll_client_deliveries(ctx);
+        }
+    }
+
+    fn on_service_timer(&mut self, ctx: &mut Ctx, timer: MqTimer) {
         let id = match &timer {
+            MqTimer::Client(t) => return self.on_client_timer(ctx, t.clone()),
             MqTimer::Created(id)
             | MqTimer::Deleted(id)
             | MqTimer::InstanceUp(id, _)
@@ -523,6 +544,7 @@ impl Mq {
         };
         if let MqTimer::Deleted(_) = timer {
             if let Some(b) = self.brokers.remove(&id) {
+                self.retire(&b, ctx.now);
                 self.order.retain(|o| o != &id);
                 ctx.events.push(ctx.now, || EventKind::BrokerStateChanged {
                     broker: b.name.clone(),
@@ -539,6 +561,7 @@ impl Mq {
             return;
         }
         match timer {
+            MqTimer::Created(_) if b.state != BrokerState::CreationInProgress => {}
             MqTimer::Created(_) => {
                 b.state = BrokerState::Running;
                 for i in 0..b.instances.len() {
@@ -577,7 +600,7 @@ impl Mq {
                     restart(ctx, b, "maintenance");
                 }
             }
-            MqTimer::Deleted(_) => {}
+            MqTimer::Deleted(_) | MqTimer::Client(_) => {}
         }
     }
 }

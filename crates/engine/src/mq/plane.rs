@@ -207,6 +207,8 @@ pub struct Plane {
     next_message: u64,
     /// Flow control (GCRA): the theoretical arrival time, µs, of [non-persistent, persistent].
     flow_tat_us: [u64; 2],
+    /// Totals and per-minute metrics of the destinations (aws-rules §7.11).
+    pub stats: super::stats::Stats,
 }
 
 impl Plane {
@@ -274,14 +276,17 @@ fn binding_matches(kind: ExchangeType, b: &Binding, m: &Message) -> bool {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn msg_event(
     ctx: &mut Ctx,
+    stats: &mut super::stats::Stats,
     broker: &str,
     step: &str,
     dest: &str,
     m: &Message,
     consumer: Option<&str>,
 ) {
+    stats.count(ctx.now, step, dest, m.deliveries);
     ctx.events.push(ctx.now, || EventKind::BrokerMessage {
         broker: broker.to_string(),
         step: step.to_string(),
@@ -350,7 +355,15 @@ impl Broker {
         } else {
             "lost"
         };
-        msg_event(ctx, &self.name, step, queue, &m, None);
+        msg_event(
+            ctx,
+            &mut self.plane.stats,
+            &self.name,
+            step,
+            queue,
+            &m,
+            None,
+        );
         if step == "lost" {
             return false;
         }
@@ -407,15 +420,32 @@ impl Broker {
             None => Vec::new(),
         };
         if queues.is_empty() {
-            msg_event(ctx, &self.name, "dropped", queue, &m, None);
+            msg_event(
+                ctx,
+                &mut self.plane.stats,
+                &self.name,
+                "dropped",
+                queue,
+                &m,
+                None,
+            );
             return;
         }
+        self.plane.stats.dest(ctx.now, queue).totals.dead_lettered += 1;
         let deliveries = m.deliveries;
         m.deliveries = 0;
         for dq in queues {
             let mut copy = m.clone();
             copy.deliveries = deliveries;
-            msg_event(ctx, &self.name, "dead_lettered", &dq, &copy, None);
+            msg_event(
+                ctx,
+                &mut self.plane.stats,
+                &self.name,
+                "dead_lettered",
+                &dq,
+                &copy,
+                None,
+            );
             copy.deliveries = 0;
             if let Some(q) = self.plane.queues.get_mut(&dq) {
                 q.messages.push_back(copy);
@@ -442,10 +472,26 @@ impl Broker {
         }
         match self.plane.queues.get_mut(&d.queue) {
             Some(q) => {
-                msg_event(ctx, &self.name, "requeued", &d.queue, &d.message, None);
+                msg_event(
+                    ctx,
+                    &mut self.plane.stats,
+                    &self.name,
+                    "requeued",
+                    &d.queue,
+                    &d.message,
+                    None,
+                );
                 q.messages.push_front(d.message);
             }
-            None => msg_event(ctx, &self.name, "dropped", &d.queue, &d.message, None),
+            None => msg_event(
+                ctx,
+                &mut self.plane.stats,
+                &self.name,
+                "dropped",
+                &d.queue,
+                &d.message,
+                None,
+            ),
         }
     }
 
@@ -506,9 +552,25 @@ impl Broker {
                 };
                 m.deliveries += 1;
                 let c = &mut self.plane.consumers[i];
-                msg_event(ctx, &self.name, "delivered", &name, &m, Some(&c.name));
+                msg_event(
+                    ctx,
+                    &mut self.plane.stats,
+                    &self.name,
+                    "delivered",
+                    &name,
+                    &m,
+                    Some(&c.name),
+                );
                 if c.auto_ack {
-                    msg_event(ctx, &self.name, "acked", &name, &m, Some(&c.name));
+                    msg_event(
+                        ctx,
+                        &mut self.plane.stats,
+                        &self.name,
+                        "acked",
+                        &name,
+                        &m,
+                        Some(&c.name),
+                    );
                     continue;
                 }
                 c.in_flight += 1;
@@ -652,7 +714,15 @@ impl Broker {
             q.messages.retain(|m| m.persistent);
             let transient = self.engine == Engine::RabbitMq && !q.durable;
             for m in &lost {
-                msg_event(ctx, &self.name, "lost", &name, m, None);
+                msg_event(
+                    ctx,
+                    &mut self.plane.stats,
+                    &self.name,
+                    "lost",
+                    &name,
+                    m,
+                    None,
+                );
             }
             if transient {
                 self.plane.queues.remove(&name);
@@ -1107,6 +1177,7 @@ impl Mq {
         if next - now_us > FLOW_BURST_US {
             let until = (next - FLOW_BURST_US).div_ceil(1_000);
             let connection = b.plane.connections[conn].name.clone();
+            b.plane.stats.flow_blocked += 1;
             ctx.events.push(ctx.now, || EventKind::BrokerFlowControl {
                 broker: b.name.clone(),
                 connection,
@@ -1115,6 +1186,7 @@ impl Mq {
             return Ok(Publish::Blocked { until });
         }
         *tat = next;
+        b.plane.stats.accepted(ctx.now);
         let m = Message {
             id: b.next_message_id(),
             body: body.to_string(),
@@ -1141,7 +1213,15 @@ impl Mq {
             } else {
                 &dest_name
             };
-            msg_event(ctx, &b.name, "unroutable", shown, &m, None);
+            msg_event(
+                ctx,
+                &mut b.plane.stats,
+                &b.name,
+                "unroutable",
+                shown,
+                &m,
+                None,
+            );
         }
         b.dispatch(ctx);
         Ok(Publish::Accepted {
@@ -1173,7 +1253,15 @@ impl Mq {
         let c = &mut b.plane.consumers[d.consumer];
         c.in_flight = c.in_flight.saturating_sub(1);
         let name = c.name.clone();
-        msg_event(ctx, &b.name, "acked", &d.queue, &d.message, Some(&name));
+        msg_event(
+            ctx,
+            &mut b.plane.stats,
+            &b.name,
+            "acked",
+            &d.queue,
+            &d.message,
+            Some(&name),
+        );
         b.dispatch(ctx);
         Ok(())
     }
