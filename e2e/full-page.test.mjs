@@ -196,3 +196,22 @@ test("a Lambda mapping's MaximumConcurrency lowered mid-run caps its concurrent 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("an imported Amazon MQ failover and a Kinesis video scenario run in the full page with a summary row each", async () => {
+  const { page, problems, context } = await openPage();
+  await testid(page, "import").setInputFiles(`${SCENARIOS}mq-activemq-failover.json`);
+  await waitForFullPage(page);
+  const value = async (id) => (await testid(page, id).first().textContent()).trim();
+  assert.equal(await value("mq-state"), "RUNNING");
+  assert.equal(await value("mq-lost"), "0");
+  // The reboot at 2:00: the standby takes over, non-persistent messages are lost.
+  await playUntil(page, 150_000, 50);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="mq-lost"]').textContent.replaceAll(",", "")) > 0);
+  await testid(page, "import").setInputFiles(`${SCENARIOS}video-retention.json`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="video-retention"]').length === 2);
+  await playUntil(page, 30_000, 10);
+  const persisted = await page.locator('[data-testid="video-persisted"]').allTextContents();
+  assert.deepEqual(persisted.map((s) => s.trim() === "0"), [true, false], "retention 0 persists nothing; 24 h does");
+  assert.deepEqual(problems, []);
+  await context.close();
+});

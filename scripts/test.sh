@@ -33,7 +33,9 @@ bundle_gzip_max_bytes=$((640 * 1024))
 # The full page (full/: the same app with every service the engine simulates) is downloaded only
 # when a lesson, link or file needs one of the services beyond SQS, SNS, S3 events and Kinesis;
 # its own ceiling stops unnoticed growth there too (README, Benchmarks: what each service adds).
-full_page_gzip_max_bytes=$((900 * 1024))
+# Raised from 900 KB when Amazon MQ's and Kinesis Video Streams' scenarios made the full page
+# link those two services (~1,028 KB with them).
+full_page_gzip_max_bytes=$((1100 * 1024))
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-$([[ -t 1 ]] && echo always || echo never)}
 
 stages_all=(fmt clippy clippy-wasm test expected-hash trunk-build bundle-size browser-tests e2e fuzz)

@@ -324,3 +324,49 @@ fn the_full_page_changes_a_mappings_maximum_concurrency_mid_run() {
     });
     assert!(refused.is_err(), "{refused:?}");
 }
+
+#[test]
+fn the_full_page_shows_a_brokers_failover_losing_non_persistent_messages() {
+    let json = include_str!("../../../scenarios/mq-activemq-failover.json");
+    let before = run(json, 110_000);
+    let name = before.world().mq().brokers().next().unwrap().name.clone();
+    let r = row(&before, &format!("mq-{name}"));
+    assert_eq!(stat(r, "mq-state"), "RUNNING");
+    assert_eq!(stat(r, "mq-instances"), "2 / 2");
+    assert_eq!(stat(r, "mq-lost"), "0");
+    assert!(stat(r, "mq-published") != "0");
+    let after = run(json, 180_000);
+    let lost: u64 = stat(row(&after, &format!("mq-{name}")), "mq-lost")
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    assert!(
+        lost > 0,
+        "the reboot at 2:00 loses the non-persistent messages"
+    );
+}
+
+#[test]
+fn the_full_page_shows_a_video_stream_with_retention_zero_persisting_nothing() {
+    let json = include_str!("../../../scenarios/video-retention.json");
+    let lab = run(json, 60_000);
+    let streams: Vec<&ServiceRow> = lab
+        .vm
+        .summary
+        .more
+        .iter()
+        .filter(|r| r.id.starts_with("video-"))
+        .collect();
+    assert_eq!(streams.len(), 2);
+    let by_retention = |h: &str| {
+        *streams
+            .iter()
+            .find(|r| stat(r, "video-retention") == h)
+            .unwrap()
+    };
+    let (zero, day) = (by_retention("0 h"), by_retention("24 h"));
+    assert_eq!(stat(zero, "video-in"), stat(day, "video-in"));
+    assert!(stat(zero, "video-in") != "0");
+    assert_eq!(stat(zero, "video-persisted"), "0");
+    assert_eq!(stat(day, "video-persisted"), stat(day, "video-in"));
+}

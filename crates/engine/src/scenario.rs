@@ -14,8 +14,8 @@
 //! attribute a user learns here is spelled as in the AWS console and docs.
 
 mod autoscaling;
-mod video;
 mod mq;
+mod video;
 
 use crate::actors::{ConsumerSpec, ProducerSpec};
 use crate::sqs::{api::CreateQueueInput, api::SetQueueAttributesInput, queue_url, SqsConfig};

@@ -565,6 +565,81 @@ fn more_rows(world: &World) -> Vec<ServiceRow> {
             ],
         });
     }
+    for b in world.mq().brokers() {
+        let p = &b.plane;
+        let sum = |f: fn(&mqlab_engine::mq::stats::DestTotals) -> u64| {
+            count(p.stats.dests.values().map(|d| f(&d.totals)).sum())
+        };
+        let waiting: usize = p.queues.values().map(|q| q.messages.len()).sum();
+        let up = b.instances.iter().filter(|i| i.up).count();
+        rows.push(ServiceRow {
+            id: format!("mq-{}", b.name),
+            title_key: "summary.mq",
+            name: b.name.clone(),
+            stats: vec![
+                Stat::keyed("mq-state", "summary.mq.state", b.state.as_str().to_string()),
+                Stat::keyed(
+                    "mq-instances",
+                    "summary.mq.instances",
+                    format!("{up} / {}", b.instances.len()),
+                ),
+                Stat::keyed(
+                    "mq-published",
+                    "summary.mq.published",
+                    count(p.stats.published),
+                ),
+                Stat::keyed("mq-waiting", "summary.mq.waiting", count(waiting as u64)),
+                Stat::keyed(
+                    "mq-unacked",
+                    "summary.mq.unacked",
+                    count(p.unacked.len() as u64),
+                ),
+                Stat::keyed("mq-acked", "summary.mq.acked", sum(|t| t.acked)),
+                Stat::keyed(
+                    "mq-redelivered",
+                    "summary.mq.redelivered",
+                    sum(|t| t.redelivered),
+                ),
+                Stat::keyed("mq-lost", "summary.mq.lost", sum(|t| t.lost)),
+                Stat::keyed(
+                    "mq-flow-blocked",
+                    "summary.mq.flow_blocked",
+                    count(p.stats.flow_blocked),
+                ),
+            ],
+        });
+    }
+    for v in world.kinesis_video().streams() {
+        let t = &v.totals;
+        rows.push(ServiceRow {
+            id: format!("video-{}", v.name),
+            title_key: "summary.video",
+            name: v.name.clone(),
+            stats: vec![
+                Stat::keyed(
+                    "video-retention",
+                    "summary.video.retention",
+                    format!("{} h", v.retention_hours),
+                ),
+                Stat::keyed(
+                    "video-in",
+                    "summary.video.fragments_in",
+                    count(t.fragments_in),
+                ),
+                Stat::keyed(
+                    "video-persisted",
+                    "summary.video.persisted",
+                    count(t.persisted),
+                ),
+                Stat::keyed(
+                    "video-held",
+                    "summary.video.held",
+                    count(v.fragments.len() as u64),
+                ),
+                Stat::keyed("video-expired", "summary.video.expired", count(t.expired)),
+            ],
+        });
+    }
     let alarms: Vec<Stat> = world
         .cloudwatch()
         .alarms()
