@@ -3,6 +3,7 @@
 // it, with a summary row per Lambda function and one for the alarms.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { ctx, openPage, testid, setSpeed, waitForPage, playUntil, waitForStep } from "./helpers.mjs";
 
 const SCENARIOS = new URL("../scenarios/", import.meta.url).pathname;
@@ -122,6 +123,9 @@ test("an imported alarm scenario: the alarm's change of state is a line of the l
   assert.match(log, /jobs-backlog: INSUFFICIENT_DATA → ALARM/);
   assert.match(log, /aws cloudwatch describe-alarm-history --alarm-name jobs-backlog/);
   assert.equal((await testid(page, "alarm-jobs-backlog").textContent()).trim(), "ALARM");
+  // A lamp on the queue it watches, and its threshold on that queue's chart of the metric.
+  await page.waitForFunction(() => document.querySelector('[data-testid="diagram"]').dataset.alarms === "jobs:jobs-backlog:ALARM");
+  await page.waitForFunction(() => (document.querySelector('[data-testid="chart-messages"]').dataset.lines ?? "").split("|").includes("Alarm threshold"));
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -212,6 +216,33 @@ test("an imported Amazon MQ failover and a Kinesis video scenario run in the ful
   await playUntil(page, 30_000, 10);
   const persisted = await page.locator('[data-testid="video-persisted"]').allTextContents();
   assert.deepEqual(persisted.map((s) => s.trim() === "0"), [true, false], "retention 0 persists nothing; 24 h does");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("chapter 12's four newer lessons walk to their end in the full page, each question answered right", async () => {
+  const { page, problems, context } = await openPage();
+  for (const id of ["scaling-raw-depth", "scaling-warmup", "scaling-scale-in", "scaling-asg-vs-lambda"]) {
+    const lesson = JSON.parse(await readFile(new URL(`../lessons/${id}.json`, import.meta.url), "utf8"));
+    await page.waitForLoadState("networkidle");
+    // From another lesson of the full page a new fragment alone does not reload the page.
+    await page.goto(`${ctx.baseUrl}full/#learn/${id}`);
+    await testid(page, "play").waitFor();
+    await page.waitForLoadState("networkidle");
+    await page.reload();
+    await waitForStep(page, id, 0);
+    // Every step sets up and plays its scenario (up to its play_to, at most 40 virtual minutes).
+    for (let k = 1; k < lesson.steps.length; k++) {
+      await page.keyboard.press("ArrowRight");
+      await waitForStep(page, id, k, 60_000);
+    }
+    // The Auto Scaling group these lessons scale is drawn.
+    await page.waitForFunction(() => /^workers:/.test(document.querySelector('[data-testid="diagram"]').dataset.groups ?? ""));
+    for (const [qi, q] of lesson.questions.entries()) {
+      await testid(page, `choice-${qi}-${q.answer}`).click();
+      assert.equal(await testid(page, `explanation-${qi}`).getAttribute("data-right"), "true", `${id} question ${qi}`);
+    }
+  }
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -109,6 +109,49 @@ fn scaling_group_of(vm: &ViewModel, qi: usize) -> Option<usize> {
     })
 }
 
+/// The chart that shows an SQS metric an alarm may watch.
+fn chart_of_metric(metric: &str) -> Option<&'static str> {
+    Some(match metric {
+        "ApproximateNumberOfMessagesVisible"
+        | "ApproximateNumberOfMessagesNotVisible"
+        | "ApproximateNumberOfMessagesDelayed" => "messages",
+        "ApproximateAgeOfOldestMessage" => "age",
+        "NumberOfMessagesSent" | "NumberOfMessagesReceived" | "NumberOfMessagesDeleted" => {
+            "throughput"
+        }
+        "NumberOfEmptyReceives" => "empty",
+        _ => return None,
+    })
+}
+
+/// A queue's chart with the threshold of each alarm on the metric it shows (full page), a
+/// red line across the run.
+fn with_alarm_thresholds(mut c: ChartData, vm: &ViewModel, qi: usize, lang: Lang) -> ChartData {
+    if !mqlab_appcore::sim::FULL_PAGE {
+        return c;
+    }
+    let (Some(q), Some(first), Some(last)) = (
+        vm.queues.get(qi),
+        vm.samples.points.front(),
+        vm.samples.points.back(),
+    ) else {
+        return c;
+    };
+    for a in vm.summary.queue_alarms.iter().filter(|a| a.queue == q.name) {
+        if chart_of_metric(&a.metric) == Some(c.id) {
+            c.lines.push(line(
+                t(lang, "chart.alarm_threshold"),
+                RED,
+                vec![
+                    (minutes(first.t_ms), a.threshold),
+                    (minutes(last.t_ms), a.threshold),
+                ],
+            ));
+        }
+    }
+    c
+}
+
 /// The ids of the charts a queue's scope adds when an Auto Scaling group consumes it.
 pub const SCALING_CHART_IDS: [&str; 2] = ["capacity", "backlog-per-instance"];
 /// The id of the chart a queue's scope adds when a Lambda function polls it.
@@ -349,6 +392,7 @@ pub fn charts_for(
             .into_iter()
             .chain(scaling_charts(vm, qi, lang))
             .chain([cost])
+            .map(|c| with_alarm_thresholds(c, vm, qi, lang))
             .collect()
         }
         ChartScope::Topic(ti) => {

@@ -978,6 +978,9 @@ fn draw_queue(
         &title,
         &parts.each_ref().map(String::as_str),
     );
+    if mqlab_appcore::sim::FULL_PAGE {
+        draw_alarm_lamps(ctx, vm, q, qb, p);
+    }
     // FIFO lanes: a colour strip per group, a padlock on a locked one.
     for lane in &qb.lanes {
         let Some(g) = q.groups.iter().find(|g| g.color == lane.color) else {
@@ -1016,6 +1019,43 @@ fn padlock(ctx: &CanvasRenderingContext2d, x: f64, y: f64, color: &str) {
     ctx.begin_path();
     let _ = ctx.arc(x + 4.5, y - 1.0, 3.0, std::f64::consts::PI, TAU);
     ctx.stroke();
+}
+
+/// Radius of an alarm's lamp on its queue, px.
+const LAMP_R_PX: f64 = 5.0;
+
+/// The CloudWatch alarms on a queue's metric (full page): a lamp each in the queue box's
+/// top-right corner, red in ALARM, green OK, hollow grey while INSUFFICIENT_DATA.
+fn draw_alarm_lamps(
+    ctx: &CanvasRenderingContext2d,
+    vm: &ViewModel,
+    q: &mqlab_appcore::view::QueueView,
+    qb: &super::layout::QueueBox,
+    p: &Palette,
+) {
+    let alarms = vm.summary.queue_alarms.iter().filter(|a| a.queue == q.name);
+    for (k, a) in alarms.enumerate() {
+        let x = qb.rect.x + qb.rect.w - 10.0 - k as f64 * (2.0 * LAMP_R_PX + 5.0);
+        let y = qb.rect.y + 10.0;
+        if x < qb.rect.x + qb.rect.w / 2.0 {
+            break;
+        }
+        ctx.begin_path();
+        let _ = ctx.arc(x, y, LAMP_R_PX, 0.0, TAU);
+        match a.state {
+            "ALARM" => ctx.set_fill_style_str(p.danger),
+            "OK" => ctx.set_fill_style_str(p.ok),
+            _ => ctx.set_fill_style_str(p.bg),
+        }
+        ctx.fill();
+        ctx.set_stroke_style_str(if a.state == "ALARM" {
+            p.danger
+        } else {
+            p.muted
+        });
+        ctx.set_line_width(1.0);
+        ctx.stroke();
+    }
 }
 
 /// Side of an instance's chip in a group's header, px.

@@ -67,6 +67,8 @@ pub fn charts(props: &ChartsProps) -> Html {
                 if let Some(canvas) = r.cast::<HtmlCanvasElement>() {
                     let points: usize = chart.lines.iter().map(|l| l.points.len()).sum();
                     let _ = canvas.set_attribute("data-points", &points.to_string());
+                    let names: Vec<&str> = chart.lines.iter().map(|l| l.name).collect();
+                    let _ = canvas.set_attribute("data-lines", &names.join("|"));
                     match marker {
                         Some(ms) => canvas.set_attribute("data-marker", &ms.to_string()),
                         None => canvas.remove_attribute("data-marker"),

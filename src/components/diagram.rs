@@ -149,6 +149,14 @@ pub fn diagram(props: &DiagramProps) -> Html {
                             })
                             .unwrap_or_default();
                         el.set_attribute("data-groups", &groups.join(" ")).ok();
+                        // Each alarm lamp: "queue:alarm:STATE".
+                        let alarms: Vec<String> = vm
+                            .summary
+                            .queue_alarms
+                            .iter()
+                            .map(|a| format!("{}:{}:{}", a.queue, a.name, a.state))
+                            .collect();
+                        el.set_attribute("data-alarms", &alarms.join(" ")).ok();
                     }
                     for (name, at) in [
                         ("data-first-mark", r.first_mark()),

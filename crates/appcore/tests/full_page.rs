@@ -370,3 +370,26 @@ fn the_full_page_shows_a_video_stream_with_retention_zero_persisting_nothing() {
     assert_eq!(stat(zero, "video-persisted"), "0");
     assert_eq!(stat(day, "video-persisted"), stat(day, "video-in"));
 }
+
+#[test]
+fn the_full_page_puts_an_alarm_on_the_queue_whose_metric_it_watches() {
+    let json = include_str!("../../../scenarios/alarm-on-backlog.json");
+    let lamp = |ms| {
+        let lab = run(json, ms);
+        let a = lab.vm.summary.queue_alarms.clone();
+        assert_eq!(a.len(), 1, "{a:?}");
+        assert_eq!(
+            (
+                a[0].name.as_str(),
+                a[0].queue.as_str(),
+                a[0].metric.as_str()
+            ),
+            ("jobs-backlog", "jobs", "ApproximateNumberOfMessagesVisible")
+        );
+        (a[0].state, a[0].threshold)
+    };
+    assert_eq!(lamp(59_000).0, "INSUFFICIENT_DATA");
+    let (state, threshold) = lamp(61_000);
+    assert_eq!(state, "ALARM");
+    assert!(threshold > 0.0);
+}

@@ -259,6 +259,39 @@ pub struct Summary {
     pub asgs: Vec<AsgView>,
     /// Each Lambda event source mapping's function and the queue it polls (full page only).
     pub mappings: Vec<(String, String)>,
+    /// The CloudWatch alarms on one SQS queue's metric (full page only): lamps beside the
+    /// queue, thresholds on its charts.
+    pub queue_alarms: Vec<QueueAlarm>,
+}
+
+/// An alarm that watches one queue's metric (AWS/SQS with the QueueName dimension).
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueAlarm {
+    pub name: String,
+    pub queue: String,
+    pub metric: String,
+    pub threshold: f64,
+    /// OK, ALARM or INSUFFICIENT_DATA.
+    pub state: &'static str,
+}
+
+/// The alarms on a queue's own metric (not metric math).
+fn queue_alarms(world: &World) -> Vec<QueueAlarm> {
+    world
+        .cloudwatch()
+        .alarms()
+        .filter(|a| a.namespace == "AWS/SQS" && a.metrics.is_empty())
+        .filter_map(|a| {
+            let queue = a.dimensions.iter().find(|d| d.name == "QueueName")?;
+            Some(QueueAlarm {
+                name: a.name.clone(),
+                queue: queue.value.clone(),
+                metric: a.metric_name.clone(),
+                threshold: a.threshold,
+                state: a.state.as_str(),
+            })
+        })
+        .collect()
 }
 
 /// An Auto Scaling group as the full page's diagram draws it: a box of its instances, each
@@ -1637,6 +1670,7 @@ impl ViewModel {
         if crate::sim::FULL_PAGE {
             s.more = more_rows(world);
             s.asgs = group_views(world);
+            s.queue_alarms = queue_alarms(world);
             s.mappings = world
                 .lambda()
                 .mappings()
