@@ -263,6 +263,13 @@ impl Scenario {
     /// The first member naming a service that only the full page links (CloudWatch alarms,
     /// Lambda), or `None` when the page's first download runs the whole scenario.
     pub fn needs_full_page(&self) -> Option<&'static str> {
+        self.full_page_fields()
+            .into_iter()
+            .find_map(|(field, n)| (n > 0).then_some(field))
+    }
+
+    /// The members of the services only the full page links, with how many each holds.
+    fn full_page_fields(&self) -> [(&'static str, usize); 17] {
         [
             ("alarms", self.alarms.len()),
             ("functions", self.functions.len()),
@@ -282,8 +289,6 @@ impl Scenario {
             ("broker_consumers", self.broker_consumers.len()),
             ("broker_events", self.broker_events.len()),
         ]
-        .into_iter()
-        .find_map(|(field, n)| (n > 0).then_some(field))
     }
 
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
@@ -318,24 +323,10 @@ impl Scenario {
             ("producers", self.producers.len()),
             ("consumers", self.consumers.len()),
             ("stream_consumers", self.stream_consumers.len()),
-            ("alarms", self.alarms.len()),
-            ("functions", self.functions.len()),
-            ("event_source_mappings", self.event_source_mappings.len()),
-            ("delivery_streams", self.delivery_streams.len()),
-            ("flink_applications", self.flink_applications.len()),
-            ("launch_configurations", self.launch_configurations.len()),
-            ("auto_scaling_groups", self.auto_scaling_groups.len()),
-            ("metrics_collection", self.metrics_collection.len()),
-            ("scaling_policies", self.scaling_policies.len()),
-            ("video_streams", self.video_streams.len()),
-            ("video_producers", self.video_producers.len()),
-            ("video_consumers", self.video_consumers.len()),
-            ("brokers", self.brokers.len()),
-            ("broker_destinations", self.broker_destinations.len()),
-            ("broker_producers", self.broker_producers.len()),
-            ("broker_consumers", self.broker_consumers.len()),
-            ("broker_events", self.broker_events.len()),
-        ] {
+        ]
+        .into_iter()
+        .chain(self.full_page_fields())
+        {
             if n > SCENARIO_ITEMS_MAX {
                 return Err(ScenarioError::new(
                     what,

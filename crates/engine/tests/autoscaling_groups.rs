@@ -486,3 +486,54 @@ fn a_launch_template_runs_its_consumer() {
     assert_eq!(queue_attr(&mut s, "jobs", "ApproximateNumberOfMessages"), 0);
     assert_eq!(s.w.actors().consumers[0].processed, 1);
 }
+
+/// What DescribeScalingActivities lists is also an event as each activity starts (the full
+/// page logs it): same id, description and cause, at the activity's start.
+#[test]
+fn a_scaling_activity_is_an_event_as_it_starts() {
+    let mut s = Sim::new();
+    launch_configuration(&mut s, "lc", None);
+    group(&mut s, "g", "lc", 0, 3, 2, json!({}));
+    s.at(61.0);
+    asg_ok(
+        &mut s,
+        "SetDesiredCapacity",
+        json!({"AutoScalingGroupName": "g", "DesiredCapacity": 1}),
+    );
+    s.at(62.0);
+    let acts = asg_ok(
+        &mut s,
+        "DescribeScalingActivities",
+        json!({"AutoScalingGroupName": "g"}),
+    );
+    let events: Vec<(u64, String, String, String)> = s
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            mqlab_engine::EventKind::ScalingActivityStarted {
+                group,
+                activity_id,
+                description,
+                cause,
+            } => {
+                assert_eq!(group, "g");
+                Some((e.t, activity_id.clone(), description.clone(), cause.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    // Two launches at 0 s, one termination at 61 s; DescribeScalingActivities lists newest
+    // first.
+    assert_eq!(events.len(), 3);
+    assert_eq!(
+        events.iter().map(|e| e.0).collect::<Vec<_>>(),
+        vec![0, 0, 61_000]
+    );
+    let listed = acts["Activities"].as_array().unwrap();
+    for (e, a) in events.iter().rev().zip(listed) {
+        assert_eq!(a["ActivityId"], e.1.as_str());
+        assert_eq!(a["Description"], e.2.as_str());
+        assert_eq!(a["Cause"], e.3.as_str());
+    }
+    assert!(events[2].2.starts_with("Terminating EC2 instance: i-"));
+}

@@ -353,25 +353,17 @@ fn group_views(world: &World) -> Vec<AsgView> {
 
 fn group_view(g: &mqlab_engine::autoscaling::Group, now: SimTime) -> AsgView {
     use mqlab_engine::autoscaling::Lifecycle;
-    // The warm-up the policies use: the group's DefaultInstanceWarmup, else the longest of
-    // its policies' own, else the default cooldown (aws-rules §2).
-    let warmup_s = g
-        .default_warmup
-        .or_else(|| g.policies.values().filter_map(|p| p.warmup).max())
-        .unwrap_or(g.default_cooldown);
     let instances = g
         .instances
         .iter()
         .map(|i| InstanceView {
             id: i.id.clone(),
             protected: i.protected,
-            state: match (i.lifecycle, i.in_service_at) {
-                (Lifecycle::Pending, _) => InstanceState::Pending,
-                (Lifecycle::Terminating, _) => InstanceState::Terminating,
-                (Lifecycle::InService, Some(t)) if t + u64::from(warmup_s) * 1_000 > now => {
-                    InstanceState::Warming
-                }
-                (Lifecycle::InService, _) => InstanceState::InService,
+            state: match i.lifecycle {
+                Lifecycle::Pending => InstanceState::Pending,
+                Lifecycle::Terminating => InstanceState::Terminating,
+                Lifecycle::InService if g.warming_up(i, now) => InstanceState::Warming,
+                Lifecycle::InService => InstanceState::InService,
             },
         })
         .collect();
@@ -444,7 +436,7 @@ impl Stat {
 /// Lambda's functions, Auto Scaling groups, Firehose delivery streams, Flink applications and
 /// the CloudWatch alarms, one row each (the full page only: in the
 /// first download this is never called, so none of it is linked).
-fn more_rows(world: &World) -> Vec<ServiceRow> {
+fn more_rows(world: &World, asgs: &[AsgView]) -> Vec<ServiceRow> {
     use crate::numbers::count;
     let mut rows = Vec::new();
     for f in world.lambda().functions() {
@@ -494,7 +486,8 @@ fn more_rows(world: &World) -> Vec<ServiceRow> {
             stats,
         });
     }
-    for g in world.autoscaling().groups.values() {
+    // The groups in name order, as `asgs` (their views, made once per frame) are.
+    for (g, view) in world.autoscaling().groups.values().zip(asgs) {
         use mqlab_engine::autoscaling::Lifecycle;
         let n = |l: Lifecycle| count(u64::from(g.count(l)));
         rows.push(ServiceRow {
@@ -515,7 +508,7 @@ fn more_rows(world: &World) -> Vec<ServiceRow> {
                 Stat::keyed(
                     "asg-warming",
                     "summary.asg.warming",
-                    count(group_view(g, world.now()).count(InstanceState::Warming) as u64),
+                    count(view.count(InstanceState::Warming) as u64),
                 ),
                 Stat::keyed("asg-pending", "summary.asg.pending", n(Lifecycle::Pending)),
                 Stat::keyed(
@@ -1250,45 +1243,25 @@ impl ViewModel {
             // lists its history (in the first download no scenario has alarms).
             EventKind::AlarmStateChanged {
                 alarm, from, to, ..
-            } if crate::sim::FULL_PAGE => {
-                push_capped(
-                    &mut self.api_log,
-                    API_LOG_MAX,
-                    ApiLogEntry {
-                        at_ms: t,
-                        operation: ALARM_STATE_CHANGED.to_string(),
-                        queue: Some(format!("{alarm}: {from} → {to}")),
-                        actor: Some("CloudWatch".to_string()),
-                        error: None,
-                        params: Some(serde_json::json!({
-                            "AlarmName": alarm,
-                            "HistoryItemType": "StateUpdate",
-                        })),
-                    },
-                );
-            }
+            } if crate::sim::FULL_PAGE => self.log_service_line(
+                t,
+                ALARM_STATE_CHANGED,
+                format!("{alarm}: {from} → {to}"),
+                "CloudWatch",
+                serde_json::json!({"AlarmName": alarm, "HistoryItemType": "StateUpdate"}),
+            ),
             EventKind::ScalingActivityStarted {
                 group,
                 activity_id,
                 description,
                 ..
-            } if crate::sim::FULL_PAGE => {
-                push_capped(
-                    &mut self.api_log,
-                    API_LOG_MAX,
-                    ApiLogEntry {
-                        at_ms: t,
-                        operation: SCALING_ACTIVITY.to_string(),
-                        queue: Some(format!("{group}: {description}")),
-                        actor: Some("Auto Scaling".to_string()),
-                        error: None,
-                        params: Some(serde_json::json!({
-                            "AutoScalingGroupName": group,
-                            "ActivityIds": [activity_id],
-                        })),
-                    },
-                );
-            }
+            } if crate::sim::FULL_PAGE => self.log_service_line(
+                t,
+                SCALING_ACTIVITY,
+                format!("{group}: {description}"),
+                "Auto Scaling",
+                serde_json::json!({"AutoScalingGroupName": group, "ActivityIds": [activity_id]}),
+            ),
             EventKind::MessageProcessed {
                 queue,
                 message_id,
@@ -1335,6 +1308,30 @@ impl ViewModel {
             #[allow(unreachable_patterns)]
             _ => {}
         }
+    }
+
+    /// A log line of a service's own (an alarm's change, a scaling activity: see
+    /// [`log_entry_command`]), with the request of the command that shows it.
+    fn log_service_line(
+        &mut self,
+        at_ms: SimTime,
+        operation: &str,
+        line: String,
+        actor: &str,
+        params: serde_json::Value,
+    ) {
+        push_capped(
+            &mut self.api_log,
+            API_LOG_MAX,
+            ApiLogEntry {
+                at_ms,
+                operation: operation.to_string(),
+                queue: Some(line),
+                actor: Some(actor.to_string()),
+                error: None,
+                params: Some(params),
+            },
+        );
     }
 
     fn queue_idx(&mut self, name: &str) -> u16 {
@@ -1668,8 +1665,8 @@ impl ViewModel {
             s.kinesis = Some(k);
         }
         if crate::sim::FULL_PAGE {
-            s.more = more_rows(world);
             s.asgs = group_views(world);
+            s.more = more_rows(world, &s.asgs);
             s.queue_alarms = queue_alarms(world);
             s.mappings = world
                 .lambda()

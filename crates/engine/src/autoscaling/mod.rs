@@ -190,6 +190,28 @@ impl Group {
     pub fn capacity(&self) -> u32 {
         self.count(Lifecycle::Pending) + self.count(Lifecycle::InService)
     }
+
+    /// The warm-up policy `p` counts (aws-rules §2.5): its own EstimatedInstanceWarmup, else
+    /// the group's DefaultInstanceWarmup, else the default cooldown.
+    pub fn policy_warmup_s(&self, p: &Policy) -> u32 {
+        p.warmup
+            .or(self.default_warmup)
+            .unwrap_or(self.default_cooldown)
+    }
+
+    /// Whether instance `i` is InService but still within a warm-up at `now`: the longest
+    /// of its policies' (the group's own without a policy). The full page draws it so.
+    pub fn warming_up(&self, i: &Instance, now: SimTime) -> bool {
+        let warmup_s = self
+            .policies
+            .values()
+            .map(|p| self.policy_warmup_s(p))
+            .max()
+            .unwrap_or(self.default_warmup.unwrap_or(self.default_cooldown));
+        i.lifecycle == Lifecycle::InService
+            && i.in_service_at
+                .is_some_and(|t| t + SimTime::from(warmup_s) * MS_PER_S > now)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -154,10 +154,6 @@ fn warming(g: &Group, warmup_s: u32, now: SimTime) -> u32 {
         .count() as u32
 }
 
-fn policy_warmup(g: &Group, p: &Policy) -> u32 {
-    p.warmup.or(g.default_warmup).unwrap_or(g.default_cooldown)
-}
-
 fn describe_instance(g: &Group, i: &Instance) -> Value {
     let mut v = json!({
         "InstanceId": i.id,
@@ -1556,7 +1552,7 @@ impl AutoScaling {
                     }
                 });
                 let Some(step) = step else { return Ok(()) };
-                let warm = warming(g, policy_warmup(g, p), now);
+                let warm = warming(g, g.policy_warmup_s(p), now);
                 let new = if step.adjustment >= 0 {
                     // Warming instances already count: a higher step adds only the
                     // difference (aws-rules §2.5).
@@ -1676,7 +1672,7 @@ impl AutoScaling {
             let all_agree = voters.iter().all(|p| asks.iter().any(|a| a.0 == p.name));
             let warm = voters
                 .iter()
-                .any(|p| warming(g, policy_warmup(g, p), ctx.now) > 0);
+                .any(|p| warming(g, g.policy_warmup_s(p), ctx.now) > 0);
             let need = asks.iter().map(|a| a.1).max().unwrap_or(g.desired);
             if all_agree && !warm && need < g.desired {
                 let who = asks[0].2.clone();
