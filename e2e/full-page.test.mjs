@@ -87,6 +87,7 @@ test("chapter 12's Auto Scaling lesson and chapter 13's Firehose lesson show the
   await page.waitForFunction(() => document.querySelector('[data-testid="asg-desired"]')?.textContent.trim() === "10");
   // The group is drawn as a box of its instances: the nine new ones Pending, one InService.
   await page.waitForFunction(() => document.querySelector('[data-testid="diagram"]').dataset.groups === "workers:10:9/0/1/0");
+  assert.match(await page.locator(".legend").first().textContent(), /Instance of an Auto Scaling group: hollow Pending, amber warming up/);
   // Its capacity and the backlog per instance against the target are charted under the queue.
   for (const id of ["chart-capacity", "chart-backlog-per-instance"]) {
     assert.ok(Number(await testid(page, id).getAttribute("data-points")) > 0, id);
@@ -126,6 +127,8 @@ test("an imported alarm scenario: the alarm's change of state is a line of the l
   // A lamp on the queue it watches, and its threshold on that queue's chart of the metric.
   await page.waitForFunction(() => document.querySelector('[data-testid="diagram"]').dataset.alarms === "jobs:jobs-backlog:ALARM");
   await page.waitForFunction(() => (document.querySelector('[data-testid="chart-messages"]').dataset.lines ?? "").split("|").includes("Alarm threshold"));
+  // The legend says what the lamp means.
+  assert.match(await page.locator(".legend").first().textContent(), /Alarm lamp on the queue it watches: red ALARM, green OK/);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -116,14 +116,21 @@ pub fn run_view(props: &RunViewProps) -> Html {
         ("glyph lock", "group.locked"),
     ];
     // Only what the run has: queues' marks, SNS copies, Kinesis records.
-    let (has_queues, has_topics, has_streams) = {
+    let (has_queues, has_topics, has_streams, has_alarm_lamps, has_groups) = {
         let vm = &props.lab.borrow().vm;
         (
             !vm.queues.is_empty(),
             !vm.sns.is_empty(),
             !vm.kinesis.is_empty(),
+            !vm.summary.queue_alarms.is_empty(),
+            !vm.summary.asgs.is_empty(),
         )
     };
+    // The full page's own marks: an alarm's lamp on its queue, a group's instance chips.
+    let scaling_legend = [
+        ("lamp", "legend.alarm_lamp", has_alarm_lamps),
+        ("chip", "legend.instance_chip", has_groups),
+    ];
     // SQS's states only where there are queues (an SNS-only or Kinesis-only run has none).
     let sqs_legend: &[(&str, &str)] = if has_queues || (!has_streams && !has_topics) {
         &legend
@@ -167,9 +174,9 @@ pub fn run_view(props: &RunViewProps) -> Html {
                 {on_select}
             />
             <ul class="legend">
-                { for sqs_legend.iter().chain(sns_legend).chain(kinesis_legend).map(|(class, key)| {
+                { for sqs_legend.iter().chain(sns_legend).chain(kinesis_legend).copied().chain(scaling_legend.iter().filter(|l| l.2).map(|l| (l.0, l.1))).map(|(class, key)| {
                     let text = t(lang, key).replace("{n}", "2+");
-                    let mark = match *class {
+                    let mark = match class {
                         "glyph" => "×2",
                         "glyph empty" => "∅",
                         "glyph lock" => "",
@@ -178,7 +185,7 @@ pub fn run_view(props: &RunViewProps) -> Html {
                         "glyph checkpoint" => "◆",
                         _ => "",
                     };
-                    html! { <li><span class={*class} aria-hidden="true">{ mark }</span>{ text }</li> }
+                    html! { <li><span class={class} aria-hidden="true">{ mark }</span>{ text }</li> }
                 }) }
             </ul>
             if has_queues || (!has_streams && !has_topics) {
