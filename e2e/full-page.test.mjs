@@ -211,14 +211,74 @@ test("an imported Amazon MQ failover and a Kinesis video scenario run in the ful
   const value = async (id) => (await testid(page, id).first().textContent()).trim();
   assert.equal(await value("mq-state"), "RUNNING");
   assert.equal(await value("mq-lost"), "0");
+  // The broker is drawn instead of an empty canvas: two instances, active and standby.
+  assert.equal(await testid(page, "diagram").count(), 0);
+  const broker = testid(page, "svc-mq-orders-broker");
+  assert.equal(await broker.getAttribute("data-nodes"), "active,standby");
+  // A consumer's prefetch window fills with what was pushed to it and not acked.
+  await playUntil(page, 30_000, 10);
+  const worker = testid(page, "mq-consumer-order-worker#1");
+  assert.equal(await worker.getAttribute("data-prefetch"), "10");
+  const held = Number(await worker.getAttribute("data-held"));
+  assert.ok(held > 0 && held <= 10, `held ${held}`);
+  // The broker's chart: messages a second against its ceiling.
+  assert.match(await testid(page, "chart-mq-rate").getAttribute("data-lines"), /Ceiling/);
   // The reboot at 2:00: the standby takes over, non-persistent messages are lost.
   await playUntil(page, 150_000, 50);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="mq-lost"]').textContent.replaceAll(",", "")) > 0);
+  await page.waitForFunction(() => document.querySelector('[data-testid="svc-mq-orders-broker"]').dataset.nodes.endsWith(",active"));
+  await testid(page, "pause").click();
+  await shot(page, "full-page-mq-failover");
   await testid(page, "import").setInputFiles(`${SCENARIOS}video-retention.json`);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="video-retention"]').length === 2);
   await playUntil(page, 30_000, 10);
   const persisted = await page.locator('[data-testid="video-persisted"]').allTextContents();
   assert.deepEqual(persisted.map((s) => s.trim() === "0"), [true, false], "retention 0 persists nothing; 24 h does");
+  // On the timeline, retention 0's fragments are hollow (buffered, not archived).
+  const archived = async (name) =>
+    testid(page, `svc-video-${name}`).locator('[data-testid="video-fragment"]').evaluateAll((els) => els.map((e) => e.dataset.archived));
+  const zero = await archived("door-0h");
+  assert.ok(zero.length > 5 && zero.every((a) => a === "false"), zero.join());
+  assert.ok((await archived("door-24h")).every((a) => a === "true"));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a Firehose buffer fills by time and flushes an object into its bucket; a Flink application's windows close, with their SQL", async () => {
+  const { page, problems, context } = await openPage();
+  await testid(page, "import").setInputFiles(`${SCENARIOS}firehose-near-real-time.json`);
+  await waitForFullPage(page);
+  const fh = testid(page, "svc-firehose-clicks-to-lake");
+  await playUntil(page, 40_000, 10);
+  // 25 KB a second fills 5 MiB in about 200 s: the 60 s clock is ahead of the size bar.
+  const size = Number(await fh.getAttribute("data-fill-size"));
+  const time = Number(await fh.getAttribute("data-fill-time"));
+  assert.ok(time > 0.5 && time < 0.8 && size < time, `size ${size} time ${time}`);
+  assert.equal(await fh.getAttribute("data-objects"), "0");
+  await playUntil(page, 75_000, 10);
+  await page.waitForFunction(() => document.querySelector('[data-testid="svc-firehose-clicks-to-lake"]').dataset.objects === "1");
+  assert.equal(await fh.locator('[data-testid="firehose-object"]').count(), 1);
+  await testid(page, "pause").click();
+  await shot(page, "full-page-firehose");
+  // UpdateDestination from the panel: a 20 s interval, merged with the 5 MiB size.
+  await testid(page, "param-firehose-clicks-to-lake-IntervalInSeconds").fill("20");
+  await testid(page, "param-firehose-clicks-to-lake-IntervalInSeconds").press("Enter");
+  await page.waitForFunction(() => /UpdateDestination/.test(document.querySelector('[data-testid="api-log"]').textContent));
+  assert.equal(await testid(page, "param-firehose-clicks-to-lake-SizeInMBs").inputValue(), "5");
+  await playUntil(page, 140_000, 10);
+  const objects = Number(await fh.getAttribute("data-objects"));
+  assert.ok(objects >= 3, `objects ${objects}`);
+  await testid(page, "import").setInputFiles(`${SCENARIOS}flink-windows.json`);
+  const app = testid(page, "svc-flink-clicks-per-producer");
+  await app.waitFor();
+  await playUntil(page, 35_000, 10);
+  // Two keys, a 10-second tumbling window each: closed ones behind, open ones at the clock.
+  const closed = await app.locator('[data-testid="flink-window"][data-closed="true"]').count();
+  assert.ok(closed >= 4, `closed ${closed}`);
+  assert.equal(await app.locator('[data-testid="flink-window"][data-closed="false"]').count(), 2);
+  await app.locator("details.sql summary").click();
+  assert.match(await testid(page, "flink-sql").textContent(), /TUMBLE\(TABLE clicks, DESCRIPTOR\(proc_time\), INTERVAL '10' SECOND\)/);
+  await shot(page, "full-page-flink");
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -233,44 +233,91 @@ fn scaling_charts(vm: &ViewModel, qi: usize, lang: Lang) -> Vec<ChartData> {
 }
 
 /// The charts' ids for `scope` in this view (before the cost, a queue a Lambda function polls
-/// has one more, a queue an Auto Scaling group consumes two).
+/// has one more, a queue an Auto Scaling group consumes two; a run with Amazon MQ brokers one
+/// per broker, whatever the scope).
 pub fn chart_ids(vm: &ViewModel, scope: ChartScope) -> Vec<&'static str> {
     let mut ids = scope.ids().to_vec();
+    let cost = ids.pop().expect("the cost is last");
     if let ChartScope::Queue(qi) = scope {
-        let cost = ids.pop().expect("five");
         if mapping_of(vm, qi).is_some() {
             ids.push(LAMBDA_CHART_ID);
         } else if scaling_group_of(vm, qi).is_some() {
             ids.extend(SCALING_CHART_IDS);
         }
-        ids.push(cost);
     }
+    ids.extend(MQ_CHART_IDS.iter().take(brokers_charted(vm)));
+    ids.push(cost);
     ids
 }
 
-/// What the charts show: one queue, one topic or one stream.
+/// What the charts show: one queue, one topic or one stream; or, in a run with none of them
+/// (Amazon MQ only, video only), only the services' charts and the cost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChartScope {
     Queue(usize),
     Topic(usize),
     Stream(usize),
+    Services,
 }
 
 impl ChartScope {
     /// The chart canvases' ids for this scope (for tests and labels).
-    pub fn ids(self) -> [&'static str; 5] {
+    pub fn ids(self) -> &'static [&'static str] {
         match self {
-            ChartScope::Queue(_) => ["messages", "age", "throughput", "empty", "cost"],
-            ChartScope::Topic(_) => ["published", "delivered", "filtered", "failed", "cost"],
-            ChartScope::Stream(_) => [
+            ChartScope::Queue(_) => &["messages", "age", "throughput", "empty", "cost"],
+            ChartScope::Topic(_) => &["published", "delivered", "filtered", "failed", "cost"],
+            ChartScope::Stream(_) => &[
                 "incoming",
                 "write-throttled",
                 "read-throttled",
                 "behind",
                 "cost",
             ],
+            ChartScope::Services => &["cost"],
         }
     }
+}
+
+/// The charts of the first brokers, one each.
+pub const MQ_CHART_IDS: [&str; 3] = ["mq-rate", "mq-rate-2", "mq-rate-3"];
+
+fn brokers_charted(vm: &ViewModel) -> usize {
+    if !mqlab_appcore::sim::FULL_PAGE {
+        return 0;
+    }
+    vm.summary.services.brokers.len().min(MQ_CHART_IDS.len())
+}
+
+/// A broker's messages a second, published and acknowledged, against the ceiling its instance
+/// takes (aws-rules §7.7): the line SQS does not have.
+fn broker_charts(vm: &ViewModel, lang: Lang) -> Vec<ChartData> {
+    let s = &vm.samples;
+    (0..brokers_charted(vm))
+        .map(|k| {
+            let b = &vm.summary.services.brokers[k];
+            let per_s = |i: usize| {
+                s.rate_per_minute(move |p: &Sample| p.brokers.get(k).map_or(0, |b| b[i]))
+                    .into_iter()
+                    .map(|(t, v)| (minutes(t), v / 60.0))
+                    .collect::<Vec<_>>()
+            };
+            let end = minutes(vm.now_ms);
+            let ceiling = b.ceiling_per_s as f64;
+            chart(
+                MQ_CHART_IDS[k],
+                &format!("{}: {}", b.name, t(lang, "chart.mq_title")),
+                vec![
+                    line(t(lang, "chart.mq_published"), BLUE, per_s(0)),
+                    line(t(lang, "chart.mq_acked"), GREEN, per_s(1)),
+                    line(
+                        t(lang, "chart.mq_ceiling"),
+                        RED,
+                        vec![(0.0, ceiling), (end, ceiling)],
+                    ),
+                ],
+            )
+        })
+        .collect()
 }
 
 fn line(name: &'static str, color: Rgb, points: Vec<(f64, f64)>) -> Line {
@@ -391,6 +438,7 @@ pub fn charts_for(
             ]
             .into_iter()
             .chain(scaling_charts(vm, qi, lang))
+            .chain(broker_charts(vm, lang))
             .chain([cost])
             .map(|c| with_alarm_thresholds(c, vm, qi, lang))
             .collect()
@@ -422,8 +470,11 @@ pub fn charts_for(
                     "NumberOfNotificationsFailed (Sum, 1 min)",
                     vec![sums(t(lang, "chart.failed"), RED, sum(3))],
                 ),
-                cost,
             ]
+            .into_iter()
+            .chain(broker_charts(vm, lang))
+            .chain([cost])
+            .collect()
         }
         ChartScope::Stream(si) => {
             let st =
@@ -465,9 +516,13 @@ pub fn charts_for(
                         gauge(s, st(|x| x.millis_behind_latest)),
                     )],
                 ),
-                cost,
             ]
+            .into_iter()
+            .chain(broker_charts(vm, lang))
+            .chain([cost])
+            .collect()
         }
+        ChartScope::Services => broker_charts(vm, lang).into_iter().chain([cost]).collect(),
     }
 }
 

@@ -13,8 +13,8 @@ use yew::prelude::*;
 /// Charts redraw every this many panel refreshes while playing.
 const REDRAW_EVERY_PANELS: u64 = 3;
 /// How many charts there are at most (see `canvas::charts::charts_for`: five, two more for
-/// a queue an Auto Scaling group consumes).
-const CHARTS: usize = 7;
+/// a queue an Auto Scaling group consumes, one per broker for the first three).
+const CHARTS: usize = 7 + crate::canvas::charts::MQ_CHART_IDS.len();
 
 #[derive(Properties)]
 pub struct ChartsProps {
@@ -52,6 +52,7 @@ pub fn charts(props: &ChartsProps) -> Html {
             ChartScope::Queue(q) => vm.queues.get(q).map(|q| q.name.clone()),
             ChartScope::Topic(t) => vm.sns.topics.get(t).map(|t| t.name.clone()),
             ChartScope::Stream(s) => vm.kinesis.streams.get(s).map(|s| s.name.clone()),
+            ChartScope::Services => None,
         }
         .unwrap_or_default();
         (name, ids)

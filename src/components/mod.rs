@@ -17,6 +17,7 @@ pub mod presets;
 pub mod queue_table;
 pub mod run_stats;
 pub mod run_view;
+pub mod services;
 pub mod sns_inspector;
 pub mod toolbar;
 

@@ -7,12 +7,12 @@ use crate::lab::{Edit, Lab};
 use crate::state::Action;
 use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::params::{
-    consumer_params, consumer_value, dist_name, dlq_for, group_edit, group_value, help,
-    mapping_edit, mapping_value, parse_in_range, parse_partition_keys, producer_params,
-    producer_target, producer_value, queue_choices, queue_params, set_consumer, set_producer,
-    with_dist, ActorParam, ProducerTarget, ScalingParam, BURST_NOW_DEFAULT, BURST_NOW_MAX,
-    CONSUMER_OPTIONAL, GROUP_PARAMS, MAPPING_PARAMS, MAX_RECEIVE_COUNT_RANGE,
-    MAX_RECEIVE_COUNT_SUGGESTED, PRODUCER_OPTIONAL,
+    consumer_params, consumer_value, dist_name, dlq_for, firehose_edit, firehose_value, group_edit,
+    group_value, help, mapping_edit, mapping_value, parse_in_range, parse_partition_keys,
+    producer_params, producer_target, producer_value, queue_choices, queue_params, set_consumer,
+    set_producer, with_dist, ActorParam, ProducerTarget, ScalingParam, BURST_NOW_DEFAULT,
+    BURST_NOW_MAX, CONSUMER_OPTIONAL, FIREHOSE_PARAMS, GROUP_PARAMS, MAPPING_PARAMS,
+    MAX_RECEIVE_COUNT_RANGE, MAX_RECEIVE_COUNT_SUGGESTED, PRODUCER_OPTIONAL,
 };
 use mqlab_appcore::presets::{self, Focus};
 use mqlab_engine::actors::{Arrival, Burst, ConsumerSpec, ProducerSpec};
@@ -910,6 +910,25 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
             html! {
                 <details class="resource" open=true key={format!("{preset}/esm/{function}")} data-testid={format!("{pfx}params-esm-{function}")}>
                     <summary>{ "UpdateEventSourceMapping · " }<code>{ &function }</code></summary>
+                    { for fields }
+                </details>
+            }
+        })).chain(world.firehose().streams().filter(|d| d.destination.sink.is_none()).map(|d| {
+            let name = d.name.clone();
+            let fields = FIREHOSE_PARAMS.iter().map(|p| {
+                let member = p.member;
+                let (n2, version, dest_id) = (name.clone(), d.version, d.destination.id.clone());
+                scaling_field(
+                    format!("{pfx}firehose:{name}:{member}"),
+                    format!("{pfx}firehose-{name}-{member}"),
+                    p,
+                    firehose_value(d, member),
+                    Rc::new(move |v: &str| firehose_edit((&n2, version, &dest_id), member, v)),
+                )
+            });
+            html! {
+                <details class="resource" open=true key={format!("{preset}/firehose/{name}")} data-testid={format!("{pfx}params-firehose-{name}")}>
+                    <summary>{ "UpdateDestination · " }<code>{ &name }</code></summary>
                     { for fields }
                 </details>
             }

@@ -77,6 +77,15 @@ pub fn run_view(props: &RunViewProps) -> Html {
         })
     };
     let (queues, totals, summary, events, hash) = (*panel).clone();
+    // A run of brokers or video streams only has nothing for the canvas: its drawings are
+    // the services strip's.
+    let only_services = {
+        let vm = &props.lab.borrow().vm;
+        vm.queues.is_empty()
+            && vm.sns.is_empty()
+            && vm.kinesis.is_empty()
+            && !summary.services.is_empty()
+    };
     // The charts follow what was clicked: a queue, a topic (or its subscription or copy), a
     // stream; else the first queue, stream or topic the run has.
     let chart_scope = {
@@ -96,6 +105,7 @@ pub fn run_view(props: &RunViewProps) -> Html {
                 Some(q) => ChartScope::Queue(q),
                 None if !vm.kinesis.is_empty() => ChartScope::Stream(0),
                 None if !vm.sns.is_empty() => ChartScope::Topic(0),
+                None if only_services => ChartScope::Services,
                 None => ChartScope::Queue(0),
             },
         }
@@ -163,6 +173,7 @@ pub fn run_view(props: &RunViewProps) -> Html {
                 { if side == 1 { format!("{} · ", t(lang, "compare.right")) } else { String::new() } }
                 <span data-testid={format!("{prefix}scenario")}>{ title }</span>
             </h2>
+            if !only_services {
             <Diagram
                 lab={props.lab.clone()}
                 frame={props.frame}
@@ -173,6 +184,8 @@ pub fn run_view(props: &RunViewProps) -> Html {
                 {selected}
                 {on_select}
             />
+            }
+            if !only_services {
             <ul class="legend">
                 { for sqs_legend.iter().chain(sns_legend).chain(kinesis_legend).copied().chain(scaling_legend.iter().filter(|l| l.2).map(|l| (l.0, l.1))).map(|(class, key)| {
                     let text = t(lang, key).replace("{n}", "2+");
@@ -188,7 +201,9 @@ pub fn run_view(props: &RunViewProps) -> Html {
                     html! { <li><span class={class} aria-hidden="true">{ mark }</span>{ text }</li> }
                 }) }
             </ul>
-            if has_queues || (!has_streams && !has_topics) {
+            }
+            { super::services::services_strip(lang, &summary.services, props.lab.borrow().vm.now_ms, &prefix) }
+            if has_queues || (!has_streams && !has_topics && !only_services) {
                 { queue_table(&QueueTableProps { lang, rows: queues, prefix: prefix.clone(), on_select: on_select_queue }) }
             }
             { run_stats(&RunStatsProps { lang, totals, summary, events, events_hash: hash.into(), prefix: prefix.clone() }) }

@@ -27,11 +27,13 @@ pub const CALL_OPS: [&str; 6] = [
     "UpdateStreamMode",
 ];
 
-/// The calls an [`Edit::Call`] may make in the full page: a group's or a mapping's settings
-/// changed while the run goes on, with the service that answers them.
-pub const FULL_PAGE_CALL_OPS: [(&str, &str); 2] = [
+/// The calls an [`Edit::Call`] may make in the full page: a group's, a mapping's or a
+/// delivery stream's settings changed while the run goes on, with the service that answers
+/// them.
+pub const FULL_PAGE_CALL_OPS: [(&str, &str); 3] = [
     ("UpdateAutoScalingGroup", "autoscaling"),
     ("UpdateEventSourceMapping", "lambda"),
+    ("UpdateDestination", "firehose"),
 ];
 
 /// The service of a full-page call ([`FULL_PAGE_CALL_OPS`]), None for any other.
@@ -193,6 +195,31 @@ impl Edit {
                         "ScalingConfig",
                     ],
                 );
+            }
+            // A delivery stream's S3 buffering hints: merged into the scenario's stream of
+            // that name, as UpdateDestination merges them.
+            Edit::Call { op, params } if op == "UpdateDestination" => {
+                let name = params.get("DeliveryStreamName");
+                let hints = params
+                    .pointer("/ExtendedS3DestinationUpdate/BufferingHints")
+                    .and_then(Value::as_object);
+                let stream = scenario
+                    .delivery_streams
+                    .iter_mut()
+                    .find(|d| name.is_some() && d.get("DeliveryStreamName") == name);
+                if let (Some(Value::Object(d)), Some(hints)) = (stream, hints) {
+                    let dest = d
+                        .entry("ExtendedS3DestinationConfiguration")
+                        .or_insert_with(|| Value::Object(Default::default()));
+                    if let Value::Object(dest) = dest {
+                        let current = dest
+                            .entry("BufferingHints")
+                            .or_insert_with(|| Value::Object(Default::default()));
+                        if let Value::Object(current) = current {
+                            current.extend(hints.clone());
+                        }
+                    }
+                }
             }
             Edit::Call { .. } => {}
             Edit::EndpointBehaviour {

@@ -32,6 +32,7 @@ pub mod numbers;
 pub mod palette;
 pub mod params;
 pub mod presets;
+pub mod services_view;
 pub mod share;
 pub mod sim;
 pub mod sns_view;

@@ -755,6 +755,50 @@ pub const MAPPING_PARAMS: [ScalingParam; 3] = [
     },
 ];
 
+/// UpdateDestination's S3 buffering hints (aws-rules §5.1: SizeInMBs 1–128, IntervalInSeconds
+/// 0–900; 0 is zero buffering).
+pub const FIREHOSE_PARAMS: [ScalingParam; 2] = [
+    ScalingParam {
+        member: "SizeInMBs",
+        min: 1,
+        max: 128,
+    },
+    ScalingParam {
+        member: "IntervalInSeconds",
+        min: 0,
+        max: 900,
+    },
+];
+
+/// The edit a delivery stream's buffering field makes: UpdateDestination of its S3
+/// destination at its current version, with that one hint (Firehose merges it with the
+/// other).
+pub fn firehose_edit(
+    (stream, version, destination_id): (&str, u64, &str),
+    member: &str,
+    value: &str,
+) -> Result<crate::edits::Edit, String> {
+    let n = whole(member, value)?;
+    Ok(crate::edits::Edit::Call {
+        op: "UpdateDestination".into(),
+        params: serde_json::json!({
+            "DeliveryStreamName": stream,
+            "CurrentDeliveryStreamVersionId": version.to_string(),
+            "DestinationId": destination_id,
+            "ExtendedS3DestinationUpdate": {"BufferingHints": {member: n}},
+        }),
+    })
+}
+
+/// The value a delivery stream's buffering field shows.
+pub fn firehose_value(stream: &mqlab_engine::firehose::DeliveryStream, member: &str) -> String {
+    let d = &stream.destination;
+    match member {
+        "SizeInMBs" => (d.size_bytes / (1024 * 1024)).to_string(),
+        _ => (d.interval_ms / 1000).to_string(),
+    }
+}
+
 /// The edit a group's field makes: UpdateAutoScalingGroup with that one member.
 pub fn group_edit(group: &str, member: &str, value: &str) -> Result<crate::edits::Edit, String> {
     let n = whole(member, value)?;

@@ -393,3 +393,77 @@ fn the_full_page_puts_an_alarm_on_the_queue_whose_metric_it_watches() {
     assert_eq!(state, "ALARM");
     assert!(threshold > 0.0);
 }
+
+#[test]
+fn the_full_page_shortens_a_firehose_buffer_interval_mid_run_and_a_replay_does_the_same() {
+    use mqlab_appcore::params::{firehose_edit, firehose_value};
+    let json = include_str!("../../../scenarios/firehose-near-real-time.json");
+    let mut lab = run(json, 10_000);
+    let d = lab.world().firehose().stream("clicks-to-lake").unwrap();
+    assert_eq!(firehose_value(d, "IntervalInSeconds"), "60");
+    assert_eq!(firehose_value(d, "SizeInMBs"), "5");
+    let edit = firehose_edit(
+        (&d.name, d.version, &d.destination.id.clone()),
+        "IntervalInSeconds",
+        "20",
+    )
+    .unwrap();
+    lab.edit(edit.clone()).unwrap();
+    let d = lab.world().firehose().stream("clicks-to-lake").unwrap();
+    // Merged into the destination: the size stays, the version goes up.
+    assert_eq!(firehose_value(d, "IntervalInSeconds"), "20");
+    assert_eq!(firehose_value(d, "SizeInMBs"), "5");
+    assert_eq!(d.version, 2);
+    // The buffer that was filling keeps its 60 s; the next ones flush every 20 s.
+    lab.run_to(125_000);
+    let objects = lab
+        .world()
+        .firehose()
+        .stream("clicks-to-lake")
+        .unwrap()
+        .totals
+        .objects;
+    assert!((3..=4).contains(&objects), "{objects}");
+    // A stale version: AWS's ConcurrentModificationException, nothing changes.
+    let stale = lab.edit(
+        firehose_edit(
+            ("clicks-to-lake", 1, "destinationId-000000000001"),
+            "SizeInMBs",
+            "1",
+        )
+        .unwrap(),
+    );
+    assert!(
+        stale
+            .as_ref()
+            .is_err_and(|m| m.contains("ConcurrentModificationException")),
+        "{stale:?}"
+    );
+    let (base, edits) = lab.timeline();
+    let mut again =
+        mqlab_appcore::lab::Lab::with_edits(base.clone(), edits.to_vec(), None).unwrap();
+    again.run_to(125_000);
+    assert_eq!(
+        again
+            .world()
+            .firehose()
+            .stream("clicks-to-lake")
+            .unwrap()
+            .totals,
+        lab.world()
+            .firehose()
+            .stream("clicks-to-lake")
+            .unwrap()
+            .totals
+    );
+    let mut folded = base.clone();
+    edit.fold_into(&mut folded);
+    let hints = &folded.delivery_streams[0]["ExtendedS3DestinationConfiguration"]["BufferingHints"];
+    assert_eq!(
+        (
+            hints["IntervalInSeconds"].as_u64(),
+            hints["SizeInMBs"].as_u64()
+        ),
+        (Some(20), Some(5))
+    );
+}

@@ -364,6 +364,7 @@ fn the_help_file_names_only_settings_the_panel_has() {
             || params::GROUP_PARAMS
                 .iter()
                 .chain(&params::MAPPING_PARAMS)
+                .chain(&params::FIREHOSE_PARAMS)
                 .any(|p| p.member == k)
             || i18n::has(k)
     };

@@ -262,6 +262,9 @@ pub struct Summary {
     /// The CloudWatch alarms on one SQS queue's metric (full page only): lamps beside the
     /// queue, thresholds on its charts.
     pub queue_alarms: Vec<QueueAlarm>,
+    /// Amazon MQ brokers, Firehose delivery streams, Flink applications and video streams
+    /// as the services strip draws them (full page only).
+    pub services: crate::services_view::ServicesView,
 }
 
 /// An alarm that watches one queue's metric (AWS/SQS with the QueueName dimension).
@@ -711,6 +714,8 @@ pub struct ViewModel {
     pub sns: SnsView,
     /// Streams, their shards and records (see `crate::kinesis_view`).
     pub kinesis: KinesisView,
+    /// What the services strip needs of the events (full page only).
+    pub services_recent: crate::services_view::ServicesRecent,
     /// (queue, message id) → serial.
     /// Mark serial by `mark_key(queue, message id)` (a `String` key: one B-tree type less in
     /// the wasm than a `(u16, String)` one).
@@ -739,6 +744,7 @@ impl ViewModel {
             summary: Summary::default(),
             sns: SnsView::default(),
             kinesis: KinesisView::default(),
+            services_recent: Default::default(),
             samples: Samples {
                 next_at_ms: world.now().div_ceil(SAMPLE_EVERY_MS_FIRST) * SAMPLE_EVERY_MS_FIRST,
                 ..Samples::default()
@@ -1303,6 +1309,13 @@ impl ViewModel {
             | EventKind::KclShardEnded { .. }
             | EventKind::KclWorkerStarted { .. }
             | EventKind::KclWorkerDied { .. } => self.kinesis.apply(t, &e.kind),
+            EventKind::WindowClosed { .. }
+            | EventKind::LateRecord { .. }
+            | EventKind::BrokerFlowControl { .. }
+                if crate::sim::FULL_PAGE =>
+            {
+                self.services_recent.apply(t, &e.kind)
+            }
             // S3's bucket events: an uploader is drawn through its bucket (see `sync`); the
             // events themselves change nothing drawn.
             #[allow(unreachable_patterns)]
@@ -1668,6 +1681,7 @@ impl ViewModel {
             s.asgs = group_views(world);
             s.more = more_rows(world, &s.asgs);
             s.queue_alarms = queue_alarms(world);
+            s.services = crate::services_view::of(world, &self.services_recent);
             s.mappings = world
                 .lambda()
                 .mappings()
@@ -1770,6 +1784,18 @@ impl ViewModel {
         } else {
             Vec::new()
         };
+        let brokers = if crate::sim::FULL_PAGE {
+            world
+                .mq()
+                .brokers()
+                .map(|b| {
+                    let acked = b.plane.stats.dests.values().map(|d| d.totals.acked).sum();
+                    [b.plane.stats.published, acked]
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         self.samples.points.push_back(Sample {
             t_ms: now,
             queues,
@@ -1777,6 +1803,7 @@ impl ViewModel {
             streams,
             asgs,
             mappings,
+            brokers,
             requests,
             cost_usd,
         });

@@ -19,6 +19,9 @@ pub struct Sample {
     /// Per Lambda event source mapping (the full page; `summary.mappings`' order): batches
     /// in flight and concurrent batches allowed now.
     pub mappings: Vec<[u32; 2]>,
+    /// Per Amazon MQ broker (the full page; `summary.services.brokers`' order): running
+    /// messages published and acknowledged.
+    pub brokers: Vec<[u64; 2]>,
     pub requests: u64,
     pub cost_usd: f64,
 }

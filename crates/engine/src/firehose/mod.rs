@@ -163,6 +163,28 @@ impl DeliveryStream {
     pub fn buffered_records(&self) -> usize {
         self.buffers.values().map(|b| b.records.len()).sum()
     }
+
+    /// Bytes waiting in the buffers (the size hint counts these).
+    pub fn buffered_bytes(&self) -> u64 {
+        self.buffers.values().map(|b| b.bytes).sum()
+    }
+
+    /// When the oldest waiting record arrived: the buffering interval counts from it.
+    pub fn buffered_since(&self) -> Option<SimTime> {
+        self.buffers
+            .values()
+            .filter_map(|b| b.records.first().map(|r| r.arrival))
+            .min()
+    }
+
+    /// How long a buffer waits at most: the interval hint, or the short delay of zero
+    /// buffering (aws-rules §5.1).
+    pub fn flush_after_ms(&self) -> SimTime {
+        match self.destination.interval_ms {
+            0 => ZERO_BUFFERING_DELAY_MS,
+            ms => ms,
+        }
+    }
 }
 
 /// A delivery stream's counts since it was created.

@@ -81,6 +81,15 @@ pub enum ExchangeType {
 }
 
 impl ExchangeType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExchangeType::Direct => "direct",
+            ExchangeType::Topic => "topic",
+            ExchangeType::Fanout => "fanout",
+            ExchangeType::Headers => "headers",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<ExchangeType> {
         Some(match s {
             "direct" => ExchangeType::Direct,
