@@ -161,7 +161,8 @@ fn watched(l: &Lesson, k: usize, check: serde_json::Value, times_s: &[u64]) -> V
 }
 
 #[test]
-fn scale_in_abandons_jobs_that_come_back_and_protection_keeps_them() {
+fn scale_in_abandons_jobs_that_come_back_protecting_all_keeps_them_and_per_job_protection_still_scales_in(
+) {
     let l = lesson("scaling-scale-in");
     assert_eq!(sizes(&at_step(&l, 0)), (10, 10));
     let unprotected = desired_over_time(&mut fresh(&l, 0), 45);
@@ -189,6 +190,51 @@ fn scale_in_abandons_jobs_that_come_back_and_protection_keeps_them() {
     assert!(watched(&l, 3, again(0), &every_10_min)
         .iter()
         .all(|&met| met));
+
+    // Per job (protect_while_processing): at 35:00 all 10 are busy and protected, so none
+    // goes then; each leaves once it has finished its job and dropped its protection, 8 by
+    // 37:00. The trickle needs more than 2, so the group grows again: 5 at 39:00, 6 at
+    // 40:00 (the first run, with its returned jobs, reached 7). No job runs twice.
+    let per_job = desired_over_time(&mut fresh(&l, 4), 45);
+    assert_eq!(per_job, [(0, 1), (2, 10), (35, 2), (39, 5), (40, 6)]);
+    let mut lab = fresh(&l, 4);
+    let workers = |lab: &Lab| {
+        let g = &lab.world().autoscaling().groups["workers"];
+        let protected = g.instances.iter().filter(|i| i.protected).count() as u32;
+        (g.desired, g.count(Lifecycle::InService), protected)
+    };
+    lab.run_to(2_100_000);
+    assert_eq!(workers(&lab), (2, 10, 10), "35:00: all busy, all protected");
+    lab.run_to(2_110_000);
+    assert_eq!(
+        workers(&lab),
+        (2, 9, 9),
+        "35:10: the first to finish leaves"
+    );
+    lab.run_to(2_210_000);
+    assert_eq!(workers(&lab).1, 3);
+    lab.run_to(2_220_000);
+    assert_eq!(
+        workers(&lab),
+        (2, 2, 2),
+        "37:00: 8 gone, each after its job"
+    );
+    assert!(watched(&l, 4, again(0), &every_10_min)
+        .iter()
+        .all(|&met| met));
+    let end = at_step(&l, 4);
+    assert_eq!(sizes(&end), (6, 6));
+    // The EC2 line at 45:00: $0.067 as unprotected (whose 8 jobs ran twice), $0.075 with
+    // every instance protected.
+    let ec2 = |lab: &Lab| bill(lab, "EC2").1;
+    let (unprotected, per_job_usd) = (ec2(&at_step(&l, 2)), ec2(&end));
+    let mut all_protected = fresh(&l, 3);
+    all_protected.run_to(2_700_000);
+    let all_protected = ec2(&all_protected);
+    eprintln!("EC2 at 45:00: {unprotected:.5} unprotected, {all_protected:.5} all protected, {per_job_usd:.5} per job");
+    assert!((0.0665..0.0675).contains(&unprotected), "{unprotected}");
+    assert!((0.0665..0.0675).contains(&per_job_usd), "{per_job_usd}");
+    assert!((0.0745..0.0755).contains(&all_protected), "{all_protected}");
 }
 
 #[test]

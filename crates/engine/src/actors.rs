@@ -323,6 +323,12 @@ pub struct ConsumerSpec {
     /// from the dead-letter queue then empties it).
     #[serde(default, skip_serializing_if = "is_false")]
     pub handles_poison: bool,
+    /// The worker of an Auto Scaling group's instance protects its own instance from scale-in
+    /// while it holds a batch: SetInstanceProtection with ProtectedFromScaleIn true when a
+    /// receive brings messages, false once the batch is done (aws-rules §2.6). Only a
+    /// launch configuration's `Consumer` has an instance; a scenario consumer is refused it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub protect_while_processing: bool,
     #[serde(default)]
     pub start_s: f64,
 }
@@ -526,6 +532,19 @@ pub struct ConsumerInstance {
     pub processed: u64,
     pub failed: u64,
     pub crashes: u64,
+    /// It has asked for its instance's scale-in protection and not yet removed it
+    /// (`ConsumerSpec::protect_while_processing`).
+    pub protecting: bool,
+}
+
+/// A worker's SetInstanceProtection call for its own instance (`protect_while_processing`),
+/// made at the instant it is queued: the world makes it through the Auto Scaling API, which
+/// the actors do not know, right after the actor's step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtectionCall {
+    /// Index into `Actors::consumers`; its name is `<group>/<instance-id>`.
+    pub consumer: usize,
+    pub protected_from_scale_in: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -539,6 +558,8 @@ pub struct Actors {
     /// The list the last batch arrived in, emptied: handed back to SQS with the next poll so
     /// that a delivered batch allocates none.
     spare: Vec<Taken>,
+    /// SetInstanceProtection calls workers made, drained by the world after each step.
+    pub protection_calls: Vec<ProtectionCall>,
 }
 
 /// The requests a consumer group sends, ready to borrow.
@@ -703,6 +724,7 @@ impl Actors {
             processed: 0,
             failed: 0,
             crashes: 0,
+            protecting: false,
         });
         ctx.timers.schedule(
             start,
@@ -1106,7 +1128,17 @@ impl Actors {
                     self.spare = old;
                 }
                 c.state = ConsumerState::Processing;
-                self.start_message(ctx, consumer, API_RTT_MS);
+                // A worker that protects its instance asks first, and starts once answered.
+                let mut lead = API_RTT_MS;
+                if self.consumer_specs[c.spec].protect_while_processing {
+                    c.protecting = true;
+                    self.protection_calls.push(ProtectionCall {
+                        consumer,
+                        protected_from_scale_in: true,
+                    });
+                    lead += API_RTT_MS;
+                }
+                self.start_message(ctx, consumer, lead);
             }
             Ok(empty) => {
                 if empty.capacity() > self.spare.capacity() {
@@ -1227,8 +1259,18 @@ impl Actors {
         if c.batch.is_empty() {
             c.state = ConsumerState::Polling;
             let gen = c.gen;
+            // Done with the batch: a worker that protected its instance lets it go, then polls.
+            let mut lead = API_RTT_MS;
+            if c.protecting {
+                c.protecting = false;
+                self.protection_calls.push(ProtectionCall {
+                    consumer,
+                    protected_from_scale_in: false,
+                });
+                lead += API_RTT_MS;
+            }
             ctx.timers
-                .schedule(ctx.now + API_RTT_MS, ActorTimer::Poll { consumer, gen });
+                .schedule(ctx.now + lead, ActorTimer::Poll { consumer, gen });
         } else {
             self.start_message(ctx, consumer, if ok { API_RTT_MS } else { 0 });
         }

@@ -451,6 +451,12 @@ impl Scenario {
             }
             c.validate()
                 .map_err(|e| ScenarioError::new(format!("consumers[{i}]"), e))?;
+            if c.protect_while_processing {
+                return Err(ScenarioError::new(
+                    f("protect_while_processing"),
+                    "only the Consumer of an Auto Scaling group's launch configuration runs on an instance it can protect from scale-in",
+                ));
+            }
         }
         self.validate_stream_consumers(&mut actors)?;
         for (what, items, members) in [

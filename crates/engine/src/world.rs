@@ -8,7 +8,7 @@ use crate::cloudwatch::CloudWatch;
 use crate::core::ctx::Shared;
 pub use crate::core::ctx::{CallId, Caller};
 use crate::core::error::AwsError;
-use crate::core::event::{Event, EventLog};
+use crate::core::event::{Event, EventKind, EventLog};
 use crate::core::memory::{MemoryEstimate, Tally};
 use crate::core::metrics::{Bill, Datapoint};
 use crate::core::rng::Rng;
@@ -56,6 +56,8 @@ struct AsgHooks {
     bill: fn(&World) -> Bill,
     /// Scaling policies that alarms invoked, and the instances' consumers started or stopped.
     route: fn(&mut World),
+    /// The SetInstanceProtection calls workers made for their own instances.
+    protect: fn(&mut World),
 }
 
 /// What the world calls on a service the page does not link, once its first call has set
@@ -1114,8 +1116,39 @@ impl World {
     }
 
     /// Long polls that finished go to whoever asked: the external caller's completions, or
-    /// the actor that made them.
+    /// the actor that made them; then the calls workers made to Auto Scaling.
     fn route_replies(&mut self) {
+        self.route_sqs_replies();
+        if !self.actors.protection_calls.is_empty() {
+            self.route_protection_calls();
+        }
+    }
+
+    /// Workers' SetInstanceProtection calls (`protect_while_processing`, aws-rules §2.6) go
+    /// to Auto Scaling through its hooks; without Auto Scaling no group exists, so each is
+    /// answered as AWS answers a call naming none (ValidationError), without linking it.
+    fn route_protection_calls(&mut self) {
+        match self.asg {
+            Some(h) => (h.protect)(self),
+            None => {
+                for call in std::mem::take(&mut self.actors.protection_calls) {
+                    let actor = self
+                        .actors
+                        .consumers
+                        .get(call.consumer)
+                        .map(|c| c.name.clone());
+                    self.events.push(self.now, || EventKind::ApiCall {
+                        operation: "SetInstanceProtection".to_string(),
+                        queue: None,
+                        actor,
+                        error: Some("ValidationError".to_string()),
+                    });
+                }
+            }
+        }
+    }
+
+    fn route_sqs_replies(&mut self) {
         // Most timers leave nothing to route.
         if !self.kinesis.has_pending() && !self.sqs.has_replies() {
             return;
@@ -1203,6 +1236,7 @@ impl World {
                 tick: |w| w.autoscaling.close_metrics_minute(w.now),
                 bill: |w| w.autoscaling.bill(w.now),
                 route: World::route_autoscaling,
+                protect: World::protect_instances,
             });
             self.alarm_clock = Some(World::evaluate_alarms);
         }
@@ -1212,6 +1246,35 @@ impl World {
         });
         self.route_autoscaling();
         result
+    }
+
+    /// Each worker's SetInstanceProtection for its own instance (its name is
+    /// `<group>/<instance-id>`), made as `mqlab api` makes it — AWS's validation, the
+    /// reconcile that sheds an instance no longer protected — and logged as the worker's
+    /// API call (aws-rules §2.6).
+    fn protect_instances(&mut self) {
+        for call in std::mem::take(&mut self.actors.protection_calls) {
+            let Some(c) = self.actors.consumers.get(call.consumer) else {
+                continue;
+            };
+            let actor = c.name.clone();
+            let (group, instance) = actor.rsplit_once('/').unwrap_or(("", actor.as_str()));
+            let params = serde_json::json!({
+                "AutoScalingGroupName": group,
+                "InstanceIds": [instance],
+                "ProtectedFromScaleIn": call.protected_from_scale_in,
+            });
+            let error = self
+                .autoscaling_request("autoscaling", "SetInstanceProtection", &params)
+                .err()
+                .map(|e| e.code);
+            self.events.push(self.now, || EventKind::ApiCall {
+                operation: "SetInstanceProtection".to_string(),
+                queue: None,
+                actor: Some(actor),
+                error,
+            });
+        }
     }
 
     /// Runs `f` on Auto Scaling now; the timers it schedules join the world's own queue.
