@@ -359,6 +359,8 @@ fn mq_or_sqs_both_carry_the_orders_and_an_idle_broker_bills_its_hour() {
     let m1 = at_step(&l, 0);
     assert_eq!(producer_published(&m1, "shop"), 1_200);
     assert_eq!(sqs_sent(&m1, "orders-sqs"), 1_200);
+    // Send, receive and delete: three requests an order.
+    assert_eq!(bill(&m1, "SQS").0, 3_600);
 
     let hour = at_step(&l, 1);
     let (sqs_requests, sqs_usd) = bill(&hour, "SQS");
