@@ -63,9 +63,10 @@ fn the_course_map_lists_every_lesson_file_once_and_titles_agree() {
             "course.json lists {id}, which has no file"
         );
     }
-    // Room for the chapters still to come.
-    let c = map.chapters.iter().find(|c| c.id == "amazon-mq").unwrap();
-    assert!(c.coming && c.lessons.is_empty());
+    // A chapter still to come lists no lessons.
+    for c in map.chapters.iter().filter(|c| c.coming) {
+        assert!(c.lessons.is_empty(), "{} is coming but lists lessons", c.id);
+    }
 }
 
 /// Whether this build runs `l`: a lesson of a service only the full page links (CloudWatch
@@ -94,11 +95,17 @@ fn lessons_of_services_beyond_the_first_download_are_handed_to_the_full_page() {
             "the full page runs every lesson: {handed:?}"
         );
     } else {
-        // CloudWatch alarms, Lambda, Auto Scaling and Firehose are not in the first download.
+        // CloudWatch alarms, Lambda, Auto Scaling, Firehose and Amazon MQ are not in the
+        // first download.
         assert_eq!(
             handed,
             [
                 "firehose-near-real-time",
+                "mq-ceiling",
+                "mq-failover",
+                "mq-or-sqs",
+                "mq-push-prefetch",
+                "mq-rabbitmq-lift",
                 "scaling-alarm",
                 "scaling-asg-vs-lambda",
                 "scaling-asg",
