@@ -129,6 +129,13 @@ test("an imported alarm scenario: the alarm's change of state is a line of the l
   await page.waitForFunction(() => (document.querySelector('[data-testid="chart-messages"]').dataset.lines ?? "").split("|").includes("Alarm threshold"));
   // The legend says what the lamp means.
   assert.match(await page.locator(".legend").first().textContent(), /Alarm lamp on the queue it watches: red ALARM, green OK/);
+  // PutMetricAlarm from the panel: a threshold the backlog never reaches, and the alarm goes
+  // back to OK at its next evaluation.
+  await testid(page, "param-alarm-jobs-backlog-Threshold").fill("100000");
+  await testid(page, "param-alarm-jobs-backlog-Threshold").press("Enter");
+  await page.waitForFunction(() => /aws cloudwatch put-metric-alarm --alarm-name jobs-backlog/.test(document.querySelector('[data-testid="api-log"]').textContent));
+  await playUntil(page, 200_000, 10);
+  await page.waitForFunction(() => document.querySelector('[data-testid="alarm-jobs-backlog"]').textContent.trim() === "OK");
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -283,28 +290,50 @@ test("a Firehose buffer fills by time and flushes an object into its bucket; a F
   await context.close();
 });
 
+/// Opens lesson `id` in the full page, walks every step (each sets up and plays its scenario up
+/// to its play_to), runs `drawn` (what the lesson's services look like on the page), then
+/// answers each question right.
+async function walkLesson(page, id, drawn) {
+  const lesson = JSON.parse(await readFile(new URL(`../lessons/${id}.json`, import.meta.url), "utf8"));
+  await page.waitForLoadState("networkidle");
+  // From another lesson of the full page a new fragment alone does not reload the page.
+  await page.goto(`${ctx.baseUrl}full/#learn/${id}`);
+  await testid(page, "play").waitFor();
+  await page.waitForLoadState("networkidle");
+  await page.reload();
+  await waitForStep(page, id, 0);
+  for (let k = 1; k < lesson.steps.length; k++) {
+    await page.keyboard.press("ArrowRight");
+    await waitForStep(page, id, k, 60_000);
+  }
+  await drawn();
+  for (const [qi, q] of lesson.questions.entries()) {
+    await testid(page, `choice-${qi}-${q.answer}`).click();
+    assert.equal(await testid(page, `explanation-${qi}`).getAttribute("data-right"), "true", `${id} question ${qi}`);
+  }
+}
+
 test("chapter 12's four newer lessons walk to their end in the full page, each question answered right", async () => {
   const { page, problems, context } = await openPage();
   for (const id of ["scaling-raw-depth", "scaling-warmup", "scaling-scale-in", "scaling-asg-vs-lambda"]) {
-    const lesson = JSON.parse(await readFile(new URL(`../lessons/${id}.json`, import.meta.url), "utf8"));
-    await page.waitForLoadState("networkidle");
-    // From another lesson of the full page a new fragment alone does not reload the page.
-    await page.goto(`${ctx.baseUrl}full/#learn/${id}`);
-    await testid(page, "play").waitFor();
-    await page.waitForLoadState("networkidle");
-    await page.reload();
-    await waitForStep(page, id, 0);
-    // Every step sets up and plays its scenario (up to its play_to, at most 40 virtual minutes).
-    for (let k = 1; k < lesson.steps.length; k++) {
-      await page.keyboard.press("ArrowRight");
-      await waitForStep(page, id, k, 60_000);
-    }
     // The Auto Scaling group these lessons scale is drawn.
-    await page.waitForFunction(() => /^workers:/.test(document.querySelector('[data-testid="diagram"]').dataset.groups ?? ""));
-    for (const [qi, q] of lesson.questions.entries()) {
-      await testid(page, `choice-${qi}-${q.answer}`).click();
-      assert.equal(await testid(page, `explanation-${qi}`).getAttribute("data-right"), "true", `${id} question ${qi}`);
-    }
+    await walkLesson(page, id, () =>
+      page.waitForFunction(() => /^workers:/.test(document.querySelector('[data-testid="diagram"]').dataset.groups ?? "")),
+    );
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("chapter 14's Amazon MQ lessons walk to their end in the full page, their brokers drawn", async () => {
+  const { page, problems, context } = await openPage();
+  for (const id of ["mq-rabbitmq-lift", "mq-push-prefetch", "mq-ceiling", "mq-failover", "mq-or-sqs"]) {
+    await walkLesson(page, id, async () => {
+      // Each lesson's broker is a figure with its instances or nodes and its chart.
+      await page.locator('[data-testid^="svc-mq-"]').first().waitFor();
+      assert.ok((await page.locator('[data-testid^="mq-node-"]').count()) >= 1, id);
+      await testid(page, "chart-mq-rate").waitFor();
+    });
   }
   assert.deepEqual(problems, []);
   await context.close();

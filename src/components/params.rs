@@ -7,12 +7,13 @@ use crate::lab::{Edit, Lab};
 use crate::state::Action;
 use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::params::{
-    consumer_params, consumer_value, dist_name, dlq_for, firehose_edit, firehose_value, group_edit,
-    group_value, help, mapping_edit, mapping_value, parse_in_range, parse_partition_keys,
-    producer_params, producer_target, producer_value, queue_choices, queue_params, set_consumer,
-    set_producer, with_dist, ActorParam, ProducerTarget, ScalingParam, BURST_NOW_DEFAULT,
-    BURST_NOW_MAX, CONSUMER_OPTIONAL, FIREHOSE_PARAMS, GROUP_PARAMS, MAPPING_PARAMS,
-    MAX_RECEIVE_COUNT_RANGE, MAX_RECEIVE_COUNT_SUGGESTED, PRODUCER_OPTIONAL,
+    alarm_edit, alarm_value, consumer_params, consumer_value, dist_name, dlq_for, firehose_edit,
+    firehose_value, group_edit, group_value, help, mapping_edit, mapping_value, parse_in_range,
+    parse_partition_keys, producer_params, producer_target, producer_value, queue_choices,
+    queue_params, set_consumer, set_producer, with_dist, ActorParam, ProducerTarget, ScalingParam,
+    ALARM_PARAMS, BURST_NOW_DEFAULT, BURST_NOW_MAX, CONSUMER_OPTIONAL, FIREHOSE_PARAMS,
+    GROUP_PARAMS, MAPPING_PARAMS, MAX_RECEIVE_COUNT_RANGE, MAX_RECEIVE_COUNT_SUGGESTED,
+    PRODUCER_OPTIONAL,
 };
 use mqlab_appcore::presets::{self, Focus};
 use mqlab_engine::actors::{Arrival, Burst, ConsumerSpec, ProducerSpec};
@@ -929,6 +930,25 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
             html! {
                 <details class="resource" open=true key={format!("{preset}/firehose/{name}")} data-testid={format!("{pfx}params-firehose-{name}")}>
                     <summary>{ "UpdateDestination · " }<code>{ &name }</code></summary>
+                    { for fields }
+                </details>
+            }
+        })).chain(world.cloudwatch().alarms().map(|a| {
+            let name = a.name.clone();
+            let fields = ALARM_PARAMS.iter().map(|p| {
+                let member = p.member;
+                let alarm = a.clone();
+                scaling_field(
+                    format!("{pfx}alarm:{name}:{member}"),
+                    format!("{pfx}alarm-{name}-{member}"),
+                    p,
+                    alarm_value(a, member),
+                    Rc::new(move |v: &str| alarm_edit(&alarm, member, v)),
+                )
+            });
+            html! {
+                <details class="resource" open=true key={format!("{preset}/alarm/{name}")} data-testid={format!("{pfx}params-alarm-{name}")}>
+                    <summary>{ "PutMetricAlarm · " }<code>{ &name }</code></summary>
                     { for fields }
                 </details>
             }

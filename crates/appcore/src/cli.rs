@@ -23,6 +23,7 @@ const LEADING_MEMBERS: &[&str] = &[
     "Bucket",
     "AutoScalingGroupName",
     "AlarmName",
+    "DeliveryStreamName",
 ];
 
 /// `aws sqs <op> --member value …` for a call with AWS JSON request members `params`: the
@@ -60,6 +61,12 @@ pub fn aws_cli_command_for(svc: &str, op: &str, params: &Value) -> String {
         .iter()
         .filter(|(k, _)| !LEADING_MEMBERS.contains(&k.as_str()));
     for (name, value) in leading.chain(rest) {
+        // The CLI's booleans are switches: `--actions-enabled` or `--no-actions-enabled`.
+        if let Value::Bool(on) = value {
+            out.push_str(if *on { " --" } else { " --no-" });
+            out.push_str(&kebab_case(name));
+            continue;
+        }
         let Some(arg) = render_value(value) else {
             continue;
         };

@@ -27,13 +27,14 @@ pub const CALL_OPS: [&str; 6] = [
     "UpdateStreamMode",
 ];
 
-/// The calls an [`Edit::Call`] may make in the full page: a group's, a mapping's or a
-/// delivery stream's settings changed while the run goes on, with the service that answers
+/// The calls an [`Edit::Call`] may make in the full page: a group's, a mapping's, a delivery
+/// stream's or an alarm's settings changed while the run goes on, with the service that answers
 /// them.
-pub const FULL_PAGE_CALL_OPS: [(&str, &str); 3] = [
+pub const FULL_PAGE_CALL_OPS: [(&str, &str); 4] = [
     ("UpdateAutoScalingGroup", "autoscaling"),
     ("UpdateEventSourceMapping", "lambda"),
     ("UpdateDestination", "firehose"),
+    ("PutMetricAlarm", "cloudwatch"),
 ];
 
 /// The service of a full-page call ([`FULL_PAGE_CALL_OPS`]), None for any other.
@@ -219,6 +220,18 @@ impl Edit {
                             current.extend(hints.clone());
                         }
                     }
+                }
+            }
+            // An alarm's whole definition (PutMetricAlarm replaces it whole): the scenario's
+            // alarm of that name becomes it.
+            Edit::Call { op, params } if op == "PutMetricAlarm" => {
+                let name = params.get("AlarmName");
+                if let Some(alarm) = scenario
+                    .alarms
+                    .iter_mut()
+                    .find(|a| name.is_some() && a.get("AlarmName") == name)
+                {
+                    *alarm = params.clone();
                 }
             }
             Edit::Call { .. } => {}

@@ -799,6 +799,94 @@ pub fn firehose_value(stream: &mqlab_engine::firehose::DeliveryStream, member: &
     }
 }
 
+/// PutMetricAlarm's members the panel edits on an alarm (aws-rules §10.2, §10.4: M out of N,
+/// DatapointsToAlarm ≤ EvaluationPeriods; the threshold may have decimals).
+pub const ALARM_PARAMS: [ScalingParam; 3] = [
+    ScalingParam {
+        member: "Threshold",
+        min: 0,
+        max: 1_000_000_000,
+    },
+    ScalingParam {
+        member: "EvaluationPeriods",
+        min: 1,
+        max: 1_440,
+    },
+    ScalingParam {
+        member: "DatapointsToAlarm",
+        min: 1,
+        max: 1_440,
+    },
+];
+
+/// An alarm's whole definition as PutMetricAlarm takes it (AWS replaces an alarm's
+/// configuration whole on each PutMetricAlarm, so an edit carries all of it).
+pub fn alarm_definition(a: &mqlab_engine::cloudwatch::Alarm) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "AlarmName": a.name,
+        "ActionsEnabled": a.actions_enabled,
+        "OKActions": a.ok_actions,
+        "AlarmActions": a.alarm_actions,
+        "InsufficientDataActions": a.insufficient_data_actions,
+        "EvaluationPeriods": a.evaluation_periods,
+        "DatapointsToAlarm": a.datapoints_to_alarm,
+        "Threshold": a.threshold,
+        "ComparisonOperator": a.comparison.as_str(),
+        "TreatMissingData": a.treat_missing.as_str(),
+    });
+    if let Some(d) = &a.description {
+        v["AlarmDescription"] = d.as_str().into();
+    }
+    if a.metrics.is_empty() {
+        v["Namespace"] = a.namespace.as_str().into();
+        v["MetricName"] = a.metric_name.as_str().into();
+        v["Dimensions"] = serde_json::to_value(&a.dimensions).unwrap_or_default();
+        v["Statistic"] = a.statistic.as_str().into();
+        v["Period"] = a.period_s.into();
+        if let Some(u) = &a.unit {
+            v["Unit"] = u.as_str().into();
+        }
+    } else {
+        v["Metrics"] = serde_json::to_value(&a.metrics).unwrap_or_default();
+    }
+    v
+}
+
+/// The edit an alarm's field makes: PutMetricAlarm with its current definition and that one
+/// member changed.
+pub fn alarm_edit(
+    a: &mqlab_engine::cloudwatch::Alarm,
+    member: &str,
+    value: &str,
+) -> Result<crate::edits::Edit, String> {
+    let mut params = alarm_definition(a);
+    params[member] = if member == "Threshold" {
+        let v = mqlab_engine::core::float::parse_f64(value.trim())
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("Threshold must be a number, not {:?}", value.trim()))?;
+        serde_json::json!(v)
+    } else {
+        whole(member, value)?.into()
+    };
+    Ok(crate::edits::Edit::Call {
+        op: "PutMetricAlarm".into(),
+        params,
+    })
+}
+
+/// The value an alarm's field shows.
+pub fn alarm_value(a: &mqlab_engine::cloudwatch::Alarm, member: &str) -> String {
+    match member {
+        "Threshold" => {
+            let t = format!("{:.6}", a.threshold);
+            t.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+        "EvaluationPeriods" => a.evaluation_periods.to_string(),
+        _ => a.datapoints_to_alarm.to_string(),
+    }
+}
+
 /// The edit a group's field makes: UpdateAutoScalingGroup with that one member.
 pub fn group_edit(group: &str, member: &str, value: &str) -> Result<crate::edits::Edit, String> {
     let n = whole(member, value)?;

@@ -129,7 +129,15 @@ fn booleans_numbers_nulls_and_empty_params() {
             "ListQueues",
             &json!({"MaxResults": 5, "NextToken": null, "Flag": true})
         ),
-        "aws sqs list-queues --flag true --max-results 5"
+        "aws sqs list-queues --flag --max-results 5"
+    );
+    // Booleans are the CLI's switches.
+    assert_eq!(
+        aws_cli_command(
+            "PutMetricAlarm",
+            &json!({"AlarmName": "a", "ActionsEnabled": false})
+        ),
+        "aws cloudwatch put-metric-alarm --alarm-name a --no-actions-enabled"
     );
     assert_eq!(
         aws_cli_command("SendMessage", &json!({"MessageBody": ""})),

@@ -467,3 +467,42 @@ fn the_full_page_shortens_a_firehose_buffer_interval_mid_run_and_a_replay_does_t
         (Some(20), Some(5))
     );
 }
+
+#[test]
+fn the_full_page_raises_an_alarms_threshold_mid_run_and_the_alarm_goes_back_to_ok() {
+    use mqlab_appcore::params::{alarm_edit, alarm_value};
+    let json = include_str!("../../../scenarios/alarm-on-backlog.json");
+    let mut lab = run(json, 150_000);
+    let alarm = |lab: &Lab| {
+        lab.world()
+            .cloudwatch()
+            .alarm("jobs-backlog")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(alarm(&lab).state.as_str(), "ALARM");
+    assert_eq!(alarm_value(&alarm(&lab), "Threshold"), "100");
+    let edit = alarm_edit(&alarm(&lab), "Threshold", "100000").unwrap();
+    lab.edit(edit.clone()).unwrap();
+    // The whole definition is replaced, the rest of it kept; the state waits for the next
+    // evaluation.
+    let a = alarm(&lab);
+    assert_eq!(a.threshold, 100_000.0);
+    assert_eq!(
+        (a.evaluation_periods, a.metric_name.as_str()),
+        (2, "ApproximateNumberOfMessagesVisible")
+    );
+    assert_eq!(a.alarm_actions.len(), 1);
+    assert_eq!(a.state.as_str(), "ALARM");
+    lab.run_to(240_000);
+    assert_eq!(alarm(&lab).state.as_str(), "OK");
+    // A value that is no number: the field's error, nothing sent.
+    assert!(alarm_edit(&alarm(&lab), "Threshold", "lots").is_err_and(|m| m.contains("Threshold")));
+    // M out of N above N: CloudWatch's error.
+    let refused = lab.edit(alarm_edit(&alarm(&lab), "DatapointsToAlarm", "5").unwrap());
+    assert!(refused.is_err(), "{refused:?}");
+    let mut folded = lab.timeline().0.clone();
+    edit.fold_into(&mut folded);
+    assert_eq!(folded.alarms[0]["Threshold"], 100_000.0);
+    assert_eq!(folded.alarms[0]["AlarmName"], "jobs-backlog");
+}
