@@ -94,18 +94,24 @@ fn lessons_of_services_beyond_the_first_download_are_handed_to_the_full_page() {
             "the full page runs every lesson: {handed:?}"
         );
     } else {
-        // CloudWatch alarms, Lambda, Auto Scaling and Firehose are not in the first download.
+        // CloudWatch alarms, Lambda, Auto Scaling, Firehose, Flink and Kinesis Video Streams
+        // are not in the first download.
         assert_eq!(
             handed,
             [
+                "firehose-buffer-size",
                 "firehose-near-real-time",
+                "firehose-transform-fail",
+                "flink-late-data",
+                "flink-windows",
                 "scaling-alarm",
                 "scaling-asg-vs-lambda",
                 "scaling-asg",
                 "scaling-lambda",
                 "scaling-raw-depth",
                 "scaling-scale-in",
-                "scaling-warmup"
+                "scaling-warmup",
+                "video-retention"
             ]
         );
     }
