@@ -95,12 +95,16 @@ fn lessons_of_services_beyond_the_first_download_are_handed_to_the_full_page() {
             "the full page runs every lesson: {handed:?}"
         );
     } else {
-        // CloudWatch alarms, Lambda, Auto Scaling, Firehose and Amazon MQ are not in the
-        // first download.
+        // CloudWatch alarms, Lambda, Auto Scaling, Firehose, Flink, Kinesis Video Streams and Amazon MQ
+        // are not in the first download.
         assert_eq!(
             handed,
             [
+                "firehose-buffer-size",
                 "firehose-near-real-time",
+                "firehose-transform-fail",
+                "flink-late-data",
+                "flink-windows",
                 "mq-ceiling",
                 "mq-failover",
                 "mq-or-sqs",
@@ -112,7 +116,8 @@ fn lessons_of_services_beyond_the_first_download_are_handed_to_the_full_page() {
                 "scaling-lambda",
                 "scaling-raw-depth",
                 "scaling-scale-in",
-                "scaling-warmup"
+                "scaling-warmup",
+                "video-retention"
             ]
         );
     }

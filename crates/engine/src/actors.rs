@@ -130,7 +130,24 @@ pub struct ProducerSpec {
     /// Partition keys the records rotate through (default: the producer's name, one key).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partition_keys: Vec<String>,
+    /// A JSON field every message carries with the epoch milliseconds at which its event
+    /// happened, for event-time windows (aws-rules §6.2): the send time less
+    /// `event_time_lag_s`. None = no such field (the body is unchanged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_time_field: Option<String>,
+    /// How long before its send each event happened: a device that records while offline and
+    /// uploads later, so its events reach a stream behind the others'. 0 = sent as they
+    /// happen. Needs `event_time_field`.
+    #[serde(default, skip_serializing_if = "is_zero_f64")]
+    pub event_time_lag_s: f64,
 }
+
+fn is_zero_f64(v: &f64) -> bool {
+    *v == 0.0
+}
+
+/// Longest event-time lag a producer may have, seconds (a day): a limit of the simulation's.
+pub const EVENT_TIME_LAG_MAX_S: f64 = 86_400.0;
 
 /// Most partition keys a simulated producer rotates through: a limit of the simulation's,
 /// not AWS's.
@@ -380,6 +397,27 @@ impl ProducerSpec {
             && (self.topic.is_some() || self.stream.is_some() || self.bucket.is_some())
         {
             return Err("resend_every: only a producer that sends to a queue resends".into());
+        }
+        if let Some(f) = &self.event_time_field {
+            if f.is_empty()
+                || f.len() > 64
+                || !f.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                || ["producer", "n", "poison"].contains(&f.as_str())
+            {
+                return Err(
+                    "event_time_field: 1–64 letters, digits or _, not producer, n or poison".into(),
+                );
+            }
+        }
+        if !(self.event_time_lag_s.is_finite()
+            && (0.0..=EVENT_TIME_LAG_MAX_S).contains(&self.event_time_lag_s))
+        {
+            return Err(format!(
+                "event_time_lag_s: must be between 0 and {EVENT_TIME_LAG_MAX_S}"
+            ));
+        }
+        if self.event_time_lag_s > 0.0 && self.event_time_field.is_none() {
+            return Err("event_time_lag_s: needs event_time_field".into());
         }
         for (i, b) in self.bursts.iter().enumerate() {
             if !(b.at_s.is_finite() && b.at_s >= 0.0) || b.count > BURST_MAX {
@@ -950,6 +988,17 @@ impl Actors {
             if poison {
                 head.push(',');
                 head.push_str(POISON_MARK);
+            }
+            if let Some(field) = &p.spec.event_time_field {
+                // When the event happened: now, less the producer's lag (aws-rules §6.2).
+                let lag_ms = (p.spec.event_time_lag_s * 1_000.0) as u64;
+                head.push_str(",\"");
+                head.push_str(field);
+                head.push_str("\":");
+                push_decimal(
+                    head,
+                    crate::core::time::epoch_ms(ctx.now).saturating_sub(lag_ms),
+                );
             }
             head.push('}');
             // Padded with spaces up to body_bytes, synthetic: a run keeps the head, not the

@@ -318,3 +318,116 @@ fn the_page_refuses_delivery_streams_and_flink_applications() {
         assert_eq!(e.field, field);
     }
 }
+
+/// The flink-windows scenario on event time: web's clicks carry their time as they happen,
+/// a phone's (sending from 20 s) 20 s after they happened; 10 s tumbling windows counted
+/// over every click, the watermark 5 s behind the newest event, and `lateness_s` allowed.
+fn late_phone(lateness_s: u64) -> World {
+    World::from_scenario(&edited(FLINK, |v| {
+        v["producers"] = json!([
+            {"name": "web", "stream": "clicks", "rate_per_s": 20, "body_bytes": 128,
+             "event_time_field": "event_time"},
+            {"name": "phone", "stream": "clicks", "rate_per_s": 1, "body_bytes": 128,
+             "event_time_field": "event_time", "event_time_lag_s": 20, "start_s": 20}
+        ]);
+        let w = window(v).as_object_mut().unwrap();
+        w.remove("key");
+        w.remove("sink");
+        w.insert("time_field".into(), json!("event_time"));
+        w.insert("watermark_delay_s".into(), json!("5"));
+        w.insert("allowed_lateness_s".into(), json!(lateness_s.to_string()));
+    }))
+    .unwrap()
+}
+
+#[test]
+fn a_producers_event_time_field_carries_when_its_event_happened_less_its_lag() {
+    let mut w = late_phone(0);
+    w.advance_to(25_000);
+    let records: Vec<Value> = w
+        .kinesis()
+        .streams()
+        .find(|s| s.name == "clicks")
+        .unwrap()
+        .shards[0]
+        .records
+        .iter()
+        .map(|r| serde_json::from_slice(&r.data.as_bytes()).unwrap())
+        .collect();
+    let start_ms = mqlab_engine::time::epoch_ms(0);
+    let phone: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["producer"] == "phone")
+        .collect();
+    assert_eq!(
+        phone[0]["event_time"],
+        json!(start_ms),
+        "sent at 20 s, happened at 0 s"
+    );
+    let web = records
+        .iter()
+        .find(|r| r["producer"] == "web" && r["n"] == 21)
+        .unwrap();
+    assert_eq!(
+        web["event_time"],
+        json!(start_ms + 1_000),
+        "the 21st of 20 a second"
+    );
+}
+
+#[test]
+fn records_later_than_the_allowed_lateness_are_dropped_and_within_it_fire_their_window_again() {
+    let mut strict = late_phone(0);
+    strict.advance_to(60_000);
+    let a = strict.flink().application("clicks-per-producer").unwrap();
+    assert_eq!(
+        a.totals.late_dropped, 41,
+        "every phone record (20 s to 60 s), 20 s behind"
+    );
+    assert_eq!(a.totals.late_accepted, 0);
+
+    let mut lenient = late_phone(30);
+    lenient.advance_to(60_000);
+    let a = lenient.flink().application("clicks-per-producer").unwrap();
+    assert_eq!((a.totals.late_dropped, a.totals.late_accepted), (0, 41));
+    let first_window: Vec<(u64, bool)> = lenient
+        .drain_events()
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EventKind::WindowClosed {
+                start: 0,
+                count,
+                late_firing,
+                ..
+            } => Some((count, late_firing)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(first_window.len(), 11, "{first_window:?}");
+    assert!(!first_window[0].1 && first_window[1..].iter().all(|f| f.1));
+    assert_eq!(first_window[10].0, first_window[0].0 + 10);
+}
+
+#[test]
+fn event_time_members_of_a_producer_are_checked_naming_the_member() {
+    for (edit, field) in [
+        (json!({"event_time_field": "a b"}), "event_time_field"),
+        (json!({"event_time_field": "n"}), "event_time_field"),
+        (json!({"event_time_lag_s": 5}), "event_time_lag_s"),
+        (
+            json!({"event_time_field": "t", "event_time_lag_s": -1}),
+            "event_time_lag_s",
+        ),
+    ] {
+        let mut v: Value = serde_json::from_str(FLINK).unwrap();
+        for (k, x) in edit.as_object().unwrap() {
+            v["producers"][0][k] = x.clone();
+        }
+        let e = Scenario::from_json(&v.to_string()).expect_err("refused");
+        assert_eq!(e.field, "producers[0]");
+        assert!(
+            format!("{}: {}", e.field, e.message).contains(field),
+            "{edit}: {e}"
+        );
+    }
+}
