@@ -338,3 +338,23 @@ test("chapter 14's Amazon MQ lessons walk to their end in the full page, their b
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("chapter 13's lessons walk to their end in the full page, their buffers, windows and fragments drawn", async () => {
+  const { page, problems, context } = await openPage();
+  const figure = { firehose: "svc-firehose-", flink: "svc-flink-", video: "svc-video-" };
+  for (const id of ["firehose-buffer-size", "firehose-transform-fail", "flink-windows", "flink-late-data", "video-retention"]) {
+    await walkLesson(page, id, async () => {
+      const prefix = figure[id.split("-")[0]];
+      await page.locator(`[data-testid^="${prefix}"]`).first().waitFor();
+      if (id === "firehose-transform-fail") {
+        // Records the function failed land under processing-failed/: red files in the bucket.
+        await page.locator('[data-testid="firehose-object"][data-error="true"]').first().waitFor();
+      }
+      if (id.startsWith("flink")) {
+        assert.ok((await page.locator('[data-testid="flink-window"][data-closed="true"]').count()) > 0, id);
+      }
+    });
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
