@@ -230,6 +230,11 @@ test("an imported Amazon MQ failover and a Kinesis video scenario run in the ful
   assert.ok(held > 0 && held <= 10, `held ${held}`);
   // The broker's chart: messages a second against its ceiling.
   assert.match(await testid(page, "chart-mq-rate").getAttribute("data-lines"), /Ceiling/);
+  // A wider prefetch from the panel (the client's basic.qos): the window grows at once.
+  await testid(page, "param-mqc-order-worker-Prefetch").fill("30");
+  await testid(page, "param-mqc-order-worker-Prefetch").press("Enter");
+  await page.waitForFunction(() => document.querySelector('[data-testid="mq-consumer-order-worker#1"]').dataset.prefetch === "30");
+  assert.match(await testid(page, "api-log").textContent(), /channel\.basic_qos\(prefetch_count=30\)/);
   // The reboot at 2:00: the standby takes over, non-persistent messages are lost.
   await playUntil(page, 150_000, 50);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="mq-lost"]').textContent.replaceAll(",", "")) > 0);

@@ -7,13 +7,13 @@ use crate::lab::{Edit, Lab};
 use crate::state::Action;
 use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::params::{
-    alarm_edit, alarm_value, consumer_params, consumer_value, dist_name, dlq_for, firehose_edit,
-    firehose_value, group_edit, group_value, help, mapping_edit, mapping_value, parse_in_range,
-    parse_partition_keys, producer_params, producer_target, producer_value, queue_choices,
-    queue_params, set_consumer, set_producer, with_dist, ActorParam, ProducerTarget, ScalingParam,
-    ALARM_PARAMS, BURST_NOW_DEFAULT, BURST_NOW_MAX, CONSUMER_OPTIONAL, FIREHOSE_PARAMS,
-    GROUP_PARAMS, MAPPING_PARAMS, MAX_RECEIVE_COUNT_RANGE, MAX_RECEIVE_COUNT_SUGGESTED,
-    PRODUCER_OPTIONAL,
+    alarm_edit, alarm_value, broker_consumer_edit, consumer_params, consumer_value, dist_name,
+    dlq_for, firehose_edit, firehose_value, group_edit, group_value, help, mapping_edit,
+    mapping_value, parse_in_range, parse_partition_keys, producer_params, producer_target,
+    producer_value, queue_choices, queue_params, set_consumer, set_producer, with_dist, ActorParam,
+    ProducerTarget, ScalingParam, ALARM_PARAMS, BROKER_CONSUMER_PARAMS, BURST_NOW_DEFAULT,
+    BURST_NOW_MAX, CONSUMER_OPTIONAL, FIREHOSE_PARAMS, GROUP_PARAMS, MAPPING_PARAMS,
+    MAX_RECEIVE_COUNT_RANGE, MAX_RECEIVE_COUNT_SUGGESTED, PRODUCER_OPTIONAL,
 };
 use mqlab_appcore::presets::{self, Focus};
 use mqlab_engine::actors::{Arrival, Burst, ConsumerSpec, ProducerSpec};
@@ -930,6 +930,24 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
             html! {
                 <details class="resource" open=true key={format!("{preset}/firehose/{name}")} data-testid={format!("{pfx}params-firehose-{name}")}>
                     <summary>{ "UpdateDestination · " }<code>{ &name }</code></summary>
+                    { for fields }
+                </details>
+            }
+        })).chain(world.mq().clients.consumer_specs.iter().map(|c| {
+            let (broker, client) = (c.broker.clone(), c.name.clone());
+            let fields = BROKER_CONSUMER_PARAMS.iter().map(|p| {
+                let (b2, c2) = (broker.clone(), client.clone());
+                scaling_field(
+                    format!("{pfx}mqc:{client}:{}", p.member),
+                    format!("{pfx}mqc-{client}-{}", p.member),
+                    p,
+                    c.prefetch.to_string(),
+                    Rc::new(move |v: &str| broker_consumer_edit(&b2, &c2, v)),
+                )
+            });
+            html! {
+                <details class="resource" open=true key={format!("{preset}/mqc/{client}")} data-testid={format!("{pfx}params-mqc-{client}")}>
+                    <summary>{ format!("{} · ", t(lang, "svc.mq.consumer")) }<code>{ format!("{client} ← {broker}") }</code></summary>
                     { for fields }
                 </details>
             }

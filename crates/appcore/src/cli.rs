@@ -52,6 +52,15 @@ pub fn service_of(op: &str) -> &'static str {
 
 /// The same for any service (`svc` as the CLI names it: "sqs", "sns", "kinesis" …).
 pub fn aws_cli_command_for(svc: &str, op: &str, params: &Value) -> String {
+    // A broker client's own call has no AWS command: its client library's line instead.
+    if svc == "mq-broker" {
+        return match (op, params.get("Prefetch")) {
+            ("Qos", Some(n)) => {
+                format!("channel.basic_qos(prefetch_count={n})  # AMQP basic.qos on the broker, not an AWS API")
+            }
+            _ => format!("{op}  # on the broker (AMQP / OpenWire), not an AWS API"),
+        };
+    }
     let mut out = format!("aws {} {}", svc, kebab_case(op));
     let Some(map) = params.as_object() else {
         return out;

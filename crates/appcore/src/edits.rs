@@ -30,11 +30,13 @@ pub const CALL_OPS: [&str; 6] = [
 /// The calls an [`Edit::Call`] may make in the full page: a group's, a mapping's, a delivery
 /// stream's or an alarm's settings changed while the run goes on, with the service that answers
 /// them.
-pub const FULL_PAGE_CALL_OPS: [(&str, &str); 4] = [
+pub const FULL_PAGE_CALL_OPS: [(&str, &str); 5] = [
     ("UpdateAutoScalingGroup", "autoscaling"),
     ("UpdateEventSourceMapping", "lambda"),
     ("UpdateDestination", "firehose"),
     ("PutMetricAlarm", "cloudwatch"),
+    // A broker client's prefetch (AMQP basic.qos): mqlab's messaging plane, not an AWS API.
+    ("Qos", "mq-broker"),
 ];
 
 /// The service of a full-page call ([`FULL_PAGE_CALL_OPS`]), None for any other.
@@ -232,6 +234,17 @@ impl Edit {
                     .find(|a| name.is_some() && a.get("AlarmName") == name)
                 {
                     *alarm = params.clone();
+                }
+            }
+            // A broker consumer's prefetch: the scenario's consumer of that name gets it.
+            Edit::Call { op, params } if op == "Qos" => {
+                let (name, broker) = (params.get("Client"), params.get("Broker"));
+                let consumer = scenario
+                    .broker_consumers
+                    .iter_mut()
+                    .find(|c| name.is_some() && c.get("name") == name && c.get("broker") == broker);
+                if let (Some(Value::Object(c)), Some(n)) = (consumer, params.get("Prefetch")) {
+                    c.insert("prefetch".into(), n.clone());
                 }
             }
             Edit::Call { .. } => {}

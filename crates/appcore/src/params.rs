@@ -887,6 +887,31 @@ pub fn alarm_value(a: &mqlab_engine::cloudwatch::Alarm, member: &str) -> String 
     }
 }
 
+/// A broker consumer's prefetch (0 = unlimited), changed on its live instances (aws-rules
+/// §7.8: the broker pushes at most this many unacknowledged messages to each).
+pub const BROKER_CONSUMER_PARAMS: [ScalingParam; 1] = [ScalingParam {
+    member: "Prefetch",
+    min: 0,
+    max: 65_535,
+}];
+
+/// The edit a broker consumer's prefetch field makes: the messaging plane's Qos for every
+/// instance of the scenario's consumer `client` on `broker`.
+pub fn broker_consumer_edit(
+    broker: &str,
+    client: &str,
+    value: &str,
+) -> Result<crate::edits::Edit, String> {
+    let n = whole("Prefetch", value)?;
+    if n > 65_535 {
+        return Err(format!("Prefetch must be 0–65535, not {n}"));
+    }
+    Ok(crate::edits::Edit::Call {
+        op: "Qos".into(),
+        params: serde_json::json!({"Broker": broker, "Client": client, "Prefetch": n}),
+    })
+}
+
 /// The edit a group's field makes: UpdateAutoScalingGroup with that one member.
 pub fn group_edit(group: &str, member: &str, value: &str) -> Result<crate::edits::Edit, String> {
     let n = whole(member, value)?;

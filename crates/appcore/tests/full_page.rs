@@ -506,3 +506,44 @@ fn the_full_page_raises_an_alarms_threshold_mid_run_and_the_alarm_goes_back_to_o
     assert_eq!(folded.alarms[0]["Threshold"], 100_000.0);
     assert_eq!(folded.alarms[0]["AlarmName"], "jobs-backlog");
 }
+
+#[test]
+fn the_full_page_widens_a_broker_consumers_prefetch_mid_run_and_its_windows_fill() {
+    use mqlab_appcore::params::broker_consumer_edit;
+    let json = include_str!("../../../scenarios/mq-rabbitmq-exchanges.json");
+    let mut lab = run(json, 60_000);
+    let held = |lab: &Lab| -> Vec<u32> {
+        let b = &lab.vm.summary.services.brokers[0];
+        b.consumers
+            .iter()
+            .filter(|c| c.name.starts_with("eu-worker"))
+            .map(|c| c.held)
+            .collect()
+    };
+    assert_eq!(held(&lab), [5, 5]);
+    let edit = broker_consumer_edit("events", "eu-worker", "20").unwrap();
+    lab.edit(edit.clone()).unwrap();
+    lab.run_to(60_500);
+    assert_eq!(held(&lab), [20, 20]);
+    // Its log line is the client library's call, not an AWS command.
+    let logged = lab
+        .vm
+        .api_log
+        .iter()
+        .find(|e| e.operation == "Qos")
+        .unwrap();
+    assert_eq!(
+        mqlab_appcore::cli::aws_cli_command(&logged.operation, logged.params.as_ref().unwrap()),
+        "channel.basic_qos(prefetch_count=20)  # AMQP basic.qos on the broker, not an AWS API"
+    );
+    assert!(broker_consumer_edit("events", "eu-worker", "70000").is_err());
+    let (base, edits) = lab.timeline();
+    let (base, edits) = (base.clone(), edits.to_vec());
+    let mut again = mqlab_appcore::lab::Lab::with_edits(base.clone(), edits, None).unwrap();
+    again.run_to(90_000);
+    lab.run_to(90_000);
+    assert_eq!(again.vm.summary.services, lab.vm.summary.services);
+    let mut folded = base.clone();
+    edit.fold_into(&mut folded);
+    assert_eq!(folded.broker_consumers[0]["prefetch"], 20);
+}

@@ -383,3 +383,60 @@ fn a_scenario_run_with_brokers_is_the_same_run_for_the_same_seed() {
         }
     }
 }
+
+/// What a scenario consumer's instances hold unacknowledged now, by instance.
+fn holding(w: &World, broker: &str, group: usize) -> Vec<usize> {
+    let b = w.mq().find(broker).unwrap();
+    w.mq()
+        .clients
+        .consumers
+        .iter()
+        .filter(|c| c.group == group)
+        .map(|c| c.consumer.map_or(0, |k| b.plane.deliveries(k).count()))
+        .collect()
+}
+
+#[test]
+fn qos_changes_a_live_consumers_prefetch_a_larger_window_fills_at_once_a_smaller_one_drains() {
+    let mut w = build(&file("mq-rabbitmq-exchanges")).unwrap();
+    w.advance_to(60_000);
+    // eu-worker (2 instances, prefetch 5) is slower than its queue fills: full windows.
+    assert_eq!(holding(&w, "events", 0), [5, 5]);
+    let qos = |w: &mut World, prefetch: u32| {
+        let id = w.call(
+            "mq-broker",
+            "Qos",
+            &json!({"Broker": "events", "Client": "eu-worker", "Prefetch": prefetch}),
+        );
+        let done = w.take_completions();
+        let c = done.iter().find(|c| c.call == id).unwrap();
+        c.result.clone()
+    };
+    assert!(qos(&mut w, 20).is_ok());
+    // Pushed at once from the backlog waiting in orders-eu.
+    assert_eq!(holding(&w, "events", 0), [20, 20]);
+    assert_eq!(w.mq().clients.consumer_specs[0].prefetch, 20);
+    assert!(qos(&mut w, 1).is_ok());
+    // What they hold stays until acked, and nothing more is pushed beyond one.
+    assert_eq!(holding(&w, "events", 0), [20, 20]);
+    w.advance_to(75_000);
+    assert!(
+        holding(&w, "events", 0).iter().all(|&n| n <= 1),
+        "{:?}",
+        holding(&w, "events", 0)
+    );
+    // A consumer the broker does not know: its error, naming it.
+    let e = qos_err(&mut w);
+    assert!(e.contains("nobody"), "{e}");
+}
+
+fn qos_err(w: &mut World) -> String {
+    let id = w.call(
+        "mq-broker",
+        "Qos",
+        &json!({"Broker": "events", "Client": "nobody", "Prefetch": 3}),
+    );
+    let done = w.take_completions();
+    let c = done.iter().find(|c| c.call == id).unwrap();
+    c.result.clone().unwrap_err().to_string()
+}

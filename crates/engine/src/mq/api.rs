@@ -388,6 +388,20 @@ impl Mq {
                 )?;
                 Ok(json!({ "ConsumerId": id }))
             }
+            // AMQP's basic.qos / OpenWire's prefetch policy, changed on a live consumer: the
+            // consumer `ConsumerId`, or every instance of the scenario's consumer `Client`
+            // (which keeps it when its connection is re-established). A larger window is
+            // filled at once; a smaller one keeps what it holds until acked.
+            "Qos" => {
+                let prefetch = *need(&p.prefetch, "Prefetch")?;
+                match &p.client {
+                    Some(group) => self.qos_group(ctx, &broker, group, prefetch)?,
+                    None => {
+                        self.qos(ctx, &broker, *need(&p.consumer_id, "ConsumerId")?, prefetch)?
+                    }
+                }
+                Ok(json!({}))
+            }
             "Subscribe" => {
                 let id = self.subscribe(
                     ctx,

@@ -1050,6 +1050,65 @@ impl Mq {
         Ok(id)
     }
 
+    /// Sets consumer `consumer`'s prefetch (0: unlimited) and pushes what now fits.
+    pub fn qos(
+        &mut self,
+        ctx: &mut Ctx,
+        broker: &str,
+        consumer: usize,
+        prefetch: u32,
+    ) -> Result<(), AwsError> {
+        let b = self.engine_of(broker)?;
+        let c = b
+            .plane
+            .consumers
+            .get_mut(consumer)
+            .filter(|c| c.open)
+            .ok_or_else(|| not_found("consumer", &consumer.to_string()))?;
+        c.prefetch = prefetch;
+        b.dispatch(ctx);
+        Ok(())
+    }
+
+    /// Sets the prefetch of the scenario's consumer `group` on `broker`: its spec (what a
+    /// reconnection uses) and each connected instance's consumer.
+    pub fn qos_group(
+        &mut self,
+        ctx: &mut Ctx,
+        broker: &str,
+        group: &str,
+        prefetch: u32,
+    ) -> Result<(), AwsError> {
+        let b = self
+            .find(broker)
+            .ok_or_else(|| not_found("broker", broker))?;
+        let (id, name) = (b.id.clone(), b.name.clone());
+        let g = self
+            .clients
+            .consumer_specs
+            .iter()
+            .position(|s| s.name == group && (s.broker == name || s.broker == id))
+            .ok_or_else(|| not_found("consumer", group))?;
+        self.clients.consumer_specs[g].prefetch = prefetch;
+        let live: Vec<usize> = self
+            .clients
+            .consumers
+            .iter()
+            .filter(|c| c.group == g)
+            .filter_map(|c| c.consumer)
+            .collect();
+        for k in live {
+            if self
+                .find(broker)
+                .and_then(|b| b.plane.consumers.get(k))
+                .is_some_and(|c| c.open)
+            {
+                self.qos(ctx, broker, k, prefetch)?;
+            }
+        }
+        Ok(())
+    }
+
     /// A consumer on `queue` over connection `conn`: the broker pushes to it, at most
     /// `prefetch` unacknowledged (0: unlimited; no limit either with `auto_ack`, where a
     /// delivery counts as acknowledged). Answers the consumer's id.
