@@ -547,3 +547,37 @@ fn the_full_page_widens_a_broker_consumers_prefetch_mid_run_and_its_windows_fill
     edit.fold_into(&mut folded);
     assert_eq!(folded.broker_consumers[0]["prefetch"], 20);
 }
+
+#[test]
+fn a_metric_math_alarm_gets_a_lamp_on_the_queue_its_queries_read() {
+    let mut v: serde_json::Value =
+        serde_json::from_str(include_str!("../../../scenarios/alarm-on-backlog.json")).unwrap();
+    let alarm = &mut v["alarms"][0];
+    let obj = alarm.as_object_mut().unwrap();
+    for k in [
+        "Namespace",
+        "MetricName",
+        "Dimensions",
+        "Statistic",
+        "Period",
+    ] {
+        obj.remove(k);
+    }
+    obj.insert(
+        "Metrics".into(),
+        serde_json::json!([
+            {"Id": "m1", "ReturnData": false, "MetricStat": {"Metric": {"Namespace": "AWS/SQS",
+              "MetricName": "ApproximateNumberOfMessagesVisible",
+              "Dimensions": [{"Name": "QueueName", "Value": "jobs"}]}, "Period": 60, "Stat": "Maximum"}},
+            {"Id": "e1", "Expression": "m1 / 2", "ReturnData": true}
+        ]),
+    );
+    let lab = run(&v.to_string(), 150_000);
+    let lamps = &lab.vm.summary.queue_alarms;
+    assert_eq!(lamps.len(), 1, "{lamps:?}");
+    assert_eq!(
+        (lamps[0].queue.as_str(), lamps[0].metric.as_str()),
+        ("jobs", "m1 / 2")
+    );
+    assert_eq!(lamps[0].state, "ALARM");
+}

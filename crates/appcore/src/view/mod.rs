@@ -280,16 +280,46 @@ pub struct QueueAlarm {
 
 /// The alarms on a queue's own metric (not metric math).
 fn queue_alarms(world: &World) -> Vec<QueueAlarm> {
+    let queue_of = |dims: &[mqlab_engine::cloudwatch::api::Dimension]| {
+        dims.iter()
+            .find(|d| d.name == "QueueName")
+            .map(|d| d.value.clone())
+    };
     world
         .cloudwatch()
         .alarms()
-        .filter(|a| a.namespace == "AWS/SQS" && a.metrics.is_empty())
         .filter_map(|a| {
-            let queue = a.dimensions.iter().find(|d| d.name == "QueueName")?;
+            if a.metrics.is_empty() {
+                if a.namespace != "AWS/SQS" {
+                    return None;
+                }
+                return Some(QueueAlarm {
+                    name: a.name.clone(),
+                    queue: queue_of(&a.dimensions)?,
+                    metric: a.metric_name.clone(),
+                    threshold: a.threshold,
+                    state: a.state.as_str(),
+                });
+            }
+            // Metric math: the lamp goes on the first SQS queue its queries read; what it
+            // compares is the returned expression, no metric of the queue's charts, so it
+            // draws no threshold line there.
+            let queue = a.metrics.iter().find_map(|q| {
+                let m = &q.metric_stat.as_ref()?.metric;
+                (m.namespace.as_deref() == Some("AWS/SQS"))
+                    .then(|| queue_of(&m.dimensions))
+                    .flatten()
+            })?;
+            let returned = a
+                .metrics
+                .iter()
+                .find(|q| q.return_data != Some(false) && q.expression.is_some())
+                .and_then(|q| q.expression.clone())
+                .unwrap_or_default();
             Some(QueueAlarm {
                 name: a.name.clone(),
-                queue: queue.value.clone(),
-                metric: a.metric_name.clone(),
+                queue,
+                metric: returned,
                 threshold: a.threshold,
                 state: a.state.as_str(),
             })
