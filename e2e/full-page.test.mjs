@@ -187,6 +187,10 @@ test("a group's and a mapping's settings change while the run goes on, with AWS'
   await field("param-asg-workers-DesiredCapacity", 11);
   await page.waitForFunction(() => /Desired capacity:11 must be between the specified min size:1 and max size:10/.test(document.querySelector('[data-testid="error-asg-workers-DesiredCapacity"]').textContent));
   assert.equal(await testid(page, "asg-desired").textContent(), "3");
+  // The target tracking policy's target (PutScalingPolicy with its whole configuration).
+  assert.equal(await testid(page, "param-policy-backlog-per-instance-TargetValue").inputValue(), "100");
+  await field("param-policy-backlog-per-instance-TargetValue", 1000);
+  await page.waitForFunction(() => /aws autoscaling put-scaling-policy --auto-scaling-group-name workers/.test(document.querySelector('[data-testid="api-log"]').textContent));
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -9,11 +9,12 @@ use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::params::{
     alarm_edit, alarm_value, broker_consumer_edit, consumer_params, consumer_value, dist_name,
     dlq_for, firehose_edit, firehose_value, group_edit, group_value, help, mapping_edit,
-    mapping_value, parse_in_range, parse_partition_keys, producer_params, producer_target,
-    producer_value, queue_choices, queue_params, set_consumer, set_producer, with_dist, ActorParam,
-    ProducerTarget, ScalingParam, ALARM_PARAMS, BROKER_CONSUMER_PARAMS, BURST_NOW_DEFAULT,
-    BURST_NOW_MAX, CONSUMER_OPTIONAL, FIREHOSE_PARAMS, GROUP_PARAMS, MAPPING_PARAMS,
-    MAX_RECEIVE_COUNT_RANGE, MAX_RECEIVE_COUNT_SUGGESTED, PRODUCER_OPTIONAL,
+    mapping_value, parse_in_range, parse_partition_keys, policy_edit, policy_value,
+    producer_params, producer_target, producer_value, queue_choices, queue_params, set_consumer,
+    set_producer, with_dist, ActorParam, ProducerTarget, ScalingParam, ALARM_PARAMS,
+    BROKER_CONSUMER_PARAMS, BURST_NOW_DEFAULT, BURST_NOW_MAX, CONSUMER_OPTIONAL, FIREHOSE_PARAMS,
+    GROUP_PARAMS, MAPPING_PARAMS, MAX_RECEIVE_COUNT_RANGE, MAX_RECEIVE_COUNT_SUGGESTED,
+    POLICY_PARAMS, PRODUCER_OPTIONAL,
 };
 use mqlab_appcore::presets::{self, Focus};
 use mqlab_engine::actors::{Arrival, Burst, ConsumerSpec, ProducerSpec};
@@ -889,12 +890,32 @@ pub fn param_panel(props: &ParamPanelProps) -> Html {
                     Rc::new(move |v: &str| group_edit(&n2, member, v)),
                 )
             });
-            html! {
+            // Its target tracking policies' targets (PutScalingPolicy).
+            let policies = g.policies.values().filter_map(|pol| {
+                let value = policy_value(pol)?;
+                let pname = pol.name.clone();
+                let policy = pol.clone();
+                let p = &POLICY_PARAMS[0];
+                Some(html! {
+                    <details class="resource" open=true key={format!("{preset}/policy/{name}/{pname}")} data-testid={format!("{pfx}params-policy-{pname}")}>
+                        <summary>{ "PutScalingPolicy · " }<code>{ &pname }</code></summary>
+                        { scaling_field(
+                            format!("{pfx}policy:{name}:{pname}"),
+                            format!("{pfx}policy-{pname}-TargetValue"),
+                            p,
+                            value,
+                            Rc::new(move |v: &str| policy_edit(&policy, v)),
+                        ) }
+                    </details>
+                })
+            }).collect::<Vec<_>>();
+            html! { <>
                 <details class="resource" open=true key={format!("{preset}/asg/{name}")} data-testid={format!("{pfx}params-asg-{name}")}>
                     <summary>{ "UpdateAutoScalingGroup · " }<code>{ &name }</code></summary>
                     { for fields }
                 </details>
-            }
+                { for policies }
+            </> }
         }).chain(world.lambda().mappings().map(|m| {
             let function = m.function.clone();
             let fields = MAPPING_PARAMS.iter().map(|p| {

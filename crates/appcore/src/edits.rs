@@ -30,8 +30,9 @@ pub const CALL_OPS: [&str; 6] = [
 /// The calls an [`Edit::Call`] may make in the full page: a group's, a mapping's, a delivery
 /// stream's or an alarm's settings changed while the run goes on, with the service that answers
 /// them.
-pub const FULL_PAGE_CALL_OPS: [(&str, &str); 5] = [
+pub const FULL_PAGE_CALL_OPS: [(&str, &str); 6] = [
     ("UpdateAutoScalingGroup", "autoscaling"),
+    ("PutScalingPolicy", "autoscaling"),
     ("UpdateEventSourceMapping", "lambda"),
     ("UpdateDestination", "firehose"),
     ("PutMetricAlarm", "cloudwatch"),
@@ -234,6 +235,18 @@ impl Edit {
                     .find(|a| name.is_some() && a.get("AlarmName") == name)
                 {
                     *alarm = params.clone();
+                }
+            }
+            // A policy's whole configuration (PutScalingPolicy replaces it): the scenario's
+            // policy of that group and name becomes it.
+            Edit::Call { op, params } if op == "PutScalingPolicy" => {
+                let (group, name) = (params.get("AutoScalingGroupName"), params.get("PolicyName"));
+                if let Some(policy) = scenario.scaling_policies.iter_mut().find(|p| {
+                    name.is_some()
+                        && p.get("PolicyName") == name
+                        && p.get("AutoScalingGroupName") == group
+                }) {
+                    *policy = params.clone();
                 }
             }
             // A broker consumer's prefetch: the scenario's consumer of that name gets it.

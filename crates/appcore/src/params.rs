@@ -887,6 +887,62 @@ pub fn alarm_value(a: &mqlab_engine::cloudwatch::Alarm, member: &str) -> String 
     }
 }
 
+/// A target tracking policy's TargetValue (PutScalingPolicy; aws-rules §2.4): backlog per
+/// instance, or whatever its metric is.
+pub const POLICY_PARAMS: [ScalingParam; 1] = [ScalingParam {
+    member: "TargetValue",
+    min: 0,
+    max: 1_000_000_000,
+}];
+
+/// The edit a target tracking policy's field makes: PutScalingPolicy with its whole current
+/// configuration and the new TargetValue (its alarms are remade under the same names); None
+/// for a policy of another type.
+pub fn policy_edit(
+    p: &mqlab_engine::autoscaling::Policy,
+    value: &str,
+) -> Result<crate::edits::Edit, String> {
+    let mqlab_engine::autoscaling::PolicyKind::TargetTracking { config, .. } = &p.kind else {
+        return Err(format!("{} is not a target tracking policy", p.name));
+    };
+    let v = mqlab_engine::core::float::parse_f64(value.trim())
+        .ok()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .ok_or_else(|| {
+            format!(
+                "TargetValue must be a number above 0, not {:?}",
+                value.trim()
+            )
+        })?;
+    let mut config = config.clone();
+    config["TargetValue"] = serde_json::json!(v);
+    let mut params = serde_json::json!({
+        "AutoScalingGroupName": p.group,
+        "PolicyName": p.name,
+        "PolicyType": "TargetTrackingScaling",
+        "TargetTrackingConfiguration": config,
+        "Enabled": p.enabled,
+    });
+    if let Some(w) = p.warmup {
+        params["EstimatedInstanceWarmup"] = w.into();
+    }
+    Ok(crate::edits::Edit::Call {
+        op: "PutScalingPolicy".into(),
+        params,
+    })
+}
+
+/// The TargetValue a target tracking policy's field shows.
+pub fn policy_value(p: &mqlab_engine::autoscaling::Policy) -> Option<String> {
+    match &p.kind {
+        mqlab_engine::autoscaling::PolicyKind::TargetTracking { target, .. } => {
+            let t = format!("{target:.6}");
+            Some(t.trim_end_matches('0').trim_end_matches('.').to_string())
+        }
+        _ => None,
+    }
+}
+
 /// A broker consumer's prefetch (0 = unlimited), changed on its live instances (aws-rules
 /// §7.8: the broker pushes at most this many unacknowledged messages to each).
 pub const BROKER_CONSUMER_PARAMS: [ScalingParam; 1] = [ScalingParam {

@@ -581,3 +581,49 @@ fn a_metric_math_alarm_gets_a_lamp_on_the_queue_its_queries_read() {
     );
     assert_eq!(lamps[0].state, "ALARM");
 }
+
+#[test]
+fn the_full_page_raises_a_target_tracking_target_mid_run_and_the_group_scales_out_less() {
+    use mqlab_appcore::params::{policy_edit, policy_value};
+    let json = include_str!("../../../scenarios/autoscaling-backlog.json");
+    let policy = |lab: &Lab| {
+        lab.world().autoscaling().groups["workers"].policies["backlog-per-instance"].clone()
+    };
+    let mut same = run(json, 30_000);
+    assert_eq!(policy_value(&policy(&same)).as_deref(), Some("100"));
+    assert_eq!(same.vm.summary.asgs[0].target, Some(100.0));
+    let alarms = policy(&same).alarms.clone();
+    let mut lab = run(json, 30_000);
+    let edit = policy_edit(&policy(&lab), "1000").unwrap();
+    lab.edit(edit.clone()).unwrap();
+    // The policy and its two alarms (the same names) now aim at 1,000.
+    assert_eq!(lab.vm.summary.asgs[0].target, Some(1000.0));
+    assert_eq!(policy(&lab).alarms, alarms);
+    let high = &alarms
+        .iter()
+        .find(|(n, _)| n.contains("AlarmHigh"))
+        .unwrap()
+        .0;
+    let threshold = lab.world().cloudwatch().alarm(high).unwrap().threshold;
+    assert_eq!(threshold, 1000.0);
+    // A higher target asks for fewer instances than the same run at 100.
+    let desired = |lab: &Lab| lab.world().autoscaling().groups["workers"].desired;
+    let (mut higher, mut at_100) = (Vec::new(), Vec::new());
+    for m in 1..=8 {
+        lab.run_to(m * 60_000);
+        same.run_to(m * 60_000);
+        higher.push(desired(&lab));
+        at_100.push(desired(&same));
+    }
+    assert!(
+        higher.iter().zip(&at_100).all(|(h, a)| h <= a) && higher != at_100,
+        "{higher:?} vs {at_100:?}"
+    );
+    assert!(policy_edit(&policy(&lab), "-1").is_err());
+    let mut folded = lab.timeline().0.clone();
+    edit.fold_into(&mut folded);
+    assert_eq!(
+        folded.scaling_policies[0]["TargetTrackingConfiguration"]["TargetValue"],
+        1000.0
+    );
+}

@@ -367,6 +367,7 @@ fn the_help_file_names_only_settings_the_panel_has() {
                 .chain(&params::FIREHOSE_PARAMS)
                 .chain(&params::ALARM_PARAMS)
                 .chain(&params::BROKER_CONSUMER_PARAMS)
+                .chain(&params::POLICY_PARAMS)
                 .any(|p| p.member == k)
             || i18n::has(k)
     };
