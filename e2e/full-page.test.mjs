@@ -64,6 +64,12 @@ test("an imported scenario with Lambda is handed to the full page, which draws t
   await waitForPage(page, () => Number(document.querySelector('[data-testid="lambda-batches"]').textContent.split("/")[1]) > 5, null, 60_000);
   await testid(page, "pause").click();
   assert.ok((await allowed()) <= 50);
+  // Its row of invocations: a slot per batch allowed now, grown past the first 5, filled while
+  // a batch runs; the row's end is the cap.
+  const row = testid(page, "svc-lambda-process-order");
+  assert.ok(Number(await row.getAttribute("data-allowed")) > 5);
+  assert.equal(await row.locator("rect.slot").count(), 50);
+  assert.equal(await row.locator("rect.slot.held").count(), Number(await row.getAttribute("data-in-flight")));
   // The spike's messages are drawn (in the queue and held by the function's batches).
   assert.ok(Number(await page.locator("canvas[data-marks]").first().getAttribute("data-marks")) > 0);
   // The queue's charts gain the function's concurrency: batches in flight and allowed.

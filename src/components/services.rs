@@ -12,7 +12,7 @@
 use mqlab_appcore::i18n::{t, Lang};
 use mqlab_appcore::numbers::count;
 use mqlab_appcore::services_view::{
-    BrokerView, FirehoseView, FlinkView, NodeRole, ServicesView, VideoView,
+    BrokerView, FirehoseView, FlinkView, LambdaView, NodeRole, ServicesView, VideoView,
 };
 use yew::prelude::*;
 
@@ -30,6 +30,7 @@ pub fn services_strip(lang: Lang, view: &ServicesView, now_ms: u64, prefix: &str
     }
     html! {
         <section class="services" data-testid={format!("{prefix}services")}>
+            { for view.lambdas.iter().map(|m| lambda(lang, m, prefix)) }
             { for view.brokers.iter().map(|b| broker(lang, b, prefix)) }
             { for view.firehoses.iter().map(|f| firehose(lang, f, prefix)) }
             { for view.flinks.iter().map(|a| flink(lang, a, now_ms, prefix)) }
@@ -72,6 +73,35 @@ fn link(a: (f64, f64), b: (f64, f64), class: &'static str) -> Html {
         fmt(b.1)
     );
     html! { <path class={class} d={d} /> }
+}
+
+/// Invocation slots drawn one by one at most; the rest of what is allowed is counted.
+const INVOCATIONS_DRAWN_MAX: u32 = 100;
+
+/// A Lambda event source mapping's concurrency as a row of invocation slots: one per batch
+/// Lambda allows at once now (a step more each minute while messages wait), filled while a
+/// batch runs in it; the row's end marks the cap it may grow to.
+fn lambda(lang: Lang, m: &LambdaView, prefix: &str) -> Html {
+    let (x0, w) = (150.0, W - 160.0);
+    let shown = m.cap.clamp(1, INVOCATIONS_DRAWN_MAX);
+    let step = w / f64::from(shown);
+    let slot_w = (step - 1.5).clamp(1.0, 10.0);
+    html! {
+        <figure class="svc" data-testid={format!("{prefix}svc-lambda-{}", m.function)}
+            data-allowed={m.allowed.to_string()} data-in-flight={m.in_flight.to_string()}>
+            <svg viewBox={format!("0 0 {W} 44")} role="img" aria-label={m.function.clone()}>
+                <text class="title" x="8" y="16">{ format!("λ {}", m.function) }</text>
+                <text class="tiny" x="8" y="30">{ format!("← {} · {}", m.queue, m.state) }</text>
+                { for (0..shown).map(|k| {
+                    let class = if k < m.in_flight { "slot held" } else if k < m.allowed { "slot" } else { "slot future" };
+                    html! { <rect class={class} x={fmt(x0 + f64::from(k) * step)} y="10" width={fmt(slot_w)} height="14" /> }
+                }) }
+                <text class="tiny" x={fmt(x0)} y="38">{
+                    format!("{} {} / {} {} · {} {}", m.in_flight, t(lang, "svc.lambda.running"), m.allowed, t(lang, "svc.lambda.allowed"), t(lang, "svc.lambda.cap"), m.cap)
+                }</text>
+            </svg>
+        </figure>
+    }
 }
 
 fn node_class(r: NodeRole) -> &'static str {

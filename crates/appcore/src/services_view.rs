@@ -29,6 +29,7 @@ pub const BLOCKED_SHOWN_MS: SimTime = 1_000;
 /// Everything the services strip draws.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServicesView {
+    pub lambdas: Vec<LambdaView>,
     pub brokers: Vec<BrokerView>,
     pub firehoses: Vec<FirehoseView>,
     pub flinks: Vec<FlinkView>,
@@ -37,11 +38,24 @@ pub struct ServicesView {
 
 impl ServicesView {
     pub fn is_empty(&self) -> bool {
-        self.brokers.is_empty()
+        self.lambdas.is_empty()
+            && self.brokers.is_empty()
             && self.firehoses.is_empty()
             && self.flinks.is_empty()
             && self.videos.is_empty()
     }
+}
+
+/// A Lambda event source mapping's pollers: batches in flight of those allowed now (5 at
+/// first, more each minute while messages wait), up to its cap (aws-rules §2.1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LambdaView {
+    pub function: String,
+    pub queue: String,
+    pub in_flight: u32,
+    pub allowed: u32,
+    pub cap: u32,
+    pub state: String,
 }
 
 /// A broker instance's (ActiveMQ) or cluster node's (RabbitMQ) role now.
@@ -332,6 +346,23 @@ impl ServicesRecent {
 pub fn of(world: &World, recent: &ServicesRecent) -> ServicesView {
     let now = world.now();
     ServicesView {
+        lambdas: world
+            .lambda()
+            .mappings()
+            .map(|m| LambdaView {
+                function: m.function.clone(),
+                queue: m
+                    .queue_arn
+                    .rsplit(':')
+                    .next()
+                    .unwrap_or(&m.queue_arn)
+                    .to_string(),
+                in_flight: m.in_flight,
+                allowed: m.concurrency,
+                cap: m.concurrency_cap(),
+                state: m.state.as_str().to_string(),
+            })
+            .collect(),
         brokers: world
             .mq()
             .brokers()

@@ -214,3 +214,21 @@ fn a_video_stream_with_retention_0_holds_fragments_none_of_them_archived() {
     let live = day.consumers.iter().find(|c| c.live).unwrap();
     assert!(live.fragments > 0, "{live:?}");
 }
+
+#[test]
+fn a_lambda_mappings_row_of_invocations_grows_from_5_towards_its_cap() {
+    let json = include_str!("../../../scenarios/lambda-consumer.json");
+    let start = run(json, 1_000);
+    let m = &services(&start).lambdas[0];
+    assert_eq!(
+        (m.function.as_str(), m.queue.as_str()),
+        ("process-order", "orders")
+    );
+    assert_eq!((m.allowed, m.cap), (5, 50));
+    assert!(m.in_flight <= m.allowed);
+    // The spike at 30 s keeps messages waiting: a step more each minute, never past the cap.
+    let later = run(json, 150_000);
+    let m = &services(&later).lambdas[0];
+    assert!(m.allowed > 5 && m.allowed <= 50, "{m:?}");
+    assert!(m.in_flight <= m.allowed);
+}
