@@ -30,7 +30,7 @@ test("a learner opens Learn, walks a lesson, fixes the queue and sees the checkp
 
   await testid(page, "learn-open").click();
   await testid(page, "course-map").waitFor();
-  // Chapters 1-4 are open, later ones listed as coming.
+  // The course map lists every chapter with its lessons.
   await testid(page, "lesson-visibility-too-short").waitFor();
   assert.match(await testid(page, "course-map").textContent(), /FIFO/);
   assert.equal(await page.evaluate(() => location.hash), "#learn");
