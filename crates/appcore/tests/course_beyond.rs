@@ -6,21 +6,12 @@
 //! that the first download hands the lessons over).
 #![cfg(feature = "full")]
 
-use mqlab_appcore::course::{lab_at_step, parse_lesson, Lesson};
-use mqlab_appcore::lab::Lab;
+mod lessons_common;
+use lessons_common::{at_step, lesson};
+
+use mqlab_appcore::course::Lesson;
 use mqlab_engine::firehose::DeliveryStream;
 use mqlab_engine::{EventKind, Scenario, World};
-use std::path::Path;
-
-fn lesson(id: &str) -> Lesson {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../lessons/{id}.json"));
-    let text = std::fs::read_to_string(path).unwrap();
-    parse_lesson(&format!("lessons/{id}.json"), &text).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn at_step(l: &Lesson, k: usize) -> Lab {
-    lab_at_step(l, k).unwrap_or_else(|(m, e)| panic!("{}: {m}: {e}", l.id))
-}
 
 /// The world step `k` sets up, at its start, as the engine builds it (its events kept).
 fn world(l: &Lesson, k: usize) -> World {

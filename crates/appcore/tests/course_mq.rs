@@ -5,29 +5,16 @@
 //! checks that the first download hands the lessons over).
 #![cfg(feature = "full")]
 
-use mqlab_appcore::course::{lab_at_step, parse_lesson, setup_lab, Lesson};
+mod lessons_common;
+use lessons_common::{at_step, fresh, lesson};
+
+use mqlab_appcore::course::Lesson;
 use mqlab_appcore::lab::Lab;
 use mqlab_appcore::sim::Sim;
 use mqlab_engine::mq::stats::DestTotals;
 use mqlab_engine::mq::Broker;
 use mqlab_engine::{Event, EventKind};
 use std::collections::BTreeMap;
-use std::path::Path;
-
-fn lesson(id: &str) -> Lesson {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../lessons/{id}.json"));
-    let text = std::fs::read_to_string(path).unwrap();
-    parse_lesson(&format!("lessons/{id}.json"), &text).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The run step `k` sets up, at its start (not played).
-fn fresh(l: &Lesson, k: usize) -> Lab {
-    setup_lab(l.steps[k].setup.as_ref().unwrap()).unwrap_or_else(|(m, e)| panic!("{m}: {e}"))
-}
-
-fn at_step(l: &Lesson, k: usize) -> Lab {
-    lab_at_step(l, k).unwrap_or_else(|(m, e)| panic!("{}: {m}: {e}", l.id))
-}
 
 fn broker<'a>(lab: &'a Lab, name: &str) -> &'a Broker {
     lab.world().mq().find(name).unwrap()

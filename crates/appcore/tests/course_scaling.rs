@@ -5,28 +5,15 @@
 //! no tests (`course.rs` checks that the first download hands the lessons over).
 #![cfg(feature = "full")]
 
+mod lessons_common;
+use lessons_common::{at_step, fresh, lesson};
+
 use mqlab_appcore::course::check::Check;
-use mqlab_appcore::course::{lab_at_step, parse_lesson, setup_lab, Lesson};
+use mqlab_appcore::course::Lesson;
 use mqlab_appcore::i18n::Lang;
 use mqlab_appcore::lab::Lab;
 use mqlab_engine::autoscaling::Lifecycle;
 use serde_json::json;
-use std::path::Path;
-
-fn lesson(id: &str) -> Lesson {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../lessons/{id}.json"));
-    let text = std::fs::read_to_string(path).unwrap();
-    parse_lesson(&format!("lessons/{id}.json"), &text).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The run step `k` sets up, at its start (not played).
-fn fresh(l: &Lesson, k: usize) -> Lab {
-    setup_lab(l.steps[k].setup.as_ref().unwrap()).unwrap_or_else(|(m, e)| panic!("{m}: {e}"))
-}
-
-fn at_step(l: &Lesson, k: usize) -> Lab {
-    lab_at_step(l, k).unwrap_or_else(|(m, e)| panic!("{}: {m}: {e}", l.id))
-}
 
 /// (desired capacity, InService instances) of the group `workers`.
 fn sizes(lab: &Lab) -> (u32, u32) {
