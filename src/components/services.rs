@@ -361,13 +361,14 @@ fn flink(lang: Lang, a: &FlinkView, now_ms: u64, prefix: &str) -> Html {
     let top = 34.0;
     let h = top + keys.len().max(1) as f64 * lane_h + 26.0;
     let lane_of = |k: &str| keys.iter().position(|x| *x == k).unwrap_or(0);
+    let (overlap, slide_ms) = a.overlap();
     let window = |w: &mqlab_appcore::services_view::WindowView, closed: bool| {
         let lane = lane_of(&w.key);
         // Sliding windows overlap: each of the `overlap` open at once has its own row.
         let x0 = x_of(w.start.max(t0));
         let x1 = x_of(w.end).max(x0 + 2.0);
-        let rows = a.overlap as f64;
-        let sub = ((w.start / a.slide_ms) % a.overlap) as f64;
+        let rows = overlap as f64;
+        let sub = ((w.start / slide_ms) % overlap) as f64;
         let row_h = (lane_h - 6.0) / rows;
         let y = top + lane as f64 * lane_h + 2.0 + sub * row_h;
         let class = match (closed, w.late_firing) {
@@ -396,7 +397,7 @@ fn flink(lang: Lang, a: &FlinkView, now_ms: u64, prefix: &str) -> Html {
     html! {
         <figure class="svc" data-testid={format!("{prefix}svc-flink-{}", a.name)} data-fired={a.windows_fired.to_string()}>
             <svg viewBox={format!("0 0 {W} {}", fmt(h))} role="img" aria-label={a.name.clone()}>
-                <text class="title" x="8" y="18">{ format!("{} · Flink · {} · {} · {}", a.name, a.window, a.time, a.status) }</text>
+                <text class="title" x="8" y="18">{ format!("{} · Flink · {} · {} · {}", a.name, a.window(), a.time(), a.status) }</text>
                 { for keys.iter().enumerate().map(|(k, key)| html! {
                     <text class="small" x="8" y={fmt(top + k as f64 * lane_h + 16.0)}>{ key.to_string() }</text>
                 }) }
@@ -423,10 +424,10 @@ fn flink(lang: Lang, a: &FlinkView, now_ms: u64, prefix: &str) -> Html {
             </svg>
             <figcaption>
                 { format!("{} {} · {} {}", t(lang, "summary.flink.windows"), count(a.windows_fired), t(lang, "summary.flink.late_dropped"), count(a.late_dropped)) }
-                if !a.sql.is_empty() {
+                if a.spec.is_some() {
                     <details class="sql">
                         <summary>{ t(lang, "svc.flink.sql") }</summary>
-                        <pre data-testid={format!("{prefix}flink-sql")}><code>{ a.sql.clone() }</code></pre>
+                        <pre data-testid={format!("{prefix}flink-sql")}><code>{ a.sql() }</code></pre>
                     </details>
                 }
             </figcaption>

@@ -9,6 +9,7 @@
 //! that closed, late records, flow control) is folded from the events. In the first download
 //! none of it is built (`crate::sim::FULL_PAGE` is false there, so none of it is linked).
 
+use crate::view::push_capped;
 use mqlab_engine::flink::{Aggregate, TimeSpec, WindowKind, WindowSpec};
 use mqlab_engine::mq::plane::ConnState;
 use mqlab_engine::mq::{Broker, DeploymentMode, Engine};
@@ -21,6 +22,8 @@ pub const CLOSED_WINDOWS_MAX: usize = 48;
 pub const LATE_RECORDS_MAX: usize = 32;
 /// Objects of a delivery stream drawn in its bucket (the newest).
 pub const OBJECTS_DRAWN_MAX: usize = 8;
+/// Objects put (in any bucket) kept for the drawing, the newest.
+pub const OBJECTS_KEPT: usize = 64;
 /// Fragments of a video stream drawn on its timeline (the newest).
 pub const FRAGMENTS_DRAWN_MAX: usize = 60;
 /// How long a producer's connection shows as blocked after flow control, virtual ms.
@@ -122,7 +125,6 @@ pub struct MqConsumerView {
     pub prefetch: u32,
     pub held: u32,
     pub connected: bool,
-    pub processed: u64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -202,22 +204,14 @@ pub struct LateView {
     pub key: String,
     pub event_time: SimTime,
     pub dropped: bool,
-    pub at: SimTime,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlinkView {
     pub name: String,
     pub status: &'static str,
-    /// `tumbling 10 s`, `sliding 30 s every 10 s`, `session gap 5 s`.
-    pub window: String,
-    /// `event time (ts), watermark 2 s, lateness 5 s` or `arrival time`.
-    pub time: String,
-    pub event_time: bool,
-    /// Windows of one key open at once (a sliding window's size over its slide; else 1) and
-    /// the step between their starts, ms: the drawing stacks overlapping windows.
-    pub overlap: u64,
-    pub slide_ms: SimTime,
+    /// What it computes (None until it is given a window).
+    pub spec: Option<WindowSpec>,
     pub watermark: Option<SimTime>,
     pub open: Vec<WindowView>,
     /// The newest windows that closed, oldest first.
@@ -225,8 +219,39 @@ pub struct FlinkView {
     pub late: Vec<LateView>,
     pub windows_fired: u64,
     pub late_dropped: u64,
-    /// The Flink SQL that computes the same windows (the page's code view).
-    pub sql: String,
+}
+
+impl FlinkView {
+    /// `tumbling 10 s`, `sliding 30 s every 10 s`, `session, gap 5 s`.
+    pub fn window(&self) -> String {
+        self.spec
+            .as_ref()
+            .map_or_else(String::new, |s| window_label(&s.window))
+    }
+
+    /// `event time (ts), watermark 2 s behind, lateness 5 s` or `arrival time`.
+    pub fn time(&self) -> String {
+        self.spec
+            .as_ref()
+            .map_or_else(String::new, |s| time_label(&s.time))
+    }
+
+    /// Windows of one key open at once (a sliding window's size over its slide; else 1) and
+    /// the step between their starts, ms: the drawing stacks overlapping windows.
+    pub fn overlap(&self) -> (u64, SimTime) {
+        match self.spec.as_ref().map(|s| &s.window) {
+            Some(&WindowKind::Hopping { size_ms, slide_ms }) => {
+                ((size_ms / slide_ms.max(1)).max(1), slide_ms.max(1))
+            }
+            _ => (1, 1),
+        }
+    }
+
+    /// The Flink SQL that computes the same windows (the page's code view), built when it
+    /// is shown rather than at every frame.
+    pub fn sql(&self) -> String {
+        self.spec.as_ref().map_or_else(String::new, flink_sql)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,7 +268,6 @@ pub struct VideoConsumerView {
     pub name: String,
     pub live: bool,
     pub fragments: u64,
-    pub last_at: Option<SimTime>,
     pub error: Option<String>,
 }
 
@@ -253,9 +277,7 @@ pub struct VideoView {
     pub retention_hours: u32,
     /// The newest fragments held, oldest first.
     pub fragments: Vec<FragmentView>,
-    pub fragments_in: u64,
     pub persisted: u64,
-    pub expired: u64,
     pub consumers: Vec<VideoConsumerView>,
 }
 
@@ -265,13 +287,15 @@ pub struct ServicesRecent {
     /// (application, window), newest last.
     closed: VecDeque<(String, WindowView)>,
     late: VecDeque<(String, LateView)>,
+    /// (bucket, key, size) of the newest objects put, newest last.
+    objects: VecDeque<(String, String, u64)>,
     /// (broker, connection) → blocked until.
     blocked: Vec<(String, String, SimTime)>,
 }
 
 impl ServicesRecent {
     /// Folds one event (the others are ignored).
-    pub fn apply(&mut self, t: SimTime, kind: &EventKind) {
+    pub fn apply(&mut self, kind: &EventKind) {
         match kind {
             EventKind::WindowClosed {
                 app,
@@ -282,20 +306,21 @@ impl ServicesRecent {
                 count,
                 late_firing,
             } => {
-                if self.closed.len() >= CLOSED_WINDOWS_MAX {
-                    self.closed.pop_front();
-                }
-                self.closed.push_back((
-                    app.clone(),
-                    WindowView {
-                        key: key.clone(),
-                        start: *start,
-                        end: *end,
-                        count: *count,
-                        value: Some(*value),
-                        late_firing: *late_firing,
-                    },
-                ));
+                push_capped(
+                    &mut self.closed,
+                    CLOSED_WINDOWS_MAX,
+                    (
+                        app.clone(),
+                        WindowView {
+                            key: key.clone(),
+                            start: *start,
+                            end: *end,
+                            count: *count,
+                            value: Some(*value),
+                            late_firing: *late_firing,
+                        },
+                    ),
+                );
             }
             EventKind::LateRecord {
                 app,
@@ -303,19 +328,26 @@ impl ServicesRecent {
                 event_time,
                 dropped,
             } => {
-                if self.late.len() >= LATE_RECORDS_MAX {
-                    self.late.pop_front();
-                }
-                self.late.push_back((
-                    app.clone(),
-                    LateView {
-                        key: key.clone(),
-                        event_time: *event_time,
-                        dropped: *dropped,
-                        at: t,
-                    },
-                ));
+                push_capped(
+                    &mut self.late,
+                    LATE_RECORDS_MAX,
+                    (
+                        app.clone(),
+                        LateView {
+                            key: key.clone(),
+                            event_time: *event_time,
+                            dropped: *dropped,
+                        },
+                    ),
+                );
             }
+            EventKind::ObjectPut {
+                bucket, key, size, ..
+            } => push_capped(
+                &mut self.objects,
+                OBJECTS_KEPT,
+                (bucket.clone(), key.clone(), *size),
+            ),
             EventKind::BrokerFlowControl {
                 broker,
                 connection,
@@ -368,63 +400,41 @@ pub fn of(world: &World, recent: &ServicesRecent) -> ServicesView {
             .brokers()
             .map(|b| broker_view(world, b, recent, now))
             .collect(),
-        firehoses: firehose_views(world, now),
+        firehoses: firehose_views(world, recent, now),
         flinks: world
             .flink()
             .applications()
-            .map(|a| {
-                let (window, time, event_time, sql) = match &a.spec {
-                    Some(spec) => (
-                        window_label(&spec.window),
-                        time_label(&spec.time),
-                        matches!(spec.time, TimeSpec::Event { .. }),
-                        flink_sql(spec),
-                    ),
-                    None => (String::new(), String::new(), false, String::new()),
-                };
-                let (overlap, slide_ms) = match a.spec.as_ref().map(|s| &s.window) {
-                    Some(&WindowKind::Hopping { size_ms, slide_ms }) => {
-                        ((size_ms / slide_ms.max(1)).max(1), slide_ms.max(1))
-                    }
-                    _ => (1, 1),
-                };
-                FlinkView {
-                    name: a.name.clone(),
-                    overlap,
-                    slide_ms,
-                    status: a.status.as_str(),
-                    window,
-                    time,
-                    event_time,
-                    watermark: a.watermark(),
-                    open: a
-                        .open_windows()
-                        .into_iter()
-                        .map(|(key, start, end, count)| WindowView {
-                            key,
-                            start,
-                            end,
-                            count,
-                            value: None,
-                            late_firing: false,
-                        })
-                        .collect(),
-                    closed: recent
-                        .closed
-                        .iter()
-                        .filter(|(app, _)| *app == a.name)
-                        .map(|(_, w)| w.clone())
-                        .collect(),
-                    late: recent
-                        .late
-                        .iter()
-                        .filter(|(app, _)| *app == a.name)
-                        .map(|(_, l)| l.clone())
-                        .collect(),
-                    windows_fired: a.totals.windows_fired,
-                    late_dropped: a.totals.late_dropped,
-                    sql,
-                }
+            .map(|a| FlinkView {
+                name: a.name.clone(),
+                status: a.status.as_str(),
+                spec: a.spec.clone(),
+                watermark: a.watermark(),
+                open: a
+                    .open_windows()
+                    .into_iter()
+                    .map(|(key, start, end, count)| WindowView {
+                        key,
+                        start,
+                        end,
+                        count,
+                        value: None,
+                        late_firing: false,
+                    })
+                    .collect(),
+                closed: recent
+                    .closed
+                    .iter()
+                    .filter(|(app, _)| *app == a.name)
+                    .map(|(_, w)| w.clone())
+                    .collect(),
+                late: recent
+                    .late
+                    .iter()
+                    .filter(|(app, _)| *app == a.name)
+                    .map(|(_, l)| l.clone())
+                    .collect(),
+                windows_fired: a.totals.windows_fired,
+                late_dropped: a.totals.late_dropped,
             })
             .collect(),
         videos: world
@@ -447,9 +457,7 @@ pub fn of(world: &World, recent: &ServicesRecent) -> ServicesView {
                             archived: f.archived,
                         })
                         .collect(),
-                    fragments_in: v.totals.fragments_in,
                     persisted: v.totals.persisted,
-                    expired: v.totals.expired,
                     consumers: world
                         .kinesis_video()
                         .consumers()
@@ -458,7 +466,6 @@ pub fn of(world: &World, recent: &ServicesRecent) -> ServicesView {
                             name: c.name.clone(),
                             live: c.is_live(),
                             fragments: c.totals.fragments,
-                            last_at: c.totals.last_at,
                             error: c.totals.error.clone(),
                         })
                         .collect(),
@@ -584,7 +591,6 @@ fn broker_view(world: &World, b: &Broker, recent: &ServicesRecent, now: SimTime)
                 prefetch: on_plane.map_or(spec.prefetch, |k| k.prefetch),
                 held: on_plane.filter(|k| k.open).map_or(0, |k| k.in_flight),
                 connected: conn_open(c.conn),
-                processed: c.processed,
             }
         })
         .collect();
@@ -606,50 +612,27 @@ fn broker_view(world: &World, b: &Broker, recent: &ServicesRecent, now: SimTime)
     }
 }
 
-fn firehose_views(world: &World, now: SimTime) -> Vec<FirehoseView> {
+fn firehose_views(world: &World, recent: &ServicesRecent, now: SimTime) -> Vec<FirehoseView> {
     world
         .firehose()
         .streams()
         .map(|d| {
             let dest = &d.destination;
-            let mine = |key: &str| {
-                let file = key.rsplit('/').next().unwrap_or(key);
-                file.starts_with(&format!("{}-", d.name))
-            };
-            let error_root = dest
-                .error_prefix
-                .as_deref()
-                .map(|ep| ep.split("!{").next().unwrap_or("").to_string())
-                .filter(|ep| !ep.is_empty());
-            let is_error = |key: &str| match &error_root {
-                Some(root) => key.starts_with(root.as_str()),
-                None => key
-                    .split('/')
-                    .next()
-                    .is_some_and(|d| d.ends_with("-failed")),
-            };
-            let mut recent: Vec<(SimTime, ObjectView)> = world
-                .s3()
-                .bucket(&dest.bucket)
-                .map(|bk| {
-                    bk.objects
-                        .iter()
-                        .filter(|(k, _)| mine(k))
-                        .map(|(k, o)| {
-                            (
-                                o.last_modified,
-                                ObjectView {
-                                    key: k.clone(),
-                                    bytes: o.size,
-                                    error: is_error(k),
-                                },
-                            )
-                        })
-                        .collect()
+            // The newest objects it put (the events say which; the bucket itself may hold
+            // thousands, too many to scan each frame).
+            let mut mine: Vec<ObjectView> = recent
+                .objects
+                .iter()
+                .rev()
+                .filter(|(bucket, key, _)| *bucket == dest.bucket && d.owns_object(key))
+                .take(OBJECTS_DRAWN_MAX)
+                .map(|(_, key, bytes)| ObjectView {
+                    key: key.clone(),
+                    bytes: *bytes,
+                    error: d.is_error_object(key),
                 })
-                .unwrap_or_default();
-            mqlab_engine::ordmap::sort_small_by_key(&mut recent, |(t, o)| (*t, o.key.clone()));
-            let skip = recent.len().saturating_sub(OBJECTS_DRAWN_MAX);
+                .collect();
+            mine.reverse();
             FirehoseView {
                 name: d.name.clone(),
                 source: d.source.as_ref().map_or_else(
@@ -673,7 +656,7 @@ fn firehose_views(world: &World, now: SimTime) -> Vec<FirehoseView> {
                 transform: dest.transform.is_some(),
                 objects: d.totals.objects,
                 error_records: d.totals.error_output,
-                recent: recent.into_iter().skip(skip).map(|(_, o)| o).collect(),
+                recent: mine,
             }
         })
         .collect()

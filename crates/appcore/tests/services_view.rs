@@ -140,8 +140,8 @@ fn a_flink_application_shows_its_open_windows_the_ones_that_closed_and_its_sql()
         25_000,
     );
     let a = &services(&lab).flinks[0];
-    assert_eq!(a.window, "tumbling 10 s");
-    assert_eq!(a.time, "arrival time");
+    assert_eq!(a.window(), "tumbling 10 s");
+    assert_eq!(a.time(), "arrival time");
     assert!(!a.closed.is_empty(), "{a:?}");
     assert!(a
         .closed
@@ -151,9 +151,13 @@ fn a_flink_application_shows_its_open_windows_the_ones_that_closed_and_its_sql()
     assert_eq!(keys, ["mobile", "web"].into_iter().collect());
     assert_eq!(a.windows_fired as usize, a.closed.len());
     assert!(a
-        .sql
+        .sql()
         .contains("TUMBLE(TABLE clicks, DESCRIPTOR(proc_time), INTERVAL '10' SECOND)"));
-    assert!(a.sql.contains("INSERT INTO `click-counts`"), "{}", a.sql);
+    assert!(
+        a.sql().contains("INSERT INTO `click-counts`"),
+        "{}",
+        a.sql()
+    );
 }
 
 #[test]

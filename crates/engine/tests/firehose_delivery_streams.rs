@@ -317,6 +317,9 @@ fn dynamic_partitioning_puts_records_under_their_keys_prefix() {
         r#"{"customer_id":"a","n":1}{"customer_id":"a","n":3}"#
     );
     assert!(k.iter().any(|k| k.starts_with("customer_id=b/p-1-")));
+    let p = w.firehose().stream("p").unwrap();
+    assert!(k.iter().all(|k| p.owns_object(k)));
+    assert_eq!(k.iter().filter(|k| p.is_error_object(k)).count(), 1);
     let failed = k
         .iter()
         .find(|k| k.starts_with("errors/processing-failed/2026/01/01/00/p-1-"))
@@ -370,6 +373,10 @@ fn transformation_failure_goes_to_processing_failed() {
         "arn:aws:lambda:us-east-1:123456789012:function:enrich"
     );
     let s = w.firehose().stream("t").unwrap();
+    // The stream knows its own objects by their names, and which went to the error prefix.
+    assert!(k.iter().all(|k| s.owns_object(k)));
+    assert!(s.is_error_object(failed) && !s.is_error_object(main));
+    assert!(!s.owns_object("2026/01/01/00/t-2-1-2026-01-01-00-01-00-uuid"));
     assert_eq!(s.totals.processing_failed, 1);
     assert_eq!(s.totals.delivered_to_s3, 1);
     // Lambda counted the invocation (one per MiB of buffer).

@@ -1341,10 +1341,11 @@ impl ViewModel {
             | EventKind::KclWorkerDied { .. } => self.kinesis.apply(t, &e.kind),
             EventKind::WindowClosed { .. }
             | EventKind::LateRecord { .. }
+            | EventKind::ObjectPut { .. }
             | EventKind::BrokerFlowControl { .. }
                 if crate::sim::FULL_PAGE =>
             {
-                self.services_recent.apply(t, &e.kind)
+                self.services_recent.apply(&e.kind)
             }
             // S3's bucket events: an uploader is drawn through its bucket (see `sync`); the
             // events themselves change nothing drawn.
@@ -1844,7 +1845,8 @@ impl ViewModel {
     }
 }
 
-fn push_capped<T>(buf: &mut VecDeque<T>, max: usize, item: T) {
+/// Appends `item`, dropping the oldest once `buf` holds `max`.
+pub(crate) fn push_capped<T>(buf: &mut VecDeque<T>, max: usize, item: T) {
     if buf.len() >= max {
         buf.pop_front();
     }

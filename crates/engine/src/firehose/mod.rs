@@ -164,6 +164,47 @@ impl DeliveryStream {
         self.buffers.values().map(|b| b.records.len()).sum()
     }
 
+    /// Whether `key` names one of this stream's objects (`deliver::object_key` ends every name
+    /// with `<DeliveryStreamName>-<version>-…`).
+    /// (A stream `a`'s name is a prefix of stream `a-2`'s: after the name come the version's
+    /// digits and a four-digit year, which tells them apart.)
+    pub fn owns_object(&self, key: &str) -> bool {
+        let file = key.rsplit('/').next().unwrap_or(key);
+        let Some(rest) = file
+            .strip_prefix(self.name.as_str())
+            .and_then(|r| r.strip_prefix('-'))
+        else {
+            return false;
+        };
+        let mut parts = rest.split('-');
+        let digits = |p: Option<&str>, n: Option<usize>| {
+            p.is_some_and(|p| {
+                !p.is_empty()
+                    && p.bytes().all(|b| b.is_ascii_digit())
+                    && n.is_none_or(|n| p.len() == n)
+            })
+        };
+        digits(parts.next(), None) && digits(parts.next(), Some(4))
+    }
+
+    /// Whether one of its objects went under the error output prefix (its static part, or
+    /// `<error-output-type>/` without one: `processing-failed/`, `…-failed/`).
+    pub fn is_error_object(&self, key: &str) -> bool {
+        let root = self
+            .destination
+            .error_prefix
+            .as_deref()
+            .map(|ep| ep.split("!{").next().unwrap_or(""))
+            .filter(|ep| !ep.is_empty());
+        match root {
+            Some(root) => key.starts_with(root),
+            None => key
+                .split('/')
+                .next()
+                .is_some_and(|d| d.ends_with("-failed")),
+        }
+    }
+
     /// Bytes waiting in the buffers (the size hint counts these).
     pub fn buffered_bytes(&self) -> u64 {
         self.buffers.values().map(|b| b.bytes).sum()
