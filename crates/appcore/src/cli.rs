@@ -52,8 +52,9 @@ pub fn service_of(op: &str) -> &'static str {
 
 /// The same for any service (`svc` as the CLI names it: "sqs", "sns", "kinesis" …).
 pub fn aws_cli_command_for(svc: &str, op: &str, params: &Value) -> String {
-    // A broker client's own call has no AWS command: its client library's line instead.
-    if svc == "mq-broker" {
+    // A broker client's own call has no AWS command: its client library's line instead
+    // (only the full page makes such calls).
+    if crate::sim::FULL_PAGE && svc == "mq-broker" {
         return match (op, params.get("Prefetch")) {
             ("Qos", Some(n)) => {
                 format!("channel.basic_qos(prefetch_count={n})  # AMQP basic.qos on the broker, not an AWS API")

@@ -174,8 +174,12 @@ impl Edit {
                     },
                 );
             }
-            // A group's settings: the scenario's group of that name gets the members.
-            Edit::Call { op, params } if op == "UpdateAutoScalingGroup" => {
+            // The full page's calls (in the first download none exists, so none of this is
+            // linked there). A group's settings: the scenario's group of that name gets the
+            // members.
+            Edit::Call { op, params }
+                if crate::sim::FULL_PAGE && op == "UpdateAutoScalingGroup" =>
+            {
                 let name = params.get("AutoScalingGroupName");
                 let group = scenario
                     .auto_scaling_groups
@@ -184,7 +188,9 @@ impl Edit {
                 copy_members(params, group, &["MinSize", "MaxSize", "DesiredCapacity"]);
             }
             // A mapping's: the scenario's mapping of that function (the edit names it).
-            Edit::Call { op, params } if op == "UpdateEventSourceMapping" => {
+            Edit::Call { op, params }
+                if crate::sim::FULL_PAGE && op == "UpdateEventSourceMapping" =>
+            {
                 let function = params.get("FunctionName");
                 let mapping = scenario
                     .event_source_mappings
@@ -202,7 +208,7 @@ impl Edit {
             }
             // A delivery stream's S3 buffering hints: merged into the scenario's stream of
             // that name, as UpdateDestination merges them.
-            Edit::Call { op, params } if op == "UpdateDestination" => {
+            Edit::Call { op, params } if crate::sim::FULL_PAGE && op == "UpdateDestination" => {
                 let name = params.get("DeliveryStreamName");
                 let hints = params
                     .pointer("/ExtendedS3DestinationUpdate/BufferingHints")
@@ -227,7 +233,7 @@ impl Edit {
             }
             // An alarm's whole definition (PutMetricAlarm replaces it whole): the scenario's
             // alarm of that name becomes it.
-            Edit::Call { op, params } if op == "PutMetricAlarm" => {
+            Edit::Call { op, params } if crate::sim::FULL_PAGE && op == "PutMetricAlarm" => {
                 let name = params.get("AlarmName");
                 if let Some(alarm) = scenario
                     .alarms
@@ -239,7 +245,7 @@ impl Edit {
             }
             // A policy's whole configuration (PutScalingPolicy replaces it): the scenario's
             // policy of that group and name becomes it.
-            Edit::Call { op, params } if op == "PutScalingPolicy" => {
+            Edit::Call { op, params } if crate::sim::FULL_PAGE && op == "PutScalingPolicy" => {
                 let (group, name) = (params.get("AutoScalingGroupName"), params.get("PolicyName"));
                 if let Some(policy) = scenario.scaling_policies.iter_mut().find(|p| {
                     name.is_some()
@@ -250,7 +256,7 @@ impl Edit {
                 }
             }
             // A broker consumer's prefetch: the scenario's consumer of that name gets it.
-            Edit::Call { op, params } if op == "Qos" => {
+            Edit::Call { op, params } if crate::sim::FULL_PAGE && op == "Qos" => {
                 let (name, broker) = (params.get("Client"), params.get("Broker"));
                 let consumer = scenario
                     .broker_consumers

@@ -39,6 +39,25 @@ pub struct ServicesView {
     pub videos: Vec<VideoView>,
 }
 
+/// The services' view as a frame's summary holds it: shared, since the summary is cloned
+/// for the panels, and compared in the full page only, so the first download (where it is
+/// always empty) links neither a deep clone nor a comparison of it.
+#[derive(Clone, Debug, Default)]
+pub struct SharedServices(pub std::rc::Rc<ServicesView>);
+
+impl PartialEq for SharedServices {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0) || (crate::sim::FULL_PAGE && self.0 == other.0)
+    }
+}
+
+impl std::ops::Deref for SharedServices {
+    type Target = ServicesView;
+    fn deref(&self) -> &ServicesView {
+        &self.0
+    }
+}
+
 impl ServicesView {
     pub fn is_empty(&self) -> bool {
         self.lambdas.is_empty()

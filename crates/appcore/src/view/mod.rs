@@ -264,7 +264,7 @@ pub struct Summary {
     pub queue_alarms: Vec<QueueAlarm>,
     /// Amazon MQ brokers, Firehose delivery streams, Flink applications and video streams
     /// as the services strip draws them (full page only).
-    pub services: crate::services_view::ServicesView,
+    pub services: crate::services_view::SharedServices,
 }
 
 /// An alarm that watches one queue's metric (AWS/SQS with the QueueName dimension).
@@ -1712,7 +1712,9 @@ impl ViewModel {
             s.asgs = group_views(world);
             s.more = more_rows(world, &s.asgs);
             s.queue_alarms = queue_alarms(world);
-            s.services = crate::services_view::of(world, &self.services_recent);
+            s.services = crate::services_view::SharedServices(std::rc::Rc::new(
+                crate::services_view::of(world, &self.services_recent),
+            ));
             s.mappings = world
                 .lambda()
                 .mappings()
