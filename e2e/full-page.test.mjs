@@ -154,11 +154,15 @@ test("a share link or an autosave of a Lambda run, opened in the first download,
   // The full page keeps the run in its link and in the autosave, as the first download does.
   await page.waitForFunction(() => location.hash.startsWith("#v1="));
   const link = new URL(page.url()).hash;
+  // The texts the full page fetches once open (presets, help) have arrived before it is left:
+  // a fetch cut short by leaving is not a failure of the page.
+  await page.waitForLoadState("networkidle");
   // The link, opened in the first download, is handed over unchanged.
   await page.goto(`${ctx.baseUrl}${link}`);
   await waitForFullPage(page);
   assert.equal(new URL(page.url()).hash, link);
   await testid(page, "summary-lambda-process-order").waitFor();
+  await page.waitForLoadState("networkidle");
   // The first download with no link restores the autosave: a Lambda run, so the full page.
   await page.goto(ctx.baseUrl);
   await waitForFullPage(page);

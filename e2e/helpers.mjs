@@ -50,7 +50,7 @@ export async function openPage({ viewport = { width: 1400, height: 900 }, contex
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
   page.on("requestfailed", (req) => {
     // A blob: download the page revokes at once is not a failure of the page.
-    if (!req.url().startsWith("blob:")) problems.push(`request failed: ${req.url()}`);
+    if (!req.url().startsWith("blob:")) problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
   });
   page.on("request", (req) => {
     const url = req.url();
