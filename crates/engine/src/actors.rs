@@ -1431,6 +1431,7 @@ fn publish(
     sns.publish_batch(ctx, &input).map(|_| ())
 }
 
+#[inline]
 fn api_event(ctx: &mut Ctx, op: &str, queue: &str, actor: &str, err: Option<AwsError>) {
     ctx.events.push(ctx.now, || EventKind::ApiCall {
         operation: op.to_string(),

@@ -116,34 +116,34 @@ struct TimerQueues {
 }
 
 impl TimerQueues {
-    fn heads(&self) -> [Option<(SimTime, u64)>; 12] {
+    fn heads(&self) -> [u128; 12] {
         [
-            self.world.peek(),
-            self.sqs.peek(),
-            self.sns.peek(),
-            self.kinesis.peek(),
-            self.s3.peek(),
-            self.kcl.peek(),
-            self.actor.peek(),
-            self.lambda.peek(),
-            self.mq.peek(),
-            self.flink.peek(),
-            self.video.peek(),
-            self.firehose.peek(),
+            self.world.head_key(),
+            self.sqs.head_key(),
+            self.sns.head_key(),
+            self.kinesis.head_key(),
+            self.s3.head_key(),
+            self.kcl.head_key(),
+            self.actor.head_key(),
+            self.lambda.head_key(),
+            self.mq.head_key(),
+            self.flink.head_key(),
+            self.video.head_key(),
+            self.firehose.head_key(),
         ]
     }
 
-    /// (queue index, time) of the earliest timer of all.
+    /// (queue index, time) of the earliest timer of all: the lowest head key, each a timer's
+    /// (time, sequence number) kept by its queue.
     fn earliest(&self) -> Option<(usize, SimTime)> {
-        let mut best: Option<((SimTime, u64), usize)> = None;
-        for (i, head) in self.heads().into_iter().enumerate() {
-            if let Some(h) = head {
-                if best.is_none_or(|(b, _)| h < b) {
-                    best = Some((h, i));
-                }
+        let heads = self.heads();
+        let (mut best, mut at) = (0, heads[0]);
+        for (i, &k) in heads.iter().enumerate().skip(1) {
+            if k < at {
+                (best, at) = (i, k);
             }
         }
-        best.map(|((at, _), i)| (i, at))
+        (at != crate::core::sched::NO_TIMER).then_some((best, (at >> 64) as SimTime))
     }
 
     fn next_at(&self) -> Option<SimTime> {

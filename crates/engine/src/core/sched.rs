@@ -32,14 +32,26 @@ impl<T> Ord for Entry<T> {
     }
 }
 
+/// A timer's place in the order as one number: its time, then its sequence number.
+fn key(at: SimTime, seq: u64) -> u128 {
+    ((at as u128) << 64) | seq as u128
+}
+
+/// What [`Scheduler::head_key`] is for an empty queue: later than every timer.
+pub const NO_TIMER: u128 = u128::MAX;
+
 #[derive(Clone, Debug)]
 pub struct Scheduler<T> {
+    /// The earliest timer's key, kept beside the heap: the world compares every owner's head
+    /// before each timer it fires, and reading it here costs no trip into the heap.
+    head: u128,
     heap: BinaryHeap<Entry<T>>,
 }
 
 impl<T> Default for Scheduler<T> {
     fn default() -> Self {
         Scheduler {
+            head: NO_TIMER,
             heap: BinaryHeap::new(),
         }
     }
@@ -48,26 +60,35 @@ impl<T> Default for Scheduler<T> {
 impl<T> Scheduler<T> {
     /// `item` fires at `at`; `seq` orders it among timers due at the same instant.
     pub fn schedule(&mut self, at: SimTime, seq: u64, item: T) {
+        self.head = self.head.min(key(at, seq));
         self.heap.push(Entry { at, seq, item });
     }
 
     /// Time of the earliest pending timer.
     pub fn next_at(&self) -> Option<SimTime> {
-        self.heap.peek().map(|e| e.at)
+        self.peek().map(|(at, _)| at)
     }
 
     /// (time, sequence number) of the earliest pending timer.
     pub fn peek(&self) -> Option<(SimTime, u64)> {
-        self.heap.peek().map(|e| (e.at, e.seq))
+        (self.head != NO_TIMER).then_some(((self.head >> 64) as SimTime, self.head as u64))
+    }
+
+    /// The earliest timer's (time, sequence number) as one number ([`NO_TIMER`] if none): the
+    /// lowest of several queues' keys is the timer due first among them.
+    #[inline]
+    pub fn head_key(&self) -> u128 {
+        self.head
     }
 
     /// Removes and returns the earliest timer if it is due at or before `t`.
     pub fn pop_due(&mut self, t: SimTime) -> Option<(SimTime, T)> {
-        if self.heap.peek()?.at <= t {
-            self.heap.pop().map(|e| (e.at, e.item))
-        } else {
-            None
+        if self.head == NO_TIMER || (self.head >> 64) as SimTime > t {
+            return None;
         }
+        let e = self.heap.pop()?;
+        self.head = self.heap.peek().map_or(NO_TIMER, |n| key(n.at, n.seq));
+        Some((e.at, e.item))
     }
 
     pub fn len(&self) -> usize {
@@ -103,5 +124,22 @@ mod tests {
         s.schedule(10, 0, 1);
         assert!(s.pop_due(9).is_none());
         assert_eq!(s.pop_due(10), Some((10, 1)));
+        assert_eq!((s.peek(), s.head_key()), (None, NO_TIMER));
+    }
+
+    #[test]
+    fn the_head_key_orders_by_time_then_sequence() {
+        let mut s = Scheduler::default();
+        s.schedule(7, 4, 'b');
+        s.schedule(7, 2, 'a');
+        s.schedule(9, 0, 'c');
+        assert_eq!(s.peek(), Some((7, 2)));
+        assert_eq!(s.head_key(), (7u128 << 64) | 2);
+        assert_eq!(s.pop_due(7), Some((7, 'a')));
+        assert_eq!(s.peek(), Some((7, 4)));
+        assert_eq!(s.pop_due(7), Some((7, 'b')));
+        assert!(s.head_key() > (7u128 << 64) | u64::MAX as u128);
+        assert_eq!(s.pop_due(7), None);
+        assert_eq!(s.next_at(), Some(9));
     }
 }
