@@ -252,6 +252,16 @@ test("a bad link or a bad file shows what is wrong and keeps the work; a reload 
   assert.equal(await testid(restored.page, "preset").inputValue(), "poison-dlq");
   assert.equal(await clockMs(restored.page), t);
   await testid(restored.page, "notice").waitFor();
+  assert.match(await testid(restored.page, "notice").textContent(), /Your last session was restored/);
+
+  // A lesson's link opens the lesson; the restored run waits, and says so, until it closes.
+  const lesson = await openPage({ context, hash: "#learn/long-polling" });
+  await testid(lesson.page, "notice").waitFor();
+  assert.match(await testid(lesson.page, "notice").textContent(), /comes back in the Free lab/);
+  await testid(lesson.page, "learn-open").click();
+  await waitForPage(lesson.page, () => document.querySelector('[data-testid="preset"]')?.value === "poison-dlq");
+  assert.equal(await clockMs(lesson.page), t);
+  assert.deepEqual(lesson.problems, []);
 
   // A broken link: a banner naming the problem, and the autosaved work is what opens.
   const bad = await openPage({ context, hash: "#v1=not-base64!!" });

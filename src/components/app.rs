@@ -99,7 +99,12 @@ pub fn initial_state() -> AppState {
     let mut state = match restored {
         Some((lab, lang)) => {
             let mut s = AppState::new(lab, lang.unwrap_or(browser_lang));
-            s.notice = Some("autosave.restored");
+            // Under a lesson the restored run waits in the Free lab.
+            s.notice = Some(if learn_link.is_some() {
+                "autosave.kept_for_lesson"
+            } else {
+                "autosave.restored"
+            });
             s
         }
         None => AppState::new(AppState::default_lab(), browser_lang),

@@ -166,7 +166,13 @@ fn broker(lang: Lang, b: &BrokerView, prefix: &str) -> Html {
         } else {
             t(lang, "svc.mq.instance")
         };
-        format!("{what} {} · {}", i + 1, r.as_str())
+        let role = match r {
+            NodeRole::Active => t(lang, "svc.mq.role_active"),
+            NodeRole::Standby => t(lang, "svc.mq.role_standby"),
+            NodeRole::Node => t(lang, "svc.mq.role_up"),
+            NodeRole::Down => t(lang, "svc.mq.role_down"),
+        };
+        format!("{what} {} · {role}", i + 1)
     };
     let roles: Vec<&str> = b.nodes.iter().map(|r| r.as_str()).collect();
     html! {
@@ -325,7 +331,7 @@ fn firehose(lang: Lang, f: &FirehoseView, prefix: &str) -> Html {
                         <title>{ format!("{} ({} B)", o.key, count(o.bytes)) }</title>
                         <path class={if o.error { "file error" } else { "file" }}
                             d={format!("M{} {} h{} l6 6 v22 h-{} Z", fmt(x), fmt(y), fmt(file_w - 14.0), fmt(file_w - 8.0))} />
-                        <text class="tiny" x={fmt(x + 3.0)} y={fmt(y + 16.0)}>{ if o.error { "failed".to_string() } else { mib(o.bytes) } }</text>
+                        <text class="tiny" x={fmt(x + 3.0)} y={fmt(y + 16.0)}>{ if o.error { t(lang, "svc.firehose.failed").to_string() } else { mib(o.bytes) } }</text>
                         <text class="tiny" x={fmt(x + 3.0)} y={fmt(y + 25.0)}>{ short }</text>
                     </g> }
                 }) }
