@@ -170,6 +170,25 @@ fn held_redelivered(w: &World) -> u64 {
 }
 
 #[test]
+fn a_scenario_producer_publishes_at_its_rate_when_the_interval_is_not_a_whole_millisecond() {
+    let mut v = file("mq-activemq-failover");
+    v["broker_events"] = json!([]);
+    // 1000/30 = 33.3 ms: a schedule that restarted from each millisecond it fired on lost a
+    // millisecond an interval (29.4 a second).
+    for rate in [30, 70] {
+        v["broker_producers"] = json!([v["broker_producers"][0].clone()]);
+        v["broker_producers"][0]["rate_per_s"] = json!(rate);
+        let w = run(&v, 60);
+        let p = &w.mq().clients.producers[0].totals;
+        assert_eq!(p.blocked, 0, "{p:?}");
+        assert!(
+            (rate * 60..=rate * 60 + 1).contains(&p.published),
+            "{rate}/s for 60 s: {p:?}"
+        );
+    }
+}
+
+#[test]
 fn a_scenario_producer_past_the_instances_ceiling_is_flow_controlled() {
     let mut v = file("mq-activemq-failover");
     v["broker_events"] = json!([]);
