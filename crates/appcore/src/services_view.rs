@@ -300,6 +300,15 @@ pub struct VideoView {
     pub consumers: Vec<VideoConsumerView>,
 }
 
+/// The items of a recent list (kept for every Flink application, newest last) that belong to
+/// application `app`.
+fn of_app<T: Clone>(list: &VecDeque<(String, T)>, app: &str) -> Vec<T> {
+    list.iter()
+        .filter(|(a, _)| a == app)
+        .map(|(_, x)| x.clone())
+        .collect()
+}
+
 /// What only the events say: windows that closed, late records, flow control.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServicesRecent {
@@ -440,18 +449,8 @@ pub fn of(world: &World, recent: &ServicesRecent) -> ServicesView {
                         late_firing: false,
                     })
                     .collect(),
-                closed: recent
-                    .closed
-                    .iter()
-                    .filter(|(app, _)| *app == a.name)
-                    .map(|(_, w)| w.clone())
-                    .collect(),
-                late: recent
-                    .late
-                    .iter()
-                    .filter(|(app, _)| *app == a.name)
-                    .map(|(_, l)| l.clone())
-                    .collect(),
+                closed: of_app(&recent.closed, &a.name),
+                late: of_app(&recent.late, &a.name),
                 windows_fired: a.totals.windows_fired,
                 late_dropped: a.totals.late_dropped,
             })
