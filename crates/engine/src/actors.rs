@@ -1241,7 +1241,7 @@ impl Actors {
         let vis_s = s.visibility_timeout_s.unwrap_or(30).max(2);
         let input = ChangeMessageVisibilityInput {
             queue_url: Some(self.calls[c.spec].url.clone()),
-            receipt_handle: Some(m.handle.text()),
+            receipt_handle: Some(crate::sqs::api::ReceiptHandle::Issued(m.handle)),
             visibility_timeout: Some(vis_s as i64),
         };
         let r = hub.sqs(ctx).and_then(|(sqs, mut cx)| {
@@ -1298,9 +1298,9 @@ impl Actors {
         if ok {
             c.processed += 1;
             let url = &self.calls[c.spec].url;
-            let r = hub
-                .sqs(ctx)
-                .and_then(|(sqs, mut cx)| sqs.delete_taken(&mut cx, url, &m.handle, Some(&c.name)));
+            let r = hub.sqs(ctx).and_then(|(sqs, mut cx)| {
+                sqs.delete_taken(&mut cx, Some(url), &m.handle, Some(&c.name))
+            });
             api_event(ctx, "DeleteMessage", &s.queue, &c.name, r.err());
         } else {
             c.failed += 1;

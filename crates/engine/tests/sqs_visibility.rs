@@ -322,3 +322,99 @@ fn a_message_in_flight_is_counted_as_not_visible() {
     let sum = sim.w.sqs().queue_summaries();
     assert_eq!((sum[0].visible, sum[0].in_flight), (1, 2));
 }
+
+/// A typed caller holds the handle a receive issued as its bytes (`ReceiptHandle::Issued`);
+/// its text is the one the JSON API shows, the same handle sent back as text works the same,
+/// and a handle of another queue is refused naming its text.
+#[test]
+fn a_typed_receipt_handle_reads_and_works_as_its_text() {
+    use mqlab_engine::sqs::api::{
+        ChangeMessageVisibilityInput, DeleteMessageInput, ReceiptHandle, ReceiveMessageInput,
+        SendMessageInput,
+    };
+    use mqlab_engine::world::Caller;
+    let mut sim = Sim::new();
+    let q = sim.create("typed", json!({"VisibilityTimeout": "0"}));
+    let other = sim.create("other", json!({}));
+    let url = |u: &str| Some(u.to_string());
+    let receive = |sim: &mut Sim| {
+        let input = ReceiveMessageInput {
+            queue_url: url(&q),
+            ..Default::default()
+        };
+        sim.w.with_sqs(|sqs, ctx| {
+            sqs.receive_message(ctx, &input, Caller::External(0), None)
+                .and_then(|r| r.ok())
+                .and_then(|mut out| out.messages.pop())
+        })
+    };
+    for body in ["a", "b"] {
+        let send = SendMessageInput {
+            queue_url: url(&q),
+            message_body: Some(body.into()),
+            ..Default::default()
+        };
+        sim.w
+            .with_sqs(|sqs, ctx| sqs.send_message(ctx, &send, None))
+            .unwrap();
+    }
+    let m = receive(&mut sim).expect("a message");
+    let h = m.receipt_handle.clone();
+    assert!(matches!(h, ReceiptHandle::Issued(_)));
+    let text = h.to_string();
+    assert!(text.starts_with("AQEB") && text.len() == 68, "{text}");
+    let json = serde_json::to_value(&m).unwrap();
+    assert_eq!(json["ReceiptHandle"], json!(text));
+    assert_eq!(h, ReceiptHandle::from(text.as_str()));
+    assert!(h == *text.as_str());
+
+    // Another queue's handle: ReceiptHandleIsInvalid, naming the text.
+    let wrong = DeleteMessageInput {
+        queue_url: url(&other),
+        receipt_handle: Some(h.clone()),
+    };
+    let e = sim
+        .w
+        .with_sqs(|sqs, ctx| sqs.delete_message(ctx, &wrong, None))
+        .unwrap_err();
+    assert_eq!(e.code, "ReceiptHandleIsInvalid");
+    assert!(e.message.contains(&text), "{}", e.message);
+
+    // The text form changes the visibility; the issued form deletes.
+    let change = ChangeMessageVisibilityInput {
+        queue_url: url(&q),
+        receipt_handle: Some(text.clone().into()),
+        visibility_timeout: Some(600),
+    };
+    sim.w
+        .with_sqs(|sqs, ctx| sqs.change_message_visibility(ctx, &change, None))
+        .unwrap();
+    let del = DeleteMessageInput {
+        queue_url: url(&q),
+        receipt_handle: Some(h),
+    };
+    sim.w
+        .with_sqs(|sqs, ctx| sqs.delete_message(ctx, &del, None))
+        .unwrap();
+    // The other message remains, and is deleted by its handle's text.
+    let n = receive(&mut sim).expect("the other message");
+    assert_ne!(n.body, m.body);
+    let del = DeleteMessageInput {
+        queue_url: url(&q),
+        receipt_handle: Some(n.receipt_handle.to_string().into()),
+    };
+    sim.w
+        .with_sqs(|sqs, ctx| sqs.delete_message(ctx, &del, None))
+        .unwrap();
+    assert!(receive(&mut sim).is_none());
+    // A missing or empty handle is a missing parameter, as before.
+    let empty = DeleteMessageInput {
+        queue_url: url(&q),
+        receipt_handle: Some(String::new().into()),
+    };
+    let e = sim
+        .w
+        .with_sqs(|sqs, ctx| sqs.delete_message(ctx, &empty, None))
+        .unwrap_err();
+    assert_eq!(e.code, "MissingParameter");
+}

@@ -2,6 +2,7 @@
 //! names, and the JSON dispatch used by `World::call` and the CLI's `api` mode.
 
 use super::message_attributes::MessageAttributes;
+pub use super::ops::ReceiptHandle;
 use crate::core::error::AwsError;
 use crate::core::payload::{Md5Hex, Payload};
 use crate::core::request;
@@ -198,7 +199,7 @@ pub struct ReceiveMessageInput {
 #[serde(rename_all = "PascalCase")]
 pub struct ReceivedMessage {
     pub message_id: Uuid,
-    pub receipt_handle: String,
+    pub receipt_handle: ReceiptHandle,
     #[serde(rename = "MD5OfBody")]
     pub md5_of_body: Md5Hex,
     pub body: Payload,
@@ -225,7 +226,7 @@ pub struct ReceiveMessageOutput {
 #[serde(rename_all = "PascalCase")]
 pub struct DeleteMessageInput {
     pub queue_url: Option<String>,
-    pub receipt_handle: Option<String>,
+    pub receipt_handle: Option<ReceiptHandle>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -253,7 +254,7 @@ pub struct IdEntry {
 #[serde(rename_all = "PascalCase")]
 pub struct ChangeMessageVisibilityInput {
     pub queue_url: Option<String>,
-    pub receipt_handle: Option<String>,
+    pub receipt_handle: Option<ReceiptHandle>,
     #[serde(default, deserialize_with = "lenient_int")]
     pub visibility_timeout: Option<i64>,
 }

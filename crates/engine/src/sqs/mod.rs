@@ -197,6 +197,11 @@ impl SystemAttributes {
         SystemAttributes(bits)
     }
 
+    /// No attribute asked for (most receives): nothing to look up.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
     pub fn wants(self, name: &str) -> bool {
         SYSTEM_ATTRIBUTE_NAMES
             .iter()
