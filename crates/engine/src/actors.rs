@@ -1083,30 +1083,23 @@ impl Actors {
         } else {
             "SendMessageBatch"
         };
-        enum Call {
-            One(SendMessageBatchEntry),
-            Batch(SendMessageBatchInput),
-        }
-        let call = match n {
-            1 => {
-                let one = entries.pop().expect("one entry per message");
-                p.entries = entries;
-                Call::One(one)
-            }
-            _ => Call::Batch(SendMessageBatchInput {
-                queue_url: Some(p.url.clone()),
-                entries,
-            }),
-        };
+        // A single SendMessage sends the entry where it lies (no move out of the list and
+        // back), and the list stays the producer's for the next message.
+        let batch = (n != 1).then(|| SendMessageBatchInput {
+            queue_url: Some(p.url.clone()),
+            entries: std::mem::take(&mut entries),
+        });
         let p = &self.producers[producer];
         let actor = &p.spec.name;
         for _ in 0..1 + resend as u32 {
-            let result = match &call {
-                Call::One(e) => hub
+            let result = match &batch {
+                None => hub
                     .sqs(ctx)
-                    .and_then(|(sqs, mut cx)| sqs.send_entry(&mut cx, &p.url, e, Some(actor)))
+                    .and_then(|(sqs, mut cx)| {
+                        sqs.send_entry(&mut cx, &p.url, &entries[0], Some(actor))
+                    })
                     .map(drop),
-                Call::Batch(input) => hub
+                Some(input) => hub
                     .sqs(ctx)
                     .and_then(|(sqs, mut cx)| sqs.send_message_batch(&mut cx, input, Some(actor)))
                     .map(drop),
@@ -1117,8 +1110,8 @@ impl Actors {
         if resend {
             p.resent += n as u64;
         }
-        if let Call::One(one) = call {
-            p.entries.push(one);
+        if batch.is_none() {
+            p.entries = entries;
         }
     }
 

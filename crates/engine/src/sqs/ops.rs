@@ -138,6 +138,34 @@ impl<'de> serde::Deserialize<'de> for ReceiptHandle {
     }
 }
 
+/// The members of a message to send, borrowed from the request that carries them
+/// (SendMessage, a batch entry, another service's delivery): validated, then copied once
+/// into the message (a SendMessage is no longer copied into a batch entry first).
+pub(crate) struct Outgoing<'a> {
+    body: Option<&'a Payload>,
+    delay_seconds: Option<i64>,
+    attributes: &'a mattrs::MessageAttributes,
+    system_attributes: &'a mattrs::MessageAttributes,
+    dedup_id: Option<&'a str>,
+    group_id: Option<&'a str>,
+}
+
+impl<'a> From<&'a SendMessageBatchEntry> for Outgoing<'a> {
+    fn from(e: &'a SendMessageBatchEntry) -> Self {
+        Outgoing {
+            body: e.message_body.as_ref(),
+            delay_seconds: e.delay_seconds,
+            attributes: &e.message_attributes,
+            system_attributes: &e.message_system_attributes,
+            dedup_id: e.message_deduplication_id.as_deref(),
+            group_id: e.message_group_id.as_deref(),
+        }
+    }
+}
+
+/// What a delivery from another service carries as system attributes.
+static NO_ATTRIBUTES: mattrs::MessageAttributes = mattrs::MessageAttributes::new();
+
 /// A message a receive took, by place: what a simulated consumer keeps (its id, its body and
 /// its handle's bytes); an API answer is rendered from the message itself.
 #[derive(Clone, Debug)]
@@ -694,14 +722,13 @@ impl Sqs {
         actor: Option<&str>,
     ) -> Result<SendMessageOutput, AwsError> {
         let id = self.resolve(input.queue_url.as_deref())?;
-        let entry = SendMessageBatchEntry {
-            id: None,
-            message_body: input.message_body.clone(),
+        let entry = Outgoing {
+            body: input.message_body.as_ref(),
             delay_seconds: input.delay_seconds,
-            message_attributes: input.message_attributes.clone(),
-            message_system_attributes: input.message_system_attributes.clone(),
-            message_deduplication_id: input.message_deduplication_id.clone(),
-            message_group_id: input.message_group_id.clone(),
+            attributes: &input.message_attributes,
+            system_attributes: &input.message_system_attributes,
+            dedup_id: input.message_deduplication_id.as_deref(),
+            group_id: input.message_group_id.as_deref(),
         };
         self.send_resolved(ctx, id, &entry, actor)
     }
@@ -716,24 +743,18 @@ impl Sqs {
         actor: Option<&str>,
     ) -> Result<SendMessageOutput, AwsError> {
         let id = self.resolve(Some(url))?;
-        self.send_resolved(ctx, id, entry, actor)
+        self.send_resolved(ctx, id, &Outgoing::from(entry), actor)
     }
 
     fn send_resolved(
         &mut self,
         ctx: &mut Ctx,
         id: u32,
-        entry: &SendMessageBatchEntry,
+        entry: &Outgoing,
         actor: Option<&str>,
     ) -> Result<SendMessageOutput, AwsError> {
         let prepared = self.prepare(id, entry, false)?;
-        self.check_throughput(
-            ctx,
-            id,
-            "SendMessage",
-            entry.message_group_id.as_deref(),
-            actor,
-        )?;
+        self.check_throughput(ctx, id, "SendMessage", entry.group_id, actor)?;
         let size = prepared.size;
         let out = self.enqueue(ctx, id, prepared, actor);
         let fifo = self.queue(id).fifo();
@@ -752,27 +773,20 @@ impl Sqs {
         queue_arn: &str,
         message: &QueueSend,
     ) -> Result<String, AwsError> {
-        let entry = &SendMessageBatchEntry {
-            id: None,
-            message_body: Some(message.body.clone()),
+        let entry = &Outgoing {
+            body: Some(&message.body),
             delay_seconds: None,
-            message_attributes: message.attributes.clone(),
-            message_system_attributes: Default::default(),
-            message_deduplication_id: message.dedup_id.clone(),
-            message_group_id: message.group_id.clone(),
+            attributes: &message.attributes,
+            system_attributes: &NO_ATTRIBUTES,
+            dedup_id: message.dedup_id.as_deref(),
+            group_id: message.group_id.as_deref(),
         };
         let id = self
             .resolve_arn(queue_arn)
             .ok_or_else(queue_does_not_exist)?;
         self.queues[&id].last_accessed.set(ctx.now);
         let prepared = self.prepare(id, entry, false)?;
-        self.check_throughput(
-            ctx,
-            id,
-            "SendMessage",
-            entry.message_group_id.as_deref(),
-            None,
-        )?;
+        self.check_throughput(ctx, id, "SendMessage", entry.group_id, None)?;
         let size = prepared.size;
         let out = self.enqueue(ctx, id, prepared, None);
         let fifo = self.queue(id).fifo();
@@ -922,7 +936,7 @@ impl Sqs {
         let mut out = BatchOutput::default();
         for e in &input.entries {
             let entry_id = e.id.clone().unwrap_or_default();
-            match self.prepare(id, e, true) {
+            match self.prepare(id, &Outgoing::from(e), true) {
                 Ok(p) => {
                     let r = self.enqueue(ctx, id, p, actor);
                     out.successful.push(SendMessageBatchResultEntry {
@@ -940,14 +954,9 @@ impl Sqs {
     }
 
     /// Validates one message to send (aws-rules §1.5, §1.6, §1.9).
-    fn prepare(
-        &self,
-        id: u32,
-        e: &SendMessageBatchEntry,
-        batch: bool,
-    ) -> Result<Prepared, AwsError> {
+    fn prepare(&self, id: u32, e: &Outgoing, batch: bool) -> Result<Prepared, AwsError> {
         let q = self.queue(id);
-        let body = match &e.message_body {
+        let body = match e.body {
             Some(b) if !b.is_empty() => b,
             _ => return Err(AwsError::missing_parameter("MessageBody")),
         };
@@ -956,8 +965,8 @@ impl Sqs {
         check_characters(&text)
             .and_then(|()| check_characters(tail))
             .map_err(|_| invalid_body_characters())?;
-        mattrs::validate(&e.message_attributes)?;
-        for (name, v) in &e.message_system_attributes {
+        mattrs::validate(e.attributes)?;
+        for (name, v) in e.system_attributes {
             if name != "AWSTraceHeader"
                 || v.data_type != "String"
                 || v.string_value.as_deref().is_none_or(str::is_empty)
@@ -967,11 +976,7 @@ impl Sqs {
                 )));
             }
         }
-        let size = body.len()
-            + e.message_attributes
-                .iter()
-                .map(|(k, v)| v.size(k))
-                .sum::<usize>();
+        let size = body.len() + e.attributes.iter().map(|(k, v)| v.size(k)).sum::<usize>();
         let max = q.attrs.maximum_message_size as usize;
         if size > max {
             // AWS words it differently for a batch entry (recorded answers).
@@ -998,7 +1003,7 @@ impl Sqs {
             _ => q.attrs.delay_seconds,
         };
         // An empty id is malformed, not absent (recorded AWS answers).
-        let group = e.message_group_id.as_deref();
+        let group = e.group_id;
         if let Some(g) = group {
             check_fifo_id("MessageGroupId", g)?;
         }
@@ -1007,7 +1012,7 @@ impl Sqs {
             let Some(_) = group else {
                 return Err(AwsError::missing_parameter("MessageGroupId"));
             };
-            dedup = match e.message_deduplication_id.as_deref() {
+            dedup = match e.dedup_id {
                 Some(d) => {
                     check_fifo_id("MessageDeduplicationId", d)?;
                     Some(d.to_string())
@@ -1018,13 +1023,13 @@ impl Sqs {
                 }
                 None => return Err(no_dedup_id()),
             };
-        } else if let Some(d) = &e.message_deduplication_id {
+        } else if let Some(d) = e.dedup_id {
             return Err(not_valid_for_queue_type("MessageDeduplicationId", d));
         }
         Ok(Prepared {
             body: body.clone(),
-            attributes: e.message_attributes.clone(),
-            system_attributes: e.message_system_attributes.clone(),
+            attributes: e.attributes.clone(),
+            system_attributes: e.system_attributes.clone(),
             delay_ms: delay_s as SimTime * MS_PER_S,
             group: group.map(String::from),
             dedup,
