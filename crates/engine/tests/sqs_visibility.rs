@@ -389,6 +389,25 @@ fn a_typed_receipt_handle_reads_and_works_as_its_text() {
     sim.w
         .with_sqs(|sqs, ctx| sqs.change_message_visibility(ctx, &change, None))
         .unwrap();
+    // The issued form changes it too, and on another queue is refused naming its text.
+    let change = ChangeMessageVisibilityInput {
+        receipt_handle: Some(h.clone()),
+        visibility_timeout: Some(900),
+        ..change
+    };
+    sim.w
+        .with_sqs(|sqs, ctx| sqs.change_message_visibility(ctx, &change, None))
+        .unwrap();
+    let wrong = ChangeMessageVisibilityInput {
+        queue_url: url(&other),
+        ..change
+    };
+    let e = sim
+        .w
+        .with_sqs(|sqs, ctx| sqs.change_message_visibility(ctx, &wrong, None))
+        .unwrap_err();
+    assert_eq!(e.code, "ReceiptHandleIsInvalid");
+    assert!(e.message.contains(&text), "{}", e.message);
     let del = DeleteMessageInput {
         queue_url: url(&q),
         receipt_handle: Some(h),

@@ -1531,8 +1531,9 @@ impl Sqs {
         }
     }
 
-    /// DeleteMessage by borrowed URL and handle (what a simulated consumer sends).
-    pub(crate) fn delete_at(
+    /// DeleteMessage by borrowed URL and a handle's text (what an API caller sends; a
+    /// simulated consumer deletes by the handle's bytes, [`Sqs::delete_taken`]).
+    fn delete_at(
         &mut self,
         ctx: &mut Ctx,
         url: Option<&str>,
@@ -1671,12 +1672,17 @@ impl Sqs {
             .receipt_handle
             .as_ref()
             .filter(|h| !h.is_empty())
-            .ok_or_else(|| AwsError::missing_parameter("ReceiptHandle"))?
-            .text();
+            .ok_or_else(|| AwsError::missing_parameter("ReceiptHandle"))?;
         let v = input
             .visibility_timeout
             .ok_or_else(|| AwsError::missing_parameter("VisibilityTimeout"))?;
-        self.change_one(ctx, id, &handle, v, actor)?;
+        match handle {
+            // A handle this world issued (a simulated consumer's heartbeat): nothing to decode.
+            ReceiptHandle::Issued(h) => {
+                self.change_parts(ctx, id, Some(h.parts()), &|| h.text(), v, actor)?
+            }
+            ReceiptHandle::Text(t) => self.change_one(ctx, id, t, v, actor)?,
+        }
         let fifo = self.queue(id).fifo();
         self.cost.charge(fifo, 0);
         Ok(())
@@ -1715,6 +1721,21 @@ impl Sqs {
         timeout_s: i64,
         actor: Option<&str>,
     ) -> Result<(), AwsError> {
+        let parts = decode_handle(handle);
+        self.change_parts(ctx, id, parts, &|| handle.to_string(), timeout_s, actor)
+    }
+
+    /// ChangeMessageVisibility of a handle read as (queue, seq, receive generation), None if
+    /// it is not one of ours; `handle` writes its text for an error.
+    fn change_parts(
+        &mut self,
+        ctx: &mut Ctx,
+        id: u32,
+        parts: Option<(u32, u64, u32)>,
+        handle: &dyn Fn() -> String,
+        timeout_s: i64,
+        actor: Option<&str>,
+    ) -> Result<(), AwsError> {
         let max = attributes::VISIBILITY_TIMEOUT_MAX_S as i64;
         if !(0..=max).contains(&timeout_s) {
             return Err(range_error(
@@ -1723,16 +1744,16 @@ impl Sqs {
                 "Must be >= 0 and <= 43200, if provided.",
             ));
         }
-        let (hq, seq, gen) = decode_handle(handle).ok_or_else(|| invalid_handle(handle))?;
+        let (hq, seq, gen) = parts.ok_or_else(|| invalid_handle(&handle()))?;
         let q = self.queue_mut(id);
         if hq != id || gen == 0 || seq >= q.next_seq {
-            return Err(invalid_handle(handle));
+            return Err(invalid_handle(&handle()));
         }
         let m = q
             .message(seq)
-            .ok_or_else(|| not_available_for_change(handle))?;
+            .ok_or_else(|| not_available_for_change(&handle()))?;
         if gen > m.receive_gen {
-            return Err(invalid_handle(handle));
+            return Err(invalid_handle(&handle()));
         }
         match m.state {
             MessageState::Delayed { .. } => {
@@ -1748,7 +1769,7 @@ impl Sqs {
                 ))
             }
             MessageState::InFlight { .. } if gen < m.receive_gen => {
-                return Err(not_available_for_change(handle))
+                return Err(not_available_for_change(&handle()))
             }
             _ => {}
         }
