@@ -16,7 +16,8 @@ use crate::core::time::{SimTime, MS_PER_S};
 use crate::hub::Hub;
 use crate::sns::Sns;
 use crate::sqs::api::{
-    ChangeMessageVisibilityInput, ReceiveMessageInput, SendMessageBatchEntry, SendMessageBatchInput,
+    ChangeMessageVisibilityInput, ReceiptHandle, ReceiveMessageInput, SendMessageBatchEntry,
+    SendMessageBatchInput,
 };
 use crate::sqs::{queue_url, Answer, Taken};
 use serde::{Deserialize, Serialize};
@@ -1234,7 +1235,7 @@ impl Actors {
         let vis_s = s.visibility_timeout_s.unwrap_or(30).max(2);
         let input = ChangeMessageVisibilityInput {
             queue_url: Some(self.calls[c.spec].url.clone()),
-            receipt_handle: Some(crate::sqs::api::ReceiptHandle::Issued(m.handle)),
+            receipt_handle: Some(ReceiptHandle::Issued(m.handle)),
             visibility_timeout: Some(vis_s as i64),
         };
         let r = hub.sqs(ctx).and_then(|(sqs, mut cx)| {
@@ -1292,7 +1293,12 @@ impl Actors {
             c.processed += 1;
             let url = &self.calls[c.spec].url;
             let r = hub.sqs(ctx).and_then(|(sqs, mut cx)| {
-                sqs.delete_taken(&mut cx, Some(url), &m.handle, Some(&c.name))
+                sqs.delete_at(
+                    &mut cx,
+                    Some(url),
+                    Some(&ReceiptHandle::Issued(m.handle)),
+                    Some(&c.name),
+                )
             });
             api_event(ctx, "DeleteMessage", &s.queue, &c.name, r.err());
         } else {

@@ -369,6 +369,10 @@ fn a_typed_receipt_handle_reads_and_works_as_its_text() {
     assert!(h == *text.as_str());
 
     // Another queue's handle: ReceiptHandleIsInvalid, naming the text.
+    let refused_naming_text = |e: mqlab_engine::AwsError| {
+        assert_eq!(e.code, "ReceiptHandleIsInvalid");
+        assert!(e.message.contains(&text), "{}", e.message);
+    };
     let wrong = DeleteMessageInput {
         queue_url: url(&other),
         receipt_handle: Some(h.clone()),
@@ -377,8 +381,7 @@ fn a_typed_receipt_handle_reads_and_works_as_its_text() {
         .w
         .with_sqs(|sqs, ctx| sqs.delete_message(ctx, &wrong, None))
         .unwrap_err();
-    assert_eq!(e.code, "ReceiptHandleIsInvalid");
-    assert!(e.message.contains(&text), "{}", e.message);
+    refused_naming_text(e);
 
     // The text form changes the visibility; the issued form deletes.
     let change = ChangeMessageVisibilityInput {
@@ -406,8 +409,7 @@ fn a_typed_receipt_handle_reads_and_works_as_its_text() {
         .w
         .with_sqs(|sqs, ctx| sqs.change_message_visibility(ctx, &wrong, None))
         .unwrap_err();
-    assert_eq!(e.code, "ReceiptHandleIsInvalid");
-    assert!(e.message.contains(&text), "{}", e.message);
+    refused_naming_text(e);
     let del = DeleteMessageInput {
         queue_url: url(&q),
         receipt_handle: Some(h),

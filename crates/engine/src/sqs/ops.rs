@@ -83,6 +83,15 @@ impl ReceiptHandle {
     pub fn is_empty(&self) -> bool {
         matches!(self, ReceiptHandle::Text(t) if t.is_empty())
     }
+
+    /// (queue, seq, receive generation): an issued handle's without decoding, a text's if it
+    /// is one of ours.
+    fn parts(&self) -> Option<(u32, u64, u32)> {
+        match self {
+            ReceiptHandle::Issued(h) => Some(h.parts()),
+            ReceiptHandle::Text(t) => decode_handle(t),
+        }
+    }
 }
 
 impl PartialEq for ReceiptHandle {
@@ -1520,24 +1529,22 @@ impl Sqs {
         input: &DeleteMessageInput,
         actor: Option<&str>,
     ) -> Result<(), AwsError> {
-        match &input.receipt_handle {
-            Some(ReceiptHandle::Issued(h)) => {
-                self.delete_taken(ctx, input.queue_url.as_deref(), h, actor)
-            }
-            Some(ReceiptHandle::Text(t)) => {
-                self.delete_at(ctx, input.queue_url.as_deref(), Some(t), actor)
-            }
-            None => self.delete_at(ctx, input.queue_url.as_deref(), None, actor),
-        }
+        self.delete_at(
+            ctx,
+            input.queue_url.as_deref(),
+            input.receipt_handle.as_ref(),
+            actor,
+        )
     }
 
-    /// DeleteMessage by borrowed URL and a handle's text (what an API caller sends; a
-    /// simulated consumer deletes by the handle's bytes, [`Sqs::delete_taken`]).
-    fn delete_at(
+    /// DeleteMessage by borrowed URL and handle: an API caller's (text, or a handle it was
+    /// given), or a simulated consumer's (the bytes of the one it took: nothing to decode;
+    /// the text is written only for an error).
+    pub(crate) fn delete_at(
         &mut self,
         ctx: &mut Ctx,
         url: Option<&str>,
-        handle: Option<&str>,
+        handle: Option<&ReceiptHandle>,
         actor: Option<&str>,
     ) -> Result<(), AwsError> {
         let id = self.resolve(url)?;
@@ -1545,24 +1552,10 @@ impl Sqs {
             .filter(|h| !h.is_empty())
             .ok_or_else(|| AwsError::missing_parameter("ReceiptHandle"))?;
         self.check_throughput(ctx, id, "DeleteMessage", None, actor)?;
-        self.delete_one(ctx, id, handle, actor)?;
-        let fifo = self.queue(id).fifo();
-        self.cost.charge(fifo, 0);
-        Ok(())
-    }
-
-    /// DeleteMessage of a message a simulated consumer took (its handle's bytes: nothing to
-    /// decode; the text is written only for an error).
-    pub(crate) fn delete_taken(
-        &mut self,
-        ctx: &mut Ctx,
-        url: Option<&str>,
-        handle: &Handle,
-        actor: Option<&str>,
-    ) -> Result<(), AwsError> {
-        let id = self.resolve(url)?;
-        self.check_throughput(ctx, id, "DeleteMessage", None, actor)?;
-        self.delete_parts(ctx, id, handle.parts(), &|| handle.text(), actor)?;
+        let parts = handle
+            .parts()
+            .ok_or_else(|| invalid_handle(&handle.text()))?;
+        self.delete_parts(ctx, id, parts, &|| handle.to_string(), actor)?;
         let fifo = self.queue(id).fifo();
         self.cost.charge(fifo, 0);
         Ok(())
@@ -1676,13 +1669,8 @@ impl Sqs {
         let v = input
             .visibility_timeout
             .ok_or_else(|| AwsError::missing_parameter("VisibilityTimeout"))?;
-        match handle {
-            // A handle this world issued (a simulated consumer's heartbeat): nothing to decode.
-            ReceiptHandle::Issued(h) => {
-                self.change_parts(ctx, id, Some(h.parts()), &|| h.text(), v, actor)?
-            }
-            ReceiptHandle::Text(t) => self.change_one(ctx, id, t, v, actor)?,
-        }
+        // A handle this world issued (a simulated consumer's heartbeat) is not decoded.
+        self.change_parts(ctx, id, handle.parts(), &|| handle.to_string(), v, actor)?;
         let fifo = self.queue(id).fifo();
         self.cost.charge(fifo, 0);
         Ok(())
