@@ -44,14 +44,18 @@ pub fn billable_requests(payload_bytes: usize) -> u64 {
     payload_bytes.div_ceil(BILLING_CHUNK_BYTES).max(1) as u64
 }
 
+/// Whether every byte is printable ASCII or tab / LF / CR: text that [`check_characters`]
+/// accepts, the common case, told without a branch per byte (every message body is checked).
+pub fn plain_ascii(bytes: &[u8]) -> bool {
+    let plain = |b: u8| (b.wrapping_sub(0x20) < 0x5F) | (b == b'\t') | (b == b'\n') | (b == b'\r');
+    bytes.iter().fold(true, |ok, &b| ok & plain(b))
+}
+
 /// The characters a message body or string attribute may hold (SQS and SNS, aws-rules §1.6).
 /// Allowed: #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF.
 /// (Rust strings cannot hold surrogates, so #xD800–#xDFFF cannot occur.)
 pub fn check_characters(s: &str) -> Result<(), char> {
-    // Fast path: printable ASCII plus tab / LF / CR, the common case, without a branch per
-    // byte (every message body is checked).
-    let plain = |b: u8| (b.wrapping_sub(0x20) < 0x5F) | (b == b'\t') | (b == b'\n') | (b == b'\r');
-    if s.bytes().fold(true, |ok, b| ok & plain(b)) {
+    if plain_ascii(s.as_bytes()) {
         return Ok(());
     }
     for c in s.chars() {

@@ -39,10 +39,99 @@ enum Repr {
     Bytes(Box<[u8]>),
     /// `head`, then `pad` × [`PAD_BYTE`], then `tail`.
     Synthetic {
-        head: Box<str>,
+        head: Head,
         pad: usize,
         tail: Box<str>,
     },
+}
+
+/// Bytes of a synthetic payload's head kept inside the payload (see [`Head`]).
+const HEAD_INLINE: usize = 46;
+
+/// A synthetic payload's head: held inline when short, as a simulated producer's
+/// `{"producer":…,"n":…}` is, so that making such a payload costs one allocation (its `Arc`)
+/// rather than two — a producer makes one for every message it sends.
+enum Head {
+    Inline { len: u8, bytes: [u8; HEAD_INLINE] },
+    Heap(Box<str>),
+}
+
+impl Head {
+    fn new(s: &str) -> Head {
+        match u8::try_from(s.len()) {
+            Ok(len) if s.len() <= HEAD_INLINE => {
+                let mut bytes = [0; HEAD_INLINE];
+                bytes[..s.len()].copy_from_slice(s.as_bytes());
+                Head::Inline { len, bytes }
+            }
+            _ => Head::Heap(s.into()),
+        }
+    }
+
+    /// Read without the UTF-8 check that [`Head::as_str`] makes: a payload's length is asked
+    /// for many times per message.
+    fn len(&self) -> usize {
+        match self {
+            Head::Inline { len, .. } => *len as usize,
+            Head::Heap(s) => s.len(),
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Head::Inline { len, bytes } => &bytes[..*len as usize],
+            Head::Heap(s) => s.as_bytes(),
+        }
+    }
+
+    /// Whether `needle` occurs in the head, searched as bytes (an inline head is read as
+    /// text only after a UTF-8 check, which would cost more than the search).
+    fn contains_text(&self, needle: &str) -> bool {
+        match self {
+            Head::Inline { .. } => {
+                let (h, n) = (self.as_bytes(), needle.as_bytes());
+                let (Some(&first), Some(&last)) = (n.first(), n.last()) else {
+                    return true;
+                };
+                // Only where the first and the last byte both match are the rest compared.
+                h.len() >= n.len()
+                    && h.iter()
+                        .zip(&h[n.len() - 1..])
+                        .enumerate()
+                        .any(|(i, (&a, &z))| a == first && z == last && &h[i..i + n.len()] == n)
+            }
+            Head::Heap(s) => s.contains(needle),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Copied whole from a `&str`, so always UTF-8.
+            Head::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..*len as usize]).unwrap_or_default()
+            }
+            Head::Heap(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for Head {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Head {
+    fn eq(&self, other: &Head) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl fmt::Debug for Head {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 impl Payload {
@@ -64,9 +153,9 @@ impl Payload {
     }
 
     /// `head`, `pad` spaces, `tail`, produced on demand.
-    pub fn synthetic(head: impl Into<String>, pad: usize, tail: impl Into<String>) -> Payload {
+    pub fn synthetic(head: impl AsRef<str>, pad: usize, tail: impl Into<String>) -> Payload {
         Payload::new(Repr::Synthetic {
-            head: head.into().into_boxed_str(),
+            head: Head::new(head.as_ref()),
             pad,
             tail: tail.into().into_boxed_str(),
         })
@@ -74,8 +163,7 @@ impl Payload {
 
     /// `head` padded with spaces up to `len` bytes (not cut if longer): a simulated producer's
     /// body.
-    pub fn padded(head: impl Into<String>, len: usize) -> Payload {
-        let head = head.into();
+    pub fn padded(head: &str, len: usize) -> Payload {
         let pad = len.saturating_sub(head.len());
         Payload::synthetic(head, pad, String::new())
     }
@@ -161,6 +249,16 @@ impl Payload {
         }
     }
 
+    /// [`Payload::unpadded`] as bytes, read without a UTF-8 check: bytes as given (not yet
+    /// read as text), or a synthetic payload's head and tail.
+    pub fn unpadded_bytes(&self) -> (&[u8], &str) {
+        match &self.0.repr {
+            Repr::Text(s) => (s.as_bytes(), ""),
+            Repr::Bytes(b) => (b, ""),
+            Repr::Synthetic { head, tail, .. } => (head.as_bytes(), tail),
+        }
+    }
+
     /// MD5 of the bytes, computed once by streaming the parts.
     pub fn md5(&self) -> [u8; 16] {
         *self.0.md5.get_or_init(|| {
@@ -195,7 +293,7 @@ impl Payload {
                 // Most bodies have no tail, and a needle that neither starts nor ends with a
                 // space cannot overlap the pad: then only the head is searched.
                 let edges = n.first() == Some(&PAD_BYTE) || n.last() == Some(&PAD_BYTE);
-                head.contains(needle)
+                head.contains_text(needle)
                     || (!tail.is_empty() && tail.contains(needle))
                     || spaces(n)
                     || (edges
@@ -410,6 +508,30 @@ mod tests {
         assert!(!p.contains("1}!"));
         assert!(p.starts_with("{\"a\":1}  "));
         assert!(!p.starts_with("{\"a\":1}  x"));
+    }
+
+    #[test]
+    fn a_head_reads_the_same_kept_inline_or_on_the_heap() {
+        // Either side of the inline size, in ASCII and in Korean (3 bytes a character).
+        for head in [
+            "a".repeat(HEAD_INLINE - 1),
+            "b".repeat(HEAD_INLINE),
+            "c".repeat(HEAD_INLINE + 1),
+            "큐".repeat(15),
+            "큐".repeat(16),
+            String::new(),
+        ] {
+            let p = Payload::synthetic(head.as_str(), 2, "z");
+            let text = format!("{head}  z");
+            assert_eq!(p.len(), text.len(), "{head:?}");
+            assert_eq!(p.as_str(), text.as_str());
+            assert_eq!(p, Payload::text(text.as_str()));
+            assert_eq!(p.unpadded_bytes(), (head.as_bytes(), "z"));
+            assert_eq!(p.unpadded().0, head.as_str());
+            let last = head.chars().last().map(String::from).unwrap_or_default();
+            assert!(p.contains(&format!("{last}  z")));
+            assert!(!p.contains(&format!("{head}{head}!")));
+        }
     }
 
     #[test]

@@ -969,11 +969,15 @@ impl Sqs {
             Some(b) if !b.is_empty() => b,
             _ => return Err(AwsError::missing_parameter("MessageBody")),
         };
-        // A synthetic body's pad is spaces: only its head and tail need checking.
-        let (text, tail) = body.unpadded();
-        check_characters(&text)
-            .and_then(|()| check_characters(tail))
-            .map_err(|_| invalid_body_characters())?;
+        // A synthetic body's pad is spaces: only its head and tail need checking, and printable
+        // ASCII (most bodies) passes without being read as characters.
+        let (bytes, tail) = body.unpadded_bytes();
+        if !(plain_ascii(bytes) && plain_ascii(tail.as_bytes())) {
+            let (text, tail) = body.unpadded();
+            check_characters(&text)
+                .and_then(|()| check_characters(tail))
+                .map_err(|_| invalid_body_characters())?;
+        }
         mattrs::validate(e.attributes)?;
         for (name, v) in e.system_attributes {
             if name != "AWSTraceHeader"

@@ -9,7 +9,7 @@ pub const BATCH_ENTRY_ID_MAX: usize = 80;
 pub const FIFO_ID_MAX: usize = 128;
 pub const RECEIPT_HANDLE_MAX: usize = 1_024;
 
-pub use crate::core::aws::check_characters;
+pub use crate::core::aws::{check_characters, plain_ascii};
 
 pub fn invalid_body_characters() -> AwsError {
     AwsError::new(
