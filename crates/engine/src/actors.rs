@@ -157,26 +157,10 @@ pub const PARTITION_KEYS_MAX: usize = 1_000;
 /// Most message attributes a producer may set (SQS's and SNS's limit, aws-rules §1.6 / §3.2).
 pub const PRODUCER_ATTRIBUTES_MAX: usize = 10;
 
-/// "00" to "99", two characters each: [`push_decimal`] writes a number two digits at a time.
-const DIGIT_PAIRS: &str = "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
-                           5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
-
 /// Appends `n` in decimal (what `write!` would, without its formatting machinery: every
 /// simulated message's body has a number).
-fn push_decimal(s: &mut String, mut n: u64) {
-    // Pairs of digits, least significant first; the most significant group may be one digit.
-    let mut pairs = [0usize; 10];
-    let mut k = 0;
-    while n >= 100 {
-        pairs[k] = (n % 100) as usize;
-        n /= 100;
-        k += 1;
-    }
-    let lead = n as usize * 2;
-    s.push_str(&DIGIT_PAIRS[lead + usize::from(n < 10)..lead + 2]);
-    for &p in pairs[..k].iter().rev() {
-        s.push_str(&DIGIT_PAIRS[p * 2..p * 2 + 2]);
-    }
+fn push_decimal(s: &mut String, n: u64) {
+    s.push_str(itoa::Buffer::new().format(n));
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -1102,7 +1102,7 @@ impl Sqs {
         };
         let seq = q.next_seq;
         q.next_seq += 1;
-        let m = Message {
+        let m = Arc::new(Message {
             seq,
             id: message_id,
             body: p.body,
@@ -1124,7 +1124,7 @@ impl Sqs {
             modified_since_receive: false,
             undeleted_copy: false,
             dead_letter_source_arn: None,
-        };
+        });
         q.insert(ctx, m);
         q.metrics.current.number_of_messages_sent += 1;
         q.metrics.current.sent_bytes += p.size as u64;
@@ -1513,7 +1513,7 @@ impl Sqs {
         }
         let (message_id, receive_count) = (m.id, m.receive_count);
         let dlq_name = dlq.name.clone();
-        dlq.insert(ctx, m);
+        dlq.insert(ctx, Arc::new(m));
         ctx.events
             .push(ctx.now, || EventKind::MessageMovedToDeadLetterQueue {
                 queue: source_name,

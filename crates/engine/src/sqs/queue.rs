@@ -439,7 +439,9 @@ impl Queue {
     }
 
     /// Adds a message in the state it carries; schedules its delay end and retention.
-    pub fn insert(&mut self, ctx: &mut Ctx, m: Message) {
+    /// Takes the message in its `Arc` (built in place by the caller: a message is a few hundred
+    /// bytes, and moving it into an `Arc` here would copy it once more).
+    pub fn insert(&mut self, ctx: &mut Ctx, m: Arc<Message>) {
         let seq = m.seq;
         if self.by_sent.is_none() && m.sent_at < self.last_sent {
             // Out of sent order from now on: index the messages held by their sent time.
@@ -482,7 +484,7 @@ impl Queue {
         }
         let expiry = m.sent_at + self.retention_ms();
         self.payload_bytes += m.held_bytes();
-        self.messages.push(seq, Arc::new(m));
+        self.messages.push(seq, m);
         self.schedule_retention(ctx, expiry);
     }
 
