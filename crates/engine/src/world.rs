@@ -945,10 +945,14 @@ impl World {
             // clients, without being wrapped in the `Timer` of every owner and matched
             // against each service's hooks first.
             if i == ACTOR_TIMERS {
-                if let Some((_, x)) = self.timers.actor.pop_due(t) {
-                    self.fire_actor(x);
-                }
-            } else if let Some((_, timer)) = self.timers.pop_due(t) {
+                let Some((_, x)) = self.timers.actor.pop_due(t) else {
+                    break;
+                };
+                self.fire_actor(x);
+            } else {
+                let Some((_, timer)) = self.timers.pop_due(t) else {
+                    break;
+                };
                 self.fire(timer);
             }
             self.route_replies();

@@ -31,7 +31,8 @@ pub const MESSAGE_STRINGS_BYTES: u64 = 80;
 /// allocator's own share of a small allocation.
 pub const PARTITION_KEY_BYTES: u64 = 32;
 /// A payload's own allocations besides its stored bytes: the shared `Arc` (counts, the
-/// representation, the lazy MD5) and its head's allocation, with the allocator's rounding.
+/// representation with a short synthetic head inside it, the lazy MD5), with the allocator's
+/// rounding; a longer head has an allocation of its own.
 /// Measured: the page's WebAssembly memory ran ~2.5 times the estimate for Kinesis presets
 /// before this was counted (records are mostly this and their key).
 pub const PAYLOAD_ALLOC_BYTES: u64 = 128;

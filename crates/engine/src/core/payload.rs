@@ -58,13 +58,15 @@ enum Head {
 
 impl Head {
     fn new(s: &str) -> Head {
-        match u8::try_from(s.len()) {
-            Ok(len) if s.len() <= HEAD_INLINE => {
-                let mut bytes = [0; HEAD_INLINE];
-                bytes[..s.len()].copy_from_slice(s.as_bytes());
-                Head::Inline { len, bytes }
+        if s.len() <= HEAD_INLINE {
+            let mut bytes = [0; HEAD_INLINE];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Head::Inline {
+                len: s.len() as u8,
+                bytes,
             }
-            _ => Head::Heap(s.into()),
+        } else {
+            Head::Heap(s.into())
         }
     }
 
@@ -124,7 +126,7 @@ impl std::ops::Deref for Head {
 
 impl PartialEq for Head {
     fn eq(&self, other: &Head) -> bool {
-        self.as_str() == other.as_str()
+        self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -239,18 +241,9 @@ impl Payload {
         out
     }
 
-    /// The text that is not pad: the whole text, or a synthetic payload's head and tail.
-    /// Validation of characters needs no more, since the pad is spaces.
-    pub fn unpadded(&self) -> (Cow<'_, str>, &str) {
-        match &self.0.repr {
-            Repr::Text(s) => (Cow::Borrowed(s), ""),
-            Repr::Bytes(b) => (String::from_utf8_lossy(b), ""),
-            Repr::Synthetic { head, tail, .. } => (Cow::Borrowed(head), tail),
-        }
-    }
-
-    /// [`Payload::unpadded`] as bytes, read without a UTF-8 check: bytes as given (not yet
-    /// read as text), or a synthetic payload's head and tail.
+    /// The bytes that are not pad — the whole payload, or a synthetic payload's head and tail —
+    /// read without a UTF-8 check. Validation of characters needs no more, since the pad is
+    /// spaces.
     pub fn unpadded_bytes(&self) -> (&[u8], &str) {
         match &self.0.repr {
             Repr::Text(s) => (s.as_bytes(), ""),
@@ -521,16 +514,21 @@ mod tests {
             "큐".repeat(16),
             String::new(),
         ] {
-            let p = Payload::synthetic(head.as_str(), 2, "z");
-            let text = format!("{head}  z");
+            // A pad longer than every needle below, so that `contains` searches the parts.
+            let p = Payload::synthetic(head.as_str(), 64, "z");
+            let text = format!("{head}{}z", " ".repeat(64));
             assert_eq!(p.len(), text.len(), "{head:?}");
             assert_eq!(p.as_str(), text.as_str());
             assert_eq!(p, Payload::text(text.as_str()));
+            assert_eq!(p, Payload::synthetic(head.as_str(), 64, "z"));
             assert_eq!(p.unpadded_bytes(), (head.as_bytes(), "z"));
-            assert_eq!(p.unpadded().0, head.as_str());
             let last = head.chars().last().map(String::from).unwrap_or_default();
-            assert!(p.contains(&format!("{last}  z")));
-            assert!(!p.contains(&format!("{head}{head}!")));
+            for needle in [head.clone(), format!("{last} "), "z".into()] {
+                assert!(p.contains(&needle), "{head:?} contains {needle:?}");
+            }
+            for needle in [format!("{head}!"), format!("!{last}"), "큐큐!".into()] {
+                assert_eq!(p.contains(&needle), text.contains(&needle), "{needle:?}");
+            }
         }
     }
 

@@ -973,8 +973,7 @@ impl Sqs {
         // ASCII (most bodies) passes without being read as characters.
         let (bytes, tail) = body.unpadded_bytes();
         if !(plain_ascii(bytes) && plain_ascii(tail.as_bytes())) {
-            let (text, tail) = body.unpadded();
-            check_characters(&text)
+            check_characters(&String::from_utf8_lossy(bytes))
                 .and_then(|()| check_characters(tail))
                 .map_err(|_| invalid_body_characters())?;
         }

@@ -439,8 +439,8 @@ impl Queue {
     }
 
     /// Adds a message in the state it carries; schedules its delay end and retention.
-    /// Takes the message in its `Arc` (built in place by the caller: a message is a few hundred
-    /// bytes, and moving it into an `Arc` here would copy it once more).
+    /// Takes the message already in its `Arc`: a message is a few hundred bytes, and moving
+    /// it in by value to put it in an `Arc` here copied it once more.
     pub fn insert(&mut self, ctx: &mut Ctx, m: Arc<Message>) {
         let seq = m.seq;
         if self.by_sent.is_none() && m.sent_at < self.last_sent {
