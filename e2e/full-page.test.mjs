@@ -17,6 +17,14 @@ async function shot(page, name) {
   await page.screenshot({ path: new URL(`./screenshots/${name}.png`, import.meta.url).pathname, fullPage: true });
 }
 
+// Imports a scenario from scenarios/. Every one here needs the full page, so the import leaves
+// this page: the texts it fetched when it opened (presets, help) must have arrived first, or
+// leaving cuts them short and they count as failed requests.
+async function importScenario(page, file) {
+  await page.waitForLoadState("networkidle");
+  await testid(page, "import").setInputFiles(`${SCENARIOS}${file}`);
+}
+
 test("a lesson of chapter 12 opens in the full page: the alarm goes to ALARM, Show me brings the backlog under it", async () => {
   // Chosen on the course map of the first download, as a learner does.
   const { page, problems, context } = await openPage();
@@ -50,7 +58,7 @@ test("a lesson of chapter 12 opens in the full page: the alarm goes to ALARM, Sh
 
 test("an imported scenario with Lambda is handed to the full page, which draws the function's scaling", async () => {
   const { page, problems, context } = await openPage();
-  await testid(page, "import").setInputFiles(`${SCENARIOS}lambda-consumer.json`);
+  await importScenario(page, "lambda-consumer.json");
   await waitForFullPage(page);
   assert.equal(await testid(page, "scenario").textContent(), "lambda-consumer");
   await testid(page, "summary-lambda-process-order").waitFor();
@@ -122,7 +130,7 @@ test("chapter 12's Auto Scaling lesson and chapter 13's Firehose lesson show the
 
 test("an imported alarm scenario: the alarm's change of state is a line of the log with its aws cloudwatch command", async () => {
   const { page, problems, context } = await openPage();
-  await testid(page, "import").setInputFiles(`${SCENARIOS}alarm-on-backlog.json`);
+  await importScenario(page, "alarm-on-backlog.json");
   await waitForFullPage(page);
   assert.equal((await testid(page, "alarm-jobs-backlog").textContent()).trim(), "INSUFFICIENT_DATA");
   await playUntil(page, 61_000, 10);
@@ -148,7 +156,7 @@ test("an imported alarm scenario: the alarm's change of state is a line of the l
 
 test("a share link or an autosave of a Lambda run, opened in the first download, goes on in the full page", async () => {
   const { page, problems, context } = await openPage();
-  await testid(page, "import").setInputFiles(`${SCENARIOS}lambda-consumer.json`);
+  await importScenario(page, "lambda-consumer.json");
   await waitForFullPage(page);
   await playUntil(page, 20_000, 10);
   // The full page keeps the run in its link and in the autosave, as the first download does.
@@ -173,7 +181,7 @@ test("a share link or an autosave of a Lambda run, opened in the first download,
 
 test("a group's and a mapping's settings change while the run goes on, with AWS's error for a value out of range", async () => {
   const { page, problems, context } = await openPage();
-  await testid(page, "import").setInputFiles(`${SCENARIOS}autoscaling-backlog.json`);
+  await importScenario(page, "autoscaling-backlog.json");
   await waitForFullPage(page);
   await playUntil(page, 90_000, 25);
   const field = async (id, value) => {
@@ -207,7 +215,7 @@ test("a group's and a mapping's settings change while the run goes on, with AWS'
 
 test("a Lambda mapping's MaximumConcurrency lowered mid-run caps its concurrent batches; one still Creating is refused with AWS's error", async () => {
   const { page, problems, context } = await openPage();
-  await testid(page, "import").setInputFiles(`${SCENARIOS}lambda-consumer.json`);
+  await importScenario(page, "lambda-consumer.json");
   await waitForFullPage(page);
   const field = async (id, value) => {
     await testid(page, id).fill(String(value));
@@ -227,7 +235,7 @@ test("a Lambda mapping's MaximumConcurrency lowered mid-run caps its concurrent 
 
 test("an imported Amazon MQ failover and a Kinesis video scenario run in the full page with a summary row each", async () => {
   const { page, problems, context } = await openPage();
-  await testid(page, "import").setInputFiles(`${SCENARIOS}mq-activemq-failover.json`);
+  await importScenario(page, "mq-activemq-failover.json");
   await waitForFullPage(page);
   const value = async (id) => (await testid(page, id).first().textContent()).trim();
   assert.equal(await value("mq-state"), "RUNNING");
@@ -254,7 +262,7 @@ test("an imported Amazon MQ failover and a Kinesis video scenario run in the ful
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="mq-lost"]').textContent.replaceAll(",", "")) > 0);
   await page.waitForFunction(() => document.querySelector('[data-testid="svc-mq-orders-broker"]').dataset.nodes.endsWith(",active"));
   await shot(page, "full-page-mq-failover");
-  await testid(page, "import").setInputFiles(`${SCENARIOS}video-retention.json`);
+  await importScenario(page, "video-retention.json");
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="video-retention"]').length === 2);
   await playUntil(page, 30_000, 10);
   const persisted = await page.locator('[data-testid="video-persisted"]').allTextContents();
@@ -271,7 +279,7 @@ test("an imported Amazon MQ failover and a Kinesis video scenario run in the ful
 
 test("a Firehose buffer fills by time and flushes an object into its bucket; a Flink application's windows close, with their SQL", async () => {
   const { page, problems, context } = await openPage();
-  await testid(page, "import").setInputFiles(`${SCENARIOS}firehose-near-real-time.json`);
+  await importScenario(page, "firehose-near-real-time.json");
   await waitForFullPage(page);
   const fh = testid(page, "svc-firehose-clicks-to-lake");
   await playUntil(page, 40_000, 10);
@@ -294,7 +302,7 @@ test("a Firehose buffer fills by time and flushes an object into its bucket; a F
   await playUntil(page, 165_000, 10);
   const objects = Number(await fh.getAttribute("data-objects"));
   assert.ok(objects >= 4, `objects ${objects}`);
-  await testid(page, "import").setInputFiles(`${SCENARIOS}flink-windows.json`);
+  await importScenario(page, "flink-windows.json");
   const app = testid(page, "svc-flink-clicks-per-producer");
   await app.waitFor();
   await playUntil(page, 35_000, 10);
