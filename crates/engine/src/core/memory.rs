@@ -17,7 +17,7 @@ use crate::core::segvec::SegVec;
 use serde::Serialize;
 use std::mem::size_of;
 
-/// An `Arc` allocation's strong and weak counts, besides its value.
+/// An `Rc` allocation's strong and weak counts, besides its value.
 pub const ARC_HEADER_BYTES: u64 = 16;
 /// A sealed segment's pointer in its `SegVec` (a fat pointer: address and length).
 pub const SEGMENT_POINTER_BYTES: u64 = 16;
@@ -30,7 +30,7 @@ pub const MESSAGE_STRINGS_BYTES: u64 = 80;
 /// A Kinesis record's partition key on the heap: keys are short names or ids, plus the
 /// allocator's own share of a small allocation.
 pub const PARTITION_KEY_BYTES: u64 = 32;
-/// A payload's own allocations besides its stored bytes: the shared `Arc` (counts, the
+/// A payload's own allocations besides its stored bytes: the shared `Rc` (counts, the
 /// representation with a short synthetic head inside it, the lazy MD5), with the allocator's
 /// rounding; a longer head has an allocation of its own.
 /// Measured: the page's WebAssembly memory ran ~2.5 times the estimate for Kinesis presets
@@ -87,7 +87,7 @@ impl MemoryEstimate {
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Tally {
     pub held: MemoryEstimate,
-    /// Bytes a clone allocates: what is not shared through an `Arc`.
+    /// Bytes a clone allocates: what is not shared through an `Rc`.
     pub unshared: MemoryEstimate,
 }
 

@@ -7,15 +7,16 @@
 //! read. Length, equality, MD5, SHA-256 and JSON quoting work on the parts, so a run's memory
 //! grows with the number of messages, not their size.
 //!
-//! A payload is an `Arc`: copies (a fan-out, a receive, a `World` clone) share one body and its
+//! A payload is an `Rc`: copies (a fan-out, a receive, a `World` clone) share one body and its
 //! MD5 once computed.
 
 use super::sha256::Sha256;
 use md5::{Digest, Md5};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::rc::Rc;
 
 /// The byte synthetic payloads are padded with: a space needs no escaping in JSON, so the
 /// JSON envelope of a padded body is padded the same way.
@@ -26,12 +27,12 @@ static PADDING: [u8; PAD_CHUNK] = [PAD_BYTE; PAD_CHUNK];
 
 /// Bytes or text, stored as given or synthetic (see the module documentation).
 #[derive(Clone)]
-pub struct Payload(Arc<Inner>);
+pub struct Payload(Rc<Inner>);
 
 struct Inner {
     repr: Repr,
     /// MD5 of the bytes, computed on first use: most bodies are never asked for theirs.
-    md5: OnceLock<[u8; 16]>,
+    md5: OnceCell<[u8; 16]>,
 }
 
 enum Repr {
@@ -49,7 +50,7 @@ enum Repr {
 const HEAD_INLINE: usize = 46;
 
 /// A synthetic payload's head: held inline when short, as a simulated producer's
-/// `{"producer":…,"n":…}` is, so that making such a payload costs one allocation (its `Arc`)
+/// `{"producer":…,"n":…}` is, so that making such a payload costs one allocation (its `Rc`)
 /// rather than two — a producer makes one for every message it sends.
 enum Head {
     Inline { len: u8, bytes: [u8; HEAD_INLINE] },
@@ -138,9 +139,9 @@ impl fmt::Debug for Head {
 
 impl Payload {
     fn new(repr: Repr) -> Payload {
-        Payload(Arc::new(Inner {
+        Payload(Rc::new(Inner {
             repr,
-            md5: OnceLock::new(),
+            md5: OnceCell::new(),
         }))
     }
 
@@ -349,7 +350,7 @@ impl Default for Payload {
 
 impl PartialEq for Payload {
     fn eq(&self, other: &Payload) -> bool {
-        if Arc::ptr_eq(&self.0, &other.0) {
+        if Rc::ptr_eq(&self.0, &other.0) {
             return true;
         }
         if self.len() != other.len() {

@@ -13,7 +13,7 @@
 //! `pop_front` (an item in a shared segment cannot be moved out, and callers only look at it).
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// Items per sealed segment. Small enough that the open tail, copied by every clone, stays a
 /// small share of a snapshot (128 records); large enough that the segment pointers of a full
@@ -22,13 +22,13 @@ pub const SEGMENT_LEN: usize = 128;
 
 /// An ordered sequence, appended at the back and trimmed at the front.
 ///
-/// `Arc` rather than `Rc`: a `World` may be sent to another thread (a worker, a test harness),
-/// and the count's atomic increments happen once per segment per clone, not per item.
+/// Shared through `Rc`, as every shared part of a `World` is (see `World`): a world runs in
+/// the thread that built it.
 #[derive(Clone, Debug)]
 pub struct SegVec<T> {
     /// Full segments, oldest first, each exactly `SEGMENT_LEN` items (the first may have
     /// items before `head` that were removed).
-    sealed: VecDeque<Arc<[T]>>,
+    sealed: VecDeque<Rc<[T]>>,
     /// Items removed from the front of `sealed[0]`; 0 when nothing is sealed.
     head: usize,
     /// Appended items not yet sealed, fewer than `SEGMENT_LEN`. A `VecDeque` so that removing
@@ -132,7 +132,7 @@ impl<T> SegVec<T> {
         if self.tail.len() == SEGMENT_LEN {
             // `head` stays 0 when nothing was sealed: front removals then came out of the tail.
             let seg: Vec<T> = std::mem::take(&mut self.tail).into();
-            self.sealed.push_back(Arc::from(seg));
+            self.sealed.push_back(Rc::from(seg));
         }
     }
 
@@ -142,7 +142,7 @@ impl<T> SegVec<T> {
     }
 
     /// Sealed segments, oldest first (for tests and memory accounting: a clone shares them).
-    pub fn segments(&self) -> impl ExactSizeIterator<Item = &Arc<[T]>> {
+    pub fn segments(&self) -> impl ExactSizeIterator<Item = &Rc<[T]>> {
         self.sealed.iter()
     }
 }
@@ -306,8 +306,8 @@ mod tests {
         let c = v.clone();
         assert_eq!(c.segments().len(), 5);
         for (a, b) in v.segments().zip(c.segments()) {
-            assert!(Arc::ptr_eq(a, b));
-            assert_eq!(Arc::strong_count(a), 2);
+            assert!(Rc::ptr_eq(a, b));
+            assert_eq!(Rc::strong_count(a), 2);
         }
         // Changing the original leaves the clone as it was.
         v.remove_front();
@@ -318,9 +318,9 @@ mod tests {
         assert!(c.iter().copied().eq(0..SEGMENT_LEN * 5 + 3));
         // The segment the original dropped lives on in the clone alone.
         let first = c.segments().next().unwrap();
-        assert_eq!(Arc::strong_count(first), 1);
+        assert_eq!(Rc::strong_count(first), 1);
         drop(c);
-        assert!(v.segments().all(|s| Arc::strong_count(s) == 1));
+        assert!(v.segments().all(|s| Rc::strong_count(s) == 1));
         v.clear();
         assert!(v.is_empty());
         assert_eq!(v.segments().len(), 0);

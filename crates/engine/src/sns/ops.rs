@@ -10,7 +10,7 @@ use super::*;
 use crate::core::base64 as b64;
 use crate::core::event::EventKind;
 use serde_json::json;
-use std::sync::Arc;
+use std::rc::Rc;
 
 fn bad_token() -> AwsError {
     invalid_parameter("Invalid parameter: NextToken")
@@ -442,7 +442,7 @@ impl Sns {
             token_issued_at: ctx.now,
             created_at: ctx.now,
             attrs: parsed.attrs,
-            filter: parsed.filter.map(Arc::new),
+            filter: parsed.filter.map(Rc::new),
             raw: parsed.raw,
             redrive: parsed.redrive,
             seq,
@@ -802,7 +802,7 @@ impl Sns {
         let arn = s.arn.clone();
         let s = self.subscriptions.get_mut(&arn).expect("resolved");
         s.attrs = parsed.attrs;
-        s.filter = parsed.filter.map(Arc::new);
+        s.filter = parsed.filter.map(Rc::new);
         s.raw = parsed.raw;
         s.redrive = parsed.redrive;
         if name == "ReplayPolicy" && replay.is_none() {

@@ -9,7 +9,7 @@ use crate::core::error::AwsError;
 use crate::core::time::SimTime;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// Every protocol Subscribe accepts (aws-rules §3.3).
 pub const PROTOCOLS: &[&str] = &[
@@ -149,7 +149,7 @@ pub struct Subscription {
     pub attrs: BTreeMap<String, String>,
     /// Shared, not copied, when the world is cloned (the app keeps copies of the world): a
     /// compiled policy never changes, and a deep clone of it cost the wasm bundle its own code.
-    pub filter: Option<Arc<FilterPolicy>>,
+    pub filter: Option<Rc<FilterPolicy>>,
     pub raw: bool,
     pub redrive: Option<SubscriptionRedrive>,
     /// Creation order: subscriptions are listed oldest first.

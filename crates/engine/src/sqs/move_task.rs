@@ -277,7 +277,7 @@ impl Sqs {
             n.undeleted_copy = false;
             n.state = MessageState::Visible;
             let dest_name = dq.name.clone();
-            dq.insert(ctx, std::sync::Arc::new(n));
+            dq.insert(ctx, std::rc::Rc::new(n));
             ctx.events.push(ctx.now, || EventKind::MessageRedriven {
                 source: source_name,
                 destination: dest_name,

@@ -12,7 +12,7 @@ use crate::core::payload::{Md5Hex, Payload};
 use crate::core::route::{QueueInfo, QueueReceived, QueueSend};
 use crate::core::time::{epoch_ms, MS_PER_S};
 use serde_json::json;
-use std::sync::Arc;
+use std::rc::Rc;
 
 const HANDLE_PREFIX: &str = "AQEB";
 /// A queue carries at most 50 tags.
@@ -527,7 +527,7 @@ impl Sqs {
             for (seq, until) in delayed {
                 if until <= ctx.now {
                     q.make_visible(ctx, seq, VisibleReason::DelayEnded);
-                } else if let Some(m) = q.messages.get_mut(seq).map(Arc::make_mut) {
+                } else if let Some(m) = q.messages.get_mut(seq).map(Rc::make_mut) {
                     m.state = MessageState::Delayed { until };
                     ctx.timers.schedule(
                         until,
@@ -1101,7 +1101,7 @@ impl Sqs {
         };
         let seq = q.next_seq;
         q.next_seq += 1;
-        let m = Arc::new(Message {
+        let m = Rc::new(Message {
             seq,
             id: message_id,
             body: p.body,
@@ -1405,7 +1405,7 @@ impl Sqs {
                 let m = q
                     .messages
                     .get_mut(seq)
-                    .map(Arc::make_mut)
+                    .map(Rc::make_mut)
                     .expect("just taken");
                 let duplicate = std::mem::take(&mut m.undeleted_copy);
                 let m = q.message(seq).expect("just taken");
@@ -1512,7 +1512,7 @@ impl Sqs {
         }
         let (message_id, receive_count) = (m.id, m.receive_count);
         let dlq_name = dlq.name.clone();
-        dlq.insert(ctx, Arc::new(m));
+        dlq.insert(ctx, Rc::new(m));
         ctx.events
             .push(ctx.now, || EventKind::MessageMovedToDeadLetterQueue {
                 queue: source_name,
@@ -1642,7 +1642,7 @@ impl Sqs {
         if !fifo && in_flight && ctx.rng.chance(dup_p) {
             // At-least-once: a server holding a copy missed the delete; the copy comes back
             // when the visibility timeout ends (aws-rules §1.1).
-            let m = q.messages.get_mut(seq).map(Arc::make_mut).expect("present");
+            let m = q.messages.get_mut(seq).map(Rc::make_mut).expect("present");
             m.undeleted_copy = true;
             m.modified_since_receive = true;
             return Ok(());

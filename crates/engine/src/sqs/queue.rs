@@ -20,7 +20,7 @@ use crate::core::rng::Uuid;
 use crate::core::time::{SimTime, MS_PER_S};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::mem::size_of;
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// Servers a standard queue's messages are spread over. Short polling samples a subset of
 /// them (aws-rules §1.1). AWS does not publish the number: UNCONFIRMED, a plausible small value.
@@ -130,7 +130,7 @@ pub struct AttemptRecord {
 /// delete touch the front.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct MessageStore {
-    entries: VecDeque<(u64, Arc<Message>)>,
+    entries: VecDeque<(u64, Rc<Message>)>,
 }
 
 impl MessageStore {
@@ -157,11 +157,11 @@ impl MessageStore {
         self.position(seq).is_some()
     }
 
-    pub(crate) fn get(&self, seq: u64) -> Option<&Arc<Message>> {
+    pub(crate) fn get(&self, seq: u64) -> Option<&Rc<Message>> {
         self.position(seq).map(|i| &self.entries[i].1)
     }
 
-    pub(crate) fn get_mut(&mut self, seq: u64) -> Option<&mut Arc<Message>> {
+    pub(crate) fn get_mut(&mut self, seq: u64) -> Option<&mut Rc<Message>> {
         self.position(seq).map(|i| &mut self.entries[i].1)
     }
 
@@ -171,12 +171,12 @@ impl MessageStore {
     }
 
     /// Adds a message after every other (its seq is the queue's next).
-    fn push(&mut self, seq: u64, m: Arc<Message>) {
+    fn push(&mut self, seq: u64, m: Rc<Message>) {
         debug_assert!(self.entries.back().is_none_or(|e| e.0 < seq));
         self.entries.push_back((seq, m));
     }
 
-    fn remove(&mut self, seq: u64) -> Option<Arc<Message>> {
+    fn remove(&mut self, seq: u64) -> Option<Rc<Message>> {
         let i = self.position(seq)?;
         self.entries.remove(i).map(|e| e.1)
     }
@@ -189,11 +189,11 @@ impl MessageStore {
         self.entries.get(i).map(|e| e.0)
     }
 
-    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &Arc<Message>)> {
+    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &Rc<Message>)> {
         self.entries.iter().map(|(s, m)| (*s, m))
     }
 
-    pub(crate) fn values(&self) -> impl DoubleEndedIterator<Item = &Arc<Message>> {
+    pub(crate) fn values(&self) -> impl DoubleEndedIterator<Item = &Rc<Message>> {
         self.entries.iter().map(|e| &e.1)
     }
 }
@@ -276,7 +276,7 @@ pub struct Queue {
     pub last_modified_at: SimTime,
     pub tags: BTreeMap<String, String>,
     /// Shared with the world's snapshots: a clone copies a pointer per message, and a message
-    /// is copied (`Arc::make_mut`) only when it changes while a snapshot still holds it. Most
+    /// is copied (`Rc::make_mut`) only when it changes while a snapshot still holds it. Most
     /// messages of a busy queue only wait, so a snapshot costs the map, not the messages.
     pub(crate) messages: MessageStore,
     pub(crate) visible: BTreeSet<u64>,
@@ -380,9 +380,9 @@ impl Queue {
     pub fn message(&self, seq: u64) -> Option<&Message> {
         self.messages.get(seq).map(|m| &**m)
     }
-    /// All messages in arrival order as the queue holds them: behind an `Arc` each, shared
+    /// All messages in arrival order as the queue holds them: behind an `Rc` each, shared
     /// with the world's snapshots until one side changes (tests of that sharing).
-    pub fn shared_messages(&self) -> impl Iterator<Item = &Arc<Message>> {
+    pub fn shared_messages(&self) -> impl Iterator<Item = &Rc<Message>> {
         self.messages.values()
     }
     /// All messages in arrival order (for inspectors and invariant checks).
@@ -401,14 +401,14 @@ impl Queue {
     /// Adds this queue to a memory estimate (see [`crate::core::memory`]), from counts only.
     pub(crate) fn memory(&self, t: &mut Tally) {
         let n = self.messages.len() as u64;
-        // The message itself, behind an `Arc`: a snapshot shares it.
+        // The message itself, behind an `Rc`: a snapshot shares it.
         let message = size_of::<Message>() as u64
             + ARC_HEADER_BYTES
             + MESSAGE_STRINGS_BYTES
             + crate::core::memory::PAYLOAD_ALLOC_BYTES;
         // Its entries in the indexes, which a snapshot copies: its place in the store, the
         // sent-time index if kept, a FIFO group's pending set.
-        let mut index = size_of::<(u64, Arc<Message>)>() as u64;
+        let mut index = size_of::<(u64, Rc<Message>)>() as u64;
         if self.by_sent.is_some() {
             index += btree_entry::<(SimTime, u64), ()>();
         }
@@ -439,9 +439,9 @@ impl Queue {
     }
 
     /// Adds a message in the state it carries; schedules its delay end and retention.
-    /// Takes the message already in its `Arc`: a message is a few hundred bytes, and moving
-    /// it in by value to put it in an `Arc` here copied it once more.
-    pub fn insert(&mut self, ctx: &mut Ctx, m: Arc<Message>) {
+    /// Takes the message already in its `Rc`: a message is a few hundred bytes, and moving
+    /// it in by value to put it in an `Rc` here copied it once more.
+    pub fn insert(&mut self, ctx: &mut Ctx, m: Rc<Message>) {
         let seq = m.seq;
         if self.by_sent.is_none() && m.sent_at < self.last_sent {
             // Out of sent order from now on: index the messages held by their sent time.
@@ -499,12 +499,12 @@ impl Queue {
     /// Removes a message from every index, whatever its state.
     pub fn remove(&mut self, seq: u64) -> Option<Message> {
         // The message itself when no snapshot shares it, else a copy.
-        self.take(seq).map(Arc::unwrap_or_clone)
+        self.take(seq).map(Rc::unwrap_or_clone)
     }
 
     /// Removes a message from every index and returns it as held (shared with snapshots):
     /// a delete drops it without moving it out.
-    pub(crate) fn take(&mut self, seq: u64) -> Option<Arc<Message>> {
+    pub(crate) fn take(&mut self, seq: u64) -> Option<Rc<Message>> {
         let m = self.messages.remove(seq)?;
         self.payload_bytes = self.payload_bytes.saturating_sub(m.held_bytes());
         if let Some(by_sent) = &mut self.by_sent {
@@ -566,7 +566,7 @@ impl Queue {
         let m = self
             .messages
             .get_mut(seq)
-            .map(Arc::make_mut)
+            .map(Rc::make_mut)
             .expect("checked above");
         m.state = MessageState::Visible;
         let reason = if reason == VisibleReason::VisibilityTimeoutExpired && m.undeleted_copy {
@@ -590,7 +590,7 @@ impl Queue {
         until: SimTime,
         requested_at: SimTime,
     ) -> Option<u32> {
-        let m = self.messages.get_mut(seq).map(Arc::make_mut)?;
+        let m = self.messages.get_mut(seq).map(Rc::make_mut)?;
         match m.state {
             MessageState::Visible => {
                 self.visible.remove(&seq);
@@ -646,7 +646,7 @@ impl Queue {
     /// Changes when an in-flight message becomes visible (or puts an expired-but-undeleted
     /// message back in flight). `until == now` makes it visible at once.
     pub fn set_visibility(&mut self, ctx: &mut Ctx, seq: u64, until: SimTime) {
-        let Some(m) = self.messages.get_mut(seq).map(Arc::make_mut) else {
+        let Some(m) = self.messages.get_mut(seq).map(Rc::make_mut) else {
             return;
         };
         m.modified_since_receive = true;
