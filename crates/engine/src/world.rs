@@ -236,8 +236,8 @@ pub struct WorldConfig {
 /// A world runs in the thread that built it (it is not `Send`): what a clone shares with its
 /// original (SQS messages, payloads, Kinesis's sealed segments, SNS filter policies) is
 /// counted by `Rc`, not `Arc`. Nothing moves a world between threads (the page is one thread,
-/// the CLI too), and the atomic counts cost ~10 % of a fast-forward: each message's count
-/// changes several times between its send and its delete.
+/// the CLI too), and atomic counts cost ~4 % of a fast-forward's wall time (README,
+/// Benchmarks): each message's count changes several times between its send and its delete.
 #[derive(Debug)]
 pub struct World {
     now: SimTime,

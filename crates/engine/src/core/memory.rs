@@ -18,7 +18,7 @@ use serde::Serialize;
 use std::mem::size_of;
 
 /// An `Rc` allocation's strong and weak counts, besides its value.
-pub const ARC_HEADER_BYTES: u64 = 16;
+pub const RC_HEADER_BYTES: u64 = 16;
 /// A sealed segment's pointer in its `SegVec` (a fat pointer: address and length).
 pub const SEGMENT_POINTER_BYTES: u64 = 16;
 /// Per entry of a B-tree map or set, besides its key and value: nodes are about 2/3 full and
@@ -119,7 +119,7 @@ impl Tally {
     ) {
         let item = size_of::<T>() as u64 + heap;
         let segments = v.segments().len() as u64;
-        let held = v.len() as u64 * item + segments * (SEGMENT_POINTER_BYTES + ARC_HEADER_BYTES);
+        let held = v.len() as u64 * item + segments * (SEGMENT_POINTER_BYTES + RC_HEADER_BYTES);
         let unshared = v.unsealed_len() as u64 * item + segments * SEGMENT_POINTER_BYTES;
         self.add(category, held, unshared);
     }

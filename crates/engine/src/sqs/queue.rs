@@ -12,7 +12,7 @@ use super::SqsTimer;
 use crate::core::ctx::Caller;
 use crate::core::event::{EventKind, VisibleReason};
 use crate::core::memory::{
-    self, btree_entry, Tally, ARC_HEADER_BYTES, MESSAGE_STRINGS_BYTES, TABLE_ENTRY_BYTES,
+    self, btree_entry, Tally, MESSAGE_STRINGS_BYTES, RC_HEADER_BYTES, TABLE_ENTRY_BYTES,
 };
 use crate::core::ordmap::OrdMap;
 use crate::core::payload::Payload;
@@ -403,7 +403,7 @@ impl Queue {
         let n = self.messages.len() as u64;
         // The message itself, behind an `Rc`: a snapshot shares it.
         let message = size_of::<Message>() as u64
-            + ARC_HEADER_BYTES
+            + RC_HEADER_BYTES
             + MESSAGE_STRINGS_BYTES
             + crate::core::memory::PAYLOAD_ALLOC_BYTES;
         // Its entries in the indexes, which a snapshot copies: its place in the store, the
