@@ -46,7 +46,7 @@ pub fn billable_requests(payload_bytes: usize) -> u64 {
 
 /// Whether every byte is printable ASCII or tab / LF / CR: text that [`check_characters`]
 /// accepts, the common case, told without a branch per byte (every message body is checked).
-pub fn plain_ascii(bytes: &[u8]) -> bool {
+fn plain_ascii(bytes: &[u8]) -> bool {
     let plain = |b: u8| (b.wrapping_sub(0x20) < 0x5F) | (b == b'\t') | (b == b'\n') | (b == b'\r');
     bytes.iter().fold(true, |ok, &b| ok & plain(b))
 }
@@ -55,10 +55,17 @@ pub fn plain_ascii(bytes: &[u8]) -> bool {
 /// Allowed: #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF.
 /// (Rust strings cannot hold surrogates, so #xD800–#xDFFF cannot occur.)
 pub fn check_characters(s: &str) -> Result<(), char> {
-    if plain_ascii(s.as_bytes()) {
+    check_character_bytes(s.as_bytes())
+}
+
+/// [`check_characters`] of bytes as given (a synthetic body's head, Kinesis-style data): printable
+/// ASCII passes without being read as characters; anything else is read as UTF-8, an invalid
+/// sequence as U+FFFD (an allowed character).
+pub fn check_character_bytes(bytes: &[u8]) -> Result<(), char> {
+    if plain_ascii(bytes) {
         return Ok(());
     }
-    for c in s.chars() {
+    for c in String::from_utf8_lossy(bytes).chars() {
         let ok = matches!(c, '\u{9}' | '\u{A}' | '\u{D}')
             || ('\u{20}'..='\u{D7FF}').contains(&c)
             || ('\u{E000}'..='\u{FFFD}').contains(&c)

@@ -969,14 +969,11 @@ impl Sqs {
             Some(b) if !b.is_empty() => b,
             _ => return Err(AwsError::missing_parameter("MessageBody")),
         };
-        // A synthetic body's pad is spaces: only its head and tail need checking, and printable
-        // ASCII (most bodies) passes without being read as characters.
+        // A synthetic body's pad is spaces: only its head and tail need checking.
         let (bytes, tail) = body.unpadded_bytes();
-        if !(plain_ascii(bytes) && plain_ascii(tail.as_bytes())) {
-            check_characters(&String::from_utf8_lossy(bytes))
-                .and_then(|()| check_characters(tail))
-                .map_err(|_| invalid_body_characters())?;
-        }
+        check_character_bytes(bytes)
+            .and_then(|()| check_characters(tail))
+            .map_err(|_| invalid_body_characters())?;
         mattrs::validate(e.attributes)?;
         for (name, v) in e.system_attributes {
             if name != "AWSTraceHeader"

@@ -9,7 +9,7 @@ pub const BATCH_ENTRY_ID_MAX: usize = 80;
 pub const FIFO_ID_MAX: usize = 128;
 pub const RECEIPT_HANDLE_MAX: usize = 1_024;
 
-pub use crate::core::aws::{check_characters, plain_ascii};
+pub use crate::core::aws::{check_character_bytes, check_characters};
 
 pub fn invalid_body_characters() -> AwsError {
     AwsError::new(
@@ -115,6 +115,18 @@ mod tests {
         assert!(check_characters("hello\tworld\n한국어 😀").is_ok());
         assert_eq!(check_characters("a\u{0}b"), Err('\u{0}'));
         assert_eq!(check_characters("\u{FFFF}"), Err('\u{FFFF}'));
+    }
+
+    #[test]
+    fn body_bytes_follow_the_same_rule_read_as_utf8() {
+        assert!(check_character_bytes("hello\tworld\n한국어 😀".as_bytes()).is_ok());
+        assert_eq!(check_character_bytes(b"a\x01b"), Err('\u{1}'));
+        assert_eq!(
+            check_character_bytes("\u{FFFF}".as_bytes()),
+            Err('\u{FFFF}')
+        );
+        // Not UTF-8: read as U+FFFD, which the rule allows.
+        assert!(check_character_bytes(b"ok \xff\xfe").is_ok());
     }
 
     #[test]
